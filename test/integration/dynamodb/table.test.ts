@@ -1,0 +1,211 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createLocalDynamoClients,
+  type DynamoDbLocal,
+  ensureTable,
+  startDynamoDbLocal,
+} from '../../../infra/local/dynamodb.ts';
+import { TABLE_DESIGN } from '../../../infra/table-design.ts';
+
+const TABLE = 'relief';
+let dynamo: DynamoDbLocal;
+let client: DynamoDBClient;
+let doc: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal();
+  ({ client, doc } = createLocalDynamoClients(dynamo.endpoint));
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await dynamo?.stop();
+});
+
+describe('ensureTable', () => {
+  it('creates the table from TABLE_DESIGN once and is a no-op the second time', async () => {
+    const first = await ensureTable(client, TABLE);
+    const second = await ensureTable(client, TABLE);
+
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: TABLE }));
+    expect(Table?.TableStatus).toBe('ACTIVE');
+    expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(Table?.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(
+      Table?.GlobalSecondaryIndexes?.map((g) => [g.IndexName, g.Projection?.ProjectionType]).sort(),
+    ).toEqual(TABLE_DESIGN.globalSecondaryIndexes.map((g) => [g.indexName, 'ALL']));
+    expect(Table?.AttributeDefinitions?.every((a) => a.AttributeType === 'S')).toBe(true);
+  });
+
+  it('enables TTL on the design attribute (DynamoDB Local supports it)', async () => {
+    const result = await ensureTable(client, TABLE);
+    const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));
+
+    expect(result.ttlEnabled).toBe(true);
+    expect(TimeToLiveDescription).toMatchObject({
+      AttributeName: TABLE_DESIGN.ttlAttribute,
+      TimeToLiveStatus: 'ENABLED',
+    });
+  });
+
+  it('refuses an existing table whose keys differ from the design', async () => {
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'stale',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      }),
+    );
+
+    await expect(ensureTable(client, 'stale')).rejects.toThrow(
+      /does not match infra\/table-design\.ts.*index gsi1 is missing/,
+    );
+  });
+});
+
+describe('the table', () => {
+  beforeAll(async () => {
+    await ensureTable(client, TABLE);
+  });
+
+  it('stores and reads an item by primary key, and a missing key reads nothing', async () => {
+    await doc.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: { pk: 'APP#1', sk: 'APP', status: 'SUBMITTED', note: undefined },
+      }),
+    );
+
+    const found = await doc.send(new GetCommand({ TableName: TABLE, Key: { pk: 'APP#1', sk: 'APP' } }));
+    const missing = await doc.send(new GetCommand({ TableName: TABLE, Key: { pk: 'APP#2', sk: 'APP' } }));
+
+    expect(found.Item).toEqual({ pk: 'APP#1', sk: 'APP', status: 'SUBMITTED' });
+    expect(missing.Item).toBeUndefined();
+  });
+
+  it.each(TABLE_DESIGN.globalSecondaryIndexes)(
+    'queries $indexName by its partition and sort key',
+    async (gsi) => {
+      const key = (id: string, createdAt: string, court: string) => ({
+        pk: `APP#${gsi.indexName}-${id}`,
+        sk: 'APP',
+        [gsi.partitionKey]: `X#${gsi.indexName}-${court}`,
+        [gsi.sortKey]: `${createdAt}#${id}`,
+      });
+      await doc.send(new PutCommand({ TableName: TABLE, Item: key('b', '2025-02-01', 'c1') }));
+      await doc.send(new PutCommand({ TableName: TABLE, Item: key('a', '2025-01-01', 'c1') }));
+      await doc.send(new PutCommand({ TableName: TABLE, Item: key('z', '2025-01-15', 'c2') }));
+
+      const { Items } = await doc.send(
+        new QueryCommand({
+          TableName: TABLE,
+          IndexName: gsi.indexName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :year)',
+          ExpressionAttributeNames: { '#pk': gsi.partitionKey, '#sk': gsi.sortKey },
+          ExpressionAttributeValues: { ':pk': `X#${gsi.indexName}-c1`, ':year': '2025-' },
+        }),
+      );
+
+      expect(Items?.map((i) => i.pk)).toEqual([`APP#${gsi.indexName}-a`, `APP#${gsi.indexName}-b`]);
+    },
+  );
+
+  it('rejects a query on an index that does not exist', async () => {
+    await expect(
+      doc.send(
+        new QueryCommand({
+          TableName: TABLE,
+          IndexName: 'gsi9',
+          KeyConditionExpression: 'gsi9pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'x' },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('writes nothing from a transaction whose condition fails, and names the failing item', async () => {
+    await doc.send(
+      new PutCommand({ TableName: TABLE, Item: { pk: 'DUP#c#p', sk: 'DUP', applicationId: 'old' } }),
+    );
+
+    const error = await doc
+      .send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: TABLE, Item: { pk: 'APP#tx', sk: 'APP', status: 'SUBMITTED' } } },
+            {
+              Put: {
+                TableName: TABLE,
+                Item: { pk: 'DUP#c#p', sk: 'DUP', applicationId: 'tx' },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+
+    expect(error).toBeInstanceOf(TransactionCanceledException);
+    expect((error as TransactionCanceledException).CancellationReasons?.map((r) => r.Code)).toEqual([
+      'None',
+      'ConditionalCheckFailed',
+    ]);
+    const app = await doc.send(new GetCommand({ TableName: TABLE, Key: { pk: 'APP#tx', sk: 'APP' } }));
+    const dup = await doc.send(new GetCommand({ TableName: TABLE, Key: { pk: 'DUP#c#p', sk: 'DUP' } }));
+    expect(app.Item).toBeUndefined();
+    expect(dup.Item?.applicationId).toBe('old');
+  });
+
+  it('lets exactly floor(available / amount) of 50 concurrent conditional decrements succeed', async () => {
+    const initial = 1_000;
+    const amount = 30;
+    const key = { pk: 'CAMPAIGN#c1', sk: 'QUOTA#hc1' };
+    await doc.send(new PutCommand({ TableName: TABLE, Item: { ...key, availableFen: initial } }));
+
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, () =>
+        doc.send(
+          new UpdateCommand({
+            TableName: TABLE,
+            Key: key,
+            UpdateExpression: 'SET availableFen = availableFen - :amt',
+            ConditionExpression: 'availableFen >= :amt',
+            ExpressionAttributeValues: { ':amt': amount },
+          }),
+        ),
+      ),
+    );
+
+    const successes = outcomes.filter((o) => o.status === 'fulfilled').length;
+    const failures = outcomes.filter((o) => o.status === 'rejected');
+    expect(successes).toBe(Math.floor(initial / amount));
+    expect(failures.every((f) => (f.reason as Error).name === 'ConditionalCheckFailedException')).toBe(true);
+    const { Item } = await doc.send(new GetCommand({ TableName: TABLE, Key: key, ConsistentRead: true }));
+    expect(Item?.availableFen).toBe(initial - successes * amount);
+    expect(Item?.availableFen).toBeGreaterThanOrEqual(0);
+  });
+});

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { ListBucketsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createS3Client,
+  ensureBucket,
+  headObject,
+  presignDownload,
+  presignUpload,
+  readObjectSha256,
+} from '../../../functions/adapters/s3-documents.ts';
+import { type LocalS3, startLocalS3 } from '../../../infra/local/s3/index.ts';
+import { LOCAL_CREDENTIALS, pdfBytes, REGION, sha256Hex } from './support.ts';
+
+const BUCKET = 'relief-documents';
+let s3: LocalS3;
+let client: S3Client;
+
+beforeAll(async () => {
+  // No dataDir: startLocalS3 uses a temp dir and removes it on close.
+  s3 = await startLocalS3({ credentials: LOCAL_CREDENTIALS, region: REGION, buckets: [BUCKET] });
+  client = createS3Client({ region: REGION, endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS });
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await s3?.close();
+});
+
+describe('createS3Client', () => {
+  it('uses path-style addressing with an endpoint and computes checksums only when required', async () => {
+    expect(client.config.forcePathStyle).toBe(true);
+    expect(await client.config.requestChecksumCalculation()).toBe('WHEN_REQUIRED');
+    expect(await client.config.responseChecksumValidation()).toBe('WHEN_REQUIRED');
+    const aws = createS3Client({ region: 'cn-northwest-1' });
+    expect(aws.config.forcePathStyle).toBeFalsy();
+    expect(await aws.config.requestChecksumCalculation()).toBe('WHEN_REQUIRED');
+    aws.destroy();
+  });
+});
+
+describe('presignUpload', () => {
+  const body = pdfBytes(4321);
+  const input = {
+    bucket: BUCKET,
+    key: 'applications/01HADAPTER/documents/身份证 1.pdf',
+    contentType: 'application/pdf',
+    sizeBytes: body.length,
+    sha256Hex: sha256Hex(body),
+    expiresInSeconds: 900,
+  };
+
+  it('signs content-length, content-type, host and the checksum as headers, and lists exactly what to send', async () => {
+    const now = new Date('2026-03-01T08:00:00.750Z');
+    const upload = await presignUpload(client, { ...input, now });
+    const url = new URL(upload.url);
+    expect(upload.method).toBe('PUT');
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe(
+      'content-length;content-type;host;x-amz-checksum-sha256',
+    );
+    expect(url.searchParams.get('X-Amz-Date')).toBe('20260301T080000Z');
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
+    expect([...url.searchParams.keys()].filter((k) => /checksum/i.test(k))).toEqual([]);
+    expect(upload.headers).toEqual({
+      'content-type': 'application/pdf',
+      'content-length': '4321',
+      'x-amz-checksum-sha256': createHash('sha256').update(body).digest('base64'),
+    });
+    expect(upload.expiresAt).toBe('2026-03-01T08:15:00.000Z');
+  });
+
+  it('produces a URL the front accepts for those bytes only; upper-case hex is accepted', async () => {
+    const upload = await presignUpload(client, { ...input, sha256Hex: input.sha256Hex.toUpperCase() });
+    const ok = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body });
+    expect(ok.status).toBe(200);
+    expect(await readObjectSha256(client, BUCKET, input.key)).toEqual({
+      sha256Hex: input.sha256Hex,
+      sizeBytes: 4321,
+    });
+  });
+
+  it.each([
+    ['a TTL over 15 minutes', { expiresInSeconds: 901 }],
+    ['a zero TTL', { expiresInSeconds: 0 }],
+    ['a fractional TTL', { expiresInSeconds: 1.5 }],
+    ['a malformed SHA-256', { sha256Hex: 'abc' }],
+    ['a negative size', { sizeBytes: -1 }],
+    ['a content type with a line break', { contentType: 'application/pdf\r\nx-evil: 1' }],
+  ])('refuses %s', async (_label, override) => {
+    await expect(presignUpload(client, { ...input, ...override })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('presignDownload', () => {
+  it('signs a GET valid for at most 5 minutes', async () => {
+    const now = new Date('2026-03-01T08:00:00Z');
+    const download = await presignDownload(client, {
+      bucket: BUCKET,
+      key: 'a.pdf',
+      expiresInSeconds: 300,
+      now,
+    });
+    expect(new URL(download.url).searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(download.expiresAt).toBe('2026-03-01T08:05:00.000Z');
+    await expect(
+      presignDownload(client, { bucket: BUCKET, key: 'a.pdf', expiresInSeconds: 301 }),
+    ).rejects.toThrow(RangeError);
+  });
+});
+
+describe('headObject and readObjectSha256', () => {
+  it('report size, type and digest of a stored object, including an empty one', async () => {
+    await client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'empty.png',
+        Body: Buffer.alloc(0),
+        ContentType: 'image/png',
+      }),
+    );
+    expect(await headObject(client, BUCKET, 'empty.png')).toMatchObject({
+      sizeBytes: 0,
+      contentType: 'image/png',
+    });
+    expect(await readObjectSha256(client, BUCKET, 'empty.png')).toEqual({
+      sha256Hex: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      sizeBytes: 0,
+    });
+  });
+
+  it('headObject is undefined for a missing object; readObjectSha256 throws NoSuchKey', async () => {
+    expect(await headObject(client, BUCKET, 'missing.pdf')).toBeUndefined();
+    await expect(readObjectSha256(client, BUCKET, 'missing.pdf')).rejects.toMatchObject({
+      name: 'NoSuchKey',
+    });
+  });
+
+  it('headObject rethrows errors other than not-found', async () => {
+    const stranger = createS3Client({
+      region: REGION,
+      endpoint: s3.endpoint,
+      credentials: { accessKeyId: 'stranger', secretAccessKey: 'x' },
+    });
+    await expect(headObject(stranger, BUCKET, 'missing.pdf')).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 403 },
+    });
+    stranger.destroy();
+  });
+});
+
+describe('ensureBucket', () => {
+  it('creates a missing bucket and is idempotent', async () => {
+    await ensureBucket(client, 'relief-extra');
+    await ensureBucket(client, 'relief-extra');
+    const buckets = await client.send(new ListBucketsCommand({}));
+    expect(buckets.Buckets?.map((b) => b.Name)).toEqual(expect.arrayContaining([BUCKET, 'relief-extra']));
+  });
+});

@@ -1,0 +1,629 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { GENESIS_HASH, hashEntry } from '../domain/audit-chain.ts';
+import {
+  type ApplicationRecord,
+  type ApplicationRepository,
+  type AuditEntry,
+  type AuditInput,
+  type DocumentRecord,
+  DuplicateApplicationError,
+  type IdempotencyRecord,
+  IdempotencyReplay,
+  type ListQuery,
+  type ListScope,
+  type Mutation,
+  type OutboxItem,
+  outboxId,
+  type Page,
+  type QuotaChange,
+  QuotaExceededError,
+  type UpdateOptions,
+  VersionConflictError,
+} from '../ports/applications.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type Labelled = [label: string, item: TransactItem];
+
+const APP_SK = 'APP';
+const MAX_ATTEMPTS = 10;
+const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+
+const appPk = (id: string) => `APP#${id}`;
+const auditSk = (seq: number) => `AUDIT#${String(seq).padStart(10, '0')}`;
+const docSk = (documentId: string) => `DOC#${documentId}`;
+const dupPk = (key: string) => `DUP#${key}`;
+const idemPk = (scope: string, key: string) => `IDEMP#${scope}#${key}`;
+
+const KEY_ATTRS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity'];
+
+function strip<T>(item: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) if (!KEY_ATTRS.includes(k)) out[k] = v;
+  return out as T;
+}
+
+function appItem(app: ApplicationRecord): Record<string, unknown> {
+  const sortKey = `${app.createdAt}#${app.id}`;
+  return {
+    pk: appPk(app.id),
+    sk: APP_SK,
+    entity: 'application',
+    gsi1pk: `COURT#${app.courtCode}`,
+    gsi1sk: sortKey,
+    gsi2pk: `HIGH#${app.highCourtCode}`,
+    gsi2sk: sortKey,
+    gsi3pk: `CAMPAIGN#${app.campaignId}`,
+    gsi3sk: sortKey,
+    ...app,
+  };
+}
+
+/** Builds the next audit entry on top of `current`'s chain head. */
+function chain(current: ApplicationRecord, input: AuditInput, at: string): { entry: AuditEntry } {
+  const seq = current.auditSeq + 1;
+  const content = {
+    seq,
+    at,
+    actor: { sub: input.actor.sub, court: input.actor.court, roles: [...input.actor.roles] },
+    action: input.action,
+    fromStatus: input.fromStatus,
+    toStatus: input.toStatus,
+    detail: input.detail,
+  };
+  const hash = hashEntry(content, current.auditHead);
+  return { entry: { ...content, hash, prevHash: current.auditHead } };
+}
+
+function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
+  if (
+    error instanceof TransactionCanceledException ||
+    (error as Error)?.name === 'TransactionCanceledException'
+  ) {
+    return ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code);
+  }
+  return undefined;
+}
+
+function cancellationItem(error: unknown, index: number): Record<string, unknown> | undefined {
+  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+  return reasons[index]?.Item as Record<string, unknown> | undefined;
+}
+
+function encodeCursor(key: Record<string, unknown> | undefined): string | null {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+}
+
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}
+
+function decodeCursor(
+  cursor: string | undefined,
+  expectedPk: string,
+  pkAttr: string,
+): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (typeof key !== 'object' || key === null || key[pkAttr] !== expectedPk)
+      throw new Error('foreign cursor');
+    for (const v of Object.values(key)) if (typeof v !== 'string') throw new Error('bad cursor');
+    return key;
+  } catch {
+    throw new InvalidCursorError('The cursor is not valid for this list.');
+  }
+}
+
+/**
+ * DynamoDB adapter for applications, their documents, audit trail and idempotency records
+ * (single table, see infra/table-design.ts). Every change and its audit entry go in one
+ * TransactWriteItems call, conditioned on the version and audit sequence that were read.
+ */
+export class DynamoApplicationRepository implements ApplicationRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private idempotencyPut(record: IdempotencyRecord): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          pk: idemPk(record.scope, record.key),
+          sk: 'IDEMP',
+          entity: 'idempotency',
+          ...record,
+          expiresAtEpoch: Math.floor(this.now().getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    };
+  }
+
+  async create(
+    app: ApplicationRecord,
+    audit: AuditInput,
+    idempotency?: IdempotencyRecord,
+  ): Promise<ApplicationRecord> {
+    const base: ApplicationRecord = { ...app, auditSeq: 0, auditHead: GENESIS_HASH };
+    const { entry } = chain(base, audit, app.createdAt);
+    const stored: ApplicationRecord = { ...base, auditSeq: entry.seq, auditHead: entry.hash };
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: appItem(stored),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: dupPk(app.duplicateKey), sk: 'DUP', entity: 'duplicate-lock', applicationId: app.id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: appPk(app.id), sk: auditSk(entry.seq), entity: 'audit', ...entry },
+        },
+      },
+    ];
+    if (idempotency) items.push(this.idempotencyPut(idempotency));
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      if (idempotency && codes[3] === 'ConditionalCheckFailed') {
+        const existing =
+          cancellationItem(error, 3) ?? (await this.getIdempotencyItem(idempotency.scope, idempotency.key));
+        if (existing) throw new IdempotencyReplay(strip<IdempotencyRecord>(existing));
+      }
+      if (codes[1] === 'ConditionalCheckFailed') {
+        const lock = cancellationItem(error, 1);
+        throw new DuplicateApplicationError(lock?.applicationId as string | undefined);
+      }
+      throw error;
+    }
+    return stored;
+  }
+
+  async get(id: string): Promise<ApplicationRecord | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: appPk(id), sk: APP_SK }, ConsistentRead: true }),
+    );
+    return out.Item ? strip<ApplicationRecord>(out.Item) : undefined;
+  }
+
+  private quotaUpdate(change: QuotaChange): TransactItem {
+    const key = { pk: `CAMPAIGN#${change.campaignId}`, sk: `QUOTA#${change.highCourtCode}` };
+    const values = { ':a': change.amountFen, ':one': 1 };
+    const base = { TableName: this.tableName, Key: key, ExpressionAttributeValues: values };
+    switch (change.op) {
+      case 'reserve':
+        return {
+          Update: {
+            ...base,
+            UpdateExpression:
+              'SET availableFen = availableFen - :a, reservedFen = reservedFen + :a, version = version + :one',
+            ConditionExpression: 'availableFen >= :a',
+          },
+        };
+      case 'release':
+        return {
+          Update: {
+            ...base,
+            UpdateExpression:
+              'SET availableFen = availableFen + :a, reservedFen = reservedFen - :a, version = version + :one',
+            ConditionExpression: 'reservedFen >= :a',
+          },
+        };
+      case 'commit':
+        return {
+          Update: {
+            ...base,
+            UpdateExpression:
+              'SET disbursedFen = disbursedFen + :a, reservedFen = reservedFen - :a, version = version + :one',
+            ConditionExpression: 'reservedFen >= :a',
+          },
+        };
+    }
+  }
+
+  private outboxPut(item: OutboxItem): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          pk: appPk(item.applicationId),
+          sk: `OUTBOX#${outboxId(item)}`,
+          entity: 'outbox',
+          gsi3pk: 'OUTBOX',
+          gsi3sk: `${item.createdAt}#${item.applicationId}`,
+          ...item,
+        },
+      },
+    };
+  }
+
+  /**
+   * Writes `next` + its audit entry (+ the options' quota, outbox and lock items, + `extra`) iff the
+   * stored record is still `current`. Items are labelled so a cancellation names what failed.
+   */
+  private async commit(
+    current: ApplicationRecord,
+    mutate: Mutation,
+    extra: (next: ApplicationRecord) => Labelled[],
+    optionsOf: (current: ApplicationRecord) => UpdateOptions = () => ({}),
+  ): Promise<{ ok: true; stored: ApplicationRecord } | { ok: false; failed: Set<string>; error: unknown }> {
+    const { next, audit } = mutate(current);
+    const options = optionsOf(current);
+    const at = this.now().toISOString();
+    const { entry } = chain(current, audit, at);
+    const stored: ApplicationRecord = { ...next, updatedAt: at, auditSeq: entry.seq, auditHead: entry.hash };
+    const labelled: Labelled[] = [
+      [
+        'application',
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: appItem(stored),
+            ConditionExpression: 'version = :v AND auditSeq = :s',
+            ExpressionAttributeValues: { ':v': current.version, ':s': current.auditSeq },
+          },
+        },
+      ],
+      [
+        'audit',
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: appPk(current.id), sk: auditSk(entry.seq), entity: 'audit', ...entry },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+    ];
+    const dupMoves = next.duplicateKey !== current.duplicateKey;
+    if (dupMoves || options.releaseDuplicateLock) {
+      labelled.push([
+        'duplicate-release',
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: { pk: dupPk(current.duplicateKey), sk: 'DUP' },
+            ConditionExpression: 'attribute_not_exists(pk) OR applicationId = :id',
+            ExpressionAttributeValues: { ':id': current.id },
+          },
+        },
+      ]);
+    }
+    if (dupMoves && !options.releaseDuplicateLock) {
+      labelled.push([
+        'duplicate-lock',
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk: dupPk(next.duplicateKey),
+              sk: 'DUP',
+              entity: 'duplicate-lock',
+              applicationId: current.id,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+      ]);
+    }
+    if (options.quota) labelled.push(['quota', this.quotaUpdate(options.quota)]);
+    for (const item of options.outbox ?? []) labelled.push(['outbox', this.outboxPut(item)]);
+    labelled.push(...extra(stored));
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: labelled.map(([, item]) => item) }));
+      return { ok: true, stored };
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      const failed = new Set<string>();
+      codes.forEach((code, i) => {
+        if (code === 'ConditionalCheckFailed') failed.add(labelled[i]?.[0] ?? 'unknown');
+      });
+      if (failed.has('duplicate-lock')) {
+        const index = labelled.findIndex(([label]) => label === 'duplicate-lock');
+        throw new DuplicateApplicationError(
+          cancellationItem(error, index)?.applicationId as string | undefined,
+        );
+      }
+      if (failed.has('quota') && !failed.has('application'))
+        throw new QuotaExceededError('The quota cannot cover this.');
+      if (codes.some((c) => c === 'TransactionConflict') && failed.size === 0) failed.add('application');
+      return { ok: false, failed, error };
+    }
+  }
+
+  private async retrying(
+    id: string,
+    expectedVersion: number | undefined,
+    attempt: (current: ApplicationRecord) => ReturnType<DynamoApplicationRepository['commit']>,
+    onOtherFailure?: (failed: Set<string>, error: unknown) => undefined,
+  ): Promise<ApplicationRecord> {
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      const current = await this.get(id);
+      if (!current) throw new VersionConflictError('The application no longer exists.');
+      if (expectedVersion !== undefined && current.version !== expectedVersion) {
+        throw new VersionConflictError('The application was changed by someone else.');
+      }
+      const result = await attempt(current);
+      if (result.ok) return result.stored;
+      onOtherFailure?.(result.failed, result.error);
+      if (!result.failed.has('application')) throw result.error;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 25 * (i + 1)));
+    }
+    throw new VersionConflictError('The application is being changed concurrently; try again.');
+  }
+
+  update(
+    id: string,
+    mutate: Mutation,
+    opts: UpdateOptions | ((current: ApplicationRecord) => UpdateOptions) = {},
+  ): Promise<ApplicationRecord> {
+    const optionsOf = typeof opts === 'function' ? opts : () => opts;
+    const expectedVersion = typeof opts === 'function' ? undefined : opts.expectedVersion;
+    return this.retrying(id, expectedVersion, (current) => this.commit(current, mutate, () => [], optionsOf));
+  }
+
+  async recordTaskToken(
+    id: string,
+    token: { submissionSeq: number; level: number; token: string },
+  ): Promise<'recorded' | 'moved-on'> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: appPk(id), sk: APP_SK },
+          UpdateExpression: 'SET taskToken = :t',
+          ConditionExpression: '#status = :pending AND submission.seq = :seq AND #level = :level',
+          ExpressionAttributeNames: { '#status': 'status', '#level': 'level' },
+          ExpressionAttributeValues: {
+            ':t': token,
+            ':pending': 'pending_approval',
+            ':seq': token.submissionSeq,
+            ':level': token.level,
+          },
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return 'moved-on';
+      throw error;
+    }
+  }
+
+  async listOutbox(limit: number): Promise<OutboxItem[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :o',
+        ExpressionAttributeValues: { ':o': 'OUTBOX' },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => strip<OutboxItem>(i));
+  }
+
+  async completeOutbox(item: OutboxItem): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: appPk(item.applicationId), sk: `OUTBOX#${outboxId(item)}` },
+      }),
+    );
+  }
+
+  addDocument(
+    applicationId: string,
+    doc: DocumentRecord,
+    mutate: Mutation,
+    idempotency?: IdempotencyRecord,
+  ): Promise<ApplicationRecord> {
+    const extra = (): Labelled[] => {
+      const items: Labelled[] = [
+        [
+          'document',
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { pk: appPk(applicationId), sk: docSk(doc.documentId), entity: 'document', ...doc },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      ];
+      if (idempotency) items.push(['idempotency', this.idempotencyPut(idempotency)]);
+      return items;
+    };
+    return this.retrying(
+      applicationId,
+      undefined,
+      (current) => this.commit(current, mutate, extra),
+      (failed, error) => {
+        if (idempotency && failed.has('idempotency')) {
+          const existing = cancellationItem(error, 3);
+          if (existing) throw new IdempotencyReplay(strip<IdempotencyRecord>(existing));
+        }
+        return undefined;
+      },
+    );
+  }
+
+  async getDocument(applicationId: string, documentId: string): Promise<DocumentRecord | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: appPk(applicationId), sk: docSk(documentId) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? strip<DocumentRecord>(out.Item) : undefined;
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
+    } while (start);
+    return items;
+  }
+
+  async listDocuments(applicationId: string): Promise<DocumentRecord[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': appPk(applicationId), ':p': 'DOC#' },
+      ConsistentRead: true,
+    });
+    return items.map((i) => strip<DocumentRecord>(i)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async settleDocument(
+    doc: DocumentRecord,
+    outcome: { status: 'uploaded' | 'rejected'; at: string; reason: string | null },
+    mutate: Mutation,
+  ): Promise<boolean> {
+    const extra = (): Labelled[] => [
+      [
+        'document',
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: appPk(doc.applicationId), sk: docSk(doc.documentId) },
+            UpdateExpression: 'SET #s = :s, uploadedAt = :u, rejectedReason = :r',
+            ConditionExpression: '#s = :pending',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: {
+              ':s': outcome.status,
+              ':u': outcome.status === 'uploaded' ? outcome.at : null,
+              ':r': outcome.reason,
+              ':pending': 'pending',
+            },
+          },
+        },
+      ],
+    ];
+    let settled = true;
+    await this.retrying(
+      doc.applicationId,
+      undefined,
+      (current) => this.commit(current, mutate, extra),
+      (failed) => {
+        if (failed.has('document')) {
+          settled = false;
+          throw new DocumentAlreadySettled();
+        }
+        return undefined;
+      },
+    ).catch((error) => {
+      if (!(error instanceof DocumentAlreadySettled)) throw error;
+    });
+    return settled;
+  }
+
+  async listAudit(applicationId: string): Promise<AuditEntry[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': appPk(applicationId), ':p': 'AUDIT#' },
+      ConsistentRead: true,
+    });
+    return items.map((i) => strip<AuditEntry>(i));
+  }
+
+  private async getIdempotencyItem(scope: string, key: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: idemPk(scope, key), sk: 'IDEMP' },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item as Record<string, unknown> | undefined;
+  }
+
+  async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const item = await this.getIdempotencyItem(scope, key);
+    return item ? strip<IdempotencyRecord>(item) : undefined;
+  }
+
+  async list(scope: ListScope, query: ListQuery): Promise<Page<ApplicationRecord>> {
+    const [index, pkAttr, pk] =
+      scope.kind === 'court'
+        ? (['gsi1', 'gsi1pk', `COURT#${scope.courtCode}`] as const)
+        : scope.kind === 'highCourt'
+          ? (['gsi2', 'gsi2pk', `HIGH#${scope.highCourtCode}`] as const)
+          : (['gsi3', 'gsi3pk', `CAMPAIGN#${scope.campaignId}`] as const);
+    const filters: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':pk': pk };
+    if (query.status) {
+      filters.push('#status = :status');
+      names['#status'] = 'status';
+      values[':status'] = query.status;
+    }
+    if (query.campaignId && scope.kind !== 'campaign') {
+      filters.push('campaignId = :campaignId');
+      values[':campaignId'] = query.campaignId;
+    }
+    if (query.courtOrAncestor) {
+      filters.push('(courtCode = :within OR contains(ancestors, :within))');
+      values[':within'] = query.courtOrAncestor;
+    }
+    if (query.courtCode && scope.kind !== 'court') {
+      filters.push('courtCode = :courtCode');
+      values[':courtCode'] = query.courtCode;
+    }
+    const items: ApplicationRecord[] = [];
+    let start = decodeCursor(query.cursor, pk, pkAttr);
+    // Filters apply after the read: keep reading pages until the page is full or the index is exhausted.
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index,
+          KeyConditionExpression: `${pkAttr} = :pk`,
+          FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
+          ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: query.limit - items.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []).map((i) => strip<ApplicationRecord>(i)));
+      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
+    } while (start && items.length < query.limit);
+    return { items, nextCursor: encodeCursor(start) };
+  }
+}
+
+class DocumentAlreadySettled extends Error {}

@@ -1,0 +1,20 @@
+import type { S3Event } from 'aws-lambda';
+import { logger } from '../../lib/logger.ts';
+import { settleUploadedObject } from '../../usecases/documents.ts';
+import { deps } from '../deps.ts';
+
+/**
+ * S3 ObjectCreated → the document becomes `uploaded` (or `rejected` when the object differs from
+ * what was declared). S3 URL-encodes keys in events ('+' for spaces); decode before use.
+ * A failure throws so that Lambda retries the event (and then its DLQ); settling is idempotent.
+ */
+export async function handler(event: S3Event): Promise<{ settled: string[] }> {
+  const settled: string[] = [];
+  for (const record of event.Records) {
+    const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+    const outcome = await settleUploadedObject(deps(), key);
+    logger.info('object settled', { outcome, sizeBytes: record.s3.object.size });
+    settled.push(outcome);
+  }
+  return { settled };
+}

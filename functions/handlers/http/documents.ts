@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { defineRoute } from '../../lib/http.ts';
+import type { DocumentType } from '../../ports/applications.ts';
+import {
+  getDocument as getDocumentUseCase,
+  listDocuments as listDocumentsUseCase,
+  requestUpload,
+} from '../../usecases/documents.ts';
+import { authenticator, deps } from '../deps.ts';
+import { COMMON_ERRORS, idempotencyHeader, idempotencyOf } from './applications.ts';
+import {
+  ApplicationParams,
+  Document,
+  DocumentParams,
+  DocumentType as DocumentTypeSchema,
+  DocumentWithUrl,
+  Problem,
+  RequestUploadBody,
+  Upload,
+} from './schemas.ts';
+
+const problem = (status: number, description: string) => ({
+  status,
+  description,
+  schema: Problem,
+  contentType: 'application/problem+json',
+});
+
+export const requestDocumentUpload = defineRoute(
+  {
+    operationId: 'requestDocumentUpload',
+    method: 'POST',
+    path: '/applications/{id}/documents',
+    summary:
+      'Register a scan and get a presigned upload that accepts only the declared size, type and SHA-256',
+    tags: ['documents'],
+    auth: 'jwt',
+    params: ApplicationParams,
+    body: RequestUploadBody,
+    headers: [idempotencyHeader],
+    responses: [
+      {
+        status: 201,
+        description: 'Pending document and its upload (PUT the bytes to url with exactly these headers)',
+        schema: z.object({
+          documentId: z.string(),
+          type: DocumentTypeSchema,
+          status: z.literal('pending'),
+          upload: Upload,
+        }),
+      },
+      ...COMMON_ERRORS,
+      problem(404, 'Unknown or outside your jurisdiction'),
+      problem(409, 'INVALID_STATUS, CAMPAIGN_NOT_OPEN'),
+    ],
+  },
+  authenticator,
+  async (req) => {
+    const idem = idempotencyOf(
+      req.headers,
+      req.principal,
+      `requestDocumentUpload:${req.params.id}`,
+      req.body,
+    );
+    return requestUpload(
+      deps(),
+      req.principal,
+      req.params.id,
+      { ...req.body, type: req.body.type as DocumentType },
+      idem,
+    );
+  },
+);
+
+export const listDocuments = defineRoute(
+  {
+    operationId: 'listDocuments',
+    method: 'GET',
+    path: '/applications/{id}/documents',
+    summary: "List an application's documents",
+    tags: ['documents'],
+    auth: 'jwt',
+    params: ApplicationParams,
+    responses: [
+      {
+        status: 200,
+        description: 'All documents, oldest first',
+        schema: z.object({ items: z.array(Document), nextCursor: z.null() }),
+      },
+      ...COMMON_ERRORS,
+      problem(404, 'Unknown or outside your jurisdiction'),
+    ],
+  },
+  authenticator,
+  async (req) => ({
+    status: 200,
+    body: { items: await listDocumentsUseCase(deps(), req.principal, req.params.id), nextCursor: null },
+  }),
+);
+
+export const getDocument = defineRoute(
+  {
+    operationId: 'getDocument',
+    method: 'GET',
+    path: '/applications/{id}/documents/{documentId}',
+    summary: 'One document; when uploaded, with a presigned download url valid 5 minutes or less',
+    tags: ['documents'],
+    auth: 'jwt',
+    params: DocumentParams,
+    responses: [
+      { status: 200, description: 'The document', schema: DocumentWithUrl },
+      ...COMMON_ERRORS,
+      problem(404, 'Unknown or outside your jurisdiction'),
+    ],
+  },
+  authenticator,
+  async (req) => ({
+    status: 200,
+    body: await getDocumentUseCase(deps(), req.principal, req.params.id, req.params.documentId),
+  }),
+);

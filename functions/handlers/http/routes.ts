@@ -1,0 +1,33 @@
+import type { Route } from '../../lib/http.ts';
+import {
+  createApplication,
+  getApplication,
+  getAudit,
+  listApplications,
+  patchApplication,
+} from './applications.ts';
+import { getDocument, listDocuments, requestDocumentUpload } from './documents.ts';
+import { getCampaign, getCourt, listCampaigns, listCourts } from './reference.ts';
+import { health, openapi } from './service.ts';
+
+/**
+ * Every deployed HTTP route, once. The local runner serves these, CDK (infra/) creates one
+ * integration per entry, the OpenAPI document is generated from them, and the jurisdiction
+ * matrix tests iterate them, so a new route cannot miss any of the four.
+ */
+export const apiRoutes: Route[] = [
+  health,
+  openapi,
+  getCourt,
+  listCourts,
+  listCampaigns,
+  getCampaign,
+  createApplication,
+  listApplications,
+  getApplication,
+  patchApplication,
+  getAudit,
+  requestDocumentUpload,
+  listDocuments,
+  getDocument,
+];

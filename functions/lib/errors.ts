@@ -1,0 +1,89 @@
+/**
+ * Typed errors (style §5). Use cases throw these; one error middleware maps them to
+ * RFC 9457 problem+json. `code` is the stable identifier clients branch on.
+ */
+export interface ProblemItem {
+  code: string;
+  path: string;
+  message: string;
+  messageZh?: string;
+}
+
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  abstract readonly title: string;
+  readonly code: string;
+  readonly errors: ProblemItem[] | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    code: string,
+    detail: string,
+    opts: { errors?: ProblemItem[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail);
+    this.name = new.target.name;
+    this.code = code;
+    this.errors = opts.errors;
+    this.headers = opts.headers;
+  }
+}
+
+export class BadRequestError extends AppError {
+  readonly status = 400;
+  readonly title = 'Bad Request';
+}
+
+export class UnauthenticatedError extends AppError {
+  readonly status = 401;
+  readonly title = 'Unauthorized';
+}
+
+export class ForbiddenError extends AppError {
+  readonly status = 403;
+  readonly title = 'Forbidden';
+}
+
+/** Unknown, or outside the caller's jurisdiction: never reveal which. */
+export class NotFoundError extends AppError {
+  readonly status = 404;
+  readonly title = 'Not Found';
+  constructor(detail = 'The resource does not exist or is outside your jurisdiction.') {
+    super('NOT_FOUND', detail);
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly status = 409;
+  readonly title = 'Conflict';
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413;
+  readonly title = 'Payload Too Large';
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  readonly title = 'Unsupported Media Type';
+}
+
+export class UnprocessableError extends AppError {
+  readonly status = 422;
+  readonly title = 'Unprocessable Content';
+}
+
+export class PreconditionRequiredError extends AppError {
+  readonly status = 428;
+  readonly title = 'Precondition Required';
+}
+
+export class ThrottledError extends AppError {
+  readonly status = 429;
+  readonly title = 'Too Many Requests';
+}
+
+export class ServiceUnavailableError extends AppError {
+  readonly status = 503;
+  readonly title = 'Service Unavailable';
+}

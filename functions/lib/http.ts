@@ -1,0 +1,325 @@
+import type { MiddlewareObj } from '@middy/core';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { Principal, Role } from './auth.ts';
+import {
+  AppError,
+  BadRequestError,
+  ForbiddenError,
+  PayloadTooLargeError,
+  type ProblemItem,
+  UnauthenticatedError,
+  UnsupportedMediaTypeError,
+} from './errors.ts';
+import { logger } from './logger.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface ResponseSpec {
+  status: number;
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
+/** Everything the router, the OpenAPI generator, CDK and the matrix tests need to know about a route. */
+export interface RouteSpec<
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  operationId: string;
+  method: HttpMethod;
+  path: string;
+  summary: string;
+  tags: string[];
+  /** `public`: no token; `jwt`: a court token; `local-only`: exists only in the local runner. */
+  auth: 'public' | 'jwt' | 'local-only';
+  /** Roles allowed at all; a principal with none of them gets 403 before anything is read. */
+  roles?: readonly Role[];
+  body?: B;
+  query?: Q;
+  params?: P;
+  headers?: { name: string; required: boolean; description: string }[];
+  responses: ResponseSpec[];
+  maxBodyBytes?: number;
+}
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+export interface HttpRequest<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  principal: Principal;
+  headers: Record<string, string | undefined>;
+  requestId: string;
+  rawBody: string | undefined;
+  event: APIGatewayProxyEventV2;
+}
+
+export interface HttpResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Binary or non-JSON bodies (e.g. a .docx): sent as is, base64-encoded for API Gateway. */
+  raw?: { contentType: string; data: Buffer | string };
+}
+
+export type ApiHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface Route {
+  spec: RouteSpec;
+  handler: ApiHandler;
+}
+
+export interface Authenticator {
+  authenticate(authorizationHeader: string | undefined): Promise<Principal>;
+}
+
+const DEFAULT_MAX_BODY = 64 * 1024;
+const ANONYMOUS: Principal = { sub: 'anonymous', court: '', roles: [] };
+
+export function problemResponse(
+  status: number,
+  title: string,
+  code: string,
+  detail: string,
+  errors?: ProblemItem[],
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify({
+      type: `https://relief.court.example/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+      title,
+      status,
+      detail,
+      code,
+      ...(errors && errors.length > 0 ? { errors } : {}),
+    }),
+  };
+}
+
+const THROTTLING_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'SlowDown',
+]);
+
+function isThrottling(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (THROTTLING_NAMES.has(error.name)) return true;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+  return Array.isArray(reasons) && reasons.some((r) => r.Code === 'ThrottlingError');
+}
+
+/** Maps every error to problem+json. Client mistakes are 4xx with a stable code; nothing leaks internals. */
+export function toProblem(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof AppError) {
+    return problemResponse(error.status, error.title, error.code, error.message, error.errors, error.headers);
+  }
+  const named = error as { name?: string; code?: string; message?: string };
+  if (named?.name === 'UnauthorizedError') {
+    return problemResponse(
+      401,
+      'Unauthorized',
+      named.code ?? 'UNAUTHORIZED',
+      'A valid bearer token is required.',
+      undefined,
+      {
+        'www-authenticate': 'Bearer',
+      },
+    );
+  }
+  if (isThrottling(error)) {
+    return problemResponse(
+      429,
+      'Too Many Requests',
+      'THROTTLED',
+      'The service is busy; retry with backoff.',
+      undefined,
+      {
+        'retry-after': '1',
+      },
+    );
+  }
+  logger.error('unhandled error', { requestId, errorName: named?.name, error: error as Error });
+  return problemResponse(
+    500,
+    'Internal Server Error',
+    'INTERNAL_ERROR',
+    `An unexpected error occurred (request ${requestId}).`,
+  );
+}
+
+function zodIssues(error: z.ZodError, prefix: string): ProblemItem[] {
+  return error.issues.flatMap((issue) => {
+    const base = [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        code: 'UNKNOWN_FIELD',
+        path: base ? `${base}.${key}` : key,
+        message: `Unknown field "${key}".`,
+      }));
+    }
+    // zod 4 does not keep the input on issues: a missing field reads "received undefined".
+    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+    const upper = issue.code.toUpperCase();
+    const code = missing ? 'REQUIRED' : upper.startsWith('INVALID_') ? upper : `INVALID_${upper}`;
+    return [{ code, path: base, message: issue.message }];
+  });
+}
+
+function lowerCaseHeaders(event: APIGatewayProxyEventV2): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(event.headers ?? {})) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function decodeBody(event: APIGatewayProxyEventV2): string | undefined {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+function parsePart<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new BadRequestError('VALIDATION_FAILED', `The request ${where} is invalid.`, {
+      errors: zodIssues(result.error, where === 'body' ? '' : where),
+    });
+  }
+  return result.data;
+}
+
+function isJsonContentType(ct: string | undefined): boolean {
+  if (!ct) return false;
+  const base = ct.split(';')[0]?.trim().toLowerCase() ?? '';
+  return base === 'application/json' || (base.startsWith('application/') && base.endsWith('+json'));
+}
+
+function render(response: HttpResponse): APIGatewayProxyStructuredResultV2 {
+  const headers: Record<string, string> = { 'cache-control': 'no-store', ...(response.headers ?? {}) };
+  if (response.raw) {
+    const data = typeof response.raw.data === 'string' ? Buffer.from(response.raw.data) : response.raw.data;
+    return {
+      statusCode: response.status,
+      headers: { ...headers, 'content-type': response.raw.contentType },
+      body: data.toString('base64'),
+      isBase64Encoded: true,
+    };
+  }
+  if (response.body === undefined) return { statusCode: response.status, headers };
+  return {
+    statusCode: response.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(response.body),
+  };
+}
+
+type Internal = Record<string, unknown>;
+
+/** The authenticated principal of each in-flight event (keyed by the event object: safe under concurrency). */
+const principals = new WeakMap<APIGatewayProxyEventV2, Principal>();
+
+/**
+ * Builds the Lambda handler for one route: error mapping first (so it sees everything), then
+ * authentication, then request parsing with the route's zod schemas, then the use case.
+ */
+export function defineRoute<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(
+  spec: RouteSpec<B, Q, P>,
+  authenticator: () => Authenticator,
+  impl: (req: HttpRequest<Infer<B>, Infer<Q>, Infer<P>>) => Promise<HttpResponse>,
+): Route {
+  const problems: MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> = {
+    name: 'problem-json',
+    onError: (request) => {
+      request.response = toProblem(request.error, request.context.awsRequestId ?? 'unknown');
+    },
+  };
+
+  const authenticate: MiddlewareObj<
+    APIGatewayProxyEventV2,
+    APIGatewayProxyStructuredResultV2,
+    Error,
+    Context,
+    Internal
+  > = {
+    name: 'authenticate',
+    before: async (request) => {
+      if (spec.auth !== 'jwt') {
+        principals.set(request.event, ANONYMOUS);
+        return;
+      }
+      const header = request.event.headers?.authorization ?? request.event.headers?.Authorization;
+      const principal = await authenticator().authenticate(header);
+      if (spec.roles && !spec.roles.some((r) => principal.roles.includes(r))) {
+        throw new ForbiddenError(
+          'ROLE_FORBIDDEN',
+          `This operation requires one of the roles: ${spec.roles.join(', ')}.`,
+        );
+      }
+      principals.set(request.event, principal);
+    },
+  };
+
+  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context, Internal>()
+    .use(problems)
+    .use(authenticate)
+    .handler(async (event, context) => {
+      const headers = lowerCaseHeaders(event);
+      const rawBody = decodeBody(event);
+      let body: unknown;
+      if (spec.body) {
+        if (rawBody === undefined)
+          throw new BadRequestError('BODY_REQUIRED', 'A JSON request body is required.');
+        if (Buffer.byteLength(rawBody, 'utf8') > (spec.maxBodyBytes ?? DEFAULT_MAX_BODY)) {
+          throw new PayloadTooLargeError(
+            'PAYLOAD_TOO_LARGE',
+            `The request body exceeds ${spec.maxBodyBytes ?? DEFAULT_MAX_BODY} bytes.`,
+          );
+        }
+        if (!isJsonContentType(headers['content-type'])) {
+          throw new UnsupportedMediaTypeError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
+        }
+        let json: unknown;
+        try {
+          json = JSON.parse(rawBody);
+        } catch {
+          throw new BadRequestError('MALFORMED_JSON', 'The request body is not valid JSON.');
+        }
+        body = parsePart(spec.body, json, 'body');
+      }
+      const query = spec.query
+        ? parsePart(spec.query, event.queryStringParameters ?? {}, 'query')
+        : undefined;
+      const params = spec.params ? parsePart(spec.params, event.pathParameters ?? {}, 'path') : undefined;
+      const response = await impl({
+        body: body as Infer<B>,
+        query: query as Infer<Q>,
+        params: params as Infer<P>,
+        principal: principals.get(event) ?? ANONYMOUS,
+        headers,
+        requestId: context.awsRequestId,
+        rawBody,
+        event,
+      });
+      return render(response);
+    });
+  return { spec: spec as RouteSpec, handler: handler as unknown as ApiHandler };
+}
+
+export function requireAuthenticated(principal: Principal): void {
+  if (principal === ANONYMOUS) throw new UnauthenticatedError('TOKEN_MISSING', 'A bearer token is required.');
+}

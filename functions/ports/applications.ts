@@ -1,0 +1,264 @@
+import type { AuditEntryContent } from '../domain/audit-chain.ts';
+import type { ApplicationFacts, EligibilityFailure } from '../domain/eligibility.ts';
+import type { Principal } from '../lib/auth.ts';
+
+/** Statuses per the contract: draft → pending_approval → (returned → draft) | rejected | awaiting_payout → paid | declined; paid → closed → resumed. */
+export type ApplicationStatus =
+  | 'draft'
+  | 'pending_approval'
+  | 'returned'
+  | 'rejected'
+  | 'awaiting_payout'
+  | 'paid'
+  | 'declined'
+  | 'closed'
+  | 'resumed';
+
+export const APPLICATION_STATUSES: readonly ApplicationStatus[] = [
+  'draft',
+  'pending_approval',
+  'returned',
+  'rejected',
+  'awaiting_payout',
+  'paid',
+  'declined',
+  'closed',
+  'resumed',
+];
+
+/** An application (救助申请) as stored: the applicant's facts plus workflow state. */
+export interface ApplicationRecord extends ApplicationFacts {
+  id: string;
+  campaignId: string;
+  courtCode: string;
+  highCourtCode: string;
+  status: ApplicationStatus;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  eligibility: { eligible: boolean; failures: EligibilityFailure[] };
+  /** Normalised case number + applicant id: the system-wide duplicate key. */
+  duplicateKey: string;
+  /** The approval route (court codes, executing court first) and where the application waits now. */
+  route: string[];
+  pendingAt: string | null;
+  /** The executing court's superiors (nearest first, SPC excluded): used for jurisdiction-scoped lists. */
+  ancestors: string[];
+  auditSeq: number;
+  auditHead: string;
+  /** The current submission for approval (审批), absent on a never-submitted draft. */
+  submission?: Submission | null;
+  /** Index into `route` of the level the application waits at (while pending_approval). */
+  level?: number;
+  /** Decisions of the current submission, in order. */
+  decisions?: DecisionEntry[];
+  /** The workflow's task token for the level it waits at; never leaves the server. */
+  taskToken?: { submissionSeq: number; level: number; token: string } | null;
+  escalations?: number;
+  quotaReservation?: QuotaReservation | null;
+}
+
+export interface Submission {
+  seq: number;
+  submittedAt: string;
+  submittedBy: string;
+  approvalForm: { reviewOpinion: string; reviewedBy: string };
+  executionName: string;
+}
+
+export interface DecisionEntry {
+  submissionSeq: number;
+  level: number;
+  court: string;
+  decision: 'approve' | 'reject' | 'return';
+  comment: string;
+  decidedBy: string;
+  decidedAt: string;
+  outcome: 'next-level' | 'approved' | 'rejected' | 'returned';
+}
+
+export interface QuotaReservation {
+  campaignId: string;
+  highCourtCode: string;
+  amountFen: number;
+  state: 'reserved' | 'released' | 'committed';
+}
+
+/** A quota movement written in the same transaction as the application change. */
+export interface QuotaChange {
+  campaignId: string;
+  highCourtCode: string;
+  amountFen: number;
+  op: 'reserve' | 'release' | 'commit';
+}
+
+/** Work that must happen after a transaction (start an execution, send a task token), kept until done. */
+export type OutboxItem =
+  | { kind: 'start-execution'; applicationId: string; submissionSeq: number; createdAt: string }
+  | {
+      kind: 'deliver-decision';
+      applicationId: string;
+      submissionSeq: number;
+      level: number;
+      createdAt: string;
+    };
+
+export function outboxId(item: OutboxItem): string {
+  return item.kind === 'start-execution'
+    ? `${item.kind}#${item.submissionSeq}`
+    : `${item.kind}#${item.submissionSeq}#${item.level}`;
+}
+
+export interface UpdateOptions {
+  expectedVersion?: number;
+  quota?: QuotaChange;
+  /** Outbox items to add in the same transaction. */
+  outbox?: OutboxItem[];
+  /** Release the system-wide duplicate lock (the application is no longer open). */
+  releaseDuplicateLock?: boolean;
+}
+
+export class QuotaExceededError extends Error {
+  override name = 'QuotaExceededError';
+}
+
+export type DocumentType =
+  | 'identity'
+  | 'enforcement-basis'
+  | 'hardship-proof'
+  | 'termination-consent'
+  | 'bank-account'
+  | 'execution-report';
+
+export const DOCUMENT_TYPES: readonly DocumentType[] = [
+  'identity',
+  'enforcement-basis',
+  'hardship-proof',
+  'termination-consent',
+  'bank-account',
+  'execution-report',
+];
+
+export type DocumentStatus = 'pending' | 'uploaded' | 'rejected';
+
+export interface DocumentRecord {
+  applicationId: string;
+  documentId: string;
+  type: DocumentType;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  status: DocumentStatus;
+  s3Key: string;
+  createdAt: string;
+  createdBy: string;
+  uploadedAt: string | null;
+  rejectedReason: string | null;
+}
+
+export type AuditEntry = AuditEntryContent & { hash: string; prevHash: string };
+
+/** What a caller records; the repository assigns seq, time and the chain hashes. */
+export interface AuditInput {
+  actor: Pick<Principal, 'sub' | 'court' | 'roles'>;
+  action: string;
+  fromStatus: ApplicationStatus | null;
+  toStatus: ApplicationStatus | null;
+  detail: Record<string, unknown>;
+}
+
+/** A stored response for an `Idempotency-Key`, written in the same transaction as the change. */
+export interface IdempotencyRecord {
+  scope: string;
+  key: string;
+  requestHash: string;
+  response: { status: number; body: unknown; headers: Record<string, string> };
+}
+
+export interface ListQuery {
+  status?: ApplicationStatus;
+  /** Only applications executed by this court or by a court below it. */
+  courtOrAncestor?: string;
+  campaignId?: string;
+  courtCode?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export class DuplicateApplicationError extends Error {
+  override name = 'DuplicateApplicationError';
+  constructor(readonly existingApplicationId: string | undefined) {
+    super('An open or paid application exists for this case and applicant.');
+  }
+}
+
+export class VersionConflictError extends Error {
+  override name = 'VersionConflictError';
+}
+
+export class IdempotencyReplay extends Error {
+  override name = 'IdempotencyReplay';
+  constructor(readonly record: IdempotencyRecord) {
+    super('Idempotency key already used.');
+  }
+}
+
+/**
+ * A change to an application: the new record and its audit entry. The repository writes both in
+ * one transaction, conditioned on the record it read, and retries the whole function when another
+ * writer got there first (so the hash chain never forks).
+ */
+export type Mutation = (current: ApplicationRecord) => { next: ApplicationRecord; audit: AuditInput };
+
+export interface ApplicationRepository {
+  create(
+    app: ApplicationRecord,
+    audit: AuditInput,
+    idempotency?: IdempotencyRecord,
+  ): Promise<ApplicationRecord>;
+  get(id: string): Promise<ApplicationRecord | undefined>;
+  /**
+   * Applies `mutate` to the current record. With `expectedVersion`, a stored version that differs is a
+   * VersionConflictError (optimistic concurrency for PATCH).
+   */
+  update(
+    id: string,
+    mutate: Mutation,
+    opts?: UpdateOptions | ((current: ApplicationRecord) => UpdateOptions),
+  ): Promise<ApplicationRecord>;
+  /** Records the workflow's token for (submission, level) iff the application still waits there. */
+  recordTaskToken(
+    id: string,
+    token: { submissionSeq: number; level: number; token: string },
+  ): Promise<'recorded' | 'moved-on'>;
+  listOutbox(limit: number): Promise<OutboxItem[]>;
+  completeOutbox(item: OutboxItem): Promise<void>;
+  list(scope: ListScope, query: ListQuery): Promise<Page<ApplicationRecord>>;
+  addDocument(
+    applicationId: string,
+    doc: DocumentRecord,
+    mutate: Mutation,
+    idempotency?: IdempotencyRecord,
+  ): Promise<ApplicationRecord>;
+  getDocument(applicationId: string, documentId: string): Promise<DocumentRecord | undefined>;
+  listDocuments(applicationId: string): Promise<DocumentRecord[]>;
+  /** Moves a pending document to uploaded/rejected with its audit entry; false if it was not pending any more. */
+  settleDocument(
+    doc: DocumentRecord,
+    outcome: { status: 'uploaded' | 'rejected'; at: string; reason: string | null },
+    mutate: Mutation,
+  ): Promise<boolean>;
+  listAudit(applicationId: string): Promise<AuditEntry[]>;
+  getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+}
+
+export type ListScope =
+  | { kind: 'court'; courtCode: string }
+  | { kind: 'highCourt'; highCourtCode: string }
+  | { kind: 'campaign'; campaignId: string };

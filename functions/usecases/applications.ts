@@ -1,0 +1,417 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../domain/audit-chain.ts';
+import { allowsDrafts, type Campaign, shanghaiDate } from '../domain/campaigns.ts';
+import { parseCaseNumber } from '../domain/case-number.ts';
+import {
+  ancestorsOf,
+  approvalRoute,
+  type Court,
+  getCourt,
+  highCourtOf,
+  isWithinJurisdiction,
+} from '../domain/courts.ts';
+import { type ApplicationFacts, evaluateEligibility } from '../domain/eligibility.ts';
+import { maskAccountNumber, maskIdNumber, validateResidentId } from '../domain/id-number.ts';
+import type { Principal, Role } from '../lib/auth.ts';
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  type ProblemItem,
+  UnprocessableError,
+} from '../lib/errors.ts';
+import {
+  type ApplicationRecord,
+  type ApplicationRepository,
+  type ApplicationStatus,
+  DuplicateApplicationError,
+  type IdempotencyRecord,
+  IdempotencyReplay,
+  type ListQuery,
+  type ListScope,
+  type Page,
+  VersionConflictError,
+} from '../ports/applications.ts';
+import type { CampaignStore } from '../ports/campaigns.ts';
+
+export interface ApplicationDeps {
+  repo: ApplicationRepository;
+  campaigns: CampaignStore;
+  now: () => Date;
+  newId: () => string;
+}
+
+export interface IdempotencyInput {
+  key: string;
+  scope: string;
+  body: unknown;
+}
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+/** Roles of a principal at its own court (helper for use cases). */
+export function hasRole(principal: Principal, role: Role): boolean {
+  return principal.roles.includes(role);
+}
+
+export function etagOf(app: Pick<ApplicationRecord, 'version'>): string {
+  return `"v${app.version}"`;
+}
+
+/** Parses an If-Match header (`"v3"`, `W/"v3"`) to a version, or undefined when it names none. */
+export function versionFromIfMatch(header: string | undefined): number | undefined {
+  const m = header?.trim().match(/^(?:W\/)?"v(\d{1,9})"$/);
+  return m ? Number(m[1]) : undefined;
+}
+
+function requestHash(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+/** Replays the stored response of an earlier request with the same key, or refuses a reused key. */
+export function replayOrRefuse(record: IdempotencyRecord, body: unknown): StoredResponse {
+  if (record.requestHash !== requestHash(body)) {
+    throw new UnprocessableError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was used with a different request body.',
+    );
+  }
+  return { ...record.response, headers: { ...record.response.headers, 'idempotent-replayed': 'true' } };
+}
+
+export function idempotencyRecord(input: IdempotencyInput, response: StoredResponse): IdempotencyRecord {
+  return { scope: input.scope, key: input.key, requestHash: requestHash(input.body), response };
+}
+
+/** The system-wide duplicate key: one open or paid application per case and applicant. */
+export function duplicateKeyOf(facts: ApplicationFacts): string {
+  const parsed = parseCaseNumber(facts.case.caseNumber);
+  const caseKey = parsed.ok ? parsed.value.normalized : facts.case.caseNumber.trim();
+  const id =
+    facts.applicant.idType === 'resident-id'
+      ? validateResidentId(facts.applicant.idNumber).ok
+        ? facts.applicant.idNumber.toUpperCase()
+        : facts.applicant.idNumber
+      : facts.applicant.idNumber.trim().toUpperCase();
+  return `${caseKey}#${facts.applicant.idType}:${id}`;
+}
+
+function executingCourtOf(principal: Principal): Court {
+  const court = getCourt(principal.court);
+  if (!court || court.level === 'spc') {
+    throw new ForbiddenError(
+      'COURT_CANNOT_EXECUTE',
+      'Only a high, intermediate or basic court can create applications.',
+    );
+  }
+  return court;
+}
+
+async function openCampaign(deps: ApplicationDeps, campaignId: string): Promise<Campaign> {
+  const campaign = await deps.campaigns.get(campaignId);
+  if (!campaign) {
+    throw new UnprocessableError('UNKNOWN_CAMPAIGN', `Campaign "${campaignId}" does not exist.`, {
+      errors: [{ code: 'UNKNOWN_CAMPAIGN', path: 'campaignId', message: 'No such campaign.' }],
+    });
+  }
+  if (!allowsDrafts(campaign, deps.now())) {
+    throw new ConflictError(
+      'CAMPAIGN_NOT_OPEN',
+      'The campaign accepts applications only during its preparation and handling phases.',
+    );
+  }
+  return campaign;
+}
+
+function assertEligible(facts: ApplicationFacts, campaign: Campaign, court: Court, now: Date) {
+  const eligibility = evaluateEligibility(facts, {
+    campaign,
+    executingCourt: court,
+    today: shanghaiDate(now),
+  });
+  if (!eligibility.eligible) {
+    const errors: ProblemItem[] = eligibility.failures.map((f) => ({
+      code: f.code,
+      path: f.path,
+      message: f.message,
+      messageZh: f.messageZh,
+    }));
+    throw new UnprocessableError('INELIGIBLE', 'The application does not meet the relief conditions.', {
+      errors,
+    });
+  }
+  return eligibility;
+}
+
+function toDuplicateConflict(error: unknown): never {
+  if (error instanceof DuplicateApplicationError) {
+    throw new ConflictError(
+      'DUPLICATE_APPLICATION',
+      'An open or paid application already exists for this case and applicant.',
+    );
+  }
+  throw error;
+}
+
+/** Full personal data only for the executing court's clerks (api-contract "Personal data"). */
+export function applicationView(app: ApplicationRecord, principal: Principal) {
+  const full = principal.court === app.courtCode && hasRole(principal, 'clerk');
+  return {
+    id: app.id,
+    campaignId: app.campaignId,
+    courtCode: app.courtCode,
+    highCourtCode: app.highCourtCode,
+    status: app.status,
+    version: app.version,
+    createdAt: app.createdAt,
+    updatedAt: app.updatedAt,
+    createdBy: app.createdBy,
+    case: app.case,
+    applicant: {
+      ...app.applicant,
+      idNumber: full ? app.applicant.idNumber : maskIdNumber(app.applicant.idNumber),
+    },
+    hardship: app.hardship,
+    consentToTermination: app.consentToTermination,
+    priorJudicialRelief: app.priorJudicialRelief,
+    ...(app.specialCircumstance ? { specialCircumstance: app.specialCircumstance } : {}),
+    reliefAmountFen: app.reliefAmountFen,
+    bankAccount: {
+      ...app.bankAccount,
+      holderIdNumber: full ? app.bankAccount.holderIdNumber : maskIdNumber(app.bankAccount.holderIdNumber),
+      accountNumber: full ? app.bankAccount.accountNumber : maskAccountNumber(app.bankAccount.accountNumber),
+    },
+    eligibility: app.eligibility,
+    route: app.route,
+    pendingAt: app.pendingAt,
+  };
+}
+
+export type ApplicationView = ReturnType<typeof applicationView>;
+
+export type CreateApplicationInput = ApplicationFacts & { campaignId: string };
+
+function factsOf(input: ApplicationFacts): ApplicationFacts {
+  return {
+    case: input.case,
+    applicant: input.applicant,
+    hardship: input.hardship,
+    consentToTermination: input.consentToTermination,
+    priorJudicialRelief: input.priorJudicialRelief,
+    ...(input.specialCircumstance ? { specialCircumstance: input.specialCircumstance } : {}),
+    reliefAmountFen: input.reliefAmountFen,
+    bankAccount: input.bankAccount,
+  };
+}
+
+/** 创建救助申请: a clerk of the executing court creates one application for one applicant in one case. */
+export async function createApplication(
+  deps: ApplicationDeps,
+  principal: Principal,
+  input: CreateApplicationInput,
+  idempotency?: IdempotencyInput,
+): Promise<StoredResponse> {
+  if (idempotency) {
+    const earlier = await deps.repo.getIdempotency(idempotency.scope, idempotency.key);
+    if (earlier) return replayOrRefuse(earlier, idempotency.body);
+  }
+  const court = executingCourtOf(principal);
+  const campaign = await openCampaign(deps, input.campaignId);
+  const now = deps.now();
+  const facts = factsOf(input);
+  const eligibility = assertEligible(facts, campaign, court, now);
+  const at = now.toISOString();
+  const app: ApplicationRecord = {
+    ...facts,
+    id: deps.newId(),
+    campaignId: campaign.id,
+    courtCode: court.code,
+    highCourtCode: highCourtOf(court.code) as string,
+    status: 'draft',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    createdBy: principal.sub,
+    eligibility,
+    duplicateKey: duplicateKeyOf(facts),
+    route: approvalRoute(court.code),
+    pendingAt: null,
+    ancestors: ancestorsOf(court.code).filter((c) => c !== 'SPC'),
+    auditSeq: 0,
+    auditHead: '',
+  };
+  const response: StoredResponse = {
+    status: 201,
+    body: applicationView(app, principal),
+    headers: { etag: etagOf(app), location: `/applications/${app.id}` },
+  };
+  try {
+    await deps.repo.create(
+      app,
+      {
+        actor: principal,
+        action: 'application.created',
+        fromStatus: null,
+        toStatus: 'draft',
+        detail: { campaignId: campaign.id },
+      },
+      idempotency ? idempotencyRecord(idempotency, response) : undefined,
+    );
+  } catch (error) {
+    if (error instanceof IdempotencyReplay && idempotency)
+      return replayOrRefuse(error.record, idempotency.body);
+    toDuplicateConflict(error);
+  }
+  return response;
+}
+
+/** Loads an application the principal may see, else 404 (never reveal a foreign court's application). */
+export async function loadVisible(
+  deps: ApplicationDeps,
+  principal: Principal,
+  id: string,
+): Promise<ApplicationRecord> {
+  const app = await deps.repo.get(id);
+  if (!app || !isWithinJurisdiction(principal.court, app.courtCode)) throw new NotFoundError();
+  return app;
+}
+
+/** Loads an application for a change by the executing court's clerk: 404 outside, 403 inside with another role. */
+export async function loadForClerk(
+  deps: ApplicationDeps,
+  principal: Principal,
+  id: string,
+): Promise<ApplicationRecord> {
+  const app = await loadVisible(deps, principal, id);
+  if (principal.court !== app.courtCode || !hasRole(principal, 'clerk')) {
+    throw new ForbiddenError(
+      'ROLE_FORBIDDEN',
+      'Only a clerk of the executing court may change this application.',
+    );
+  }
+  return app;
+}
+
+const EDITABLE: readonly ApplicationStatus[] = ['draft', 'returned'];
+
+export type PatchApplicationInput = Partial<ApplicationFacts>;
+
+/** 修改申请: whole top-level fields replace the stored ones; a returned application goes back to draft. */
+export async function patchApplication(
+  deps: ApplicationDeps,
+  principal: Principal,
+  id: string,
+  expectedVersion: number,
+  patch: PatchApplicationInput,
+): Promise<ApplicationRecord> {
+  const app = await loadForClerk(deps, principal, id);
+  if (app.version !== expectedVersion) throw versionConflict();
+  if (!EDITABLE.includes(app.status)) {
+    throw new ConflictError('INVALID_STATUS', `An application in status "${app.status}" cannot be edited.`);
+  }
+  const campaign = await openCampaign(deps, app.campaignId);
+  const court = executingCourtOf(principal);
+  const facts = factsOf({ ...factsOf(app), ...patch });
+  const eligibility = assertEligible(facts, campaign, court, deps.now());
+  const changed = Object.keys(patch).sort();
+  try {
+    return await deps.repo.update(
+      id,
+      (current) => {
+        if (!EDITABLE.includes(current.status)) {
+          throw new ConflictError(
+            'INVALID_STATUS',
+            `An application in status "${current.status}" cannot be edited.`,
+          );
+        }
+        return {
+          next: {
+            ...current,
+            ...facts,
+            eligibility,
+            duplicateKey: duplicateKeyOf(facts),
+            status: 'draft',
+            version: current.version + 1,
+          },
+          audit: {
+            actor: principal,
+            action: 'application.updated',
+            fromStatus: current.status,
+            toStatus: 'draft',
+            detail: { fields: changed },
+          },
+        };
+      },
+      { expectedVersion },
+    );
+  } catch (error) {
+    if (error instanceof VersionConflictError) throw versionConflict();
+    return toDuplicateConflict(error);
+  }
+}
+
+function versionConflict(): ConflictError {
+  return new ConflictError(
+    'VERSION_CONFLICT',
+    'The application was changed since you read it; reload and retry.',
+  );
+}
+
+export interface ListInput {
+  status?: ApplicationStatus;
+  campaignId?: string;
+  courtCode?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** Lists applications within the caller's jurisdiction, newest first. */
+export async function listApplications(
+  deps: ApplicationDeps,
+  principal: Principal,
+  input: ListInput,
+): Promise<Page<ApplicationRecord>> {
+  const own = getCourt(principal.court);
+  if (!own) throw new ForbiddenError('UNKNOWN_COURT', 'Your token names a court this system does not know.');
+  const query: ListQuery = {
+    limit: input.limit,
+    status: input.status,
+    campaignId: input.campaignId,
+    cursor: input.cursor,
+  };
+  let scope: ListScope;
+  if (input.courtCode) {
+    if (!getCourt(input.courtCode) || !isWithinJurisdiction(own.code, input.courtCode))
+      throw new NotFoundError();
+    scope = { kind: 'court', courtCode: input.courtCode };
+  } else if (own.level === 'spc') {
+    if (!input.campaignId) {
+      throw new UnprocessableError(
+        'CAMPAIGN_REQUIRED',
+        'The SPC lists applications per campaign: pass campaignId or courtCode.',
+      );
+    }
+    scope = { kind: 'campaign', campaignId: input.campaignId };
+  } else if (own.level === 'high') {
+    scope = { kind: 'highCourt', highCourtCode: own.code };
+  } else if (own.level === 'intermediate') {
+    // Its own cases and those of the courts below it, all in the high court's partition.
+    scope = { kind: 'highCourt', highCourtCode: highCourtOf(own.code) as string };
+    query.courtOrAncestor = own.code;
+  } else {
+    scope = { kind: 'court', courtCode: own.code };
+  }
+  try {
+    return await deps.repo.list(scope, query);
+  } catch (error) {
+    if ((error as Error).name === 'InvalidCursorError') {
+      throw new BadRequestError('INVALID_CURSOR', 'The cursor is not valid for this list.');
+    }
+    throw error;
+  }
+}

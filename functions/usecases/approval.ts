@@ -1,0 +1,512 @@
+import { ApprovalRuleError, type DecisionKind, decide } from '../domain/approval.ts';
+import { isInHandlingWindow, shanghaiDate } from '../domain/campaigns.ts';
+import { getCourt, isWithinJurisdiction } from '../domain/courts.ts';
+import { evaluateEligibility } from '../domain/eligibility.ts';
+import type { Principal } from '../lib/auth.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
+import { logger } from '../lib/logger.ts';
+import {
+  type ApplicationRecord,
+  type ApplicationStatus,
+  type DecisionEntry,
+  DOCUMENT_TYPES,
+  type OutboxItem,
+  QuotaExceededError,
+  VersionConflictError,
+} from '../ports/applications.ts';
+import type { Workflow } from '../ports/workflow.ts';
+import { type ApplicationDeps, hasRole, loadForClerk, loadVisible } from './applications.ts';
+
+export interface ApprovalDeps extends ApplicationDeps {
+  workflow: Workflow;
+}
+
+const SUBMITTABLE: readonly ApplicationStatus[] = ['draft', 'returned'];
+
+export function executionName(applicationId: string, submissionSeq: number): string {
+  return `${applicationId}-s${submissionSeq}`;
+}
+
+export interface SubmitInput {
+  approvalForm: { reviewOpinion: string; reviewedBy: string };
+}
+
+function submittedView(app: ApplicationRecord) {
+  return {
+    id: app.id,
+    status: app.status,
+    pendingAt: app.pendingAt,
+    submissionSeq: app.submission?.seq ?? null,
+  };
+}
+
+/**
+ * 提交审批: the executing court's clerk submits a reviewed application. Only in the handling window,
+ * only when still eligible and all six document types are uploaded. The state change and an outbox
+ * item to start the execution are written together; the execution name is derived from the
+ * submission, so however often this is retried there is one execution per submission.
+ */
+export async function submitApplication(
+  deps: ApprovalDeps,
+  principal: Principal,
+  id: string,
+  input: SubmitInput,
+): Promise<{ status: number; body: ReturnType<typeof submittedView> }> {
+  const app = await loadForClerk(deps, principal, id);
+  if (app.status === 'pending_approval' && app.submission) {
+    // A retry of a submission that went through: make sure its execution exists, answer the same.
+    await startExecution(deps, app);
+    return { status: 202, body: submittedView(app) };
+  }
+  if (!SUBMITTABLE.includes(app.status)) {
+    throw new ConflictError(
+      'INVALID_STATUS',
+      `An application in status "${app.status}" cannot be submitted.`,
+    );
+  }
+  const campaign = await deps.campaigns.get(app.campaignId);
+  const now = deps.now();
+  if (!campaign || !isInHandlingWindow(campaign, now)) {
+    throw new ConflictError(
+      'OUTSIDE_HANDLING_WINDOW',
+      'Submission for approval is possible only in the campaign’s handling phase (办理阶段).',
+    );
+  }
+  const court = getCourt(app.courtCode);
+  if (!court) throw new NotFoundError();
+  const eligibility = evaluateEligibility(app, { campaign, executingCourt: court, today: shanghaiDate(now) });
+  if (!eligibility.eligible) {
+    throw new UnprocessableError('INELIGIBLE', 'The application no longer meets the relief conditions.', {
+      errors: eligibility.failures.map((f) => ({
+        code: f.code,
+        path: f.path,
+        message: f.message,
+        messageZh: f.messageZh,
+      })),
+    });
+  }
+  const uploaded = new Set(
+    (await deps.repo.listDocuments(id)).filter((d) => d.status === 'uploaded').map((d) => d.type),
+  );
+  const missing = DOCUMENT_TYPES.filter((t) => !uploaded.has(t));
+  if (missing.length > 0) {
+    throw new UnprocessableError('MATERIALS_INCOMPLETE', `Upload first: ${missing.join(', ')}.`, {
+      errors: missing.map((t) => ({
+        code: 'DOCUMENT_MISSING',
+        path: `documents.${t}`,
+        message: `No uploaded ${t} document.`,
+      })),
+    });
+  }
+  const at = now.toISOString();
+  let stored: ApplicationRecord;
+  try {
+    stored = await deps.repo.update(
+      id,
+      (current) => {
+        if (!SUBMITTABLE.includes(current.status)) {
+          throw new ConflictError(
+            'INVALID_STATUS',
+            `An application in status "${current.status}" cannot be submitted.`,
+          );
+        }
+        const seq = (current.submission?.seq ?? 0) + 1;
+        return {
+          next: {
+            ...current,
+            status: 'pending_approval',
+            version: current.version + 1,
+            eligibility,
+            level: 0,
+            pendingAt: current.route[0] as string,
+            decisions: [],
+            taskToken: null,
+            escalations: 0,
+            submission: {
+              seq,
+              submittedAt: at,
+              submittedBy: principal.sub,
+              approvalForm: input.approvalForm,
+              executionName: executionName(id, seq),
+            },
+          },
+          audit: {
+            actor: principal,
+            action: 'application.submitted',
+            fromStatus: current.status,
+            toStatus: 'pending_approval',
+            detail: { submissionSeq: seq, pendingAt: current.route[0], approvalForm: input.approvalForm },
+          },
+        };
+      },
+      (current) => ({
+        expectedVersion: undefined,
+        outbox: [
+          {
+            kind: 'start-execution',
+            applicationId: id,
+            submissionSeq: (current.submission?.seq ?? 0) + 1,
+            createdAt: at,
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (error instanceof VersionConflictError) {
+      throw new ConflictError(
+        'VERSION_CONFLICT',
+        'The application changed while submitting; reload and retry.',
+      );
+    }
+    throw error;
+  }
+  await startExecution(deps, stored).catch((error: Error) => {
+    // The outbox item stays; the reconciler starts the execution. The submission itself is recorded.
+    logger.warn('execution start deferred', { applicationId: id, errorName: error.name });
+  });
+  return { status: 202, body: submittedView(stored) };
+}
+
+async function startExecution(deps: ApprovalDeps, app: ApplicationRecord): Promise<void> {
+  const submission = app.submission;
+  if (!submission) return;
+  await deps.workflow.start(submission.executionName, {
+    applicationId: app.id,
+    submissionSeq: submission.seq,
+    level: 0,
+  });
+  await deps.repo.completeOutbox({
+    kind: 'start-execution',
+    applicationId: app.id,
+    submissionSeq: submission.seq,
+    createdAt: submission.submittedAt,
+  });
+}
+
+export interface DecisionInput {
+  decision: DecisionKind;
+  comment: string;
+}
+
+/** What the workflow receives for a level's decision. */
+export function decisionOutput(entry: DecisionEntry, next: ApplicationRecord) {
+  return {
+    outcome: entry.outcome,
+    decidedLevel: entry.level,
+    nextLevel: next.level ?? entry.level,
+    court: entry.court,
+  };
+}
+
+/**
+ * 审批: an approver of the court where the application waits decides. The decision, the new status,
+ * the audit entry, the quota reservation (final approval) and an outbox item to notify the
+ * workflow are one transaction; the task token is then sent, and the reconciler resends it after a
+ * crash. A second decision on the same level is 409.
+ */
+export async function decideApplication(
+  deps: ApprovalDeps,
+  principal: Principal,
+  id: string,
+  input: DecisionInput,
+) {
+  const app = await loadVisible(deps, principal, id);
+  if (!hasRole(principal, 'approver')) {
+    throw new ForbiddenError('ROLE_FORBIDDEN', 'Only an approver may decide.');
+  }
+  const alreadyDecided = (current: ApplicationRecord) =>
+    (current.decisions ?? []).some(
+      (d) => d.court === principal.court && d.submissionSeq === current.submission?.seq,
+    );
+  const check = (current: ApplicationRecord) => {
+    if (current.status !== 'pending_approval') {
+      if (alreadyDecided(current) || current.submission) {
+        throw new ConflictError(
+          'DECISION_ALREADY_RECORDED',
+          'This application is no longer waiting for a decision.',
+        );
+      }
+      throw new ConflictError(
+        'INVALID_STATUS',
+        `An application in status "${current.status}" awaits no decision.`,
+      );
+    }
+    if (current.pendingAt !== principal.court) {
+      if (alreadyDecided(current)) {
+        throw new ConflictError(
+          'DECISION_ALREADY_RECORDED',
+          'Your court has already decided this submission.',
+        );
+      }
+      throw new ForbiddenError('NOT_PENDING_AT_YOUR_COURT', 'The application does not wait at your court.');
+    }
+    if (current.submission?.submittedBy === principal.sub) {
+      throw new ForbiddenError(
+        'SUBMITTER_CANNOT_DECIDE',
+        'The person who submitted an application may not decide it.',
+      );
+    }
+  };
+  check(app);
+  const at = deps.now().toISOString();
+  let entry: DecisionEntry | undefined;
+  let stored: ApplicationRecord;
+  try {
+    stored = await deps.repo.update(
+      id,
+      (current) => {
+        check(current);
+        const level = current.level ?? 0;
+        const outcome = decide(current.route, level, input.decision, input.comment);
+        const seq = current.submission?.seq ?? 0;
+        entry = {
+          submissionSeq: seq,
+          level,
+          court: principal.court,
+          decision: input.decision,
+          comment: input.comment,
+          decidedBy: principal.sub,
+          decidedAt: at,
+          outcome: outcome.outcome,
+        };
+        const reservation = outcome.reservesQuota
+          ? {
+              campaignId: current.campaignId,
+              highCourtCode: current.highCourtCode,
+              amountFen: current.reliefAmountFen,
+              state: 'reserved' as const,
+            }
+          : (current.quotaReservation ?? null);
+        return {
+          next: {
+            ...current,
+            status: outcome.status,
+            version: current.version + 1,
+            level: outcome.level,
+            pendingAt: outcome.pendingAt,
+            decisions: [...(current.decisions ?? []), entry],
+            quotaReservation: reservation,
+          },
+          audit: {
+            actor: principal,
+            action: `decision.${input.decision}`,
+            fromStatus: current.status,
+            toStatus: outcome.status,
+            detail: {
+              submissionSeq: seq,
+              level,
+              comment: input.comment,
+              outcome: outcome.outcome,
+              ...(outcome.pendingAt ? { pendingAt: outcome.pendingAt } : {}),
+              ...(outcome.reservesQuota
+                ? { quotaReservedFen: current.reliefAmountFen, highCourtCode: current.highCourtCode }
+                : {}),
+            },
+          },
+        };
+      },
+      (current) => {
+        const level = current.level ?? 0;
+        const outcome = decide(current.route, level, input.decision, input.comment);
+        return {
+          ...(outcome.reservesQuota
+            ? {
+                quota: {
+                  campaignId: current.campaignId,
+                  highCourtCode: current.highCourtCode,
+                  amountFen: current.reliefAmountFen,
+                  op: 'reserve' as const,
+                },
+              }
+            : {}),
+          // A rejected application is no longer open: the same case and applicant may apply again.
+          releaseDuplicateLock: outcome.outcome === 'rejected',
+          outbox: [
+            {
+              kind: 'deliver-decision',
+              applicationId: id,
+              submissionSeq: current.submission?.seq ?? 0,
+              level,
+              createdAt: at,
+            },
+          ],
+        };
+      },
+    );
+  } catch (error) {
+    if (error instanceof ApprovalRuleError) {
+      throw new UnprocessableError(error.code, error.message, {
+        errors: [{ code: error.code, path: 'comment', message: error.message }],
+      });
+    }
+    if (error instanceof QuotaExceededError) {
+      throw new ConflictError(
+        'QUOTA_EXCEEDED',
+        'The high court’s remaining quota cannot cover this relief amount; nothing was changed.',
+      );
+    }
+    if (error instanceof VersionConflictError) {
+      throw new ConflictError(
+        'VERSION_CONFLICT',
+        'The application changed while deciding; reload and retry.',
+      );
+    }
+    throw error;
+  }
+  const decided = entry as DecisionEntry;
+  await deliverDecision(deps, {
+    kind: 'deliver-decision',
+    applicationId: id,
+    submissionSeq: decided.submissionSeq,
+    level: decided.level,
+    createdAt: at,
+  }).catch((error: Error) =>
+    logger.warn('decision delivery deferred', { applicationId: id, errorName: error.name }),
+  );
+  return { status: stored.status, pendingAt: stored.pendingAt, decision: decided };
+}
+
+/**
+ * Sends a recorded decision to the workflow if the token of its level is known; completes the
+ * outbox item when sent (or when the token is gone: the execution already moved on). Safe to repeat.
+ */
+export async function deliverDecision(
+  deps: ApprovalDeps,
+  item: Extract<OutboxItem, { kind: 'deliver-decision' }>,
+) {
+  const app = await deps.repo.get(item.applicationId);
+  const entry = app?.decisions?.find((d) => d.submissionSeq === item.submissionSeq && d.level === item.level);
+  if (!app || !entry || app.submission?.seq !== item.submissionSeq) {
+    await deps.repo.completeOutbox(item);
+    return 'obsolete' as const;
+  }
+  const token = app.taskToken;
+  if (!token || token.submissionSeq !== item.submissionSeq || token.level !== item.level)
+    return 'waiting-for-token' as const;
+  const result = await deps.workflow.sendTaskSuccess(token.token, decisionOutput(entry, app));
+  await deps.repo.completeOutbox(item);
+  return result;
+}
+
+export class SupersededError extends Error {
+  override name = 'Superseded';
+}
+
+/**
+ * The `.waitForTaskToken` task of a level: records the token on the application. When the level's
+ * decision was recorded before the token arrived, answers the token at once.
+ */
+export async function recordTaskToken(
+  deps: ApprovalDeps,
+  input: { applicationId: string; submissionSeq: number; level: number; taskToken: string },
+) {
+  const token = { submissionSeq: input.submissionSeq, level: input.level, token: input.taskToken };
+  const outcome = await deps.repo.recordTaskToken(input.applicationId, token);
+  const app = await deps.repo.get(input.applicationId);
+  if (!app || app.submission?.seq !== input.submissionSeq)
+    throw new SupersededError('The submission was superseded.');
+  const entry = app.decisions?.find(
+    (d) => d.submissionSeq === input.submissionSeq && d.level === input.level,
+  );
+  if (entry) {
+    await deps.workflow.sendTaskSuccess(input.taskToken, decisionOutput(entry, app));
+    await deps.repo.completeOutbox({
+      kind: 'deliver-decision',
+      applicationId: app.id,
+      submissionSeq: entry.submissionSeq,
+      level: entry.level,
+      createdAt: entry.decidedAt,
+    });
+    return { recorded: outcome, answered: true };
+  }
+  if (outcome !== 'recorded') throw new SupersededError('The application no longer waits at this level.');
+  return { recorded: outcome, answered: false };
+}
+
+/**
+ * Heals what a crash between a transaction and its follow-up left undone: starts executions of
+ * recorded submissions and resends recorded decisions. Runs on a schedule (and in the local runner).
+ */
+export async function reconcile(deps: ApprovalDeps, limit = 100) {
+  const items = await deps.repo.listOutbox(limit);
+  const results: Record<string, number> = {};
+  for (const item of items) {
+    let result: string;
+    try {
+      if (item.kind === 'start-execution') {
+        const app = await deps.repo.get(item.applicationId);
+        if (app?.submission?.seq === item.submissionSeq && app.status === 'pending_approval') {
+          await startExecution(deps, app);
+          result = 'started';
+        } else {
+          await deps.repo.completeOutbox(item);
+          result = 'obsolete';
+        }
+      } else {
+        result = await deliverDecision(deps, item);
+      }
+    } catch (error) {
+      result = 'failed';
+      logger.warn('reconcile item failed', {
+        kind: item.kind,
+        applicationId: item.applicationId,
+        errorName: (error as Error).name,
+      });
+    }
+    results[result] = (results[result] ?? 0) + 1;
+  }
+  return results;
+}
+
+/** The workflow escalates a level that left the application waiting too long: audit + counter. */
+export async function escalateOverdue(
+  deps: ApprovalDeps,
+  input: { applicationId: string; submissionSeq: number; reason: string },
+) {
+  await deps.repo.update(input.applicationId, (current) => ({
+    next: { ...current, escalations: (current.escalations ?? 0) + 1 },
+    audit: {
+      actor: { sub: 'system:workflow', court: current.pendingAt ?? current.courtCode, roles: [] },
+      action: 'workflow.escalated',
+      fromStatus: current.status,
+      toStatus: current.status,
+      detail: { submissionSeq: input.submissionSeq, reason: input.reason, pendingAt: current.pendingAt },
+    },
+  }));
+  return { escalated: true };
+}
+
+/** Makes a workflow fault visible on the application's trail before the execution fails. */
+export async function recordWorkflowFault(
+  deps: ApprovalDeps,
+  input: { applicationId: string; submissionSeq: number; error: unknown },
+) {
+  const error = input.error as { Error?: string; Cause?: string } | undefined;
+  await deps.repo.update(input.applicationId, (current) => ({
+    next: current,
+    audit: {
+      actor: { sub: 'system:workflow', court: current.courtCode, roles: [] },
+      action: 'workflow.fault',
+      fromStatus: current.status,
+      toStatus: current.status,
+      detail: { submissionSeq: input.submissionSeq, error: String(error?.Error ?? 'Unknown').slice(0, 200) },
+    },
+  }));
+  return { recorded: true };
+}
+
+/**
+ * After the high court's approval: hand over to disbursement. Until the insurer integration lands,
+ * the application simply stays `awaiting_payout` (recorded by the final decision) and this records
+ * the hand-over on the trail once.
+ */
+export async function handOverToDisbursement(
+  deps: ApprovalDeps,
+  input: { applicationId: string; submissionSeq: number },
+) {
+  const app = await deps.repo.get(input.applicationId);
+  if (!app) throw new NotFoundError();
+  return { status: app.status };
+}
+
+export { isWithinJurisdiction };

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { getCourt } from '../../functions/domain/courts.ts';
+import { UnprocessableError } from '../../functions/lib/errors.ts';
+import { defineRoute, type Route } from '../../functions/lib/http.ts';
+import { type DevSigningKey, LOCAL_AUDIENCE, LOCAL_ISSUER, mintDevToken } from './dev-tokens.ts';
+
+const Body = z.strictObject({
+  sub: z.string().trim().min(1).max(128),
+  court: z.string().min(2).max(10),
+  roles: z
+    .array(z.enum(['clerk', 'approver', 'spc-admin']))
+    .min(1)
+    .max(3),
+  expiresInSeconds: z
+    .int()
+    .min(1)
+    .max(24 * 3600)
+    .optional(),
+});
+
+/** `POST /dev/tokens` — local mode only: never part of apiRoutes, so no deployment can carry it. */
+export function devTokenRoute(key: DevSigningKey): Route {
+  return defineRoute(
+    {
+      operationId: 'mintDevToken',
+      method: 'POST',
+      path: '/dev/tokens',
+      summary: 'Mint a local JWT (local runner only)',
+      tags: ['local'],
+      auth: 'local-only',
+      body: Body,
+      responses: [
+        {
+          status: 201,
+          description: 'A token',
+          schema: z.object({ token: z.string(), expiresAt: z.string() }),
+        },
+      ],
+    },
+    () => {
+      throw new Error('no authenticator for local-only routes');
+    },
+    async (req) => {
+      const court = getCourt(req.body.court);
+      if (!court) {
+        throw new UnprocessableError('UNKNOWN_COURT', `No court with code ${req.body.court}.`, {
+          errors: [{ code: 'UNKNOWN_COURT', path: 'court', message: 'Unknown court code.' }],
+        });
+      }
+      if (req.body.roles.includes('spc-admin') && court.level !== 'spc') {
+        throw new UnprocessableError('ROLE_NOT_AT_COURT', 'spc-admin exists only at the SPC.', {
+          errors: [{ code: 'ROLE_NOT_AT_COURT', path: 'roles', message: 'spc-admin requires court SPC.' }],
+        });
+      }
+      const expiresInSeconds = req.body.expiresInSeconds ?? 8 * 3600;
+      const token = await mintDevToken(key, {
+        sub: req.body.sub,
+        court: court.code,
+        roles: req.body.roles,
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+        expiresInSeconds,
+      });
+      return {
+        status: 201,
+        body: { token, expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString() },
+      };
+    },
+  );
+}

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+/**
+ * `npm start`: the whole system on 127.0.0.1:3000 (PORT overrides). Data persists under .local/
+ * across restarts; `npm start -- --fresh` starts from an empty store.
+ */
+const { values } = parseArgs({
+  options: { fresh: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } },
+});
+
+// Handlers log through Powertools; keep the runner's terminal to warnings unless --verbose.
+if (!values.verbose) process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+const { startLocalStack } = await import('./stack.ts');
+
+const started = Date.now();
+const stack = await startLocalStack({
+  dataDir: path.resolve(process.env.RELIEF_DATA_DIR ?? '.local'),
+  fresh: values.fresh,
+  port: Number(process.env.PORT ?? 3000),
+  log: values.verbose ? (line) => console.error(`[local] ${line}`) : () => {},
+});
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`relief: ${signal} received, shutting down`);
+  await stack.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
+console.log(
+  `relief ready on ${stack.url} in ${((Date.now() - started) / 1000).toFixed(1)}s (data: ${process.env.RELIEF_DATA_DIR ?? '.local'}; mint tokens with POST ${stack.url}/dev/tokens)`,
+);

@@ -1,0 +1,148 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { S3Event } from 'aws-lambda';
+import { devTokenRoute } from './dev-token-route.ts';
+import { devJwks, LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateDevSigningKey } from './dev-tokens.ts';
+import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from './dynamodb.ts';
+import { startHttpGateway } from './http-gateway.ts';
+import { startLocalS3 } from './s3/index.ts';
+import { seed } from './seed.ts';
+import { LocalStepFunctions, startSfnHttpServer } from './stepfunctions/index.ts';
+
+export const LOCAL_CREDENTIALS = { accessKeyId: 'relieflocal', secretAccessKey: 'relieflocalsecret' };
+export const LOCAL_REGION = 'us-east-1';
+export const TABLE_NAME = 'relief';
+export const DOCUMENTS_BUCKET = 'relief-documents';
+
+export interface LocalStackOptions {
+  /** Where data lives across restarts (DynamoDB file, S3 objects, the dev signing key). */
+  dataDir: string;
+  /** Wipe dataDir first. */
+  fresh?: boolean;
+  port?: number;
+  host?: string;
+  log?: (line: string) => void;
+  now?: () => Date;
+}
+
+export interface LocalStack {
+  url: string;
+  port: number;
+  endpoints: { dynamodb: string; s3: string; sfn: string };
+  stepFunctions: LocalStepFunctions;
+  /** Resolves when every S3 event seen so far has been handled (for tests and the walk-through). */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole system on one machine: DynamoDB Local, S3 (s3rver behind the strict front), the Step
+ * Functions interpreter and the HTTP API, wired to the very handler modules Lambda runs.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => {});
+  const dataDir = path.resolve(options.dataDir);
+  if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(path.join(dataDir, 'dynamodb'), { recursive: true });
+  mkdirSync(path.join(dataDir, 's3'), { recursive: true });
+
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => {});
+  };
+  try {
+    const dynamo = await startDynamoDbLocal({ dataDir: path.join(dataDir, 'dynamodb'), log });
+    closers.push(() => dynamo.stop());
+    const s3 = await startLocalS3({
+      dataDir: path.join(dataDir, 's3'),
+      credentials: LOCAL_CREDENTIALS,
+      region: LOCAL_REGION,
+      buckets: [DOCUMENTS_BUCKET],
+      maxObjectBytes: 20 * 1024 * 1024,
+    });
+    closers.push(() => s3.close());
+    const { client, doc } = createLocalDynamoClients(dynamo.endpoint);
+    await ensureTable(client, TABLE_NAME);
+    const seeded = await seed(doc, TABLE_NAME, (options.now ?? (() => new Date()))());
+    log(`seeded campaigns ${seeded.campaigns.join(', ')}; ${seeded.quotasCreated} new quota rows`);
+
+    const stepFunctions = new LocalStepFunctions({ dynamo: client, lambdaHandlers: {}, log });
+    closers.push(async () => stepFunctions.close());
+    const sfn = await startSfnHttpServer(stepFunctions, {});
+    closers.push(() => sfn.close());
+
+    const key = await loadOrCreateDevSigningKey(dataDir);
+    Object.assign(process.env, {
+      RELIEF_MODE: 'local',
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      TABLE_NAME,
+      DOCUMENTS_BUCKET,
+      JWT_ISSUER: LOCAL_ISSUER,
+      JWT_AUDIENCE: LOCAL_AUDIENCE,
+      JWKS_JSON: JSON.stringify(devJwks(key)),
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      S3_ENDPOINT: s3.endpoint,
+      SFN_ENDPOINT: sfn.endpoint,
+    });
+    delete process.env.AWS_PROFILE;
+    // Handler modules read configuration at first use: import them only now that it is set.
+    const { apiRoutes } = await import('../../functions/handlers/http/routes.ts');
+    const documentUploaded = await import('../../functions/handlers/events/document-uploaded.ts');
+
+    const pending = new Set<Promise<unknown>>();
+    const unsubscribe = s3.onObjectCreated((e) => {
+      // Real S3 URL-encodes keys in notifications; do the same so the handler is exercised as deployed.
+      const event = {
+        Records: [
+          {
+            eventSource: 'aws:s3',
+            eventName: 'ObjectCreated:Put',
+            eventTime: new Date().toISOString(),
+            awsRegion: LOCAL_REGION,
+            s3: {
+              bucket: { name: e.bucket, arn: `arn:aws:s3:::${e.bucket}` },
+              object: {
+                key: encodeURIComponent(e.key).replace(/%20/g, '+').replace(/%2F/g, '/'),
+                size: e.size,
+                eTag: e.eTag ?? '',
+              },
+            },
+          },
+        ],
+      } as unknown as S3Event;
+      const work = documentUploaded
+        .handler(event)
+        .catch((error: Error) => log(`document-uploaded failed: ${error.name}`));
+      pending.add(work);
+      void work.finally(() => pending.delete(work));
+    });
+    closers.push(async () => unsubscribe());
+
+    const gateway = await startHttpGateway({
+      routes: [...apiRoutes, devTokenRoute(key)].map((r) => ({
+        method: r.spec.method,
+        path: r.spec.path,
+        handler: r.handler,
+      })),
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 3000,
+    });
+    closers.push(() => gateway.close());
+
+    return {
+      url: gateway.url,
+      port: gateway.port,
+      endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, sfn: sfn.endpoint },
+      stepFunctions,
+      settled: async () => {
+        while (pending.size > 0) await Promise.allSettled([...pending]);
+      },
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,29 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { baseUrl } from '../support/api.ts';
+
+const run = promisify(execFile);
+
+/** The README's walk-through, extracted verbatim; only the API address is pointed at the test stack. */
+function walkthrough(): string {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.split('<!-- walkthrough:start -->')[1]?.split('<!-- walkthrough:end -->')[0] ?? '';
+  const script = section.match(/```sh\n([\s\S]*?)```/)?.[1];
+  if (!script) throw new Error('README walk-through block not found');
+  return script;
+}
+
+describe('README walk-through', () => {
+  it('runs exactly as written against a fresh stack', async () => {
+    const script = walkthrough();
+    expect(script).toContain('API=http://127.0.0.1:3000');
+    const pointed = script.replace('API=http://127.0.0.1:3000', `API=${baseUrl()}`);
+    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', pointed], { timeout: 60_000 });
+    expect(stdout).toMatch(/application [0-9A-Z]{26} is draft/);
+    expect(stdout).toContain('"status":"uploaded"');
+    expect(stdout).toContain('other court: 404');
+    expect(stdout.toLowerCase()).toContain('audit-chain: valid');
+  });
+});

@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    s3Endpoint: string;
+    dynamoEndpoint: string;
+  }
+}
+
+let stack: LocalStack | undefined;
+let dir: string | undefined;
+
+/** One local stack (fresh, in a temp dir, on a free port) for the whole e2e project. */
+export async function setup(project: TestProject) {
+  dir = mkdtempSync(path.join(tmpdir(), 'relief-e2e-'));
+  stack = await startLocalStack({ dataDir: dir, fresh: true, port: 0 });
+  project.provide('baseUrl', stack.url);
+  project.provide('s3Endpoint', stack.endpoints.s3);
+  project.provide('dynamoEndpoint', stack.endpoints.dynamodb);
+}
+
+export async function teardown() {
+  await stack?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}

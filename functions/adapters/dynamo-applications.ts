@@ -353,7 +353,10 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       }
       if (failed.has('quota') && !failed.has('application'))
         throw new QuotaExceededError('The quota cannot cover this.');
-      if (codes.some((c) => c === 'TransactionConflict') && failed.size === 0) failed.add('application');
+      // A conflicting concurrent transaction or a throttled item wrote nothing: read again and retry.
+      if (failed.size === 0 && codes.some((c) => c === 'TransactionConflict' || c === 'ThrottlingError')) {
+        failed.add('application');
+      }
       return { ok: false, failed, error };
     }
   }
@@ -364,6 +367,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     attempt: (current: ApplicationRecord) => ReturnType<DynamoApplicationRepository['commit']>,
     onOtherFailure?: (failed: Set<string>, error: unknown) => undefined,
   ): Promise<ApplicationRecord> {
+    let lastError: unknown;
     for (let i = 0; i < MAX_ATTEMPTS; i++) {
       const current = await this.get(id);
       if (!current) throw new VersionConflictError('The application no longer exists.');
@@ -374,8 +378,11 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       if (result.ok) return result.stored;
       onOtherFailure?.(result.failed, result.error);
       if (!result.failed.has('application')) throw result.error;
+      lastError = result.error;
       await new Promise((r) => setTimeout(r, 5 + Math.random() * 25 * (i + 1)));
     }
+    // Still throttled after every attempt: surface it (429), nothing was written.
+    if (cancellationCodes(lastError)?.includes('ThrottlingError')) throw lastError;
     throw new VersionConflictError('The application is being changed concurrently; try again.');
   }
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { getCourt } from '../../functions/domain/courts.ts';
-import { UnprocessableError } from '../../functions/lib/errors.ts';
+import { NotFoundError, UnprocessableError } from '../../functions/lib/errors.ts';
 import { defineRoute, type Route } from '../../functions/lib/http.ts';
 import { type DevSigningKey, LOCAL_AUDIENCE, LOCAL_ISSUER, mintDevToken } from './dev-tokens.ts';
+import type { LocalStepFunctions } from './stepfunctions/index.ts';
 
 const Body = z.strictObject({
   sub: z.string().trim().min(1).max(128),
@@ -65,6 +66,34 @@ export function devTokenRoute(key: DevSigningKey): Route {
         status: 201,
         body: { token, expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString() },
       };
+    },
+  );
+}
+
+/** `GET /dev/executions/{name}` — local mode only: the state of one approval execution, for demos and tests. */
+export function devExecutionRoute(sfn: LocalStepFunctions, stateMachineArn: string): Route {
+  const executionPrefix = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:`;
+  return defineRoute(
+    {
+      operationId: 'describeLocalExecution',
+      method: 'GET',
+      path: '/dev/executions/{name}',
+      summary: 'Describe a local approval execution (local runner only)',
+      tags: ['local'],
+      auth: 'local-only',
+      params: z.strictObject({ name: z.string().regex(/^[0-9A-Za-z-]{1,80}$/) }),
+      responses: [{ status: 200, description: 'The execution' }],
+    },
+    () => {
+      throw new Error('no authenticator for local-only routes');
+    },
+    async (req) => {
+      try {
+        const d = await sfn.describeExecution(executionPrefix + req.params.name);
+        return { status: 200, body: { name: d.name, status: d.status, error: d.error ?? null } };
+      } catch {
+        throw new NotFoundError(`No execution ${req.params.name}.`);
+      }
     },
   );
 }

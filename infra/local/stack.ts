@@ -1,13 +1,13 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { S3Event } from 'aws-lambda';
-import { devTokenRoute } from './dev-token-route.ts';
+import { devExecutionRoute, devTokenRoute } from './dev-token-route.ts';
 import { devJwks, LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateDevSigningKey } from './dev-tokens.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from './dynamodb.ts';
 import { startHttpGateway } from './http-gateway.ts';
 import { startLocalS3 } from './s3/index.ts';
 import { seed } from './seed.ts';
-import { LocalStepFunctions, startSfnHttpServer } from './stepfunctions/index.ts';
+import { LocalStepFunctions, loadDefinition, startSfnHttpServer } from './stepfunctions/index.ts';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'relieflocal', secretAccessKey: 'relieflocalsecret' };
 export const LOCAL_REGION = 'us-east-1';
@@ -23,7 +23,17 @@ export interface LocalStackOptions {
   host?: string;
   log?: (line: string) => void;
   now?: () => Date;
+  reconcileIntervalMs?: number;
 }
+
+/** Local names for the ASL's placeholders (CDK substitutes function ARNs instead). */
+export const APPROVAL_SUBSTITUTIONS = {
+  Partition: 'aws',
+  RecordTaskTokenFunction: 'relief-record-task-token',
+  HandOverFunction: 'relief-hand-over',
+  EscalateFunction: 'relief-escalate',
+  RecordFaultFunction: 'relief-record-fault',
+} as const;
 
 export interface LocalStack {
   url: string;
@@ -70,6 +80,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     closers.push(async () => stepFunctions.close());
     const sfn = await startSfnHttpServer(stepFunctions, {});
     closers.push(() => sfn.close());
+    // The same ASL CDK deploys; the placeholders name in-process task handlers instead of Lambda ARNs.
+    const stateMachineArn = stepFunctions.createStateMachine(
+      'relief-approval',
+      loadDefinition(
+        new URL('../../statemachines/relief-approval.asl.json', import.meta.url),
+        APPROVAL_SUBSTITUTIONS,
+      ),
+    );
 
     const key = await loadOrCreateDevSigningKey(dataDir);
     Object.assign(process.env, {
@@ -85,11 +103,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       S3_ENDPOINT: s3.endpoint,
       SFN_ENDPOINT: sfn.endpoint,
+      STATE_MACHINE_ARN: stateMachineArn,
     });
     delete process.env.AWS_PROFILE;
     // Handler modules read configuration at first use: import them only now that it is set.
     const { apiRoutes } = await import('../../functions/handlers/http/routes.ts');
     const documentUploaded = await import('../../functions/handlers/events/document-uploaded.ts');
+    const tasks = await import('../../functions/handlers/tasks/approval.ts');
+    stepFunctions.registerLambdaHandler(
+      APPROVAL_SUBSTITUTIONS.RecordTaskTokenFunction,
+      tasks.recordTaskToken,
+    );
+    stepFunctions.registerLambdaHandler(APPROVAL_SUBSTITUTIONS.HandOverFunction, tasks.handOver);
+    stepFunctions.registerLambdaHandler(APPROVAL_SUBSTITUTIONS.EscalateFunction, tasks.escalate);
+    stepFunctions.registerLambdaHandler(APPROVAL_SUBSTITUTIONS.RecordFaultFunction, tasks.recordFault);
+    // The deployed reconciler runs every minute on a schedule; locally every two seconds.
+    let reconciling = false;
+    const reconciler = setInterval(() => {
+      if (reconciling) return;
+      reconciling = true;
+      tasks
+        .reconcile()
+        .catch((error: Error) => log(`reconcile failed: ${error.name}`))
+        .finally(() => {
+          reconciling = false;
+        });
+    }, options.reconcileIntervalMs ?? 2000);
+    closers.push(async () => clearInterval(reconciler));
 
     const pending = new Set<Promise<unknown>>();
     const unsubscribe = s3.onObjectCreated((e) => {
@@ -121,11 +161,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     closers.push(async () => unsubscribe());
 
     const gateway = await startHttpGateway({
-      routes: [...apiRoutes, devTokenRoute(key)].map((r) => ({
-        method: r.spec.method,
-        path: r.spec.path,
-        handler: r.handler,
-      })),
+      routes: [...apiRoutes, devTokenRoute(key), devExecutionRoute(stepFunctions, stateMachineArn)].map(
+        (r) => ({
+          method: r.spec.method,
+          path: r.spec.path,
+          handler: r.handler,
+        }),
+      ),
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 3000,
     });

@@ -24,6 +24,9 @@ describe('README walk-through', () => {
     expect(stdout).toMatch(/application [0-9A-Z]{26} is draft/);
     expect(stdout).toContain('"status":"uploaded"');
     expect(stdout).toContain('other court: 404');
+    expect(stdout).toContain('"status":"pending_approval","pendingAt":"BJ0105"');
+    expect(stdout).toMatch(/^pending_approval\n(?:.*\n)*?awaiting_payout$/m);
+    expect(stdout).toMatch(/"highCourtCode":"BJ","allocatedFen":\d+,"reservedFen":[1-9]\d*/);
     expect(stdout.toLowerCase()).toContain('audit-chain: valid');
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import type { LocalStack } from '../../infra/local/stack.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,6 +18,9 @@ let dir: string | undefined;
 /** One local stack (fresh, in a temp dir, on a free port) for the whole e2e project. */
 export async function setup(project: TestProject) {
   dir = mkdtempSync(path.join(tmpdir(), 'relief-e2e-'));
+  // Handler logs at WARN in tests (set before the handler modules load); the stack itself logs nothing.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  const { startLocalStack } = await import('../../infra/local/stack.ts');
   stack = await startLocalStack({ dataDir: dir, fresh: true, port: 0 });
   project.provide('baseUrl', stack.url);
   project.provide('s3Endpoint', stack.endpoints.s3);

@@ -6,7 +6,9 @@ import {
   listApplications,
   patchApplication,
 } from './applications.ts';
+import { decideApplicationRoute, submitApplication } from './approval.ts';
 import { getDocument, listDocuments, requestDocumentUpload } from './documents.ts';
+import { getQuotaRoute, listQuotasRoute, putQuota } from './quotas.ts';
 import { getCampaign, getCourt, listCampaigns, listCourts } from './reference.ts';
 import { health, openapi } from './service.ts';
 
@@ -30,4 +32,9 @@ export const apiRoutes: Route[] = [
   requestDocumentUpload,
   listDocuments,
   getDocument,
+  submitApplication,
+  decideApplicationRoute,
+  putQuota,
+  listQuotasRoute,
+  getQuotaRoute,
 ];

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { defineRoute } from '../../lib/http.ts';
+import { decideApplication, submitApplication as submitApplicationUseCase } from '../../usecases/approval.ts';
+import { authenticator, deps } from '../deps.ts';
+import { COMMON_ERRORS } from './applications.ts';
+import { ApplicationParams, Problem } from './schemas.ts';
+
+const problem = (status: number, description: string) => ({
+  status,
+  description,
+  schema: Problem,
+  contentType: 'application/problem+json',
+});
+
+export const SubmitBody = z
+  .strictObject({
+    approvalForm: z.strictObject({
+      reviewOpinion: z.string().trim().min(1).max(4000).meta({ description: '审查意见' }),
+      reviewedBy: z.string().trim().min(1).max(100).meta({ description: '审查人' }),
+    }),
+  })
+  .meta({ id: 'SubmitApplication' });
+
+export const DecisionBody = z
+  .strictObject({
+    decision: z.enum(['approve', 'reject', 'return']),
+    comment: z.string().max(4000).default(''),
+  })
+  .meta({ id: 'Decision' });
+
+export const submitApplication = defineRoute(
+  {
+    operationId: 'submitApplication',
+    method: 'POST',
+    path: '/applications/{id}/submit',
+    summary: 'Submit a reviewed application for level-by-level approval (提交审批)',
+    tags: ['approval'],
+    auth: 'jwt',
+    params: ApplicationParams,
+    body: SubmitBody,
+    responses: [
+      {
+        status: 202,
+        description: 'Pending approval at the first level of the route',
+        schema: z.object({
+          id: z.string(),
+          status: z.string(),
+          pendingAt: z.string().nullable(),
+          submissionSeq: z.int().nullable(),
+        }),
+      },
+      ...COMMON_ERRORS,
+      problem(404, 'Unknown or outside your jurisdiction'),
+      problem(409, 'OUTSIDE_HANDLING_WINDOW, INVALID_STATUS'),
+      problem(422, 'MATERIALS_INCOMPLETE (missing types in errors), INELIGIBLE'),
+    ],
+  },
+  authenticator,
+  async (req) => submitApplicationUseCase(deps(), req.principal, req.params.id, req.body),
+);
+
+export const decideApplicationRoute = defineRoute(
+  {
+    operationId: 'decideApplication',
+    method: 'POST',
+    path: '/applications/{id}/decisions',
+    summary: 'Approve, reject or return an application waiting at your court (审批)',
+    tags: ['approval'],
+    auth: 'jwt',
+    params: ApplicationParams,
+    body: DecisionBody,
+    responses: [
+      {
+        status: 200,
+        description: 'The new status and where the application waits now',
+        schema: z.object({
+          status: z.string(),
+          pendingAt: z.string().nullable(),
+          decision: z.object({}).loose(),
+        }),
+      },
+      ...COMMON_ERRORS,
+      problem(404, 'Unknown or outside your jurisdiction'),
+      problem(409, 'DECISION_ALREADY_RECORDED, QUOTA_EXCEEDED, INVALID_STATUS, VERSION_CONFLICT'),
+      problem(422, 'COMMENT_REQUIRED'),
+    ],
+  },
+  authenticator,
+  async (req) => ({
+    status: 200,
+    body: await decideApplication(deps(), req.principal, req.params.id, {
+      decision: req.body.decision,
+      comment: req.body.comment,
+    }),
+  }),
+);

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
+import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
+import { demoCampaign } from '../../../functions/domain/campaigns.ts';
+import type { Principal } from '../../../functions/lib/auth.ts';
+import type { DocumentRecord } from '../../../functions/ports/applications.ts';
+import type { Workflow } from '../../../functions/ports/workflow.ts';
+import { createApplication } from '../../../functions/usecases/applications.ts';
+import {
+  type ApprovalDeps,
+  decideApplication,
+  reconcile,
+  recordTaskToken,
+  submitApplication,
+} from '../../../functions/usecases/approval.ts';
+import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
+import { applicationBody } from '../../support/applications.ts';
+
+/**
+ * A crash between a transaction and its follow-up (starting the execution, sending the task token)
+ * is simulated by a workflow that fails; the outbox written in the same transaction lets the
+ * reconciler finish the job exactly once. Real DynamoDB Local; the workflow port is the fault injector.
+ */
+class FlakyWorkflow implements Workflow {
+  starts: string[] = [];
+  sent: { token: string; output: unknown }[] = [];
+  failStarts = 0;
+  failSends = 0;
+  used = new Set<string>();
+  async start(name: string) {
+    if (this.failStarts > 0) {
+      this.failStarts--;
+      throw Object.assign(new Error('connection reset'), { name: 'NetworkingError' });
+    }
+    if (!this.starts.includes(name)) this.starts.push(name);
+    return { executionArn: `arn:local:execution:${name}` };
+  }
+  async sendTaskSuccess(token: string, output: unknown) {
+    if (this.failSends > 0) {
+      this.failSends--;
+      throw Object.assign(new Error('connection reset'), { name: 'NetworkingError' });
+    }
+    if (this.used.has(token)) return 'gone' as const;
+    this.used.add(token);
+    this.sent.push({ token, output });
+    return 'sent' as const;
+  }
+}
+
+let stop: () => Promise<void>;
+let deps: ApprovalDeps;
+let workflow: FlakyWorkflow;
+let repo: DynamoApplicationRepository;
+let counter = 0;
+
+const clerk: Principal = { sub: 'clerk-1', court: 'BJ0105', roles: ['clerk'] };
+const basicApprover: Principal = { sub: 'approver-1', court: 'BJ0105', roles: ['approver'] };
+
+beforeAll(async () => {
+  const ddb = await startDynamoDbLocal();
+  stop = ddb.stop;
+  const { client, doc } = createLocalDynamoClients(ddb.endpoint);
+  await ensureTable(client, 'relief');
+  const campaigns = new DynamoCampaignStore(doc, 'relief');
+  await campaigns.put(demoCampaign(new Date()));
+  repo = new DynamoApplicationRepository(doc, 'relief');
+  workflow = new FlakyWorkflow();
+  deps = {
+    repo,
+    campaigns,
+    workflow,
+    now: () => new Date(),
+    newId: () => `01JTEST${String(++counter).padStart(19, '0')}`,
+  };
+});
+
+afterAll(async () => {
+  await stop?.();
+});
+
+async function submittedApplication(): Promise<string> {
+  const created = await createApplication(deps, clerk, applicationBody() as never);
+  const id = (created.body as { id: string }).id;
+  // Mark all six documents uploaded directly: uploads are covered by the e2e tier.
+  for (const type of [
+    'identity',
+    'enforcement-basis',
+    'hardship-proof',
+    'termination-consent',
+    'bank-account',
+    'execution-report',
+  ] as const) {
+    const doc: DocumentRecord = {
+      applicationId: id,
+      documentId: deps.newId(),
+      type,
+      contentType: 'application/pdf',
+      sizeBytes: 1,
+      sha256: 'a'.repeat(64),
+      status: 'uploaded',
+      s3Key: `k/${type}`,
+      createdAt: new Date().toISOString(),
+      createdBy: clerk.sub,
+      uploadedAt: new Date().toISOString(),
+      rejectedReason: null,
+    };
+    await repo.addDocument(id, doc, (current) => ({
+      next: current,
+      audit: {
+        actor: clerk,
+        action: 'document.uploaded',
+        fromStatus: current.status,
+        toStatus: current.status,
+        detail: {},
+      },
+    }));
+  }
+  return id;
+}
+
+const form = { approvalForm: { reviewOpinion: '同意', reviewedBy: '李' } };
+
+describe('healing interrupted follow-ups', () => {
+  it('starts the execution of a submission whose start failed, once', async () => {
+    const id = await submittedApplication();
+    workflow.failStarts = 1;
+    const res = await submitApplication(deps, clerk, id, form);
+    expect(res.body.status).toBe('pending_approval');
+    expect(workflow.starts).not.toContain(`${id}-s1`);
+    expect((await repo.listOutbox(100)).some((o) => o.applicationId === id)).toBe(true);
+    await reconcile(deps);
+    await reconcile(deps);
+    expect(workflow.starts.filter((n) => n === `${id}-s1`)).toHaveLength(1);
+    expect((await repo.listOutbox(100)).some((o) => o.applicationId === id)).toBe(false);
+  });
+
+  it('resends a decision whose task-token callback was lost, and never applies it twice', async () => {
+    const id = await submittedApplication();
+    await submitApplication(deps, clerk, id, form);
+    await recordTaskToken(deps, {
+      applicationId: id,
+      submissionSeq: 1,
+      level: 0,
+      taskToken: `token-${id}-0`,
+    });
+    workflow.failSends = 1;
+    const decided = await decideApplication(deps, basicApprover, id, { decision: 'approve', comment: '' });
+    expect(decided.pendingAt).toBe('BJ');
+    expect(workflow.sent.filter((s) => s.token === `token-${id}-0`)).toHaveLength(0);
+    await reconcile(deps);
+    await reconcile(deps);
+    const sent = workflow.sent.filter((s) => s.token === `token-${id}-0`);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.output).toMatchObject({ outcome: 'next-level', decidedLevel: 0, nextLevel: 1 });
+    const audit = await repo.listAudit(id);
+    expect(audit.filter((e) => e.action === 'decision.approve')).toHaveLength(1);
+  });
+
+  it('answers the token itself when the decision arrived before the token was recorded', async () => {
+    const id = await submittedApplication();
+    await submitApplication(deps, clerk, id, form);
+    await decideApplication(deps, basicApprover, id, { decision: 'approve', comment: '' });
+    const result = await recordTaskToken(deps, {
+      applicationId: id,
+      submissionSeq: 1,
+      level: 0,
+      taskToken: `late-${id}`,
+    });
+    expect(result.answered).toBe(true);
+    expect(workflow.sent.filter((s) => s.token === `late-${id}`)).toHaveLength(1);
+    await reconcile(deps);
+    expect(workflow.sent.filter((s) => s.token === `late-${id}`)).toHaveLength(1);
+  });
+
+  it('ends a superseded execution: its token is not recorded on a newer submission', async () => {
+    const id = await submittedApplication();
+    await submitApplication(deps, clerk, id, form);
+    await expect(
+      recordTaskToken(deps, { applicationId: id, submissionSeq: 7, level: 0, taskToken: 'stale' }),
+    ).rejects.toMatchObject({ name: 'Superseded' });
+  });
+});

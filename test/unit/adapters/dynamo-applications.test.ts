@@ -1,0 +1,99 @@
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
+import { toProblem } from '../../../functions/lib/http.ts';
+import type { ApplicationRecord } from '../../../functions/ports/applications.ts';
+import { VersionConflictError } from '../../../functions/ports/applications.ts';
+
+/** Error paths of the decision write that DynamoDB Local cannot be made to produce: throttling inside a transaction. */
+const ddb = mockClient(DynamoDBDocumentClient);
+
+afterEach(() => {
+  ddb.reset();
+});
+
+const stored = {
+  pk: 'APP#A',
+  sk: 'APP',
+  id: 'A',
+  version: 3,
+  auditSeq: 5,
+  auditHead: 'f'.repeat(64),
+  status: 'pending_approval',
+  duplicateKey: 'k',
+  courtCode: 'BJ0105',
+  highCourtCode: 'BJ',
+  campaignId: 'demo',
+  createdAt: '2026-11-25T00:00:00.000Z',
+} as unknown as ApplicationRecord;
+
+function cancelled(...codes: string[]) {
+  return new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+}
+
+const repo = () =>
+  new DynamoApplicationRepository(
+    DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
+    'relief',
+    () => new Date('2026-11-25T08:00:00Z'),
+  );
+
+const approve = (current: ApplicationRecord) => ({
+  next: { ...current, status: 'awaiting_payout' as const, version: current.version + 1 },
+  audit: {
+    actor: { sub: 'u', court: 'BJ', roles: ['approver' as const] },
+    action: 'decision.approve',
+    fromStatus: current.status,
+    toStatus: 'awaiting_payout' as const,
+    detail: {},
+  },
+});
+
+describe('DynamoApplicationRepository.update under throttling', () => {
+  it('retries a transaction cancelled by throttling and writes once', async () => {
+    ddb.on(GetCommand).resolves({ Item: stored });
+    ddb.on(TransactWriteCommand).rejectsOnce(cancelled('ThrottlingError', 'None')).resolves({});
+    const result = await repo().update('A', approve, {
+      quota: { campaignId: 'demo', highCourtCode: 'BJ', amountFen: 1, op: 'reserve' },
+    });
+    expect(result.status).toBe('awaiting_payout');
+    expect(result.auditSeq).toBe(6);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
+    // Both attempts carried the whole change: application, audit entry and quota in one transaction.
+    for (const call of ddb.commandCalls(TransactWriteCommand)) {
+      expect(call.args[0].input.TransactItems).toHaveLength(3);
+    }
+  });
+
+  it('gives up after bounded attempts with an error the API maps to 429, having written nothing', async () => {
+    ddb.on(GetCommand).resolves({ Item: stored });
+    ddb.on(TransactWriteCommand).rejects(cancelled('ThrottlingError'));
+    const error = await repo()
+      .update('A', approve)
+      .catch((e: unknown) => e);
+    expect(ddb.commandCalls(TransactWriteCommand).length).toBeGreaterThan(1);
+    expect(ddb.commandCalls(TransactWriteCommand).length).toBeLessThanOrEqual(10);
+    expect(toProblem(error, 'r').statusCode).toBe(429);
+  });
+
+  it('reports a stale If-Match as a version conflict without writing', async () => {
+    ddb.on(GetCommand).resolves({ Item: stored });
+    await expect(repo().update('A', approve, { expectedVersion: 2 })).rejects.toBeInstanceOf(
+      VersionConflictError,
+    );
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('does not retry a failure that is not a conflict (e.g. a validation error)', async () => {
+    ddb.on(GetCommand).resolves({ Item: stored });
+    ddb.on(TransactWriteCommand).rejects(Object.assign(new Error('bad'), { name: 'ValidationException' }));
+    await expect(repo().update('A', approve)).rejects.toMatchObject({ name: 'ValidationException' });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+});

@@ -17,6 +17,7 @@ import {
   type AuditInput,
   type DocumentRecord,
   DuplicateApplicationError,
+  DuplicateEventError,
   type IdempotencyRecord,
   IdempotencyReplay,
   type ListQuery,
@@ -37,6 +38,7 @@ type Labelled = [label: string, item: TransactItem];
 const APP_SK = 'APP';
 const MAX_ATTEMPTS = 10;
 const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+const INSURER_EVENT_TTL_SECONDS = 90 * 24 * 3600;
 
 const appPk = (id: string) => `APP#${id}`;
 const auditSk = (seq: number) => `AUDIT#${String(seq).padStart(10, '0')}`;
@@ -333,6 +335,64 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       ]);
     }
     if (options.quota) labelled.push(['quota', this.quotaUpdate(options.quota)]);
+    if (options.insurerEvent) {
+      labelled.push([
+        'insurer-event',
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk: `INSURER_EVENT#${options.insurerEvent.id}`,
+              sk: 'EVENT',
+              entity: 'insurer-event',
+              ...options.insurerEvent,
+              applicationId: current.id,
+              receivedAt: at,
+              // Kept well beyond the insurer's retry window (days), then expired by TTL.
+              expiresAtEpoch: Math.floor(this.now().getTime() / 1000) + INSURER_EVENT_TTL_SECONDS,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ]);
+    }
+    if (options.fundCredit) {
+      const credit = options.fundCredit;
+      labelled.push(
+        [
+          'fund',
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: { pk: `FUND#${credit.campaignId}`, sk: 'FUND' },
+              UpdateExpression: 'ADD recoveredFen :a, entries :one SET entity = :e',
+              ExpressionAttributeValues: { ':a': credit.amountFen, ':one': 1, ':e': 'relief-fund' },
+            },
+          },
+        ],
+        [
+          'fund-entry',
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                pk: `FUND#${credit.campaignId}`,
+                sk: `ENTRY#${at}#${current.id}#${entry.seq}`,
+                entity: 'relief-fund-entry',
+                applicationId: current.id,
+                courtCode: current.courtCode,
+                highCourtCode: current.highCourtCode,
+                amountFen: credit.amountFen,
+                reference: credit.reference,
+                receivedAt: credit.receivedAt,
+                recordedAt: at,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      );
+    }
     for (const item of options.outbox ?? []) labelled.push(['outbox', this.outboxPut(item)]);
     labelled.push(...extra(stored));
     try {
@@ -353,6 +413,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       }
       if (failed.has('quota') && !failed.has('application'))
         throw new QuotaExceededError('The quota cannot cover this.');
+      if (failed.has('insurer-event')) throw new DuplicateEventError('This insurer event was already processed.');
       // A conflicting concurrent transaction or a throttled item wrote nothing: read again and retry.
       if (failed.size === 0 && codes.some((c) => c === 'TransactionConflict' || c === 'ThrottlingError')) {
         failed.add('application');
@@ -575,6 +636,28 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       }),
     );
     return out.Item as Record<string, unknown> | undefined;
+  }
+
+  async hasInsurerEvent(id: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `INSURER_EVENT#${id}`, sk: 'EVENT' },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item !== undefined;
+  }
+
+  async getFund(campaignId: string): Promise<{ recoveredFen: number; entries: number }> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `FUND#${campaignId}`, sk: 'FUND' },
+        ConsistentRead: true,
+      }),
+    );
+    return { recoveredFen: Number(out.Item?.recoveredFen ?? 0), entries: Number(out.Item?.entries ?? 0) };
   }
 
   async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {

@@ -5,14 +5,17 @@ import { ulid } from 'ulid';
 import { DynamoApplicationRepository } from '../adapters/dynamo-applications.ts';
 import { DynamoCampaignStore } from '../adapters/dynamo-campaigns.ts';
 import { DynamoQuotaLedger } from '../adapters/dynamo-quotas.ts';
+import { HttpInsurerClient } from '../adapters/http-insurer.ts';
 import { S3DocumentStorage } from '../adapters/s3-document-storage.ts';
 import { createS3Client } from '../adapters/s3-documents.ts';
 import { SfnWorkflow } from '../adapters/sfn-workflow.ts';
 import { createTokenVerifier } from '../lib/auth.ts';
-import { config } from '../lib/config.ts';
+import { ConfigError, config } from '../lib/config.ts';
 import type { Authenticator } from '../lib/http.ts';
+import { insurerSecrets } from '../lib/secrets.ts';
 import type { ApprovalDeps } from '../usecases/approval.ts';
 import type { DocumentDeps } from '../usecases/documents.ts';
+import type { PayoutDeps } from '../usecases/payouts.ts';
 import type { QuotaDeps } from '../usecases/quotas.ts';
 
 /**
@@ -20,7 +23,7 @@ import type { QuotaDeps } from '../usecases/quotas.ts';
  * parsed configuration, lazily so that a module can be imported (e.g. for the route table or the
  * OpenAPI document) without any configuration.
  */
-export interface Deps extends DocumentDeps, ApprovalDeps, QuotaDeps {
+export interface Deps extends DocumentDeps, ApprovalDeps, QuotaDeps, PayoutDeps {
   campaignStore: DynamoCampaignStore;
   authenticator: Authenticator;
   doc: DynamoDBDocumentClient;
@@ -68,6 +71,10 @@ function build(): Deps {
     }),
     authenticator: { authenticate: (header) => verifier.verify(header) },
     quotas: new DynamoQuotaLedger(doc, cfg.TABLE_NAME, now),
+    insurer: () => {
+      if (!cfg.INSURER_ENDPOINT) throw new ConfigError('Invalid configuration: INSURER_ENDPOINT is not set');
+      return new HttpInsurerClient(cfg.INSURER_ENDPOINT, async () => (await insurerSecrets()).packageSecret);
+    },
     workflow,
     now,
     newId: () => ulid(),

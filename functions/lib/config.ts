@@ -15,6 +15,8 @@ const ConfigSchema = z.object({
   JWKS_URL: z.url().optional(),
   JWKS_JSON: z.string().min(1).optional(),
   STATE_MACHINE_ARN: z.string().min(1).optional(),
+  /** Where approved packages go (the insurer's endpoint); secrets come from lib/secrets.ts. */
+  INSURER_ENDPOINT: z.url().optional(),
   /** Local endpoints; absent in a deployment. */
   DYNAMODB_ENDPOINT: z.url().optional(),
   S3_ENDPOINT: z.url().optional(),

@@ -241,6 +241,13 @@ export function defineRoute<
   spec: RouteSpec<B, Q, P>,
   authenticator: () => Authenticator,
   impl: (req: HttpRequest<Infer<B>, Infer<Q>, Infer<P>>) => Promise<HttpResponse>,
+  hooks: {
+    /** Checks the raw request before any parsing (e.g. a webhook signature over the exact bytes). */
+    verify?: (req: {
+      headers: Record<string, string | undefined>;
+      rawBody: string | undefined;
+    }) => Promise<void>;
+  } = {},
 ): Route {
   const problems: MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> = {
     name: 'problem-json',
@@ -280,6 +287,15 @@ export function defineRoute<
     .handler(async (event, context) => {
       const headers = lowerCaseHeaders(event);
       const rawBody = decodeBody(event);
+      if (hooks.verify) {
+        if (
+          rawBody !== undefined &&
+          Buffer.byteLength(rawBody, 'utf8') > (spec.maxBodyBytes ?? DEFAULT_MAX_BODY)
+        ) {
+          throw new PayloadTooLargeError('PAYLOAD_TOO_LARGE', 'The request body is too large.');
+        }
+        await hooks.verify({ headers, rawBody });
+      }
       let body: unknown;
       if (spec.body) {
         if (rawBody === undefined)

@@ -57,6 +57,43 @@ export interface ApplicationRecord extends ApplicationFacts {
   taskToken?: { submissionSeq: number; level: number; token: string } | null;
   escalations?: number;
   quotaReservation?: QuotaReservation | null;
+  /** Disbursement (发放): the package sent to the insurer and what it answered. */
+  payout?: Payout | null;
+  /** Anomalies the insurer's events raised (e.g. AMOUNT_MISMATCH), kept for follow-up. */
+  payoutFlags?: { code: string; eventId: string; amountFen?: number; at: string }[];
+  /** Closure (报结) by the termination ruling. */
+  closure?: Closure | null;
+  /** Resumed enforcement (恢复执行) after closure, capped at the relief amount. */
+  resumption?: {
+    reason: 'assets-found' | 'evasion';
+    basis: string;
+    amountFen: number;
+    resumedAt: string;
+    resumedBy: string;
+  } | null;
+  recoveredFen?: number;
+}
+
+export interface Payout {
+  packageId: string;
+  taskToken: string | null;
+  dispatchedAt: string;
+  attempts: number;
+  overdue?: boolean;
+  transactionRef?: string;
+  paidAt?: string;
+  amountFen?: number;
+  declinedReason?: string;
+  settledEventId?: string;
+}
+
+export interface Closure {
+  rulingNumber: string;
+  issuedAt: string;
+  closingReason: string;
+  restrictionsLifted: false;
+  closedAt: string;
+  closedBy: string;
 }
 
 export interface Submission {
@@ -102,12 +139,24 @@ export type OutboxItem =
       submissionSeq: number;
       level: number;
       createdAt: string;
+    }
+  | {
+      kind: 'deliver-payout';
+      applicationId: string;
+      submissionSeq: number;
+      outcome: 'paid' | 'declined';
+      createdAt: string;
     };
 
 export function outboxId(item: OutboxItem): string {
-  return item.kind === 'start-execution'
-    ? `${item.kind}#${item.submissionSeq}`
-    : `${item.kind}#${item.submissionSeq}#${item.level}`;
+  switch (item.kind) {
+    case 'start-execution':
+      return `${item.kind}#${item.submissionSeq}`;
+    case 'deliver-decision':
+      return `${item.kind}#${item.submissionSeq}#${item.level}`;
+    case 'deliver-payout':
+      return `${item.kind}#${item.submissionSeq}`;
+  }
 }
 
 export interface UpdateOptions {
@@ -117,6 +166,14 @@ export interface UpdateOptions {
   outbox?: OutboxItem[];
   /** Release the system-wide duplicate lock (the application is no longer open). */
   releaseDuplicateLock?: boolean;
+  /** Record an insurer event id in the same transaction; a second use fails with DuplicateEventError. */
+  insurerEvent?: { id: string; type: string; packageId: string };
+  /** Credit recovered money to the relief-fund ledger of the campaign (全国法院涉民生案件救助款). */
+  fundCredit?: { campaignId: string; amountFen: number; reference: string; receivedAt: string };
+}
+
+export class DuplicateEventError extends Error {
+  override name = 'DuplicateEventError';
 }
 
 export class QuotaExceededError extends Error {
@@ -255,6 +312,9 @@ export interface ApplicationRepository {
     mutate: Mutation,
   ): Promise<boolean>;
   listAudit(applicationId: string): Promise<AuditEntry[]>;
+  hasInsurerEvent(id: string): Promise<boolean>;
+  /** The relief fund ledger (recovered money) of a campaign. */
+  getFund(campaignId: string): Promise<{ recoveredFen: number; entries: number }>;
   getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../ports/applications.ts';
 import type { Workflow } from '../ports/workflow.ts';
 import { type ApplicationDeps, hasRole, loadForClerk, loadVisible } from './applications.ts';
+import { deliverPayout } from './payouts.ts';
 
 export interface ApprovalDeps extends ApplicationDeps {
   workflow: Workflow;
@@ -442,6 +443,8 @@ export async function reconcile(deps: ApprovalDeps, limit = 100) {
           await deps.repo.completeOutbox(item);
           result = 'obsolete';
         }
+      } else if (item.kind === 'deliver-payout') {
+        result = await deliverPayout(deps, item);
       } else {
         result = await deliverDecision(deps, item);
       }
@@ -493,20 +496,6 @@ export async function recordWorkflowFault(
     },
   }));
   return { recorded: true };
-}
-
-/**
- * After the high court's approval: hand over to disbursement. Until the insurer integration lands,
- * the application simply stays `awaiting_payout` (recorded by the final decision) and this records
- * the hand-over on the trail once.
- */
-export async function handOverToDisbursement(
-  deps: ApprovalDeps,
-  input: { applicationId: string; submissionSeq: number },
-) {
-  const app = await deps.repo.get(input.applicationId);
-  if (!app) throw new NotFoundError();
-  return { status: app.status };
 }
 
 export { isWithinJurisdiction };

@@ -32,6 +32,11 @@ async function stop(signal: string) {
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
+if (stack.insurer) {
+  console.log(
+    `relief: insurer simulator at ${stack.insurer.url} (webhook secret "${stack.webhookSecret}"; accounts ending 0000 are declined)`,
+  );
+}
 console.log(
   `relief ready on ${stack.url} in ${((Date.now() - started) / 1000).toFixed(1)}s (data: ${process.env.RELIEF_DATA_DIR ?? '.local'}; mint tokens with POST ${stack.url}/dev/tokens)`,
 );

@@ -5,6 +5,11 @@ import { devExecutionRoute, devTokenRoute } from './dev-token-route.ts';
 import { devJwks, LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateDevSigningKey } from './dev-tokens.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from './dynamodb.ts';
 import { startHttpGateway } from './http-gateway.ts';
+import {
+  type InsurerSimulator,
+  type InsurerSimulatorOptions,
+  startInsurerSimulator,
+} from './insurer-simulator.ts';
 import { startLocalS3 } from './s3/index.ts';
 import { seed } from './seed.ts';
 import { LocalStepFunctions, loadDefinition, startSfnHttpServer } from './stepfunctions/index.ts';
@@ -24,13 +29,19 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   now?: () => Date;
   reconcileIntervalMs?: number;
+  /** Options for the insurer simulator (ignored when INSURER_ENDPOINT points elsewhere). */
+  insurer?: Partial<Pick<InsurerSimulatorOptions, 'payDelayMs' | 'declineRule' | 'payoutAmountFen'>>;
 }
+
+/** Development defaults, printed at start; override with INSURER_WEBHOOK_SECRET / INSURER_PACKAGE_SECRET. */
+export const DEV_WEBHOOK_SECRET = 'relief-local-webhook-secret-0001';
+export const DEV_PACKAGE_SECRET = 'relief-local-package-secret-0001';
 
 /** Local names for the ASL's placeholders (CDK substitutes function ARNs instead). */
 export const APPROVAL_SUBSTITUTIONS = {
   Partition: 'aws',
   RecordTaskTokenFunction: 'relief-record-task-token',
-  HandOverFunction: 'relief-hand-over',
+  DispatchPackageFunction: 'relief-dispatch-package',
   EscalateFunction: 'relief-escalate',
   RecordFaultFunction: 'relief-record-fault',
 } as const;
@@ -40,6 +51,9 @@ export interface LocalStack {
   port: number;
   endpoints: { dynamodb: string; s3: string; sfn: string };
   stepFunctions: LocalStepFunctions;
+  /** The insurer simulator, unless INSURER_ENDPOINT points at a real insurer. */
+  insurer: InsurerSimulator | undefined;
+  webhookSecret: string;
   /** Resolves when every S3 event seen so far has been handled (for tests and the walk-through). */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -89,6 +103,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ),
     );
 
+    const webhookSecret = process.env.INSURER_WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET;
+    const packageSecret = process.env.INSURER_PACKAGE_SECRET ?? DEV_PACKAGE_SECRET;
+    const externalInsurer = process.env.INSURER_ENDPOINT;
+    let insurer: InsurerSimulator | undefined;
+    if (!externalInsurer) {
+      insurer = await startInsurerSimulator({
+        packageSecrets: [packageSecret],
+        webhookSecret,
+        payDelayMs: options.insurer?.payDelayMs ?? 1500,
+        ...(options.insurer?.declineRule ? { declineRule: options.insurer.declineRule } : {}),
+        ...(options.insurer?.payoutAmountFen ? { payoutAmountFen: options.insurer.payoutAmountFen } : {}),
+      });
+      const sim = insurer;
+      closers.push(() => sim.close());
+    }
+
     const key = await loadOrCreateDevSigningKey(dataDir);
     Object.assign(process.env, {
       RELIEF_MODE: 'local',
@@ -104,6 +134,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       S3_ENDPOINT: s3.endpoint,
       SFN_ENDPOINT: sfn.endpoint,
       STATE_MACHINE_ARN: stateMachineArn,
+      INSURER_ENDPOINT: externalInsurer ?? insurer?.packagesUrl,
+      INSURER_PACKAGE_SECRET: packageSecret,
+      INSURER_WEBHOOK_SECRETS: webhookSecret,
     });
     delete process.env.AWS_PROFILE;
     // Handler modules read configuration at first use: import them only now that it is set.
@@ -114,7 +147,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       APPROVAL_SUBSTITUTIONS.RecordTaskTokenFunction,
       tasks.recordTaskToken,
     );
-    stepFunctions.registerLambdaHandler(APPROVAL_SUBSTITUTIONS.HandOverFunction, tasks.handOver);
+    stepFunctions.registerLambdaHandler(
+      APPROVAL_SUBSTITUTIONS.DispatchPackageFunction,
+      tasks.dispatchPackage,
+    );
     stepFunctions.registerLambdaHandler(APPROVAL_SUBSTITUTIONS.EscalateFunction, tasks.escalate);
     stepFunctions.registerLambdaHandler(APPROVAL_SUBSTITUTIONS.RecordFaultFunction, tasks.recordFault);
     // The deployed reconciler runs every minute on a schedule; locally every two seconds.
@@ -172,12 +208,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.port ?? 3000,
     });
     closers.push(() => gateway.close());
+    insurer?.setWebhookUrl(`${gateway.url}/insurer/webhooks`);
 
     return {
       url: gateway.url,
       port: gateway.port,
       endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, sfn: sfn.endpoint },
       stepFunctions,
+      insurer,
+      webhookSecret,
       settled: async () => {
         while (pending.size > 0) await Promise.allSettled([...pending]);
       },

@@ -27,6 +27,10 @@ describe('README walk-through', () => {
     expect(stdout).toContain('"status":"pending_approval","pendingAt":"BJ0105"');
     expect(stdout).toMatch(/^pending_approval\n(?:.*\n)*?awaiting_payout$/m);
     expect(stdout).toMatch(/"highCourtCode":"BJ","allocatedFen":\d+,"reservedFen":[1-9]\d*/);
+    expect(stdout).toMatch(/^paid$/m);
+    expect(stdout).toContain('被执行人确无财产可供执行，申请执行人同意获得保险救助后案件终结执行。');
+    expect(stdout).toContain('/tmp/ruling.docx');
+    expect(stdout).toMatch(/^false$/m);
     expect(stdout.toLowerCase()).toContain('audit-chain: valid');
   });
 });

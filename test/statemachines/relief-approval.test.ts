@@ -10,7 +10,7 @@ import { LocalStepFunctions, loadDefinition } from '../../infra/local/stepfuncti
 const ASL = new URL('../../statemachines/relief-approval.asl.json', import.meta.url);
 const NAMES = {
   RecordTaskTokenFunction: 'record-task-token',
-  HandOverFunction: 'hand-over',
+  DispatchPackageFunction: 'dispatch-package',
   EscalateFunction: 'escalate',
   RecordFaultFunction: 'record-fault',
 };
@@ -33,6 +33,8 @@ interface Harness {
   calls: Record<'record' | 'handOver' | 'escalate' | 'fault', unknown[]>;
   /** What the record-task-token stub does with each token: answer it with an outcome, or throw. */
   decisions: (string | Error)[];
+  /** What the dispatch stub does with each payout token: answer paid/declined, throw, or (undefined) never answer. */
+  payouts: (string | Error | undefined)[];
   start(def?: string): Promise<string>;
 }
 
@@ -41,6 +43,7 @@ let h: Harness;
 beforeEach(() => {
   const calls: Harness['calls'] = { record: [], handOver: [], escalate: [], fault: [] };
   const decisions: (string | Error)[] = [];
+  const payouts: (string | Error | undefined)[] = [];
   const sfn = new LocalStepFunctions({ retryIntervalOverrideMs: 1 });
   sfn.registerLambdaHandler(NAMES.RecordTaskTokenFunction, async (payload) => {
     calls.record.push(payload);
@@ -57,9 +60,18 @@ beforeEach(() => {
     }, 5);
     return { recorded: 'recorded', answered: false };
   });
-  sfn.registerLambdaHandler(NAMES.HandOverFunction, async (payload) => {
+  sfn.registerLambdaHandler(NAMES.DispatchPackageFunction, async (payload) => {
     calls.handOver.push(payload);
-    return { status: 'awaiting_payout' };
+    const next = payouts.length > 0 ? payouts.shift() : 'paid';
+    if (next instanceof Error) throw next;
+    const p = payload as { taskToken: string };
+    if (next !== undefined) {
+      // The insurer's webhook answers the payout token later.
+      setTimeout(() => {
+        void sfn.sendTaskSuccess(p.taskToken, JSON.stringify({ outcome: next }));
+      }, 5);
+    }
+    return { dispatched: true };
   });
   sfn.registerLambdaHandler(NAMES.EscalateFunction, async (payload) => {
     calls.escalate.push(payload);
@@ -73,6 +85,7 @@ beforeEach(() => {
     sfn,
     calls,
     decisions,
+    payouts,
     async start(def = definition()) {
       const arn = sfn.createStateMachine(`relief-approval-${Math.random().toString(36).slice(2, 8)}`, def);
       const { executionArn } = await sfn.startExecution({
@@ -115,8 +128,13 @@ describe('relief-approval.asl.json', () => {
     const d = await finish(await h.start());
     expect(d.status).toBe('SUCCEEDED');
     expect(h.calls.record.map((p) => (p as { level: number }).level)).toEqual([0, 1, 2]);
-    expect(h.calls.handOver).toEqual([{ applicationId: 'APP', submissionSeq: 1 }]);
-    expect(JSON.parse(d.output as string).disbursement).toEqual({ status: 'awaiting_payout' });
+    expect(h.calls.handOver).toHaveLength(1);
+    expect(h.calls.handOver[0]).toMatchObject({
+      applicationId: 'APP',
+      submissionSeq: 1,
+      taskToken: expect.any(String),
+    });
+    expect(JSON.parse(d.output as string).payout).toEqual({ outcome: 'paid' });
   });
 
   it('ends on a rejection without handing over', async () => {
@@ -181,29 +199,61 @@ describe('relief-approval.asl.json', () => {
     expect((h.calls.fault[0] as { error: { Error: string } }).error.Error).toBe('UnknownOutcome');
   });
 
-  it('retries the hand-over, then records a fault when it keeps failing', async () => {
-    let attempts = 0;
-    h.sfn.registerLambdaHandler(NAMES.HandOverFunction, async () => {
-      attempts++;
-      throw new Error('insurer adapter down');
+  it('ends Declined when the insurer declines', async () => {
+    h.decisions.push('approved');
+    h.payouts.push('declined');
+    const d = await finish(await h.start());
+    expect(d.status).toBe('SUCCEEDED');
+    expect(JSON.parse(d.output as string).payout).toEqual({ outcome: 'declined' });
+  });
+
+  it('retries an unreachable insurer with backoff, then escalates, waits and dispatches again', async () => {
+    const def = definition((d) => {
+      (d.States.WaitBeforeRedispatch as { Seconds: number }).Seconds = 1;
     });
     h.decisions.push('approved');
+    for (let i = 0; i < 9; i++) h.payouts.push(new Named('InsurerUnavailable'));
+    h.payouts.push('paid');
+    const d = await finish(await h.start(def));
+    expect(d.status).toBe('SUCCEEDED');
+    expect(h.calls.handOver).toHaveLength(10); // 1 + 8 retries, escalation, then the successful resend
+    expect(h.calls.escalate).toEqual([
+      { applicationId: 'APP', submissionSeq: 1, reason: 'INSURER_UNREACHABLE' },
+    ]);
+  });
+
+  it('escalates a payout the insurer leaves unanswered and resends the same package', async () => {
+    const def = definition((d) => {
+      (d.States.DispatchPackage as { TimeoutSeconds: number }).TimeoutSeconds = 1;
+    });
+    h.decisions.push('approved');
+    h.payouts.push(undefined, 'paid');
+    const d = await finish(await h.start(def));
+    expect(d.status).toBe('SUCCEEDED');
+    expect(h.calls.escalate).toEqual([{ applicationId: 'APP', submissionSeq: 1, reason: 'PAYOUT_OVERDUE' }]);
+    expect(h.calls.handOver).toHaveLength(2);
+  });
+
+  it('records a fault when dispatching fails for a reason other than the insurer', async () => {
+    h.decisions.push('approved');
+    h.payouts.push(new Error('package could not be built'));
     const d = await finish(await h.start());
     expect(d.status).toBe('FAILED');
-    expect(attempts).toBe(7); // the first try and six retries
     expect(h.calls.fault).toHaveLength(1);
   });
 
-  it('recovers a hand-over that fails once', async () => {
-    let attempts = 0;
-    h.sfn.registerLambdaHandler(NAMES.HandOverFunction, async () => {
-      attempts++;
-      if (attempts === 1) throw new Error('blip');
-      return { status: 'awaiting_payout' };
-    });
+  it('ends quietly when the payout was superseded', async () => {
     h.decisions.push('approved');
+    h.payouts.push(new Named('Superseded'));
     expect((await finish(await h.start())).status).toBe('SUCCEEDED');
-    expect(attempts).toBe(2);
+  });
+
+  it('treats an unknown payout outcome as a fault', async () => {
+    h.decisions.push('approved');
+    h.payouts.push('teleported');
+    const d = await finish(await h.start());
+    expect(d.status).toBe('FAILED');
+    expect((h.calls.fault[0] as { error: { Error: string } }).error.Error).toBe('UnknownOutcome');
   });
 
   it('fails the execution even when recording the fault fails too', async () => {

@@ -9,6 +9,7 @@ declare module 'vitest' {
     baseUrl: string;
     s3Endpoint: string;
     dynamoEndpoint: string;
+    webhookSecret: string;
   }
 }
 
@@ -21,10 +22,21 @@ export async function setup(project: TestProject) {
   // Handler logs at WARN in tests (set before the handler modules load); the stack itself logs nothing.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const { startLocalStack } = await import('../../infra/local/stack.ts');
-  stack = await startLocalStack({ dataDir: dir, fresh: true, port: 0 });
+  stack = await startLocalStack({
+    dataDir: dir,
+    fresh: true,
+    port: 0,
+    insurer: {
+      payDelayMs: 150,
+      // Accounts ending 7777 are "paid" a fen too much, so the AMOUNT_MISMATCH path runs end to end.
+      payoutAmountFen: (pkg) =>
+        pkg.bankAccount.accountNumber.endsWith('7777') ? pkg.reliefAmountFen + 1 : pkg.reliefAmountFen,
+    },
+  });
   project.provide('baseUrl', stack.url);
   project.provide('s3Endpoint', stack.endpoints.s3);
   project.provide('dynamoEndpoint', stack.endpoints.dynamodb);
+  project.provide('webhookSecret', stack.webhookSecret);
 }
 
 export async function teardown() {

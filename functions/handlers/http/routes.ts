@@ -7,7 +7,9 @@ import {
   patchApplication,
 } from './applications.ts';
 import { decideApplicationRoute, submitApplication } from './approval.ts';
+import { closeApplicationRoute, getRulingRoute, recoveryRoute, resumeRoute } from './closure.ts';
 import { getDocument, listDocuments, requestDocumentUpload } from './documents.ts';
+import { insurerWebhook } from './insurer.ts';
 import { getQuotaRoute, listQuotasRoute, putQuota } from './quotas.ts';
 import { getCampaign, getCourt, listCampaigns, listCourts } from './reference.ts';
 import { health, openapi } from './service.ts';
@@ -37,4 +39,9 @@ export const apiRoutes: Route[] = [
   putQuota,
   listQuotasRoute,
   getQuotaRoute,
+  insurerWebhook,
+  getRulingRoute,
+  closeApplicationRoute,
+  resumeRoute,
+  recoveryRoute,
 ];

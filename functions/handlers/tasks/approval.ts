@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { logger } from '../../lib/logger.ts';
 import {
   escalateOverdue,
-  handOverToDisbursement,
   reconcile as reconcileUseCase,
   recordTaskToken as recordTaskTokenUseCase,
   recordWorkflowFault,
 } from '../../usecases/approval.ts';
+import { dispatchPackage as dispatchPackageUseCase } from '../../usecases/payouts.ts';
 import { deps } from '../deps.ts';
 
 /**
@@ -28,8 +28,9 @@ export async function recordTaskToken(payload: unknown) {
   return result;
 }
 
-export async function handOver(payload: unknown) {
-  return handOverToDisbursement(deps(), z.object(Ref).parse(payload));
+/** The disbursement task: records the payout token and sends the signed package to the insurer. */
+export async function dispatchPackage(payload: unknown) {
+  return dispatchPackageUseCase(deps(), z.object({ ...Ref, taskToken: z.string().min(1) }).parse(payload));
 }
 
 export async function escalate(payload: unknown) {

@@ -1,0 +1,211 @@
+import { getCourt } from '../domain/courts.ts';
+import { CATEGORY_LABELS_ZH, isCategory } from '../domain/eligibility.ts';
+import { buildRuling, CLOSING_REASON, type Ruling } from '../domain/ruling.ts';
+import type { Principal } from '../lib/auth.ts';
+import { ConflictError, UnprocessableError } from '../lib/errors.ts';
+import type { ApplicationRecord } from '../ports/applications.ts';
+import { type ApplicationDeps, loadForClerk, loadVisible } from './applications.ts';
+
+const RULED = new Set(['paid', 'closed', 'resumed']);
+
+/** The termination ruling (终结执行裁定书) of a paid application. */
+export function rulingOf(app: ApplicationRecord): Ruling {
+  const court = getCourt(app.courtCode);
+  return buildRuling({
+    courtName: court?.name ?? app.courtCode,
+    caseNumber: app.case.caseNumber,
+    applicantName: app.applicant.name,
+    categoryLabelZh: isCategory(app.case.category)
+      ? CATEGORY_LABELS_ZH[app.case.category]
+      : app.case.category,
+    reliefAmountFen: app.payout?.amountFen ?? app.reliefAmountFen,
+    paidAt: app.payout?.paidAt as string,
+    transactionRef: app.payout?.transactionRef as string,
+    ...(app.closure ? { rulingNumber: app.closure.rulingNumber, issuedAt: app.closure.issuedAt } : {}),
+  });
+}
+
+export async function getRuling(deps: ApplicationDeps, principal: Principal, id: string) {
+  const app = await loadVisible(deps, principal, id);
+  if (!RULED.has(app.status) || !app.payout?.paidAt) {
+    throw new ConflictError('NOT_PAID', 'The ruling exists once the relief has been paid.');
+  }
+  return { app, ruling: rulingOf(app) };
+}
+
+/** 报结: closes a paid application as 终结执行 with the mandated reason; restrictions stay. */
+export async function closeApplication(
+  deps: ApplicationDeps,
+  principal: Principal,
+  id: string,
+  input: { rulingNumber: string; issuedAt: string },
+) {
+  const app = await loadForClerk(deps, principal, id);
+  if (app.status !== 'paid')
+    throw new ConflictError(
+      'INVALID_STATUS',
+      `Only a paid application can be closed (status ${app.status}).`,
+    );
+  if (app.payout?.paidAt && input.issuedAt.slice(0, 10) < app.payout.paidAt.slice(0, 10)) {
+    throw new UnprocessableError(
+      'RULING_BEFORE_PAYOUT',
+      'The ruling cannot be issued before the relief was paid.',
+      {
+        errors: [
+          { code: 'RULING_BEFORE_PAYOUT', path: 'issuedAt', message: 'Issued before the payout date.' },
+        ],
+      },
+    );
+  }
+  const at = deps.now().toISOString();
+  return deps.repo.update(id, (current) => {
+    if (current.status !== 'paid')
+      throw new ConflictError(
+        'INVALID_STATUS',
+        `Only a paid application can be closed (status ${current.status}).`,
+      );
+    return {
+      next: {
+        ...current,
+        status: 'closed',
+        version: current.version + 1,
+        closure: {
+          rulingNumber: input.rulingNumber,
+          issuedAt: input.issuedAt,
+          closingReason: CLOSING_REASON,
+          restrictionsLifted: false,
+          closedAt: at,
+          closedBy: principal.sub,
+        },
+      },
+      audit: {
+        actor: principal,
+        action: 'application.closed',
+        fromStatus: current.status,
+        toStatus: 'closed',
+        detail: {
+          rulingNumber: input.rulingNumber,
+          issuedAt: input.issuedAt,
+          closingReason: CLOSING_REASON,
+          restrictionsLifted: false,
+        },
+      },
+    };
+  });
+}
+
+/** 恢复执行: on the court's own authority, capped at the relief amount paid. */
+export async function resumeEnforcement(
+  deps: ApplicationDeps,
+  principal: Principal,
+  id: string,
+  input: { reason: 'assets-found' | 'evasion'; basis: string; amountFen: number },
+) {
+  const app = await loadForClerk(deps, principal, id);
+  if (app.status !== 'closed')
+    throw new ConflictError(
+      'INVALID_STATUS',
+      `Only a closed application can be resumed (status ${app.status}).`,
+    );
+  const cap = app.payout?.amountFen ?? app.reliefAmountFen;
+  if (input.amountFen > cap) {
+    throw new UnprocessableError(
+      'AMOUNT_OVER_RELIEF',
+      `Enforcement resumes for at most the relief amount paid (${cap} fen).`,
+      {
+        errors: [{ code: 'AMOUNT_OVER_RELIEF', path: 'amountFen', message: 'Above the relief amount paid.' }],
+      },
+    );
+  }
+  const at = deps.now().toISOString();
+  return deps.repo.update(id, (current) => {
+    if (current.status !== 'closed')
+      throw new ConflictError(
+        'INVALID_STATUS',
+        `Only a closed application can be resumed (status ${current.status}).`,
+      );
+    return {
+      next: {
+        ...current,
+        status: 'resumed',
+        version: current.version + 1,
+        resumption: { ...input, resumedAt: at, resumedBy: principal.sub },
+        recoveredFen: current.recoveredFen ?? 0,
+      },
+      audit: {
+        actor: principal,
+        action: 'enforcement.resumed',
+        fromStatus: current.status,
+        toStatus: 'resumed',
+        detail: { ...input },
+      },
+    };
+  });
+}
+
+/** 执行到位: recovered money, never more in total than the relief amount, credited to the relief fund. */
+export async function recordRecovery(
+  deps: ApplicationDeps,
+  principal: Principal,
+  id: string,
+  input: { amountFen: number; receivedAt: string; reference: string },
+) {
+  const app = await loadForClerk(deps, principal, id);
+  if (app.status !== 'resumed')
+    throw new ConflictError(
+      'INVALID_STATUS',
+      `Recoveries are recorded on resumed applications (status ${app.status}).`,
+    );
+  const cap = app.payout?.amountFen ?? app.reliefAmountFen;
+  const over = (current: ApplicationRecord) => (current.recoveredFen ?? 0) + input.amountFen > cap;
+  if (over(app)) {
+    throw new UnprocessableError(
+      'RECOVERY_OVER_RELIEF',
+      `Recovered money cannot exceed the relief amount (${cap} fen) in total.`,
+      {
+        errors: [
+          {
+            code: 'RECOVERY_OVER_RELIEF',
+            path: 'amountFen',
+            message: 'The total would exceed the relief amount.',
+          },
+        ],
+      },
+    );
+  }
+  return deps.repo.update(
+    id,
+    (current) => {
+      if (current.status !== 'resumed')
+        throw new ConflictError('INVALID_STATUS', `Status ${current.status}.`);
+      if (over(current)) {
+        throw new UnprocessableError(
+          'RECOVERY_OVER_RELIEF',
+          'Recovered money cannot exceed the relief amount in total.',
+        );
+      }
+      return {
+        next: {
+          ...current,
+          version: current.version + 1,
+          recoveredFen: (current.recoveredFen ?? 0) + input.amountFen,
+        },
+        audit: {
+          actor: principal,
+          action: 'recovery.recorded',
+          fromStatus: current.status,
+          toStatus: current.status,
+          detail: { ...input, totalRecoveredFen: (current.recoveredFen ?? 0) + input.amountFen },
+        },
+      };
+    },
+    (current) => ({
+      fundCredit: {
+        campaignId: current.campaignId,
+        amountFen: input.amountFen,
+        reference: input.reference,
+        receivedAt: input.receivedAt,
+      },
+    }),
+  );
+}

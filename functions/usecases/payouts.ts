@@ -1,0 +1,344 @@
+import { ConflictError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
+import { logger } from '../lib/logger.ts';
+import {
+  type ApplicationRecord,
+  DOCUMENT_TYPES,
+  type DocumentRecord,
+  DuplicateEventError,
+  type OutboxItem,
+} from '../ports/applications.ts';
+import type { DocumentStorage } from '../ports/campaigns.ts';
+import type { InsurerClient, InsurerPackage } from '../ports/insurer.ts';
+import type { Workflow } from '../ports/workflow.ts';
+import type { ApplicationDeps } from './applications.ts';
+
+export interface PayoutDeps extends ApplicationDeps {
+  workflow: Workflow;
+  storage: DocumentStorage;
+  insurer: () => InsurerClient;
+}
+
+const INSURER_ACTOR = (court: string) => ({ sub: 'insurer:picc', court, roles: [] as never[] });
+const SYSTEM_ACTOR = (court: string) => ({ sub: 'system:disbursement', court, roles: [] as never[] });
+
+export function packageIdOf(applicationId: string, submissionSeq: number): string {
+  return `PKG-${applicationId}-${submissionSeq}`;
+}
+
+export function parsePackageId(
+  packageId: string,
+): { applicationId: string; submissionSeq: number } | undefined {
+  const m = packageId.match(/^PKG-([0-9A-Z]{26})-(\d{1,4})$/);
+  return m ? { applicationId: m[1] as string, submissionSeq: Number(m[2]) } : undefined;
+}
+
+const SETTLED_PAID = new Set(['paid', 'closed', 'resumed']);
+
+export class SupersededPayoutError extends Error {
+  override name = 'Superseded';
+}
+
+/** The newest uploaded document of each required type. */
+function latestUploaded(docs: DocumentRecord[]): DocumentRecord[] {
+  const byType = new Map<string, DocumentRecord>();
+  for (const d of docs) {
+    if (d.status !== 'uploaded') continue;
+    const prior = byType.get(d.type);
+    if (!prior || (prior.uploadedAt ?? '') < (d.uploadedAt ?? '')) byType.set(d.type, d);
+  }
+  return DOCUMENT_TYPES.map((t) => byType.get(t)).filter((d): d is DocumentRecord => d !== undefined);
+}
+
+export async function buildPackage(deps: PayoutDeps, app: ApplicationRecord): Promise<InsurerPackage> {
+  const seq = app.submission?.seq ?? 0;
+  const documents = await Promise.all(
+    latestUploaded(await deps.repo.listDocuments(app.id)).map(async (d) => {
+      const link = await deps.storage.presignDownload(d.s3Key);
+      return {
+        type: d.type,
+        sha256: d.sha256,
+        url: link.url,
+        urlExpiresAt: link.expiresAt,
+        contentType: d.contentType,
+        sizeBytes: d.sizeBytes,
+      };
+    }),
+  );
+  return {
+    packageId: packageIdOf(app.id, seq),
+    applicationId: app.id,
+    campaignId: app.campaignId,
+    caseNumber: app.case.caseNumber,
+    category: app.case.category,
+    reliefAmountFen: app.reliefAmountFen,
+    applicant: app.applicant,
+    bankAccount: app.bankAccount,
+    approvals: (app.decisions ?? [])
+      .filter((d) => d.submissionSeq === seq)
+      .map((d) => ({
+        level: d.level,
+        court: d.court,
+        decision: d.decision,
+        comment: d.comment,
+        decidedBy: d.decidedBy,
+        decidedAt: d.decidedAt,
+      })),
+    approvalForm: app.submission?.approvalForm ?? null,
+    documents,
+  };
+}
+
+/**
+ * 发放: the workflow's `.waitForTaskToken` task after the high court's approval. Records the token
+ * (so the webhook can answer it), then sends the signed package. A failure to reach the insurer
+ * throws InsurerUnavailable, which the state machine retries with backoff and then escalates. The
+ * package id is stable per submission, so a resend is recognisably the same package.
+ */
+export async function dispatchPackage(
+  deps: PayoutDeps,
+  input: { applicationId: string; submissionSeq: number; taskToken: string },
+): Promise<{ dispatched: boolean; packageId: string }> {
+  const app = await deps.repo.get(input.applicationId);
+  if (!app || app.submission?.seq !== input.submissionSeq)
+    throw new SupersededPayoutError('The submission was superseded.');
+  const packageId = packageIdOf(app.id, input.submissionSeq);
+  if (SETTLED_PAID.has(app.status) || app.status === 'declined') {
+    // Already settled (e.g. a resend after the insurer answered): answer at once.
+    await deps.workflow.sendTaskSuccess(input.taskToken, {
+      outcome: app.status === 'declined' ? 'declined' : 'paid',
+    });
+    return { dispatched: false, packageId };
+  }
+  if (app.status !== 'awaiting_payout')
+    throw new SupersededPayoutError(`Status ${app.status} awaits no payout.`);
+  const stored = await deps.repo.update(app.id, (current) => {
+    if (current.status !== 'awaiting_payout')
+      throw new SupersededPayoutError('The payout was settled meanwhile.');
+    const attempts = (current.payout?.attempts ?? 0) + 1;
+    return {
+      next: {
+        ...current,
+        payout: {
+          ...(current.payout ?? {}),
+          packageId,
+          taskToken: input.taskToken,
+          dispatchedAt: deps.now().toISOString(),
+          attempts,
+        },
+      },
+      audit: {
+        actor: SYSTEM_ACTOR(current.courtCode),
+        action: 'package.dispatched',
+        fromStatus: current.status,
+        toStatus: current.status,
+        detail: { packageId, attempt: attempts },
+      },
+    };
+  });
+  const pkg = await buildPackage(deps, stored);
+  await deps.insurer().send(pkg);
+  logger.info('package sent', { packageId, documents: pkg.documents.length });
+  return { dispatched: true, packageId };
+}
+
+export interface InsurerEvent {
+  id: string;
+  type: 'payout.succeeded' | 'payout.declined';
+  packageId: string;
+  amountFen?: number;
+  paidAt?: string;
+  transactionRef?: string;
+  reason?: string;
+}
+
+class StateChanged extends Error {}
+
+/**
+ * `POST /insurer/webhooks` after its signature verified. Each event id takes effect once (the id is
+ * written in the same transaction as its effect); it must name a package that actually waits; a
+ * success must carry exactly the approved amount. Anomalies on a known application are put on its
+ * audit trail.
+ */
+export async function handleInsurerEvent(
+  deps: PayoutDeps,
+  event: InsurerEvent,
+): Promise<{ status: number; body: unknown }> {
+  if (await deps.repo.hasInsurerEvent(event.id))
+    return { status: 200, body: { received: true, duplicate: true } };
+  const ref = parsePackageId(event.packageId);
+  const app = ref ? await deps.repo.get(ref.applicationId) : undefined;
+  if (!ref || !app || app.payout?.packageId !== event.packageId) {
+    logger.warn('webhook.rejected', { reason: 'UNKNOWN_PACKAGE', eventType: event.type });
+    throw new NotFoundError('No package with this id awaits a payout.');
+  }
+  const eventMark = { id: event.id, type: event.type, packageId: event.packageId };
+  /** Records an anomaly with the event id; false when that event id was processed meanwhile (a duplicate). */
+  const anomaly = async (code: string, detail: Record<string, unknown>): Promise<boolean> => {
+    logger.warn('webhook.rejected', { reason: code, applicationId: app.id, eventType: event.type });
+    return deps.repo
+      .update(
+        app.id,
+        (current) => ({
+          next: {
+            ...current,
+            payoutFlags: [
+              ...(current.payoutFlags ?? []),
+              {
+                code,
+                eventId: event.id,
+                ...(event.amountFen !== undefined ? { amountFen: event.amountFen } : {}),
+                at: deps.now().toISOString(),
+              },
+            ],
+          },
+          audit: {
+            actor: INSURER_ACTOR(current.courtCode),
+            action: 'payout.flagged',
+            fromStatus: current.status,
+            toStatus: current.status,
+            detail: { code, eventId: event.id, eventType: event.type, packageId: event.packageId, ...detail },
+          },
+        }),
+        { insurerEvent: eventMark },
+      )
+      .then(
+        () => true,
+        (error) => {
+          if (error instanceof DuplicateEventError) return false;
+          throw error;
+        },
+      );
+  };
+  const duplicate = { status: 200, body: { received: true, duplicate: true } };
+
+  if (app.status !== 'awaiting_payout') {
+    // The same event delivered twice at once: the other delivery settled it.
+    if (await deps.repo.hasInsurerEvent(event.id)) return duplicate;
+    if (!(await anomaly('PACKAGE_NOT_AWAITING_PAYOUT', { status: app.status }))) return duplicate;
+    throw new ConflictError(
+      'PACKAGE_NOT_AWAITING_PAYOUT',
+      `The package is not awaiting a payout (status ${app.status}).`,
+    );
+  }
+  if (event.type === 'payout.succeeded' && event.amountFen !== app.reliefAmountFen) {
+    if (
+      !(await anomaly('AMOUNT_MISMATCH', {
+        expectedFen: app.reliefAmountFen,
+        receivedFen: event.amountFen ?? null,
+      }))
+    ) {
+      return duplicate;
+    }
+    throw new UnprocessableError(
+      'AMOUNT_MISMATCH',
+      'The amount differs from the approved relief amount; flagged for follow-up, not paid.',
+    );
+  }
+  if (event.type === 'payout.succeeded' && (!event.transactionRef || !event.paidAt)) {
+    throw new UnprocessableError(
+      'PAYOUT_INCOMPLETE',
+      'A payout.succeeded event needs transactionRef and paidAt.',
+    );
+  }
+
+  const paid = event.type === 'payout.succeeded';
+  const at = deps.now().toISOString();
+  try {
+    await deps.repo.update(
+      app.id,
+      (current) => {
+        if (current.status !== 'awaiting_payout' || current.payout?.packageId !== event.packageId)
+          throw new StateChanged();
+        const reservation = current.quotaReservation;
+        return {
+          next: {
+            ...current,
+            status: paid ? 'paid' : 'declined',
+            version: current.version + 1,
+            payout: {
+              ...(current.payout as NonNullable<ApplicationRecord['payout']>),
+              settledEventId: event.id,
+              ...(paid
+                ? { transactionRef: event.transactionRef, paidAt: event.paidAt, amountFen: event.amountFen }
+                : { declinedReason: (event.reason ?? 'UNSPECIFIED').slice(0, 500) }),
+            },
+            quotaReservation: reservation ? { ...reservation, state: paid ? 'committed' : 'released' } : null,
+          },
+          audit: {
+            actor: INSURER_ACTOR(current.courtCode),
+            action: paid ? 'payout.succeeded' : 'payout.declined',
+            fromStatus: current.status,
+            toStatus: paid ? 'paid' : 'declined',
+            detail: paid
+              ? {
+                  eventId: event.id,
+                  packageId: event.packageId,
+                  amountFen: event.amountFen,
+                  transactionRef: event.transactionRef,
+                  paidAt: event.paidAt,
+                }
+              : { eventId: event.id, packageId: event.packageId, reason: event.reason ?? null },
+          },
+        };
+      },
+      (current) => ({
+        insurerEvent: eventMark,
+        ...(current.quotaReservation
+          ? {
+              quota: {
+                campaignId: current.quotaReservation.campaignId,
+                highCourtCode: current.quotaReservation.highCourtCode,
+                amountFen: current.quotaReservation.amountFen,
+                op: paid ? ('commit' as const) : ('release' as const),
+              },
+            }
+          : {}),
+        // A declined application is no longer open: the same case and applicant may apply again.
+        releaseDuplicateLock: !paid,
+        outbox: [
+          {
+            kind: 'deliver-payout',
+            applicationId: current.id,
+            submissionSeq: current.submission?.seq ?? 0,
+            outcome: paid ? 'paid' : 'declined',
+            createdAt: at,
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (error instanceof DuplicateEventError) return duplicate;
+    if (error instanceof StateChanged) {
+      if (await deps.repo.hasInsurerEvent(event.id)) return duplicate;
+      if (!(await anomaly('PACKAGE_NOT_AWAITING_PAYOUT', { raced: true }))) return duplicate;
+      throw new ConflictError('PACKAGE_NOT_AWAITING_PAYOUT', 'The package was settled by another event.');
+    }
+    throw error;
+  }
+  await deliverPayout(deps, {
+    kind: 'deliver-payout',
+    applicationId: app.id,
+    submissionSeq: app.submission?.seq ?? 0,
+    outcome: paid ? 'paid' : 'declined',
+    createdAt: at,
+  }).catch((error: Error) =>
+    logger.warn('payout delivery deferred', { applicationId: app.id, errorName: error.name }),
+  );
+  return { status: 200, body: { received: true, status: paid ? 'paid' : 'declined' } };
+}
+
+/** Tells the waiting workflow how the payout ended; completes the outbox item. Safe to repeat. */
+export async function deliverPayout(
+  deps: Pick<PayoutDeps, 'repo' | 'workflow'>,
+  item: Extract<OutboxItem, { kind: 'deliver-payout' }>,
+) {
+  const app = await deps.repo.get(item.applicationId);
+  const token = app?.payout?.taskToken;
+  if (!app || !token || app.submission?.seq !== item.submissionSeq) {
+    await deps.repo.completeOutbox(item);
+    return 'obsolete' as const;
+  }
+  const result = await deps.workflow.sendTaskSuccess(token, { outcome: item.outcome });
+  await deps.repo.completeOutbox(item);
+  return result;
+}

@@ -28,6 +28,7 @@ import {
   type Page,
   type QuotaChange,
   QuotaExceededError,
+  type ReportDelta,
   type UpdateOptions,
   VersionConflictError,
 } from '../ports/applications.ts';
@@ -356,6 +357,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         },
       ]);
     }
+    if (options.report) labelled.push(...(await this.reportItems(options.report)));
     if (options.fundCredit) {
       const credit = options.fundCredit;
       labelled.push(
@@ -413,7 +415,10 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       }
       if (failed.has('quota') && !failed.has('application'))
         throw new QuotaExceededError('The quota cannot cover this.');
-      if (failed.has('insurer-event')) throw new DuplicateEventError('This insurer event was already processed.');
+      if (failed.has('insurer-event'))
+        throw new DuplicateEventError('This insurer event was already processed.');
+      // Another payout of the same case or person created a distinctness marker first: count again.
+      if (failed.has('report-marker')) failed.add('application');
       // A conflicting concurrent transaction or a throttled item wrote nothing: read again and retry.
       if (failed.size === 0 && codes.some((c) => c === 'TransactionConflict' || c === 'ThrottlingError')) {
         failed.add('application');
@@ -636,6 +641,99 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       }),
     );
     return out.Item as Record<string, unknown> | undefined;
+  }
+
+  /**
+   * Report counters (per high court and campaign total) moved in the same transaction as the change.
+   * Distinct cases and persons use marker items: the first payout of a case (or person) creates the
+   * marker and counts; later ones only check it exists.
+   */
+  private async reportItems(delta: ReportDelta): Promise<Labelled[]> {
+    const pk = `REPORT#${delta.campaignId}`;
+    const highAdd: Record<string, number> = { ...delta.add };
+    const totalAdd: Record<string, number> = { ...delta.add };
+    const items: Labelled[] = [];
+    if (delta.paid) {
+      const cat = delta.paid.category.replace(/[^a-z-]/g, '');
+      highAdd[`cat:${cat}:paid`] = 1;
+      highAdd[`cat:${cat}:amountFen`] = delta.paid.amountFen;
+      totalAdd[`cat:${cat}:paid`] = 1;
+      totalAdd[`cat:${cat}:amountFen`] = delta.paid.amountFen;
+      const markers: [sk: string, counts: (add: Record<string, number>) => void][] = [
+        // A case number names its court, so a case is distinct per high court and per campaign alike.
+        [
+          `MARK#CASE#${delta.paid.caseKey}`,
+          () => {
+            highAdd.cases = 1;
+            totalAdd.cases = 1;
+          },
+        ],
+        [
+          `MARK#PERSON#${delta.highCourtCode}#${delta.paid.personKey}`,
+          () => {
+            highAdd.persons = 1;
+          },
+        ],
+        [
+          `MARK#PERSON#ALL#${delta.paid.personKey}`,
+          () => {
+            totalAdd.persons = 1;
+          },
+        ],
+      ];
+      for (const [sk, count] of markers) {
+        const out = await this.doc.send(
+          new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }),
+        );
+        if (out.Item) {
+          items.push([
+            'report-marker',
+            {
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: { pk, sk },
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+          ]);
+        } else {
+          count(highAdd);
+          items.push([
+            'report-marker',
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk, sk, entity: 'report-marker' },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ]);
+        }
+      }
+    }
+    const counterUpdate = (sk: string, add: Record<string, number>): TransactItem => {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':e': 'report-counters', ':h': sk };
+      const parts = Object.entries(add)
+        .filter(([, v]) => v !== 0)
+        .map(([name, value], i) => {
+          names[`#c${i}`] = name;
+          values[`:c${i}`] = value;
+          return `#c${i} :c${i}`;
+        });
+      return {
+        Update: {
+          TableName: this.tableName,
+          Key: { pk, sk },
+          UpdateExpression: `SET entity = :e, reportScope = :h${parts.length > 0 ? ` ADD ${parts.join(', ')}` : ''}`,
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+        },
+      };
+    };
+    items.push(['report', counterUpdate(`HIGH#${delta.highCourtCode}`, highAdd)]);
+    items.push(['report', counterUpdate('TOTAL', totalAdd)]);
+    return items;
   }
 
   async hasInsurerEvent(id: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import { ulid } from 'ulid';
 import { DynamoApplicationRepository } from '../adapters/dynamo-applications.ts';
 import { DynamoCampaignStore } from '../adapters/dynamo-campaigns.ts';
 import { DynamoQuotaLedger } from '../adapters/dynamo-quotas.ts';
+import { DynamoReportStore } from '../adapters/dynamo-reports.ts';
 import { HttpInsurerClient } from '../adapters/http-insurer.ts';
 import { S3DocumentStorage } from '../adapters/s3-document-storage.ts';
 import { createS3Client } from '../adapters/s3-documents.ts';
@@ -17,13 +18,14 @@ import type { ApprovalDeps } from '../usecases/approval.ts';
 import type { DocumentDeps } from '../usecases/documents.ts';
 import type { PayoutDeps } from '../usecases/payouts.ts';
 import type { QuotaDeps } from '../usecases/quotas.ts';
+import type { ReportDeps } from '../usecases/reports.ts';
 
 /**
  * The composition root (style §4): clients and adapters are built once per cold start from the
  * parsed configuration, lazily so that a module can be imported (e.g. for the route table or the
  * OpenAPI document) without any configuration.
  */
-export interface Deps extends DocumentDeps, ApprovalDeps, QuotaDeps, PayoutDeps {
+export interface Deps extends DocumentDeps, ApprovalDeps, QuotaDeps, PayoutDeps, ReportDeps {
   campaignStore: DynamoCampaignStore;
   authenticator: Authenticator;
   doc: DynamoDBDocumentClient;
@@ -71,6 +73,7 @@ function build(): Deps {
     }),
     authenticator: { authenticate: (header) => verifier.verify(header) },
     quotas: new DynamoQuotaLedger(doc, cfg.TABLE_NAME, now),
+    reports: new DynamoReportStore(doc, cfg.TABLE_NAME),
     insurer: () => {
       if (!cfg.INSURER_ENDPOINT) throw new ConfigError('Invalid configuration: INSURER_ENDPOINT is not set');
       return new HttpInsurerClient(cfg.INSURER_ENDPOINT, async () => (await insurerSecrets()).packageSecret);

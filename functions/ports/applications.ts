@@ -168,9 +168,34 @@ export interface UpdateOptions {
   releaseDuplicateLock?: boolean;
   /** Record an insurer event id in the same transaction; a second use fails with DuplicateEventError. */
   insurerEvent?: { id: string; type: string; packageId: string };
+  /** Report counters to move in the same transaction (reports read counters, never scan). */
+  report?: ReportDelta;
   /** Credit recovered money to the relief-fund ledger of the campaign (全国法院涉民生案件救助款). */
   fundCredit?: { campaignId: string; amountFen: number; reference: string; receivedAt: string };
 }
+
+export interface ReportDelta {
+  campaignId: string;
+  highCourtCode: string;
+  /** Counter increments, e.g. { pending: -1, paid: 1, amountFen: 300000 }. */
+  add: Partial<Record<ReportCounter, number>>;
+  /** On payout: the category and the distinct-case / distinct-person keys (hashed, no personal data). */
+  paid?: { category: string; amountFen: number; caseKey: string; personKey: string };
+}
+
+export const REPORT_COUNTERS = [
+  'pending',
+  'approved',
+  'rejected',
+  'returned',
+  'declined',
+  'paid',
+  'amountFen',
+  'resumed',
+  'recoveredFen',
+  'insurerConfirmedFen',
+] as const;
+export type ReportCounter = (typeof REPORT_COUNTERS)[number];
 
 export class DuplicateEventError extends Error {
   override name = 'DuplicateEventError';

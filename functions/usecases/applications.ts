@@ -34,6 +34,7 @@ import {
   VersionConflictError,
 } from '../ports/applications.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
+import { reportDelta } from './report-keys.ts';
 
 export interface ApplicationDeps {
   repo: ApplicationRepository;
@@ -347,7 +348,10 @@ export async function patchApplication(
           },
         };
       },
-      { expectedVersion },
+      // Edited after a return: it is no longer counted as returned in the reports.
+      app.status === 'returned'
+        ? { expectedVersion, report: reportDelta(app, { returned: -1 }) }
+        : { expectedVersion },
     );
   } catch (error) {
     if (error instanceof VersionConflictError) throw versionConflict();

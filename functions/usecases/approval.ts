@@ -17,6 +17,7 @@ import {
 import type { Workflow } from '../ports/workflow.ts';
 import { type ApplicationDeps, hasRole, loadForClerk, loadVisible } from './applications.ts';
 import { deliverPayout } from './payouts.ts';
+import { reportDelta } from './report-keys.ts';
 
 export interface ApprovalDeps extends ApplicationDeps {
   workflow: Workflow;
@@ -142,6 +143,10 @@ export async function submitApplication(
       },
       (current) => ({
         expectedVersion: undefined,
+        report: reportDelta(
+          current,
+          current.status === 'returned' ? { pending: 1, returned: -1 } : { pending: 1 },
+        ),
         outbox: [
           {
             kind: 'start-execution',
@@ -322,6 +327,13 @@ export async function decideApplication(
             : {}),
           // A rejected application is no longer open: the same case and applicant may apply again.
           releaseDuplicateLock: outcome.outcome === 'rejected',
+          ...(outcome.outcome === 'rejected'
+            ? { report: reportDelta(current, { pending: -1, rejected: 1 }) }
+            : outcome.outcome === 'returned'
+              ? { report: reportDelta(current, { pending: -1, returned: 1 }) }
+              : outcome.outcome === 'approved'
+                ? { report: reportDelta(current, { approved: 1 }) }
+                : {}),
           outbox: [
             {
               kind: 'deliver-decision',

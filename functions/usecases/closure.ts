@@ -5,6 +5,7 @@ import type { Principal } from '../lib/auth.ts';
 import { ConflictError, UnprocessableError } from '../lib/errors.ts';
 import type { ApplicationRecord } from '../ports/applications.ts';
 import { type ApplicationDeps, loadForClerk, loadVisible } from './applications.ts';
+import { reportDelta } from './report-keys.ts';
 
 const RULED = new Set(['paid', 'closed', 'resumed']);
 
@@ -118,29 +119,33 @@ export async function resumeEnforcement(
     );
   }
   const at = deps.now().toISOString();
-  return deps.repo.update(id, (current) => {
-    if (current.status !== 'closed')
-      throw new ConflictError(
-        'INVALID_STATUS',
-        `Only a closed application can be resumed (status ${current.status}).`,
-      );
-    return {
-      next: {
-        ...current,
-        status: 'resumed',
-        version: current.version + 1,
-        resumption: { ...input, resumedAt: at, resumedBy: principal.sub },
-        recoveredFen: current.recoveredFen ?? 0,
-      },
-      audit: {
-        actor: principal,
-        action: 'enforcement.resumed',
-        fromStatus: current.status,
-        toStatus: 'resumed',
-        detail: { ...input },
-      },
-    };
-  });
+  return deps.repo.update(
+    id,
+    (current) => {
+      if (current.status !== 'closed')
+        throw new ConflictError(
+          'INVALID_STATUS',
+          `Only a closed application can be resumed (status ${current.status}).`,
+        );
+      return {
+        next: {
+          ...current,
+          status: 'resumed',
+          version: current.version + 1,
+          resumption: { ...input, resumedAt: at, resumedBy: principal.sub },
+          recoveredFen: current.recoveredFen ?? 0,
+        },
+        audit: {
+          actor: principal,
+          action: 'enforcement.resumed',
+          fromStatus: current.status,
+          toStatus: 'resumed',
+          detail: { ...input },
+        },
+      };
+    },
+    (current) => ({ report: reportDelta(current, { resumed: 1 }) }),
+  );
 }
 
 /** 执行到位: recovered money, never more in total than the relief amount, credited to the relief fund. */
@@ -206,6 +211,7 @@ export async function recordRecovery(
         reference: input.reference,
         receivedAt: input.receivedAt,
       },
+      report: reportDelta(current, { recoveredFen: input.amountFen }),
     }),
   );
 }

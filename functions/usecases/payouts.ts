@@ -11,6 +11,7 @@ import type { DocumentStorage } from '../ports/campaigns.ts';
 import type { InsurerClient, InsurerPackage } from '../ports/insurer.ts';
 import type { Workflow } from '../ports/workflow.ts';
 import type { ApplicationDeps } from './applications.ts';
+import { reportDelta } from './report-keys.ts';
 
 export interface PayoutDeps extends ApplicationDeps {
   workflow: Workflow;
@@ -295,6 +296,18 @@ export async function handleInsurerEvent(
           : {}),
         // A declined application is no longer open: the same case and applicant may apply again.
         releaseDuplicateLock: !paid,
+        report: paid
+          ? reportDelta(
+              current,
+              {
+                pending: -1,
+                paid: 1,
+                amountFen: event.amountFen ?? 0,
+                insurerConfirmedFen: event.amountFen ?? 0,
+              },
+              true,
+            )
+          : reportDelta(current, { pending: -1, declined: 1 }),
         outbox: [
           {
             kind: 'deliver-payout',

@@ -36,7 +36,13 @@ export function demoPreparationCampaign(now: Date): Campaign {
  */
 export async function seed(doc: DynamoDBDocumentClient, tableName: string, now: Date) {
   const store = new DynamoCampaignStore(doc, tableName);
-  const campaigns = [CAMPAIGN_2018, demoCampaign(now), demoPreparationCampaign(now)];
+  const campaigns = [
+    CAMPAIGN_2018,
+    demoCampaign(now),
+    demoPreparationCampaign(now),
+    // A second open campaign, so a report can be demonstrated (and tested) on figures nothing else touches.
+    { ...demoCampaign(now), id: 'demo-b', name: '演示救助活动B（本地）' },
+  ];
   let quotas = 0;
   for (const campaign of campaigns) {
     await store.put(campaign);

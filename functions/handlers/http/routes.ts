@@ -9,9 +9,11 @@ import {
 import { decideApplicationRoute, submitApplication } from './approval.ts';
 import { closeApplicationRoute, getRulingRoute, recoveryRoute, resumeRoute } from './closure.ts';
 import { getDocument, listDocuments, requestDocumentUpload } from './documents.ts';
+import { eligibilityChecks } from './eligibility.ts';
 import { insurerWebhook } from './insurer.ts';
 import { getQuotaRoute, listQuotasRoute, putQuota } from './quotas.ts';
 import { getCampaign, getCourt, listCampaigns, listCourts } from './reference.ts';
+import { freezeReportRoute, getFrozenReport, getReport } from './reports.ts';
 import { health, openapi } from './service.ts';
 
 /**
@@ -44,4 +46,8 @@ export const apiRoutes: Route[] = [
   closeApplicationRoute,
   resumeRoute,
   recoveryRoute,
+  getReport,
+  freezeReportRoute,
+  getFrozenReport,
+  eligibilityChecks,
 ];

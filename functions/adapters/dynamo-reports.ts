@@ -1,0 +1,77 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
+export type CounterRow = Record<string, number>;
+
+export class ReportAlreadyFrozenError extends Error {
+  override name = 'ReportAlreadyFrozenError';
+}
+
+/** Reads the report counters (a fixed number of items per campaign, whatever the number of applications). */
+export class DynamoReportStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async counters(campaignId: string): Promise<{ byHighCourt: Map<string, CounterRow>; total: CounterRow }> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :h)',
+        ExpressionAttributeValues: { ':pk': `REPORT#${campaignId}`, ':h': 'HIGH#' },
+        ConsistentRead: true,
+      }),
+    );
+    const byHighCourt = new Map<string, CounterRow>();
+    for (const item of out.Items ?? []) byHighCourt.set(String(item.sk).slice('HIGH#'.length), numbers(item));
+    const total = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `REPORT#${campaignId}`, sk: 'TOTAL' },
+        ConsistentRead: true,
+      }),
+    );
+    return { byHighCourt, total: numbers(total.Item ?? {}) };
+  }
+
+  async getFrozen(campaignId: string, highCourtCode: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `REPORT#${campaignId}`, sk: `FROZEN#${highCourtCode}` },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    const { pk: _p, sk: _s, entity: _e, ...rest } = out.Item;
+    return rest;
+  }
+
+  /** Stores a frozen copy once; it never changes afterwards. */
+  async freeze(campaignId: string, highCourtCode: string, frozen: Record<string, unknown>): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: `REPORT#${campaignId}`,
+            sk: `FROZEN#${highCourtCode}`,
+            entity: 'frozen-report',
+            ...frozen,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException')
+        throw new ReportAlreadyFrozenError('Already frozen.');
+      throw error;
+    }
+  }
+}
+
+function numbers(item: Record<string, unknown>): CounterRow {
+  const row: CounterRow = {};
+  for (const [k, v] of Object.entries(item)) if (typeof v === 'number') row[k] = v;
+  return row;
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { reportCsv, reportXlsx } from '../../adapters/report-export.ts';
+import { defineRoute } from '../../lib/http.ts';
+import { campaignReport, freezeReport, frozenReport } from '../../usecases/reports.ts';
+import { authenticator, deps } from '../deps.ts';
+import { COMMON_ERRORS } from './applications.ts';
+import { CourtCode, Problem } from './schemas.ts';
+
+const problem = (status: number, description: string) => ({
+  status,
+  description,
+  schema: Problem,
+  contentType: 'application/problem+json',
+});
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const CampaignParams = z.strictObject({ campaignId: z.string().min(1).max(64) });
+const FrozenParams = z.strictObject({ campaignId: z.string().min(1).max(64), highCourtCode: CourtCode });
+
+const HighCourtRow = z
+  .object({
+    highCourtCode: z.string(),
+    name: z.string(),
+    cases: z.int(),
+    persons: z.int(),
+    amountFen: z.int(),
+    byCategory: z.record(z.string(), z.object({ paid: z.int(), amountFen: z.int() })),
+    pending: z.int(),
+    rejected: z.int(),
+    declined: z.int(),
+  })
+  .loose();
+
+export const Report = z
+  .object({
+    campaignId: z.string(),
+    totals: z.object({ cases: z.int(), persons: z.int(), amountFen: z.int() }).loose(),
+    byHighCourt: z.array(HighCourtRow),
+    reconciliation: z
+      .object({
+        consistent: z.boolean(),
+        differences: z.array(z.object({ between: z.string(), differenceFen: z.int() })),
+      })
+      .loose(),
+  })
+  .loose()
+  .meta({ id: 'Report' });
+
+export const getReport = defineRoute(
+  {
+    operationId: 'getReport',
+    method: 'GET',
+    path: '/campaigns/{campaignId}/reports',
+    summary:
+      'Campaign report (cases, persons, amounts by high court and category); JSON, CSV (Accept: text/csv) or .xlsx',
+    tags: ['reports'],
+    auth: 'jwt',
+    params: CampaignParams,
+    responses: [
+      {
+        status: 200,
+        description: 'The report, with a reconciliation against the quota ledger and the insurer',
+        schema: Report,
+      },
+      { status: 200, description: 'CSV with Chinese headers', contentType: 'text/csv' },
+      { status: 200, description: 'Workbook', contentType: XLSX },
+      ...COMMON_ERRORS,
+      problem(404, 'Unknown campaign'),
+    ],
+  },
+  authenticator,
+  async (req) => {
+    const report = await campaignReport(deps(), req.principal, req.params.campaignId);
+    const accept = req.headers.accept ?? '';
+    if (accept.includes(XLSX)) {
+      return {
+        status: 200,
+        raw: { contentType: XLSX, data: await reportXlsx(report) },
+        headers: { 'content-disposition': `attachment; filename="report-${report.campaignId}.xlsx"` },
+      };
+    }
+    if (accept.includes('text/csv')) {
+      return {
+        status: 200,
+        raw: { contentType: 'text/csv; charset=utf-8', data: reportCsv(report) },
+        headers: { 'content-disposition': `attachment; filename="report-${report.campaignId}.csv"` },
+      };
+    }
+    return { status: 200, body: report };
+  },
+);
+
+export const freezeReportRoute = defineRoute(
+  {
+    operationId: 'freezeReport',
+    method: 'POST',
+    path: '/campaigns/{campaignId}/reports/{highCourtCode}/freeze',
+    summary: "Freeze a high court's report for submission to the SPC (stored with its hash; never changes)",
+    tags: ['reports'],
+    auth: 'jwt',
+    params: FrozenParams,
+    responses: [
+      {
+        status: 201,
+        description: 'The frozen copy and its hash',
+        schema: z.object({ hash: z.string(), frozenAt: z.string() }).loose(),
+      },
+      ...COMMON_ERRORS,
+      problem(404, 'Unknown campaign'),
+      problem(409, 'REPORT_ALREADY_FROZEN'),
+    ],
+  },
+  authenticator,
+  async (req) => ({
+    status: 201,
+    body: await freezeReport(deps(), req.principal, req.params.campaignId, req.params.highCourtCode),
+  }),
+);
+
+export const getFrozenReport = defineRoute(
+  {
+    operationId: 'getFrozenReport',
+    method: 'GET',
+    path: '/campaigns/{campaignId}/reports/{highCourtCode}/frozen',
+    summary: 'The frozen report, whether its hash verifies, and its differences from the live report',
+    tags: ['reports'],
+    auth: 'jwt',
+    params: FrozenParams,
+    responses: [
+      {
+        status: 200,
+        description: 'Frozen copy',
+        schema: z
+          .object({ hash: z.string(), hashValid: z.boolean(), differences: z.array(z.object({}).loose()) })
+          .loose(),
+      },
+      ...COMMON_ERRORS,
+      problem(404, 'Not frozen, or not yours'),
+    ],
+  },
+  authenticator,
+  async (req) => ({
+    status: 200,
+    body: await frozenReport(deps(), req.principal, req.params.campaignId, req.params.highCourtCode),
+  }),
+);

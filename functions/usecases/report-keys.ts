@@ -1,0 +1,18 @@
+import { createHash } from 'node:crypto';
+import type { ApplicationRecord, ReportDelta } from '../ports/applications.ts';
+
+const digest = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
+
+/** Report counter deltas for a change of one application (the keys are hashes: no personal data). */
+export function reportDelta(app: ApplicationRecord, add: ReportDelta['add'], paid = false): ReportDelta {
+  const caseKey = digest(`${app.campaignId}|${app.duplicateKey.split('#')[0]}`);
+  const personKey = digest(`${app.applicant.idType}:${app.applicant.idNumber.trim().toUpperCase()}`);
+  return {
+    campaignId: app.campaignId,
+    highCourtCode: app.highCourtCode,
+    add,
+    ...(paid
+      ? { paid: { category: app.case.category, amountFen: add.amountFen ?? 0, caseKey, personKey } }
+      : {}),
+  };
+}

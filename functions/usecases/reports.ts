@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import type { DynamoQuotaLedger } from '../adapters/dynamo-quotas.ts';
+import {
+  type CounterRow,
+  type DynamoReportStore,
+  ReportAlreadyFrozenError,
+} from '../adapters/dynamo-reports.ts';
+import { canonicalJson } from '../domain/audit-chain.ts';
+import { getCourt, isQuotaHolder, QUOTA_HOLDER_CODES } from '../domain/courts.ts';
+import { CATEGORIES } from '../domain/eligibility.ts';
+import type { Principal } from '../lib/auth.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.ts';
+import type { CampaignStore } from '../ports/campaigns.ts';
+
+export interface ReportDeps {
+  reports: DynamoReportStore;
+  quotas: DynamoQuotaLedger;
+  campaigns: CampaignStore;
+  now: () => Date;
+}
+
+export interface HighCourtReport {
+  highCourtCode: string;
+  name: string;
+  cases: number;
+  persons: number;
+  amountFen: number;
+  paid: number;
+  byCategory: Record<string, { paid: number; amountFen: number }>;
+  pending: number;
+  approved: number;
+  rejected: number;
+  returned: number;
+  declined: number;
+  resumed: number;
+  recoveredFen: number;
+  quota: { allocatedFen: number; reservedFen: number; disbursedFen: number; remainingFen: number };
+}
+
+function row(
+  code: string,
+  c: CounterRow,
+  quota?: { allocatedFen: number; reservedFen: number; disbursedFen: number },
+): HighCourtReport {
+  const n = (k: string) => c[k] ?? 0;
+  const byCategory: Record<string, { paid: number; amountFen: number }> = {};
+  for (const cat of CATEGORIES)
+    byCategory[cat] = { paid: n(`cat:${cat}:paid`), amountFen: n(`cat:${cat}:amountFen`) };
+  const q = quota ?? { allocatedFen: 0, reservedFen: 0, disbursedFen: 0 };
+  return {
+    highCourtCode: code,
+    name: getCourt(code)?.name ?? code,
+    cases: n('cases'),
+    persons: n('persons'),
+    amountFen: n('amountFen'),
+    paid: n('paid'),
+    byCategory,
+    pending: n('pending'),
+    approved: n('approved'),
+    rejected: n('rejected'),
+    returned: n('returned'),
+    declined: n('declined'),
+    resumed: n('resumed'),
+    recoveredFen: n('recoveredFen'),
+    quota: {
+      allocatedFen: q.allocatedFen,
+      reservedFen: q.reservedFen,
+      disbursedFen: q.disbursedFen,
+      remainingFen: q.allocatedFen - q.reservedFen - q.disbursedFen,
+    },
+  };
+}
+
+/** Which high courts a principal may report on: the SPC all of them, a high court its own. */
+function scopeOf(principal: Principal): 'all' | string {
+  if (principal.court === 'SPC') return 'all';
+  if (isQuotaHolder(principal.court)) return principal.court;
+  throw new ForbiddenError(
+    'REPORT_NOT_VISIBLE',
+    'Reports are read by the SPC and by each high court for its jurisdiction.',
+  );
+}
+
+/**
+ * 工作总结报告: per high court, cases (distinct case numbers paid), persons (distinct applicants paid),
+ * amount, by category, pending, rejected, declined, quota use, recoveries — read from counters kept in
+ * the transactions that change status and money, so the cost does not grow with the campaign.
+ */
+export async function campaignReport(deps: ReportDeps, principal: Principal, campaignId: string) {
+  const campaign = await deps.campaigns.get(campaignId);
+  if (!campaign) throw new NotFoundError(`No campaign ${campaignId}.`);
+  const scope = scopeOf(principal);
+  const [{ byHighCourt, total }, quotas] = await Promise.all([
+    deps.reports.counters(campaignId),
+    deps.quotas.list(campaignId),
+  ]);
+  const quotaBy = new Map(quotas.map((q) => [q.highCourtCode, q]));
+  const codes = scope === 'all' ? QUOTA_HOLDER_CODES : [scope];
+  const rows = codes.map((code) => row(code, byHighCourt.get(code) ?? {}, quotaBy.get(code)));
+  const sum = (pick: (r: HighCourtReport) => number) => rows.reduce((acc, r) => acc + pick(r), 0);
+  const totals =
+    scope === 'all'
+      ? {
+          cases: total.cases ?? 0,
+          persons: total.persons ?? 0,
+          amountFen: total.amountFen ?? 0,
+          paid: total.paid ?? 0,
+          pending: total.pending ?? 0,
+          rejected: total.rejected ?? 0,
+          declined: total.declined ?? 0,
+          recoveredFen: total.recoveredFen ?? 0,
+        }
+      : {
+          cases: sum((r) => r.cases),
+          persons: sum((r) => r.persons),
+          amountFen: sum((r) => r.amountFen),
+          paid: sum((r) => r.paid),
+          pending: sum((r) => r.pending),
+          rejected: sum((r) => r.rejected),
+          declined: sum((r) => r.declined),
+          recoveredFen: sum((r) => r.recoveredFen),
+        };
+  // Reconciliation: the report's paid amount, the quota ledger's disbursed amounts and the insurer's
+  // confirmed payouts are kept by different items; any difference is reported, never hidden.
+  const quotaDisbursedFen = sum((r) => r.quota.disbursedFen);
+  const insurerConfirmedFen =
+    scope === 'all'
+      ? (total.insurerConfirmedFen ?? 0)
+      : sum((r) => byHighCourt.get(r.highCourtCode)?.insurerConfirmedFen ?? 0);
+  const differences: { between: string; differenceFen: number }[] = [];
+  if (totals.amountFen !== quotaDisbursedFen)
+    differences.push({ between: 'report/quota-ledger', differenceFen: totals.amountFen - quotaDisbursedFen });
+  if (totals.amountFen !== insurerConfirmedFen)
+    differences.push({ between: 'report/insurer', differenceFen: totals.amountFen - insurerConfirmedFen });
+  if (scope === 'all' && totals.amountFen !== sum((r) => r.amountFen)) {
+    differences.push({
+      between: 'total/high-courts',
+      differenceFen: totals.amountFen - sum((r) => r.amountFen),
+    });
+  }
+  return {
+    campaignId,
+    campaignName: campaign.name,
+    reportDue: campaign.reportDue,
+    generatedAt: deps.now().toISOString(),
+    totals,
+    byHighCourt: rows,
+    reconciliation: {
+      reportAmountFen: totals.amountFen,
+      quotaDisbursedFen,
+      insurerConfirmedFen,
+      consistent: differences.length === 0,
+      differences,
+    },
+  };
+}
+
+export type CampaignReport = Awaited<ReturnType<typeof campaignReport>>;
+
+const hashOf = (value: unknown) => createHash('sha256').update(canonicalJson(value)).digest('hex');
+
+/** Freezes a high court's report for submission to the SPC: stored with its hash, never changed. */
+export async function freezeReport(
+  deps: ReportDeps,
+  principal: Principal,
+  campaignId: string,
+  highCourtCode: string,
+) {
+  if (principal.court !== highCourtCode || !principal.roles.some((r) => r === 'approver' || r === 'clerk')) {
+    throw new ForbiddenError('ROLE_FORBIDDEN', 'A high court freezes its own report.');
+  }
+  const report = await campaignReport(deps, principal, campaignId);
+  const snapshot = report.byHighCourt[0] as HighCourtReport;
+  const frozen = {
+    campaignId,
+    highCourtCode,
+    report: snapshot,
+    frozenAt: deps.now().toISOString(),
+    frozenBy: principal.sub,
+    hash: hashOf(snapshot),
+  };
+  try {
+    await deps.reports.freeze(campaignId, highCourtCode, frozen);
+  } catch (error) {
+    if (error instanceof ReportAlreadyFrozenError)
+      throw new ConflictError('REPORT_ALREADY_FROZEN', 'This report was frozen already; it never changes.');
+    throw error;
+  }
+  return frozen;
+}
+
+/** The frozen copy, whether its hash still verifies, and how the live report differs from it. */
+export async function frozenReport(
+  deps: ReportDeps,
+  principal: Principal,
+  campaignId: string,
+  highCourtCode: string,
+) {
+  const scope = scopeOf(principal);
+  if (scope !== 'all' && scope !== highCourtCode) throw new NotFoundError();
+  const frozen = await deps.reports.getFrozen(campaignId, highCourtCode);
+  if (!frozen) throw new NotFoundError('This report has not been frozen.');
+  const live = (
+    await campaignReport(deps, { ...principal, court: scope === 'all' ? 'SPC' : principal.court }, campaignId)
+  ).byHighCourt.find((r) => r.highCourtCode === highCourtCode) as HighCourtReport;
+  const snapshot = frozen.report as HighCourtReport;
+  const differences: { field: string; frozen: number; live: number }[] = [];
+  for (const key of [
+    'cases',
+    'persons',
+    'amountFen',
+    'paid',
+    'pending',
+    'rejected',
+    'declined',
+    'resumed',
+    'recoveredFen',
+  ] as const) {
+    if (snapshot[key] !== live[key]) differences.push({ field: key, frozen: snapshot[key], live: live[key] });
+  }
+  return { ...frozen, hashValid: hashOf(snapshot) === frozen.hash, differences };
+}

@@ -1,0 +1,340 @@
+import path from 'node:path';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import {
+  Charset,
+  LogLevel,
+  NodejsFunction,
+  OutputFormat,
+  SourceMapMode,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { TABLE_DESIGN } from '../table-design.ts';
+
+/**
+ * The one Lambda construct (style §7). It carries the defaults every function shares (Node 22,
+ * ARM64, ESM bundle built by the local esbuild, its own log group and least-privilege role, X-Ray
+ * where the partition offers it) and the `bind*()` helpers that set a configuration variable and
+ * the matching IAM statements together, so a function gets exactly the access it uses.
+ */
+
+export type TableAccess = 'read' | 'write';
+/** `presign` = both directions; `name-only` sets DOCUMENTS_BUCKET without any grant. */
+export type BucketAccess = 'name-only' | 'read' | 'write' | 'presign';
+/** `start`: StartExecution; `respond`: SendTask{Success,Failure,Heartbeat}. */
+export type WorkflowAccess = 'start' | 'respond' | 'start-and-respond';
+
+/** `esbuild` bundles the handler module; `stub` deploys nothing runnable and exists for fast assertion tests. */
+export type CodeMode = 'esbuild' | 'stub';
+
+export interface ReliefFunctionProps {
+  /** Absolute path of the handler module (TypeScript, bundled by esbuild). */
+  entry: string;
+  /** Property path of the handler in the module, e.g. `createApplication.handler`. */
+  exportPath: string;
+  description: string;
+  /** Repository root: project root for bundling, lock file and tsconfig. */
+  projectRoot: string;
+  logRetention: logs.RetentionDays;
+  /** X-Ray active tracing; pass false in partitions without Lambda X-Ray (aws-cn). */
+  tracing: boolean;
+  code: CodeMode;
+  environment?: Record<string, string>;
+  /** @default 10 seconds (API Gateway gives up after 30) */
+  timeout?: Duration;
+  /** @default 512 */
+  memorySize?: number;
+}
+
+/** ESM bundles run CommonJS dependencies that call `require` (e.g. Node built-ins) through this shim. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __reliefCreateRequire } from 'node:module'; const require = __reliefCreateRequire(import.meta.url);";
+
+const STUB_CODE =
+  "exports.handler = async () => { throw new Error('relief: stub code, synthesised for assertions only'); };";
+
+const DYNAMODB_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/** TransactWriteItems is authorised per item by these (ConditionCheckItem for condition-only items). */
+const DYNAMODB_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+/** Data-key use on a customer managed key, spelled out (no `GenerateDataKey*` / `ReEncrypt*` wildcards). */
+const KMS_DECRYPT = ['kms:Decrypt', 'kms:DescribeKey'];
+const KMS_ENCRYPT = [
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+];
+
+export class ReliefFunction extends Construct {
+  readonly function: lambda.Function;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  /** What was bound, for reviews and tests. */
+  readonly bindings: {
+    table?: TableAccess;
+    bucket?: BucketAccess;
+    workflow?: WorkflowAccess;
+    /** The insurer secret is read-only for functions. */
+    insurerSecret?: 'read';
+  } = {};
+
+  constructor(scope: Construct, id: string, props: ReliefFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `relief ${id}: ${props.description}`.slice(0, 1000),
+    });
+    this.logGroup.grantWrite(this.role);
+
+    const common: lambda.FunctionOptions & { runtime: lambda.Runtime; handler: string } = {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: `index.${props.exportPath}`,
+      description: props.description,
+      role: this.role,
+      logGroup: this.logGroup,
+      timeout: props.timeout ?? Duration.seconds(10),
+      memorySize: props.memorySize ?? 512,
+      ...(props.tracing ? { tracing: lambda.Tracing.ACTIVE } : {}),
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+    };
+    this.function =
+      props.code === 'stub'
+        ? new NodejsFunction(this, 'Function', { ...common, code: lambda.Code.fromInline(STUB_CODE) })
+        : new NodejsFunction(this, 'Function', {
+            ...common,
+            entry: props.entry,
+            projectRoot: props.projectRoot,
+            depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+            bundling: {
+              forceDockerBundling: false,
+              format: OutputFormat.ESM,
+              target: 'node22',
+              mainFields: ['module', 'main'],
+              banner: ESM_REQUIRE_BANNER,
+              minify: true,
+              sourceMap: true,
+              sourceMapMode: SourceMapMode.DEFAULT,
+              sourcesContent: false,
+              charset: Charset.UTF8,
+              // Bundle the AWS SDK too: the version is the one tested, whatever the region's runtime ships.
+              externalModules: [],
+              tsconfig: path.join(props.projectRoot, 'tsconfig.json'),
+              logLevel: LogLevel.ERROR,
+            },
+          });
+
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Pinned to nodejs22.x by the architecture decision (Node 22; nodejs20.x is deprecated) for the aws and aws-cn partitions alike: a newer runtime is a deliberate, tested change of this construct, not an automatic one.',
+    });
+    if (props.tracing) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray PutTraceSegments/PutTelemetryRecords (added by Tracing.ACTIVE) do not support resource-level permissions.',
+      });
+    }
+  }
+
+  get functionArn(): string {
+    return this.function.functionArn;
+  }
+
+  private setEnv(name: string, value: string): void {
+    this.function.addEnvironment(name, value);
+  }
+
+  /** TABLE_NAME + item access on the table and its indexes (named from infra/table-design.ts, no wildcard). */
+  bindTable(table: ITable, access: TableAccess): this {
+    this.once('table', access);
+    this.setEnv('TABLE_NAME', table.tableName);
+    const resources = [
+      table.tableArn,
+      ...TABLE_DESIGN.globalSecondaryIndexes.map((i) => `${table.tableArn}/index/${i.indexName}`),
+    ];
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: access === 'read' ? 'TableRead' : 'TableReadWrite',
+        actions: access === 'read' ? DYNAMODB_READ : [...DYNAMODB_READ, ...DYNAMODB_WRITE],
+        resources,
+      }),
+    );
+    if (table.encryptionKey) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'TableKey',
+          actions: access === 'read' ? KMS_DECRYPT : [...KMS_DECRYPT, ...KMS_ENCRYPT],
+          resources: [table.encryptionKey.keyArn],
+        }),
+      );
+    }
+    return this;
+  }
+
+  /**
+   * DOCUMENTS_BUCKET + object access under `keyPattern`. Presigned URLs are executed with this role's
+   * permissions, so a function that presigns uploads needs `write` and one that presigns downloads `read`.
+   */
+  bindBucket(bucket: IBucket, access: BucketAccess, keyPattern = '*'): this {
+    this.once('bucket', access);
+    this.setEnv('DOCUMENTS_BUCKET', bucket.bucketName);
+    if (access === 'name-only') return this;
+    const reads = access === 'read' || access === 'presign';
+    const writes = access === 'write' || access === 'presign';
+    const objects = bucket.arnForObjects(keyPattern);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DocumentObjects',
+        actions: [...(reads ? ['s3:GetObject'] : []), ...(writes ? ['s3:PutObject'] : [])],
+        resources: [objects],
+      }),
+    );
+    if (keyPattern.includes('*')) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${flattenForNag(Stack.of(this).resolve(objects))}]`,
+        reason: `Object keys are generated per application and document (${keyPattern}); the grant is limited to that prefix and to ${
+          reads && writes ? 'GetObject/PutObject' : reads ? 'GetObject' : 'PutObject'
+        }.`,
+      });
+    }
+    if (bucket.encryptionKey) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'DocumentKey',
+          // SSE-KMS: GetObject needs Decrypt; PutObject needs GenerateDataKey (and Decrypt for multipart parts).
+          actions: writes ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+          resources: [bucket.encryptionKey.keyArn],
+        }),
+      );
+    }
+    return this;
+  }
+
+  /**
+   * STATE_MACHINE_ARN + the Step Functions calls the workflow adapter makes. Takes the ARN (not the
+   * construct): task functions are referenced by the state machine's definition, so the machine's
+   * ARN is computed from its name to keep CloudFormation free of a reference cycle.
+   */
+  bindStateMachine(stateMachineArn: string, access: WorkflowAccess): this {
+    this.once('workflow', access);
+    this.setEnv('STATE_MACHINE_ARN', stateMachineArn);
+    const actions = [
+      ...(access !== 'respond' ? ['states:StartExecution'] : []),
+      ...(access !== 'start'
+        ? ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']
+        : []),
+    ];
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'Workflow', actions, resources: [stateMachineArn] }),
+    );
+    return this;
+  }
+
+  /**
+   * INSURER_SECRETS_ARN + `secretsmanager:GetSecretValue` on exactly this secret, and `kms:Decrypt`
+   * on the key it is encrypted with (none for the AWS managed key). functions/lib/secrets.ts reads
+   * the secret with Powertools `getSecret`, which calls GetSecretValue only (no DescribeSecret, no
+   * version-stage lookups), so nothing else is granted.
+   */
+  bindInsurerSecret(secret: ISecret): this {
+    this.once('insurerSecret', 'read');
+    this.setEnv('INSURER_SECRETS_ARN', secret.secretArn);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'InsurerSecret',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secret.secretArn],
+      }),
+    );
+    if (secret.encryptionKey) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'InsurerSecretKey',
+          actions: ['kms:Decrypt'],
+          resources: [secret.encryptionKey.keyArn],
+        }),
+      );
+    }
+    return this;
+  }
+
+  /**
+   * Failed asynchronous invocations (after Lambda's retries) land in `queue`. Set through the
+   * function's DeadLetterConfig with an explicit grant (SendMessage + the queue key's data key),
+   * instead of the L2 default grant with `kms:GenerateDataKey*` / `kms:ReEncrypt*` wildcards.
+   */
+  sendFailedInvocationsTo(queue: IQueue, retryAttempts = 2): this {
+    const cfn = this.function.node.defaultChild as lambda.CfnFunction;
+    cfn.deadLetterConfig = { targetArn: queue.queueArn };
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeadLetters',
+        actions: ['sqs:SendMessage'],
+        resources: [queue.queueArn],
+      }),
+    );
+    if (queue.encryptionMasterKey) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'DeadLetterKey',
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [queue.encryptionMasterKey.keyArn],
+        }),
+      );
+    }
+    this.function.configureAsyncInvoke({ retryAttempts, maxEventAge: Duration.hours(6) });
+    return this;
+  }
+
+  /** lambda:InvokeFunction on exactly this function (unqualified ARN, no `:*` version wildcard). */
+  invokeStatement(): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      actions: ['lambda:InvokeFunction'],
+      resources: [this.function.functionArn],
+    });
+  }
+
+  private once(kind: keyof ReliefFunction['bindings'], access: string): void {
+    if (this.bindings[kind] !== undefined) {
+      throw new Error(
+        `${this.node.path}: ${kind} is already bound (${this.bindings[kind]}); bind each resource once`,
+      );
+    }
+    (this.bindings as Record<string, string>)[kind] = access;
+  }
+}
+
+/**
+ * A resolved CloudFormation value as cdk-nag spells it in finding ids: `Fn::Join` joined, `Ref` as
+ * `<Name>`, `Fn::GetAtt` as `<Resource.Attribute>` (same rules as cdk-nag's flattenCfnReference).
+ */
+export function flattenForNag(node: unknown): string {
+  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  const n = node as Record<string, unknown>;
+  if (Array.isArray(n['Fn::Join'])) {
+    const [delimiter, items] = n['Fn::Join'] as [string, unknown[]];
+    return items.map(flattenForNag).join(delimiter);
+  }
+  if (Array.isArray(n['Fn::GetAtt'])) {
+    const [resource, attribute] = n['Fn::GetAtt'] as [unknown, unknown];
+    return `<${flattenForNag(resource)}.${flattenForNag(attribute)}>`;
+  }
+  if (n.Ref !== undefined) return `<${flattenForNag(n.Ref)}>`;
+  return JSON.stringify(node);
+}

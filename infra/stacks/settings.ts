@@ -1,0 +1,120 @@
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import type { Node } from 'constructs';
+import { z } from 'zod';
+
+/**
+ * Deployment settings, read once from CDK context (cdk.json or `-c key=value`) and validated, so a
+ * typo fails `cdk synth` with the setting's name instead of deploying a broken stack.
+ * Values given with `-c` arrive as strings: numbers, booleans and lists are coerced here.
+ */
+const csv = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+      : v,
+  z.array(z.string().min(1)),
+);
+const bool = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
+const https = z.url({ protocol: /^https$/ });
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+export const SettingsSchema = z.object({
+  /** Deployment region; the partition (aws / aws-cn) follows from it. */
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region name such as cn-northwest-1')
+    .default('cn-northwest-1'),
+  /** Target account; leave unset for an environment-agnostic account (resolved at deploy time). */
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'a 12-digit account id')
+    .optional(),
+  /** Deployment name (dev, test, prod…): part of every stack name. */
+  stage: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9-]{0,15}$/,
+      'lowercase letters, digits and dashes, at most 16 characters (bucket names)',
+    )
+    .default('dev'),
+  /** The court identity provider (any OIDC issuer): the JWT authorizer and the functions check `iss` against it. */
+  jwtIssuer: https,
+  /** Expected `aud` of court tokens. */
+  jwtAudience: z.string().min(1),
+  /** Where the issuer publishes its signing keys; default `<jwtIssuer>/.well-known/jwks.json`. */
+  jwksUrl: https.optional(),
+  /**
+   * The insurer's HTTPS endpoint that receives packages (outbound, INSURER_ENDPOINT of dispatchPackage only).
+   * Optional so that a stage can be deployed before the insurer is connected: until it is set, every
+   * dispatch fails with a ConfigError (the workflow records a fault) and no package leaves.
+   */
+  insurerEndpoint: https.optional(),
+  /** IAM-authorise the insurer webhook route in addition to its signature check (e.g. in aws-cn without an ICP licence). */
+  insurerIamAuth: bool.default(false),
+  /** Browser origins allowed to call the API and to PUT/GET documents with presigned URLs. */
+  corsAllowedOrigins: csv.default([]),
+  logRetentionDays: z.coerce
+    .number()
+    .int()
+    .refine((d) => RETENTION_DAYS.includes(d), `one of ${RETENTION_DAYS.join(', ')}`)
+    .default(365),
+  apiRateLimit: z.coerce.number().int().min(1).default(50),
+  apiBurstLimit: z.coerce.number().int().min(1).default(100),
+  uploadUrlTtlSeconds: z.coerce.number().int().min(60).max(900).default(900),
+  downloadUrlTtlSeconds: z.coerce.number().int().min(30).max(300).default(300),
+  /** Optional e-mail address subscribed to the alarm topic. */
+  alarmEmail: z.email().optional(),
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const SETTING_NAMES = Object.keys(SettingsSchema.shape) as (keyof Settings)[];
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+export function parseSettings(raw: Record<string, unknown>): Settings {
+  const result = SettingsSchema.safeParse(raw);
+  if (!result.success) {
+    const issues = result.error.issues
+      .map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`)
+      .join('; ');
+    throw new SettingsError(`Invalid CDK context settings: ${issues}`);
+  }
+  return result.data;
+}
+
+/** Reads every known setting from the construct tree's context (cdk.json + `-c`). */
+export function settingsFromContext(node: Node): Settings {
+  const raw: Record<string, unknown> = {};
+  for (const name of SETTING_NAMES) {
+    const value = node.tryGetContext(name);
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+  return parseSettings(raw);
+}
+
+export function jwksUrlOf(settings: Settings): string {
+  return settings.jwksUrl ?? `${settings.jwtIssuer.replace(/\/+$/, '')}/.well-known/jwks.json`;
+}
+
+/** Partition of a concrete region name, from the CDK's region facts (China regions are `aws-cn`). */
+export function partitionOf(region: string): string {
+  return RegionInfo.get(region).partition ?? (region.startsWith('cn-') ? 'aws-cn' : 'aws');
+}
+
+/**
+ * Lambda and Step Functions X-Ray tracing is not offered in the China regions (architecture.md),
+ * so tracing is switched on only outside `aws-cn`.
+ */
+export function tracingAvailable(region: string): boolean {
+  return partitionOf(region) !== 'aws-cn';
+}

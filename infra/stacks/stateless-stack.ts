@@ -1,0 +1,434 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { AslStateMachine, type ResolvedPlaceholder } from '../constructs/asl-state-machine.ts';
+import { type CodeMode, ReliefFunction } from '../constructs/relief-function.ts';
+import {
+  DOCUMENT_UPLOADED_ACCESS,
+  type FunctionAccess,
+  isInsurerWebhook,
+  routeAccess,
+  SCHEDULED_TASKS,
+  taskAccess,
+  WEBHOOK_REJECTED_MESSAGE,
+} from './access.ts';
+import { CatalogError, type FunctionSource, type HandlerCatalog, REPO_ROOT } from './catalog.ts';
+import { jwksUrlOf, type Settings, tracingAvailable } from './settings.ts';
+
+export interface StatelessStackProps extends StackProps {
+  settings: Settings;
+  catalog: HandlerCatalog;
+  table: ITable;
+  /** The key of the table and the documents bucket (stateful stack). */
+  dataKey: kms.IKey;
+  /** The insurer secret (stateful stack), read by the functions whose access includes `insurer`. */
+  insurerSecret: ISecret;
+  /** Physical name of the documents bucket (a name, not a reference: see documentsBucketNameFor). */
+  documentsBucketName: string;
+  /** Directory of `*.asl.json` definitions (default: statemachines/). */
+  stateMachinesDir: string;
+  /** `stub` only in assertion tests; a deployable synth always bundles. */
+  code: CodeMode;
+}
+
+/** Object keys of application documents (functions/usecases/documents.ts): `applications/<id>/documents/<documentId>`. */
+export const DOCUMENT_KEY_PREFIX = 'applications/';
+/** The workflow whose ARN the functions receive as STATE_MACHINE_ARN. */
+export const APPROVAL_WORKFLOW_FILE = 'relief-approval.asl.json';
+
+const pascal = (s: string) => s.replace(/(^|[-_.])([a-z0-9])/g, (_m, _sep, c: string) => c.toUpperCase());
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+/**
+ * Everything that can be redeployed at will (style §7): one function per route and task, the HTTP
+ * API with its JWT authorizer (the insurer webhook excepted), the state machines, the S3 event
+ * wiring, dead letters and alarms.
+ */
+export class StatelessStack extends Stack {
+  readonly api: apigw.HttpApi;
+  readonly httpFunctions = new Map<string, ReliefFunction>();
+  readonly taskFunctions = new Map<string, ReliefFunction>();
+  readonly documentUploaded: ReliefFunction;
+  readonly documentUploadedDlq: sqs.Queue;
+  /** The documents bucket as seen from this stack (imported by name, encrypted with the data key). */
+  readonly documentsBucket: s3.IBucket;
+  readonly stateMachines = new Map<string, AslStateMachine>();
+  readonly alarmTopic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  private readonly input: StatelessStackProps;
+  private readonly retention: logs.RetentionDays;
+  private readonly tracing: boolean;
+  private readonly approvalArn: string | undefined;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    this.input = props;
+    const { settings } = props;
+    this.retention = settings.logRetentionDays as logs.RetentionDays;
+    this.tracing = tracingAvailable(this.region);
+    this.documentsBucket = s3.Bucket.fromBucketAttributes(this, 'DocumentsBucket', {
+      bucketName: props.documentsBucketName,
+      encryptionKey: props.dataKey,
+    });
+
+    const aslFiles = existsSync(props.stateMachinesDir)
+      ? readdirSync(props.stateMachinesDir)
+          .filter((f) => f.endsWith('.asl.json'))
+          .sort()
+      : [];
+    this.approvalArn = aslFiles.includes(APPROVAL_WORKFLOW_FILE)
+      ? AslStateMachine.arnOf(this, this.stateMachineName(APPROVAL_WORKFLOW_FILE))
+      : undefined;
+
+    // Operations key: dead letters and the alarm topic (CloudWatch must be able to publish to it).
+    const opsKey = new kms.Key(this, 'OpsKey', {
+      description: 'relief: encrypts dead letters and alarm notifications',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    opsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: opsKey, enforceSSL: true });
+    if (settings.alarmEmail)
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(settings.alarmEmail));
+
+    // --- HTTP API -------------------------------------------------------------------------------
+    const jwt = new HttpJwtAuthorizer('CourtJwt', settings.jwtIssuer, {
+      jwtAudience: [settings.jwtAudience],
+      identitySource: ['$request.header.Authorization'],
+    });
+    const corsPreflight: apigw.CorsPreflightOptions | undefined =
+      settings.corsAllowedOrigins.length > 0
+        ? {
+            allowOrigins: settings.corsAllowedOrigins,
+            allowMethods: [apigw.CorsHttpMethod.ANY],
+            allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
+            exposeHeaders: ['etag', 'location', 'retry-after'],
+            maxAge: Duration.hours(1),
+          }
+        : undefined;
+    this.api = new apigw.HttpApi(this, 'Api', {
+      apiName: `relief-${settings.stage}`,
+      description: 'relief: insurance relief (保险救助) for livelihood enforcement cases',
+      createDefaultStage: false,
+      // A route added without an explicit authorizer is a court route.
+      defaultAuthorizer: jwt,
+      ...(corsPreflight ? { corsPreflight } : {}),
+    });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: this.retention });
+    new apigw.HttpStage(this, 'ApiStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: settings.apiRateLimit, burstLimit: settings.apiBurstLimit },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            method: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationStatus: '$context.integrationStatus',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+
+    for (const entry of props.catalog.http) {
+      const { route } = entry;
+      const fn = this.reliefFunction(`Route${pascal(route.operationId)}`, entry, {
+        description: `${route.method} ${route.path} (${route.operationId})`,
+        access: routeAccess(route),
+      });
+      this.httpFunctions.set(route.operationId, fn);
+      const webhook = isInsurerWebhook(route);
+      if (webhook && !fn.bindings.insurerSecret) {
+        throw new CatalogError(
+          `${route.method} ${route.path} (${route.operationId}) verifies insurer signatures: give it insurer access in infra/stacks/access.ts`,
+        );
+      }
+      const authorizer =
+        route.auth === 'jwt' && !webhook
+          ? jwt
+          : webhook && settings.insurerIamAuth
+            ? new HttpIamAuthorizer()
+            : new apigw.HttpNoneAuthorizer();
+      const [httpRoute] = this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${pascal(route.operationId)}Integration`, fn.function),
+        authorizer,
+      });
+      if (authorizer instanceof apigw.HttpNoneAuthorizer && httpRoute) {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: webhook
+            ? 'The insurer webhook carries no court token: the handler verifies the insurer signature on every call (enable -c insurerIamAuth=true to add IAM authorisation).'
+            : `${route.method} ${route.path} is public by the API contract (auth: public): it serves no case data.`,
+        });
+      }
+      if (webhook) this.webhookRejectionsAlarm(fn);
+    }
+
+    // --- Documents: S3 ObjectCreated → document-uploaded ------------------------------------------
+    this.documentUploadedDlq = new sqs.Queue(this, 'DocumentUploadedDlq', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: opsKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.documentUploaded = this.reliefFunction('DocumentUploaded', props.catalog.documentUploaded, {
+      description: 'S3 ObjectCreated: settles an uploaded document',
+      access: DOCUMENT_UPLOADED_ACCESS,
+      // Hashes the whole object (up to 20 MiB) to compare it with the declared SHA-256.
+      timeout: Duration.seconds(60),
+      memorySize: 1024,
+    });
+    this.documentUploaded.sendFailedInvocationsTo(this.documentUploadedDlq);
+    // The notification lives here, on the imported reference of the bucket: configuring it on the
+    // bucket construct would put it in the stateful stack, which would then depend on this one (a cycle).
+    this.documentsBucket.addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.LambdaDestination(this.documentUploaded.function),
+      {
+        prefix: DOCUMENT_KEY_PREFIX,
+      },
+    );
+    this.acknowledgeBucketNotificationsHandler();
+
+    // --- State machines -----------------------------------------------------------------------------
+    for (const file of aslFiles) {
+      const machine = new AslStateMachine(this, `Workflow${pascal(file.replace(/\.asl\.json$/, ''))}`, {
+        file: path.join(props.stateMachinesDir, file),
+        stateMachineName: this.stateMachineName(file),
+        resolve: (name) => this.resolvePlaceholder(name),
+        logRetention: this.retention,
+        tracing: this.tracing,
+      });
+      this.stateMachines.set(file, machine);
+      this.alarm(
+        `${machine.node.id}Failed`,
+        machine.stateMachine.metricFailed({ period: Duration.minutes(5) }),
+        1,
+        `${file}: executions failed`,
+      );
+      this.alarm(
+        `${machine.node.id}TimedOut`,
+        machine.stateMachine.metricTimedOut({ period: Duration.minutes(5) }),
+        1,
+        `${file}: executions timed out`,
+      );
+    }
+
+    // --- Scheduled tasks ----------------------------------------------------------------------------
+    for (const scheduled of SCHEDULED_TASKS) {
+      const fn = this.taskFunction(scheduled.exportName);
+      new events.Rule(this, `Every${scheduled.everyMinutes}Min${pascal(scheduled.exportName)}`, {
+        description: `relief: runs ${scheduled.exportName} every ${scheduled.everyMinutes} minute(s)`,
+        schedule: events.Schedule.rate(Duration.minutes(scheduled.everyMinutes)),
+        targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 0 })],
+      });
+    }
+
+    // --- Alarms --------------------------------------------------------------------------------------
+    this.alarm(
+      'DocumentUploadedDeadLetters',
+      this.documentUploadedDlq.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      1,
+      'Uploaded documents whose S3 event failed after all retries (replay from the dead-letter queue)',
+    );
+    this.alarm(
+      'Api5xx',
+      this.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      5,
+      'HTTP API 5xx responses',
+    );
+    for (const fn of [
+      ...this.httpFunctions.values(),
+      ...this.taskFunctions.values(),
+      this.documentUploaded,
+    ]) {
+      const id = fn.node.id;
+      this.alarm(
+        `${id}Errors`,
+        fn.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        1,
+        `${id}: invocation errors`,
+      );
+      this.alarm(
+        `${id}Throttles`,
+        fn.function.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+        1,
+        `${id}: throttled invocations`,
+      );
+    }
+  }
+
+  private stateMachineName(file: string): string {
+    const base = file.replace(/\.asl\.json$/, '').replace(/^relief-/, '');
+    return `relief-${this.input.settings.stage}-${base}`;
+  }
+
+  private commonEnvironment(): Record<string, string> {
+    const s = this.input.settings;
+    return {
+      RELIEF_MODE: 'aws',
+      JWT_ISSUER: s.jwtIssuer,
+      JWT_AUDIENCE: s.jwtAudience,
+      JWKS_URL: jwksUrlOf(s),
+      UPLOAD_URL_TTL_SECONDS: String(s.uploadUrlTtlSeconds),
+      DOWNLOAD_URL_TTL_SECONDS: String(s.downloadUrlTtlSeconds),
+    };
+  }
+
+  private reliefFunction(
+    id: string,
+    source: FunctionSource,
+    options: { description: string; access: FunctionAccess; timeout?: Duration; memorySize?: number },
+  ): ReliefFunction {
+    const { table, bucket, workflow, insurer } = options.access;
+    const { insurerEndpoint } = this.input.settings;
+    const fn = new ReliefFunction(this, id, {
+      entry: source.entry,
+      exportPath: source.exportPath,
+      description: options.description,
+      projectRoot: REPO_ROOT,
+      logRetention: this.retention,
+      tracing: this.tracing,
+      code: this.input.code,
+      environment: {
+        ...this.commonEnvironment(),
+        // Only the function that sends packages learns where they go (outbound HTTPS, no grant needed).
+        ...(insurer === 'send' && insurerEndpoint ? { INSURER_ENDPOINT: insurerEndpoint } : {}),
+      },
+      ...(options.timeout ? { timeout: options.timeout } : {}),
+      ...(options.memorySize ? { memorySize: options.memorySize } : {}),
+    });
+    if (table) fn.bindTable(this.input.table, table);
+    // config.ts requires DOCUMENTS_BUCKET wherever the table is configured: the name only, no grant.
+    if (bucket ?? table)
+      fn.bindBucket(this.documentsBucket, bucket ?? 'name-only', `${DOCUMENT_KEY_PREFIX}*`);
+    if (workflow) {
+      if (!this.approvalArn) {
+        throw new CatalogError(
+          `${id} needs the approval workflow, but ${APPROVAL_WORKFLOW_FILE} is not in ${this.input.stateMachinesDir}`,
+        );
+      }
+      fn.bindStateMachine(this.approvalArn, workflow);
+    }
+    if (insurer) fn.bindInsurerSecret(this.input.insurerSecret);
+    return fn;
+  }
+
+  /** One function per task export, shared by every definition and schedule that uses it. */
+  private taskFunction(exportName: string): ReliefFunction {
+    const existing = this.taskFunctions.get(exportName);
+    if (existing) return existing;
+    const source = this.input.catalog.tasks.get(exportName);
+    if (!source) {
+      throw new CatalogError(`No task function ${exportName} is exported by functions/handlers/tasks/*.ts`);
+    }
+    const fn = this.reliefFunction(`Task${pascal(exportName)}`, source, {
+      description: `task ${exportName}`,
+      access: taskAccess(exportName),
+      timeout: Duration.seconds(30),
+    });
+    this.taskFunctions.set(exportName, fn);
+    return fn;
+  }
+
+  private resolvePlaceholder(name: string): ResolvedPlaceholder | undefined {
+    if (name === 'Partition') return { value: this.partition };
+    if (name === 'Region') return { value: this.region };
+    if (name === 'AccountId') return { value: this.account };
+    const task = /^([A-Z][A-Za-z0-9]*)Function$/.exec(name);
+    if (task?.[1] && this.input.catalog.tasks.has(lowerFirst(task[1]))) {
+      const fn = this.taskFunction(lowerFirst(task[1]));
+      return { value: fn.functionArn, grants: [fn.invokeStatement()] };
+    }
+    return undefined;
+  }
+
+  private webhookRejectionsAlarm(fn: ReliefFunction): void {
+    const filter = new logs.MetricFilter(this, 'WebhookRejectedFilter', {
+      logGroup: fn.logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', WEBHOOK_REJECTED_MESSAGE),
+      metricNamespace: 'Relief',
+      metricName: 'WebhookRejected',
+      metricValue: '1',
+    });
+    this.alarm(
+      'WebhookRejections',
+      filter.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+      3,
+      'Insurer webhook calls rejected (bad signature, replay or unknown payout): check the insurer integration',
+    );
+  }
+
+  private alarm(
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    description: string,
+  ): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, `${id}Alarm`, {
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `relief ${this.input.settings.stage}: ${description}`,
+    });
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    this.alarms.push(alarm);
+    return alarm;
+  }
+
+  /** The CDK-managed singleton Lambda behind S3 bucket notifications (not our code, not configurable). */
+  private acknowledgeBucketNotificationsHandler(): void {
+    const handler = this.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+    if (!handler) return;
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        'CDK-managed custom resource handler for bucket notifications: its role and managed policy are fixed by aws-cdk-lib.',
+    });
+  }
+}

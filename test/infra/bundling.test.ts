@@ -1,0 +1,281 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
+import { App, Stack } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANDATED_PARAGRAPH } from '../../functions/domain/ruling.ts';
+import { signPayload } from '../../functions/lib/webhook-signature.ts';
+import { ESM_REQUIRE_BANNER, ReliefFunction } from '../../infra/constructs/relief-function.ts';
+import { HANDLER_DIRS, REPO_ROOT } from '../../infra/stacks/catalog.ts';
+import { INSURER_SECRET_GENERATED_KEY, INSURER_SECRET_TEMPLATE } from '../../infra/stacks/stateful-stack.ts';
+import { FIXTURES } from './synth.ts';
+
+/** Resolves a Lambda handler string the way the Node.js runtime does: `file.nested.property`. */
+function resolveHandler(module: Record<string, unknown>, handler: string): unknown {
+  return handler
+    .split('.')
+    .slice(1)
+    .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], module);
+}
+
+describe('ReliefFunction bundling with the local esbuild (no Docker)', () => {
+  let bundleDir: string;
+  let handler: string;
+
+  beforeAll(() => {
+    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'relief-bundle-')), stackTraces: false });
+    const stack = new Stack(app, 'BundleTest', { env: { region: 'cn-northwest-1' } });
+    const fn = new ReliefFunction(stack, 'Openapi', {
+      entry: path.join(HANDLER_DIRS.http, 'service.ts'),
+      exportPath: 'openapi.handler',
+      description: 'bundling test',
+      projectRoot: REPO_ROOT,
+      logRetention: RetentionDays.ONE_WEEK,
+      tracing: false,
+      code: 'esbuild',
+    });
+    const assembly = app.synth();
+    const props = assembly.getStackArtifact(stack.artifactId).template.Resources[
+      stack.getLogicalId(fn.function.node.defaultChild as CfnFunction)
+    ].Properties;
+    handler = props.Handler;
+    bundleDir = path.join(assembly.directory, `asset.${String(props.Code.S3Key).replace(/\.zip$/, '')}`);
+  }, 120_000);
+
+  it('emits one minified ESM file with the createRequire banner and a source map', () => {
+    const code = readFileSync(path.join(bundleDir, 'index.mjs'), 'utf8');
+    expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+    expect(existsSync(path.join(bundleDir, 'index.mjs.map'))).toBe(true);
+    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+    // Minified ESM: a compact `export{…}` clause, not esbuild's CommonJS output (which ends with the
+    // `0&&(module.exports={…})` annotation). Bundled CommonJS dependencies keep their own
+    // `module.exports` inside esbuild's wrappers (e.g. where direct eval prevents renaming).
+    expect(code).toMatch(/export\{[^}]*openapi[^}]*\}/);
+    expect(code).not.toMatch(/0&&\(module\.exports=/);
+  });
+
+  it('exposes the route handler at the nested path the Lambda runtime resolves, and it answers', async () => {
+    expect(handler).toBe('index.openapi.handler');
+    const module = (await import(pathToFileURL(path.join(bundleDir, 'index.mjs')).href)) as Record<
+      string,
+      unknown
+    >;
+    const fn = resolveHandler(module, handler);
+    expect(typeof fn).toBe('function');
+    expect(resolveHandler(module, 'index.openapi.nothing')).toBeUndefined();
+    const response = await (fn as (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string }>)(
+      {
+        version: '2.0',
+        routeKey: 'GET /openapi.json',
+        rawPath: '/openapi.json',
+        rawQueryString: '',
+        headers: {},
+        requestContext: { http: { method: 'GET', path: '/openapi.json' }, requestId: 'bundle-test' },
+        isBase64Encoded: false,
+      },
+      { awsRequestId: 'bundle-test' },
+    );
+    expect(response.statusCode).toBe(200);
+    const document = JSON.parse(response.body);
+    expect(document.openapi).toMatch(/^3\.1/);
+    expect(Object.keys(document.paths)).toContain('/applications');
+  });
+});
+
+type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+
+/** Synthesises one esbuild-bundled ReliefFunction per entry and imports each bundle. */
+async function bundle(
+  entries: Record<string, { entry: string; exportPath: string }>,
+): Promise<Record<string, { module: Record<string, unknown>; handler: string }>> {
+  const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'relief-bundle-')), stackTraces: false });
+  const stack = new Stack(app, 'BundleTest', { env: { region: 'cn-northwest-1' } });
+  const fns = Object.entries(entries).map(
+    ([id, source]) =>
+      [
+        id,
+        new ReliefFunction(stack, id, {
+          ...source,
+          description: 'bundling test',
+          projectRoot: REPO_ROOT,
+          logRetention: RetentionDays.ONE_WEEK,
+          tracing: false,
+          code: 'esbuild',
+        }),
+      ] as const,
+  );
+  const assembly = app.synth();
+  const resources = assembly.getStackArtifact(stack.artifactId).template.Resources;
+  const out: Record<string, { module: Record<string, unknown>; handler: string }> = {};
+  for (const [id, fn] of fns) {
+    const props = resources[stack.getLogicalId(fn.function.node.defaultChild as CfnFunction)].Properties;
+    const dir = path.join(assembly.directory, `asset.${String(props.Code.S3Key).replace(/\.zip$/, '')}`);
+    out[id] = {
+      module: (await import(pathToFileURL(path.join(dir, 'index.mjs')).href)) as Record<string, unknown>,
+      handler: props.Handler,
+    };
+  }
+  return out;
+}
+
+/** The entries of a zip archive (stored or deflated), by name. */
+function unzip(buf: Buffer): Map<string, Buffer> {
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error('zip: no end of central directory');
+  const entries = new Map<string, Buffer>();
+  let p = buf.readUInt32LE(eocd + 16);
+  for (let n = buf.readUInt16LE(eocd + 10); n > 0; n--) {
+    const method = buf.readUInt16LE(p + 10);
+    const size = buf.readUInt32LE(p + 20);
+    const nameLength = buf.readUInt16LE(p + 28);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.toString('utf8', p + 46, p + 46 + nameLength);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + size);
+    entries.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
+    p += 46 + nameLength + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+  }
+  return entries;
+}
+
+function httpEvent(method: string, rawPath: string, headers: Record<string, string>, body?: string) {
+  return {
+    version: '2.0',
+    routeKey: `${method} ${rawPath}`,
+    rawPath,
+    rawQueryString: '',
+    headers,
+    ...(body === undefined ? {} : { body }),
+    requestContext: { http: { method, path: rawPath }, requestId: 'bundle-test' },
+    isBase64Encoded: false,
+  };
+}
+
+describe('bundles of the insurer integration and the ruling (docx, Powertools Parameters)', () => {
+  const SECRET_ARN =
+    'arn:aws-cn:secretsmanager:cn-northwest-1:123456789012:secret:relief/test/insurer-AbCdEf';
+  const PLACEHOLDER_ARN =
+    'arn:aws-cn:secretsmanager:cn-northwest-1:123456789012:secret:relief/new/insurer-GhIjKl';
+  const CURRENT = 'insurer-webhook-current-0123456789';
+  const PREVIOUS = 'insurer-webhook-previous-0123456789';
+  /** What the fake Secrets Manager holds: an agreed secret, and one still at its generated placeholder. */
+  const SECRETS: Record<string, string> = {
+    [SECRET_ARN]: JSON.stringify({ packageSecret: 'p'.repeat(48), webhookSecrets: [CURRENT, PREVIOUS] }),
+    [PLACEHOLDER_ARN]: JSON.stringify({
+      ...INSURER_SECRET_TEMPLATE,
+      [INSURER_SECRET_GENERATED_KEY]: 'g'.repeat(48),
+    }),
+  };
+  const requested: string[] = [];
+  let server: Server;
+  let bundles: Awaited<ReturnType<typeof bundle>>;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk) => {
+        raw += chunk;
+      });
+      req.on('end', () => {
+        const { SecretId } = JSON.parse(raw) as { SecretId: string };
+        requested.push(`${req.headers['x-amz-target']} ${SecretId}`);
+        const value = SECRETS[SecretId];
+        res.setHeader('content-type', 'application/x-amz-json-1.1');
+        if (!value) {
+          res.statusCode = 400;
+          res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'no such secret' }));
+          return;
+        }
+        res.end(JSON.stringify({ ARN: SecretId, Name: 'insurer', SecretString: value, VersionId: 'v1' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    Object.assign(process.env, {
+      AWS_REGION: 'cn-northwest-1',
+      AWS_ACCESS_KEY_ID: 'relieflocal',
+      AWS_SECRET_ACCESS_KEY: 'relieflocalsecret',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      POWERTOOLS_DEV: 'false',
+    });
+    bundles = await bundle({
+      Webhook: { entry: path.join(HANDLER_DIRS.http, 'insurer.ts'), exportPath: 'insurerWebhook.handler' },
+      Ruling: { entry: path.join(HANDLER_DIRS.http, 'closure.ts'), exportPath: 'getRulingRoute.handler' },
+      Docx: { entry: path.join(FIXTURES, 'bundles/render-ruling.ts'), exportPath: 'renderRuling' },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  const webhook = async (secretArn: string, headers: Record<string, string>, body = '{}') => {
+    process.env.INSURER_SECRETS_ARN = secretArn;
+    const { module, handler } = bundles.Webhook as { module: Record<string, unknown>; handler: string };
+    return (resolveHandler(module, handler) as Handler)(
+      httpEvent('POST', '/insurer/webhooks', { 'content-type': 'application/json', ...headers }, body),
+      { awsRequestId: 'bundle-test' },
+    );
+  };
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('verifies a webhook signed with the previous secret read from Secrets Manager (then rejects the body)', async () => {
+    const response = await webhook(SECRET_ARN, { 'relief-signature': signPayload('{}', PREVIOUS, now()) });
+    // 400: the signature passed and the (deliberately empty) body failed validation, before any store access.
+    expect(response.statusCode).toBe(400);
+    expect(requested).toContain(`secretsmanager.GetSecretValue ${SECRET_ARN}`);
+  });
+
+  it('rejects a webhook signed with a secret the insurer secret does not hold, or not signed', async () => {
+    const forged = await webhook(SECRET_ARN, {
+      'relief-signature': signPayload('{}', 'someone-elses-secret-0123456789', now()),
+    });
+    expect(forged.statusCode).toBe(401);
+    expect(JSON.parse(forged.body).code).toBe('INVALID_SIGNATURE');
+    expect((await webhook(SECRET_ARN, {})).statusCode).toBe(401);
+  });
+
+  it('accepts no webhook while the secret holds its generated placeholder (webhookSecrets empty)', async () => {
+    const response = await webhook(PLACEHOLDER_ARN, {
+      'relief-signature': signPayload('{}', 'g'.repeat(48), now()),
+    });
+    expect(response.statusCode).toBeGreaterThanOrEqual(400);
+    expect(requested).toContain(`secretsmanager.GetSecretValue ${PLACEHOLDER_ARN}`);
+  });
+
+  it('renders a ruling as .docx from the bundled docx package', async () => {
+    const { module, handler } = bundles.Docx as { module: Record<string, unknown>; handler: string };
+    expect(handler).toBe('index.renderRuling');
+    const render = resolveHandler(module, handler) as (input: unknown) => Promise<Buffer>;
+    const docx = await render({
+      courtName: '北京市东城区人民法院',
+      caseNumber: '(2018)京0101执1234号',
+      applicantName: '张三',
+      categoryLabelZh: '追索劳动报酬',
+      reliefAmountFen: 3_000_000,
+      paidAt: '2026-11-24T17:30:00Z',
+      transactionRef: 'PICC-20261125-0001',
+    });
+    expect(docx.subarray(0, 2).toString('latin1')).toBe('PK');
+    const xml = unzip(docx).get('word/document.xml')?.toString('utf8');
+    expect(xml).toContain(MANDATED_PARAGRAPH);
+    expect(xml).toContain('(2018)京0101执1234号');
+    await expect(render({ courtName: 'x' })).rejects.toThrow();
+  });
+
+  it('exposes the getRuling handler at its nested path in the closure bundle', () => {
+    const { module, handler } = bundles.Ruling as { module: Record<string, unknown>; handler: string };
+    expect(handler).toBe('index.getRulingRoute.handler');
+    expect(typeof resolveHandler(module, handler)).toBe('function');
+    expect(resolveHandler(module, 'index.getRulingRoute.nothing')).toBeUndefined();
+  });
+});

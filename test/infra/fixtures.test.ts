@@ -1,0 +1,184 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Annotations, App } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PlaceholderError } from '../../infra/constructs/asl-state-machine.ts';
+import { INSURER_WEBHOOK, WEBHOOK_REJECTED_MESSAGE } from '../../infra/stacks/access.ts';
+import { CatalogError, type HandlerCatalog, loadHandlerCatalog } from '../../infra/stacks/catalog.ts';
+import { buildReliefApp } from '../../infra/stacks/relief-app.ts';
+import { SettingsError } from '../../infra/stacks/settings.ts';
+import { cdkJsonContext, FIXTURES, type Synthesised, synth, tokensOf } from './synth.ts';
+
+const FIXTURE_ASL = path.join(FIXTURES, 'statemachines');
+
+/** The real catalog with the insurer webhook's operationId renamed (so ROUTE_ACCESS no longer names it). */
+async function catalogWithRenamedWebhook(): Promise<HandlerCatalog> {
+  const catalog = await loadHandlerCatalog();
+  return {
+    ...catalog,
+    http: catalog.http.map((f) =>
+      f.route.path === INSURER_WEBHOOK.path && f.route.method === INSURER_WEBHOOK.method
+        ? { ...f, route: { ...f.route, operationId: 'receiveInsurerWebhook' } }
+        : f,
+    ),
+  };
+}
+
+function freshApp(context: Record<string, unknown> = {}): App {
+  return new App({
+    context: { ...cdkJsonContext(), ...context },
+    outdir: mkdtempSync(path.join(tmpdir(), 'relief-cdk-')),
+    stackTraces: false,
+  });
+}
+
+describe.each([
+  { region: 'us-east-1', insurerIamAuth: true, authorization: 'AWS_IAM' },
+  { region: 'cn-northwest-1', insurerIamAuth: true, authorization: 'AWS_IAM' },
+  { region: 'cn-northwest-1', insurerIamAuth: false, authorization: 'NONE' },
+])(
+  'fixture ASL and insurer webhook in $region (insurerIamAuth=$insurerIamAuth)',
+  ({ region, insurerIamAuth, authorization }) => {
+    let s: Synthesised;
+    beforeAll(async () => {
+      s = await synth({
+        context: { region, insurerIamAuth: String(insurerIamAuth) },
+        stateMachinesDir: FIXTURE_ASL,
+        cfnValidation: false,
+      });
+    }, 120_000);
+
+    it('substitutes every placeholder of the fixture definition', () => {
+      const [machine] = Object.values(s.statelessTemplate.findResources('AWS::StepFunctions::StateMachine'));
+      const props = machine?.Properties;
+      expect(new Set(tokensOf(props.DefinitionString))).toEqual(
+        new Set(['Partition', 'RecordTaskTokenFunction', 'Region', 'AccountId', 'DispatchPackageFunction']),
+      );
+      expect(props.DefinitionSubstitutions).toMatchObject({
+        Partition: { Ref: 'AWS::Partition' },
+        Region: region,
+        AccountId: { Ref: 'AWS::AccountId' },
+      });
+      let resolved = props.DefinitionString as string;
+      for (const [name, value] of Object.entries(props.DefinitionSubstitutions)) {
+        resolved = resolved.replaceAll(`\${${name}}`, JSON.stringify(value).replaceAll('"', "'"));
+      }
+      expect(resolved).not.toContain('${');
+    });
+
+    it('creates task functions only for the placeholders and schedules that name them', () => {
+      expect([...s.stateless.taskFunctions.keys()].sort()).toEqual([
+        'dispatchPackage',
+        'reconcile',
+        'recordTaskToken',
+      ]);
+    });
+
+    it(`routes the insurer webhook without the court JWT (${authorization})`, () => {
+      const routes = Object.values(s.statelessTemplate.findResources('AWS::ApiGatewayV2::Route'));
+      const route = routes.find((r) => r.Properties.RouteKey === 'POST /insurer/webhooks');
+      expect(route?.Properties.AuthorizationType).toBe(authorization);
+      expect(route?.Properties.AuthorizerId).toBeUndefined();
+      // Every other route keeps its authorisation: IAM applies to the insurer route only.
+      expect(routes.filter((r) => r.Properties.AuthorizationType === 'AWS_IAM')).toHaveLength(
+        insurerIamAuth ? 1 : 0,
+      );
+      expect(routes.filter((r) => r.Properties.AuthorizationType === 'JWT').length).toBeGreaterThan(10);
+    });
+
+    it('counts webhook.rejected log lines of the insurer function and alarms on them', () => {
+      const fn = s.stateless.httpFunctions.get('insurerWebhook');
+      const logGroupId = s.stateless.getLogicalId(fn?.logGroup.node.defaultChild as never);
+      s.statelessTemplate.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: { Ref: logGroupId },
+        FilterPattern: `{ $.message = "${WEBHOOK_REJECTED_MESSAGE}" }`,
+        MetricTransformations: [
+          { MetricNamespace: 'Relief', MetricName: 'WebhookRejected', MetricValue: '1' },
+        ],
+      });
+      s.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'Relief',
+        MetricName: 'WebhookRejected',
+      });
+    });
+
+    it('stays free of unacknowledged cdk-nag findings', () => {
+      expect(s.report.pluginReports).toEqual([]);
+    });
+  },
+);
+
+describe('synthesis failures', () => {
+  it('fails on an ASL placeholder nothing resolves, naming it', async () => {
+    const build = buildReliefApp(freshApp(), {
+      code: 'stub',
+      stateMachinesDir: path.join(FIXTURES, 'statemachines-unknown'),
+    });
+    await expect(build).rejects.toThrow(PlaceholderError);
+    await expect(
+      buildReliefApp(freshApp(), {
+        code: 'stub',
+        stateMachinesDir: path.join(FIXTURES, 'statemachines-unknown'),
+      }),
+    ).rejects.toThrow(/\$\{NoSuchThingFunction\}, \$\{TableName\}/);
+  });
+
+  it('fails when a function needs the approval workflow and its ASL file is missing', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'relief-asl-'));
+    await expect(buildReliefApp(freshApp(), { code: 'stub', stateMachinesDir: empty })).rejects.toThrow(
+      CatalogError,
+    );
+    await expect(buildReliefApp(freshApp(), { code: 'stub', stateMachinesDir: empty })).rejects.toThrow(
+      /relief-approval\.asl\.json/,
+    );
+  });
+
+  it('fails when the insurer webhook route is not given the insurer secret', async () => {
+    await expect(
+      buildReliefApp(freshApp(), { code: 'stub', stateMachinesDir: FIXTURE_ASL }),
+    ).resolves.toBeDefined();
+    const catalog = await catalogWithRenamedWebhook();
+    const build = () => buildReliefApp(freshApp(), { code: 'stub', catalog, stateMachinesDir: FIXTURE_ASL });
+    await expect(build()).rejects.toThrow(CatalogError);
+    await expect(build()).rejects.toThrow(
+      /POST \/insurer\/webhooks \(receiveInsurerWebhook\).*insurer access/,
+    );
+  });
+
+  it('fails on invalid settings before building anything', async () => {
+    await expect(
+      buildReliefApp(freshApp({ jwtIssuer: 'http://insecure.example' }), { code: 'stub' }),
+    ).rejects.toThrow(SettingsError);
+  });
+
+  it('reports a construct warning in the validation report that the zero-findings checks read', async () => {
+    const catalog = await loadHandlerCatalog();
+    const s = await synth({
+      catalog: { ...catalog, http: [] },
+      stateMachinesDir: FIXTURE_ASL,
+      cfnValidation: false,
+      beforeSynth: ({ stateless }) =>
+        Annotations.of(stateless).addWarningV2('relief:test-warning', 'deliberate warning'),
+    });
+    expect(JSON.stringify(s.report.pluginReports)).toContain('relief:test-warning');
+  }, 120_000);
+
+  it('fails synthesis on a resource cdk-nag rejects (the checks are really on)', async () => {
+    const catalog = await loadHandlerCatalog();
+    const app = new App({
+      context: cdkJsonContext(),
+      outdir: mkdtempSync(path.join(tmpdir(), 'relief-cdk-')),
+      stackTraces: false,
+      builtinCloudFormationValidation: false,
+    });
+    const { stateless } = await buildReliefApp(app, {
+      code: 'stub',
+      catalog: { ...catalog, http: [] },
+      stateMachinesDir: FIXTURE_ASL,
+    });
+    new sqs.Queue(stateless, 'UnencryptedPlaintextQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
+  }, 120_000);
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  jwksUrlOf,
+  parseSettings,
+  partitionOf,
+  SettingsError,
+  tracingAvailable,
+} from '../../infra/stacks/settings.ts';
+import { cdkJsonContext } from './synth.ts';
+
+const base = { jwtIssuer: 'https://idp.court.example/realms/relief', jwtAudience: 'relief-api' };
+
+describe('deployment settings', () => {
+  it('reads the defaults of cdk.json', () => {
+    const settings = parseSettings(cdkJsonContext());
+    expect(settings).toMatchObject({
+      region: 'cn-northwest-1',
+      stage: 'dev',
+      jwtAudience: 'relief-api',
+      insurerIamAuth: false,
+      corsAllowedOrigins: [],
+      logRetentionDays: 365,
+      uploadUrlTtlSeconds: 900,
+      downloadUrlTtlSeconds: 300,
+    });
+    expect(settings.account).toBeUndefined();
+  });
+
+  it('coerces the strings that `cdk -c key=value` passes', () => {
+    const settings = parseSettings({
+      ...base,
+      region: 'us-east-1',
+      account: '123456789012',
+      insurerIamAuth: 'true',
+      corsAllowedOrigins: 'https://a.example, https://b.example,',
+      logRetentionDays: '30',
+      apiRateLimit: '10',
+      insurerEndpoint: 'https://insurer.example/packages',
+    });
+    expect(settings).toMatchObject({
+      insurerIamAuth: true,
+      corsAllowedOrigins: ['https://a.example', 'https://b.example'],
+      logRetentionDays: 30,
+      apiRateLimit: 10,
+    });
+  });
+
+  it.each([
+    [{ ...base, jwtIssuer: 'http://idp.example' }, /jwtIssuer/],
+    [{ jwtAudience: 'relief-api' }, /jwtIssuer/],
+    [{ ...base, jwtAudience: '' }, /jwtAudience/],
+    [{ ...base, region: 'mars' }, /region/],
+    [{ ...base, stage: 'Prod_1' }, /stage/],
+    [{ ...base, stage: 'a-very-long-stage-name' }, /stage/],
+    [{ ...base, account: '1234' }, /account/],
+    [{ ...base, logRetentionDays: '42' }, /logRetentionDays/],
+    [{ ...base, insurerIamAuth: 'yes' }, /insurerIamAuth/],
+    [{ ...base, uploadUrlTtlSeconds: '3600' }, /uploadUrlTtlSeconds/],
+  ])('rejects %j naming the setting', (raw, name) => {
+    expect(() => parseSettings(raw)).toThrow(SettingsError);
+    expect(() => parseSettings(raw)).toThrow(name);
+  });
+
+  it('derives the JWKS URL from the issuer unless it is set', () => {
+    expect(jwksUrlOf(parseSettings({ ...base, jwtIssuer: 'https://idp.example/realms/x/' }))).toBe(
+      'https://idp.example/realms/x/.well-known/jwks.json',
+    );
+    expect(jwksUrlOf(parseSettings({ ...base, jwksUrl: 'https://idp.example/certs' }))).toBe(
+      'https://idp.example/certs',
+    );
+  });
+
+  it('knows the partition, and that aws-cn has no Lambda / Step Functions X-Ray', () => {
+    expect(partitionOf('cn-northwest-1')).toBe('aws-cn');
+    expect(partitionOf('cn-north-1')).toBe('aws-cn');
+    expect(partitionOf('us-east-1')).toBe('aws');
+    expect(tracingAvailable('cn-northwest-1')).toBe(false);
+    expect(tracingAvailable('eu-west-1')).toBe(true);
+  });
+});

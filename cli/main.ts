@@ -1,0 +1,184 @@
+/**
+ * The operator CLI (`relief …`): commander wiring, global options and the mapping of errors to exit
+ * codes — 0 ok, 1 server/HTTP/network failure, 2 usage or input error. `main` never calls
+ * process.exit: it returns the exit code, so tests run it in-process with a fake `Io`.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { CANDIDATE_COLUMNS } from './candidates.ts';
+import {
+  EXIT_INPUT,
+  EXIT_OK,
+  EXIT_SERVER,
+  exitCodeOf,
+  HttpError,
+  InputError,
+  ServerError,
+  UsageError,
+} from './errors.ts';
+import { ApiClient, DEFAULT_API, formatHttpError, parseApiUrl } from './http.ts';
+import { type Io, processIo } from './io.ts';
+import { listQuotas, setQuotas } from './quotas.ts';
+import { report } from './report.ts';
+import { DEFAULT_BATCH, MAX_BATCH, printIssues, ReportedHttpError, screen } from './screen.ts';
+import { mintToken } from './token.ts';
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+const SCREEN_HELP = `
+The CSV (UTF-8, with or without BOM; header row; one candidate per row). Columns, * = required in the header:
+${CANDIDATE_COLUMNS.map((c) => `  ${c.required ? '*' : ' '} ${c.name.padEnd(18)} ${c.descriptionZh}`).join('\n')}
+Yes/no cells: 是/否, true/false, yes/no, 1/0. Amounts: yuan, at most two decimals (converted to fen exactly).
+
+Every row is validated before anything is sent; a bad row stops the run (exit 2) naming its line, unless
+--skip-invalid records it in the results as INVALID_INPUT. The result CSV repeats every input column and adds
+eligible (true/false), failureCodes (';'-separated) and failureMessagesZh; it is written only when the whole
+run succeeded, atomically. Needs a clerk or approver token of the executing court.
+
+Example:
+  export RELIEF_TOKEN=$(relief token --court BJ0105 --roles clerk)
+  relief screen samples/candidates.csv --campaign demo --out /tmp/results.csv`;
+
+const QUOTAS_HELP = `
+The CSV: header highCourtCode,allocatedYuan; one row per quota holder (BJ … XJ, BT), each at most once.
+All rows are validated first (a bad file: exit 2, nothing sent). Then every row is applied and reported:
+a row refused on its own (409 QUOTA_BELOW_COMMITTED, 422) does not stop the others; a failure that would hit
+every row (401, 403, unknown campaign, 5xx, network) stops the run. Exit 1 if any row was not applied;
+rerunning the file is safe (each PUT sets an absolute allocation). Needs an spc-admin token.`;
+
+/** Runs the CLI with user arguments (no node/script prefix); resolves to the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = new Command('relief');
+  program
+    .description('Operator CLI of relief (保险救助): screen candidate cases, set quotas, fetch reports.')
+    .version(version())
+    .option('--api <url>', `API base URL (default: env RELIEF_API, else ${DEFAULT_API})`)
+    .option('--token <jwt>', 'bearer token (default: env RELIEF_TOKEN)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError('(relief --help for usage)');
+
+  const clientOf = (cmd: Command) => {
+    const g = cmd.optsWithGlobals<{ api?: string; token?: string }>();
+    const api = parseApiUrl(g.api ?? (io.env.RELIEF_API || DEFAULT_API));
+    const token = g.token ?? (io.env.RELIEF_TOKEN || undefined);
+    return new ApiClient(api, token, io);
+  };
+
+  program
+    .command('token')
+    .description('local runner only: mint a token (POST /dev/tokens) and print it')
+    .requiredOption('--court <code>', 'court code, e.g. BJ0105, BJ, SPC')
+    .requiredOption('--roles <list>', 'comma-separated: clerk, approver, spc-admin (spc-admin only at SPC)')
+    .option('--sub <id>', 'user id (default: cli-<court>-<roles>)')
+    .action(async (opts: { court: string; roles: string; sub?: string }, cmd: Command) => {
+      exitCode = await mintToken(opts, clientOf(cmd), io);
+    });
+
+  program
+    .command('screen')
+    .description('screen candidate cases for eligibility (POST /eligibility-checks; nothing is stored)')
+    .argument('<cases.csv>', 'candidate cases, one per row')
+    .option('--campaign <id>', 'campaign id', 'demo')
+    .option('--out <file>', 'result CSV (default: <cases>.results.csv beside the input)')
+    .option('--batch <n>', `candidates per request, 1-${MAX_BATCH}`, (v) => Number(v), DEFAULT_BATCH)
+    .option('--skip-invalid', 'record rows that fail local validation as INVALID_INPUT instead of stopping')
+    .option('--dry-run', 'validate the file only: send nothing, write nothing')
+    .addHelpText('after', SCREEN_HELP)
+    .action(
+      async (
+        file: string,
+        opts: { campaign: string; out?: string; batch: number; skipInvalid?: boolean; dryRun?: boolean },
+        cmd: Command,
+      ) => {
+        exitCode = await screen(
+          {
+            file,
+            campaign: opts.campaign,
+            out: opts.out,
+            batch: opts.batch,
+            skipInvalid: opts.skipInvalid === true,
+            dryRun: opts.dryRun === true,
+          },
+          clientOf(cmd),
+          io,
+        );
+      },
+    );
+
+  const quotas = program.command('quotas').description('quota allocations (额度)');
+  quotas
+    .command('set')
+    .description('SPC: set the allocations listed in a CSV (PUT /campaigns/{id}/quotas/{code})')
+    .argument('<allocations.csv>', 'highCourtCode,allocatedYuan')
+    .option('--campaign <id>', 'campaign id', 'demo')
+    .addHelpText('after', QUOTAS_HELP)
+    .action(async (file: string, opts: { campaign: string }, cmd: Command) => {
+      exitCode = await setQuotas({ file, campaign: opts.campaign }, clientOf(cmd), io);
+    });
+  quotas
+    .command('list')
+    .description('the quotas the token may see (GET /campaigns/{id}/quotas)')
+    .option('--campaign <id>', 'campaign id', 'demo')
+    .action(async (opts: { campaign: string }, cmd: Command) => {
+      exitCode = await listQuotas({ campaign: opts.campaign }, clientOf(cmd), io);
+    });
+
+  program
+    .command('report')
+    .description('a campaign report (GET /campaigns/{id}/reports) as CSV, .xlsx or JSON')
+    .argument('<campaign>', 'campaign id, e.g. demo')
+    .option('--format <format>', 'csv | xlsx | json', 'json')
+    .option('--out <file>', 'write to this file (atomically) instead of stdout')
+    .action(async (campaign: string, opts: { format: string; out?: string }, cmd: Command) => {
+      exitCode = await report({ campaign, format: opts.format, out: opts.out }, clientOf(cmd), io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+function reportError(err: unknown, io: Io): number {
+  const say = (s: string) => io.stderr.write(`${s}\n`);
+  if (err instanceof CommanderError) {
+    // commander has printed its message (or the help) already.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;
+    return EXIT_INPUT;
+  }
+  if (err instanceof InputError) {
+    printIssues(io, err.file, err.issues);
+    say(`relief: ${err.file}: ${err.issues.length} problem(s); nothing was sent`);
+    return EXIT_INPUT;
+  }
+  if (err instanceof ReportedHttpError) {
+    for (const line of err.lines) say(`relief: ${line}`);
+    return EXIT_SERVER;
+  }
+  if (err instanceof HttpError) {
+    for (const line of formatHttpError(err)) say(`relief: ${line}`);
+    return EXIT_SERVER;
+  }
+  if (err instanceof UsageError || err instanceof ServerError) {
+    say(`relief: ${err.message}`);
+    return exitCodeOf(err);
+  }
+  say(`relief: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  return EXIT_SERVER;
+}

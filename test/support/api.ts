@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { inject } from 'vitest';
+import { DOCUMENT_TYPES } from '../../functions/ports/applications.ts';
 
 /** A small HTTP client for the e2e tier: real requests against the local runner. */
 export const baseUrl = () => inject('baseUrl');
@@ -56,15 +57,6 @@ export async function eventually<T>(
   }
   throw new Error(`timed out waiting for ${what}`);
 }
-
-export const DOCUMENT_TYPES = [
-  'identity',
-  'enforcement-basis',
-  'hardship-proof',
-  'termination-consent',
-  'bank-account',
-  'execution-report',
-] as const;
 
 /** Uploads one small PDF per required document type and waits until all are `uploaded`. */
 export async function uploadAllDocuments(applicationId: string, clerkToken: string) {

@@ -23,15 +23,9 @@ import {
   ListApplicationsQuery,
   Page,
   PatchApplicationBody,
-  Problem,
+  problem,
 } from './schemas.ts';
 
-const problem = (status: number, description: string) => ({
-  status,
-  description,
-  schema: Problem,
-  contentType: 'application/problem+json',
-});
 export const COMMON_ERRORS = [
   problem(400, 'Malformed or invalid request'),
   problem(401, 'Missing or invalid token'),

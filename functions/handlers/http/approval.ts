@@ -3,14 +3,7 @@ import { defineRoute } from '../../lib/http.ts';
 import { decideApplication, submitApplication as submitApplicationUseCase } from '../../usecases/approval.ts';
 import { authenticator, deps } from '../deps.ts';
 import { COMMON_ERRORS } from './applications.ts';
-import { ApplicationParams, Problem } from './schemas.ts';
-
-const problem = (status: number, description: string) => ({
-  status,
-  description,
-  schema: Problem,
-  contentType: 'application/problem+json',
-});
+import { ApplicationParams, problem } from './schemas.ts';
 
 export const SubmitBody = z
   .strictObject({

@@ -5,14 +5,8 @@ import { applicationView } from '../../usecases/applications.ts';
 import { closeApplication, getRuling, recordRecovery, resumeEnforcement } from '../../usecases/closure.ts';
 import { authenticator, deps } from '../deps.ts';
 import { COMMON_ERRORS } from './applications.ts';
-import { Application, ApplicationParams, PositiveFen, Problem } from './schemas.ts';
+import { Application, ApplicationParams, PositiveFen, problem } from './schemas.ts';
 
-const problem = (status: number, description: string) => ({
-  status,
-  description,
-  schema: Problem,
-  contentType: 'application/problem+json',
-});
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const IsoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 

@@ -14,17 +14,10 @@ import {
   DocumentParams,
   DocumentType as DocumentTypeSchema,
   DocumentWithUrl,
-  Problem,
+  problem,
   RequestUploadBody,
   Upload,
 } from './schemas.ts';
-
-const problem = (status: number, description: string) => ({
-  status,
-  description,
-  schema: Problem,
-  contentType: 'application/problem+json',
-});
 
 export const requestDocumentUpload = defineRoute(
   {

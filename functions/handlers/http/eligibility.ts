@@ -6,14 +6,7 @@ import { ForbiddenError, UnprocessableError } from '../../lib/errors.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { authenticator, deps } from '../deps.ts';
 import { COMMON_ERRORS } from './applications.ts';
-import { CreateApplicationBody, Problem } from './schemas.ts';
-
-const problem = (status: number, description: string) => ({
-  status,
-  description,
-  schema: Problem,
-  contentType: 'application/problem+json',
-});
+import { CreateApplicationBody, problem } from './schemas.ts';
 
 /** One candidate is the POST /applications body without campaignId. */
 const Candidate = CreateApplicationBody.omit({ campaignId: true });

@@ -6,14 +6,7 @@ import { insurerSecrets } from '../../lib/secrets.ts';
 import { verifySignature } from '../../lib/webhook-signature.ts';
 import { handleInsurerEvent } from '../../usecases/payouts.ts';
 import { authenticator, deps } from '../deps.ts';
-import { Fen, Problem } from './schemas.ts';
-
-const problem = (status: number, description: string) => ({
-  status,
-  description,
-  schema: Problem,
-  contentType: 'application/problem+json',
-});
+import { Fen, problem } from './schemas.ts';
 
 export const InsurerEventBody = z
   .strictObject({

@@ -3,14 +3,7 @@ import { defineRoute } from '../../lib/http.ts';
 import { getQuota, listQuotas, setQuota } from '../../usecases/quotas.ts';
 import { authenticator, deps } from '../deps.ts';
 import { COMMON_ERRORS } from './applications.ts';
-import { CourtCode, Fen, Problem } from './schemas.ts';
-
-const problem = (status: number, description: string) => ({
-  status,
-  description,
-  schema: Problem,
-  contentType: 'application/problem+json',
-});
+import { CourtCode, Fen, problem } from './schemas.ts';
 
 export const Quota = z
   .object({

@@ -4,14 +4,8 @@ import { defineRoute } from '../../lib/http.ts';
 import { campaignReport, freezeReport, frozenReport } from '../../usecases/reports.ts';
 import { authenticator, deps } from '../deps.ts';
 import { COMMON_ERRORS } from './applications.ts';
-import { CourtCode, Problem } from './schemas.ts';
+import { CourtCode, problem } from './schemas.ts';
 
-const problem = (status: number, description: string) => ({
-  status,
-  description,
-  schema: Problem,
-  contentType: 'application/problem+json',
-});
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CampaignParams = z.strictObject({ campaignId: z.string().min(1).max(64) });
 const FrozenParams = z.strictObject({ campaignId: z.string().min(1).max(64), highCourtCode: CourtCode });

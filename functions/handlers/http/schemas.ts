@@ -36,6 +36,14 @@ export const Problem = z
   })
   .meta({ id: 'Problem' });
 
+/** A documented problem+json response of a route (for the OpenAPI document). */
+export const problem = (status: number, description: string) => ({
+  status,
+  description,
+  schema: Problem,
+  contentType: 'application/problem+json',
+});
+
 export const CourtCode = z
   .string()
   .regex(/^[A-Z]{2,3}[0-9]{0,4}$/)

@@ -3,7 +3,6 @@ import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-
 import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
 import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import type { Principal } from '../../../functions/lib/auth.ts';
-import type { DocumentRecord } from '../../../functions/ports/applications.ts';
 import type { Workflow } from '../../../functions/ports/workflow.ts';
 import { createApplication } from '../../../functions/usecases/applications.ts';
 import {
@@ -15,6 +14,7 @@ import {
 } from '../../../functions/usecases/approval.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { applicationBody } from '../../support/applications.ts';
+import { markAllDocumentsUploaded } from '../../support/store.ts';
 
 /**
  * A crash between a transaction and its follow-up (starting the execution, sending the task token)
@@ -81,40 +81,7 @@ afterAll(async () => {
 async function submittedApplication(): Promise<string> {
   const created = await createApplication(deps, clerk, applicationBody() as never);
   const id = (created.body as { id: string }).id;
-  // Mark all six documents uploaded directly: uploads are covered by the e2e tier.
-  for (const type of [
-    'identity',
-    'enforcement-basis',
-    'hardship-proof',
-    'termination-consent',
-    'bank-account',
-    'execution-report',
-  ] as const) {
-    const doc: DocumentRecord = {
-      applicationId: id,
-      documentId: deps.newId(),
-      type,
-      contentType: 'application/pdf',
-      sizeBytes: 1,
-      sha256: 'a'.repeat(64),
-      status: 'uploaded',
-      s3Key: `k/${type}`,
-      createdAt: new Date().toISOString(),
-      createdBy: clerk.sub,
-      uploadedAt: new Date().toISOString(),
-      rejectedReason: null,
-    };
-    await repo.addDocument(id, doc, (current) => ({
-      next: current,
-      audit: {
-        actor: clerk,
-        action: 'document.uploaded',
-        fromStatus: current.status,
-        toStatus: current.status,
-        detail: {},
-      },
-    }));
-  }
+  await markAllDocumentsUploaded(deps.repo, id, clerk, deps.newId);
   return id;
 }
 

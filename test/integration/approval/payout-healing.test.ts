@@ -16,6 +16,7 @@ import { decideApplication, reconcile, submitApplication } from '../../../functi
 import { dispatchPackage, handleInsurerEvent, type PayoutDeps } from '../../../functions/usecases/payouts.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { applicationBody } from '../../support/applications.ts';
+import { markAllDocumentsUploaded } from '../../support/store.ts';
 
 /**
  * Insurer outage and a crash between recording a payout and answering the workflow, against DynamoDB
@@ -97,42 +98,7 @@ afterAll(async () => {
 async function awaitingPayout(): Promise<string> {
   const created = await createApplication(deps, clerk, applicationBody() as never);
   const id = (created.body as { id: string }).id;
-  for (const type of [
-    'identity',
-    'enforcement-basis',
-    'hardship-proof',
-    'termination-consent',
-    'bank-account',
-    'execution-report',
-  ] as const) {
-    await deps.repo.addDocument(
-      id,
-      {
-        applicationId: id,
-        documentId: deps.newId(),
-        type,
-        contentType: 'application/pdf',
-        sizeBytes: 1,
-        sha256: 'b'.repeat(64),
-        status: 'uploaded',
-        s3Key: `applications/${id}/documents/${type}`,
-        createdAt: new Date().toISOString(),
-        createdBy: clerk.sub,
-        uploadedAt: new Date().toISOString(),
-        rejectedReason: null,
-      },
-      (current) => ({
-        next: current,
-        audit: {
-          actor: clerk,
-          action: 'document.uploaded',
-          fromStatus: current.status,
-          toStatus: current.status,
-          detail: {},
-        },
-      }),
-    );
-  }
+  await markAllDocumentsUploaded(deps.repo, id, clerk, deps.newId);
   await submitApplication(deps, clerk, id, { approvalForm: { reviewOpinion: '同意', reviewedBy: '李' } });
   await decideApplication(deps, basic, id, { decision: 'approve', comment: '' });
   const last = await decideApplication(deps, high, id, { decision: 'approve', comment: '' });

@@ -33,6 +33,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Submitting starts the approval execution; deciding answers the waiting task token.
   submitApplication: { table: 'write', workflow: 'start' },
   decideApplication: { table: 'write', workflow: 'respond' },
+  // Screening persists nothing: it only reads the campaign.
+  checkEligibility: { table: 'read' },
   // The insurer's payout callback: verifies its signature with the insurer secret, records the
   // outcome and answers the payout task token (deliver-payout outbox).
   insurerWebhook: { table: 'write', workflow: 'respond', insurer: 'receive' },

@@ -20,7 +20,7 @@ describe('README walk-through', () => {
     const script = walkthrough();
     expect(script).toContain('API=http://127.0.0.1:3000');
     const pointed = script.replace('API=http://127.0.0.1:3000', `API=${baseUrl()}`);
-    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', pointed], { timeout: 60_000 });
+    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', pointed], { timeout: 120_000 });
     expect(stdout).toMatch(/application [0-9A-Z]{26} is draft/);
     expect(stdout).toContain('"status":"uploaded"');
     expect(stdout).toContain('other court: 404');
@@ -32,5 +32,7 @@ describe('README walk-through', () => {
     expect(stdout).toContain('/tmp/ruling.docx');
     expect(stdout).toMatch(/^false$/m);
     expect(stdout.toLowerCase()).toContain('audit-chain: valid');
-  });
+    expect(stdout).toContain('高级人民法院代码');
+    expect(stdout).toContain('/tmp/report.xlsx');
+  }, 150_000);
 });

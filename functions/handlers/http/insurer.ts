@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UnauthenticatedError } from '../../lib/errors.ts';
+import { ServiceUnavailableError, UnauthenticatedError } from '../../lib/errors.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { logger } from '../../lib/logger.ts';
 import { insurerSecrets } from '../../lib/secrets.ts';
@@ -59,13 +59,23 @@ export const insurerWebhook = defineRoute(
   {
     // Runs before the body is parsed: a forged request never reaches JSON parsing or the store.
     verify: async (req) => {
-      const { webhookSecrets } = await insurerSecrets();
-      const result = verifySignature(
-        req.headers['relief-signature'],
-        req.rawBody ?? '',
-        webhookSecrets,
-        Math.floor(Date.now() / 1000),
-      );
+      let result: ReturnType<typeof verifySignature>;
+      try {
+        const { webhookSecrets } = await insurerSecrets();
+        const now = Math.floor(Date.now() / 1000);
+        result = verifySignature(req.headers['relief-signature'], req.rawBody ?? '', webhookSecrets, now);
+      } catch (error) {
+        // No usable secret configured yet (e.g. a fresh deployment): the insurer should retry later.
+        const name = (error as Error).name;
+        if (name === 'WebhookSecretError' || name === 'ConfigError') {
+          logger.error('insurer secret not configured', { errorName: name });
+          throw new ServiceUnavailableError(
+            'INSURER_NOT_CONFIGURED',
+            'Webhook verification is not configured yet.',
+          );
+        }
+        throw error;
+      }
       if (!result.ok) {
         logger.warn('webhook.rejected', { reason: `SIGNATURE_${result.reason}` });
         throw new UnauthenticatedError(

@@ -118,9 +118,15 @@ function decodeCursor(
   if (!cursor) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (typeof key !== 'object' || key === null || key[pkAttr] !== expectedPk)
+    if (typeof key !== 'object' || key === null || Array.isArray(key) || key[pkAttr] !== expectedPk)
       throw new Error('foreign cursor');
-    for (const v of Object.values(key)) if (typeof v !== 'string') throw new Error('bad cursor');
+    // Exactly the index's key and the table's key, as DynamoDB returned them: nothing else is a cursor.
+    const skAttr = pkAttr.replace(/pk$/, 'sk');
+    const expected = ['pk', 'sk', pkAttr, skAttr].sort().join(',');
+    if (Object.keys(key).sort().join(',') !== expected) throw new Error('bad cursor');
+    for (const v of Object.values(key))
+      if (typeof v !== 'string' || v.length > 512) throw new Error('bad cursor');
+    if (!String(key.pk).startsWith('APP#') || key.sk !== APP_SK) throw new Error('bad cursor');
     return key;
   } catch {
     throw new InvalidCursorError('The cursor is not valid for this list.');
@@ -794,19 +800,26 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     let start = decodeCursor(query.cursor, pk, pkAttr);
     // Filters apply after the read: keep reading pages until the page is full or the index is exhausted.
     do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index,
-          KeyConditionExpression: `${pkAttr} = :pk`,
-          FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
-          ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
-          ExpressionAttributeValues: values,
-          ScanIndexForward: false,
-          Limit: query.limit - items.length,
-          ExclusiveStartKey: start,
-        }),
-      );
+      const out = await this.doc
+        .send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: index,
+            KeyConditionExpression: `${pkAttr} = :pk`,
+            FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
+            ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+            ExpressionAttributeValues: values,
+            ScanIndexForward: false,
+            Limit: query.limit - items.length,
+            ExclusiveStartKey: start,
+          }),
+        )
+        .catch((error: Error) => {
+          // A cursor that decodes but does not name a real position: the client's mistake, not ours.
+          if (query.cursor && error.name === 'ValidationException')
+            throw new InvalidCursorError('The cursor is not valid.');
+          throw error;
+        });
       items.push(...(out.Items ?? []).map((i) => strip<ApplicationRecord>(i)));
       start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
     } while (start && items.length < query.limit);

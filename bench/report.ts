@@ -1,0 +1,391 @@
+import { fmtSpread, round } from './lib/stats.ts';
+import type { BundleResult } from './sections/coldstart.ts';
+import { TARGETS } from './sections/coldstart.ts';
+import type { ContentionResult } from './sections/contention.ts';
+import type { GrowthResult, PerCaseResult } from './sections/cost.ts';
+import { PRICES } from './sections/cost.ts';
+import { type LatencyResult, OPERATIONS } from './sections/latency.ts';
+import type { SimulationResult } from './sections/simulation.ts';
+
+export interface Results {
+  mode: 'quick' | 'full';
+  startedAt: string;
+  finishedAt: string;
+  totalSeconds: number;
+  sectionSeconds: Record<string, number>;
+  machine: {
+    cpuModel: string;
+    cores: number;
+    memoryGiB: number;
+    node: string;
+    java: string;
+    os: string;
+    loadAverageAtStart: number[];
+    loadAverageAtEnd?: number[];
+    commit: string;
+    workingTreeClean: boolean;
+  };
+  stackStartSeconds: number;
+  /** Where the stack kept its data (tmpfs when available). */
+  scratchDir: string;
+  reportEndpoint: string;
+  coldStart?: BundleResult[];
+  latency?: LatencyResult;
+  contention?: ContentionResult;
+  perCase?: PerCaseResult;
+  simulation?: SimulationResult;
+  growth?: GrowthResult;
+  errors: { section: string; message: string }[];
+}
+
+const yes = (b: boolean) => (b ? 'pass' : '**FAIL**');
+const fen = (f: number) =>
+  `${(f / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} CNY`;
+const usd = (v: number) => `$${v < 0.001 ? v.toExponential(2) : v.toFixed(4)}`;
+
+export function renderMarkdown(r: Results): string {
+  const out: string[] = [];
+  const p = (line = '') => out.push(line);
+  p('# relief — benchmark results');
+  p();
+  p(
+    `Produced by \`npm run bench${r.mode === 'quick' ? ' -- --quick' : ''}\` (${r.mode} mode) on ${r.startedAt.slice(0, 10)}; the whole run took ${round(r.totalSeconds, 0)} s. ` +
+      'Everything runs on this one machine: the local stack (DynamoDB Local, s3rver behind the strict SigV4 front, the ' +
+      'Step Functions interpreter, the API Gateway emulation and the insurer simulator) in the benchmark process. ' +
+      'Absolute figures are this machine’s, not AWS’s; ratios and counts carry over better. ' +
+      'Each figure is the median over runs with the min–max over runs in brackets.',
+  );
+  p();
+  p('| machine | |');
+  p('|---|---|');
+  p(`| CPU | ${r.machine.cpuModel} |`);
+  p(`| cores | ${r.machine.cores} |`);
+  p(`| memory | ${r.machine.memoryGiB} GiB |`);
+  p(`| Node | ${r.machine.node} |`);
+  p(`| Java (DynamoDB Local) | ${r.machine.java} |`);
+  p(`| OS | ${r.machine.os} |`);
+  p(
+    `| load average at start (1/5/15 min) | ${r.machine.loadAverageAtStart.map((v) => v.toFixed(2)).join(' / ')} |`,
+  );
+  p(
+    `| commit | ${r.machine.commit}${r.machine.workingTreeClean ? '' : ' (working tree had uncommitted changes)'} |`,
+  );
+  p(`| date | ${r.startedAt} |`);
+  p(`| local stack start | ${round(r.stackStartSeconds, 1)} s |`);
+  p(
+    `| stack data directory | \`${r.scratchDir}\`${r.scratchDir.startsWith('/dev/shm') ? ' (tmpfs: DynamoDB Local’s SQLite commits cost no disk fsync)' : ''} |`,
+  );
+  p();
+
+  p('## Summary');
+  p();
+  p('| figure | result | target | |');
+  p('|---|---|---|---|');
+  if (r.latency) {
+    const h = r.latency.http;
+    p(
+      `| create application, HTTP p50 / p99 | ${fmtSpread(h.create.p50)} / ${fmtSpread(h.create.p99)} ms | — | |`,
+    );
+    p(
+      `| decide at the high court, HTTP p50 / p99 | ${fmtSpread(h.decideHigh.p50)} / ${fmtSpread(h.decideHigh.p99)} ms | — | |`,
+    );
+    p(
+      `| report (${r.reportEndpoint}), HTTP p50 / p99 | ${fmtSpread(h.report.p50)} / ${fmtSpread(h.report.p99)} ms | — | |`,
+    );
+  }
+  if (r.coldStart) {
+    const judged = r.coldStart.filter((b) => !b.referenceOnly);
+    const maxKb = Math.max(...judged.map((b) => b.kb));
+    const maxImport = Math.max(...judged.map((b) => b.importMedianMs));
+    p(
+      `| largest Lambda bundle | ${maxKb} KB | < ${TARGETS.bundleKb} KB | ${yes(judged.every((b) => b.sizePass))} (${judged.filter((b) => b.sizePass).length}/${judged.length} pass) |`,
+    );
+    p(
+      `| slowest bundle import (fresh node, median of runs) | ${maxImport} ms | < ${TARGETS.importMs} ms | ${yes(judged.every((b) => b.importPass))} (${judged.filter((b) => b.importPass).length}/${judged.length} pass) |`,
+    );
+  }
+  if (r.contention) {
+    const c = r.contention;
+    p(
+      `| quota contention: approvals/s ÷ raw conditional updates/s | ${fmtSpread(c.ratio, 3)} | ≥ 0.333 | ${yes(c.pass)} |`,
+    );
+    p(
+      `| quota invariant under contention (exactly K approved, never overspent) | ${c.invariantHeld ? 'held in every run' : 'VIOLATED'} | holds | ${yes(c.invariantHeld)} |`,
+    );
+  }
+  if (r.simulation) {
+    const s = r.simulation;
+    p(
+      `| campaign simulation: ${s.paid.toLocaleString('en-US')} of ${s.target.toLocaleString('en-US')} applications paid | ${s.wallSeconds} s, ${s.throughputPerSec} cases/s | — | ${s.extrapolatedSecondsForTarget ? `extrapolated ${s.target.toLocaleString('en-US')}: ~${s.extrapolatedSecondsForTarget} s` : 'complete'} |`,
+    );
+    p(
+      `| simulation invariants (no quota overspent; disbursed = paid relief = insurer paid) | ${s.invariants.holds ? 'held' : 'VIOLATED'} | holds | ${yes(s.invariants.holds)} |`,
+    );
+  }
+  if (r.growth) {
+    const g = r.growth;
+    const n = (c: string) => (g.after.applications[c] ?? 0).toLocaleString('en-US');
+    for (const [name, ratio] of Object.entries(g.sideBySide)) {
+      p(
+        `| ${name} latency with ${n(g.campaigns.large)} ÷ with ${n(g.campaigns.small)} applications in the campaign (p50, side by side) | ${ratio} (before/after: ${g.beforeAfter[name]}) | < ${g.target} | ${yes(ratio < g.target)} |`,
+      );
+    }
+  }
+  if (r.perCase) {
+    const c = r.perCase;
+    p(`| AWS cost per case (list prices, see below) | ${usd(c.costUsd.total)} | — | |`);
+    p(
+      `| DynamoDB per case | ${c.dynamo.requestsTotal} requests, ${c.dynamo.wru} WRU, ${c.dynamo.rru} RRU | — | |`,
+    );
+    p(`| Step Functions state transitions per case | ${c.stateTransitions} | — | |`);
+    p(
+      `| Lambda invocations per case | ${c.lambda.invocations} (${c.lambda.gbSeconds} GB-s at 256 MB) | — | |`,
+    );
+  }
+  p();
+  if (r.errors.length > 0) {
+    p('**Sections that failed in this run:**');
+    p();
+    for (const e of r.errors) p(`- ${e.section}: ${e.message.replaceAll('\n', ' ')}`);
+    p();
+  }
+
+  if (r.latency) {
+    const l = r.latency;
+    const n = l.http.create.samplesPerRun;
+    p('## 1. Warm request latency');
+    p();
+    p(
+      `Serial requests (one at a time) after a warm-up pass, ${n} per operation per run, ${l.http.create.p50.runs} runs per path; each run uses ` +
+        `${n} fresh applications of 北京市朝阳区人民法院 (BJ0105, straight to 北京高院). **HTTP**: a real request through the local ` +
+        'API Gateway emulation; **in process**: the route’s Lambda `handler` called with a synthetic API Gateway v2 event. ' +
+        `p99 of ${n} samples is close to their maximum. "report" is \`${r.reportEndpoint}\`. For the real webhook the insurer ` +
+        'simulator is held "down" so that no simulated payout races the signed `payout.succeeded` sent here; the replay resends the same event id.',
+    );
+    p();
+    p('| operation | HTTP p50 (ms) | HTTP p99 (ms) | in-process p50 (ms) | in-process p99 (ms) |');
+    p('|---|---|---|---|---|');
+    for (const [op, label] of OPERATIONS) {
+      const h = l.http[op];
+      const i = l.inProcess[op];
+      p(
+        `| ${op === 'report' ? `report (\`${r.reportEndpoint}\`)` : label} | ${fmtSpread(h.p50)} | ${fmtSpread(h.p99)} | ${fmtSpread(i.p50)} | ${fmtSpread(i.p99)} |`,
+      );
+    }
+    p();
+  }
+
+  if (r.coldStart) {
+    p('## 2. Cold-start proxy: bundle size and import time');
+    p();
+    p(
+      'Each Lambda entry bundled as CDK does (esbuild: bundle, minify, platform node, format esm, target node22, ' +
+        'mainFields module/main, the `createRequire` banner; the AWS SDK bundled too), then imported in a fresh `node` ' +
+        `process (\`node --input-type=module -e "…await import(…)…"\`), ${r.coldStart[0]?.importMs.length ?? 0} runs each, on Node ${r.machine.node} ` +
+        '(Lambda runs Node 22 on ARM with a fraction of a vCPU at 256–512 MB, so real init is slower). ' +
+        `Targets: bundle < ${TARGETS.bundleKb} KB, import < ${TARGETS.importMs} ms (median). The run does not fail on a miss.`,
+    );
+    p();
+    p(
+      '| module | bundle (KB) | import (ms) | process spawn→exit (ms) | size | import | largest inputs (KB in bundle) |',
+    );
+    p('|---|---|---|---|---|---|---|');
+    for (const b of r.coldStart) {
+      const largest = b.largestInputs.map((x) => `${x.input} ${x.kb}`).join(', ');
+      p(
+        `| ${b.module}${b.referenceOnly ? ' (route table, no Lambda entry: reference)' : ''} | ${b.kb} | ${fmtSpread(b.importSpread)} | ${b.processMedianMs} | ${b.referenceOnly ? '—' : yes(b.sizePass)} | ${b.referenceOnly ? '—' : yes(b.importPass)} | ${largest} |`,
+      );
+    }
+    p();
+  }
+
+  if (r.contention) {
+    const c = r.contention;
+    p('## 3. Quota contention');
+    p();
+    p(
+      `Per run: N applications of ${c.court} (straight to ${c.holder}) are brought to the high court over HTTP (untimed); the ` +
+        `quota of ${c.holder} is set (PUT as SPC) so that exactly K relief amounts fit; then all N final approvals are sent at once ` +
+        '(a 409 VERSION_CONFLICT is retried as a client would). In the same run, N concurrent raw `UpdateItem` calls ' +
+        '(`SET availableFen = availableFen - :a` if `availableFen >= :a`) hit one DynamoDB Local item holding exactly K amounts ' +
+        '(five such bursts per run, each on a fresh item; the median burst is the run’s raw figure). ' +
+        'Rates are attempts per second (N ÷ wall time).',
+    );
+    p();
+    p(
+      '| run | N | K | approvals: approved / QUOTA_EXCEEDED / other | approvals wall (ms) | approvals/s | raw: ok / condition failed | raw wall (ms) | raw/s | ratio | remaining after | invariant |',
+    );
+    p('|---|---|---|---|---|---|---|---|---|---|---|---|');
+    c.runs.forEach((x, i) => {
+      p(
+        `| ${i + 1} | ${x.n} | ${x.k} | ${x.approvals.approved} / ${x.approvals.quotaExceeded} / ${x.approvals.other}${x.approvals.retries ? ` (${x.approvals.retries} retries)` : ''} | ${x.approvals.wallMs} | ${x.approvals.perSec} | ${x.raw.succeeded} / ${x.raw.conditionFailed} | ${x.raw.wallMs} | ${x.raw.perSec} | ${x.ratio} | ${x.invariant.remainingFen} fen | ${x.invariant.holds && x.invariant.exactlyK && x.invariant.rawExactlyK ? 'held' : 'VIOLATED'} |`,
+      );
+    });
+    p();
+    p(
+      `Approvals/s ${fmtSpread(c.approvalsPerSec)}; raw/s ${fmtSpread(c.rawPerSec)}; ratio ${fmtSpread(c.ratio, 3)} (target ≥ 1/3: ${yes(c.pass)}).`,
+    );
+    p();
+  }
+
+  if (r.simulation) {
+    const s = r.simulation;
+    p('## 4. Campaign simulation');
+    p();
+    p(
+      `${s.target.toLocaleString('en-US')} applications planned across all 32 quota holders (round-robin, every executing court of each, routes of 1–3 levels), ` +
+        `${s.concurrency} in flight. Each case: create, six small PDFs via presigned PUT, submit, one approval per level of its route; ` +
+        'the insurer simulator (payDelayMs 50) downloads and checks the six documents and pays by signed webhook. Quotas were set so the planned demand fits exactly.' +
+        (s.budgetSeconds !== null
+          ? ` New cases stop being launched after ${s.budgetSeconds} s (the 10-minute budget of the whole run).`
+          : ''),
+    );
+    p();
+    p('| | |');
+    p('|---|---|');
+    p(
+      `| launched / approved / paid / failed | ${s.launched} / ${s.intakeCompleted} / ${s.paid} / ${s.failed} |`,
+    );
+    p(`| wall time (first create → last payout) | ${s.wallSeconds} s |`);
+    p(`| throughput (paid cases per second) | ${s.throughputPerSec} |`);
+    p(
+      `| intake time per case (create → final approval), p50 / p99 | ${s.intakeLatencyMs.p50} / ${s.intakeLatencyMs.p99} ms |`,
+    );
+    p(`| final approval → payout recorded, p50 / p99 | ${s.payoutLagMs.p50} / ${s.payoutLagMs.p99} ms |`);
+    if (s.extrapolatedSecondsForTarget !== null)
+      p(
+        `| **extrapolated** time for all ${s.target.toLocaleString('en-US')} at this throughput (not measured) | ~${s.extrapolatedSecondsForTarget} s (${round(s.extrapolatedSecondsForTarget / 60, 1)} min) |`,
+      );
+    p(
+      `| quota holders overspent | ${s.invariants.holdersOverspent.length === 0 ? 'none' : s.invariants.holdersOverspent.join(', ')} |`,
+    );
+    p(`| Δ disbursed (quota ledger) | ${fen(s.invariants.disbursedDeltaFen)} |`);
+    p(`| Σ relief of the paid applications (API) | ${fen(s.invariants.paidReliefFen)} |`);
+    p(`| Σ payout.succeeded the insurer simulator delivered | ${fen(s.invariants.insurerPaidFen)} |`);
+    p(
+      `| Δ reserved at the end / relief approved but not yet paid when the box ended | ${fen(s.invariants.reservedLeftFen)} / ${fen(s.invariants.unpaidAtEndFen)} |`,
+    );
+    if (s.invariants.reportTotalFen !== null)
+      p(
+        `| report totals.amountFen vs Σ disbursed of all demo quotas | ${fen(s.invariants.reportTotalFen)} vs ${fen(s.invariants.quotaDisbursedTotalFen)} (${s.invariants.reportAgrees ? 'agree' : 'DIFFER'}) |`,
+      );
+    p(
+      `| driver retries (submit before documents settled / re-uploads / VERSION_CONFLICT / S3 PUT 5xx or reset) | ${s.anomalies.submitNotReady} / ${s.anomalies.reuploads} / ${s.anomalies.versionConflictRetries} / ${s.anomalies.s3PutRetries} |`,
+    );
+    const d = s.diagnostics;
+    const kv = (o: Record<string, number>) =>
+      Object.entries(o)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ') || 'none';
+    p(
+      `| packages the insurer received (duplicates) / webhooks retried / webhook statuses | ${d.packagesReceived} (${d.duplicatePackages}) / ${d.webhooksRetried} / ${kv(d.webhookStatuses)} |`,
+    );
+    p(`| workflow retries / failures | ${kv(d.workflowRetries)} / ${kv(d.workflowFailures)} |`);
+    if (Object.keys(d.unpaidStatuses).length > 0)
+      p(`| status of the unpaid at the end | ${kv(d.unpaidStatuses)} |`);
+    if (s.failures.length)
+      p(`| first failures | ${s.failures.map((f) => f.replaceAll('|', '\\|')).join('<br>')} |`);
+    p();
+  }
+
+  if (r.growth || r.perCase) p('## 5. Cost growth and cost per case');
+  p();
+  if (r.growth) {
+    const g = r.growth;
+    const { small, large } = g.campaigns;
+    p(
+      `Two campaigns made for the benchmark (\`${small}\`, \`${large}\`: copies of \`demo-prep\` with their 32 quota rows), each given ` +
+        `${(g.before.applications[small] ?? 0).toLocaleString('en-US')} applications; then \`${large}\` grows to ${(g.after.applications[large] ?? 0).toLocaleString('en-US')}. ` +
+        `Application items are written straight into DynamoDB Local (BatchWriteItem, ${g.seededPerSecond} items/s), shaped like the repository’s own ` +
+        '(keys and the three index keys), cloned from a real application, statuses 60 % paid, 20 % pending, 10 % draft, 5 % rejected, 5 % declined. ' +
+        'Serial GETs as SPC, the two campaigns interleaved (alternating order per run), so the judged ratio — large ÷ small measured side by side — ' +
+        'carries no drift of the machine; the before/after ratio of the growing campaign is shown too (it would expose a whole-table scan, which slows both campaigns alike).',
+    );
+    p();
+    p('| endpoint | campaign | applications | p50 (ms) | p99 (ms) |');
+    p('|---|---|---|---|---|');
+    for (const [label, point] of [
+      ['before', g.before],
+      ['after', g.after],
+    ] as const)
+      for (const [kind, byCampaign] of Object.entries(point.endpoints))
+        for (const [c, v] of Object.entries(byCampaign))
+          p(
+            `| \`GET /campaigns/{id}/${kind}\` (${label}) | ${c} | ${(point.applications[c] ?? 0).toLocaleString('en-US')} | ${fmtSpread(v.p50)} | ${fmtSpread(v.p99)} |`,
+          );
+    p();
+    if (g.stoppedByBudget)
+      p(
+        `Seeding was stopped by the section's time box at ${(g.after.applications[large] ?? 0).toLocaleString('en-US')} of the ${g.requestedLarge.toLocaleString('en-US')} requested applications; the ratios are for that size.`,
+      );
+    p();
+    p(
+      `Large ÷ small (p50), side by side: ${Object.entries(g.sideBySide)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')} (target < ${g.target}: ${yes(g.pass)}); before/after: ${Object.entries(g.beforeAfter)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; noise floor (both at the small size): ${Object.entries(g.baseline)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}.`,
+    );
+    p();
+  }
+  if (r.perCase) {
+    const c = r.perCase;
+    p(
+      `Per case, measured over ${c.cases} cases run one at a time from intake to payout (routes of ${[...new Set(c.routeLevels)].sort().join('/')} levels, mean ${round(c.routeLevels.reduce((a, b) => a + b, 0) / c.routeLevels.length, 1)}). ` +
+        'DynamoDB requests are counted by a middleware on the handlers’ own client, with the capacity DynamoDB Local reports ' +
+        '(ReturnConsumedCapacity TOTAL: transactional writes count double, index writes included). State transitions are the interpreter’s ' +
+        'StateEntered + StateRetried events. Lambda durations are in-process handler times on this machine (HTTP routes timed by the client): a floor for 256 MB ARM.',
+    );
+    p();
+    p('| | per case |');
+    p('|---|---|');
+    p(
+      `| DynamoDB requests | ${c.dynamo.requestsTotal} (${Object.entries(c.dynamo.requests)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}) |`,
+    );
+    p(`| DynamoDB write / read request units | ${c.dynamo.wru} WRU / ${c.dynamo.rru} RRU |`);
+    p(
+      `| what they touch (operation, key prefix pk/sk) | ${Object.entries(c.dynamo.targets)
+        .map(([k, v]) => `${k} ${v}`)
+        .join('; ')} |`,
+    );
+    p(`| Step Functions state transitions | ${c.stateTransitions} |`);
+    p(
+      `| Lambda invocations | ${c.lambda.invocations} (${Object.entries(c.lambda.byKind)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}) |`,
+    );
+    p(`| Lambda duration, GB-s at 256 MB | ${c.lambda.durationMs} ms, ${c.lambda.gbSeconds} GB-s |`);
+    p(`| S3 requests | ${c.s3.puts} PUT, ${c.s3.gets} GET |`);
+    p();
+    p('| AWS cost per case (USD) | |');
+    p('|---|---|');
+    p(`| Step Functions Standard ($0.025 per 1,000 transitions) | ${usd(c.costUsd.stepFunctions)} |`);
+    p(`| DynamoDB on-demand writes ($1.25 per million WRU) | ${usd(c.costUsd.dynamoWrite)} |`);
+    p(`| DynamoDB on-demand reads ($0.25 per million RRU) | ${usd(c.costUsd.dynamoRead)} |`);
+    p(
+      `| Lambda ARM ($0.20 per million requests + $${PRICES.lambdaArmPerGbSecond} per GB-s) | ${usd(c.costUsd.lambda)} |`,
+    );
+    p(`| API Gateway HTTP API ($1.00 per million requests) | ${usd(c.costUsd.httpApi)} |`);
+    p(`| S3 Standard ($0.005 per 1,000 PUT, $0.0004 per 1,000 GET) | ${usd(c.costUsd.s3)} |`);
+    p(`| **total** | **${usd(c.costUsd.total)}** (${usd(c.costUsd.total * 10_000)} per 10,000 cases) |`);
+    p();
+    p(
+      `Prices: ${PRICES.asOf}, as used here. AWS halved DynamoDB on-demand throughput prices in November 2024 ($0.625 / $0.125 per million in us-east-1), ` +
+        'so the DynamoDB lines are an upper bound; China regions (cn-northwest-1) are billed in CNY at other rates. Storage, logs, KMS and data transfer are not included. ' +
+        'The reconciler (every minute when deployed) is a fixed cost, not per case.',
+    );
+    p();
+  }
+  p('## Section timings');
+  p();
+  p(`| section | seconds |`);
+  p('|---|---|');
+  for (const [k, v] of Object.entries(r.sectionSeconds)) p(`| ${k} | ${round(v, 1)} |`);
+  p(`| **total** | **${round(r.totalSeconds, 1)}** |`);
+  p();
+  return out.join('\n');
+}

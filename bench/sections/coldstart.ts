@@ -1,0 +1,160 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build, type Metafile } from 'esbuild';
+import { median, round, spread } from '../lib/stats.ts';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The banner CDK's NodejsFunction gets (infra/constructs/relief-function.ts): `require` inside ESM. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export const TARGETS = { bundleKb: 500, importMs: 150 };
+
+/** http helpers that are no Lambda entry; routes.ts (the route table) is bundled for reference only. */
+const HTTP_HELPERS = new Set(['schemas.ts', 'openapi.ts']);
+const REFERENCE_ONLY = new Set(['http/routes.ts']);
+
+export interface BundleResult {
+  module: string;
+  /** True for a module no Lambda function is built from (shown for reference, not judged). */
+  referenceOnly: boolean;
+  bytes: number;
+  kb: number;
+  /** Import time in a fresh node process, per run (ms). */
+  importMs: number[];
+  importMedianMs: number;
+  importSpread: ReturnType<typeof spread>;
+  /** Whole process (spawn → exit), per run (ms): node start-up plus the import. */
+  processMedianMs: number;
+  largestInputs: { input: string; kb: number }[];
+  sizePass: boolean;
+  importPass: boolean;
+}
+
+export function lambdaEntries(): { module: string; file: string }[] {
+  const out: { module: string; file: string }[] = [];
+  for (const group of ['http', 'tasks', 'events']) {
+    const dir = path.join(ROOT, 'functions/handlers', group);
+    for (const f of readdirSync(dir).sort()) {
+      if (!f.endsWith('.ts') || f.endsWith('.d.ts') || f.endsWith('.test.ts')) continue;
+      if (group === 'http' && HTTP_HELPERS.has(f)) continue;
+      out.push({ module: `${group}/${f}`, file: path.join(dir, f) });
+    }
+  }
+  return out;
+}
+
+/** Groups a metafile's inputs by package (or project folder) and returns the largest contributors. */
+function largestInputs(meta: Metafile, outfile: string, top = 3) {
+  const output = Object.entries(meta.outputs).find(([name]) => path.resolve(name) === path.resolve(outfile));
+  if (!output) return [];
+  const sizes = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output[1].inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    const key = m ? (m[1] as string) : input.split('/').slice(0, 2).join('/');
+    sizes.set(key, (sizes.get(key) ?? 0) + bytesInOutput);
+  }
+  return [...sizes.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([input, bytes]) => ({ input, kb: round(bytes / 1024, 1) }));
+}
+
+async function importOnce(file: string): Promise<{ importMs: number; processMs: number }> {
+  const url = pathToFileURL(file).href;
+  const code = `const t=performance.now(); await import(${JSON.stringify(url)}); console.log(performance.now()-t)`;
+  const t0 = performance.now();
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: path.dirname(file),
+    // A clean environment: handler modules must import without any configuration (it is read at first use).
+    env: { PATH: process.env.PATH ?? '', POWERTOOLS_LOG_LEVEL: 'ERROR', AWS_REGION: 'us-east-1' },
+    timeout: 60_000,
+  });
+  const processMs = performance.now() - t0;
+  const importMs = Number(stdout.trim().split('\n').pop());
+  if (!Number.isFinite(importMs)) throw new Error(`no import time from ${file}: ${stdout}`);
+  return { importMs, processMs };
+}
+
+export interface BuiltBundle {
+  module: string;
+  outfile: string;
+  bytes: number;
+  largestInputs: { input: string; kb: number }[];
+}
+
+/**
+ * Bundles every Lambda entry in one esbuild call (each output self-contained, as one NodejsFunction
+ * per entry would be; parsing is shared, which only makes the build faster).
+ */
+export async function buildBundles(outDir: string): Promise<BuiltBundle[]> {
+  mkdirSync(outDir, { recursive: true });
+  const entries = lambdaEntries();
+  const name = (module: string) => module.replace(/\.ts$/, '').replace(/[/.]/g, '-');
+  const built = await build({
+    entryPoints: Object.fromEntries(entries.map((e) => [name(e.module), e.file])),
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    tsconfig: path.join(ROOT, 'tsconfig.json'),
+    charset: 'utf8',
+    metafile: true,
+    logLevel: 'error',
+  });
+  return entries.map((entry) => {
+    const outfile = path.join(outDir, `${name(entry.module)}.mjs`);
+    return {
+      module: entry.module,
+      outfile,
+      bytes: statSync(outfile).size,
+      largestInputs: largestInputs(built.metafile, outfile),
+    };
+  });
+}
+
+/** Imports each bundle `runs` times, each in a fresh node process, one at a time. */
+export async function measureImports(
+  bundles: BuiltBundle[],
+  opts: { runs: number; log: (line: string) => void },
+): Promise<BundleResult[]> {
+  const results: BundleResult[] = [];
+  for (const b of bundles) {
+    const imports: number[] = [];
+    const processes: number[] = [];
+    for (let i = 0; i < opts.runs; i++) {
+      const { importMs, processMs } = await importOnce(b.outfile);
+      imports.push(importMs);
+      processes.push(processMs);
+    }
+    const kb = round(b.bytes / 1024, 1);
+    const importMedianMs = round(median(imports), 1);
+    results.push({
+      module: b.module,
+      referenceOnly: REFERENCE_ONLY.has(b.module),
+      bytes: b.bytes,
+      kb,
+      importMs: imports.map((v) => round(v, 1)),
+      importMedianMs,
+      importSpread: spread(imports),
+      processMedianMs: round(median(processes), 1),
+      largestInputs: b.largestInputs,
+      sizePass: kb < TARGETS.bundleKb,
+      importPass: importMedianMs < TARGETS.importMs,
+    });
+    opts.log(
+      `  ${b.module.padEnd(28)} ${String(kb).padStart(7)} KB  import ${importMedianMs} ms (${round(Math.min(...imports), 1)}–${round(Math.max(...imports), 1)})`,
+    );
+  }
+  return results;
+}

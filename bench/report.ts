@@ -41,7 +41,7 @@ export interface Results {
 const yes = (b: boolean) => (b ? 'pass' : '**FAIL**');
 const fen = (f: number) =>
   `${(f / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} CNY`;
-const usd = (v: number) => `$${v < 0.001 ? v.toExponential(2) : v.toFixed(4)}`;
+const usd = (v: number) => `$${v.toFixed(v < 0.01 ? 6 : 2)}`;
 
 export function renderMarkdown(r: Results): string {
   const out: string[] = [];
@@ -116,7 +116,7 @@ export function renderMarkdown(r: Results): string {
   if (r.simulation) {
     const s = r.simulation;
     p(
-      `| campaign simulation: ${s.paid.toLocaleString('en-US')} of ${s.target.toLocaleString('en-US')} applications paid | ${s.wallSeconds} s, ${s.throughputPerSec} cases/s | — | ${s.extrapolatedSecondsForTarget ? `extrapolated ${s.target.toLocaleString('en-US')}: ~${s.extrapolatedSecondsForTarget} s` : 'complete'} |`,
+      `| campaign simulation: ${s.paid.toLocaleString('en-US')} of ${s.target.toLocaleString('en-US')} applications paid | ${s.wallSeconds} s, ${s.throughputPerSec} cases/s | — | ${s.extrapolatedSecondsForTarget ? `all ${s.target.toLocaleString('en-US')} **extrapolated** (not measured): ~${round(s.extrapolatedSecondsForTarget / 60, 0)} min` : 'complete'} |`,
     );
     p(
       `| simulation invariants (no quota overspent; disbursed = paid relief = insurer paid) | ${s.invariants.holds ? 'held' : 'VIOLATED'} | holds | ${yes(s.invariants.holds)} |`,
@@ -133,7 +133,9 @@ export function renderMarkdown(r: Results): string {
   }
   if (r.perCase) {
     const c = r.perCase;
-    p(`| AWS cost per case (list prices, see below) | ${usd(c.costUsd.total)} | — | |`);
+    p(
+      `| AWS cost per case (list prices, see below) | ${usd(c.costUsd.total)} (${usd(c.costUsd.total * 10_000)} per 10,000 cases) | — | |`,
+    );
     p(
       `| DynamoDB per case | ${c.dynamo.requestsTotal} requests, ${c.dynamo.wru} WRU, ${c.dynamo.rru} RRU | — | |`,
     );
@@ -237,7 +239,7 @@ export function renderMarkdown(r: Results): string {
         `${s.concurrency} in flight. Each case: create, six small PDFs via presigned PUT, submit, one approval per level of its route; ` +
         'the insurer simulator (payDelayMs 50) downloads and checks the six documents and pays by signed webhook. Quotas were set so the planned demand fits exactly.' +
         (s.budgetSeconds !== null
-          ? ` New cases stop being launched after ${s.budgetSeconds} s (the 10-minute budget of the whole run).`
+          ? ` New cases stop being launched after ${s.budgetSeconds} s (the section's time box within the run's budget: ${r.mode === 'quick' ? '1 minute' : '10 minutes'} for everything).`
           : ''),
     );
     p();
@@ -372,6 +374,10 @@ export function renderMarkdown(r: Results): string {
     p(`| API Gateway HTTP API ($1.00 per million requests) | ${usd(c.costUsd.httpApi)} |`);
     p(`| S3 Standard ($0.005 per 1,000 PUT, $0.0004 per 1,000 GET) | ${usd(c.costUsd.s3)} |`);
     p(`| **total** | **${usd(c.costUsd.total)}** (${usd(c.costUsd.total * 10_000)} per 10,000 cases) |`);
+    p();
+    p(
+      'The simulation and the per-case counts are single long runs (the per-case spread is inside them, as p50/p99); every other figure is a median over runs.',
+    );
     p();
     p(
       `Prices: ${PRICES.asOf}, as used here. AWS halved DynamoDB on-demand throughput prices in November 2024 ($0.625 / $0.125 per million in us-east-1), ` +

@@ -5,7 +5,16 @@
  * quota contention, cost per case, cost growth, campaign simulation. See bench/README.md.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +35,25 @@ const simBudgetArg = args.find((a) => a.startsWith('--sim-budget='));
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const outDir = outArg ? path.resolve(outArg.slice('--out-dir='.length)) : BENCH_DIR;
 const wants = (section: string) => !only || only.has(section);
+
+/** Lays RESULTS.md out as the repository's formatter does (aligned tables), so `biome check .` stays clean. */
+function formatMarkdown(file: string): void {
+  const root = path.resolve(BENCH_DIR, '..');
+  const biome = path.join(root, 'node_modules', '.bin', 'biome');
+  const r = spawnSync(biome, ['format', '--write', file], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0)
+    console.warn(`could not format ${file} with biome: ${(r.stderr || r.stdout || '').slice(0, 200)}`);
+}
+
+if (args.includes('--render')) {
+  // Re-renders RESULTS.md from results.json (after a change of wording in report.ts), running nothing.
+  const { renderMarkdown } = await import('./report.ts');
+  const saved = JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8')) as Results;
+  writeFileSync(path.join(outDir, 'RESULTS.md'), renderMarkdown(saved));
+  formatMarkdown(path.join(outDir, 'RESULTS.md'));
+  console.log(`rendered ${path.join(outDir, 'RESULTS.md')}`);
+  process.exit(0);
+}
 
 /** Sizes per mode. Full must finish within 10 minutes on a 2-core machine, quick within 1 minute. */
 const SETTINGS = quick
@@ -258,5 +286,6 @@ const { renderMarkdown } = await import('./report.ts');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(path.join(outDir, 'RESULTS.md'), renderMarkdown(results));
+formatMarkdown(path.join(outDir, 'RESULTS.md'));
 log(`wrote ${path.join(outDir, 'results.json')} and RESULTS.md (${results.errors.length} section errors)`);
 process.exit(exitCode);

@@ -111,6 +111,7 @@ describe('relief-approval.asl.json', () => {
   it('is valid ASL once its placeholders are substituted, and every task has an explicit timeout', () => {
     const raw = readFileSync(ASL, 'utf8');
     const substituted = raw
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the ASL's own placeholder, replaced literally
       .replaceAll('${Partition}', 'aws')
       .replace(/\$\{(\w+)\}/g, (_m, n) => `arn:aws:lambda:cn-northwest-1:000000000000:function:${n}`);
     const result = validator(JSON.parse(substituted));

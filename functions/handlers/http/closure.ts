@@ -15,7 +15,7 @@ export const getRulingRoute = defineRoute(
     operationId: 'getRuling',
     method: 'GET',
     path: '/applications/{id}/ruling',
-    summary: 'The termination ruling (终结执行裁定书) once paid; as .docx with Accept: ' + DOCX,
+    summary: `The termination ruling (终结执行裁定书) once paid; as .docx with Accept: ${DOCX}`,
     tags: ['closure'],
     auth: 'jwt',
     params: ApplicationParams,

@@ -1,4 +1,5 @@
 import { approvalRoute, COURTS, type Court, QUOTA_HOLDER_CODES } from '../../functions/domain/courts.ts';
+import { CATEGORIES as DOMAIN_CATEGORIES } from '../../functions/domain/eligibility.ts';
 import { residentIdCheckDigit } from '../../functions/domain/id-number.ts';
 
 /** GB/T 2260 province prefixes for applicants' ID numbers, by quota holder (BT, the XPCC, lies in 65). */
@@ -38,23 +39,12 @@ const ID_REGION: Record<string, string> = {
 };
 
 /** Basic courts that report straight to their high court: one approval below the high court's. */
-export const DIRECT_TO_HIGH: Record<string, string> = {
-  BJ: 'BJ0105',
-  TJ: 'TJ0104',
-  SH: 'SH0115',
-  CQ: 'CQ0103',
-};
+export const DIRECT_TO_HIGH: Record<string, string> = Object.fromEntries(
+  COURTS.filter((c) => c.directToHighCourt).map((c) => [c.code.slice(0, 2), c.code]),
+);
 
-export const CATEGORIES = [
-  'labor-remuneration',
-  'elder-support',
-  'spousal-support',
-  'child-support',
-  'survivor-pension',
-  'medical-injury',
-  'traffic-injury',
-  'work-injury',
-] as const;
+/** Every covered category except `other`, which needs a written reason the fixtures do not invent. */
+export const CATEGORIES = DOMAIN_CATEGORIES.filter((c) => c !== 'other');
 
 /** The courts that execute cases under each quota holder (the high court itself, intermediate and basic courts). */
 export function executingCourtsByHolder(): Map<string, Court[]> {

@@ -231,6 +231,10 @@ describe('real courts', () => {
     expect(byCode('TJ0116')).toMatchObject({ name: '天津市滨海新区人民法院', parentCode: 'TJ03' });
     expect(byCode('SH0115')).toMatchObject({ name: '上海市浦东新区人民法院', parentCode: 'SH01' });
     expect(byCode('CQ0101').parentCode).toBe('CQ02'); // 万州 → 重庆二中院
+    expect(byCode('SH0118').parentCode).toBe('SH02'); // 青浦 → 上海二中院 (一中院 hears 7 districts)
+    expect(COURTS.filter((c) => c.parentCode === 'SH01').length).toBe(7);
+    expect(byCode('CQ0115').parentCode).toBe('CQ01'); // 长寿 → 重庆一中院
+    expect(byCode('CQ0118').parentCode).toBe('CQ05'); // 永川 → 重庆五中院
     expect(byCode('CQ0240')).toMatchObject({ name: '重庆市石柱土家族自治县人民法院', parentCode: 'CQ04' });
     expect(COURTS.filter((c) => c.parentCode === 'BJ' && c.level === 'basic')).toEqual([]);
   });

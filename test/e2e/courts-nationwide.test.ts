@@ -70,6 +70,10 @@ describe('GET /courts pages through the whole country', () => {
   });
 });
 
+async function courtName(code: string, bearer: string): Promise<string> {
+  return (await api('GET', `/courts/${code}`, { token: bearer })).body.name;
+}
+
 /** One basic court per quota holder, drawn with a fixed seed (the same sample on every run). */
 function sampleBasicCourts(): Court[] {
   const byProvince = new Map<string, Court[]>();
@@ -130,6 +134,9 @@ describe('a clerk of any basic court files with its own designation', () => {
   it('walks an Inner Mongolian and an XPCC case level by level up to its high-level court', async () => {
     for (const court of sample.filter((c) => c.province === 'NM' || c.province === 'BT')) {
       const clerk = await token(court.code, ['clerk'], `clerk-chain-${court.code}`);
+      const highApprover = await token(court.province, ['approver'], `approver-chain-${court.province}`);
+      const quotaPath = `/campaigns/demo/quotas/${court.province}`;
+      const before = (await api('GET', quotaPath, { token: highApprover })).body;
       const created = await api('POST', '/applications', {
         token: clerk,
         body: applicationBody({ courtPrefix: court.caseCourtPrefix }),
@@ -152,6 +159,19 @@ describe('a clerk of any basic court files with its own designation', () => {
       const done = await api('GET', `/applications/${id}`, { token: clerk });
       expect(['awaiting_payout', 'paid']).toContain(done.body.status);
       expect(route.at(-1)).toBe(court.province);
+      // The high-level court's quota carries the relief amount, and its report names it.
+      const after = (await api('GET', quotaPath, { token: highApprover })).body;
+      expect(after.reservedFen + after.disbursedFen - (before.reservedFen + before.disbursedFen)).toBe(
+        created.body.reliefAmountFen,
+      );
+      const report = await api('GET', '/campaigns/demo/reports', { token: highApprover });
+      expect(report.status).toBe(200);
+      expect(report.body.byHighCourt).toEqual([
+        expect.objectContaining({
+          highCourtCode: court.province,
+          name: await courtName(court.province, clerk),
+        }),
+      ]);
     }
   });
 });

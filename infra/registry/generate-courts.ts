@@ -139,8 +139,8 @@ export function buildRegistry(): Registry {
         parent = PARENT_OVERRIDES[area.code] ?? p.code + prefecture.slice(2);
       }
       const city = cityName.get(prefecture) ?? '';
-      const withCity =
-        !municipal && !PLACEHOLDER_PREFECTURES.has(city) && /区$/.test(area.name) && !/林区$/.test(area.name);
+      // A district (区) is named with its prefecture; a county, banner or county-level city is not.
+      const withCity = !municipal && !PLACEHOLDER_PREFECTURES.has(city) && /区$/.test(area.name);
       for (const [digits, name] of replacements ?? [
         [area.code.slice(2), withCity ? city + area.name : area.name],
       ]) {

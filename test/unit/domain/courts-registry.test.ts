@@ -242,6 +242,8 @@ describe('real courts', () => {
   it('names courts after their division: 省·市·区, 省·县, 自治州, 盟', () => {
     expect(byCode('HE0102').name).toBe('河北省石家庄市长安区人民法院');
     expect(byCode('HE0121').name).toBe('河北省井陉县人民法院');
+    expect(byCode('SN0103').name).toBe('陕西省西安市碑林区人民法院');
+    expect(byCode('HB9021').name).toBe('湖北省神农架林区人民法院');
     expect(byCode('HE01').name).toBe('河北省石家庄市中级人民法院');
     expect(byCode('HB28').name).toBe('湖北省恩施土家族苗族自治州中级人民法院');
     expect(byCode('NM25').name).toBe('内蒙古自治区锡林郭勒盟中级人民法院');

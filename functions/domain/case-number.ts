@@ -6,23 +6,31 @@
  * - Brackets: half-width `()`, full-width `（）` or tortoise-shell `〔〕`; open and close may be any of
  *   these (typing mixes them); the normalised form always uses half-width `()`.
  * - Full-width digits `０-９` anywhere are read as ASCII digits (normalised form uses ASCII).
- * - Court prefix: `最高法` (the SPC), or one province abbreviation (see `PROVINCE_ABBREVIATIONS`, plus
- *   `兵` for the XPCC branch) followed by 0, 2 or 4 digits: "" = high court, "01" = intermediate court,
- *   "0105" = basic court. Other digit counts (1, 3, 5+) are a FORMAT failure.
+ * - Court prefix: `最高法` (the SPC), or one province designation of the court registry (see
+ *   `PROVINCE_ABBREVIATIONS`, plus `兵` for the XPCC branch) followed by 0, 2 or 4 digits: "" = high
+ *   court, "01" = intermediate court, "0105" = basic court. Other digit counts (1, 3, 5+) are a FORMAT
+ *   failure, and so is a head that is no designation (蒙, 贵). Whether the prefix names the executing
+ *   court is the eligibility check's business (CASE_COURT_MISMATCH), not the grammar's.
  * - Serial: 1-6 digits without a leading zero.
  * - Year: 1990-2100 inclusive, otherwise YEAR.
  * - Case word: only the enforcement family (`ENFORCEMENT_CASE_WORDS`) parses; any other word of
  *   Chinese characters (e.g. 民初) is NOT_ENFORCEMENT.
  * Surrounding whitespace is ignored; whitespace inside is a FORMAT failure.
  */
+import { PROVINCE_DESIGNATIONS } from './courts-data.ts';
 
-/**
- * Province-level abbreviations used as court prefixes. Guizhou's case numbers use 黔; 贵 is accepted
- * too for robustness but no court in `COURTS` uses it.
- */
-export const PROVINCE_ABBREVIATIONS = '京津沪渝冀晋蒙辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔贵云藏陕甘青宁新';
 /** Court prefix of the XPCC branch of the Xinjiang High Court and its courts. */
 export const XPCC_ABBREVIATION = '兵';
+/**
+ * The 31 province-level designations (法院代字) used as court prefixes, taken from the court registry:
+ * 京津冀晋内辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔云藏陕甘青宁新. Inner Mongolia is 内 and Guizhou
+ * 黔; 蒙 and 贵 are no designation and do not parse.
+ */
+export const PROVINCE_ABBREVIATIONS: string = PROVINCE_DESIGNATIONS.filter(
+  (p) => p.abbr !== XPCC_ABBREVIATION,
+)
+  .map((p) => p.abbr)
+  .join('');
 /** Court prefix of the Supreme People's Court. */
 export const SPC_CASE_PREFIX = '最高法';
 

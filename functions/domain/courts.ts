@@ -1,5 +1,6 @@
 /**
- * The court hierarchy (法院层级) and approval routing (逐级审批). The data lives in `courts-data.ts`.
+ * The court hierarchy (法院层级) and approval routing (逐级审批) for every court of the country: the
+ * generated registry `courts.registry.json`, read by `courts-data.ts` (sources and rules: docs/courts.md).
  *
  * Approval (notice 一(二)3): the executing court's enforcement bureau, then its upper court's, up to the
  * high court's, which approves within its quota. Basic courts of the four municipalities may report

@@ -70,26 +70,16 @@ export function isCalendarDate(date: string): boolean {
  */
 const ID_NOISE = /[\s\p{Pd}\u2212\p{Cf}]/gu;
 
-function canonicalStep(s: string): string {
-  return s.normalize('NFKC').replace(ID_NOISE, '').toUpperCase().normalize('NFKC');
-}
-
 /**
  * The canonical form of an identity document number: the one form that is validated, stored,
  * compared (duplicate key, account holder) and sent to the insurer (domain.md "One person is one
- * person"). Unicode NFKC (full-width digits and letters to half-width), then whitespace, dashes and
- * format characters removed, then upper case (a trailing `x` becomes `X`). Idempotent: the steps are
- * repeated until nothing changes (upper-casing or NFKC can, for exotic input, expose new noise).
- * Does not validate.
+ * person"). Unicode NFKC (full-width digits and letters to half-width, U+3000 to a space), then
+ * whitespace, dashes and format characters removed, then upper case (a trailing `x` becomes `X`),
+ * then NFKC again (removing a character between a letter and a combining mark, or upper-casing, can
+ * leave a string that is not NFKC). Idempotent. Does not validate.
  */
 export function canonicalIdNumber(id: string): string {
-  let s = String(id);
-  for (let i = 0; i < 8; i++) {
-    const next = canonicalStep(s);
-    if (next === s) return s;
-    s = next;
-  }
-  return s;
+  return String(id).normalize('NFKC').replace(ID_NOISE, '').toUpperCase().normalize('NFKC');
 }
 
 /** @deprecated The same function as `canonicalIdNumber` (kept for callers of the old name). */

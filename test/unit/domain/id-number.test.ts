@@ -308,6 +308,15 @@ describe('canonicalIdNumber (one person is one person)', () => {
     );
   });
 
+  it('is idempotent where removing a character or upper-casing leaves text to compose', () => {
+    expect(canonicalIdNumber('e\u200B\u0301')).toBe('\u00C9'); // e, ZWSP, combining acute → É
+    for (const text of ['e\u200B\u0301', '\u0390', '\u01F0', 'a-\u0308']) {
+      const once = canonicalIdNumber(text);
+      expect(canonicalIdNumber(once), JSON.stringify(text)).toBe(once);
+      expect(once).toBe(once.normalize('NFKC'));
+    }
+  });
+
   it('property: idempotent, and the result holds no whitespace, dash, format character or lower case', () => {
     const anyText = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 30 }),

@@ -10,6 +10,7 @@
  */
 import type { z } from 'zod';
 import { CATEGORIES, CATEGORY_LABELS_ZH } from '../functions/domain/eligibility.ts';
+import { identityKeyOf } from '../functions/domain/id-number.ts';
 import { yuanToFen } from '../functions/domain/money.ts';
 import { CreateApplicationBody } from '../functions/handlers/http/schemas.ts';
 import { readCsvTable } from './csv.ts';
@@ -277,7 +278,7 @@ export function readCandidates(input: Uint8Array | string, file: string): Candid
   const rows = table.records.map((record): CandidateRow => {
     const { body, issues } = candidateFromRecord(record.values, record.line);
     if (body) {
-      const key = `${caseKey(body.case.caseNumber)}|${body.applicant.idNumber.toUpperCase()}`;
+      const key = `${caseKey(body.case.caseNumber)}|${identityKeyOf(body.applicant.idNumber)}`;
       const first = seen.get(key);
       if (first !== undefined) {
         warnings.push(`line ${record.line}: same case and applicant as line ${first}`);

@@ -9,11 +9,19 @@
  *   SPECIAL_REASON_REQUIRED (only; AMOUNT_OVER_LIMIT does not fire too);
  * - claim > special limit: AMOUNT_OVER_LIMIT (only), whatever the reason.
  * Limits always come from the campaign in the context.
+ *
+ * ID numbers are validated and compared in canonical form (`canonicalIdNumber`); a number that is a
+ * valid resident ID entered with document type `other` is ID_TYPE_MISMATCH.
  */
 import type { Campaign } from './campaigns.ts';
 import { parseCaseNumber, parseCaseNumberSyntax } from './case-number.ts';
 import type { Court } from './courts.ts';
-import { normalizeIdNumber, type ResidentIdFailureReason, validateResidentId } from './id-number.ts';
+import {
+  canonicalIdNumber,
+  isResidentIdNumber,
+  type ResidentIdFailureReason,
+  validateResidentId,
+} from './id-number.ts';
 import { formatYuan } from './money.ts';
 
 /** The nine case categories of notice 一(一)1, in the notice's order. */
@@ -100,6 +108,7 @@ export const FAILURE_CODES = [
   'SPECIAL_REASON_REQUIRED',
   'NOT_NATURAL_PERSON',
   'INVALID_ID_NUMBER',
+  'ID_TYPE_MISMATCH',
   'HARDSHIP_NOT_SHOWN',
   'NO_CONSENT',
   'PRIOR_RELIEF',
@@ -152,11 +161,6 @@ function isPositiveFen(n: unknown): n is number {
 /** Names compare after Unicode NFKC, trimming and collapsing inner whitespace. */
 function nameKey(s: string): string {
   return String(s).normalize('NFKC').trim().replace(/\s+/g, ' ');
-}
-
-/** ID numbers compare after NFKC, removing all whitespace and upper-casing (lowercase x → X). */
-function idKey(s: string): string {
-  return normalizeIdNumber(String(s).normalize('NFKC').replace(/\s+/g, ''));
 }
 
 /** Evaluates every eligibility condition and returns all failures (empty and eligible when none). */
@@ -304,12 +308,21 @@ export function evaluateEligibility(facts: ApplicationFacts, ctx: EligibilityCon
         `开户人的公民身份号码${zh}。`,
       );
     }
-  } else if (isBlank(a.idNumber)) {
+  } else if (canonicalIdNumber(String(a.idNumber ?? '')) === '') {
     fail(
       'INVALID_ID_NUMBER',
       'applicant.idNumber',
       "The applicant's identity document number is required.",
       '申请执行人的身份证件号码不能为空。',
+    );
+  } else if (isResidentIdNumber(a.idNumber)) {
+    // One person is one person: a resident ID number entered as another document type would escape
+    // the duplicate check of the same person entered as a resident ID.
+    fail(
+      'ID_TYPE_MISMATCH',
+      'applicant.idType',
+      "The applicant's ID number is a valid resident ID number: choose the document type resident-id.",
+      '申请执行人的证件号码为有效的公民身份号码，证件类型应选择居民身份证。',
     );
   }
 
@@ -386,7 +399,7 @@ export function evaluateEligibility(facts: ApplicationFacts, ctx: EligibilityCon
       '银行账户须为申请执行人本人开立：开户人姓名与申请执行人不一致。',
     );
   }
-  if (idKey(b.holderIdNumber) !== idKey(a.idNumber)) {
+  if (canonicalIdNumber(b.holderIdNumber) !== canonicalIdNumber(a.idNumber)) {
     fail(
       'BANK_ACCOUNT_NOT_APPLICANTS',
       'bankAccount.holderIdNumber',

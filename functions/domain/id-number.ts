@@ -63,15 +63,31 @@ export function isCalendarDate(date: string): boolean {
 }
 
 /**
- * Normalises an ID number for comparison and storage: trims surrounding whitespace and upper-cases
- * (so a trailing lowercase "x" becomes "X"). Does not validate.
+ * Characters that are never part of an ID number however it was typed or pasted: whitespace (after
+ * NFKC, U+3000 and NBSP are spaces too), dashes (Unicode Pd: hyphen-minus, U+2010-U+2015, the wave
+ * dash, …), the minus sign U+2212, and format characters (Unicode Cf: U+00AD soft hyphen,
+ * U+200B-U+200F, U+202A-U+202E, U+2060-U+2064, U+FEFF, …).
  */
-export function normalizeIdNumber(id: string): string {
-  return String(id).trim().toUpperCase();
-}
+const ID_NOISE = /[\s\p{Pd}\u2212\p{Cf}]/gu;
 
 /**
- * Validates a resident ID number. The input is normalised first (trimmed, lowercase x → X).
+ * The canonical form of an identity document number: the one form that is validated, stored,
+ * compared (duplicate key, account holder) and sent to the insurer (domain.md "One person is one
+ * person"). Unicode NFKC (full-width digits and letters to half-width, U+3000 to a space), then
+ * whitespace, dashes and format characters removed, then upper case (a trailing `x` becomes `X`),
+ * then NFKC again (removing a character between a letter and a combining mark, or upper-casing, can
+ * leave a string that is not NFKC). Idempotent. Does not validate.
+ */
+export function canonicalIdNumber(id: string): string {
+  return String(id).normalize('NFKC').replace(ID_NOISE, '').toUpperCase().normalize('NFKC');
+}
+
+/** @deprecated The same function as `canonicalIdNumber` (kept for callers of the old name). */
+export const normalizeIdNumber = canonicalIdNumber;
+
+/**
+ * Validates a resident ID number. The input is canonicalised first (`canonicalIdNumber`), and
+ * `normalized` is that canonical form.
  * Checks in order, reporting the first failure: LENGTH (18 characters) · CHARACTERS (17 digits then a
  * digit or X) · REGION (first two digits a province code in `ID_PROVINCE_CODES`; the remaining four
  * address digits are not checked against a county list) · BIRTH_DATE (a real date from 1900-01-01 up to
@@ -84,7 +100,7 @@ export function validateResidentId(id: string, opts: { today?: string } = {}): R
     throw new RangeError('validateResidentId: opts.today must be a YYYY-MM-DD date');
   }
   if (typeof id !== 'string') return { ok: false, reason: 'LENGTH' };
-  const normalized = normalizeIdNumber(id);
+  const normalized = canonicalIdNumber(id);
   if (normalized.length !== 18) return { ok: false, reason: 'LENGTH' };
   if (!/^\d{17}[\dX]$/.test(normalized)) return { ok: false, reason: 'CHARACTERS' };
   if (!ID_PROVINCE_CODES.includes(normalized.slice(0, 2))) return { ok: false, reason: 'REGION' };
@@ -103,13 +119,28 @@ export function validateResidentId(id: string, opts: { today?: string } = {}): R
   return { ok: true, normalized, birthDate, sex };
 }
 
+/** True when the number, canonicalised, is a well-formed resident ID (no `today` bound). */
+export function isResidentIdNumber(id: string): boolean {
+  return validateResidentId(id).ok;
+}
+
 /**
- * Masks an ID number for display (contract: `110105********123X`). The input is trimmed and
- * upper-cased first. 18 characters: first 6, eight `*`, last 4. Other lengths above 4: first 2 and
+ * The key that identifies a person by document number, whatever document type was chosen: a number
+ * that is a valid resident ID (GB 11643, structurally: no `today` bound) is `resident-id:<canonical>`,
+ * any other number `other:<canonical>`. Used by the duplicate key and the reports' person count.
+ */
+export function identityKeyOf(id: string): string {
+  const canonical = canonicalIdNumber(id);
+  return `${isResidentIdNumber(canonical) ? 'resident-id' : 'other'}:${canonical}`;
+}
+
+/**
+ * Masks an ID number for display (contract: `110105********123X`). The input is canonicalised
+ * first. 18 characters: first 6, eight `*`, last 4. Other lengths above 4: first 2 and
  * last 2 kept, every character between replaced by `*`. Four characters or fewer: all `*`.
  */
 export function maskIdNumber(id: string): string {
-  const s = normalizeIdNumber(id);
+  const s = canonicalIdNumber(id);
   if (s.length === 18) return `${s.slice(0, 6)}********${s.slice(14)}`;
   if (s.length <= 4) return '*'.repeat(s.length);
   return `${s.slice(0, 2)}${'*'.repeat(s.length - 4)}${s.slice(-2)}`;

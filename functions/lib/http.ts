@@ -13,6 +13,7 @@ import {
   UnsupportedMediaTypeError,
 } from './errors.ts';
 import { logger } from './logger.ts';
+import { INVALID_TEXT, isInvalidTextIssue } from './text.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -170,6 +171,7 @@ function zodIssues(error: z.ZodError, prefix: string): ProblemItem[] {
         message: `Unknown field "${key}".`,
       }));
     }
+    if (isInvalidTextIssue(issue)) return [{ code: INVALID_TEXT, path: base, message: issue.message }];
     // zod 4 does not keep the input on issues: a missing field reads "received undefined".
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
     const upper = issue.code.toUpperCase();
@@ -192,9 +194,16 @@ function decodeBody(event: APIGatewayProxyEventV2): string | undefined {
 function parsePart<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new BadRequestError('VALIDATION_FAILED', `The request ${where} is invalid.`, {
-      errors: zodIssues(result.error, where === 'body' ? '' : where),
-    });
+    const errors = zodIssues(result.error, where === 'body' ? '' : where);
+    // Text with control characters, bidi overrides or lone surrogates is named as such, whatever else failed.
+    if (errors.some((e) => e.code === INVALID_TEXT)) {
+      throw new BadRequestError(
+        INVALID_TEXT,
+        `The request ${where} contains characters not allowed in text (control characters, bidirectional overrides or lone surrogates).`,
+        { errors },
+      );
+    }
+    throw new BadRequestError('VALIDATION_FAILED', `The request ${where} is invalid.`, { errors });
   }
   return result.data;
 }

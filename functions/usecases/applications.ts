@@ -11,7 +11,7 @@ import {
   isWithinJurisdiction,
 } from '../domain/courts.ts';
 import { type ApplicationFacts, evaluateEligibility } from '../domain/eligibility.ts';
-import { maskAccountNumber, maskIdNumber, validateResidentId } from '../domain/id-number.ts';
+import { canonicalIdNumber, identityKeyOf, maskAccountNumber, maskIdNumber } from '../domain/id-number.ts';
 import type { Principal, Role } from '../lib/auth.ts';
 import {
   BadRequestError,
@@ -89,17 +89,15 @@ export function idempotencyRecord(input: IdempotencyInput, response: StoredRespo
   return { scope: input.scope, key: input.key, requestHash: requestHash(input.body), response };
 }
 
-/** The system-wide duplicate key: one open or paid application per case and applicant. */
+/**
+ * The system-wide duplicate key: one open or paid application per case and person. The person is
+ * `identityKeyOf` the canonical ID number, never the document type the clerk chose, so a resident ID
+ * number is one person however it was typed and whatever `idType` says.
+ */
 export function duplicateKeyOf(facts: ApplicationFacts): string {
   const parsed = parseCaseNumber(facts.case.caseNumber);
   const caseKey = parsed.ok ? parsed.value.normalized : facts.case.caseNumber.trim();
-  const id =
-    facts.applicant.idType === 'resident-id'
-      ? validateResidentId(facts.applicant.idNumber).ok
-        ? facts.applicant.idNumber.toUpperCase()
-        : facts.applicant.idNumber
-      : facts.applicant.idNumber.trim().toUpperCase();
-  return `${caseKey}#${facts.applicant.idType}:${id}`;
+  return `${caseKey}#${identityKeyOf(facts.applicant.idNumber)}`;
 }
 
 function executingCourtOf(principal: Principal): Court {
@@ -142,6 +140,13 @@ function assertEligible(facts: ApplicationFacts, campaign: Campaign, court: Cour
       message: f.message,
       messageZh: f.messageZh,
     }));
+    if (errors.some((e) => e.code === 'ID_TYPE_MISMATCH')) {
+      throw new UnprocessableError(
+        'ID_TYPE_MISMATCH',
+        'The ID number is a valid resident ID number: send it with idType "resident-id".',
+        { errors },
+      );
+    }
     throw new UnprocessableError('INELIGIBLE', 'The application does not meet the relief conditions.', {
       errors,
     });
@@ -197,16 +202,20 @@ export type ApplicationView = ReturnType<typeof applicationView>;
 
 export type CreateApplicationInput = ApplicationFacts & { campaignId: string };
 
+/** The facts to evaluate and store; ID numbers in canonical form (stored values are canonical). */
 function factsOf(input: ApplicationFacts): ApplicationFacts {
   return {
     case: input.case,
-    applicant: input.applicant,
+    applicant: { ...input.applicant, idNumber: canonicalIdNumber(input.applicant.idNumber) },
     hardship: input.hardship,
     consentToTermination: input.consentToTermination,
     priorJudicialRelief: input.priorJudicialRelief,
     ...(input.specialCircumstance ? { specialCircumstance: input.specialCircumstance } : {}),
     reliefAmountFen: input.reliefAmountFen,
-    bankAccount: input.bankAccount,
+    bankAccount: {
+      ...input.bankAccount,
+      holderIdNumber: canonicalIdNumber(input.bankAccount.holderIdNumber),
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { canonicalIdNumber } from '../domain/id-number.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
 import { logger } from '../lib/logger.ts';
 import {
@@ -72,8 +73,9 @@ export async function buildPackage(deps: PayoutDeps, app: ApplicationRecord): Pr
     caseNumber: app.case.caseNumber,
     category: app.case.category,
     reliefAmountFen: app.reliefAmountFen,
-    applicant: app.applicant,
-    bankAccount: app.bankAccount,
+    // Canonical ID numbers (stored so since canonicalisation; applied again for older records).
+    applicant: { ...app.applicant, idNumber: canonicalIdNumber(app.applicant.idNumber) },
+    bankAccount: { ...app.bankAccount, holderIdNumber: canonicalIdNumber(app.bankAccount.holderIdNumber) },
     approvals: (app.decisions ?? [])
       .filter((d) => d.submissionSeq === seq)
       .map((d) => ({

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { CLOSING_REASON, MANDATED_PARAGRAPH } from '../../functions/domain/ruling.ts';
 import { signPayload } from '../../functions/lib/webhook-signature.ts';
 import { api, baseUrl, eventually, token, uploadAllDocuments } from '../support/api.ts';
 import { applicationBody } from '../support/applications.ts';
+import { noticeClosingReason, noticeRulingParagraph } from '../support/seed.ts';
 
 const form = { approvalForm: { reviewOpinion: '符合救助条件', reviewedBy: '王法官' } };
 let clerk: string;
@@ -86,8 +86,8 @@ describe('disbursement', () => {
 
     const ruling = await api('GET', `/applications/${id}/ruling`, { token: clerk });
     expect(ruling.status).toBe(200);
-    expect(ruling.body.text).toContain(MANDATED_PARAGRAPH);
-    expect(ruling.body.closingReason).toBe(CLOSING_REASON);
+    expect(ruling.body.text).toContain(noticeRulingParagraph());
+    expect(ruling.body.closingReason).toBe(noticeClosingReason());
     expect(ruling.body.text).toContain('30,000.00');
     const docx = await fetch(`${baseUrl()}/applications/${id}/ruling`, {
       headers: {
@@ -109,7 +109,7 @@ describe('disbursement', () => {
     expect(closed.status).toBe(200);
     expect(closed.body).toMatchObject({
       status: 'closed',
-      closingReason: CLOSING_REASON,
+      closingReason: noticeClosingReason(),
       restrictionsLifted: false,
     });
     const list = await api('GET', '/applications?status=closed&limit=200', { token: clerk });

@@ -9,11 +9,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MANDATED_PARAGRAPH } from '../../functions/domain/ruling.ts';
 import { signPayload } from '../../functions/lib/webhook-signature.ts';
 import { ESM_REQUIRE_BANNER, ReliefFunction } from '../../infra/constructs/relief-function.ts';
 import { HANDLER_DIRS, REPO_ROOT } from '../../infra/stacks/catalog.ts';
 import { INSURER_SECRET_GENERATED_KEY, INSURER_SECRET_TEMPLATE } from '../../infra/stacks/stateful-stack.ts';
+import { noticeRulingParagraph } from '../support/seed.ts';
 import { FIXTURES } from './synth.ts';
 
 /** Resolves a Lambda handler string the way the Node.js runtime does: `file.nested.property`. */
@@ -267,7 +267,7 @@ describe('bundles of the insurer integration and the ruling (docx, Powertools Pa
     });
     expect(docx.subarray(0, 2).toString('latin1')).toBe('PK');
     const xml = unzip(docx).get('word/document.xml')?.toString('utf8');
-    expect(xml).toContain(MANDATED_PARAGRAPH);
+    expect(xml).toContain(noticeRulingParagraph());
     expect(xml).toContain('(2018)京0101执1234号');
     await expect(render({ courtName: 'x' })).rejects.toThrow();
   });

@@ -27,7 +27,10 @@ import {
 } from './schemas.ts';
 
 export const COMMON_ERRORS = [
-  problem(400, 'Malformed or invalid request'),
+  problem(
+    400,
+    'Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors)',
+  ),
   problem(401, 'Missing or invalid token'),
   problem(403, 'Role not allowed'),
 ];
@@ -75,7 +78,7 @@ export const createApplication = defineRoute(
       problem(409, 'DUPLICATE_APPLICATION or CAMPAIGN_NOT_OPEN'),
       problem(
         422,
-        'INELIGIBLE (every failing condition in errors), UNKNOWN_CAMPAIGN, IDEMPOTENCY_KEY_REUSED',
+        'INELIGIBLE (every failing condition in errors), ID_TYPE_MISMATCH (a valid resident ID number sent with idType other), UNKNOWN_CAMPAIGN, IDEMPOTENCY_KEY_REUSED',
       ),
     ],
   },
@@ -153,7 +156,7 @@ export const patchApplication = defineRoute(
       ...COMMON_ERRORS,
       problem(404, 'Unknown or outside your jurisdiction'),
       problem(409, 'VERSION_CONFLICT, INVALID_STATUS, DUPLICATE_APPLICATION'),
-      problem(422, 'INELIGIBLE'),
+      problem(422, 'INELIGIBLE, ID_TYPE_MISMATCH'),
       problem(428, 'IF_MATCH_REQUIRED'),
     ],
   },

@@ -3,13 +3,13 @@ import { defineRoute } from '../../lib/http.ts';
 import { decideApplication, submitApplication as submitApplicationUseCase } from '../../usecases/approval.ts';
 import { authenticator, deps } from '../deps.ts';
 import { COMMON_ERRORS } from './applications.ts';
-import { ApplicationParams, problem } from './schemas.ts';
+import { ApplicationParams, problem, Required, RequiredText, Text } from './schemas.ts';
 
 export const SubmitBody = z
   .strictObject({
     approvalForm: z.strictObject({
-      reviewOpinion: z.string().trim().min(1).max(4000).meta({ description: '审查意见' }),
-      reviewedBy: z.string().trim().min(1).max(100).meta({ description: '审查人' }),
+      reviewOpinion: RequiredText(4000).meta({ description: '审查意见' }),
+      reviewedBy: Required(100).meta({ description: '审查人' }),
     }),
   })
   .meta({ id: 'SubmitApplication' });
@@ -17,7 +17,7 @@ export const SubmitBody = z
 export const DecisionBody = z
   .strictObject({
     decision: z.enum(['approve', 'reject', 'return']),
-    comment: z.string().max(4000).default(''),
+    comment: Text(4000).default(''),
   })
   .meta({ id: 'Decision' });
 

@@ -5,7 +5,7 @@ import { applicationView } from '../../usecases/applications.ts';
 import { closeApplication, getRuling, recordRecovery, resumeEnforcement } from '../../usecases/closure.ts';
 import { authenticator, deps } from '../deps.ts';
 import { COMMON_ERRORS } from './applications.ts';
-import { Application, ApplicationParams, PositiveFen, problem } from './schemas.ts';
+import { Application, ApplicationParams, PositiveFen, problem, Required, RequiredText } from './schemas.ts';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const IsoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
@@ -61,9 +61,7 @@ export const closeApplicationRoute = defineRoute(
     tags: ['closure'],
     auth: 'jwt',
     params: ApplicationParams,
-    body: z
-      .strictObject({ rulingNumber: z.string().trim().min(1).max(64), issuedAt: IsoDate })
-      .meta({ id: 'Closure' }),
+    body: z.strictObject({ rulingNumber: Required(64), issuedAt: IsoDate }).meta({ id: 'Closure' }),
     responses: [
       { status: 200, description: 'Closed', schema: Application },
       ...COMMON_ERRORS,
@@ -99,7 +97,7 @@ export const resumeRoute = defineRoute(
     body: z
       .strictObject({
         reason: z.enum(['assets-found', 'evasion']),
-        basis: z.string().trim().min(1).max(4000),
+        basis: RequiredText(4000),
         amountFen: PositiveFen,
       })
       .meta({ id: 'Resumption' }),
@@ -131,7 +129,7 @@ export const recoveryRoute = defineRoute(
       .strictObject({
         amountFen: PositiveFen,
         receivedAt: IsoDate,
-        reference: z.string().trim().min(1).max(128),
+        reference: Required(128),
       })
       .meta({ id: 'Recovery' }),
     responses: [

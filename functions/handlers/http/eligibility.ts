@@ -4,9 +4,10 @@ import { getCourt } from '../../domain/courts.ts';
 import { type ApplicationFacts, evaluateEligibility } from '../../domain/eligibility.ts';
 import { ForbiddenError, UnprocessableError } from '../../lib/errors.ts';
 import { defineRoute } from '../../lib/http.ts';
+import { isInvalidTextIssue } from '../../lib/text.ts';
 import { authenticator, deps } from '../deps.ts';
 import { COMMON_ERRORS } from './applications.ts';
-import { CreateApplicationBody, problem } from './schemas.ts';
+import { CreateApplicationBody, problem, Required } from './schemas.ts';
 
 /** One candidate is the POST /applications body without campaignId. */
 const Candidate = CreateApplicationBody.omit({ campaignId: true });
@@ -21,7 +22,7 @@ export const MAX_CANDIDATES = 1000;
 
 export const EligibilityCheckBody = z
   .strictObject({
-    campaignId: z.string().min(1).max(64),
+    campaignId: Required(64),
     // Candidates are validated one by one below, so one malformed row fails alone, not the batch.
     candidates: z.array(z.unknown()).min(1).max(MAX_CANDIDATES),
   })
@@ -72,7 +73,12 @@ export const eligibilityChecks = defineRoute(
           index,
           eligible: false,
           failures: parsed.error.issues.map((i) => ({
-            code: i.code === 'unrecognized_keys' ? 'UNKNOWN_FIELD' : 'VALIDATION_FAILED',
+            code:
+              i.code === 'unrecognized_keys'
+                ? 'UNKNOWN_FIELD'
+                : isInvalidTextIssue(i)
+                  ? 'INVALID_TEXT'
+                  : 'VALIDATION_FAILED',
             path: i.path.join('.'),
             message: i.message,
           })),

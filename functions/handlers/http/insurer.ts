@@ -6,17 +6,17 @@ import { insurerSecrets } from '../../lib/secrets.ts';
 import { verifySignature } from '../../lib/webhook-signature.ts';
 import { handleInsurerEvent } from '../../usecases/payouts.ts';
 import { authenticator, deps } from '../deps.ts';
-import { Fen, problem } from './schemas.ts';
+import { Fen, Line, problem, Text } from './schemas.ts';
 
 export const InsurerEventBody = z
   .strictObject({
-    id: z.string().min(1).max(128),
+    id: Line(128).min(1),
     type: z.enum(['payout.succeeded', 'payout.declined']),
-    packageId: z.string().min(1).max(128),
+    packageId: Line(128).min(1),
     amountFen: Fen.optional(),
     paidAt: z.iso.datetime({ offset: true }).optional(),
-    transactionRef: z.string().min(1).max(128).optional(),
-    reason: z.string().max(1000).optional(),
+    transactionRef: Line(128).min(1).optional(),
+    reason: Text(1000).optional(),
   })
   .meta({ id: 'InsurerEvent' });
 

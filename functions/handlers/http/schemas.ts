@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { blockText, lineText } from '../../lib/text.ts';
 import { APPLICATION_STATUSES, DOCUMENT_TYPES } from '../../ports/applications.ts';
 
 /**
@@ -13,8 +14,21 @@ export const Fen = z
   .max(MAX_FEN)
   .meta({ description: 'Amount in fen (1 CNY = 100 fen), integer.' });
 export const PositiveFen = z.int().min(1).max(MAX_FEN).meta({ description: 'Positive amount in fen.' });
-const Text = (max: number) => z.string().max(max);
-const Required = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Text fields of request bodies: every string of every request body is built from these (or carries
+ * `lineText`/`blockText` itself), so that control characters, bidi overrides and lone surrogates are
+ * 400 INVALID_TEXT everywhere (functions/lib/text.ts). The check sees the text before trimming.
+ */
+/** Long free text, may be empty: statements, reasons, bases, comments (`\n` and `\t` allowed). */
+export const Text = (max: number) => z.string().check(blockText).max(max);
+/** Long free text, not blank. */
+export const RequiredText = (max: number) => z.string().check(blockText).trim().min(1).max(max);
+/** One-line text, not blank (trimmed): names, numbers, references, ids. */
+export const Required = (max: number) => z.string().check(lineText).trim().min(1).max(max);
+/** One-line text as sent (not trimmed), may be empty: chain `.min(1)` for a required one. */
+export const Line = (max: number) => z.string().check(lineText).max(max);
+/** One-line text with a pattern (the pattern is checked too). */
+export const Pattern = (pattern: RegExp) => z.string().check(lineText).regex(pattern);
 
 export const Problem = z
   .object({
@@ -91,21 +105,18 @@ export const ApplicantInput = z.strictObject({
   name: Required(100),
   kind: z.enum(['natural-person', 'legal-person', 'other-organization']).optional(),
   idType: z.enum(['resident-id', 'other']),
-  idNumber: Required(64),
-  phone: z
-    .string()
-    .regex(/^\+?[0-9][0-9 -]{4,19}$/)
-    .optional(),
+  idNumber: Required(64).meta({
+    description:
+      'Canonicalised (NFKC; whitespace, hyphens and format characters removed; upper case) before validation, the duplicate check and storage. A valid resident ID number must be sent with idType resident-id (else 422 ID_TYPE_MISMATCH).',
+  }),
+  phone: Pattern(/^\+?[0-9][0-9 -]{4,19}$/).optional(),
 });
 
 export const BankAccountInput = z.strictObject({
   bankName: Required(100),
   holderName: Required(100),
-  holderIdNumber: Required(64),
-  accountNumber: z
-    .string()
-    .regex(/^[0-9][0-9 ]{7,39}$/)
-    .meta({ description: 'Digits, spaces allowed.' }),
+  holderIdNumber: Required(64).meta({ description: 'Canonicalised like applicant.idNumber.' }),
+  accountNumber: Pattern(/^[0-9][0-9 ]{7,39}$/).meta({ description: 'Digits, spaces allowed.' }),
 });
 
 const factsShape = {
@@ -206,10 +217,7 @@ export const RequestUploadBody = z
       .int()
       .min(1)
       .max(20 * 1024 * 1024),
-    sha256: z
-      .string()
-      .regex(/^[0-9a-fA-F]{64}$/)
-      .meta({ description: 'SHA-256 of the file, hex.' }),
+    sha256: Pattern(/^[0-9a-fA-F]{64}$/).meta({ description: 'SHA-256 of the file, hex.' }),
   })
   .meta({ id: 'RequestUpload' });
 

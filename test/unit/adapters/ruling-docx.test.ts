@@ -2,6 +2,7 @@ import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { A4_TWIPS, renderRulingDocx } from '../../../functions/adapters/ruling-docx.ts';
 import { buildRuling, MANDATED_PARAGRAPH, type RulingInput } from '../../../functions/domain/ruling.ts';
+import { noticeRulingParagraph } from '../../support/seed.ts';
 
 /** Minimal zip reader: the central directory names each entry and where its local header sits. */
 function readZip(buf: Buffer): Map<string, Buffer> {
@@ -67,7 +68,7 @@ describe('renderRulingDocx', () => {
     const buf = await renderRulingDocx(ruling, meta);
     expect(buf.subarray(0, 2).toString('latin1')).toBe('PK');
     const xml = entry(readZip(buf), 'word/document.xml');
-    expect(xml).toContain(MANDATED_PARAGRAPH);
+    expect(xml).toContain(noticeRulingParagraph());
     expect(xml).toContain('北京市东城区人民法院');
     expect(xml).toContain('(2018)京0101执1234号');
     expect(xml).toContain('张三');

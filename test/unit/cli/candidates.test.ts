@@ -263,6 +263,14 @@ describe('reading a candidate CSV', () => {
     expect(file.rows.every((r) => r.issues.length === 0)).toBe(true);
     expect(file.warnings).toEqual(['line 4: same case and applicant as line 2']);
   });
+
+  it('warns for the same applicant whose ID number is typed with hyphens or an invisible character', () => {
+    const id = sample(0).idNumber ?? '';
+    const typed = `${id.slice(0, 6)}-${id.slice(6)}\u200B`;
+    const dup = { ...sample(0), idNumber: typed, holderIdNumber: typed };
+    const file = readCandidates(csv([sample(0), dup]), 'c.csv');
+    expect(file.warnings).toEqual(['line 3: same case and applicant as line 2']);
+  });
 });
 
 describe('reading an allocations CSV', () => {

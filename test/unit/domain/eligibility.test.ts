@@ -170,6 +170,51 @@ describe('evaluateEligibility: one rule at a time', () => {
     ).toEqual(['INVALID_ID_NUMBER@applicant.idNumber']);
   });
 
+  it('ID_TYPE_MISMATCH for a valid resident ID number sent as another document type, however typed', () => {
+    for (const idNumber of [
+      VALID_ID_NUMBER,
+      '110105-19850312-1234',
+      `${VALID_ID_NUMBER}\u200B`,
+      '１１０１０５１９８５０３１２１２３４',
+    ]) {
+      expect(
+        failuresOf({
+          applicant: { idType: 'other', idNumber },
+          bankAccount: { holderIdNumber: VALID_ID_NUMBER },
+        }),
+        JSON.stringify(idNumber),
+      ).toEqual(['ID_TYPE_MISMATCH@applicant.idType']);
+    }
+    // not a valid resident ID (wrong check digit): another document type may carry it
+    const notResident = '110105198503121235';
+    expect(
+      failuresOf({
+        applicant: { idType: 'other', idNumber: notResident },
+        bankAccount: { holderIdNumber: notResident },
+      }),
+    ).toEqual([]);
+  });
+
+  it('INVALID_ID_NUMBER for another document type whose number is only dashes and invisible characters', () => {
+    expect(
+      failuresOf({
+        applicant: { idType: 'other', idNumber: '-\u200B-' },
+        bankAccount: { holderIdNumber: '-\u200B-' },
+      }),
+    ).toEqual(['INVALID_ID_NUMBER@applicant.idNumber']);
+  });
+
+  it("compares the account holder's ID number in canonical form (hyphens, spaces, full width, invisible characters)", () => {
+    for (const holderIdNumber of [
+      '110105-198503-121234',
+      '110105 19850312 1234',
+      '１１０１０５１９８５０３１２１２３４',
+      `\u2060${VALID_ID_NUMBER}\uFEFF`,
+    ]) {
+      expect(failuresOf({ bankAccount: { holderIdNumber } }), JSON.stringify(holderIdNumber)).toEqual([]);
+    }
+  });
+
   it('HARDSHIP_NOT_SHOWN for a blank statement', () => {
     expect(failuresOf({ hardship: { statement: '  ' } })).toEqual(['HARDSHIP_NOT_SHOWN@hardship.statement']);
   });

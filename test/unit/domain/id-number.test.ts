@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalIdNumber,
   ID_PROVINCE_CODES,
+  identityKeyOf,
   isCalendarDate,
   maskAccountNumber,
   maskIdNumber,
@@ -210,6 +212,142 @@ describe('maskAccountNumber', () => {
           expect(shown.length).toBeLessThanOrEqual(Math.min(8, Math.max(0, acct.length - 4)));
         },
       ),
+    );
+  });
+});
+
+/** Characters a clerk's keyboard, a PDF or a spreadsheet puts into an ID number that are not part of it. */
+const NOISE = [
+  ' ',
+  '\t',
+  '\n',
+  '\u00A0',
+  '\u3000', // spaces: ASCII, tab, newline, no-break, ideographic
+  '-',
+  '\u2010',
+  '\u2011',
+  '\u2012',
+  '\u2013',
+  '\u2014',
+  '\u2015',
+  '\u2212',
+  '\uFE63',
+  '\uFF0D', // dashes, minus
+  '\u00AD',
+  '\u200B',
+  '\u200C',
+  '\u200D',
+  '\u200E',
+  '\u200F',
+  '\u2060',
+  '\uFEFF',
+  '\u202A',
+  '\u202E', // Cf
+];
+/** Full-width (U+FF10-U+FF19, U+FF38, U+FF58) form of an ASCII ID. */
+const fullWidth = (id: string) =>
+  id.replace(/[0-9Xx]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+const noiseArb = fc.constantFrom(...NOISE);
+/** A valid ID with 1-6 noise characters inserted anywhere (before, inside, after). */
+const decoratedIdArb = fc
+  .tuple(validResidentIdArb, fc.array(fc.tuple(fc.nat(18), noiseArb), { minLength: 1, maxLength: 6 }))
+  .map(([id, inserts]) => ({
+    id,
+    decorated: inserts.reduce((s, [at, ch]) => s.slice(0, at) + ch + s.slice(at), id),
+  }));
+
+describe('canonicalIdNumber (one person is one person)', () => {
+  const id = '11010519491231002X';
+
+  it('removes hyphens, spaces and invisible format characters, as typed or pasted', () => {
+    for (const typed of [
+      '110105-19491231-002X',
+      '110105 19491231 002X',
+      '110105\u300019491231\u3000002X',
+      '110105–19491231—002X',
+      `${id}\u200B`,
+      `\uFEFF${id}`,
+      `\u202D${id}\u202C`,
+      `110105\u00AD19491231\u2060002X`,
+      ` ${id}\n`,
+    ]) {
+      expect(canonicalIdNumber(typed), JSON.stringify(typed)).toBe(id);
+    }
+  });
+
+  it('maps full-width digits and letters to half-width and upper-cases x', () => {
+    expect(canonicalIdNumber('１１０１０５１９４９１２３１００２ｘ')).toBe(id);
+    expect(canonicalIdNumber('11010519491231002x')).toBe(id);
+    expect(canonicalIdNumber('ｅ１２３４５６７８')).toBe('E12345678');
+    expect(canonicalIdNumber('e1234-5678')).toBe('E12345678');
+  });
+
+  it('keeps what is part of the number: digits, letters, other punctuation', () => {
+    expect(canonicalIdNumber('AB/12.34')).toBe('AB/12.34');
+    expect(canonicalIdNumber('')).toBe('');
+    expect(canonicalIdNumber(' -\u200B ')).toBe('');
+  });
+
+  it('property: any decoration of a valid ID canonicalises to it, still validates, and keys the same person', () => {
+    fc.assert(
+      fc.property(decoratedIdArb, ({ id, decorated }) => {
+        expect(canonicalIdNumber(decorated)).toBe(id);
+        expect(validateResidentId(decorated)).toMatchObject({ ok: true, normalized: id });
+        expect(identityKeyOf(decorated)).toBe(`resident-id:${id}`);
+        expect(maskIdNumber(decorated)).toBe(maskIdNumber(id));
+      }),
+    );
+  });
+
+  it('property: the full-width form of a valid ID, lower-case x included, is the same ID', () => {
+    fc.assert(
+      fc.property(validResidentIdArb, (id) => {
+        expect(canonicalIdNumber(fullWidth(id.toLowerCase()))).toBe(id);
+        expect(identityKeyOf(fullWidth(id))).toBe(identityKeyOf(id));
+      }),
+    );
+  });
+
+  it('is idempotent where removing a character or upper-casing leaves text to compose', () => {
+    expect(canonicalIdNumber('e\u200B\u0301')).toBe('\u00C9'); // e, ZWSP, combining acute → É
+    for (const text of ['e\u200B\u0301', '\u0390', '\u01F0', 'a-\u0308']) {
+      const once = canonicalIdNumber(text);
+      expect(canonicalIdNumber(once), JSON.stringify(text)).toBe(once);
+      expect(once).toBe(once.normalize('NFKC'));
+    }
+  });
+
+  it('property: idempotent, and the result holds no whitespace, dash, format character or lower case', () => {
+    const anyText = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 30 }),
+      fc.string({ unit: 'grapheme', maxLength: 30 }),
+      fc.string({ unit: fc.oneof(noiseArb, fc.constantFrom(...'0123456789xX１ｘ')), maxLength: 30 }),
+    );
+    fc.assert(
+      fc.property(anyText, (text) => {
+        const c = canonicalIdNumber(text);
+        expect(canonicalIdNumber(c)).toBe(c);
+        expect(c).not.toMatch(/[\s\p{Pd}\u2212\p{Cf}]/u);
+        expect(c).toBe(c.toUpperCase());
+        expect(c).toBe(c.normalize('NFKC'));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('identityKeyOf', () => {
+  it('keys a valid resident ID as resident-id and anything else as other, never by a chosen type', () => {
+    expect(identityKeyOf('110105-1949-1231-002x')).toBe('resident-id:11010519491231002X');
+    expect(identityKeyOf('110105198503121235')).toBe('other:110105198503121235'); // wrong check digit
+    expect(identityKeyOf('e1234 5678')).toBe('other:E12345678');
+  });
+
+  it('property: two numbers key the same person exactly when their canonical forms are equal', () => {
+    fc.assert(
+      fc.property(decoratedIdArb, validResidentIdArb, ({ id, decorated }, other) => {
+        expect(identityKeyOf(decorated) === identityKeyOf(other)).toBe(id === other);
+      }),
     );
   });
 });

@@ -10,6 +10,7 @@ import {
   RULING_TITLE,
   type RulingInput,
 } from '../../../functions/domain/ruling.ts';
+import { NOTICE_FILE, noticeClosingReason, noticeRulingParagraph, noticeText } from '../../support/seed.ts';
 
 const input = (over: Partial<RulingInput> = {}): RulingInput => ({
   courtName: '北京市东城区人民法院',
@@ -23,22 +24,24 @@ const input = (over: Partial<RulingInput> = {}): RulingInput => ({
 });
 
 describe('MANDATED_PARAGRAPH and CLOSING_REASON', () => {
-  it('are the notice texts (三)1, joined, without whitespace', () => {
-    expect(MANDATED_PARAGRAPH).toHaveLength(119);
-    expect(
-      MANDATED_PARAGRAPH.startsWith(
-        '经查，被执行人无财产可供执行，现申请执行人已获得司法救助，同意本案终结执行。',
-      ),
-    ).toBe(true);
-    // the seed breaks the line inside 人民法|院将: the constant joins it
-    expect(MANDATED_PARAGRAPH).toContain('的，人民法院将依职权以救助金额为限恢复对被执行人的执行。');
-    expect(MANDATED_PARAGRAPH.endsWith('恢复对被执行人的执行。')).toBe(true);
-    expect(MANDATED_PARAGRAPH).toContain(
-      '隐匿、转移或变卖财产等规避执行行为，致使其无财产可供执行，或者发现',
-    );
+  // Pinned whole against the notice's own text (its quoted passages, whitespace removed), never against
+  // fragments: any change of any character of either text fails here.
+  it('the ruling paragraph is the passage the notice quotes in （三）1, whole, joined across its page break', () => {
+    const fromNotice = noticeRulingParagraph();
+    expect(MANDATED_PARAGRAPH).toBe(fromNotice);
+    // the notice breaks the passage across a page; the constant joins it and holds no whitespace
+    expect(noticeText()).not.toContain(fromNotice);
     expect(MANDATED_PARAGRAPH).not.toMatch(/\s/);
-    expect(CLOSING_REASON).toBe('被执行人确无财产可供执行，申请执行人同意获得保险救助后案件终结执行。');
-    expect(CLOSING_REASON).toHaveLength(34);
+  });
+
+  it('the closing reason is the passage the notice quotes after 结案事由为, whole', () => {
+    expect(CLOSING_REASON).toBe(noticeClosingReason());
+  });
+
+  it('reads the notice from shared/seed/ beside the repository (or RELIEF_SEED_DIR)', () => {
+    expect(NOTICE_FILE).toMatch(/000_2ad331f3c2d45709\.txt$/);
+    expect(noticeRulingParagraph().length).toBeGreaterThan(100);
+    expect(noticeClosingReason().length).toBeGreaterThan(20);
   });
 });
 
@@ -76,7 +79,7 @@ describe('buildRuling', () => {
     const r = buildRuling(input());
     expect(r.title).toBe(RULING_TITLE);
     expect(r.title).toBe('执行裁定书');
-    expect(r.closingReason).toBe(CLOSING_REASON);
+    expect(r.closingReason).toBe(noticeClosingReason());
     expect(r.paragraphs).toEqual([...r.heading, ...r.body, ...r.signature]);
     expect(r.text).toBe(r.paragraphs.join('\n'));
     expect(r.heading).toEqual(['北京市东城区人民法院', '执行裁定书', '(2018)京0101执1234号']);
@@ -89,8 +92,8 @@ describe('buildRuling', () => {
     expect(facts).toContain('于2026年11月25日');
     expect(facts).toContain('PICC-20261125-0001');
     const at = (p: string) => r.paragraphs.indexOf(p);
-    expect(at(MANDATED_PARAGRAPH)).toBeGreaterThan(at(facts));
-    expect(at(RULING_LEGAL_BASIS)).toBe(at(MANDATED_PARAGRAPH) + 1);
+    expect(at(noticeRulingParagraph())).toBeGreaterThan(at(facts));
+    expect(at(RULING_LEGAL_BASIS)).toBe(at(noticeRulingParagraph()) + 1);
     expect(at(MEASURES_NOT_LIFTED)).toBe(at(RULING_LEGAL_BASIS) + 1);
     expect(r.paragraphs.at(-3)).toBe('本裁定送达后立即生效。');
     expect(r.paragraphs.every((p) => !p.includes('\n'))).toBe(true);
@@ -98,9 +101,10 @@ describe('buildRuling', () => {
 
   it('contains the mandated paragraph and the closing reason verbatim', () => {
     const r = buildRuling(input());
-    expect(r.text).toContain(MANDATED_PARAGRAPH);
-    expect(r.paragraphs).toContain(MANDATED_PARAGRAPH);
-    expect(r.text).toContain(CLOSING_REASON);
+    expect(r.text).toContain(noticeRulingParagraph());
+    expect(r.paragraphs).toContain(noticeRulingParagraph());
+    expect(r.closingReason).toBe(noticeClosingReason());
+    expect(r.text).toContain(`结案事由：${noticeClosingReason()}`);
     expect(r.text).toContain(
       '依照《中华人民共和国民事诉讼法》第二百五十七条第六项之规定，裁定如下：本案终结执行。',
     );

@@ -91,7 +91,8 @@ export interface Closure {
   rulingNumber: string;
   issuedAt: string;
   closingReason: string;
-  restrictionsLifted: false;
+  /** Always written false (domain.md: restrictions stay); the view reads it from here. */
+  restrictionsLifted: boolean;
   closedAt: string;
   closedBy: string;
 }

@@ -9,7 +9,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { GENESIS_HASH, hashEntry } from '../domain/audit-chain.ts';
+import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import {
   type ApplicationRecord,
   type ApplicationRepository,
@@ -73,9 +73,8 @@ function appItem(app: ApplicationRecord): Record<string, unknown> {
 
 /** Builds the next audit entry on top of `current`'s chain head. */
 function chain(current: ApplicationRecord, input: AuditInput, at: string): { entry: AuditEntry } {
-  const seq = current.auditSeq + 1;
   const content = {
-    seq,
+    seq: current.auditSeq + 1,
     at,
     actor: { sub: input.actor.sub, court: input.actor.court, roles: [...input.actor.roles] },
     action: input.action,
@@ -83,8 +82,7 @@ function chain(current: ApplicationRecord, input: AuditInput, at: string): { ent
     toStatus: input.toStatus,
     detail: input.detail,
   };
-  const hash = hashEntry(content, current.auditHead);
-  return { entry: { ...content, hash, prevHash: current.auditHead } };
+  return { entry: sealEntry(content, current.auditHead) };
 }
 
 function cancellationCodes(error: unknown): (string | undefined)[] | undefined {

@@ -400,6 +400,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       );
     }
     for (const item of options.outbox ?? []) labelled.push(['outbox', this.outboxPut(item)]);
+    if (options.idempotency) labelled.push(['idempotency', this.idempotencyPut(options.idempotency(stored))]);
     labelled.push(...extra(stored));
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: labelled.map(([, item]) => item) }));
@@ -416,6 +417,14 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         throw new DuplicateApplicationError(
           cancellationItem(error, index)?.applicationId as string | undefined,
         );
+      }
+      if (options.idempotency && failed.has('idempotency')) {
+        // The same key went through first (a concurrent replay): answer what it answered.
+        const index = labelled.findIndex(([label]) => label === 'idempotency');
+        const record = options.idempotency(stored);
+        const existing =
+          cancellationItem(error, index) ?? (await this.getIdempotencyItem(record.scope, record.key));
+        if (existing) throw new IdempotencyReplay(strip<IdempotencyRecord>(existing));
       }
       if (failed.has('quota') && !failed.has('application'))
         throw new QuotaExceededError('The quota cannot cover this.');

@@ -190,6 +190,9 @@ export function applicationView(app: ApplicationRecord, principal: Principal) {
     eligibility: app.eligibility,
     route: app.route,
     pendingAt: app.pendingAt,
+    withdrawal: app.withdrawal
+      ? { reason: app.withdrawal.reason, at: app.withdrawal.withdrawnAt, by: app.withdrawal.withdrawnBy }
+      : null,
     ...factsAfterApproval(app),
   };
 }

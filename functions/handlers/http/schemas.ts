@@ -171,6 +171,10 @@ export const Application = z
     eligibility: Eligibility,
     route: z.array(z.string()),
     pendingAt: z.string().nullable(),
+    withdrawal: z
+      .object({ reason: z.string(), at: z.string(), by: z.string() })
+      .nullable()
+      .meta({ description: '撤回 by the executing court (status withdrawn); null otherwise.' }),
     // Facts after approval: always present, null until they exist (never omitted).
     payout: z
       .object({ amountFen: Fen, paidAt: z.string(), transactionRef: z.string() })

@@ -90,6 +90,7 @@ describe('applicationView: facts after approval', () => {
   it('are all null on a draft (present, never omitted)', () => {
     const view = applicationView(draft(), clerk);
     expect(view).toMatchObject({
+      withdrawal: null,
       payout: null,
       closure: null,
       closingReason: null,

@@ -10,7 +10,9 @@
  *   IDEMP#<sub>#<key>   / IDEMP               idempotency records (ttl)
  *   COURT#<code>        / COURT               court directory
  *   CAMPAIGN#<id>       / CAMPAIGN            campaigns
- *   CAMPAIGN#<id>       / QUOTA#<highCourt>   quota ledger rows
+ *   CAMPAIGN#<id>       / QUOTA#<highCourt>   quota ledger rows (auditSeq, auditHead)
+ *   QUOTA_AUDIT#<id>#<highCourt> / AUDIT#<seq 10 digits>  a quota's allocation trail, hash-chained (own
+ *                       partition, so reallocations never push quota rows past a 1 MB query page)
  * Indexes:
  *   gsi1: applications by executing court   (gsi1pk = COURT#<code>,   gsi1sk = <createdAt>#<id>)
  *   gsi2: applications by high court        (gsi2pk = HIGH#<code>,    gsi2sk = <createdAt>#<id>)

@@ -9,7 +9,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { GENESIS_HASH, hashEntry } from '../domain/audit-chain.ts';
+import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import {
   type ApplicationRecord,
   type ApplicationRepository,
@@ -73,9 +73,8 @@ function appItem(app: ApplicationRecord): Record<string, unknown> {
 
 /** Builds the next audit entry on top of `current`'s chain head. */
 function chain(current: ApplicationRecord, input: AuditInput, at: string): { entry: AuditEntry } {
-  const seq = current.auditSeq + 1;
   const content = {
-    seq,
+    seq: current.auditSeq + 1,
     at,
     actor: { sub: input.actor.sub, court: input.actor.court, roles: [...input.actor.roles] },
     action: input.action,
@@ -83,8 +82,7 @@ function chain(current: ApplicationRecord, input: AuditInput, at: string): { ent
     toStatus: input.toStatus,
     detail: input.detail,
   };
-  const hash = hashEntry(content, current.auditHead);
-  return { entry: { ...content, hash, prevHash: current.auditHead } };
+  return { entry: sealEntry(content, current.auditHead) };
 }
 
 function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
@@ -402,6 +400,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       );
     }
     for (const item of options.outbox ?? []) labelled.push(['outbox', this.outboxPut(item)]);
+    if (options.idempotency) labelled.push(['idempotency', this.idempotencyPut(options.idempotency(stored))]);
     labelled.push(...extra(stored));
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: labelled.map(([, item]) => item) }));
@@ -418,6 +417,14 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         throw new DuplicateApplicationError(
           cancellationItem(error, index)?.applicationId as string | undefined,
         );
+      }
+      if (options.idempotency && failed.has('idempotency')) {
+        // The same key went through first (a concurrent replay): answer what it answered.
+        const index = labelled.findIndex(([label]) => label === 'idempotency');
+        const record = options.idempotency(stored);
+        const existing =
+          cancellationItem(error, index) ?? (await this.getIdempotencyItem(record.scope, record.key));
+        if (existing) throw new IdempotencyReplay(strip<IdempotencyRecord>(existing));
       }
       if (failed.has('quota') && !failed.has('application'))
         throw new QuotaExceededError('The quota cannot cover this.');

@@ -22,14 +22,21 @@ export class DynamoCampaignStore implements CampaignStore {
   }
 
   async list(): Promise<Campaign[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': CAMPAIGNS_PK, ':p': 'CAMPAIGN#' },
-      }),
-    );
-    return (out.Items ?? []).map(toCampaign).sort((a, b) => a.handling.start.localeCompare(b.handling.start));
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':pk': CAMPAIGNS_PK, ':p': 'CAMPAIGN#' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
+    } while (start);
+    return items.map(toCampaign).sort((a, b) => a.handling.start.localeCompare(b.handling.start));
   }
 
   /** Seeding and administration: writes the campaign as given (idempotent). */

@@ -2,9 +2,10 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { GENESIS_HASH, hashEntry } from '../domain/audit-chain.ts';
+import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import type { AuditEntry, AuditInput } from '../ports/applications.ts';
 import type { QuotaRecord } from '../ports/campaigns.ts';
 
@@ -19,9 +20,25 @@ const quotaKey = (campaignId: string, code: string) => ({
   sk: `QUOTA#${code}`,
 });
 
+/**
+ * A quota's allocation trail lives in its own partition, one per campaign and high court, so that
+ * however often the SPC reallocates, the quota rows' partition stays 32 small items.
+ */
+const auditKey = (campaignId: string, code: string, seq: number) => ({
+  pk: `QUOTA_AUDIT#${campaignId}#${code}`,
+  sk: `AUDIT#${String(seq).padStart(10, '0')}`,
+});
+/** Where entries were written before they had their own partition (read, never written, any more). */
+const legacyAuditPrefix = (code: string) => `QUOTA#${code}#AUDIT#`;
+
 function toQuota(item: Record<string, unknown>): StoredQuota {
   const { pk: _pk, sk: _sk, entity: _e, ...rest } = item;
   return rest as unknown as StoredQuota;
+}
+
+function toEntry(item: Record<string, unknown>): AuditEntry {
+  const { pk: _pk, sk: _sk, entity: _e, ...rest } = item;
+  return rest as unknown as AuditEntry;
 }
 
 /**
@@ -34,7 +51,27 @@ export class DynamoQuotaLedger {
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly now: () => Date = () => new Date(),
+    /** Items per Query page; DynamoDB's own 1 MB page limit applies either way. Tests lower it. */
+    private readonly pageSize?: number,
   ) {}
+
+  /** Every item a query matches, following LastEvaluatedKey past DynamoDB's 1 MB pages. */
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          ...input,
+          ...(this.pageSize ? { Limit: this.pageSize } : {}),
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
+    } while (start);
+    return items;
+  }
 
   async get(campaignId: string, highCourtCode: string): Promise<StoredQuota | undefined> {
     const out = await this.doc.send(
@@ -48,15 +85,14 @@ export class DynamoQuotaLedger {
   }
 
   async list(campaignId: string): Promise<StoredQuota[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :q)',
-        ExpressionAttributeValues: { ':pk': `CAMPAIGN#${campaignId}`, ':q': 'QUOTA#' },
-        ConsistentRead: true,
-      }),
-    );
-    return (out.Items ?? []).filter((i) => !String(i.sk).includes('#AUDIT#')).map(toQuota);
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :q)',
+      ExpressionAttributeValues: { ':pk': `CAMPAIGN#${campaignId}`, ':q': 'QUOTA#' },
+      ConsistentRead: true,
+    });
+    // Entries of the earlier layout may still sit between the quota rows: skipped, never counted.
+    return items.filter((i) => !String(i.sk).includes('#AUDIT#')).map(toQuota);
   }
 
   /** Sets the allocation; never below what is reserved and disbursed. Retries when a reservation raced it. */
@@ -83,17 +119,18 @@ export class DynamoQuotaLedger {
         throw new QuotaBelowCommittedError('The allocation would fall below what is reserved and disbursed.');
       }
       const seq = (base.auditSeq ?? 0) + 1;
-      const content = {
-        seq,
-        at,
-        actor: { sub: audit.actor.sub, court: audit.actor.court, roles: [...audit.actor.roles] },
-        action: audit.action,
-        fromStatus: null,
-        toStatus: null,
-        detail: { ...audit.detail, fromAllocatedFen: base.allocatedFen, toAllocatedFen: allocatedFen },
-      };
-      const prevHash = base.auditHead ?? GENESIS_HASH;
-      const hash = hashEntry(content, prevHash);
+      const entry: AuditEntry = sealEntry(
+        {
+          seq,
+          at,
+          actor: { sub: audit.actor.sub, court: audit.actor.court, roles: [...audit.actor.roles] },
+          action: audit.action,
+          fromStatus: null,
+          toStatus: null,
+          detail: { ...audit.detail, fromAllocatedFen: base.allocatedFen, toAllocatedFen: allocatedFen },
+        },
+        base.auditHead ?? GENESIS_HASH,
+      );
       const next: StoredQuota = {
         ...base,
         allocatedFen,
@@ -101,9 +138,8 @@ export class DynamoQuotaLedger {
         version: base.version + 1,
         updatedAt: at,
         auditSeq: seq,
-        auditHead: hash,
+        auditHead: entry.hash,
       };
-      const entry: AuditEntry = { ...content, hash, prevHash };
       try {
         await this.doc.send(
           new TransactWriteCommand({
@@ -119,12 +155,7 @@ export class DynamoQuotaLedger {
               {
                 Put: {
                   TableName: this.tableName,
-                  Item: {
-                    pk: `CAMPAIGN#${campaignId}`,
-                    sk: `QUOTA#${highCourtCode}#AUDIT#${String(seq).padStart(10, '0')}`,
-                    entity: 'audit',
-                    ...entry,
-                  },
+                  Item: { ...auditKey(campaignId, highCourtCode, seq), entity: 'quota-audit', ...entry },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -140,18 +171,25 @@ export class DynamoQuotaLedger {
     throw new Error('quota allocation kept conflicting');
   }
 
+  /** The allocation trail, oldest first (entries of the earlier layout included). */
   async listAudit(campaignId: string, highCourtCode: string): Promise<AuditEntry[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
+    const [own, legacy] = await Promise.all([
+      this.queryAll({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': `CAMPAIGN#${campaignId}`, ':p': `QUOTA#${highCourtCode}#AUDIT#` },
+        ExpressionAttributeValues: { ':pk': auditKey(campaignId, highCourtCode, 0).pk, ':p': 'AUDIT#' },
         ConsistentRead: true,
       }),
-    );
-    return (out.Items ?? []).map((i) => {
-      const { pk: _pk, sk: _sk, entity: _e, ...rest } = i;
-      return rest as AuditEntry;
-    });
+      this.queryAll({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: {
+          ':pk': `CAMPAIGN#${campaignId}`,
+          ':p': legacyAuditPrefix(highCourtCode),
+        },
+        ConsistentRead: true,
+      }),
+    ]);
+    return [...legacy, ...own].map(toEntry).sort((a, b) => a.seq - b.seq);
   }
 }

@@ -14,16 +14,23 @@ export class DynamoReportStore {
   ) {}
 
   async counters(campaignId: string): Promise<{ byHighCourt: Map<string, CounterRow>; total: CounterRow }> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :h)',
-        ExpressionAttributeValues: { ':pk': `REPORT#${campaignId}`, ':h': 'HIGH#' },
-        ConsistentRead: true,
-      }),
-    );
     const byHighCourt = new Map<string, CounterRow>();
-    for (const item of out.Items ?? []) byHighCourt.set(String(item.sk).slice('HIGH#'.length), numbers(item));
+    // 32 rows, but each grows a counter per category: follow the pages rather than trust the 1 MB.
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :h)',
+          ExpressionAttributeValues: { ':pk': `REPORT#${campaignId}`, ':h': 'HIGH#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? [])
+        byHighCourt.set(String(item.sk).slice('HIGH#'.length), numbers(item));
+      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
+    } while (start);
     const total = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,

@@ -2,7 +2,7 @@ import type { AuditEntryContent } from '../domain/audit-chain.ts';
 import type { ApplicationFacts, EligibilityFailure } from '../domain/eligibility.ts';
 import type { Principal } from '../lib/auth.ts';
 
-/** Statuses per the contract: draft → pending_approval → (returned → draft) | rejected | awaiting_payout → paid | declined; paid → closed → resumed. */
+/** Statuses per the contract: draft → pending_approval → (returned → draft) | rejected | awaiting_payout → paid | declined; paid → closed → resumed; draft | returned → withdrawn. */
 export type ApplicationStatus =
   | 'draft'
   | 'pending_approval'
@@ -12,7 +12,8 @@ export type ApplicationStatus =
   | 'paid'
   | 'declined'
   | 'closed'
-  | 'resumed';
+  | 'resumed'
+  | 'withdrawn';
 
 export const APPLICATION_STATUSES: readonly ApplicationStatus[] = [
   'draft',
@@ -24,6 +25,7 @@ export const APPLICATION_STATUSES: readonly ApplicationStatus[] = [
   'declined',
   'closed',
   'resumed',
+  'withdrawn',
 ];
 
 /** An application (救助申请) as stored: the applicant's facts plus workflow state. */
@@ -72,6 +74,8 @@ export interface ApplicationRecord extends ApplicationFacts {
     resumedBy: string;
   } | null;
   recoveredFen?: number;
+  /** Withdrawn (撤回) by the executing court's clerk before approval; the case and applicant may apply again. */
+  withdrawal?: { reason: string; withdrawnAt: string; withdrawnBy: string } | null;
 }
 
 export interface Payout {
@@ -91,7 +95,8 @@ export interface Closure {
   rulingNumber: string;
   issuedAt: string;
   closingReason: string;
-  restrictionsLifted: false;
+  /** Always written false (domain.md: restrictions stay); the view reads it from here. */
+  restrictionsLifted: boolean;
   closedAt: string;
   closedBy: string;
 }
@@ -170,6 +175,8 @@ export interface UpdateOptions {
   insurerEvent?: { id: string; type: string; packageId: string };
   /** Report counters to move in the same transaction (reports read counters, never scan). */
   report?: ReportDelta;
+  /** Store the response for an Idempotency-Key in the same transaction (built from the stored record). */
+  idempotency?: (stored: ApplicationRecord) => IdempotencyRecord;
   /** Credit recovered money to the relief-fund ledger of the campaign (全国法院涉民生案件救助款). */
   fundCredit?: { campaignId: string; amountFen: number; reference: string; receivedAt: string };
 }

@@ -195,6 +195,53 @@ export function applicationView(app: ApplicationRecord, principal: Principal) {
     eligibility: app.eligibility,
     route: app.route,
     pendingAt: app.pendingAt,
+    withdrawal: app.withdrawal
+      ? { reason: app.withdrawal.reason, at: app.withdrawal.withdrawnAt, by: app.withdrawal.withdrawnBy }
+      : null,
+    ...factsAfterApproval(app),
+  };
+}
+
+/**
+ * Payout, closure, resumption and recoveries as the stored record has them (null until they exist),
+ * never restated from what the use case meant to write: the view shows what is stored.
+ */
+export function factsAfterApproval(app: ApplicationRecord) {
+  const payout = app.payout;
+  const closure = app.closure;
+  const resumption = app.resumption;
+  return {
+    // The insurer's confirmation (payout.succeeded), not the dispatch: absent while awaiting payout.
+    payout:
+      payout?.paidAt && payout.transactionRef
+        ? {
+            amountFen: payout.amountFen ?? app.reliefAmountFen,
+            paidAt: payout.paidAt,
+            transactionRef: payout.transactionRef,
+          }
+        : null,
+    closure: closure
+      ? {
+          rulingNumber: closure.rulingNumber,
+          issuedAt: closure.issuedAt,
+          closingReason: closure.closingReason,
+          restrictionsLifted: closure.restrictionsLifted,
+          closedAt: closure.closedAt,
+          closedBy: closure.closedBy,
+        }
+      : null,
+    closingReason: closure ? closure.closingReason : null,
+    restrictionsLifted: closure ? closure.restrictionsLifted : null,
+    resumption: resumption
+      ? {
+          reason: resumption.reason,
+          basis: resumption.basis,
+          amountFen: resumption.amountFen,
+          at: resumption.resumedAt,
+          resumedBy: resumption.resumedBy,
+        }
+      : null,
+    recoveredFen: app.recoveredFen ?? null,
   };
 }
 

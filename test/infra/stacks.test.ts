@@ -423,6 +423,16 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
       }
     });
 
+    it('deploys withdrawal with table writes only and the quota trail with table reads only', () => {
+      const withdrawal = actionsOf(statementsOf(s, fnOf('withdrawApplication')));
+      expect(withdrawal).toEqual(expect.arrayContaining(DYNAMODB_WRITES));
+      expect(withdrawal.filter((a) => /^(s3|states|secretsmanager):/.test(a))).toEqual([]);
+      const trail = actionsOf(statementsOf(s, fnOf('getQuotaAudit')));
+      expect(trail).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      for (const write of DYNAMODB_WRITES) expect(trail).not.toContain(write);
+      expect(trail.filter((a) => /^(s3|states|secretsmanager):/.test(a))).toEqual([]);
+    });
+
     it('tells exactly the workflow functions the state machine ARN, computed from its name', () => {
       const env = (fn: ReliefFunction) => cfnFunction(fn).Properties.Environment.Variables;
       const arn = {

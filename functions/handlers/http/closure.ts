@@ -73,15 +73,8 @@ export const closeApplicationRoute = defineRoute(
   authenticator,
   async (req) => {
     const app = await closeApplication(deps(), req.principal, req.params.id, req.body);
-    return {
-      status: 200,
-      body: {
-        ...applicationView(app, req.principal),
-        closingReason: app.closure?.closingReason,
-        restrictionsLifted: false,
-        closure: app.closure,
-      },
-    };
+    // closure, closingReason and restrictionsLifted come from the stored closure record.
+    return { status: 200, body: applicationView(app, req.principal) };
   },
 );
 
@@ -112,7 +105,7 @@ export const resumeRoute = defineRoute(
   authenticator,
   async (req) => {
     const app = await resumeEnforcement(deps(), req.principal, req.params.id, req.body);
-    return { status: 200, body: { ...applicationView(app, req.principal), resumption: app.resumption } };
+    return { status: 200, body: applicationView(app, req.principal) };
   },
 );
 

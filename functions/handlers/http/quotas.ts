@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineRoute } from '../../lib/http.ts';
-import { getQuota, listQuotas, setQuota } from '../../usecases/quotas.ts';
+import { getQuota, getQuotaAudit, listQuotas, setQuota } from '../../usecases/quotas.ts';
 import { authenticator, deps } from '../deps.ts';
 import { COMMON_ERRORS } from './applications.ts';
-import { CourtCode, Fen, problem } from './schemas.ts';
+import { AuditEntry, CourtCode, Fen, problem } from './schemas.ts';
 
 export const Quota = z
   .object({
@@ -98,4 +98,39 @@ export const getQuotaRoute = defineRoute(
     status: 200,
     body: await getQuota(deps(), req.principal, req.params.campaignId, req.params.highCourtCode),
   }),
+);
+
+export const getQuotaAuditRoute = defineRoute(
+  {
+    operationId: 'getQuotaAudit',
+    method: 'GET',
+    path: '/campaigns/{campaignId}/quotas/{highCourtCode}/audit',
+    summary: "A quota's hash-chained allocation trail (额度调整留痕), with its verification",
+    tags: ['quotas'],
+    auth: 'jwt',
+    params: QuotaParams,
+    responses: [
+      {
+        status: 200,
+        description:
+          'Entries oldest first (action `quota.allocated`, detail with fromAllocatedFen and toAllocatedFen; fromStatus and toStatus are null). The header Audit-Chain says whether the hash chain verifies: `valid`, or `broken; seq=N; reason=R`.',
+        schema: z.array(AuditEntry),
+      },
+      ...COMMON_ERRORS,
+      problem(404, 'Unknown campaign or quota, or not yours'),
+    ],
+  },
+  authenticator,
+  async (req) => {
+    const { entries, verification } = await getQuotaAudit(
+      deps(),
+      req.principal,
+      req.params.campaignId,
+      req.params.highCourtCode,
+    );
+    const chainHeader = verification.valid
+      ? 'valid'
+      : `broken; seq=${verification.brokenAtSeq}; reason=${verification.reason}`;
+    return { status: 200, body: entries, headers: { 'audit-chain': chainHeader } };
+  },
 );

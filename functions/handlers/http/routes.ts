@@ -11,10 +11,11 @@ import { closeApplicationRoute, getRulingRoute, recoveryRoute, resumeRoute } fro
 import { getDocument, listDocuments, requestDocumentUpload } from './documents.ts';
 import { eligibilityChecks } from './eligibility.ts';
 import { insurerWebhook } from './insurer.ts';
-import { getQuotaRoute, listQuotasRoute, putQuota } from './quotas.ts';
+import { getQuotaAuditRoute, getQuotaRoute, listQuotasRoute, putQuota } from './quotas.ts';
 import { getCampaign, getCourt, listCampaigns, listCourts } from './reference.ts';
 import { freezeReportRoute, getFrozenReport, getReport } from './reports.ts';
 import { health, openapi } from './service.ts';
+import { withdrawApplication } from './withdrawal.ts';
 
 /**
  * Every deployed HTTP route, once. The local runner serves these, CDK (infra/) creates one
@@ -33,6 +34,7 @@ export const apiRoutes: Route[] = [
   getApplication,
   patchApplication,
   getAudit,
+  withdrawApplication,
   requestDocumentUpload,
   listDocuments,
   getDocument,
@@ -41,6 +43,7 @@ export const apiRoutes: Route[] = [
   putQuota,
   listQuotasRoute,
   getQuotaRoute,
+  getQuotaAuditRoute,
   insurerWebhook,
   getRulingRoute,
   closeApplicationRoute,

@@ -182,6 +182,44 @@ export const Application = z
     eligibility: Eligibility,
     route: z.array(z.string()),
     pendingAt: z.string().nullable(),
+    withdrawal: z
+      .object({ reason: z.string(), at: z.string(), by: z.string() })
+      .nullable()
+      .meta({ description: '撤回 by the executing court (status withdrawn); null otherwise.' }),
+    // Facts after approval: always present, null until they exist (never omitted).
+    payout: z
+      .object({ amountFen: Fen, paidAt: z.string(), transactionRef: z.string() })
+      .nullable()
+      .meta({ description: 'The payout the insurer confirmed (发放); null until then.' }),
+    closure: z
+      .object({
+        rulingNumber: z.string(),
+        issuedAt: z.string(),
+        closingReason: z.string(),
+        restrictionsLifted: z.boolean(),
+        closedAt: z.string(),
+        closedBy: z.string(),
+      })
+      .nullable()
+      .meta({ description: '报结 as 终结执行, as recorded; null until closed.' }),
+    closingReason: z.string().nullable().meta({ description: 'closure.closingReason; null until closed.' }),
+    restrictionsLifted: z
+      .boolean()
+      .nullable()
+      .meta({ description: 'closure.restrictionsLifted (false: restrictions stay); null until closed.' }),
+    resumption: z
+      .object({
+        reason: z.enum(['assets-found', 'evasion']),
+        basis: z.string(),
+        amountFen: Fen,
+        at: z.string(),
+        resumedBy: z.string(),
+      })
+      .nullable()
+      .meta({ description: '恢复执行 after closure; null unless resumed.' }),
+    recoveredFen: Fen.nullable().meta({
+      description: 'Total recovered after resumption, credited to the relief fund; null unless resumed.',
+    }),
   })
   .meta({ id: 'Application' });
 

@@ -297,7 +297,7 @@ let clerk: string;
 let approver: string;
 let highApprover: string;
 let spcAdmin: string;
-const fixtures = { draft: '', pending: '', paid: '', closed: '', resumed: '' };
+const fixtures = { draft: '', pending: '', paid: '', closed: '', resumed: '', withdrawable: '' };
 type FixtureName = keyof typeof fixtures;
 
 const small = (b: ReturnType<typeof applicationBody>) => {
@@ -401,6 +401,16 @@ const TARGETS: Record<string, FuzzTarget> = {
     params: () => ({ id: fixtures.resumed }),
     base: () => ({ amountFen: 1, receivedAt: today(), reference: 'R-FUZZ' }),
   },
+  withdrawApplication: {
+    // A valid body withdraws the draft; a fresh one takes its place for the next run.
+    fixture: 'withdrawable',
+    credential: () => ({ token: clerk }),
+    params: () => ({ id: fixtures.withdrawable }),
+    base: () => ({ reason: '误选救助活动，撤回后重新申请' }),
+    restore: async () => {
+      fixtures.withdrawable = await draftAt(clerk, PREFIX, small);
+    },
+  },
   checkEligibility: {
     credential: () => ({ token: clerk }),
     base: () => {
@@ -435,7 +445,7 @@ beforeAll(async () => {
   highApprover = await token('SH', ['approver'], 'fuzz-approver-high');
   spcAdmin = await token('SPC', ['spc-admin'], 'fuzz-spc');
   const route = [approver, highApprover];
-  const [draft, pending, paid, closed, resumed] = await Promise.all([
+  const [draft, pending, paid, closed, resumed, withdrawable] = await Promise.all([
     draftAt(clerk, PREFIX, small),
     pendingAt(clerk, PREFIX, small),
     paidAt(clerk, PREFIX, route, small),
@@ -448,8 +458,9 @@ beforeAll(async () => {
       await resume(id, clerk);
       return id;
     }),
+    draftAt(clerk, PREFIX, small),
   ]);
-  Object.assign(fixtures, { draft, pending, paid, closed, resumed });
+  Object.assign(fixtures, { draft, pending, paid, closed, resumed, withdrawable });
 }, 90_000);
 
 // ---------------------------------------------------------------------------------------------

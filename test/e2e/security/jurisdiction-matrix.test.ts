@@ -194,6 +194,11 @@ const EXPECTATIONS: Record<string, Expectation> = {
     expect: executingClerk([409, 'VERSION_CONFLICT']),
   },
   getApplicationAudit: { probe: (t) => ({ params: { id: t.draft } }), expect: withinJurisdiction(200) },
+  withdrawApplication: {
+    // Pending approval cannot be withdrawn: the one caller let in is refused, the fixture stays.
+    probe: (t) => ({ params: { id: t.pending }, body: { reason: '误选救助活动，撤回后重新申请' } }),
+    expect: executingClerk([409, 'INVALID_STATUS']),
+  },
   requestDocumentUpload: {
     probe: (t) => ({
       params: { id: t.pending },
@@ -242,6 +247,15 @@ const EXPECTATIONS: Record<string, Expectation> = {
   },
   getQuota: {
     // The target's quota holder is BJ: another high court gets 404 (not yours), a lower court 403.
+    probe: () => ({ params: { campaignId: 'demo', highCourtCode: 'BJ' } }),
+    expect: (c) => {
+      if (c.kind === 'anonymous') return 401;
+      if (c.court === 'SPC' || c.court === 'BJ') return 200;
+      return HIGH_COURTS.has(c.court) ? [404, 'NOT_FOUND'] : [403, 'QUOTA_NOT_VISIBLE'];
+    },
+  },
+  getQuotaAudit: {
+    // Whoever may read the quota reads its trail: the SPC, and BJ itself; another high court 404, below 403.
     probe: () => ({ params: { campaignId: 'demo', highCourtCode: 'BJ' } }),
     expect: (c) => {
       if (c.kind === 'anonymous') return 401;

@@ -3,16 +3,13 @@ import { defineRoute, type HttpResponse } from '../../lib/http.ts';
 import { withdrawApplication as withdrawApplicationUseCase } from '../../usecases/withdrawal.ts';
 import { authenticator, deps } from '../deps.ts';
 import { COMMON_ERRORS, idempotencyHeader, idempotencyOf } from './applications.ts';
-import { Application, ApplicationParams, problem } from './schemas.ts';
+import { Application, ApplicationParams, problem, RequiredText } from './schemas.ts';
 
 export const WithdrawalBody = z
   .strictObject({
-    reason: z
-      .string()
-      .trim()
-      .min(1)
-      .max(2000)
-      .meta({ description: 'Why the application is withdrawn (e.g. created in the wrong campaign).' }),
+    reason: RequiredText(2000).meta({
+      description: 'Why the application is withdrawn (e.g. created in the wrong campaign).',
+    }),
   })
   .meta({ id: 'Withdrawal' });
 

@@ -190,6 +190,7 @@ export function applicationView(app: ApplicationRecord, principal: Principal) {
     eligibility: app.eligibility,
     route: app.route,
     pendingAt: app.pendingAt,
+    ...(app.integrityHold ? { integrityHold: app.integrityHold } : {}),
   };
 }
 

@@ -21,10 +21,11 @@ import { applicationBody } from '../../support/applications.ts';
 import { LOCAL_CREDENTIALS, REGION, sha256Hex } from '../s3/support.ts';
 
 /**
- * Disbursement checks every approved document against the stored object before anything is sent:
- * the object written over an approved scan without the system hearing of it (no S3 event, as when
- * one is lost) is caught here. Real DynamoDB Local and the real local S3 front; the workflow and the
- * insurer are recording fakes.
+ * Materials integrity against the real stores (DynamoDB Local, the local S3 front); the workflow
+ * and the insurer are recording fakes. Disbursement checks every approved document against the
+ * stored object before anything is sent, so an object written over an approved scan without the
+ * system hearing of it (no S3 event, as when one is lost) is caught there. An upload grant from
+ * before a submission stays useless after it, even once the application is returned.
  */
 const BUCKET = 'relief-documents';
 
@@ -85,36 +86,48 @@ afterAll(async () => {
 
 const scan = (label: string) => Buffer.from(`%PDF-1.4\n% ${label}\n%%EOF\n`);
 
-/** Uploads the six scans through presigned PUTs, settles them as the S3 event would, approves twice. */
-async function awaitingPayout(): Promise<{
-  id: string;
-  keys: Map<string, string>;
-  scans: Map<string, Buffer>;
-}> {
+/** A presigned upload grant for `bytes` (a pending document). */
+async function grant(id: string, type: (typeof DOCUMENT_TYPES)[number], bytes: Buffer) {
+  const granted = await requestUpload(deps, clerk, id, {
+    type,
+    contentType: 'application/pdf',
+    sizeBytes: bytes.length,
+    sha256: sha256Hex(bytes),
+  });
+  const { documentId, upload } = granted.body as {
+    documentId: string;
+    upload: { url: string; headers: Record<string, string> };
+  };
+  const key = `applications/${id}/documents/${documentId}`;
+  /** PUTs the bytes through the grant and settles the object as the S3 event would. */
+  const send = async () => {
+    expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes })).status).toBe(
+      200,
+    );
+    return settleUploadedObject(deps, key);
+  };
+  return { documentId, key, send };
+}
+
+/** A draft with the six scans uploaded through presigned PUTs. */
+async function uploadedDraft() {
   const created = await createApplication(deps, clerk, applicationBody() as never);
   const id = (created.body as { id: string }).id;
   const keys = new Map<string, string>();
   const scans = new Map<string, Buffer>();
   for (const type of DOCUMENT_TYPES) {
     const bytes = scan(`${type} of ${id}`);
-    const granted = await requestUpload(deps, clerk, id, {
-      type,
-      contentType: 'application/pdf',
-      sizeBytes: bytes.length,
-      sha256: sha256Hex(bytes),
-    });
-    const { documentId, upload } = granted.body as {
-      documentId: string;
-      upload: { url: string; headers: Record<string, string> };
-    };
-    expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes })).status).toBe(
-      200,
-    );
-    const key = `applications/${id}/documents/${documentId}`;
-    expect(await settleUploadedObject(deps, key)).toBe('uploaded');
-    keys.set(type, key);
+    const g = await grant(id, type, bytes);
+    expect(await g.send()).toBe('uploaded');
+    keys.set(type, g.key);
     scans.set(type, bytes);
   }
+  return { id, keys, scans };
+}
+
+/** uploadedDraft, submitted and approved at both levels. */
+async function awaitingPayout() {
+  const { id, keys, scans } = await uploadedDraft();
   await submitApplication(deps, clerk, id, { approvalForm: { reviewOpinion: '同意', reviewedBy: '李' } });
   await decideApplication(deps, basic, id, { decision: 'approve', comment: '' });
   const last = await decideApplication(deps, high, id, { decision: 'approve', comment: '' });
@@ -201,5 +214,24 @@ describe('dispatch verifies the approved evidence against the stored objects', (
     const app = await deps.repo.get(id);
     expect(app?.integrityHold ?? null).toBeNull();
     expect(app?.payout).toMatchObject({ taskToken: `r2-${id}`, attempts: 1 });
+  });
+});
+
+describe('late uploads', () => {
+  it('rejects an object sent through a grant from before a submission even once the application is returned; a grant from after the return works', async () => {
+    const { id } = await uploadedDraft();
+    const early = await grant(id, 'identity', scan('identity, granted before submission'));
+    await submitApplication(deps, clerk, id, { approvalForm: { reviewOpinion: '同意', reviewedBy: '李' } });
+    await decideApplication(deps, basic, id, { decision: 'return', comment: '请补充材料' });
+    expect((await deps.repo.get(id))?.status).toBe('returned');
+
+    expect(await early.send()).toBe('rejected');
+    expect(await deps.repo.getDocument(id, early.documentId)).toMatchObject({
+      status: 'rejected',
+      rejectedReason: 'LATE_UPLOAD',
+      uploadedAt: null,
+    });
+    const later = await grant(id, 'identity', scan('identity, granted after the return'));
+    expect(await later.send()).toBe('uploaded');
   });
 });

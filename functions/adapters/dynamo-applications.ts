@@ -594,9 +594,15 @@ export class DynamoApplicationRepository implements ApplicationRepository {
 
   async settleDocument(
     doc: DocumentRecord,
-    outcome: { status: 'uploaded' | 'rejected'; at: string; reason: string | null },
+    outcome: {
+      status: 'uploaded' | 'rejected';
+      at: string;
+      reason: string | null;
+      from?: 'pending' | 'uploaded';
+    },
     mutate: Mutation,
   ): Promise<boolean> {
+    const from = outcome.from ?? 'pending';
     const extra = (): Labelled[] => [
       [
         'document',
@@ -604,14 +610,18 @@ export class DynamoApplicationRepository implements ApplicationRepository {
           Update: {
             TableName: this.tableName,
             Key: { pk: appPk(doc.applicationId), sk: docSk(doc.documentId) },
-            UpdateExpression: 'SET #s = :s, uploadedAt = :u, rejectedReason = :r',
-            ConditionExpression: '#s = :pending',
+            // A document leaving `uploaded` keeps the time it was uploaded.
+            UpdateExpression:
+              from === 'uploaded'
+                ? 'SET #s = :s, rejectedReason = :r'
+                : 'SET #s = :s, uploadedAt = :u, rejectedReason = :r',
+            ConditionExpression: '#s = :from',
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: {
               ':s': outcome.status,
-              ':u': outcome.status === 'uploaded' ? outcome.at : null,
+              ...(from === 'uploaded' ? {} : { ':u': outcome.status === 'uploaded' ? outcome.at : null }),
               ':r': outcome.reason,
-              ':pending': 'pending',
+              ':from': from,
             },
           },
         },

@@ -140,21 +140,42 @@ export interface ObjectHead {
   contentType: string | undefined;
   eTag: string | undefined;
   lastModified: Date | undefined;
+  /**
+   * The SHA-256 S3 computed and verified when the object was stored (lowercase hex), present only
+   * when it was uploaded with `x-amz-checksum-sha256` as one part and asked for with ChecksumMode.
+   */
+  sha256Hex?: string;
 }
 
-/** HeadObject; undefined when the object does not exist. */
+/**
+ * HeadObject; undefined when the object does not exist. With `checksum`, asks for the stored
+ * checksum (ChecksumMode ENABLED) and reports a full-object SHA-256 when S3 has one.
+ */
 export async function headObject(
   client: S3Client,
   bucket: string,
   key: string,
+  opts: { checksum?: boolean } = {},
 ): Promise<ObjectHead | undefined> {
   try {
-    const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const out = await client.send(
+      new HeadObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ...(opts.checksum ? { ChecksumMode: 'ENABLED' as const } : {}),
+      }),
+    );
+    // A multipart object's checksum is a checksum of part checksums ("…-3"): not the file's SHA-256.
+    const fullObject = out.ChecksumType === undefined || out.ChecksumType === 'FULL_OBJECT';
+    const digest = out.ChecksumSHA256 ? Buffer.from(out.ChecksumSHA256, 'base64') : undefined;
     return {
       sizeBytes: out.ContentLength ?? 0,
       contentType: out.ContentType,
       eTag: out.ETag,
       lastModified: out.LastModified,
+      ...(fullObject && digest?.length === 32 && !out.ChecksumSHA256?.includes('-')
+        ? { sha256Hex: digest.toString('hex') }
+        : {}),
     };
   } catch (error) {
     if (isNotFound(error)) return undefined;
@@ -207,7 +228,7 @@ function expiresAt(signingDate: Date, seconds: number): string {
   return new Date(Math.floor(signingDate.getTime() / 1000) * 1000 + seconds * 1000).toISOString();
 }
 
-function isNotFound(error: unknown): boolean {
+export function isNotFound(error: unknown): boolean {
   if (!(error instanceof S3ServiceException)) return false;
   return (
     error.name === 'NotFound' ||

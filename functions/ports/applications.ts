@@ -63,6 +63,11 @@ export interface ApplicationRecord extends ApplicationFacts {
   payout?: Payout | null;
   /** Anomalies the insurer's events raised (e.g. AMOUNT_MISMATCH), kept for follow-up. */
   payoutFlags?: { code: string; eventId: string; amountFen?: number; at: string }[];
+  /**
+   * Set when disbursement withheld the package because a stored object no longer matches the
+   * evidence the high court approved; the quota stays reserved until an operator acts.
+   */
+  integrityHold?: IntegrityHold | null;
   /** Closure (报结) by the termination ruling. */
   closure?: Closure | null;
   /** Resumed enforcement (恢复执行) after closure, capped at the relief amount. */
@@ -107,6 +112,29 @@ export interface Submission {
   submittedBy: string;
   approvalForm: { reviewOpinion: string; reviewedBy: string };
   executionName: string;
+  /** The evidence set the clerk submitted (materials freeze here until a return). */
+  documents?: EvidenceDocument[];
+}
+
+/** One document of an evidence set: what a submission or decision saw, bound by its SHA-256. */
+export interface EvidenceDocument {
+  documentId: string;
+  type: DocumentType;
+  sha256: string;
+}
+
+export interface IntegrityHold {
+  code: 'EVIDENCE_MISMATCH';
+  packageId: string;
+  at: string;
+  /** Each approved document that failed verification, and how (TYPE_MISSING: none was approved). */
+  documents: {
+    type: DocumentType;
+    documentId: string | null;
+    sha256: string | null;
+    problem: 'OBJECT_MISSING' | 'OBJECT_CHANGED' | 'DOCUMENT_NOT_UPLOADED' | 'TYPE_MISSING';
+    actualSha256?: string;
+  }[];
 }
 
 export interface DecisionEntry {
@@ -118,6 +146,8 @@ export interface DecisionEntry {
   decidedBy: string;
   decidedAt: string;
   outcome: 'next-level' | 'approved' | 'rejected' | 'returned';
+  /** The evidence set this decision saw (evidence-bound approval). */
+  documents?: EvidenceDocument[];
 }
 
 export interface QuotaReservation {
@@ -244,6 +274,11 @@ export interface DocumentRecord {
   createdBy: string;
   uploadedAt: string | null;
   rejectedReason: string | null;
+  /**
+   * The application's submission count when the upload was granted. An object landing after a
+   * later submission came through a grant from before that submission: it is a late upload.
+   */
+  submissionSeqAtGrant?: number;
 }
 
 export type AuditEntry = AuditEntryContent & { hash: string; prevHash: string };
@@ -337,10 +372,18 @@ export interface ApplicationRepository {
   ): Promise<ApplicationRecord>;
   getDocument(applicationId: string, documentId: string): Promise<DocumentRecord | undefined>;
   listDocuments(applicationId: string): Promise<DocumentRecord[]>;
-  /** Moves a pending document to uploaded/rejected with its audit entry; false if it was not pending any more. */
+  /**
+   * Moves a document from `from` (default pending) to uploaded/rejected with its audit entry; false
+   * if it was not in `from` any more. A document leaving `uploaded` keeps its uploadedAt.
+   */
   settleDocument(
     doc: DocumentRecord,
-    outcome: { status: 'uploaded' | 'rejected'; at: string; reason: string | null },
+    outcome: {
+      status: 'uploaded' | 'rejected';
+      at: string;
+      reason: string | null;
+      from?: 'pending' | 'uploaded';
+    },
     mutate: Mutation,
   ): Promise<boolean>;
   listAudit(applicationId: string): Promise<AuditEntry[]>;

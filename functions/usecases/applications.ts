@@ -199,6 +199,7 @@ export function applicationView(app: ApplicationRecord, principal: Principal) {
       ? { reason: app.withdrawal.reason, at: app.withdrawal.withdrawnAt, by: app.withdrawal.withdrawnBy }
       : null,
     ...factsAfterApproval(app),
+    ...(app.integrityHold ? { integrityHold: app.integrityHold } : {}),
   };
 }
 

@@ -10,12 +10,14 @@ import {
   type ApplicationStatus,
   type DecisionEntry,
   DOCUMENT_TYPES,
+  type DocumentRecord,
   type OutboxItem,
   QuotaExceededError,
   VersionConflictError,
 } from '../ports/applications.ts';
 import type { Workflow } from '../ports/workflow.ts';
 import { type ApplicationDeps, hasRole, loadForClerk, loadVisible } from './applications.ts';
+import { evidenceOf, evidenceSet } from './documents.ts';
 import { deliverPayout } from './payouts.ts';
 import { reportDelta } from './report-keys.ts';
 
@@ -42,13 +44,46 @@ function submittedView(app: ApplicationRecord) {
   };
 }
 
+/** The documents were read from an older state of the application than the one being written. */
+class StaleEvidence extends Error {}
+
+/**
+ * Runs a submission or decision that records the evidence set it read, again while the
+ * application changed in between (every document change writes an audit entry on the application,
+ * so an unchanged audit sequence means unchanged documents).
+ */
+async function withCurrentEvidence<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof StaleEvidence)) throw error;
+    }
+  }
+  throw new ConflictError('VERSION_CONFLICT', 'The application kept changing; reload and retry.');
+}
+
+function assertSameRead(read: ApplicationRecord, current: ApplicationRecord) {
+  if (current.auditSeq !== read.auditSeq) throw new StaleEvidence();
+}
+
 /**
  * 提交审批: the executing court's clerk submits a reviewed application. Only in the handling window,
  * only when still eligible and all six document types are uploaded. The state change and an outbox
  * item to start the execution are written together; the execution name is derived from the
- * submission, so however often this is retried there is one execution per submission.
+ * submission, so however often this is retried there is one execution per submission. From here
+ * the materials are frozen; the submission records its evidence set (a resubmission starts a new one).
  */
-export async function submitApplication(
+export function submitApplication(
+  deps: ApprovalDeps,
+  principal: Principal,
+  id: string,
+  input: SubmitInput,
+): Promise<{ status: number; body: ReturnType<typeof submittedView> }> {
+  return withCurrentEvidence(() => submitOnce(deps, principal, id, input));
+}
+
+async function submitOnce(
   deps: ApprovalDeps,
   principal: Principal,
   id: string,
@@ -87,19 +122,9 @@ export async function submitApplication(
       })),
     });
   }
-  const uploaded = new Set(
-    (await deps.repo.listDocuments(id)).filter((d) => d.status === 'uploaded').map((d) => d.type),
-  );
-  const missing = DOCUMENT_TYPES.filter((t) => !uploaded.has(t));
-  if (missing.length > 0) {
-    throw new UnprocessableError('MATERIALS_INCOMPLETE', `Upload first: ${missing.join(', ')}.`, {
-      errors: missing.map((t) => ({
-        code: 'DOCUMENT_MISSING',
-        path: `documents.${t}`,
-        message: `No uploaded ${t} document.`,
-      })),
-    });
-  }
+  const evidence = evidenceSet(await deps.repo.listDocuments(id));
+  assertComplete(evidence, 'Upload first');
+  const documents = evidenceOf(evidence);
   const at = now.toISOString();
   let stored: ApplicationRecord;
   try {
@@ -112,6 +137,7 @@ export async function submitApplication(
             `An application in status "${current.status}" cannot be submitted.`,
           );
         }
+        assertSameRead(app, current);
         const seq = (current.submission?.seq ?? 0) + 1;
         return {
           next: {
@@ -130,6 +156,7 @@ export async function submitApplication(
               submittedBy: principal.sub,
               approvalForm: input.approvalForm,
               executionName: executionName(id, seq),
+              documents,
             },
           },
           audit: {
@@ -137,7 +164,12 @@ export async function submitApplication(
             action: 'application.submitted',
             fromStatus: current.status,
             toStatus: 'pending_approval',
-            detail: { submissionSeq: seq, pendingAt: current.route[0], approvalForm: input.approvalForm },
+            detail: {
+              submissionSeq: seq,
+              pendingAt: current.route[0],
+              approvalForm: input.approvalForm,
+              documents,
+            },
           },
         };
       },
@@ -204,18 +236,38 @@ export function decisionOutput(entry: DecisionEntry, next: ApplicationRecord) {
   };
 }
 
+/** 422 MATERIALS_INCOMPLETE unless the evidence set holds every required document type. */
+function assertComplete(evidence: DocumentRecord[], advice: string) {
+  const missing = DOCUMENT_TYPES.filter((t) => !evidence.some((d) => d.type === t));
+  if (missing.length > 0) {
+    throw new UnprocessableError('MATERIALS_INCOMPLETE', `${advice}: ${missing.join(', ')}.`, {
+      errors: missing.map((t) => ({
+        code: 'DOCUMENT_MISSING',
+        path: `documents.${t}`,
+        message: `No uploaded ${t} document.`,
+      })),
+    });
+  }
+}
+
 /**
  * 审批: an approver of the court where the application waits decides. The decision, the new status,
  * the audit entry, the quota reservation (final approval) and an outbox item to notify the
  * workflow are one transaction; the task token is then sent, and the reconciler resends it after a
- * crash. A second decision on the same level is 409.
+ * crash. A second decision on the same level is 409. Each decision records the evidence set it saw
+ * (id, type and SHA-256 of each document); an approval needs a complete one (a document rejected
+ * meanwhile, e.g. because its object changed, must be replaced through a return).
  */
-export async function decideApplication(
+export function decideApplication(
   deps: ApprovalDeps,
   principal: Principal,
   id: string,
   input: DecisionInput,
 ) {
+  return withCurrentEvidence(() => decideOnce(deps, principal, id, input));
+}
+
+async function decideOnce(deps: ApprovalDeps, principal: Principal, id: string, input: DecisionInput) {
   const app = await loadVisible(deps, principal, id);
   if (!hasRole(principal, 'approver')) {
     throw new ForbiddenError('ROLE_FORBIDDEN', 'Only an approver may decide.');
@@ -254,6 +306,9 @@ export async function decideApplication(
     }
   };
   check(app);
+  const evidence = evidenceSet(await deps.repo.listDocuments(id));
+  if (input.decision === 'approve') assertComplete(evidence, 'Return the application for');
+  const documents = evidenceOf(evidence);
   const at = deps.now().toISOString();
   let entry: DecisionEntry | undefined;
   let stored: ApplicationRecord;
@@ -262,6 +317,7 @@ export async function decideApplication(
       id,
       (current) => {
         check(current);
+        assertSameRead(app, current);
         const level = current.level ?? 0;
         const outcome = decide(current.route, level, input.decision, input.comment);
         const seq = current.submission?.seq ?? 0;
@@ -274,6 +330,7 @@ export async function decideApplication(
           decidedBy: principal.sub,
           decidedAt: at,
           outcome: outcome.outcome,
+          documents,
         };
         const reservation = outcome.reservesQuota
           ? {
@@ -307,6 +364,7 @@ export async function decideApplication(
               ...(outcome.reservesQuota
                 ? { quotaReservedFen: current.reliefAmountFen, highCourtCode: current.highCourtCode }
                 : {}),
+              documents,
             },
           },
         };

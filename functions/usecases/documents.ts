@@ -5,8 +5,10 @@ import { logger } from '../lib/logger.ts';
 import {
   type ApplicationRecord,
   type ApplicationStatus,
+  DOCUMENT_TYPES,
   type DocumentRecord,
   type DocumentType,
+  type EvidenceDocument,
   IdempotencyReplay,
 } from '../ports/applications.ts';
 import type { DocumentStorage } from '../ports/campaigns.ts';
@@ -52,6 +54,33 @@ export function documentView(doc: DocumentRecord) {
   };
 }
 
+/** 材料冻结: from submission until a return, the materials are exactly what the approvers see. */
+function materialsFrozen(status: ApplicationStatus): ConflictError {
+  return new ConflictError(
+    'MATERIALS_FROZEN',
+    `The materials of an application in status "${status}" are frozen: documents can be added only to a draft or a returned application.`,
+  );
+}
+
+/**
+ * The application's materials as a submission or decision sees them: the newest uploaded document
+ * of each required type, in the order of DOCUMENT_TYPES (types without one are absent).
+ */
+export function evidenceSet(docs: DocumentRecord[]): DocumentRecord[] {
+  const byType = new Map<string, DocumentRecord>();
+  for (const d of docs) {
+    if (d.status !== 'uploaded') continue;
+    const prior = byType.get(d.type);
+    if (!prior || (prior.uploadedAt ?? '') < (d.uploadedAt ?? '')) byType.set(d.type, d);
+  }
+  return DOCUMENT_TYPES.map((t) => byType.get(t)).filter((d): d is DocumentRecord => d !== undefined);
+}
+
+/** What an audit entry and a decision record of an evidence set: id, type and SHA-256 of each document. */
+export function evidenceOf(docs: DocumentRecord[]): EvidenceDocument[] {
+  return docs.map((d) => ({ documentId: d.documentId, type: d.type, sha256: d.sha256 }));
+}
+
 export interface RequestUploadInput {
   type: DocumentType;
   contentType: string;
@@ -72,12 +101,7 @@ export async function requestUpload(
     if (earlier) return replayOrRefuse(earlier, idempotency.body);
   }
   const app = await loadForClerk(deps, principal, applicationId);
-  if (!UPLOADABLE.includes(app.status)) {
-    throw new ConflictError(
-      'INVALID_STATUS',
-      `Documents cannot be added to an application in status "${app.status}".`,
-    );
-  }
+  if (!UPLOADABLE.includes(app.status)) throw materialsFrozen(app.status);
   const campaign = await deps.campaigns.get(app.campaignId);
   if (!campaign || !allowsDrafts(campaign, deps.now())) {
     throw new ConflictError('CAMPAIGN_NOT_OPEN', 'The campaign does not accept uploads now.');
@@ -96,6 +120,7 @@ export async function requestUpload(
     createdBy: principal.sub,
     uploadedAt: null,
     rejectedReason: null,
+    submissionSeqAtGrant: app.submission?.seq ?? 0,
   };
   const upload = await deps.storage.presignUpload({
     key: doc.s3Key,
@@ -113,12 +138,7 @@ export async function requestUpload(
       applicationId,
       doc,
       (current) => {
-        if (!UPLOADABLE.includes(current.status)) {
-          throw new ConflictError(
-            'INVALID_STATUS',
-            `Documents cannot be added in status "${current.status}".`,
-          );
-        }
+        if (!UPLOADABLE.includes(current.status)) throw materialsFrozen(current.status);
         return {
           next: current,
           audit: {
@@ -163,10 +183,23 @@ export async function getDocument(
 
 const SYSTEM_ACTOR = { sub: 'system:document-store', court: '', roles: [] as never[] };
 
+/** The application was submitted after the grant, or is not open for materials now: a late upload. */
+function isLate(app: ApplicationRecord, doc: DocumentRecord): boolean {
+  return !UPLOADABLE.includes(app.status) || (app.submission?.seq ?? 0) !== (doc.submissionSeqAtGrant ?? 0);
+}
+
+/** The application changed between reading it and writing the document's outcome: decide again. */
+class Reconsider extends Error {}
+
 /**
- * The S3 ObjectCreated handler's use case: the document becomes `uploaded` only when the stored
- * object has exactly the declared size and SHA-256; otherwise `rejected`. Idempotent: a repeated or
- * late event for a settled document changes nothing.
+ * The S3 ObjectCreated handler's use case.
+ * - A pending document becomes `uploaded` only when the stored object has exactly the declared
+ *   size, type and SHA-256 and it landed before any later submission (materials freeze at
+ *   submission); otherwise `rejected` (LATE_UPLOAD for an object arriving through a grant from
+ *   before the submission: it never replaces a reviewed document).
+ * - An `uploaded` document whose object was written again is checked again: another object than
+ *   the one reviewed makes it `rejected` with OBJECT_CHANGED (the same bytes change nothing).
+ * Idempotent: a repeated or late event for a settled document changes nothing.
  */
 export async function settleUploadedObject(
   deps: DocumentDeps,
@@ -178,29 +211,89 @@ export async function settleUploadedObject(
     return 'ignored';
   }
   const doc = await deps.repo.getDocument(ids.applicationId, ids.documentId);
+  if (doc?.status === 'uploaded') return recheckUploadedObject(deps, doc);
   if (doc?.status !== 'pending') return 'ignored';
-  const actual = await deps.storage.inspect(key);
-  if (!actual) return 'ignored';
-  const problems: string[] = [];
-  if (actual.sizeBytes !== doc.sizeBytes) problems.push('SIZE_MISMATCH');
-  if (actual.sha256Hex !== doc.sha256) problems.push('CHECKSUM_MISMATCH');
-  if (actual.contentType && actual.contentType.split(';')[0]?.trim() !== doc.contentType)
-    problems.push('CONTENT_TYPE_MISMATCH');
-  const status = problems.length === 0 ? 'uploaded' : 'rejected';
-  const at = deps.now().toISOString();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const app = await deps.repo.get(doc.applicationId);
+    if (!app) return 'ignored';
+    const late = isLate(app, doc);
+    const problems: string[] = [];
+    if (late) {
+      // Not even read: whatever landed after the freeze is kept out of the materials.
+      problems.push('LATE_UPLOAD');
+    } else {
+      const actual = await deps.storage.inspect(key);
+      if (!actual) return 'ignored';
+      if (actual.sizeBytes !== doc.sizeBytes) problems.push('SIZE_MISMATCH');
+      if (actual.sha256Hex !== doc.sha256) problems.push('CHECKSUM_MISMATCH');
+      if (actual.contentType && actual.contentType.split(';')[0]?.trim() !== doc.contentType)
+        problems.push('CONTENT_TYPE_MISMATCH');
+    }
+    const status = problems.length === 0 ? 'uploaded' : 'rejected';
+    const at = deps.now().toISOString();
+    try {
+      const settled = await deps.repo.settleDocument(
+        doc,
+        { status, at, reason: problems.length > 0 ? problems.join(',') : null },
+        (current: ApplicationRecord) => {
+          // Decided on `app`; the write is conditioned on `current`, so a submission in between is seen.
+          if (isLate(current, doc) !== late) throw new Reconsider();
+          return {
+            next: current,
+            audit: {
+              actor: { ...SYSTEM_ACTOR, court: current.courtCode },
+              action: status === 'uploaded' ? 'document.uploaded' : 'document.rejected',
+              fromStatus: current.status,
+              toStatus: current.status,
+              detail: {
+                documentId: doc.documentId,
+                type: doc.type,
+                ...(problems.length > 0 ? { problems } : {}),
+                ...(late ? { submissionSeq: current.submission?.seq ?? 0 } : {}),
+              },
+            },
+          };
+        },
+      );
+      return settled ? status : 'ignored';
+    } catch (error) {
+      if (!(error instanceof Reconsider)) throw error;
+    }
+  }
+  throw new ConflictError('VERSION_CONFLICT', 'The application kept changing while settling a document.');
+}
+
+/**
+ * A second object written to the key of an `uploaded` document (S3 keeps no history the system
+ * trusts): if it is not byte for byte the reviewed one, the document is `rejected` with
+ * OBJECT_CHANGED (OBJECT_MISSING when it is gone), audited, whatever the application's status. Disbursement checks the objects again.
+ */
+async function recheckUploadedObject(
+  deps: DocumentDeps,
+  doc: DocumentRecord,
+): Promise<'rejected' | 'ignored'> {
+  const actual = await deps.storage.inspect(doc.s3Key);
+  if (actual && actual.sha256Hex === doc.sha256 && actual.sizeBytes === doc.sizeBytes) return 'ignored';
+  const problem = actual ? 'OBJECT_CHANGED' : 'OBJECT_MISSING';
   const settled = await deps.repo.settleDocument(
     doc,
-    { status, at, reason: problems.length > 0 ? problems.join(',') : null },
-    (current: ApplicationRecord) => ({
+    { status: 'rejected', at: deps.now().toISOString(), reason: problem, from: 'uploaded' },
+    (current) => ({
       next: current,
       audit: {
         actor: { ...SYSTEM_ACTOR, court: current.courtCode },
-        action: status === 'uploaded' ? 'document.uploaded' : 'document.rejected',
+        action: 'document.rejected',
         fromStatus: current.status,
         toStatus: current.status,
-        detail: { documentId: doc.documentId, type: doc.type, ...(problems.length > 0 ? { problems } : {}) },
+        detail: {
+          documentId: doc.documentId,
+          type: doc.type,
+          problems: [problem],
+          expectedSha256: doc.sha256,
+          actualSha256: actual?.sha256Hex ?? null,
+        },
       },
     }),
   );
-  return settled ? status : 'ignored';
+  return settled ? 'rejected' : 'ignored';
 }

@@ -6,6 +6,8 @@ import {
   DOCUMENT_TYPES,
   type DocumentRecord,
   DuplicateEventError,
+  type EvidenceDocument,
+  type IntegrityHold,
   type OutboxItem,
 } from '../ports/applications.ts';
 import type { DocumentStorage } from '../ports/campaigns.ts';
@@ -40,21 +42,58 @@ export class SupersededPayoutError extends Error {
   override name = 'Superseded';
 }
 
-/** The newest uploaded document of each required type. */
-function latestUploaded(docs: DocumentRecord[]): DocumentRecord[] {
-  const byType = new Map<string, DocumentRecord>();
-  for (const d of docs) {
-    if (d.status !== 'uploaded') continue;
-    const prior = byType.get(d.type);
-    if (!prior || (prior.uploadedAt ?? '') < (d.uploadedAt ?? '')) byType.set(d.type, d);
-  }
-  return DOCUMENT_TYPES.map((t) => byType.get(t)).filter((d): d is DocumentRecord => d !== undefined);
+/** The evidence set the high court's final approval of the current submission recorded. */
+export function approvedEvidence(app: ApplicationRecord): EvidenceDocument[] | undefined {
+  const seq = app.submission?.seq ?? 0;
+  return (app.decisions ?? []).find((d) => d.submissionSeq === seq && d.outcome === 'approved')?.documents;
 }
 
-export async function buildPackage(deps: PayoutDeps, app: ApplicationRecord): Promise<InsurerPackage> {
+type Mismatch = IntegrityHold['documents'][number];
+
+/**
+ * Checks every document of the approved evidence set against its stored record and its stored
+ * object (S3's own SHA-256 checksum where it has one, else the object read and hashed). Returns
+ * the documents to send, or every mismatch found.
+ */
+async function verifyEvidence(
+  deps: PayoutDeps,
+  app: ApplicationRecord,
+): Promise<{ ok: true; documents: DocumentRecord[] } | { ok: false; mismatches: Mismatch[] }> {
+  const evidence = approvedEvidence(app) ?? [];
+  const records = new Map((await deps.repo.listDocuments(app.id)).map((d) => [d.documentId, d]));
+  const mismatches: Mismatch[] = [];
+  for (const type of DOCUMENT_TYPES) {
+    if (!evidence.some((e) => e.type === type))
+      mismatches.push({ type, documentId: null, sha256: null, problem: 'TYPE_MISSING' });
+  }
+  const documents: DocumentRecord[] = [];
+  for (const e of evidence) {
+    const record = records.get(e.documentId);
+    if (record?.status !== 'uploaded' || record.sha256 !== e.sha256) {
+      mismatches.push({ ...e, problem: 'DOCUMENT_NOT_UPLOADED' });
+      continue;
+    }
+    const actual = await deps.storage.inspect(record.s3Key);
+    if (!actual) mismatches.push({ ...e, problem: 'OBJECT_MISSING' });
+    else if (actual.sha256Hex !== e.sha256 || actual.sizeBytes !== record.sizeBytes)
+      mismatches.push({ ...e, problem: 'OBJECT_CHANGED', actualSha256: actual.sha256Hex });
+    else documents.push(record);
+  }
+  return mismatches.length > 0 ? { ok: false, mismatches } : { ok: true, documents };
+}
+
+/**
+ * The package carries exactly the documents the high court approved (its decision's evidence
+ * set), as verified by `verifyEvidence`.
+ */
+export async function buildPackage(
+  deps: PayoutDeps,
+  app: ApplicationRecord,
+  verified: DocumentRecord[],
+): Promise<InsurerPackage> {
   const seq = app.submission?.seq ?? 0;
   const documents = await Promise.all(
-    latestUploaded(await deps.repo.listDocuments(app.id)).map(async (d) => {
+    verified.map(async (d) => {
       const link = await deps.storage.presignDownload(d.s3Key);
       return {
         type: d.type,
@@ -92,8 +131,9 @@ export async function buildPackage(deps: PayoutDeps, app: ApplicationRecord): Pr
 }
 
 /**
- * 发放: the workflow's `.waitForTaskToken` task after the high court's approval. Records the token
- * (so the webhook can answer it), then sends the signed package. A failure to reach the insurer
+ * 发放: the workflow's `.waitForTaskToken` task after the high court's approval. Verifies that every
+ * approved document is still stored exactly as approved (else withholds the package: see
+ * withholdPackage), records the token (so the webhook can answer it), then sends the signed package. A failure to reach the insurer
  * throws InsurerUnavailable, which the state machine retries with backoff and then escalates. The
  * package id is stable per submission, so a resend is recognisably the same package.
  */
@@ -114,6 +154,13 @@ export async function dispatchPackage(
   }
   if (app.status !== 'awaiting_payout')
     throw new SupersededPayoutError(`Status ${app.status} awaits no payout.`);
+  const verification = await verifyEvidence(deps, app);
+  if (!verification.ok) {
+    await withholdPackage(deps, app, packageId, verification.mismatches);
+    throw new EvidenceMismatchError(
+      `Package ${packageId} withheld: ${verification.mismatches.length} approved document(s) no longer match.`,
+    );
+  }
   const stored = await deps.repo.update(app.id, (current) => {
     if (current.status !== 'awaiting_payout')
       throw new SupersededPayoutError('The payout was settled meanwhile.');
@@ -121,6 +168,7 @@ export async function dispatchPackage(
     return {
       next: {
         ...current,
+        integrityHold: null,
         payout: {
           ...(current.payout ?? {}),
           packageId,
@@ -134,14 +182,65 @@ export async function dispatchPackage(
         action: 'package.dispatched',
         fromStatus: current.status,
         toStatus: current.status,
-        detail: { packageId, attempt: attempts },
+        detail: {
+          packageId,
+          attempt: attempts,
+          documents: verification.documents.map((d) => ({
+            documentId: d.documentId,
+            type: d.type,
+            sha256: d.sha256,
+          })),
+        },
       },
     };
   });
-  const pkg = await buildPackage(deps, stored);
+  const pkg = await buildPackage(deps, stored, verification.documents);
   await deps.insurer().send(pkg);
   logger.info('package sent', { packageId, documents: pkg.documents.length });
   return { dispatched: true, packageId };
+}
+
+/** Dispatch refused to send: the state machine ends in PackageWithheld, no retry. */
+export class EvidenceMismatchError extends Error {
+  override name = 'EvidenceMismatch';
+}
+
+/**
+ * Nothing is sent. The application stays `awaiting_payout` with its quota reserved and carries an
+ * integrity hold for an operator (restore the approved objects, or return the case); the audit
+ * entry names every mismatching document.
+ */
+async function withholdPackage(
+  deps: PayoutDeps,
+  app: ApplicationRecord,
+  packageId: string,
+  mismatches: Mismatch[],
+): Promise<void> {
+  const at = deps.now().toISOString();
+  logger.warn('package withheld', { applicationId: app.id, packageId, mismatches: mismatches.length });
+  await deps.repo.update(app.id, (current) => {
+    if (current.status !== 'awaiting_payout')
+      throw new SupersededPayoutError('The payout was settled meanwhile.');
+    return {
+      next: {
+        ...current,
+        integrityHold: { code: 'EVIDENCE_MISMATCH', packageId, at, documents: mismatches },
+        escalations: (current.escalations ?? 0) + 1,
+      },
+      audit: {
+        actor: SYSTEM_ACTOR(current.courtCode),
+        action: 'package.withheld',
+        fromStatus: current.status,
+        toStatus: current.status,
+        detail: {
+          packageId,
+          code: 'EVIDENCE_MISMATCH',
+          quotaReservedFen: current.quotaReservation?.amountFen ?? 0,
+          documents: mismatches,
+        },
+      },
+    };
+  });
 }
 
 export interface InsurerEvent {

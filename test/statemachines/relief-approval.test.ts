@@ -243,6 +243,17 @@ describe('relief-approval.asl.json', () => {
     expect(h.calls.fault).toHaveLength(1);
   });
 
+  it('ends in PackageWithheld, without retry or fault, when dispatch finds the approved evidence changed', async () => {
+    h.decisions.push('approved');
+    h.payouts.push(new Named('EvidenceMismatch'), 'paid');
+    const d = await finish(await h.start());
+    expect(d.status).toBe('FAILED');
+    expect(d.error).toBe('EvidenceMismatch');
+    expect(h.calls.handOver).toHaveLength(1);
+    expect(h.calls.fault).toEqual([]);
+    expect(h.calls.escalate).toEqual([]);
+  });
+
   it('ends quietly when the payout was superseded', async () => {
     h.decisions.push('approved');
     h.payouts.push(new Named('Superseded'));

@@ -65,7 +65,8 @@ export const decideApplicationRoute = defineRoute(
     responses: [
       {
         status: 200,
-        description: 'The new status and where the application waits now',
+        description:
+          'The new status and where the application waits now; `decision.documents` is the evidence set it saw ({documentId, type, sha256} of each document)',
         schema: z.object({
           status: z.string(),
           pendingAt: z.string().nullable(),
@@ -75,7 +76,10 @@ export const decideApplicationRoute = defineRoute(
       ...COMMON_ERRORS,
       problem(404, 'Unknown or outside your jurisdiction'),
       problem(409, 'DECISION_ALREADY_RECORDED, QUOTA_EXCEEDED, INVALID_STATUS, VERSION_CONFLICT'),
-      problem(422, 'COMMENT_REQUIRED'),
+      problem(
+        422,
+        'COMMENT_REQUIRED, MATERIALS_INCOMPLETE (approve only: a document of the evidence set was rejected meanwhile; return the application)',
+      ),
     ],
   },
   authenticator,

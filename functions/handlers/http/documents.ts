@@ -44,7 +44,10 @@ export const requestDocumentUpload = defineRoute(
       },
       ...COMMON_ERRORS,
       problem(404, 'Unknown or outside your jurisdiction'),
-      problem(409, 'INVALID_STATUS, CAMPAIGN_NOT_OPEN'),
+      problem(
+        409,
+        'MATERIALS_FROZEN (the application is not draft or returned: materials freeze at submission), CAMPAIGN_NOT_OPEN',
+      ),
     ],
   },
   authenticator,

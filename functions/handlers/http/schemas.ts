@@ -157,6 +157,27 @@ export const Eligibility = z.object({
 
 export const ApplicationStatus = z.enum(APPLICATION_STATUSES as [string, ...string[]]);
 
+export const IntegrityHold = z
+  .object({
+    code: z.literal('EVIDENCE_MISMATCH'),
+    packageId: z.string(),
+    at: z.string(),
+    documents: z.array(
+      z.object({
+        type: z.enum(DOCUMENT_TYPES as [string, ...string[]]),
+        documentId: z.string().nullable(),
+        sha256: z.string().nullable(),
+        problem: z.enum(['OBJECT_MISSING', 'OBJECT_CHANGED', 'DOCUMENT_NOT_UPLOADED', 'TYPE_MISSING']),
+        actualSha256: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({
+    id: 'IntegrityHold',
+    description:
+      'Disbursement withheld the package: a stored document no longer matches what the high court approved. The quota stays reserved until an operator acts.',
+  });
+
 export const Application = z
   .object({
     id: z.string(),
@@ -220,6 +241,7 @@ export const Application = z
     recoveredFen: Fen.nullable().meta({
       description: 'Total recovered after resumption, credited to the relief fund; null unless resumed.',
     }),
+    integrityHold: IntegrityHold.optional(),
   })
   .meta({ id: 'Application' });
 

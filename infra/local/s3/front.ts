@@ -17,7 +17,9 @@ import { AUTH_QUERY_PARAMS, parseQuery, type SigV4Credentials, SigV4Verifier } f
  *      x-amz-checksum-*;
  *   4. forward method, path, query (minus the auth parameters) and headers (minus the client's
  *      auth) to s3rver, authenticated with s3rver's built-in key so response-* overrides work, and
- *      stream the answer back.
+ *      stream the answer back;
+ *   5. keep a verified x-amz-checksum-sha256 with the object and return it on HEAD/GET with
+ *      `x-amz-checksum-mode: ENABLED`, as S3 does (a later PUT without one leaves none).
  * A rejected request never reaches s3rver: no object, no ObjectCreated event.
  */
 
@@ -48,6 +50,12 @@ const DROP_REQUEST_HEADERS = new Set([
   'content-length',
 ]);
 const DROP_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+/**
+ * s3rver keeps no checksums. S3 stores the x-amz-checksum-sha256 it verified on a PUT and returns it
+ * on HEAD/GET with `x-amz-checksum-mode: ENABLED`; the front does the same by keeping the verified
+ * value as this metadata entry, which clients can neither set nor see.
+ */
+const STORED_CHECKSUM_META = 'x-amz-meta-relief-local-checksum-sha256';
 
 export function createS3Front(options: S3FrontOptions): { server: http.Server; agent: http.Agent } {
   const verifier = new SigV4Verifier(options.credentials, options.region);
@@ -91,12 +99,18 @@ export function createS3Front(options: S3FrontOptions): { server: http.Server; a
 
     const body = await readBody(req, options.maxObjectBytes + BODY_SLACK_BYTES);
     const echo = verifyBody(body, req.headers, auth.payloadHash);
+    const checksum = echo['x-amz-checksum-sha256'];
     await forward(req, res, {
       method,
       rawPath,
       query: query.filter((p) => !AUTH_QUERY_PARAMS.has(p.name.toLowerCase())),
       body,
       echo,
+      ...(isObjectWrite && checksum ? { storeChecksum: checksum } : {}),
+      returnChecksum:
+        (method === 'GET' || method === 'HEAD') &&
+        String(req.headers['x-amz-checksum-mode'] ?? '').toUpperCase() === 'ENABLED' &&
+        req.headers.range === undefined,
     });
   }
 
@@ -109,14 +123,22 @@ export function createS3Front(options: S3FrontOptions): { server: http.Server; a
       query: { name: string; value: string; raw: string }[];
       body: Buffer;
       echo: Record<string, string>;
+      storeChecksum?: string;
+      returnChecksum: boolean;
     },
   ): Promise<void> {
     const host = `${options.upstream.host}:${options.upstream.port}`;
     const headers: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !DROP_REQUEST_HEADERS.has(name) && !name.startsWith('proxy-'))
+      if (
+        value !== undefined &&
+        !DROP_REQUEST_HEADERS.has(name) &&
+        !name.startsWith('proxy-') &&
+        name !== STORED_CHECKSUM_META
+      )
         headers[name] = value;
     }
+    if (r.storeChecksum) headers[STORED_CHECKSUM_META] = r.storeChecksum;
     if (r.body.length > 0 || req.headers['content-length'] !== undefined)
       headers['content-length'] = r.body.length;
     const queryRecord: Record<string, string | string[]> = {};
@@ -149,10 +171,16 @@ export function createS3Front(options: S3FrontOptions): { server: http.Server; a
     });
     const responseHeaders: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(upstream.headers)) {
-      if (value !== undefined && !DROP_RESPONSE_HEADERS.has(name)) responseHeaders[name] = value;
+      if (value !== undefined && !DROP_RESPONSE_HEADERS.has(name) && name !== STORED_CHECKSUM_META)
+        responseHeaders[name] = value;
     }
     const status = upstream.statusCode ?? 502;
     if (status >= 200 && status < 300) Object.assign(responseHeaders, r.echo);
+    const stored = upstream.headers[STORED_CHECKSUM_META];
+    if (status === 200 && r.returnChecksum && typeof stored === 'string') {
+      responseHeaders['x-amz-checksum-sha256'] = stored;
+      responseHeaders['x-amz-checksum-type'] = 'FULL_OBJECT';
+    }
     res.writeHead(status, responseHeaders);
     await pipeline(upstream, res);
   }

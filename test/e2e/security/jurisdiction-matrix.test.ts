@@ -204,7 +204,7 @@ const EXPECTATIONS: Record<string, Expectation> = {
       params: { id: t.pending },
       body: { type: 'identity', contentType: 'application/pdf', sizeBytes: 10, sha256: 'a'.repeat(64) },
     }),
-    expect: executingClerk([409, 'INVALID_STATUS']),
+    expect: executingClerk([409, 'MATERIALS_FROZEN']),
   },
   listDocuments: { probe: (t) => ({ params: { id: t.pending } }), expect: withinJurisdiction(200) },
   getDocument: {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ListBucketsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListBucketsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createS3Client,
@@ -126,6 +126,43 @@ describe('headObject and readObjectSha256', () => {
       sha256Hex: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
       sizeBytes: 0,
     });
+  });
+
+  it('headObject with checksum reports the SHA-256 verified at upload, as S3 keeps it; none without one', async () => {
+    const body = pdfBytes(2048, 'checksum');
+    const upload = await presignUpload(client, {
+      bucket: BUCKET,
+      key: 'checksummed.pdf',
+      contentType: 'application/pdf',
+      sizeBytes: body.length,
+      sha256Hex: sha256Hex(body),
+      expiresInSeconds: 60,
+    });
+    expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body })).status).toBe(200);
+    const head = await headObject(client, BUCKET, 'checksummed.pdf', { checksum: true });
+    expect(head).toMatchObject({ sizeBytes: 2048, sha256Hex: sha256Hex(body) });
+    // Only when asked for, and the front's own bookkeeping never shows as user metadata.
+    expect((await headObject(client, BUCKET, 'checksummed.pdf'))?.sha256Hex).toBeUndefined();
+    const raw = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'checksummed.pdf' }));
+    expect(raw.Metadata).toEqual({});
+    // A later PUT without a checksum leaves none (the caller must then read and hash the object).
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'checksummed.pdf', Body: body }));
+    expect(
+      (await headObject(client, BUCKET, 'checksummed.pdf', { checksum: true }))?.sha256Hex,
+    ).toBeUndefined();
+  });
+
+  it('a client cannot plant a stored checksum through user metadata', async () => {
+    const body = pdfBytes(100, 'planted');
+    await client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'planted.pdf',
+        Body: body,
+        Metadata: { 'relief-local-checksum-sha256': createHash('sha256').update('other').digest('base64') },
+      }),
+    );
+    expect((await headObject(client, BUCKET, 'planted.pdf', { checksum: true }))?.sha256Hex).toBeUndefined();
   });
 
   it('headObject is undefined for a missing object; readObjectSha256 throws NoSuchKey', async () => {

@@ -92,7 +92,7 @@ describe('the insurer package and the reports use the canonical identity', () =>
       repo: { listDocuments: async () => [] },
       storage: { presignDownload: async () => ({ url: 'u', expiresAt: 'e' }) },
     } as unknown as PayoutDeps;
-    const pkg = await buildPackage(deps, record(withId('110105-19850312-1234\u200B')));
+    const pkg = await buildPackage(deps, record(withId('110105-19850312-1234\u200B')), []);
     expect(pkg.applicant.idNumber).toBe(VALID_ID_NUMBER);
     expect(pkg.bankAccount.holderIdNumber).toBe(VALID_ID_NUMBER);
   });

@@ -1,6 +1,9 @@
 import type { AuditEntryContent } from '../domain/audit-chain.ts';
 import type { ApplicationFacts, EligibilityFailure } from '../domain/eligibility.ts';
 import type { Principal } from '../lib/auth.ts';
+import type { IdempotencyRecord, IdempotentWrite } from './idempotency.ts';
+
+export { type IdempotencyRecord, IdempotencyReplay, type IdempotentWrite } from './idempotency.ts';
 
 /** Statuses per the contract: draft → pending_approval → (returned → draft) | rejected | awaiting_payout → paid | declined; paid → closed → resumed. */
 export type ApplicationStatus =
@@ -172,6 +175,8 @@ export interface UpdateOptions {
   report?: ReportDelta;
   /** Credit recovered money to the relief-fund ledger of the campaign (全国法院涉民生案件救助款). */
   fundCredit?: { campaignId: string; amountFen: number; reference: string; receivedAt: string };
+  /** Record the request's Idempotency-Key with the change, in the same transaction (a replay: IdempotencyReplay). */
+  idempotency?: IdempotentWrite<ApplicationRecord>;
 }
 
 export interface ReportDelta {
@@ -250,14 +255,6 @@ export interface AuditInput {
   detail: Record<string, unknown>;
 }
 
-/** A stored response for an `Idempotency-Key`, written in the same transaction as the change. */
-export interface IdempotencyRecord {
-  scope: string;
-  key: string;
-  requestHash: string;
-  response: { status: number; body: unknown; headers: Record<string, string> };
-}
-
 export interface ListQuery {
   status?: ApplicationStatus;
   /** Only applications executed by this court or by a court below it. */
@@ -284,13 +281,6 @@ export class VersionConflictError extends Error {
   override name = 'VersionConflictError';
 }
 
-export class IdempotencyReplay extends Error {
-  override name = 'IdempotencyReplay';
-  constructor(readonly record: IdempotencyRecord) {
-    super('Idempotency key already used.');
-  }
-}
-
 /**
  * A change to an application: the new record and its audit entry. The repository writes both in
  * one transaction, conditioned on the record it read, and retries the whole function when another
@@ -302,7 +292,7 @@ export interface ApplicationRepository {
   create(
     app: ApplicationRecord,
     audit: AuditInput,
-    idempotency?: IdempotencyRecord,
+    idempotency?: IdempotentWrite<ApplicationRecord>,
   ): Promise<ApplicationRecord>;
   get(id: string): Promise<ApplicationRecord | undefined>;
   /**
@@ -326,7 +316,7 @@ export interface ApplicationRepository {
     applicationId: string,
     doc: DocumentRecord,
     mutate: Mutation,
-    idempotency?: IdempotencyRecord,
+    idempotency?: IdempotentWrite<ApplicationRecord>,
   ): Promise<ApplicationRecord>;
   getDocument(applicationId: string, documentId: string): Promise<DocumentRecord | undefined>;
   listDocuments(applicationId: string): Promise<DocumentRecord[]>;

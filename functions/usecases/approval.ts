@@ -14,6 +14,7 @@ import {
   QuotaExceededError,
   VersionConflictError,
 } from '../ports/applications.ts';
+import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
 import type { Workflow } from '../ports/workflow.ts';
 import { type ApplicationDeps, hasRole, loadForClerk, loadVisible } from './applications.ts';
 import { deliverPayout } from './payouts.ts';
@@ -32,6 +33,8 @@ export function executionName(applicationId: string, submissionSeq: number): str
 export interface SubmitInput {
   approvalForm: { reviewOpinion: string; reviewedBy: string };
 }
+
+export type SubmitResult = { status: number; body: ReturnType<typeof submittedView> };
 
 function submittedView(app: ApplicationRecord) {
   return {
@@ -53,7 +56,8 @@ export async function submitApplication(
   principal: Principal,
   id: string,
   input: SubmitInput,
-): Promise<{ status: number; body: ReturnType<typeof submittedView> }> {
+  idempotency?: IdempotentWrite<SubmitResult>,
+): Promise<SubmitResult> {
   const app = await loadForClerk(deps, principal, id);
   if (app.status === 'pending_approval' && app.submission) {
     // A retry of a submission that went through: make sure its execution exists, answer the same.
@@ -155,6 +159,10 @@ export async function submitApplication(
             createdAt: at,
           },
         ],
+        idempotency: idempotentVia(idempotency, (submitted: ApplicationRecord) => ({
+          status: 202,
+          body: submittedView(submitted),
+        })),
       }),
     );
   } catch (error) {
@@ -194,6 +202,12 @@ export interface DecisionInput {
   comment: string;
 }
 
+export interface DecisionResult {
+  status: ApplicationStatus;
+  pendingAt: string | null;
+  decision: DecisionEntry;
+}
+
 /** What the workflow receives for a level's decision. */
 export function decisionOutput(entry: DecisionEntry, next: ApplicationRecord) {
   return {
@@ -215,7 +229,8 @@ export async function decideApplication(
   principal: Principal,
   id: string,
   input: DecisionInput,
-) {
+  idempotency?: IdempotentWrite<DecisionResult>,
+): Promise<DecisionResult> {
   const app = await loadVisible(deps, principal, id);
   if (!hasRole(principal, 'approver')) {
     throw new ForbiddenError('ROLE_FORBIDDEN', 'Only an approver may decide.');
@@ -343,6 +358,12 @@ export async function decideApplication(
               createdAt: at,
             },
           ],
+          // `entry` is the decision the mutation above just recorded in this same attempt.
+          idempotency: idempotentVia(idempotency, (decided: ApplicationRecord) => ({
+            status: decided.status,
+            pendingAt: decided.pendingAt,
+            decision: entry as DecisionEntry,
+          })),
         };
       },
     );

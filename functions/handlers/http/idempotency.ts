@@ -24,15 +24,16 @@ import { problem } from './schemas.ts';
  *   export const withdrawRoute = defineIdempotentRoute(
  *     { operationId: 'withdrawApplication', method: 'POST', path: '/applications/{id}/withdrawal', ... },
  *     authenticator,
+ *     // How to answer (annotate the result type: it is inferred from here), then what to do.
+ *     (app: ApplicationRecord, req) => ({ status: 200, body: applicationView(app, req.principal), headers: {} }),
  *     (req, idempotency) => withdraw(deps(), req.principal, req.params.id, req.body, idempotency),
- *     (app, req) => ({ status: 200, body: applicationView(app, req.principal), headers: {} }),
  *   );
  *
  * and the use case passes `idempotency` to its store: `deps.repo.update(id, mutate, { idempotency })`
  * (or `idempotentVia(idempotency, toResult)` when its result is not the stored record). The route gets
  * the header declared in its OpenAPI and the 422 documented; the key is scoped by the caller's court
- * and subject, the operation and its target (the path parameters); the request is the parsed body plus
- * the route's other declared headers (e.g. If-Match). A key already recorded in that scope answers
+ * and subject, the operation and its target (the path parameters); the request is the parsed body and
+ * query plus the route's other declared headers (e.g. If-Match). A key already recorded in that scope answers
  * with the first response (status, headers, body) and `Idempotent-Replayed: true` before the use case
  * runs, or 422 IDEMPOTENCY_KEY_REUSED for another request. Refusals (4xx) record nothing: nothing
  * changed, so a retry is judged afresh.
@@ -65,7 +66,7 @@ export function replayOrRefuse(record: IdempotencyRecord, requestHash: string): 
 /** Reads and checks the header; the write a use case passes to its store, or undefined without a key. */
 export function idempotencyOf<T>(
   spec: Pick<RouteSpec, 'operationId' | 'headers'>,
-  req: Pick<HttpRequest<unknown, unknown, unknown>, 'headers' | 'principal' | 'body' | 'params'>,
+  req: Pick<HttpRequest<unknown, unknown, unknown>, 'headers' | 'principal' | 'body' | 'query' | 'params'>,
   respond: (result: T) => StoredResponse,
 ): IdempotentWrite<T> | undefined {
   const key = req.headers['idempotency-key'];
@@ -87,7 +88,7 @@ export function idempotencyOf<T>(
     const name = h.name.toLowerCase();
     if (name !== 'idempotency-key') requestHeaders[name] = req.headers[name] ?? null;
   }
-  const requestHash = hashOf({ body: req.body ?? null, headers: requestHeaders });
+  const requestHash = hashOf({ body: req.body ?? null, query: req.query ?? null, headers: requestHeaders });
   return { scope, key, requestHash, respond };
 }
 

@@ -139,21 +139,19 @@ describe('DynamoApplicationRepository idempotency records', () => {
 
   it('turns a key recorded meanwhile into an IdempotencyReplay of the stored response, without retrying', async () => {
     const first = { status: 200, body: { status: 'awaiting_payout', first: true }, headers: {} };
-    ddb
-      .on(GetCommand)
-      .callsFake((input: { Key: { pk: string } }) =>
-        input.Key.pk.startsWith('IDEMP#')
-          ? {
-              Item: {
-                ...input.Key,
-                scope: write.scope,
-                key: 'k1',
-                requestHash: write.requestHash,
-                response: first,
-              },
-            }
-          : { Item: stored },
-      );
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) =>
+      input.Key.pk.startsWith('IDEMP#')
+        ? {
+            Item: {
+              ...input.Key,
+              scope: write.scope,
+              key: 'k1',
+              requestHash: write.requestHash,
+              response: first,
+            },
+          }
+        : { Item: stored },
+    );
     ddb
       .on(TransactWriteCommand)
       .rejects(cancelled('ConditionalCheckFailed', 'None', 'ConditionalCheckFailed'));

@@ -10,6 +10,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
+import { ConcurrentUpdateError } from '../lib/errors.ts';
+import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
 import {
   type ApplicationRecord,
   type ApplicationRepository,
@@ -19,7 +21,7 @@ import {
   DuplicateApplicationError,
   DuplicateEventError,
   type IdempotencyRecord,
-  IdempotencyReplay,
+  type IdempotentWrite,
   type ListQuery,
   type ListScope,
   type Mutation,
@@ -32,20 +34,18 @@ import {
   type UpdateOptions,
   VersionConflictError,
 } from '../ports/applications.ts';
+import { idempotencyPut, readIdempotency, replayOf } from './dynamo-idempotency.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Labelled = [label: string, item: TransactItem];
 
 const APP_SK = 'APP';
-const MAX_ATTEMPTS = 10;
-const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
 const INSURER_EVENT_TTL_SECONDS = 90 * 24 * 3600;
 
 const appPk = (id: string) => `APP#${id}`;
 const auditSk = (seq: number) => `AUDIT#${String(seq).padStart(10, '0')}`;
 const docSk = (documentId: string) => `DOC#${documentId}`;
 const dupPk = (key: string) => `DUP#${key}`;
-const idemPk = (scope: string, key: string) => `IDEMP#${scope}#${key}`;
 
 const KEY_ATTRS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity'];
 
@@ -143,27 +143,10 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  private idempotencyPut(record: IdempotencyRecord): TransactItem {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          pk: idemPk(record.scope, record.key),
-          sk: 'IDEMP',
-          entity: 'idempotency',
-          ...record,
-          expiresAtEpoch: Math.floor(this.now().getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    };
-  }
-
   async create(
     app: ApplicationRecord,
     audit: AuditInput,
-    idempotency?: IdempotencyRecord,
+    idempotency?: IdempotentWrite<ApplicationRecord>,
   ): Promise<ApplicationRecord> {
     const base: ApplicationRecord = { ...app, auditSeq: 0, auditHead: GENESIS_HASH };
     const { entry } = chain(base, audit, app.createdAt);
@@ -191,16 +174,15 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         },
       },
     ];
-    if (idempotency) items.push(this.idempotencyPut(idempotency));
+    if (idempotency) items.push(idempotencyPut(this.tableName, idempotency, stored, this.now()));
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       const codes = cancellationCodes(error);
       if (!codes) throw error;
       if (idempotency && codes[3] === 'ConditionalCheckFailed') {
-        const existing =
-          cancellationItem(error, 3) ?? (await this.getIdempotencyItem(idempotency.scope, idempotency.key));
-        if (existing) throw new IdempotencyReplay(strip<IdempotencyRecord>(existing));
+        const replay = await replayOf(this.doc, this.tableName, idempotency, cancellationItem(error, 3));
+        if (replay) throw replay;
       }
       if (codes[1] === 'ConditionalCheckFailed') {
         const lock = cancellationItem(error, 1);
@@ -400,8 +382,10 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       );
     }
     for (const item of options.outbox ?? []) labelled.push(['outbox', this.outboxPut(item)]);
-    if (options.idempotency) labelled.push(['idempotency', this.idempotencyPut(options.idempotency(stored))]);
     labelled.push(...extra(stored));
+    if (options.idempotency) {
+      labelled.push(['idempotency', idempotencyPut(this.tableName, options.idempotency, stored, this.now())]);
+    }
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: labelled.map(([, item]) => item) }));
       return { ok: true, stored };
@@ -412,19 +396,22 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       codes.forEach((code, i) => {
         if (code === 'ConditionalCheckFailed') failed.add(labelled[i]?.[0] ?? 'unknown');
       });
+      if (failed.has('idempotency') && options.idempotency) {
+        // A concurrent request with the same key recorded its response first: that one is the answer.
+        const index = labelled.findIndex(([label]) => label === 'idempotency');
+        const replay = await replayOf(
+          this.doc,
+          this.tableName,
+          options.idempotency,
+          cancellationItem(error, index),
+        );
+        if (replay) throw replay;
+      }
       if (failed.has('duplicate-lock')) {
         const index = labelled.findIndex(([label]) => label === 'duplicate-lock');
         throw new DuplicateApplicationError(
           cancellationItem(error, index)?.applicationId as string | undefined,
         );
-      }
-      if (options.idempotency && failed.has('idempotency')) {
-        // The same key went through first (a concurrent replay): answer what it answered.
-        const index = labelled.findIndex(([label]) => label === 'idempotency');
-        const record = options.idempotency(stored);
-        const existing =
-          cancellationItem(error, index) ?? (await this.getIdempotencyItem(record.scope, record.key));
-        if (existing) throw new IdempotencyReplay(strip<IdempotencyRecord>(existing));
       }
       if (failed.has('quota') && !failed.has('application'))
         throw new QuotaExceededError('The quota cannot cover this.');
@@ -447,7 +434,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     onOtherFailure?: (failed: Set<string>, error: unknown) => undefined,
   ): Promise<ApplicationRecord> {
     let lastError: unknown;
-    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+    for (let i = 0; i < CONFLICT_RETRY.attempts; i++) {
       const current = await this.get(id);
       if (!current) throw new VersionConflictError('The application no longer exists.');
       if (expectedVersion !== undefined && current.version !== expectedVersion) {
@@ -458,11 +445,14 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       onOtherFailure?.(result.failed, result.error);
       if (!result.failed.has('application')) throw result.error;
       lastError = result.error;
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 25 * (i + 1)));
+      await sleep(backoffMs(i));
     }
     // Still throttled after every attempt: surface it (429), nothing was written.
     if (cancellationCodes(lastError)?.includes('ThrottlingError')) throw lastError;
-    throw new VersionConflictError('The application is being changed concurrently; try again.');
+    // Still losing the race to other writers: nothing was written; 409 CONCURRENT_UPDATE, never a 500.
+    throw new ConcurrentUpdateError(
+      'The application is being changed concurrently; nothing was written. Retry shortly.',
+    );
   }
 
   update(
@@ -528,35 +518,22 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     applicationId: string,
     doc: DocumentRecord,
     mutate: Mutation,
-    idempotency?: IdempotencyRecord,
+    idempotency?: IdempotentWrite<ApplicationRecord>,
   ): Promise<ApplicationRecord> {
-    const extra = (): Labelled[] => {
-      const items: Labelled[] = [
-        [
-          'document',
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { pk: appPk(applicationId), sk: docSk(doc.documentId), entity: 'document', ...doc },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+    const extra = (): Labelled[] => [
+      [
+        'document',
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: appPk(applicationId), sk: docSk(doc.documentId), entity: 'document', ...doc },
+            ConditionExpression: 'attribute_not_exists(pk)',
           },
-        ],
-      ];
-      if (idempotency) items.push(['idempotency', this.idempotencyPut(idempotency)]);
-      return items;
-    };
-    return this.retrying(
-      applicationId,
-      undefined,
-      (current) => this.commit(current, mutate, extra),
-      (failed, error) => {
-        if (idempotency && failed.has('idempotency')) {
-          const existing = cancellationItem(error, 3);
-          if (existing) throw new IdempotencyReplay(strip<IdempotencyRecord>(existing));
-        }
-        return undefined;
-      },
+        },
+      ],
+    ];
+    return this.retrying(applicationId, undefined, (current) =>
+      this.commit(current, mutate, extra, () => (idempotency ? { idempotency } : {})),
     );
   }
 
@@ -653,17 +630,6 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       ConsistentRead: true,
     });
     return items.map((i) => strip<AuditEntry>(i));
-  }
-
-  private async getIdempotencyItem(scope: string, key: string): Promise<Record<string, unknown> | undefined> {
-    const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: idemPk(scope, key), sk: 'IDEMP' },
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item as Record<string, unknown> | undefined;
   }
 
   /**
@@ -781,9 +747,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     return { recoveredFen: Number(out.Item?.recoveredFen ?? 0), entries: Number(out.Item?.entries ?? 0) };
   }
 
-  async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
-    const item = await this.getIdempotencyItem(scope, key);
-    return item ? strip<IdempotencyRecord>(item) : undefined;
+  getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    return readIdempotency(this.doc, this.tableName, scope, key);
   }
 
   async list(scope: ListScope, query: ListQuery): Promise<Page<ApplicationRecord>> {

@@ -6,8 +6,12 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
+import { ConcurrentUpdateError } from '../lib/errors.ts';
+import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
 import type { AuditEntry, AuditInput } from '../ports/applications.ts';
 import type { QuotaRecord } from '../ports/campaigns.ts';
+import type { IdempotentWrite } from '../ports/idempotency.ts';
+import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
 
 export class QuotaBelowCommittedError extends Error {
   override name = 'QuotaBelowCommittedError';
@@ -95,14 +99,19 @@ export class DynamoQuotaLedger {
     return items.filter((i) => !String(i.sk).includes('#AUDIT#')).map(toQuota);
   }
 
-  /** Sets the allocation; never below what is reserved and disbursed. Retries when a reservation raced it. */
+  /**
+   * Sets the allocation; never below what is reserved and disbursed. Retries (bounded, jittered) when a
+   * reservation or another allocation raced it, then gives up with ConcurrentUpdateError (409). With
+   * `idempotency`, the key's response is recorded in the same transaction.
+   */
   async allocate(
     campaignId: string,
     highCourtCode: string,
     allocatedFen: number,
     audit: AuditInput,
+    idempotency?: IdempotentWrite<StoredQuota>,
   ): Promise<StoredQuota> {
-    for (let attempt = 0; attempt < 10; attempt++) {
+    for (let attempt = 0; attempt < CONFLICT_RETRY.attempts; attempt++) {
       const current = await this.get(campaignId, highCourtCode);
       const at = this.now().toISOString();
       const base: StoredQuota = current ?? {
@@ -159,16 +168,32 @@ export class DynamoQuotaLedger {
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
+              ...(idempotency ? [idempotencyPut(this.tableName, idempotency, next, this.now())] : []),
             ],
           }),
         );
         return next;
       } catch (error) {
         if ((error as Error).name !== 'TransactionCanceledException') throw error;
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+        const reasons = (error as { CancellationReasons?: { Code?: string; Item?: unknown }[] })
+          .CancellationReasons;
+        if (idempotency && reasons?.[2]?.Code === 'ConditionalCheckFailed') {
+          // A concurrent request with the same key recorded its response first: that one is the answer.
+          const replay = await replayOf(
+            this.doc,
+            this.tableName,
+            idempotency,
+            reasons[2].Item as Record<string, unknown> | undefined,
+          );
+          if (replay) throw replay;
+        }
+        await sleep(backoffMs(attempt));
       }
     }
-    throw new Error('quota allocation kept conflicting');
+    // Other writers kept winning: nothing was written; 409 CONCURRENT_UPDATE, never a 500.
+    throw new ConcurrentUpdateError(
+      'The quota is being changed concurrently; nothing was written. Retry shortly.',
+    );
   }
 
   /** The allocation trail, oldest first (entries of the earlier layout included). */

@@ -1,4 +1,12 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { IdempotentWrite } from '../ports/idempotency.ts';
+import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
 
 export type CounterRow = Record<string, number>;
 
@@ -11,6 +19,7 @@ export class DynamoReportStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async counters(campaignId: string): Promise<{ byHighCourt: Map<string, CounterRow>; total: CounterRow }> {
@@ -54,21 +63,51 @@ export class DynamoReportStore {
     return rest;
   }
 
-  /** Stores a frozen copy once; it never changes afterwards. */
-  async freeze(campaignId: string, highCourtCode: string, frozen: Record<string, unknown>): Promise<void> {
+  /** Stores a frozen copy once; it never changes afterwards. With `idempotency`, the key goes in the same transaction. */
+  async freeze<T extends Record<string, unknown>>(
+    campaignId: string,
+    highCourtCode: string,
+    frozen: T,
+    idempotency?: IdempotentWrite<T>,
+  ): Promise<void> {
+    const put = {
+      TableName: this.tableName,
+      Item: {
+        pk: `REPORT#${campaignId}`,
+        sk: `FROZEN#${highCourtCode}`,
+        entity: 'frozen-report',
+        ...frozen,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
+    if (idempotency) {
+      try {
+        await this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [{ Put: put }, idempotencyPut(this.tableName, idempotency, frozen, this.now())],
+          }),
+        );
+      } catch (error) {
+        const reasons = (error as { CancellationReasons?: { Code?: string; Item?: unknown }[] })
+          .CancellationReasons;
+        if ((error as Error).name !== 'TransactionCanceledException' || !reasons) throw error;
+        if (reasons[1]?.Code === 'ConditionalCheckFailed') {
+          const replay = await replayOf(
+            this.doc,
+            this.tableName,
+            idempotency,
+            reasons[1].Item as Record<string, unknown> | undefined,
+          );
+          if (replay) throw replay;
+        }
+        if (reasons[0]?.Code === 'ConditionalCheckFailed')
+          throw new ReportAlreadyFrozenError('Already frozen.');
+        throw error;
+      }
+      return;
+    }
     try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: `REPORT#${campaignId}`,
-            sk: `FROZEN#${highCourtCode}`,
-            entity: 'frozen-report',
-            ...frozen,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.doc.send(new PutCommand(put));
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException')
         throw new ReportAlreadyFrozenError('Already frozen.');

@@ -73,7 +73,7 @@ function build(): Deps {
     }),
     authenticator: { authenticate: (header) => verifier.verify(header) },
     quotas: new DynamoQuotaLedger(doc, cfg.TABLE_NAME, now),
-    reports: new DynamoReportStore(doc, cfg.TABLE_NAME),
+    reports: new DynamoReportStore(doc, cfg.TABLE_NAME, now),
     insurer: () => {
       if (!cfg.INSURER_ENDPOINT) throw new ConfigError('Invalid configuration: INSURER_ENDPOINT is not set');
       return new HttpInsurerClient(cfg.INSURER_ENDPOINT, async () => (await insurerSecrets()).packageSecret);

@@ -87,3 +87,14 @@ export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   readonly title = 'Service Unavailable';
 }
+
+/**
+ * A write kept losing the optimistic-concurrency race after its bounded, jittered retries: nothing was
+ * written, and the client may retry (409 with Retry-After, never a 500). Adapters throw it when their
+ * retry loop runs out, so it is mapped in one place: here.
+ */
+export class ConcurrentUpdateError extends ConflictError {
+  constructor(detail = 'The resource is being changed concurrently; nothing was written. Retry shortly.') {
+    super('CONCURRENT_UPDATE', detail, { headers: { 'retry-after': '1' } });
+  }
+}

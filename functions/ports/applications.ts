@@ -1,6 +1,9 @@
 import type { AuditEntryContent } from '../domain/audit-chain.ts';
 import type { ApplicationFacts, EligibilityFailure } from '../domain/eligibility.ts';
 import type { Principal } from '../lib/auth.ts';
+import type { IdempotencyRecord, IdempotentWrite } from './idempotency.ts';
+
+export { type IdempotencyRecord, IdempotencyReplay, type IdempotentWrite } from './idempotency.ts';
 
 /** Statuses per the contract: draft → pending_approval → (returned → draft) | rejected | awaiting_payout → paid | declined; paid → closed → resumed; draft | returned → withdrawn. */
 export type ApplicationStatus =
@@ -205,10 +208,10 @@ export interface UpdateOptions {
   insurerEvent?: { id: string; type: string; packageId: string };
   /** Report counters to move in the same transaction (reports read counters, never scan). */
   report?: ReportDelta;
-  /** Store the response for an Idempotency-Key in the same transaction (built from the stored record). */
-  idempotency?: (stored: ApplicationRecord) => IdempotencyRecord;
   /** Credit recovered money to the relief-fund ledger of the campaign (全国法院涉民生案件救助款). */
   fundCredit?: { campaignId: string; amountFen: number; reference: string; receivedAt: string };
+  /** Record the request's Idempotency-Key with the change, in the same transaction (a replay: IdempotencyReplay). */
+  idempotency?: IdempotentWrite<ApplicationRecord>;
 }
 
 export interface ReportDelta {
@@ -292,14 +295,6 @@ export interface AuditInput {
   detail: Record<string, unknown>;
 }
 
-/** A stored response for an `Idempotency-Key`, written in the same transaction as the change. */
-export interface IdempotencyRecord {
-  scope: string;
-  key: string;
-  requestHash: string;
-  response: { status: number; body: unknown; headers: Record<string, string> };
-}
-
 export interface ListQuery {
   status?: ApplicationStatus;
   /** Only applications executed by this court or by a court below it. */
@@ -326,13 +321,6 @@ export class VersionConflictError extends Error {
   override name = 'VersionConflictError';
 }
 
-export class IdempotencyReplay extends Error {
-  override name = 'IdempotencyReplay';
-  constructor(readonly record: IdempotencyRecord) {
-    super('Idempotency key already used.');
-  }
-}
-
 /**
  * A change to an application: the new record and its audit entry. The repository writes both in
  * one transaction, conditioned on the record it read, and retries the whole function when another
@@ -344,7 +332,7 @@ export interface ApplicationRepository {
   create(
     app: ApplicationRecord,
     audit: AuditInput,
-    idempotency?: IdempotencyRecord,
+    idempotency?: IdempotentWrite<ApplicationRecord>,
   ): Promise<ApplicationRecord>;
   get(id: string): Promise<ApplicationRecord | undefined>;
   /**
@@ -368,7 +356,7 @@ export interface ApplicationRepository {
     applicationId: string,
     doc: DocumentRecord,
     mutate: Mutation,
-    idempotency?: IdempotencyRecord,
+    idempotency?: IdempotentWrite<ApplicationRecord>,
   ): Promise<ApplicationRecord>;
   getDocument(applicationId: string, documentId: string): Promise<DocumentRecord | undefined>;
   listDocuments(applicationId: string): Promise<DocumentRecord[]>;

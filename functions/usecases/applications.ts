@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../domain/audit-chain.ts';
 import { allowsDrafts, type Campaign, shanghaiDate } from '../domain/campaigns.ts';
 import { parseCaseNumber } from '../domain/case-number.ts';
 import {
@@ -26,14 +24,13 @@ import {
   type ApplicationRepository,
   type ApplicationStatus,
   DuplicateApplicationError,
-  type IdempotencyRecord,
-  IdempotencyReplay,
   type ListQuery,
   type ListScope,
   type Page,
   VersionConflictError,
 } from '../ports/applications.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
+import { type IdempotentWrite, idempotentVia, type StoredResponse } from '../ports/idempotency.ts';
 import { reportDelta } from './report-keys.ts';
 
 export interface ApplicationDeps {
@@ -43,17 +40,7 @@ export interface ApplicationDeps {
   newId: () => string;
 }
 
-export interface IdempotencyInput {
-  key: string;
-  scope: string;
-  body: unknown;
-}
-
-export interface StoredResponse {
-  status: number;
-  body: unknown;
-  headers: Record<string, string>;
-}
+export type { StoredResponse } from '../ports/idempotency.ts';
 
 /** Roles of a principal at its own court (helper for use cases). */
 export function hasRole(principal: Principal, role: Role): boolean {
@@ -68,25 +55,6 @@ export function etagOf(app: Pick<ApplicationRecord, 'version'>): string {
 export function versionFromIfMatch(header: string | undefined): number | undefined {
   const m = header?.trim().match(/^(?:W\/)?"v(\d{1,9})"$/);
   return m ? Number(m[1]) : undefined;
-}
-
-function requestHash(body: unknown): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('hex');
-}
-
-/** Replays the stored response of an earlier request with the same key, or refuses a reused key. */
-export function replayOrRefuse(record: IdempotencyRecord, body: unknown): StoredResponse {
-  if (record.requestHash !== requestHash(body)) {
-    throw new UnprocessableError(
-      'IDEMPOTENCY_KEY_REUSED',
-      'This Idempotency-Key was used with a different request body.',
-    );
-  }
-  return { ...record.response, headers: { ...record.response.headers, 'idempotent-replayed': 'true' } };
-}
-
-export function idempotencyRecord(input: IdempotencyInput, response: StoredResponse): IdempotencyRecord {
-  return { scope: input.scope, key: input.key, requestHash: requestHash(input.body), response };
 }
 
 /**
@@ -272,12 +240,8 @@ export async function createApplication(
   deps: ApplicationDeps,
   principal: Principal,
   input: CreateApplicationInput,
-  idempotency?: IdempotencyInput,
+  idempotency?: IdempotentWrite<StoredResponse>,
 ): Promise<StoredResponse> {
-  if (idempotency) {
-    const earlier = await deps.repo.getIdempotency(idempotency.scope, idempotency.key);
-    if (earlier) return replayOrRefuse(earlier, idempotency.body);
-  }
   const court = executingCourtOf(principal);
   const campaign = await openCampaign(deps, input.campaignId);
   const now = deps.now();
@@ -318,11 +282,9 @@ export async function createApplication(
         toStatus: 'draft',
         detail: { campaignId: campaign.id },
       },
-      idempotency ? idempotencyRecord(idempotency, response) : undefined,
+      idempotentVia(idempotency, () => response),
     );
   } catch (error) {
-    if (error instanceof IdempotencyReplay && idempotency)
-      return replayOrRefuse(error.record, idempotency.body);
     toDuplicateConflict(error);
   }
   return response;
@@ -366,6 +328,7 @@ export async function patchApplication(
   id: string,
   expectedVersion: number,
   patch: PatchApplicationInput,
+  idempotency?: IdempotentWrite<ApplicationRecord>,
 ): Promise<ApplicationRecord> {
   const app = await loadForClerk(deps, principal, id);
   if (app.version !== expectedVersion) throw versionConflict();
@@ -407,8 +370,8 @@ export async function patchApplication(
       },
       // Edited after a return: it is no longer counted as returned in the reports.
       app.status === 'returned'
-        ? { expectedVersion, report: reportDelta(app, { returned: -1 }) }
-        : { expectedVersion },
+        ? { expectedVersion, report: reportDelta(app, { returned: -1 }), idempotency }
+        : { expectedVersion, idempotency },
     );
   } catch (error) {
     if (error instanceof VersionConflictError) throw versionConflict();

@@ -15,6 +15,7 @@ import {
   QuotaExceededError,
   VersionConflictError,
 } from '../ports/applications.ts';
+import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
 import type { Workflow } from '../ports/workflow.ts';
 import { type ApplicationDeps, hasRole, loadForClerk, loadVisible } from './applications.ts';
 import { evidenceOf, evidenceSet } from './documents.ts';
@@ -34,6 +35,8 @@ export function executionName(applicationId: string, submissionSeq: number): str
 export interface SubmitInput {
   approvalForm: { reviewOpinion: string; reviewedBy: string };
 }
+
+export type SubmitResult = { status: number; body: ReturnType<typeof submittedView> };
 
 function submittedView(app: ApplicationRecord) {
   return {
@@ -79,8 +82,9 @@ export function submitApplication(
   principal: Principal,
   id: string,
   input: SubmitInput,
-): Promise<{ status: number; body: ReturnType<typeof submittedView> }> {
-  return withCurrentEvidence(() => submitOnce(deps, principal, id, input));
+  idempotency?: IdempotentWrite<SubmitResult>,
+): Promise<SubmitResult> {
+  return withCurrentEvidence(() => submitOnce(deps, principal, id, input, idempotency));
 }
 
 async function submitOnce(
@@ -88,7 +92,8 @@ async function submitOnce(
   principal: Principal,
   id: string,
   input: SubmitInput,
-): Promise<{ status: number; body: ReturnType<typeof submittedView> }> {
+  idempotency?: IdempotentWrite<SubmitResult>,
+): Promise<SubmitResult> {
   const app = await loadForClerk(deps, principal, id);
   if (app.status === 'pending_approval' && app.submission) {
     // A retry of a submission that went through: make sure its execution exists, answer the same.
@@ -187,6 +192,10 @@ async function submitOnce(
             createdAt: at,
           },
         ],
+        idempotency: idempotentVia(idempotency, (submitted: ApplicationRecord) => ({
+          status: 202,
+          body: submittedView(submitted),
+        })),
       }),
     );
   } catch (error) {
@@ -226,6 +235,12 @@ export interface DecisionInput {
   comment: string;
 }
 
+export interface DecisionResult {
+  status: ApplicationStatus;
+  pendingAt: string | null;
+  decision: DecisionEntry;
+}
+
 /** What the workflow receives for a level's decision. */
 export function decisionOutput(entry: DecisionEntry, next: ApplicationRecord) {
   return {
@@ -263,11 +278,18 @@ export function decideApplication(
   principal: Principal,
   id: string,
   input: DecisionInput,
-) {
-  return withCurrentEvidence(() => decideOnce(deps, principal, id, input));
+  idempotency?: IdempotentWrite<DecisionResult>,
+): Promise<DecisionResult> {
+  return withCurrentEvidence(() => decideOnce(deps, principal, id, input, idempotency));
 }
 
-async function decideOnce(deps: ApprovalDeps, principal: Principal, id: string, input: DecisionInput) {
+async function decideOnce(
+  deps: ApprovalDeps,
+  principal: Principal,
+  id: string,
+  input: DecisionInput,
+  idempotency?: IdempotentWrite<DecisionResult>,
+): Promise<DecisionResult> {
   const app = await loadVisible(deps, principal, id);
   if (!hasRole(principal, 'approver')) {
     throw new ForbiddenError('ROLE_FORBIDDEN', 'Only an approver may decide.');
@@ -401,6 +423,12 @@ async function decideOnce(deps: ApprovalDeps, principal: Principal, id: string, 
               createdAt: at,
             },
           ],
+          // `entry` is the decision the mutation above just recorded in this same attempt.
+          idempotency: idempotentVia(idempotency, (decided: ApplicationRecord) => ({
+            status: decided.status,
+            pendingAt: decided.pendingAt,
+            decision: entry as DecisionEntry,
+          })),
         };
       },
     );

@@ -3,7 +3,8 @@ import { CATEGORY_LABELS_ZH, isCategory } from '../domain/eligibility.ts';
 import { buildRuling, CLOSING_REASON, type Ruling } from '../domain/ruling.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, UnprocessableError } from '../lib/errors.ts';
-import type { ApplicationRecord } from '../ports/applications.ts';
+import type { ApplicationRecord, Mutation } from '../ports/applications.ts';
+import type { IdempotentWrite } from '../ports/idempotency.ts';
 import { type ApplicationDeps, loadForClerk, loadVisible } from './applications.ts';
 import { reportDelta } from './report-keys.ts';
 
@@ -40,6 +41,7 @@ export async function closeApplication(
   principal: Principal,
   id: string,
   input: { rulingNumber: string; issuedAt: string },
+  idempotency?: IdempotentWrite<ApplicationRecord>,
 ) {
   const app = await loadForClerk(deps, principal, id);
   if (app.status !== 'paid')
@@ -59,7 +61,7 @@ export async function closeApplication(
     );
   }
   const at = deps.now().toISOString();
-  return deps.repo.update(id, (current) => {
+  const closing: Mutation = (current) => {
     if (current.status !== 'paid')
       throw new ConflictError(
         'INVALID_STATUS',
@@ -92,7 +94,8 @@ export async function closeApplication(
         },
       },
     };
-  });
+  };
+  return deps.repo.update(id, closing, { idempotency });
 }
 
 /** 恢复执行: on the court's own authority, capped at the relief amount paid. */
@@ -101,6 +104,7 @@ export async function resumeEnforcement(
   principal: Principal,
   id: string,
   input: { reason: 'assets-found' | 'evasion'; basis: string; amountFen: number },
+  idempotency?: IdempotentWrite<ApplicationRecord>,
 ) {
   const app = await loadForClerk(deps, principal, id);
   if (app.status !== 'closed')
@@ -144,7 +148,7 @@ export async function resumeEnforcement(
         },
       };
     },
-    (current) => ({ report: reportDelta(current, { resumed: 1 }) }),
+    (current) => ({ report: reportDelta(current, { resumed: 1 }), idempotency }),
   );
 }
 
@@ -154,6 +158,7 @@ export async function recordRecovery(
   principal: Principal,
   id: string,
   input: { amountFen: number; receivedAt: string; reference: string },
+  idempotency?: IdempotentWrite<ApplicationRecord>,
 ) {
   const app = await loadForClerk(deps, principal, id);
   if (app.status !== 'resumed')
@@ -212,6 +217,7 @@ export async function recordRecovery(
         receivedAt: input.receivedAt,
       },
       report: reportDelta(current, { recoveredFen: input.amountFen }),
+      idempotency,
     }),
   );
 }

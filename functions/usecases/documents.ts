@@ -9,18 +9,10 @@ import {
   type DocumentRecord,
   type DocumentType,
   type EvidenceDocument,
-  IdempotencyReplay,
 } from '../ports/applications.ts';
 import type { DocumentStorage } from '../ports/campaigns.ts';
-import {
-  type ApplicationDeps,
-  type IdempotencyInput,
-  idempotencyRecord,
-  loadForClerk,
-  loadVisible,
-  replayOrRefuse,
-  type StoredResponse,
-} from './applications.ts';
+import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
+import { type ApplicationDeps, loadForClerk, loadVisible, type StoredResponse } from './applications.ts';
 
 export interface DocumentDeps extends ApplicationDeps {
   storage: DocumentStorage;
@@ -94,12 +86,8 @@ export async function requestUpload(
   principal: Principal,
   applicationId: string,
   input: RequestUploadInput,
-  idempotency?: IdempotencyInput,
+  idempotency?: IdempotentWrite<StoredResponse>,
 ): Promise<StoredResponse> {
-  if (idempotency) {
-    const earlier = await deps.repo.getIdempotency(idempotency.scope, idempotency.key);
-    if (earlier) return replayOrRefuse(earlier, idempotency.body);
-  }
   const app = await loadForClerk(deps, principal, applicationId);
   if (!UPLOADABLE.includes(app.status)) throw materialsFrozen(app.status);
   const campaign = await deps.campaigns.get(app.campaignId);
@@ -133,30 +121,24 @@ export async function requestUpload(
     body: { documentId, type: doc.type, status: doc.status, upload },
     headers: { location: `/applications/${applicationId}/documents/${documentId}` },
   };
-  try {
-    await deps.repo.addDocument(
-      applicationId,
-      doc,
-      (current) => {
-        if (!UPLOADABLE.includes(current.status)) throw materialsFrozen(current.status);
-        return {
-          next: current,
-          audit: {
-            actor: principal,
-            action: 'document.requested',
-            fromStatus: current.status,
-            toStatus: current.status,
-            detail: { documentId, type: doc.type, sizeBytes: doc.sizeBytes, sha256: doc.sha256 },
-          },
-        };
-      },
-      idempotency ? idempotencyRecord(idempotency, response) : undefined,
-    );
-  } catch (error) {
-    if (error instanceof IdempotencyReplay && idempotency)
-      return replayOrRefuse(error.record, idempotency.body);
-    throw error;
-  }
+  await deps.repo.addDocument(
+    applicationId,
+    doc,
+    (current) => {
+      if (!UPLOADABLE.includes(current.status)) throw materialsFrozen(current.status);
+      return {
+        next: current,
+        audit: {
+          actor: principal,
+          action: 'document.requested',
+          fromStatus: current.status,
+          toStatus: current.status,
+          detail: { documentId, type: doc.type, sizeBytes: doc.sizeBytes, sha256: doc.sha256 },
+        },
+      };
+    },
+    idempotentVia(idempotency, () => response),
+  );
   return response;
 }
 

@@ -6,11 +6,14 @@ import type { Principal } from '../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
 import type { AuditEntry } from '../ports/applications.ts';
 import type { CampaignStore, QuotaRecord } from '../ports/campaigns.ts';
+import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
 
 export interface QuotaDeps {
   quotas: DynamoQuotaLedger;
   campaigns: CampaignStore;
 }
+
+export type QuotaView = ReturnType<typeof quotaView>;
 
 export function quotaView(q: QuotaRecord) {
   return {
@@ -93,7 +96,8 @@ export async function setQuota(
   campaignId: string,
   highCourtCode: string,
   allocatedFen: number,
-) {
+  idempotency?: IdempotentWrite<QuotaView>,
+): Promise<QuotaView> {
   if (principal.court !== 'SPC' || !principal.roles.includes('spc-admin')) {
     throw new ForbiddenError('ROLE_FORBIDDEN', 'Only an SPC administrator allocates quotas.');
   }
@@ -114,13 +118,19 @@ export async function setQuota(
     );
   }
   try {
-    const quota = await deps.quotas.allocate(campaignId, highCourtCode, allocatedFen, {
-      actor: principal,
-      action: 'quota.allocated',
-      fromStatus: null,
-      toStatus: null,
-      detail: { campaignId, highCourtCode },
-    });
+    const quota = await deps.quotas.allocate(
+      campaignId,
+      highCourtCode,
+      allocatedFen,
+      {
+        actor: principal,
+        action: 'quota.allocated',
+        fromStatus: null,
+        toStatus: null,
+        detail: { campaignId, highCourtCode },
+      },
+      idempotentVia(idempotency, quotaView),
+    );
     return quotaView(quota);
   } catch (error) {
     if (error instanceof QuotaBelowCommittedError) {

@@ -11,6 +11,7 @@ import { CATEGORIES } from '../domain/eligibility.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
+import type { IdempotentWrite } from '../ports/idempotency.ts';
 
 export interface ReportDeps {
   reports: DynamoReportStore;
@@ -157,6 +158,15 @@ export async function campaignReport(deps: ReportDeps, principal: Principal, cam
 
 export type CampaignReport = Awaited<ReturnType<typeof campaignReport>>;
 
+export interface FrozenReport extends Record<string, unknown> {
+  campaignId: string;
+  highCourtCode: string;
+  report: HighCourtReport;
+  frozenAt: string;
+  frozenBy: string;
+  hash: string;
+}
+
 const hashOf = (value: unknown) => createHash('sha256').update(canonicalJson(value)).digest('hex');
 
 /** Freezes a high court's report for submission to the SPC: stored with its hash, never changed. */
@@ -165,13 +175,14 @@ export async function freezeReport(
   principal: Principal,
   campaignId: string,
   highCourtCode: string,
-) {
+  idempotency?: IdempotentWrite<FrozenReport>,
+): Promise<FrozenReport> {
   if (principal.court !== highCourtCode || !principal.roles.some((r) => r === 'approver' || r === 'clerk')) {
     throw new ForbiddenError('ROLE_FORBIDDEN', 'A high court freezes its own report.');
   }
   const report = await campaignReport(deps, principal, campaignId);
   const snapshot = report.byHighCourt[0] as HighCourtReport;
-  const frozen = {
+  const frozen: FrozenReport = {
     campaignId,
     highCourtCode,
     report: snapshot,
@@ -180,7 +191,7 @@ export async function freezeReport(
     hash: hashOf(snapshot),
   };
   try {
-    await deps.reports.freeze(campaignId, highCourtCode, frozen);
+    await deps.reports.freeze(campaignId, highCourtCode, frozen, idempotency);
   } catch (error) {
     if (error instanceof ReportAlreadyFrozenError)
       throw new ConflictError('REPORT_ALREADY_FROZEN', 'This report was frozen already; it never changes.');

@@ -1,21 +1,8 @@
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError } from '../lib/errors.ts';
-import {
-  type ApplicationRecord,
-  type ApplicationStatus,
-  IdempotencyReplay,
-  VersionConflictError,
-} from '../ports/applications.ts';
-import {
-  type ApplicationDeps,
-  applicationView,
-  etagOf,
-  type IdempotencyInput,
-  idempotencyRecord,
-  loadForClerk,
-  replayOrRefuse,
-  type StoredResponse,
-} from './applications.ts';
+import type { ApplicationRecord, ApplicationStatus } from '../ports/applications.ts';
+import type { IdempotentWrite } from '../ports/idempotency.ts';
+import { type ApplicationDeps, loadForClerk } from './applications.ts';
 import { reportDelta } from './report-keys.ts';
 
 /** Before any approval: a draft, or an application returned for more material (退回补充). */
@@ -39,60 +26,36 @@ export async function withdrawApplication(
   principal: Principal,
   id: string,
   input: { reason: string },
-  idempotency?: IdempotencyInput,
-): Promise<StoredResponse> {
-  if (idempotency) {
-    const earlier = await deps.repo.getIdempotency(idempotency.scope, idempotency.key);
-    if (earlier) return replayOrRefuse(earlier, idempotency.body);
-  }
+  idempotency?: IdempotentWrite<ApplicationRecord>,
+): Promise<ApplicationRecord> {
   const app = await loadForClerk(deps, principal, id);
   if (!WITHDRAWABLE.includes(app.status)) throw notWithdrawable(app.status);
   const at = deps.now().toISOString();
-  const responseOf = (stored: ApplicationRecord): StoredResponse => ({
-    status: 200,
-    body: applicationView(stored, principal),
-    headers: { etag: etagOf(stored) },
-  });
-  try {
-    const stored = await deps.repo.update(
-      id,
-      (current) => {
-        if (!WITHDRAWABLE.includes(current.status)) throw notWithdrawable(current.status);
-        return {
-          next: {
-            ...current,
-            status: 'withdrawn',
-            version: current.version + 1,
-            pendingAt: null,
-            withdrawal: { reason: input.reason, withdrawnAt: at, withdrawnBy: principal.sub },
-          },
-          audit: {
-            actor: principal,
-            action: 'application.withdrawn',
-            fromStatus: current.status,
-            toStatus: 'withdrawn',
-            detail: { reason: input.reason },
-          },
-        };
-      },
-      (current) => ({
-        releaseDuplicateLock: true,
-        ...(current.status === 'returned' ? { report: reportDelta(current, { returned: -1 }) } : {}),
-        ...(idempotency
-          ? { idempotency: (stored: ApplicationRecord) => idempotencyRecord(idempotency, responseOf(stored)) }
-          : {}),
-      }),
-    );
-    return responseOf(stored);
-  } catch (error) {
-    if (error instanceof IdempotencyReplay && idempotency)
-      return replayOrRefuse(error.record, idempotency.body);
-    if (error instanceof VersionConflictError) {
-      throw new ConflictError(
-        'VERSION_CONFLICT',
-        'The application changed while withdrawing; reload and retry.',
-      );
-    }
-    throw error;
-  }
+  return deps.repo.update(
+    id,
+    (current) => {
+      if (!WITHDRAWABLE.includes(current.status)) throw notWithdrawable(current.status);
+      return {
+        next: {
+          ...current,
+          status: 'withdrawn',
+          version: current.version + 1,
+          pendingAt: null,
+          withdrawal: { reason: input.reason, withdrawnAt: at, withdrawnBy: principal.sub },
+        },
+        audit: {
+          actor: principal,
+          action: 'application.withdrawn',
+          fromStatus: current.status,
+          toStatus: 'withdrawn',
+          detail: { reason: input.reason },
+        },
+      };
+    },
+    (current) => ({
+      releaseDuplicateLock: true,
+      ...(current.status === 'returned' ? { report: reportDelta(current, { returned: -1 }) } : {}),
+      ...(idempotency ? { idempotency } : {}),
+    }),
+  );
 }

@@ -1,20 +1,20 @@
 import { z } from 'zod';
 import { verifyChain } from '../../domain/audit-chain.ts';
-import type { Principal } from '../../lib/auth.ts';
 import { BadRequestError, PreconditionRequiredError } from '../../lib/errors.ts';
-import { defineRoute, type HttpResponse } from '../../lib/http.ts';
-import type { ApplicationStatus } from '../../ports/applications.ts';
+import { defineRoute } from '../../lib/http.ts';
+import type { ApplicationRecord, ApplicationStatus } from '../../ports/applications.ts';
+import type { StoredResponse } from '../../ports/idempotency.ts';
 import {
   applicationView,
   createApplication as createApplicationUseCase,
   etagOf,
-  type IdempotencyInput,
   listApplications as listApplicationsUseCase,
   loadVisible,
   patchApplication as patchApplicationUseCase,
   versionFromIfMatch,
 } from '../../usecases/applications.ts';
 import { authenticator, deps } from '../deps.ts';
+import { defineIdempotentRoute } from './idempotency.ts';
 import {
   Application,
   ApplicationParams,
@@ -35,33 +35,9 @@ export const COMMON_ERRORS = [
   problem(403, 'Role not allowed'),
 ];
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+export { idempotencyHeader } from './idempotency.ts';
 
-/** Reads an optional Idempotency-Key; its scope is the caller and the operation. */
-export function idempotencyOf(
-  headers: Record<string, string | undefined>,
-  principal: Principal,
-  operation: string,
-  body: unknown,
-): IdempotencyInput | undefined {
-  const key = headers['idempotency-key'];
-  if (key === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new BadRequestError(
-      'INVALID_IDEMPOTENCY_KEY',
-      'Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -',
-    );
-  }
-  return { key, scope: `${principal.sub}|${operation}`, body };
-}
-
-export const idempotencyHeader = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Retry-safe key; a replay with the same key and body returns the first response.',
-};
-
-export const createApplication = defineRoute(
+export const createApplication = defineIdempotentRoute(
   {
     operationId: 'createApplication',
     method: 'POST',
@@ -71,7 +47,6 @@ export const createApplication = defineRoute(
     auth: 'jwt',
     roles: ['clerk'],
     body: CreateApplicationBody,
-    headers: [idempotencyHeader],
     responses: [
       { status: 201, description: 'Created as draft', schema: Application },
       ...COMMON_ERRORS,
@@ -83,10 +58,8 @@ export const createApplication = defineRoute(
     ],
   },
   authenticator,
-  async (req): Promise<HttpResponse> => {
-    const idem = idempotencyOf(req.headers, req.principal, 'createApplication', req.body);
-    return createApplicationUseCase(deps(), req.principal, req.body, idem);
-  },
+  (response: StoredResponse) => response,
+  (req, idempotency) => createApplicationUseCase(deps(), req.principal, req.body, idempotency),
 );
 
 export const getApplication = defineRoute(
@@ -140,7 +113,7 @@ export const listApplications = defineRoute(
   },
 );
 
-export const patchApplication = defineRoute(
+export const patchApplication = defineIdempotentRoute(
   {
     operationId: 'patchApplication',
     method: 'PATCH',
@@ -161,15 +134,19 @@ export const patchApplication = defineRoute(
     ],
   },
   authenticator,
-  async (req) => {
+  (app: ApplicationRecord, req) => ({
+    status: 200,
+    body: applicationView(app, req.principal),
+    headers: { etag: etagOf(app) },
+  }),
+  async (req, idempotency) => {
     const ifMatch = req.headers['if-match'];
     const version = versionFromIfMatch(ifMatch);
     if (ifMatch === undefined)
       throw new PreconditionRequiredError('IF_MATCH_REQUIRED', 'Send If-Match with the ETag you read.');
     if (version === undefined)
       throw new BadRequestError('INVALID_IF_MATCH', 'If-Match must be an ETag from this API, e.g. "v3".');
-    const app = await patchApplicationUseCase(deps(), req.principal, req.params.id, version, req.body);
-    return { status: 200, body: applicationView(app, req.principal), headers: { etag: etagOf(app) } };
+    return patchApplicationUseCase(deps(), req.principal, req.params.id, version, req.body, idempotency);
   },
 );
 

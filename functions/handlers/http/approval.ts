@@ -1,8 +1,13 @@
 import { z } from 'zod';
-import { defineRoute } from '../../lib/http.ts';
-import { decideApplication, submitApplication as submitApplicationUseCase } from '../../usecases/approval.ts';
+import {
+  type DecisionResult,
+  decideApplication,
+  type SubmitResult,
+  submitApplication as submitApplicationUseCase,
+} from '../../usecases/approval.ts';
 import { authenticator, deps } from '../deps.ts';
 import { COMMON_ERRORS } from './applications.ts';
+import { defineIdempotentRoute } from './idempotency.ts';
 import { ApplicationParams, problem, Required, RequiredText, Text } from './schemas.ts';
 
 export const SubmitBody = z
@@ -21,7 +26,7 @@ export const DecisionBody = z
   })
   .meta({ id: 'Decision' });
 
-export const submitApplication = defineRoute(
+export const submitApplication = defineIdempotentRoute(
   {
     operationId: 'submitApplication',
     method: 'POST',
@@ -49,10 +54,11 @@ export const submitApplication = defineRoute(
     ],
   },
   authenticator,
-  async (req) => submitApplicationUseCase(deps(), req.principal, req.params.id, req.body),
+  (result: SubmitResult) => ({ status: result.status, body: result.body, headers: {} }),
+  (req, idempotency) => submitApplicationUseCase(deps(), req.principal, req.params.id, req.body, idempotency),
 );
 
-export const decideApplicationRoute = defineRoute(
+export const decideApplicationRoute = defineIdempotentRoute(
   {
     operationId: 'decideApplication',
     method: 'POST',
@@ -83,11 +89,13 @@ export const decideApplicationRoute = defineRoute(
     ],
   },
   authenticator,
-  async (req) => ({
-    status: 200,
-    body: await decideApplication(deps(), req.principal, req.params.id, {
-      decision: req.body.decision,
-      comment: req.body.comment,
-    }),
-  }),
+  (result: DecisionResult) => ({ status: 200, body: result, headers: {} }),
+  (req, idempotency) =>
+    decideApplication(
+      deps(),
+      req.principal,
+      req.params.id,
+      { decision: req.body.decision, comment: req.body.comment },
+      idempotency,
+    ),
 );

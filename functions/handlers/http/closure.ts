@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { renderRulingDocx } from '../../adapters/ruling-docx.ts';
 import { defineRoute } from '../../lib/http.ts';
+import type { ApplicationRecord } from '../../ports/applications.ts';
 import { applicationView } from '../../usecases/applications.ts';
 import { closeApplication, getRuling, recordRecovery, resumeEnforcement } from '../../usecases/closure.ts';
 import { authenticator, deps } from '../deps.ts';
 import { COMMON_ERRORS } from './applications.ts';
+import { defineIdempotentRoute } from './idempotency.ts';
 import { Application, ApplicationParams, PositiveFen, problem, Required, RequiredText } from './schemas.ts';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -52,7 +54,7 @@ export const getRulingRoute = defineRoute(
   },
 );
 
-export const closeApplicationRoute = defineRoute(
+export const closeApplicationRoute = defineIdempotentRoute(
   {
     operationId: 'closeApplication',
     method: 'POST',
@@ -71,14 +73,12 @@ export const closeApplicationRoute = defineRoute(
     ],
   },
   authenticator,
-  async (req) => {
-    const app = await closeApplication(deps(), req.principal, req.params.id, req.body);
-    // closure, closingReason and restrictionsLifted come from the stored closure record.
-    return { status: 200, body: applicationView(app, req.principal) };
-  },
+  // closure, closingReason and restrictionsLifted come from the stored closure record.
+  (app: ApplicationRecord, req) => ({ status: 200, body: applicationView(app, req.principal), headers: {} }),
+  (req, idempotency) => closeApplication(deps(), req.principal, req.params.id, req.body, idempotency),
 );
 
-export const resumeRoute = defineRoute(
+export const resumeRoute = defineIdempotentRoute(
   {
     operationId: 'resumeEnforcement',
     method: 'POST',
@@ -103,13 +103,11 @@ export const resumeRoute = defineRoute(
     ],
   },
   authenticator,
-  async (req) => {
-    const app = await resumeEnforcement(deps(), req.principal, req.params.id, req.body);
-    return { status: 200, body: applicationView(app, req.principal) };
-  },
+  (app: ApplicationRecord, req) => ({ status: 200, body: applicationView(app, req.principal), headers: {} }),
+  (req, idempotency) => resumeEnforcement(deps(), req.principal, req.params.id, req.body, idempotency),
 );
 
-export const recoveryRoute = defineRoute(
+export const recoveryRoute = defineIdempotentRoute(
   {
     operationId: 'recordRecovery',
     method: 'POST',
@@ -138,12 +136,13 @@ export const recoveryRoute = defineRoute(
     ],
   },
   authenticator,
-  async (req) => {
-    const app = await recordRecovery(deps(), req.principal, req.params.id, req.body);
+  (app: ApplicationRecord) => {
     const cap = app.payout?.amountFen ?? app.reliefAmountFen;
     return {
       status: 201,
       body: { recoveredFen: app.recoveredFen ?? 0, remainingFen: cap - (app.recoveredFen ?? 0) },
+      headers: {},
     };
   },
+  (req, idempotency) => recordRecovery(deps(), req.principal, req.params.id, req.body, idempotency),
 );

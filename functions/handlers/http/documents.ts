@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { defineRoute } from '../../lib/http.ts';
 import type { DocumentType } from '../../ports/applications.ts';
+import type { StoredResponse } from '../../ports/idempotency.ts';
 import {
   getDocument as getDocumentUseCase,
   listDocuments as listDocumentsUseCase,
   requestUpload,
 } from '../../usecases/documents.ts';
 import { authenticator, deps } from '../deps.ts';
-import { COMMON_ERRORS, idempotencyHeader, idempotencyOf } from './applications.ts';
+import { COMMON_ERRORS } from './applications.ts';
+import { defineIdempotentRoute } from './idempotency.ts';
 import {
   ApplicationParams,
   Document,
@@ -19,7 +21,7 @@ import {
   Upload,
 } from './schemas.ts';
 
-export const requestDocumentUpload = defineRoute(
+export const requestDocumentUpload = defineIdempotentRoute(
   {
     operationId: 'requestDocumentUpload',
     method: 'POST',
@@ -30,7 +32,6 @@ export const requestDocumentUpload = defineRoute(
     auth: 'jwt',
     params: ApplicationParams,
     body: RequestUploadBody,
-    headers: [idempotencyHeader],
     responses: [
       {
         status: 201,
@@ -51,21 +52,15 @@ export const requestDocumentUpload = defineRoute(
     ],
   },
   authenticator,
-  async (req) => {
-    const idem = idempotencyOf(
-      req.headers,
-      req.principal,
-      `requestDocumentUpload:${req.params.id}`,
-      req.body,
-    );
-    return requestUpload(
+  (response: StoredResponse) => response,
+  (req, idempotency) =>
+    requestUpload(
       deps(),
       req.principal,
       req.params.id,
       { ...req.body, type: req.body.type as DocumentType },
-      idem,
-    );
-  },
+      idempotency,
+    ),
 );
 
 export const listDocuments = defineRoute(

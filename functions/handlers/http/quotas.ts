@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { defineRoute } from '../../lib/http.ts';
-import { getQuota, getQuotaAudit, listQuotas, setQuota } from '../../usecases/quotas.ts';
+import { getQuota, getQuotaAudit, listQuotas, type QuotaView, setQuota } from '../../usecases/quotas.ts';
 import { authenticator, deps } from '../deps.ts';
 import { COMMON_ERRORS } from './applications.ts';
+import { defineIdempotentRoute } from './idempotency.ts';
 import { AuditEntry, CourtCode, Fen, problem } from './schemas.ts';
 
 export const Quota = z
@@ -20,7 +21,7 @@ export const Quota = z
 const CampaignParams = z.strictObject({ campaignId: z.string().min(1).max(64) });
 const QuotaParams = z.strictObject({ campaignId: z.string().min(1).max(64), highCourtCode: CourtCode });
 
-export const putQuota = defineRoute(
+export const putQuota = defineIdempotentRoute(
   {
     operationId: 'putQuota',
     method: 'PUT',
@@ -35,21 +36,21 @@ export const putQuota = defineRoute(
       { status: 200, description: 'The quota', schema: Quota },
       ...COMMON_ERRORS,
       problem(404, 'Unknown campaign'),
-      problem(409, 'QUOTA_BELOW_COMMITTED'),
+      problem(409, 'QUOTA_BELOW_COMMITTED, CONCURRENT_UPDATE (retry after Retry-After)'),
       problem(422, 'NOT_A_QUOTA_HOLDER'),
     ],
   },
   authenticator,
-  async (req) => ({
-    status: 200,
-    body: await setQuota(
+  (quota: QuotaView) => ({ status: 200, body: quota, headers: {} }),
+  (req, idempotency) =>
+    setQuota(
       deps(),
       req.principal,
       req.params.campaignId,
       req.params.highCourtCode,
       req.body.allocatedFen,
+      idempotency,
     ),
-  }),
 );
 
 export const listQuotasRoute = defineRoute(

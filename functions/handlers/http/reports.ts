@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { reportCsv, reportXlsx } from '../../adapters/report-export.ts';
 import { defineRoute } from '../../lib/http.ts';
-import { campaignReport, freezeReport, frozenReport } from '../../usecases/reports.ts';
+import { campaignReport, type FrozenReport, freezeReport, frozenReport } from '../../usecases/reports.ts';
 import { authenticator, deps } from '../deps.ts';
 import { COMMON_ERRORS } from './applications.ts';
+import { defineIdempotentRoute } from './idempotency.ts';
 import { CourtCode, problem } from './schemas.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -83,7 +84,7 @@ export const getReport = defineRoute(
   },
 );
 
-export const freezeReportRoute = defineRoute(
+export const freezeReportRoute = defineIdempotentRoute(
   {
     operationId: 'freezeReport',
     method: 'POST',
@@ -104,10 +105,9 @@ export const freezeReportRoute = defineRoute(
     ],
   },
   authenticator,
-  async (req) => ({
-    status: 201,
-    body: await freezeReport(deps(), req.principal, req.params.campaignId, req.params.highCourtCode),
-  }),
+  (frozen: FrozenReport) => ({ status: 201, body: frozen, headers: {} }),
+  (req, idempotency) =>
+    freezeReport(deps(), req.principal, req.params.campaignId, req.params.highCourtCode, idempotency),
 );
 
 export const getFrozenReport = defineRoute(

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { defineRoute, type HttpResponse } from '../../lib/http.ts';
+import type { ApplicationRecord } from '../../ports/applications.ts';
+import { applicationView, etagOf } from '../../usecases/applications.ts';
 import { withdrawApplication as withdrawApplicationUseCase } from '../../usecases/withdrawal.ts';
 import { authenticator, deps } from '../deps.ts';
-import { COMMON_ERRORS, idempotencyHeader, idempotencyOf } from './applications.ts';
+import { COMMON_ERRORS } from './applications.ts';
+import { defineIdempotentRoute } from './idempotency.ts';
 import { Application, ApplicationParams, problem, RequiredText } from './schemas.ts';
 
 export const WithdrawalBody = z
@@ -13,7 +15,7 @@ export const WithdrawalBody = z
   })
   .meta({ id: 'Withdrawal' });
 
-export const withdrawApplication = defineRoute(
+export const withdrawApplication = defineIdempotentRoute(
   {
     operationId: 'withdrawApplication',
     method: 'POST',
@@ -23,18 +25,19 @@ export const withdrawApplication = defineRoute(
     auth: 'jwt',
     params: ApplicationParams,
     body: WithdrawalBody,
-    headers: [idempotencyHeader],
     responses: [
       { status: 200, description: 'Withdrawn', schema: Application },
       ...COMMON_ERRORS,
       problem(404, 'Unknown or outside your jurisdiction'),
-      problem(409, 'INVALID_STATUS (not draft or returned), VERSION_CONFLICT'),
-      problem(422, 'IDEMPOTENCY_KEY_REUSED'),
+      problem(409, 'INVALID_STATUS (not draft or returned), CONCURRENT_UPDATE'),
     ],
   },
   authenticator,
-  async (req): Promise<HttpResponse> => {
-    const idem = idempotencyOf(req.headers, req.principal, `withdrawApplication:${req.params.id}`, req.body);
-    return withdrawApplicationUseCase(deps(), req.principal, req.params.id, req.body, idem);
-  },
+  (app: ApplicationRecord, req) => ({
+    status: 200,
+    body: applicationView(app, req.principal),
+    headers: { etag: etagOf(app) },
+  }),
+  (req, idempotency) =>
+    withdrawApplicationUseCase(deps(), req.principal, req.params.id, req.body, idempotency),
 );

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
 import { toProblem } from '../../../functions/lib/http.ts';
 import type { ApplicationRecord } from '../../../functions/ports/applications.ts';
-import { VersionConflictError } from '../../../functions/ports/applications.ts';
+import { IdempotencyReplay, VersionConflictError } from '../../../functions/ports/applications.ts';
 
 /** Error paths of the decision write that DynamoDB Local cannot be made to produce: throttling inside a transaction. */
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -94,6 +94,72 @@ describe('DynamoApplicationRepository.update under throttling', () => {
     ddb.on(GetCommand).resolves({ Item: stored });
     ddb.on(TransactWriteCommand).rejects(Object.assign(new Error('bad'), { name: 'ValidationException' }));
     await expect(repo().update('A', approve)).rejects.toMatchObject({ name: 'ValidationException' });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+});
+
+describe('DynamoApplicationRepository.update under contention', () => {
+  it('gives up on a conflict that persists with 409 CONCURRENT_UPDATE and Retry-After, having written nothing', async () => {
+    ddb.on(GetCommand).resolves({ Item: stored });
+    ddb.on(TransactWriteCommand).rejects(cancelled('TransactionConflict', 'None'));
+    const error = await repo()
+      .update('A', approve)
+      .catch((e: unknown) => e);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(10);
+    const problem = toProblem(error, 'r');
+    expect(problem.statusCode).toBe(409);
+    expect(JSON.parse(problem.body as string).code).toBe('CONCURRENT_UPDATE');
+    expect(problem.headers?.['retry-after']).toBe('1');
+  });
+});
+
+describe('DynamoApplicationRepository idempotency records', () => {
+  const write = {
+    scope: '["BJ","u","decideApplication","{}"]',
+    key: 'k1',
+    requestHash: 'h'.repeat(64),
+    respond: (app: ApplicationRecord) => ({ status: 200, body: { status: app.status }, headers: {} }),
+  };
+
+  it('writes the key record, rendered from the record being stored, in the same transaction as the change', async () => {
+    ddb.on(GetCommand).resolves({ Item: stored });
+    ddb.on(TransactWriteCommand).resolves({});
+    await repo().update('A', approve, { idempotency: write });
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    const record = items.find((i) => i.Put?.Item?.entity === 'idempotency')?.Put;
+    expect(items.some((i) => i.Put?.Item?.entity === 'application')).toBe(true);
+    expect(record?.Item).toMatchObject({
+      scope: write.scope,
+      key: 'k1',
+      requestHash: write.requestHash,
+      response: { status: 200, body: { status: 'awaiting_payout' }, headers: {} },
+    });
+    expect(record?.ConditionExpression).toBe('attribute_not_exists(pk)');
+  });
+
+  it('turns a key recorded meanwhile into an IdempotencyReplay of the stored response, without retrying', async () => {
+    const first = { status: 200, body: { status: 'awaiting_payout', first: true }, headers: {} };
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) =>
+      input.Key.pk.startsWith('IDEMP#')
+        ? {
+            Item: {
+              ...input.Key,
+              scope: write.scope,
+              key: 'k1',
+              requestHash: write.requestHash,
+              response: first,
+            },
+          }
+        : { Item: stored },
+    );
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(cancelled('ConditionalCheckFailed', 'None', 'ConditionalCheckFailed'));
+    const error = await repo()
+      .update('A', approve, { idempotency: write })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdempotencyReplay);
+    expect((error as IdempotencyReplay).record.response).toEqual(first);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 });

@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { canonicalJson } from '../../domain/audit-chain.ts';
+import { BadRequestError, UnprocessableError } from '../../lib/errors.ts';
+import {
+  type Authenticator,
+  defineRoute,
+  type HttpRequest,
+  type Route,
+  type RouteSpec,
+} from '../../lib/http.ts';
+import {
+  type IdempotencyRecord,
+  IdempotencyReplay,
+  type IdempotentWrite,
+  type StoredResponse,
+} from '../../ports/idempotency.ts';
+import { deps } from '../deps.ts';
+import { problem } from './schemas.ts';
+
+/**
+ * `Idempotency-Key` on every state-changing route, one way (api-contract "Conventions"):
+ *
+ *   export const withdrawRoute = defineIdempotentRoute(
+ *     { operationId: 'withdrawApplication', method: 'POST', path: '/applications/{id}/withdrawal', ... },
+ *     authenticator,
+ *     // How to answer (annotate the result type: it is inferred from here), then what to do.
+ *     (app: ApplicationRecord, req) => ({ status: 200, body: applicationView(app, req.principal), headers: {} }),
+ *     (req, idempotency) => withdraw(deps(), req.principal, req.params.id, req.body, idempotency),
+ *   );
+ *
+ * and the use case passes `idempotency` to its store: `deps.repo.update(id, mutate, { idempotency })`
+ * (or `idempotentVia(idempotency, toResult)` when its result is not the stored record). The route gets
+ * the header declared in its OpenAPI and the 422 documented; the key is scoped by the caller's court
+ * and subject, the operation and its target (the path parameters); the request is the parsed body and
+ * query plus the route's other declared headers (e.g. If-Match). A key already recorded in that scope answers
+ * with the first response (status, headers, body) and `Idempotent-Replayed: true` before the use case
+ * runs, or 422 IDEMPOTENCY_KEY_REUSED for another request. Refusals (4xx) record nothing: nothing
+ * changed, so a retry is judged afresh.
+ */
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const idempotencyHeader = {
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'Retry-safe key (1-128 of A-Z a-z 0-9 . _ : -), scoped by your court, your subject, the operation and its target. A replay with the same key and request returns the first response (status, headers and body, plus Idempotent-Replayed: true); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED.',
+};
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+const hashOf = (value: unknown) => createHash('sha256').update(canonicalJson(value)).digest('hex');
+
+/** Replays the stored response of an earlier request with the same key, or refuses a reused key. */
+export function replayOrRefuse(record: IdempotencyRecord, requestHash: string): StoredResponse {
+  if (record.requestHash !== requestHash) {
+    throw new UnprocessableError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was used with a different request.',
+    );
+  }
+  return { ...record.response, headers: { ...record.response.headers, 'idempotent-replayed': 'true' } };
+}
+
+/** Reads and checks the header; the write a use case passes to its store, or undefined without a key. */
+export function idempotencyOf<T>(
+  spec: Pick<RouteSpec, 'operationId' | 'headers'>,
+  req: Pick<HttpRequest<unknown, unknown, unknown>, 'headers' | 'principal' | 'body' | 'query' | 'params'>,
+  respond: (result: T) => StoredResponse,
+): IdempotentWrite<T> | undefined {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new BadRequestError(
+      'INVALID_IDEMPOTENCY_KEY',
+      'Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -',
+    );
+  }
+  const scope = JSON.stringify([
+    req.principal.court,
+    req.principal.sub,
+    spec.operationId,
+    canonicalJson(req.params ?? null),
+  ]);
+  const requestHeaders: Record<string, string | null> = {};
+  for (const h of spec.headers ?? []) {
+    const name = h.name.toLowerCase();
+    if (name !== 'idempotency-key') requestHeaders[name] = req.headers[name] ?? null;
+  }
+  const requestHash = hashOf({ body: req.body ?? null, query: req.query ?? null, headers: requestHeaders });
+  return { scope, key, requestHash, respond };
+}
+
+/**
+ * `defineRoute` for a state-changing route: declares the header, answers replays, and hands the use
+ * case the write to record with its change. `respond` renders the use case's result; it is also what
+ * the store records, so a replay is exactly the first response.
+ */
+export function defineIdempotentRoute<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+  T = unknown,
+>(
+  spec: RouteSpec<B, Q, P>,
+  authenticator: () => Authenticator,
+  respond: (result: T, req: HttpRequest<Infer<B>, Infer<Q>, Infer<P>>) => StoredResponse,
+  run: (
+    req: HttpRequest<Infer<B>, Infer<Q>, Infer<P>>,
+    idempotency: IdempotentWrite<T> | undefined,
+  ) => Promise<NoInfer<T>>,
+  store: () => { getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> } = () =>
+    deps().repo,
+): Route {
+  const declared: RouteSpec<B, Q, P> = {
+    ...spec,
+    headers: [...(spec.headers ?? []).filter((h) => h.name !== idempotencyHeader.name), idempotencyHeader],
+    responses: [
+      ...spec.responses,
+      problem(400, 'INVALID_IDEMPOTENCY_KEY'),
+      problem(422, 'IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request)'),
+    ],
+  };
+  return defineRoute(declared, authenticator, async (req) => {
+    const write = idempotencyOf(declared, req, (result: T) => respond(result, req));
+    if (!write) return respond(await run(req, undefined), req);
+    const earlier = await store().getIdempotency(write.scope, write.key);
+    if (earlier) return replayOrRefuse(earlier, write.requestHash);
+    try {
+      return respond(await run(req, write), req);
+    } catch (error) {
+      if (error instanceof IdempotencyReplay) return replayOrRefuse(error.record, write.requestHash);
+      // A concurrent request with the same key may have won between the look-up and the use case's
+      // own checks (which then refuse, e.g. "already decided"): its response is the answer.
+      const winner = await store()
+        .getIdempotency(write.scope, write.key)
+        .catch(() => undefined);
+      if (winner) return replayOrRefuse(winner, write.requestHash);
+      throw error;
+    }
+  });
+}

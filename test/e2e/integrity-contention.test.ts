@@ -1,5 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyChain } from '../../functions/domain/audit-chain.ts';
 import { signPayload } from '../../functions/lib/webhook-signature.ts';
@@ -19,33 +17,20 @@ import { applicationBody } from '../support/applications.ts';
 
 const CONCURRENCY = 30;
 let spc: string;
-let doc: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   spc = await token('SPC', ['spc-admin'], 'spc-contention');
-  doc = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      region: 'us-east-1',
-      endpoint: inject('dynamoEndpoint'),
-      credentials: { accessKeyId: 'relieflocal', secretAccessKey: 'relieflocalsecret' },
-    }),
-  );
 });
 
 function expectNoServerError(responses: ApiResponse[]) {
   for (const res of responses) expect(res.status, JSON.stringify(res.body)).toBeLessThan(500);
 }
 
+/** The quota's allocation trail as the API serves it (GET …/quotas/{hc}/audit), oldest first. */
 async function quotaTrail(campaignId: string, code: string): Promise<AuditEntry[]> {
-  const out = await doc.send(
-    new QueryCommand({
-      TableName: 'relief',
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': `CAMPAIGN#${campaignId}`, ':p': `QUOTA#${code}#AUDIT#` },
-      ConsistentRead: true,
-    }),
-  );
-  return (out.Items ?? []).map(({ pk: _p, sk: _s, entity: _e, ...rest }) => rest as AuditEntry);
+  const res = await api('GET', `/campaigns/${campaignId}/quotas/${code}/audit`, { token: spc });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body as AuditEntry[];
 }
 
 describe('30 concurrent quota allocations (PUT /campaigns/demo/quotas/QH)', () => {

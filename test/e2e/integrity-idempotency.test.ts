@@ -73,16 +73,9 @@ async function fundEntries(applicationId: string) {
 }
 
 async function quotaTrailLength(campaignId: string, code: string) {
-  const out = await doc.send(
-    new QueryCommand({
-      TableName: 'relief',
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': `CAMPAIGN#${campaignId}`, ':p': `QUOTA#${code}#AUDIT#` },
-      ConsistentRead: true,
-      Select: 'COUNT',
-    }),
-  );
-  return out.Count ?? 0;
+  const res = await api('GET', `/campaigns/${campaignId}/quotas/${code}/audit`, { token: spc });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return (res.body as unknown[]).length;
 }
 
 interface Request {

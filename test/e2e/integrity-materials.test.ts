@@ -33,10 +33,10 @@ beforeAll(async () => {
     ['clerk', 'BJ0105', 'clerk'],
     ['basic', 'BJ0105', 'approver'],
     ['high', 'BJ', 'approver'],
-    ['heClerk', 'HE0102', 'clerk'],
-    ['heBasic', 'HE0102', 'approver'],
-    ['heMiddle', 'HE01', 'approver'],
-    ['heHigh', 'HE', 'approver'],
+    ['heClerk', 'JX0102', 'clerk'],
+    ['heBasic', 'JX0102', 'approver'],
+    ['heMiddle', 'JX01', 'approver'],
+    ['heHigh', 'JX', 'approver'],
     ['spc', 'SPC', 'spc-admin'],
   ] as const) {
     tokens[name] = await token(court, [role], `integrity-${name}`);
@@ -264,8 +264,8 @@ describe('evidence-bound approval', () => {
 
 describe('dispatch verifies the stored objects', () => {
   it('withholds the package when an approved object is gone, flags the application for an operator and keeps the quota reserved', async () => {
-    const quota = async () => (await api('GET', '/campaigns/demo/quotas/HE', { token: tokens.spc })).body;
-    const id = await draft(tokens.heClerk, '冀0102');
+    const quota = async () => (await api('GET', '/campaigns/demo/quotas/JX', { token: tokens.spc })).body;
+    const id = await draft(tokens.heClerk, '赣0102');
     const evidence = uploadedEvidence(await documents(id, tokens.heClerk));
     expect(
       (await api('POST', `/applications/${id}/submit`, { token: tokens.heClerk, body: form })).status,

@@ -18,6 +18,8 @@ import { AUTH_QUERY_PARAMS, parseQuery, type SigV4Credentials, SigV4Verifier } f
  *   4. forward method, path, query (minus the auth parameters) and headers (minus the client's
  *      auth) to s3rver, authenticated with s3rver's built-in key so response-* overrides work, and
  *      stream the answer back.
+ * CORS preflights (OPTIONS with Origin and Access-Control-Request-Method) are unauthenticated, as on
+ * S3: they go straight to s3rver, which answers from the bucket's CORS configuration.
  * A rejected request never reaches s3rver: no object, no ObjectCreated event.
  */
 
@@ -68,6 +70,19 @@ export function createS3Front(options: S3FrontOptions): { server: http.Server; a
     const q = url.indexOf('?');
     const rawPath = q < 0 ? url : url.slice(0, q);
     const query = parseQuery(q < 0 ? '' : url.slice(q + 1));
+
+    if (method === 'OPTIONS' && req.headers.origin && req.headers['access-control-request-method']) {
+      // A CORS preflight carries no credentials (browsers never sign it); S3 answers it from the
+      // bucket's CORS configuration, and so does s3rver behind us.
+      await forward(req, res, {
+        method,
+        rawPath,
+        query: query.filter((p) => !AUTH_QUERY_PARAMS.has(p.name.toLowerCase())),
+        body: Buffer.alloc(0),
+        echo: {},
+      });
+      return;
+    }
 
     const auth = await verifier.authenticate({ method, rawPath, query, headers: req.headers }, now());
 

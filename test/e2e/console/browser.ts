@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** Debian's chromium (no browser download is possible here); .ci/run installs it with apt. */
@@ -42,4 +42,22 @@ export async function checkPage(page: Page, name: string): Promise<void> {
     }));
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
   expect(bad, `axe on ${name}`).toEqual([]);
+}
+
+/** expect.poll with room for a loaded machine (vitest's default gives up after one second). */
+export function eventually<T>(probe: () => Promise<T> | T, timeout = 15_000) {
+  return expect.poll(probe, { timeout, interval: 100 });
+}
+
+/** Picks an option of an antd Select and waits until its list has gone (it lingers while animating). */
+export async function choose(
+  page: Page,
+  select: Locator,
+  option: string | RegExp,
+  typed?: string,
+): Promise<void> {
+  await select.click();
+  if (typed) await page.keyboard.type(typed);
+  await page.locator('.ant-select-item-option', { hasText: option }).first().click();
+  await page.locator('.ant-select-dropdown').last().waitFor({ state: 'hidden' });
 }

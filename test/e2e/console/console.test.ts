@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseUrl } from '../../support/api.ts';
-import { checkPage, launchChromium } from './browser.ts';
+import { checkPage, choose, eventually, launchChromium } from './browser.ts';
 
 /**
  * The console in a real browser (Debian's chromium through playwright-core) against the e2e stack:
@@ -30,7 +30,7 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 let applicationUrl = '';
 
-async function signedIn(court: string, roles: string[], sub: string): Promise<Page> {
+async function signedIn(court: string, roles: string[], sub: string, check = false): Promise<Page> {
   // One context per person: each has its own sessionStorage, as separate browsers would.
   const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Europe/London' });
   contexts.push(context);
@@ -40,12 +40,7 @@ async function signedIn(court: string, roles: string[], sub: string): Promise<Pa
   });
   await page.goto(`${baseUrl()}/`);
   await page.waitForURL(/\/console\/sign-in/);
-  await page.getByLabel('法院').first().click();
-  await page.keyboard.type(court);
-  await page
-    .locator('.ant-select-item-option', { hasText: `（${court}）` })
-    .first()
-    .click();
+  await choose(page, page.getByLabel('法院').first(), `（${court}）`, court);
   for (const role of ['书记员（经办）', '审批人', '最高法管理员']) {
     const box = page.getByRole('checkbox', { name: role });
     const want = roles.includes(
@@ -54,6 +49,7 @@ async function signedIn(court: string, roles: string[], sub: string): Promise<Pa
     if ((await box.isChecked()) !== want) await box.click();
   }
   await page.getByLabel('用户标识').fill(sub);
+  if (check) await checkPage(page, 'sign-in');
   await page.getByRole('button', { name: '登录' }).click();
   await page.waitForURL(/\/console\/applications/);
   return page;
@@ -81,27 +77,25 @@ describe('the console', () => {
   });
 
   it('a clerk signs in and creates an application, with inline validation and live eligibility', async () => {
-    const page = await signedIn('BJ0108', ['clerk'], 'clerk-haidian');
-    await expect.poll(() => page.getByTestId('signed-in-as').textContent()).toContain('北京市海淀区人民法院');
+    const page = await signedIn('BJ0108', ['clerk'], 'clerk-haidian', true);
+    await eventually(() => page.getByTestId('signed-in-as').textContent()).toContain('北京市海淀区人民法院');
     await checkPage(page, 'applications-list');
 
     await page.getByRole('link', { name: '新建申请' }).click();
     await page.waitForURL(/\/console\/applications\/new/);
-    await expect.poll(() => page.getByLabel('救助活动').isVisible()).toBe(true);
-    await page.getByLabel('救助活动').click();
-    await page.locator('.ant-select-item-option', { hasText: '演示救助活动（本地）' }).click();
+    await eventually(() => page.getByLabel('救助活动').isVisible()).toBe(true);
+    await choose(page, page.getByLabel('救助活动'), '演示救助活动（本地）');
     await page.getByLabel('案号').fill('(2024)京0105执1号');
-    await expect.poll(() => page.getByText('案号的法院代字应为本院的 京0108').count()).toBe(1);
+    await eventually(() => page.getByText('案号的法院代字应为本院的 京0108').count()).toBe(1);
     await page.getByLabel('案号').fill(CASE_NUMBER);
-    await page.getByLabel('案件类型').click();
-    await page.locator('.ant-select-item-option', { hasText: '追索劳动报酬' }).click();
+    await choose(page, page.getByLabel('案件类型'), '追索劳动报酬');
     await page.getByLabel('申请执行标的金额（元）').fill('30000');
     await page.getByLabel('救助金额（元）').fill('30000.5');
     await page.getByLabel('终本依据').fill('经财产调查未发现可供执行财产');
     await page.getByLabel('申请执行人姓名').fill('王五');
     await page.getByLabel('证件号码', { exact: true }).fill(WRONG_CHECK_DIGIT);
-    await expect.poll(() => page.getByText('身份证号码校验位错误').count()).toBeGreaterThan(0);
-    await expect.poll(() => page.getByText('救助金额不能超过申请执行标的金额').count()).toBe(1);
+    await eventually(() => page.getByText('身份证号码校验位错误').count()).toBeGreaterThan(0);
+    await eventually(() => page.getByText('救助金额不能超过申请执行标的金额').count()).toBe(1);
     await page.getByLabel('证件号码', { exact: true }).fill(APPLICANT_ID);
     await page.getByLabel('救助金额（元）').fill('30000');
     await page.getByLabel('生活困难情况').fill('申请执行人失业，享受最低生活保障。');
@@ -112,15 +106,15 @@ describe('the console', () => {
 
     // Live eligibility: consent is still missing, and the server says so in Chinese.
     const live = page.getByTestId('live-eligibility');
-    await expect.poll(() => live.textContent()).toContain('申请执行人须同意获得保险救助后案件终结执行。');
+    await eventually(() => live.textContent()).toContain('申请执行人须同意获得保险救助后案件终结执行。');
     await page.getByRole('checkbox', { name: '同意救助后终结执行' }).check();
-    await expect.poll(() => live.textContent(), { timeout: 10_000 }).toContain('符合全部救助条件');
+    await eventually(() => live.textContent()).toContain('符合全部救助条件');
     await checkPage(page, 'new-application');
 
     await page.getByRole('button', { name: '创建申请' }).click();
     await page.waitForURL(/\/console\/applications\/[0-9A-Z]{26}$/);
     applicationUrl = page.url();
-    await expect.poll(() => page.locator('[data-status]').first().getAttribute('data-status')).toBe('draft');
+    await eventually(() => page.locator('[data-status]').first().getAttribute('data-status')).toBe('draft');
     // The executing court's clerk reads the numbers in full, amounts in yuan with two decimals.
     expect(await page.getByTestId('applicant-id-number').textContent()).toBe(APPLICANT_ID);
     expect(await page.locator('main').textContent()).toContain('30,000.00');
@@ -162,26 +156,24 @@ describe('the console', () => {
           .setInputFiles({ name: `${type}.pdf`, mimeType: 'application/pdf', buffer: pdf });
       }
     }
-    await expect
-      .poll(() => page.locator('[data-doc-status="uploaded"]').count(), { timeout: 20_000 })
-      .toBe(6);
-    await expect.poll(() => page.getByText('六类材料已齐全').count()).toBe(1);
-    await expect.poll(() => page.locator('.ant-progress').count()).toBe(6);
+    await eventually(() => page.locator('[data-doc-status="uploaded"]').count(), 20_000).toBe(6);
+    await eventually(() => page.getByText('六类材料已齐全').count()).toBe(1);
+    await eventually(() => page.locator('.ant-progress').count()).toBe(6);
     await checkPage(page, 'application-materials');
 
     await page.getByLabel('审查意见').fill('材料齐全，符合救助条件，同意报请审批');
     await page.getByLabel('审查人').fill('张法官');
     await page.getByRole('button', { name: '提交审批', exact: true }).click();
-    await expect
-      .poll(() => page.locator('[data-status]').first().getAttribute('data-status'))
-      .toBe('pending_approval');
+    await eventually(() => page.locator('[data-status]').first().getAttribute('data-status')).toBe(
+      'pending_approval',
+    );
   }, 60_000);
 
   it('the approver of each level decides on the application page; numbers stay masked for them', async () => {
     for (const court of ['BJ0108', 'BJ01', 'BJ']) {
       const page = await signedIn(court, ['approver'], `approver-${court.toLowerCase()}`);
       await page.goto(applicationUrl);
-      await expect.poll(() => page.getByRole('button', { name: '提交审批意见' }).count()).toBe(1);
+      await eventually(() => page.getByRole('button', { name: '提交审批意见' }).count()).toBe(1);
       const shown = (await page.getByTestId('applicant-id-number').textContent()) ?? '';
       expect(shown).toContain('*');
       expect(await page.content()).not.toContain(APPLICANT_ID);
@@ -190,48 +182,44 @@ describe('the console', () => {
         // A reject needs a reason: the form says so before anything is sent.
         await page.locator('.ant-radio-button-wrapper', { hasText: /^不同意$/ }).click();
         await page.getByRole('button', { name: '提交审批意见' }).click();
-        await expect.poll(() => page.getByText('不同意或退回时必须填写理由').count()).toBeGreaterThan(0);
+        await eventually(() => page.getByText('不同意或退回时必须填写理由').count()).toBeGreaterThan(0);
         await page.locator('.ant-radio-button-wrapper', { hasText: /^同意$/ }).click();
         await checkPage(page, 'application-decision');
       }
       await page.getByLabel('意见说明').fill('同意');
       await page.getByRole('button', { name: '提交审批意见' }).click();
-      await expect.poll(() => page.getByRole('button', { name: '提交审批意见' }).count()).toBe(0);
+      await eventually(() => page.getByRole('button', { name: '提交审批意见' }).count()).toBe(0);
     }
   }, 120_000);
 
   it('the clerk sees it paid once the insurer simulator confirmed, with a verified audit trail', async () => {
     const page = contexts[0]?.pages()[0] as Page;
     await page.goto(applicationUrl);
-    await expect
-      .poll(() => page.locator('[data-status]').first().getAttribute('data-status'), { timeout: 20_000 })
-      .toBe('paid');
-    await expect
-      .poll(() => page.locator('[data-audit-chain]').getAttribute('data-audit-chain'))
-      .toBe('valid');
-    await expect.poll(() => page.locator('[data-audit-action="decision.approve"]').count()).toBe(3);
+    await eventually(() => page.locator('[data-status]').first().getAttribute('data-status'), 20_000).toBe(
+      'paid',
+    );
+    await eventually(() => page.locator('[data-audit-chain]').getAttribute('data-audit-chain')).toBe('valid');
+    await eventually(() => page.locator('[data-audit-action="decision.approve"]').count()).toBe(3);
     expect(await page.locator('main').textContent()).toContain('救助金已发放');
     await checkPage(page, 'application-paid');
 
     // English is one click away; the status and the audit trail follow.
     await page.getByText('English', { exact: true }).click();
-    await expect.poll(() => page.locator('main').textContent()).toContain('Audit chain verifies');
+    await eventually(() => page.locator('main').textContent()).toContain('Audit chain verifies');
     expect(await page.locator('[data-status]').first().textContent()).toBe('Paid');
     await checkPage(page, 'application-paid-en');
     await page.getByText('中文', { exact: true }).click();
 
     await page.getByRole('link', { name: '救助申请', exact: true }).first().click();
     await page.waitForURL(/\/console\/applications$/);
-    await expect.poll(() => page.getByRole('link', { name: CASE_NUMBER }).count()).toBe(1);
+    await eventually(() => page.getByRole('link', { name: CASE_NUMBER }).count()).toBe(1);
     await checkPage(page, 'applications-list-paid');
   }, 60_000);
 
   it('a clerk of another court cannot open it: the page says not found, in words', async () => {
     const page = await signedIn('BJ0105', ['clerk'], 'clerk-chaoyang');
     await page.goto(applicationUrl);
-    await expect
-      .poll(() => page.getByRole('alert').textContent())
-      .toContain('未找到，或不在本院管辖范围内。');
+    await eventually(() => page.getByRole('alert').textContent()).toContain('未找到，或不在本院管辖范围内。');
     expect(await page.content()).not.toContain(CASE_NUMBER);
     await checkPage(page, 'application-foreign');
   }, 60_000);

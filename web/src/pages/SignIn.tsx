@@ -109,7 +109,17 @@ function LocalSignIn({ returnTo }: { returnTo: string }) {
             aria-label={t('court')}
           />
         </Form.Item>
-        <Form.Item label={t('roles')} name="roles" rules={[{ required: true, message: t('required') }]}>
+        <Form.Item
+          label={t('roles')}
+          name="roles"
+          // A validator, not `required`: antd would put aria-required on the group, which ARIA forbids.
+          rules={[
+            {
+              validator: (_, v: Role[] | undefined) =>
+                v && v.length > 0 ? Promise.resolve() : Promise.reject(new Error(t('required'))),
+            },
+          ]}
+        >
           <Checkbox.Group
             options={(['clerk', 'approver', 'spc-admin'] as const).map((r) => ({
               value: r,

@@ -21,14 +21,14 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function parseConfig(raw: unknown): ConsoleConfig {
+export function parseConfig(raw: unknown, origin: string = window.location.origin): ConsoleConfig {
   if (typeof raw !== 'object' || raw === null) throw new ConfigError('config.json is not an object');
   const r = raw as Record<string, unknown>;
   if (r.mode !== 'local' && r.mode !== 'oidc')
     throw new ConfigError('config.json: mode must be local or oidc');
   if (typeof r.apiUrl !== 'string' || r.apiUrl === '')
     throw new ConfigError('config.json: apiUrl is missing');
-  const config: ConsoleConfig = { mode: r.mode, apiUrl: new URL(r.apiUrl, window.location.origin).href };
+  const config: ConsoleConfig = { mode: r.mode, apiUrl: new URL(r.apiUrl, origin).href };
   if (r.mode === 'oidc') {
     const o = r.oidc as Record<string, unknown> | undefined;
     if (!o || typeof o.issuer !== 'string' || typeof o.clientId !== 'string')
@@ -42,8 +42,15 @@ export function parseConfig(raw: unknown): ConsoleConfig {
   return config;
 }
 
+/**
+ * config.json sits next to index.html, one level above the bundle (`assets/`): resolved from this
+ * module's own URL, so the build does not care where it is hosted. (A variable, so that Vite leaves the
+ * URL alone instead of looking for the file at build time.)
+ */
+const CONFIG_FILE = '../config.json';
+
 export async function loadConfig(): Promise<ConsoleConfig> {
-  const res = await fetch(`${import.meta.env.BASE_URL}config.json`, { cache: 'no-store' });
+  const res = await fetch(new URL(CONFIG_FILE, import.meta.url), { cache: 'no-store' });
   if (!res.ok) throw new ConfigError(`config.json: HTTP ${res.status}`);
   return parseConfig(await res.json());
 }

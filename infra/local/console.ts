@@ -39,13 +39,13 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
-export function consoleSourceHash(): string {
+export function consoleSourceHash(root: string = ROOT): string {
   const hash = createHash('sha256');
   const require = createRequire(import.meta.url);
   hash.update(`vite ${(require('vite/package.json') as { version: string }).version}\n`);
   for (const input of INPUTS) {
-    for (const file of listFiles(path.join(ROOT, input))) {
-      hash.update(`${path.relative(ROOT, file)}\n`);
+    for (const file of listFiles(path.join(root, input))) {
+      hash.update(`${path.relative(root, file)}\n`);
       hash.update(readFileSync(file));
     }
   }

@@ -3,7 +3,7 @@ import { Alert, Button, Input, Select, Space, Table, Typography } from 'antd';
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { type Application, type ApplicationStatus, api, data } from '../api/client.ts';
-import { courtName, useCourt } from '../api/queries.ts';
+import { courtName, useCampaigns, useCourt } from '../api/queries.ts';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { StatusTag } from '../components/StatusTag.tsx';
 import { categoryLabel, STATUS_LABELS } from '../i18n/labels.ts';
@@ -26,13 +26,15 @@ export default function ApplicationsList() {
   const { t, lang } = useLocale();
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? '';
+  const campaignId = params.get('campaign') ?? '';
+  const campaigns = useCampaigns();
   const limit = Number(params.get('limit') ?? 50) || 50;
   const cursor = params.get('cursor') ?? '';
   const trail = (params.get('trail') ?? '').split(' ').filter(Boolean);
   const search = params.get('q') ?? '';
 
   const list = useQuery({
-    queryKey: ['applications', { status, limit, cursor }],
+    queryKey: ['applications', { status, campaignId, limit, cursor }],
     placeholderData: keepPreviousData,
     queryFn: () =>
       data(
@@ -41,6 +43,7 @@ export default function ApplicationsList() {
             query: {
               limit,
               ...(status ? { status: status as ApplicationStatus } : {}),
+              ...(campaignId ? { campaignId } : {}),
               ...(cursor ? { cursor } : {}),
             },
           },
@@ -106,6 +109,16 @@ export default function ApplicationsList() {
         {t('listTitle')}
       </Typography.Title>
       <Space wrap>
+        <Select
+          aria-label={t('campaign')}
+          style={{ width: 240 }}
+          value={campaignId}
+          onChange={(v) => update({ campaign: v, ...resetPaging })}
+          options={[
+            { value: '', label: t('filterAllCampaigns') },
+            ...(campaigns.data?.items ?? []).map((c) => ({ value: c.id, label: c.name })),
+          ]}
+        />
         <Select
           aria-label={t('filterStatus')}
           style={{ width: 200 }}

@@ -61,6 +61,11 @@ export interface HttpGatewayOptions {
   timeoutMs?: number;
   /** One structured entry per request, plus error entries (`level: 'error'`). Never headers or bodies. */
   log?: (entry: Record<string, unknown>) => void;
+  /**
+   * Non-API content on the same origin (the console): tried first for every request; returns true
+   * when it answered. Not part of API Gateway (the console is deployed separately).
+   */
+  site?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface HttpGateway {
@@ -537,7 +542,7 @@ function discardRest(req: IncomingMessage): void {
 // Server
 
 const DEFAULT_ALLOWED_HEADERS = 'authorization,content-type,idempotency-key,if-match,accept';
-const EXPOSED_HEADERS = 'etag,location,apigw-requestid,retry-after';
+const EXPOSED_HEADERS = 'etag,location,apigw-requestid,retry-after,audit-chain';
 
 function newRequestId(): string {
   return randomBytes(11).toString('base64');
@@ -772,6 +777,13 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       });
       if (closing) server.closeIdleConnections();
     });
+    try {
+      if (options.site?.(req, res)) return;
+    } catch (error) {
+      log({ level: 'error', msg: 'site failure', requestId, ...errorSummary(error) });
+      if (!res.headersSent) send(req, res, INTERNAL_SERVER_ERROR, requestId, routeKey);
+      return;
+    }
     handle(req, requestId)
       .then((outcome) => {
         routeKey = outcome.routeKey;

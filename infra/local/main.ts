@@ -18,7 +18,12 @@ const stack = await startLocalStack({
   dataDir: path.resolve(process.env.RELIEF_DATA_DIR ?? '.local'),
   fresh: values.fresh,
   port: Number(process.env.PORT ?? 3000),
-  log: values.verbose ? (line) => console.error(`[local] ${line}`) : () => {},
+  console: true,
+  log: (line) => {
+    // A console build takes a few seconds: say why the start is slower, even without --verbose.
+    if (values.verbose) console.error(`[local] ${line}`);
+    else if (line.startsWith('building the console')) console.log(`relief: ${line}`);
+  },
 });
 
 let stopping = false;
@@ -38,5 +43,5 @@ if (stack.insurer) {
   );
 }
 console.log(
-  `relief ready on ${stack.url} in ${((Date.now() - started) / 1000).toFixed(1)}s (data: ${process.env.RELIEF_DATA_DIR ?? '.local'}; mint tokens with POST ${stack.url}/dev/tokens)`,
+  `relief ready on ${stack.url} in ${((Date.now() - started) / 1000).toFixed(1)}s (console: ${stack.consoleUrl}; data: ${process.env.RELIEF_DATA_DIR ?? '.local'}; mint tokens with POST ${stack.url}/dev/tokens)`,
 );

@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { S3Event } from 'aws-lambda';
+import { createConsoleSite, ensureConsoleBuild } from './console.ts';
 import { devExecutionRoute, devTokenRoute } from './dev-token-route.ts';
 import { devJwks, LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateDevSigningKey } from './dev-tokens.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from './dynamodb.ts';
@@ -29,6 +30,8 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   now?: () => Date;
   reconcileIntervalMs?: number;
+  /** Serve the console (web/, built first when its sources changed) under /console/ on the API's origin. */
+  console?: boolean;
   /** Options for the insurer simulator (ignored when INSURER_ENDPOINT points elsewhere). */
   insurer?: Partial<Pick<InsurerSimulatorOptions, 'payDelayMs' | 'declineRule' | 'payoutAmountFen'>>;
 }
@@ -48,6 +51,8 @@ export const APPROVAL_SUBSTITUTIONS = {
 
 export interface LocalStack {
   url: string;
+  /** The console's entry, when served (`console: true`). */
+  consoleUrl: string | undefined;
   port: number;
   endpoints: { dynamodb: string; s3: string; sfn: string };
   stepFunctions: LocalStepFunctions;
@@ -75,6 +80,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const close of closers.reverse()) await close().catch(() => {});
   };
   try {
+    // Built before anything else starts, so that a failed build leaves nothing running.
+    const consoleBuild = options.console ? await ensureConsoleBuild(log) : undefined;
     const dynamo = await startDynamoDbLocal({ dataDir: path.join(dataDir, 'dynamodb'), log });
     closers.push(() => dynamo.stop());
     const s3 = await startLocalS3({
@@ -83,6 +90,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region: LOCAL_REGION,
       buckets: [DOCUMENTS_BUCKET],
       maxObjectBytes: 20 * 1024 * 1024,
+      // The console PUTs scans straight to presigned URLs from a page on the runner's origin.
+      cors: {
+        allowedOrigins: ['http://127.0.0.1:*', 'http://localhost:*'],
+        allowedMethods: ['PUT', 'GET'],
+        allowedHeaders: ['content-type', 'x-amz-checksum-sha256'],
+      },
     });
     closers.push(() => s3.close());
     const { client, doc } = createLocalDynamoClients(dynamo.endpoint);
@@ -206,12 +219,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ),
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 3000,
+      ...(consoleBuild
+        ? {
+            site: createConsoleSite({
+              dist: consoleBuild.dist,
+              config: { mode: 'local', apiUrl: '/' },
+              connectSources: [s3.endpoint],
+            }),
+          }
+        : {}),
     });
     closers.push(() => gateway.close());
     insurer?.setWebhookUrl(`${gateway.url}/insurer/webhooks`);
 
     return {
       url: gateway.url,
+      consoleUrl: consoleBuild ? `${gateway.url}/console/` : undefined,
       port: gateway.port,
       endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, sfn: sfn.endpoint },
       stepFunctions,

@@ -26,6 +26,7 @@ export async function setup(project: TestProject) {
     dataDir: dir,
     fresh: true,
     port: 0,
+    console: true,
     insurer: {
       payDelayMs: 150,
       // Accounts ending 7777 are "paid" a fen too much, so the AMOUNT_MISMATCH path runs end to end.

@@ -20,6 +20,8 @@ import { AUTH_QUERY_PARAMS, parseQuery, type SigV4Credentials, SigV4Verifier } f
  *      stream the answer back;
  *   5. keep a verified x-amz-checksum-sha256 with the object and return it on HEAD/GET with
  *      `x-amz-checksum-mode: ENABLED`, as S3 does (a later PUT without one leaves none).
+ * CORS preflights (OPTIONS with Origin and Access-Control-Request-Method) are unauthenticated, as on
+ * S3: they go straight to s3rver, which answers from the bucket's CORS configuration.
  * A rejected request never reaches s3rver: no object, no ObjectCreated event.
  */
 
@@ -76,6 +78,20 @@ export function createS3Front(options: S3FrontOptions): { server: http.Server; a
     const q = url.indexOf('?');
     const rawPath = q < 0 ? url : url.slice(0, q);
     const query = parseQuery(q < 0 ? '' : url.slice(q + 1));
+
+    if (method === 'OPTIONS' && req.headers.origin && req.headers['access-control-request-method']) {
+      // A CORS preflight carries no credentials (browsers never sign it); S3 answers it from the
+      // bucket's CORS configuration, and so does s3rver behind us.
+      await forward(req, res, {
+        method,
+        rawPath,
+        query: query.filter((p) => !AUTH_QUERY_PARAMS.has(p.name.toLowerCase())),
+        body: Buffer.alloc(0),
+        echo: {},
+        returnChecksum: false,
+      });
+      return;
+    }
 
     const auth = await verifier.authenticate({ method, rawPath, query, headers: req.headers }, now());
 

@@ -27,6 +27,11 @@ export interface LocalS3Options {
   buckets: string[];
   /** Largest accepted request body / object (default 64 MiB; bodies are buffered in memory). */
   maxObjectBytes?: number;
+  /**
+   * A CORS rule set on every bucket (S3 syntax: one `*` wildcard per origin), so that a browser may PUT
+   * to a presigned URL, as the console does. Without it browsers get no CORS answer.
+   */
+  cors?: { allowedOrigins: string[]; allowedMethods: string[]; allowedHeaders: string[] };
 }
 
 /**
@@ -63,6 +68,18 @@ interface S3rverInstance {
 }
 type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
 
+const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A bucket CORS configuration (PutBucketCors XML) with one rule. */
+export function corsConfigurationXml(cors: NonNullable<LocalS3Options['cors']>): string {
+  const tags = (name: string, values: string[]) =>
+    values.map((v) => `<${name}>${xmlText(v)}</${name}>`).join('');
+  return `<CORSConfiguration><CORSRule>${tags('AllowedOrigin', cors.allowedOrigins)}${tags(
+    'AllowedMethod',
+    cors.allowedMethods,
+  )}${tags('AllowedHeader', cors.allowedHeaders)}<ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
+}
+
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const host = options.host ?? '127.0.0.1';
   const maxObjectBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
@@ -78,7 +95,10 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     directory,
     resetOnClose: false,
     vhostBuckets: false,
-    configureBuckets: options.buckets.map((name) => ({ name })),
+    configureBuckets: options.buckets.map((name) => ({
+      name,
+      ...(options.cors ? { configs: [corsConfigurationXml(options.cors)] } : {}),
+    })),
   });
 
   const listeners = new Set<(event: LocalObjectCreatedEvent) => void>();

@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** Debian's chromium (no browser download is possible here); .ci/run installs it with apt. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Screenshots land here (gitignored), one per page visited. */
+export const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/console/', import.meta.url));
+mkdirSync(SCREENSHOTS, { recursive: true });
+
+/**
+ * Checks the page as it is now: no serious or critical axe violation, then a full-page screenshot
+ * named after the page.
+ */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+    }));
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+  expect(bad, `axe on ${name}`).toEqual([]);
+}
+
+/** expect.poll with room for a loaded machine (vitest's default gives up after one second). */
+export function eventually<T>(probe: () => Promise<T> | T, timeout = 15_000) {
+  return expect.poll(probe, { timeout, interval: 100 });
+}
+
+/** Picks an option of an antd Select and waits until its list has gone (it lingers while animating). */
+export async function choose(
+  page: Page,
+  select: Locator,
+  option: string | RegExp,
+  typed?: string,
+): Promise<void> {
+  await select.click();
+  if (typed) await page.keyboard.type(typed);
+  await page.locator('.ant-select-item-option', { hasText: option }).first().click();
+  await page.locator('.ant-select-dropdown').last().waitFor({ state: 'hidden' });
+}

@@ -1,0 +1,77 @@
+import { Button, Layout, Menu, Space, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
+import { courtName, useCourt } from '../api/queries.ts';
+import { ROLE_KEYS } from '../auth/roles.ts';
+import { clearSession, hasRole } from '../auth/session.ts';
+import { useSession } from '../auth/use-session.ts';
+import { useConfig } from '../config-context.ts';
+import { useLocale } from '../i18n/locale.tsx';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+
+/** Header (court, user, roles, language, sign-out) and navigation around every signed-in page. */
+export default function Shell({ children }: { children: ReactNode }) {
+  const { t } = useLocale();
+  const session = useSession();
+  const config = useConfig();
+  const court = useCourt(session?.court);
+  const location = useLocation();
+  const navigate = useNavigate();
+  const selected = location.pathname.startsWith('/applications/new') ? 'new' : 'applications';
+
+  const signOut = async () => {
+    clearSession();
+    if (config.mode === 'oidc' && config.oidc) {
+      const { signOutOidc } = await import('../auth/oidc.ts');
+      await signOutOidc(config.oidc);
+    } else {
+      navigate('/sign-in');
+    }
+  };
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header
+        style={{
+          background: '#fff',
+          borderBottom: '1px solid #d9d9d9',
+          display: 'flex',
+          alignItems: 'center',
+          gap: 24,
+          paddingInline: 24,
+        }}
+      >
+        <Link to="/applications" style={{ color: '#1f1f1f', fontWeight: 600, whiteSpace: 'nowrap' }}>
+          {t('appTitle')} · {t('appSubtitle')}
+        </Link>
+        <nav aria-label={t('navApplications')} style={{ flex: 1, minWidth: 0 }}>
+          <Menu
+            mode="horizontal"
+            selectedKeys={[selected]}
+            style={{ borderBottom: 'none' }}
+            items={[
+              { key: 'applications', label: <Link to="/applications">{t('navApplications')}</Link> },
+              ...(hasRole(session, 'clerk')
+                ? [{ key: 'new', label: <Link to="/applications/new">{t('navNew')}</Link> }]
+                : []),
+            ]}
+          />
+        </nav>
+        <Space size="middle">
+          <span data-testid="signed-in-as">
+            <Typography.Text strong>{courtName(court.data, session?.court)}</Typography.Text>{' '}
+            <Typography.Text>
+              {session?.sub} · {session?.roles.map((r) => t(ROLE_KEYS[r])).join('、')}
+            </Typography.Text>
+          </span>
+          <LanguageSwitch />
+          <Button onClick={() => void signOut()}>{t('signOut')}</Button>
+        </Space>
+      </Layout.Header>
+      {/* antd's Content is the page's <main> landmark. */}
+      <Layout.Content style={{ padding: 24, maxWidth: 1280, width: '100%', margin: '0 auto' }}>
+        {children}
+      </Layout.Content>
+    </Layout>
+  );
+}

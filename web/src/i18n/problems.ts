@@ -1,0 +1,174 @@
+/**
+ * Every problem `code` the API (or the console itself) can answer, in words, Chinese and English.
+ * The console shows these, never a raw body. A unit test fails when the server throws a code that is
+ * missing here (test/unit/web/problem-messages.test.ts).
+ */
+export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
+  // Requests and tokens
+  VALIDATION_FAILED: {
+    zh: '填写的内容不符合要求，请检查标出的字段。',
+    en: 'Some fields are invalid; check the marked fields.',
+  },
+  UNKNOWN_FIELD: { zh: '请求中含有系统不认识的字段。', en: 'The request contains an unknown field.' },
+  INVALID_FIELD: { zh: '字段内容无效。', en: 'A field is invalid.' },
+  MALFORMED_JSON: { zh: '请求格式错误。', en: 'The request is not valid JSON.' },
+  BODY_REQUIRED: { zh: '请求内容为空。', en: 'The request body is missing.' },
+  UNSUPPORTED_MEDIA_TYPE: { zh: '请求的内容类型不受支持。', en: 'Unsupported content type.' },
+  PAYLOAD_TOO_LARGE: { zh: '提交的内容过大。', en: 'The request is too large.' },
+  REQUEST_ABORTED: {
+    zh: '请求未完整发送，请重试。',
+    en: 'The request was not received completely; try again.',
+  },
+  MALFORMED_PATH: { zh: '地址格式错误。', en: 'The address is malformed.' },
+  ROUTE_NOT_FOUND: { zh: '接口不存在。', en: 'No such API route.' },
+  METHOD_NOT_ALLOWED: { zh: '不支持该操作。', en: 'This operation is not allowed here.' },
+  INVALID_CURSOR: {
+    zh: '分页位置已失效，请回到第一页。',
+    en: 'The page position is no longer valid; go back to the first page.',
+  },
+  INVALID_TEXT: {
+    zh: '文字中含有不允许的控制字符或不可见字符。',
+    en: 'The text contains control or invisible characters that are not allowed.',
+  },
+  INVALID_IDEMPOTENCY_KEY: { zh: '幂等键格式错误。', en: 'The Idempotency-Key is malformed.' },
+  IDEMPOTENCY_KEY_REUSED: {
+    zh: '同一操作标识已用于不同内容，请刷新后重试。',
+    en: 'This action key was already used with other content; reload and try again.',
+  },
+  IF_MATCH_REQUIRED: {
+    zh: '缺少版本信息，请刷新后重试。',
+    en: 'The version is missing; reload and try again.',
+  },
+  INVALID_IF_MATCH: {
+    zh: '版本信息无效，请刷新后重试。',
+    en: 'The version is invalid; reload and try again.',
+  },
+  VERSION_CONFLICT: {
+    zh: '该申请已被他人修改，请刷新后重试。',
+    en: 'Someone else changed this application; reload and try again.',
+  },
+  TOKEN_MISSING: { zh: '请先登录。', en: 'Please sign in.' },
+  TOKEN_INVALID: { zh: '登录凭证无效，请重新登录。', en: 'Your sign-in is not valid; sign in again.' },
+  TOKEN_EXPIRED: { zh: '登录已过期，请重新登录。', en: 'Your sign-in expired; sign in again.' },
+  ROLE_FORBIDDEN: { zh: '您的角色无权进行此操作。', en: 'Your role may not do this.' },
+  ROLE_NOT_AT_COURT: {
+    zh: '该角色不能在所选法院使用（最高法管理员仅限最高人民法院）。',
+    en: 'This role does not exist at the chosen court (spc-admin is SPC only).',
+  },
+  NOT_FOUND: { zh: '未找到，或不在本院管辖范围内。', en: 'Not found, or outside your jurisdiction.' },
+  UNKNOWN_COURT: { zh: '法院代码不存在。', en: 'No court with this code.' },
+  COURT_CANNOT_EXECUTE: { zh: '该法院不办理执行救助案件。', en: 'This court does not execute cases.' },
+  // Campaigns and applications
+  UNKNOWN_CAMPAIGN: { zh: '救助活动不存在。', en: 'No such campaign.' },
+  CAMPAIGN_NOT_OPEN: { zh: '救助活动当前不接受申请。', en: 'The campaign does not accept applications now.' },
+  CAMPAIGN_REQUIRED: { zh: '请选择救助活动。', en: 'Choose a campaign.' },
+  OUTSIDE_HANDLING_WINDOW: {
+    zh: '只能在救助活动的办理阶段提交审批。',
+    en: 'Submission is possible only in the campaign’s handling phase.',
+  },
+  INELIGIBLE: {
+    zh: '不符合救助条件，请看下列未满足的条件。',
+    en: 'Not eligible; see the conditions that failed.',
+  },
+  DUPLICATE_APPLICATION: {
+    zh: '同一案件、同一申请执行人已有未结或已发放的救助申请。',
+    en: 'This case and applicant already have an open or paid application.',
+  },
+  INVALID_STATUS: { zh: '申请当前的状态不允许此操作。', en: 'The application’s status does not allow this.' },
+  MATERIALS_INCOMPLETE: {
+    zh: '材料不全：六类材料都上传后才能提交审批。',
+    en: 'Materials incomplete: all six document types must be uploaded first.',
+  },
+  MATERIALS_FROZEN: {
+    zh: '申请已提交审批，材料已冻结。',
+    en: 'The application was submitted; its materials are frozen.',
+  },
+  DOCUMENT_MISSING: { zh: '缺少材料。', en: 'A document is missing.' },
+  LATE_UPLOAD: {
+    zh: '提交审批后到达的文件不计入材料。',
+    en: 'A file that arrived after submission does not count.',
+  },
+  // Decisions and quotas
+  NOT_PENDING_AT_YOUR_COURT: {
+    zh: '该申请当前不在本院审批。',
+    en: 'The application does not wait at your court.',
+  },
+  DECISION_ALREADY_RECORDED: { zh: '本级已作出审批意见。', en: 'Your level has already decided.' },
+  SUBMITTER_CANNOT_DECIDE: {
+    zh: '提交人不能审批自己提交的申请。',
+    en: 'The person who submitted an application may not decide it.',
+  },
+  COMMENT_REQUIRED: { zh: '不同意或退回时必须填写理由。', en: 'A reason is required to reject or return.' },
+  QUOTA_EXCEEDED: {
+    zh: '本省救助额度不足，无法批准。',
+    en: 'The high court’s quota is not enough for this approval.',
+  },
+  QUOTA_BELOW_COMMITTED: {
+    zh: '额度不能低于已占用和已发放的金额。',
+    en: 'A quota cannot go below what is reserved and disbursed.',
+  },
+  NOT_A_QUOTA_HOLDER: { zh: '只有高级人民法院持有救助额度。', en: 'Only high courts hold quota.' },
+  QUOTA_NOT_VISIBLE: { zh: '无权查看该额度。', en: 'You may not see this quota.' },
+  LEVEL_OUT_OF_ROUTE: {
+    zh: '该法院不在此申请的审批路径上。',
+    en: 'This court is not on the application’s approval route.',
+  },
+  // Payout, closure, reports
+  NOT_PAID: { zh: '救助金尚未发放。', en: 'The relief has not been paid yet.' },
+  RULING_BEFORE_PAYOUT: { zh: '裁定日期不能早于救助金发放。', en: 'The ruling cannot predate the payout.' },
+  AMOUNT_OVER_RELIEF: { zh: '金额超过救助金额。', en: 'The amount exceeds the relief amount.' },
+  RECOVERY_OVER_RELIEF: {
+    zh: '追回总额不能超过救助金额。',
+    en: 'Recoveries cannot exceed the relief amount.',
+  },
+  PACKAGE_NOT_AWAITING_PAYOUT: { zh: '该救助包不在待发放状态。', en: 'The package is not awaiting payout.' },
+  AMOUNT_MISMATCH: {
+    zh: '发放金额与批准金额不一致，已标记待核查。',
+    en: 'The paid amount differs from the approved amount; flagged.',
+  },
+  REPORT_ALREADY_FROZEN: { zh: '报表已封存。', en: 'The report is already frozen.' },
+  REPORT_NOT_VISIBLE: { zh: '无权查看该报表。', en: 'You may not see this report.' },
+  INSURER_NOT_CONFIGURED: { zh: '保险公司接口尚未配置。', en: 'The insurer is not configured.' },
+  INSURER_UNAVAILABLE: { zh: '保险公司接口暂不可用。', en: 'The insurer is unavailable.' },
+  INVALID_SIGNATURE: { zh: '签名无效。', en: 'Invalid signature.' },
+  UNKNOWN_PACKAGE: { zh: '救助包不存在。', en: 'Unknown package.' },
+  INVALID_PACKAGE: { zh: '救助包无效。', en: 'Invalid package.' },
+  PAYOUT_INCOMPLETE: { zh: '发放信息不完整。', en: 'The payout is incomplete.' },
+  THROTTLED: { zh: '请求过于频繁，请稍后再试。', en: 'Too many requests; try again shortly.' },
+  INTERNAL_ERROR: { zh: '系统内部错误，请稍后重试。', en: 'Internal error; try again later.' },
+  // The console's own (no server code): network, non-problem answers, uploads
+  NETWORK_ERROR: {
+    zh: '无法连接服务器，请检查网络后重试。',
+    en: 'Cannot reach the server; check the network and try again.',
+  },
+  SERVER_ERROR: { zh: '服务器出错，请稍后重试。', en: 'The server failed; try again later.' },
+  SERVICE_UNAVAILABLE: {
+    zh: '服务暂不可用，请稍后重试。',
+    en: 'The service is unavailable; try again later.',
+  },
+  UNEXPECTED_RESPONSE: { zh: '服务器返回了无法识别的应答。', en: 'The server sent an unexpected answer.' },
+  UPLOAD_FAILED: {
+    zh: '文件上传失败（网络中断或存储拒收），请重新上传。',
+    en: 'The upload failed (network or storage refused it); upload again.',
+  },
+  UPLOAD_REJECTED_BY_STORAGE: {
+    zh: '存储拒收了文件（校验值、大小或类型与登记不符，或上传地址已过期），请重新上传。',
+    en: 'Storage refused the file (checksum, size or type differ from what was declared, or the link expired); upload again.',
+  },
+  FILE_TYPE_NOT_ALLOWED: {
+    zh: '只接受 PDF、JPEG、PNG 或 TIFF 文件。',
+    en: 'Only PDF, JPEG, PNG or TIFF files are accepted.',
+  },
+  FILE_TOO_LARGE: { zh: '文件不能超过 20 MB。', en: 'A file may be at most 20 MB.' },
+  FILE_EMPTY: { zh: '文件是空的。', en: 'The file is empty.' },
+  HASH_UNAVAILABLE: {
+    zh: '浏览器无法计算文件校验值（需 HTTPS）。',
+    en: 'The browser cannot compute the checksum (HTTPS required).',
+  },
+};
+
+export function problemMessage(code: string, lang: 'zh' | 'en'): string {
+  const entry = PROBLEM_MESSAGES[code];
+  if (entry) return entry[lang];
+  return lang === 'zh' ? `操作未成功（代码 ${code}）。` : `The action did not succeed (code ${code}).`;
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { fileSize, shanghaiTime, yuan } from './format.ts';
+
+describe('display formats', () => {
+  it('shows fen as yuan with two decimals and grouping', () => {
+    expect(yuan(3_000_000)).toBe('30,000.00');
+    expect(yuan(5)).toBe('0.05');
+    expect(yuan(10_000_001)).toBe('100,000.01');
+    expect(yuan(undefined)).toBe('—');
+  });
+
+  it('shows instants in China Standard Time, whatever the offset they carry', () => {
+    expect(shanghaiTime('2018-12-20T16:00:00Z')).toBe('2018-12-21 00:00:00');
+    expect(shanghaiTime('2018-12-21T00:00:00+08:00')).toBe('2018-12-21 00:00:00');
+    expect(shanghaiTime('2019-01-31T23:59:59.999+08:00')).toBe('2019-01-31 23:59:59');
+    expect(shanghaiTime('not a date')).toBe('—');
+    expect(shanghaiTime(null)).toBe('—');
+  });
+
+  it('shows file sizes', () => {
+    expect(fileSize(54)).toBe('54 B');
+    expect(fileSize(20 * 1024 * 1024)).toBe('20.0 MB');
+  });
+});

@@ -1,0 +1,30 @@
+import { formatYuan } from '../domain.ts';
+
+/** Amounts: integer fen shown as yuan with two decimals (50,000.00). */
+export const yuan = (fen: number | undefined | null) => (typeof fen === 'number' ? formatYuan(fen) : '—');
+
+const SHANGHAI = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** An instant in China Standard Time, `2026-12-01 17:05:09`, whatever the browser's zone. */
+export function shanghaiTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  const p = Object.fromEntries(SHANGHAI.formatToParts(date).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -18,7 +18,8 @@
  *   gsi4: work in flight, sparse and sharded, for the re-drive sweep (functions/usecases/redrive.ts):
  *         applications in pending_approval / awaiting_payout (gsi4pk = INFLIGHT#<shard>, gsi4sk = <updatedAt>#<id>)
  *         and documents still pending (gsi4pk = UPLOAD#<shard>, gsi4sk = <createdAt>#<appId>#<documentId>);
- *         the attributes exist only while the item is in flight, so the index holds nothing else.
+ *         the attributes exist only while the item is in flight, so the index holds nothing else;
+ *         <shard> is a hash of the id over IN_FLIGHT_SHARDS (functions/adapters/dynamo-applications.ts).
  */
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
@@ -31,8 +32,5 @@ export const TABLE_DESIGN = {
     { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
   ],
 } as const;
-
-/** Partitions of each gsi4 family: a sweep reads them in turn; no partition carries all the traffic. */
-export const IN_FLIGHT_SHARDS = 16;
 
 export type IndexName = (typeof TABLE_DESIGN.globalSecondaryIndexes)[number]['indexName'];

@@ -171,6 +171,8 @@ const SYSTEM_ACTOR = { sub: 'system:document-store', court: '', roles: [] as nev
 export async function settleUploadedObject(
   deps: DocumentDeps,
   key: string,
+  /** `redrive`: the re-drive sweep found the object after its S3 event was lost (on the audit entry). */
+  options: { via?: 'redrive' } = {},
 ): Promise<'uploaded' | 'rejected' | 'ignored'> {
   const ids = parseDocumentKey(key);
   if (!ids) {
@@ -198,7 +200,12 @@ export async function settleUploadedObject(
         action: status === 'uploaded' ? 'document.uploaded' : 'document.rejected',
         fromStatus: current.status,
         toStatus: current.status,
-        detail: { documentId: doc.documentId, type: doc.type, ...(problems.length > 0 ? { problems } : {}) },
+        detail: {
+          documentId: doc.documentId,
+          type: doc.type,
+          ...(problems.length > 0 ? { problems } : {}),
+          ...(options.via ? { via: options.via } : {}),
+        },
       },
     }),
   );

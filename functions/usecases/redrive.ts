@@ -123,7 +123,8 @@ export async function ensureWorkflow(
       return {
         next: {
           ...current,
-          ...(ended ? { taskToken: null } : {}),
+          // The old execution's token is dead either way; the new execution records its own.
+          taskToken: null,
           submission: {
             ...sub,
             executionName: name,
@@ -288,6 +289,8 @@ export interface SweepOptions {
   limit?: number;
   /** Only work untouched for this long (default 60 s), so nothing races a follow-up under way. */
   quietSeconds?: number;
+  /** Begin a new pass instead of resuming the stored one (the local runner's start-up pass). */
+  fromStart?: boolean;
 }
 
 export interface SweepResult {
@@ -311,7 +314,7 @@ export async function redriveStuckWorkflows(
   const page = await deps.repo.listInFlight({
     before,
     limit: options.limit ?? 100,
-    cursor: await deps.repo.getSweepCursor('workflows'),
+    cursor: options.fromStart ? null : await deps.repo.getSweepCursor('workflows'),
   });
   const outcomes: Record<string, number> = {};
   for (const listed of page.items) {
@@ -354,7 +357,7 @@ export async function redriveLostUploads(
   const page = await deps.repo.listPendingUploads({
     before,
     limit: options.limit ?? 100,
-    cursor: await deps.repo.getSweepCursor('uploads'),
+    cursor: options.fromStart ? null : await deps.repo.getSweepCursor('uploads'),
   });
   const outcomes: Record<string, number> = {};
   for (const doc of page.items) {

@@ -29,6 +29,11 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   now?: () => Date;
   reconcileIntervalMs?: number;
+  /**
+   * The re-drive sweeps (lost workflows, lost S3 events) run once at start over everything — the
+   * engine's executions did not survive the restart — then every `redriveIntervalMs` (default 30 s).
+   */
+  redriveIntervalMs?: number;
   /** Options for the insurer simulator (ignored when INSURER_ENDPOINT points elsewhere). */
   insurer?: Partial<Pick<InsurerSimulatorOptions, 'payDelayMs' | 'declineRule' | 'payoutAmountFen'>>;
 }
@@ -166,6 +171,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         });
     }, options.reconcileIntervalMs ?? 2000);
     closers.push(async () => clearInterval(reconciler));
+    let redriving = false;
+    const redriver = setInterval(() => {
+      if (redriving) return;
+      redriving = true;
+      tasks
+        .redrive()
+        .catch((error: Error) => log(`redrive failed: ${error.message}`))
+        .finally(() => {
+          redriving = false;
+        });
+    }, options.redriveIntervalMs ?? 30_000);
+    closers.push(async () => clearInterval(redriver));
 
     const pending = new Set<Promise<unknown>>();
     const unsubscribe = s3.onObjectCreated((e) => {
@@ -209,6 +226,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     closers.push(() => gateway.close());
     insurer?.setWebhookUrl(`${gateway.url}/insurer/webhooks`);
+
+    // Executions live in memory only: whatever was in flight before this start lost its workflow, and
+    // an object that landed while nothing listened lost its S3 event. Re-drive all of it now (bounded
+    // runs until each sweep completed a pass), so that "ready" means nothing is stuck.
+    redriving = true;
+    try {
+      for (let run = 0; run < 1000; run++) {
+        const { workflows, uploads } = await tasks.redrive({ quietSeconds: 0, fromStart: run === 0 });
+        if (workflows.examined + uploads.examined > 0)
+          log(
+            `redrive at start: ${JSON.stringify({ workflows: workflows.outcomes, uploads: uploads.outcomes })}`,
+          );
+        if (workflows.passComplete && uploads.passComplete) break;
+      }
+    } catch (error) {
+      log(`redrive at start incomplete (${(error as Error).message}); the periodic run retries`);
+    } finally {
+      redriving = false;
+    }
 
     return {
       url: gateway.url,

@@ -59,10 +59,11 @@ export async function reconcile() {
   return results;
 }
 
-/** A schedule's event carries none of these: the deployed defaults apply. The local runner passes quietSeconds 0 at start. */
+/** A schedule's event carries none of these: the deployed defaults apply. The local runner's start-up pass sets them. */
 const RedrivePayload = z.object({
   quietSeconds: z.int().min(0).max(86_400).optional(),
   limit: z.int().min(1).max(1000).optional(),
+  fromStart: z.boolean().optional(),
 });
 
 /**

@@ -356,7 +356,8 @@ export async function redriveLostUploads(
   const abandonedBefore = new Date(now - UPLOAD_ABANDONED_AFTER_SECONDS * 1000).toISOString();
   const page = await deps.repo.listPendingUploads({
     before,
-    limit: options.limit ?? 100,
+    // Each landed object is read whole to check its SHA-256: fewer per run than workflow checks.
+    limit: options.limit ?? 25,
     cursor: options.fromStart ? null : await deps.repo.getSweepCursor('uploads'),
   });
   const outcomes: Record<string, number> = {};

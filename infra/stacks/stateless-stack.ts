@@ -396,6 +396,8 @@ export class StatelessStack extends Stack {
       description: `task ${exportName}`,
       access: taskAccess(exportName),
       timeout: Duration.seconds(30),
+      // A redrive run may hash a few lost uploads (up to 20 MiB each) besides its workflow checks.
+      ...(exportName === 'redrive' ? { timeout: Duration.seconds(120), memorySize: 1024 } : {}),
     });
     this.taskFunctions.set(exportName, fn);
     return fn;

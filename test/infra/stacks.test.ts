@@ -707,7 +707,11 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
           },
         }),
       ]);
-      expect(cfnFunction(taskFn('redrive')).Properties.Handler).toBe('index.redrive');
+      expect(cfnFunction(taskFn('redrive')).Properties).toMatchObject({
+        Handler: 'index.redrive',
+        Timeout: 120,
+        MemorySize: 1024,
+      });
     });
   });
 

@@ -291,6 +291,8 @@ export interface SweepOptions {
   quietSeconds?: number;
   /** Begin a new pass instead of resuming the stored one (the local runner's start-up pass). */
   fromStart?: boolean;
+  /** Only work untouched since this instant (ISO 8601), instead of `quietSeconds` before now. */
+  changedBefore?: string;
 }
 
 export interface SweepResult {
@@ -310,7 +312,7 @@ export async function redriveStuckWorkflows(
   options: SweepOptions = {},
 ): Promise<SweepResult> {
   const quietMs = (options.quietSeconds ?? 60) * 1000;
-  const before = new Date(deps.now().getTime() - quietMs).toISOString();
+  const before = options.changedBefore ?? new Date(deps.now().getTime() - quietMs).toISOString();
   const page = await deps.repo.listInFlight({
     before,
     limit: options.limit ?? 100,
@@ -352,7 +354,7 @@ export async function redriveLostUploads(
   options: SweepOptions = {},
 ): Promise<SweepResult> {
   const now = deps.now().getTime();
-  const before = new Date(now - (options.quietSeconds ?? 60) * 1000).toISOString();
+  const before = options.changedBefore ?? new Date(now - (options.quietSeconds ?? 60) * 1000).toISOString();
   const abandonedBefore = new Date(now - UPLOAD_ABANDONED_AFTER_SECONDS * 1000).toISOString();
   const page = await deps.repo.listPendingUploads({
     before,

@@ -70,6 +70,8 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => {});
+  // Whatever changed before this instant was in flight in an earlier life of the runner.
+  const startedAt = new Date().toISOString();
   const dataDir = path.resolve(options.dataDir);
   if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(path.join(dataDir, 'dynamodb'), { recursive: true });
@@ -229,11 +231,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Executions live in memory only: whatever was in flight before this start lost its workflow, and
     // an object that landed while nothing listened lost its S3 event. Re-drive all of it now (bounded
-    // runs until each sweep completed a pass), so that "ready" means nothing is stuck.
+    // runs until each sweep completed a pass), so that "ready" means nothing is stuck. Work of this
+    // life (requests already arriving) is left to the periodic run's quiet period.
     redriving = true;
     try {
       for (let run = 0; run < 1000; run++) {
-        const { workflows, uploads } = await tasks.redrive({ quietSeconds: 0, fromStart: run === 0 });
+        const { workflows, uploads } = await tasks.redrive({
+          changedBefore: startedAt,
+          fromStart: run === 0,
+        });
         if (workflows.examined + uploads.examined > 0)
           log(
             `redrive at start: ${JSON.stringify({ workflows: workflows.outcomes, uploads: uploads.outcomes })}`,

@@ -64,6 +64,7 @@ const RedrivePayload = z.object({
   quietSeconds: z.int().min(0).max(86_400).optional(),
   limit: z.int().min(1).max(1000).optional(),
   fromStart: z.boolean().optional(),
+  changedBefore: z.iso.datetime().optional(),
 });
 
 /**

@@ -17,6 +17,11 @@
  *   gsi1: applications by executing court   (gsi1pk = COURT#<code>,   gsi1sk = <createdAt>#<id>)
  *   gsi2: applications by high court        (gsi2pk = HIGH#<code>,    gsi2sk = <createdAt>#<id>)
  *   gsi3: applications by campaign (SPC)    (gsi3pk = CAMPAIGN#<id>,  gsi3sk = <createdAt>#<id>)
+ *   gsi4: work in flight, sparse and sharded, for the re-drive sweep (functions/usecases/redrive.ts):
+ *         applications in pending_approval / awaiting_payout (gsi4pk = INFLIGHT#<shard>, gsi4sk = <updatedAt>#<id>)
+ *         and documents still pending (gsi4pk = UPLOAD#<shard>, gsi4sk = <createdAt>#<appId>#<documentId>);
+ *         the attributes exist only while the item is in flight, so the index holds nothing else;
+ *         <shard> is a hash of the id over IN_FLIGHT_SHARDS (functions/adapters/dynamo-applications.ts).
  */
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
@@ -26,6 +31,7 @@ export const TABLE_DESIGN = {
     { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
   ],
 } as const;
 

@@ -3,8 +3,10 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  type QueryCommandOutput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -31,6 +33,8 @@ import {
   type QuotaChange,
   QuotaExceededError,
   type ReportDelta,
+  type SweepPage,
+  type SweepQuery,
   type UpdateOptions,
   VersionConflictError,
 } from '../ports/applications.ts';
@@ -47,7 +51,45 @@ const auditSk = (seq: number) => `AUDIT#${String(seq).padStart(10, '0')}`;
 const docSk = (documentId: string) => `DOC#${documentId}`;
 const dupPk = (key: string) => `DUP#${key}`;
 
-const KEY_ATTRS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity'];
+const KEY_ATTRS = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'gsi4pk',
+  'gsi4sk',
+  'entity',
+];
+
+/** Partitions of each gsi4 family (infra/table-design.ts): a sweep reads them in turn. */
+export const IN_FLIGHT_SHARDS = 16;
+
+/** Statuses in which a workflow must be alive: such applications are on the in-flight index (gsi4). */
+const IN_FLIGHT_STATUSES = new Set(['pending_approval', 'awaiting_payout']);
+
+/** A stable shard of the gsi4 families for an id (FNV-1a), so an item always lands in the same partition. */
+export function shardOf(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return h % IN_FLIGHT_SHARDS;
+}
+
+const inFlightKeys = (app: ApplicationRecord) =>
+  IN_FLIGHT_STATUSES.has(app.status)
+    ? { gsi4pk: `INFLIGHT#${shardOf(app.id)}`, gsi4sk: `${app.updatedAt}#${app.id}` }
+    : {};
+
+const pendingUploadKeys = (doc: DocumentRecord) =>
+  doc.status === 'pending'
+    ? {
+        gsi4pk: `UPLOAD#${shardOf(doc.documentId)}`,
+        gsi4sk: `${doc.createdAt}#${doc.applicationId}#${doc.documentId}`,
+      }
+    : {};
 
 function strip<T>(item: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
@@ -67,6 +109,7 @@ function appItem(app: ApplicationRecord): Record<string, unknown> {
     gsi2sk: sortKey,
     gsi3pk: `CAMPAIGN#${app.campaignId}`,
     gsi3sk: sortKey,
+    ...inFlightKeys(app),
     ...app,
   };
 }
@@ -526,7 +569,13 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         {
           Put: {
             TableName: this.tableName,
-            Item: { pk: appPk(applicationId), sk: docSk(doc.documentId), entity: 'document', ...doc },
+            Item: {
+              pk: appPk(applicationId),
+              sk: docSk(doc.documentId),
+              entity: 'document',
+              ...pendingUploadKeys(doc),
+              ...doc,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -587,11 +636,12 @@ export class DynamoApplicationRepository implements ApplicationRepository {
           Update: {
             TableName: this.tableName,
             Key: { pk: appPk(doc.applicationId), sk: docSk(doc.documentId) },
-            // A document leaving `uploaded` keeps the time it was uploaded.
+            // A document leaving `uploaded` keeps the time it was uploaded; settled, it leaves the
+            // pending-upload index (gsi4).
             UpdateExpression:
               from === 'uploaded'
-                ? 'SET #s = :s, rejectedReason = :r'
-                : 'SET #s = :s, uploadedAt = :u, rejectedReason = :r',
+                ? 'SET #s = :s, rejectedReason = :r REMOVE gsi4pk, gsi4sk'
+                : 'SET #s = :s, uploadedAt = :u, rejectedReason = :r REMOVE gsi4pk, gsi4sk',
             ConditionExpression: '#s = :from',
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: {
@@ -751,6 +801,101 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     return readIdempotency(this.doc, this.tableName, scope, key);
   }
 
+  /**
+   * Reads one gsi4 family shard by shard, oldest first, up to `limit` items at or before `before`;
+   * the cursor names the shard and the position within it, null after the last shard.
+   */
+  private async sweep(
+    family: 'INFLIGHT' | 'UPLOAD',
+    query: SweepQuery,
+  ): Promise<SweepPage<Record<string, unknown>>> {
+    let { shard, key } = decodeSweepCursor(query.cursor);
+    const items: Record<string, unknown>[] = [];
+    while (items.length < query.limit && shard < IN_FLIGHT_SHARDS) {
+      const input: QueryCommandInput = {
+        TableName: this.tableName,
+        IndexName: 'gsi4',
+        KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk <= :before',
+        // '~' sorts after every id character: everything stamped at or before `before`.
+        ExpressionAttributeValues: { ':pk': `${family}#${shard}`, ':before': `${query.before}#~` },
+        Limit: query.limit - items.length,
+        ExclusiveStartKey: key,
+      };
+      let out: QueryCommandOutput;
+      try {
+        out = await this.doc.send(new QueryCommand(input));
+      } catch (error) {
+        // A stored position that no longer fits the query (e.g. the clock moved back): restart the shard.
+        if (key && (error as Error).name === 'ValidationException') {
+          key = undefined;
+          continue;
+        }
+        throw error;
+      }
+      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+      if (out.LastEvaluatedKey) key = out.LastEvaluatedKey;
+      else {
+        shard++;
+        key = undefined;
+      }
+    }
+    return { items, cursor: shard >= IN_FLIGHT_SHARDS ? null : encodeSweepCursor(shard, key) };
+  }
+
+  async listInFlight(query: SweepQuery): Promise<SweepPage<ApplicationRecord>> {
+    const page = await this.sweep('INFLIGHT', query);
+    return { items: page.items.map((i) => strip<ApplicationRecord>(i)), cursor: page.cursor };
+  }
+
+  async listPendingUploads(query: SweepQuery): Promise<SweepPage<DocumentRecord>> {
+    const page = await this.sweep('UPLOAD', query);
+    return { items: page.items.map((i) => strip<DocumentRecord>(i)), cursor: page.cursor };
+  }
+
+  async retirePendingUpload(doc: DocumentRecord): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: appPk(doc.applicationId), sk: docSk(doc.documentId) },
+          UpdateExpression: 'REMOVE gsi4pk, gsi4sk',
+          ConditionExpression: '#s = :pending',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending' },
+        }),
+      );
+    } catch (error) {
+      // Settled meanwhile: the settlement took it off the index already.
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+
+  async getSweepCursor(name: string): Promise<string | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `SWEEP#${name}`, sk: 'SWEEP' },
+        ConsistentRead: true,
+      }),
+    );
+    return typeof out.Item?.cursor === 'string' ? out.Item.cursor : null;
+  }
+
+  async putSweepCursor(name: string, cursor: string | null): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: `SWEEP#${name}`,
+          sk: 'SWEEP',
+          entity: 'sweep-cursor',
+          cursor,
+          updatedAt: this.now().toISOString(),
+        },
+      }),
+    );
+  }
+
   async list(scope: ListScope, query: ListQuery): Promise<Page<ApplicationRecord>> {
     const [index, pkAttr, pk] =
       scope.kind === 'court'
@@ -810,3 +955,31 @@ export class DynamoApplicationRepository implements ApplicationRepository {
 }
 
 class DocumentAlreadySettled extends Error {}
+
+function encodeSweepCursor(shard: number, key: Record<string, unknown> | undefined): string {
+  return Buffer.from(JSON.stringify({ shard, ...(key ? { key } : {}) })).toString('base64url');
+}
+
+/** The sweep's own cursor (stored by the sweep, never from a client); anything unreadable restarts the pass. */
+function decodeSweepCursor(cursor: string | null): {
+  shard: number;
+  key: Record<string, unknown> | undefined;
+} {
+  if (!cursor) return { shard: 0, key: undefined };
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      shard?: unknown;
+      key?: unknown;
+    };
+    const shard = Number(parsed.shard);
+    if (!Number.isInteger(shard) || shard < 0 || shard >= IN_FLIGHT_SHARDS) throw new Error('bad shard');
+    const key = parsed.key;
+    const validKey =
+      typeof key === 'object' &&
+      key !== null &&
+      ['pk', 'sk', 'gsi4pk', 'gsi4sk'].every((k) => typeof (key as Record<string, unknown>)[k] === 'string');
+    return { shard, key: validKey ? (key as Record<string, unknown>) : undefined };
+  } catch {
+    return { shard: 0, key: undefined };
+  }
+}

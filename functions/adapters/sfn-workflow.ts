@@ -1,5 +1,10 @@
-import { SendTaskSuccessCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Workflow } from '../ports/workflow.ts';
+import {
+  DescribeExecutionCommand,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { ExecutionStatus, Workflow } from '../ports/workflow.ts';
 
 const GONE = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
@@ -9,6 +14,11 @@ export class SfnWorkflow implements Workflow {
     private readonly client: SFNClient,
     private readonly stateMachineArn: string,
   ) {}
+
+  /** Execution ARNs are derived from the state machine's: `…:execution:<machine>:<name>`. */
+  private executionArn(name: string): string {
+    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  }
 
   async start(name: string, input: { applicationId: string; submissionSeq: number; level: number }) {
     try {
@@ -23,8 +33,7 @@ export class SfnWorkflow implements Workflow {
     } catch (error) {
       // Same name, same input: AWS answers with the running execution; a name reused with other input is a bug.
       if ((error as Error).name === 'ExecutionAlreadyExists') {
-        const arn = this.stateMachineArn.replace(':stateMachine:', ':execution:');
-        return { executionArn: `${arn}:${name}` };
+        return { executionArn: this.executionArn(name) };
       }
       throw error;
     }
@@ -38,6 +47,22 @@ export class SfnWorkflow implements Workflow {
       return 'sent';
     } catch (error) {
       if (GONE.has((error as Error).name)) return 'gone';
+      throw error;
+    }
+  }
+
+  async describe(name: string): Promise<{ status: ExecutionStatus; error?: string }> {
+    try {
+      const out = await this.client.send(
+        new DescribeExecutionCommand({ executionArn: this.executionArn(name) }),
+      );
+      // PENDING_REDRIVE: a native Step Functions redrive is under way, the execution lives on.
+      const status =
+        out.status === 'PENDING_REDRIVE' ? 'RUNNING' : ((out.status ?? 'MISSING') as ExecutionStatus);
+      return { status, ...(out.error ? { error: out.error } : {}) };
+    } catch (error) {
+      // Never started, or lost (the local engine keeps executions in memory; AWS forgets closed ones after 90 days).
+      if ((error as Error).name === 'ExecutionDoesNotExist') return { status: 'MISSING' };
       throw error;
     }
   }

@@ -84,6 +84,21 @@ export interface ApplicationRecord extends ApplicationFacts {
   recoveredFen?: number;
   /** Withdrawn (撤回) by the executing court's clerk before approval; the case and applicant may apply again. */
   withdrawal?: { reason: string; withdrawnAt: string; withdrawnBy: string } | null;
+  /**
+   * Set when the re-drive sweep could not get the workflow of this submission going again (a state it
+   * does not understand, or repeated failures): an operator must look. Never cleared silently.
+   */
+  workflowAlarm?: WorkflowAlarm | null;
+}
+
+export interface WorkflowAlarm {
+  submissionSeq: number;
+  /** e.g. REDRIVE_LIMIT_REACHED, UNKNOWN_WORKFLOW_STATE */
+  code: string;
+  /** What the sweep found: the execution's status (or MISSING) and where the application stood. */
+  found: { execution: string; status: ApplicationStatus; level: number | null };
+  executionName: string;
+  at: string;
 }
 
 export interface Payout {
@@ -114,9 +129,12 @@ export interface Submission {
   submittedAt: string;
   submittedBy: string;
   approvalForm: { reviewOpinion: string; reviewedBy: string };
+  /** The current execution of this submission: `<id>-s<seq>`, then `<id>-s<seq>-r<n>` after a re-drive. */
   executionName: string;
   /** The evidence set the clerk submitted (materials freeze here until a return). */
   documents?: EvidenceDocument[];
+  /** Re-drives of this submission's workflow (functions/usecases/redrive.ts), absent until the first. */
+  redrive?: SubmissionRedrive | null;
 }
 
 /** One document of an evidence set: what a submission or decision saw, bound by its SHA-256. */
@@ -138,6 +156,18 @@ export interface IntegrityHold {
     problem: 'OBJECT_MISSING' | 'OBJECT_CHANGED' | 'DOCUMENT_NOT_UPLOADED' | 'TYPE_MISSING';
     actualSha256?: string;
   }[];
+}
+
+export interface SubmissionRedrive {
+  /** Re-drives so far (restarts of a lost execution included). */
+  count: number;
+  /** Re-drives because the execution had ended (failed, aborted, timed out) while the case was in flight. */
+  failures: number;
+  /** The route level the re-driven execution started at (its input). */
+  level: number;
+  at: string;
+  /** Recorded re-drives whose execution then failed to start (retried by the next run). */
+  startFailures?: number;
 }
 
 export interface DecisionEntry {
@@ -295,6 +325,20 @@ export interface AuditInput {
   detail: Record<string, unknown>;
 }
 
+/** A bounded, resumable read of one gsi4 family: `cursor` says where the next read continues. */
+export interface SweepPage<T> {
+  items: T[];
+  /** Opaque; null once the read went through every shard (the next read starts a new pass). */
+  cursor: string | null;
+}
+
+export interface SweepQuery {
+  /** Only items whose sort time (updatedAt / createdAt) is at or before this instant (ISO 8601). */
+  before: string;
+  limit: number;
+  cursor: string | null;
+}
+
 export interface ListQuery {
   status?: ApplicationStatus;
   /** Only applications executed by this court or by a court below it. */
@@ -379,6 +423,15 @@ export interface ApplicationRepository {
   /** The relief fund ledger (recovered money) of a campaign. */
   getFund(campaignId: string): Promise<{ recoveredFen: number; entries: number }>;
   getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /** Applications in pending_approval / awaiting_payout, least recently changed first (sparse gsi4). */
+  listInFlight(query: SweepQuery): Promise<SweepPage<ApplicationRecord>>;
+  /** Documents still `pending`, oldest first (sparse gsi4). */
+  listPendingUploads(query: SweepQuery): Promise<SweepPage<DocumentRecord>>;
+  /** Takes a document that stayed pending past any possible upload off the pending-upload index. */
+  retirePendingUpload(doc: DocumentRecord): Promise<void>;
+  /** Where a named sweep stopped, so that the next bounded run resumes there. */
+  getSweepCursor(name: string): Promise<string | null>;
+  putSweepCursor(name: string, cursor: string | null): Promise<void>;
 }
 
 export type ListScope =

@@ -20,6 +20,7 @@ import type { Workflow } from '../ports/workflow.ts';
 import { type ApplicationDeps, hasRole, loadForClerk, loadVisible } from './applications.ts';
 import { evidenceOf, evidenceSet } from './documents.ts';
 import { deliverPayout } from './payouts.ts';
+import { ensureWorkflow, executionInput } from './redrive.ts';
 import { reportDelta } from './report-keys.ts';
 
 export interface ApprovalDeps extends ApplicationDeps {
@@ -217,11 +218,7 @@ async function submitOnce(
 async function startExecution(deps: ApprovalDeps, app: ApplicationRecord): Promise<void> {
   const submission = app.submission;
   if (!submission) return;
-  await deps.workflow.start(submission.executionName, {
-    applicationId: app.id,
-    submissionSeq: submission.seq,
-    level: 0,
-  });
+  await deps.workflow.start(submission.executionName, executionInput(app));
   await deps.repo.completeOutbox({
     kind: 'start-execution',
     applicationId: app.id,
@@ -467,11 +464,13 @@ async function decideOnce(
 
 /**
  * Sends a recorded decision to the workflow if the token of its level is known; completes the
- * outbox item when sent (or when the token is gone: the execution already moved on). Safe to repeat.
+ * outbox item when sent, or when the token is gone and `onGone` confirms the workflow carries on
+ * (otherwise the item stays for the reconciler). Safe to repeat.
  */
 export async function deliverDecision(
   deps: ApprovalDeps,
   item: Extract<OutboxItem, { kind: 'deliver-decision' }>,
+  onGone?: (app: ApplicationRecord) => Promise<boolean>,
 ) {
   const app = await deps.repo.get(item.applicationId);
   const entry = app?.decisions?.find((d) => d.submissionSeq === item.submissionSeq && d.level === item.level);
@@ -479,12 +478,26 @@ export async function deliverDecision(
     await deps.repo.completeOutbox(item);
     return 'obsolete' as const;
   }
+  if ((app.submission?.redrive?.level ?? 0) > item.level) {
+    // A re-driven execution started past this level: the decision is part of the state it started from.
+    await deps.repo.completeOutbox(item);
+    return 'obsolete' as const;
+  }
   const token = app.taskToken;
   if (!token || token.submissionSeq !== item.submissionSeq || token.level !== item.level)
     return 'waiting-for-token' as const;
   const result = await deps.workflow.sendTaskSuccess(token.token, decisionOutput(entry, app));
+  // 'gone': the task waits no more. Settled only once the workflow is known to have moved on (or was
+  // re-driven from the recorded state); a lost execution must not take the decision with it.
+  if (result === 'gone' && !(await onGone?.(app))) return result;
   await deps.repo.completeOutbox(item);
   return result;
+}
+
+/** The reconciler's answer to a 'gone' token: true once the workflow runs (moved on, or re-driven). */
+async function workflowCarriesOn(deps: ApprovalDeps, app: ApplicationRecord): Promise<boolean> {
+  const outcome = await ensureWorkflow(deps, app, 'undelivered-decision');
+  return ['not-in-flight', 'running', 'restarted', 'redriven'].includes(outcome);
 }
 
 export class SupersededError extends Error {
@@ -497,8 +510,20 @@ export class SupersededError extends Error {
  */
 export async function recordTaskToken(
   deps: ApprovalDeps,
-  input: { applicationId: string; submissionSeq: number; level: number; taskToken: string },
+  input: {
+    applicationId: string;
+    submissionSeq: number;
+    level: number;
+    taskToken: string;
+    /** The execution asking; one that is not the submission's current execution (re-driven since) ends. */
+    executionName?: string;
+  },
 ) {
+  if (input.executionName !== undefined) {
+    const current = await deps.repo.get(input.applicationId);
+    if (current?.submission?.executionName !== input.executionName)
+      throw new SupersededError('The execution is not the current one of its submission.');
+  }
   const token = { submissionSeq: input.submissionSeq, level: input.level, token: input.taskToken };
   const outcome = await deps.repo.recordTaskToken(input.applicationId, token);
   const app = await deps.repo.get(input.applicationId);
@@ -544,7 +569,7 @@ export async function reconcile(deps: ApprovalDeps, limit = 100) {
       } else if (item.kind === 'deliver-payout') {
         result = await deliverPayout(deps, item);
       } else {
-        result = await deliverDecision(deps, item);
+        result = await deliverDecision(deps, item, (app) => workflowCarriesOn(deps, app));
       }
     } catch (error) {
       result = 'failed';

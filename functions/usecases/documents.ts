@@ -186,6 +186,8 @@ class Reconsider extends Error {}
 export async function settleUploadedObject(
   deps: DocumentDeps,
   key: string,
+  /** `redrive`: the re-drive sweep found the object after its S3 event was lost (on the audit entry). */
+  options: { via?: 'redrive' } = {},
 ): Promise<'uploaded' | 'rejected' | 'ignored'> {
   const ids = parseDocumentKey(key);
   if (!ids) {
@@ -232,6 +234,7 @@ export async function settleUploadedObject(
                 type: doc.type,
                 ...(problems.length > 0 ? { problems } : {}),
                 ...(late ? { submissionSeq: current.submission?.seq ?? 0 } : {}),
+                ...(options.via ? { via: options.via } : {}),
               },
             },
           };

@@ -139,11 +139,13 @@ export async function buildPackage(
  */
 export async function dispatchPackage(
   deps: PayoutDeps,
-  input: { applicationId: string; submissionSeq: number; taskToken: string },
+  input: { applicationId: string; submissionSeq: number; taskToken: string; executionName?: string },
 ): Promise<{ dispatched: boolean; packageId: string }> {
   const app = await deps.repo.get(input.applicationId);
   if (!app || app.submission?.seq !== input.submissionSeq)
     throw new SupersededPayoutError('The submission was superseded.');
+  if (input.executionName !== undefined && app.submission.executionName !== input.executionName)
+    throw new SupersededPayoutError('The execution is not the current one of its submission (re-driven).');
   const packageId = packageIdOf(app.id, input.submissionSeq);
   if (SETTLED_PAID.has(app.status) || app.status === 'declined') {
     // Already settled (e.g. a resend after the insurer answered): answer at once.

@@ -61,6 +61,16 @@ export class AslStateMachine extends Construct {
     });
   }
 
+  /** The ARN pattern of every execution of the state machine named `name` (`…:execution:<name>:*`). */
+  static executionArnsOf(scope: Construct, name: string): string {
+    return Stack.of(scope).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${name}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
   constructor(scope: Construct, id: string, props: AslStateMachineProps) {
     super(scope, id);
     const definition = readFileSync(props.file, 'utf8');

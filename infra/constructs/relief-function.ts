@@ -27,8 +27,11 @@ import { TABLE_DESIGN } from '../table-design.ts';
 export type TableAccess = 'read' | 'write';
 /** `presign` = both directions; `name-only` sets DOCUMENTS_BUCKET without any grant. */
 export type BucketAccess = 'name-only' | 'read' | 'write' | 'presign';
-/** `start`: StartExecution; `respond`: SendTask{Success,Failure,Heartbeat}. */
-export type WorkflowAccess = 'start' | 'respond' | 'start-and-respond';
+/**
+ * `start`: StartExecution; `respond`: SendTask{Success,Failure,Heartbeat}; `redrive`: StartExecution
+ * + DescribeExecution (on the machine's executions); `heal`: all of them.
+ */
+export type WorkflowAccess = 'start' | 'respond' | 'start-and-respond' | 'redrive' | 'heal';
 
 /** `esbuild` bundles the handler module; `stub` deploys nothing runnable and exists for fast assertion tests. */
 export type CodeMode = 'esbuild' | 'stub';
@@ -231,18 +234,35 @@ export class ReliefFunction extends Construct {
    * construct): task functions are referenced by the state machine's definition, so the machine's
    * ARN is computed from its name to keep CloudFormation free of a reference cycle.
    */
-  bindStateMachine(stateMachineArn: string, access: WorkflowAccess): this {
+  bindStateMachine(stateMachineArn: string, access: WorkflowAccess, executionArns?: string): this {
     this.once('workflow', access);
     this.setEnv('STATE_MACHINE_ARN', stateMachineArn);
     const actions = [
       ...(access !== 'respond' ? ['states:StartExecution'] : []),
-      ...(access !== 'start'
+      ...(access === 'respond' || access === 'start-and-respond' || access === 'heal'
         ? ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']
         : []),
     ];
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ sid: 'Workflow', actions, resources: [stateMachineArn] }),
     );
+    if (access === 'redrive' || access === 'heal') {
+      if (!executionArns)
+        throw new Error(`${this.node.path}: ${access} needs the ARN pattern of the executions`);
+      // DescribeExecution is authorised on the execution, whose name is only known at run time.
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'WorkflowExecutions',
+          actions: ['states:DescribeExecution'],
+          resources: [executionArns],
+        }),
+      );
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${flattenForNag(Stack.of(this).resolve(executionArns))}]`,
+        reason:
+          'DescribeExecution of the approval workflow’s own executions (names are per submission, <id>-s<n>[-r<k>]): read-only, limited to that one state machine.',
+      });
+    }
     return this;
   }
 

@@ -10,6 +10,7 @@ import {
   DynamoDBClient,
   ListTablesCommand,
   type TableDescription,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -305,13 +306,16 @@ export interface EnsureTableResult {
   created: boolean;
   /** False when the DynamoDB endpoint does not support TTL (the error is swallowed). */
   ttlEnabled: boolean;
+  /** Indexes the design gained since the table was created, added to it now (a kept data directory). */
+  indexesAdded: string[];
 }
 
 /**
  * Creates `tableName` from TABLE_DESIGN (on-demand, string keys, every GSI projecting ALL) unless it
  * exists, waits until it is ACTIVE and enables TTL on TABLE_DESIGN.ttlAttribute. Idempotent; also safe
- * when two callers race. Throws when an existing table has a different key schema or lacks an index
- * (e.g. a persistent data directory from an older design: start fresh).
+ * when two callers race. An index the design gained since the table was created is added to it (a
+ * data directory kept across an upgrade); a table with a different key schema, or an index keyed
+ * differently, is refused (start fresh).
  */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<EnsureTableResult> {
   let created = false;
@@ -325,14 +329,53 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     }
     table = await describe(client, tableName);
   }
+  table = await untilActive(client, tableName, table);
+  const indexesAdded: string[] = [];
+  if (keyOf(table?.KeySchema) === `${TABLE_DESIGN.partitionKey}/${TABLE_DESIGN.sortKey}`) {
+    for (const gsi of TABLE_DESIGN.globalSecondaryIndexes) {
+      if (table?.GlobalSecondaryIndexes?.some((g) => g.IndexName === gsi.indexName)) continue;
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: [
+            { AttributeName: gsi.partitionKey, AttributeType: 'S' },
+            { AttributeName: gsi.sortKey, AttributeType: 'S' },
+          ],
+          GlobalSecondaryIndexUpdates: [
+            {
+              Create: {
+                IndexName: gsi.indexName,
+                KeySchema: [
+                  { AttributeName: gsi.partitionKey, KeyType: 'HASH' },
+                  { AttributeName: gsi.sortKey, KeyType: 'RANGE' },
+                ],
+                Projection: { ProjectionType: 'ALL' },
+              },
+            },
+          ],
+        }),
+      );
+      indexesAdded.push(gsi.indexName);
+      table = await untilActive(client, tableName, await describe(client, tableName));
+    }
+  }
+  assertMatchesDesign(tableName, table);
+  return { created, ttlEnabled: await enableTtl(client, tableName), indexesAdded };
+}
+
+async function untilActive(
+  client: DynamoDBClient,
+  tableName: string,
+  described: TableDescription | undefined,
+): Promise<TableDescription | undefined> {
+  let table = described;
   const deadline = Date.now() + 60_000;
   while (!isActive(table)) {
     if (Date.now() > deadline) throw new Error(`table ${tableName} did not become ACTIVE within 60 s`);
     await new Promise((r) => setTimeout(r, 200));
     table = await describe(client, tableName);
   }
-  assertMatchesDesign(tableName, table);
-  return { created, ttlEnabled: await enableTtl(client, tableName) };
+  return table;
 }
 
 function tableDefinition(tableName: string) {

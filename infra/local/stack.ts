@@ -32,6 +32,11 @@ export interface LocalStackOptions {
   reconcileIntervalMs?: number;
   /** Serve the console (web/, built first when its sources changed) under /console/ on the API's origin. */
   console?: boolean;
+  /**
+   * The re-drive sweeps (lost workflows, lost S3 events) run once at start over everything — the
+   * engine's executions did not survive the restart — then every `redriveIntervalMs` (default 30 s).
+   */
+  redriveIntervalMs?: number;
   /** Options for the insurer simulator (ignored when INSURER_ENDPOINT points elsewhere). */
   insurer?: Partial<Pick<InsurerSimulatorOptions, 'payDelayMs' | 'declineRule' | 'payoutAmountFen'>>;
 }
@@ -70,6 +75,8 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => {});
+  // Whatever changed before this instant was in flight in an earlier life of the runner.
+  const startedAt = new Date().toISOString();
   const dataDir = path.resolve(options.dataDir);
   if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(path.join(dataDir, 'dynamodb'), { recursive: true });
@@ -179,6 +186,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         });
     }, options.reconcileIntervalMs ?? 2000);
     closers.push(async () => clearInterval(reconciler));
+    let redriving = false;
+    const redriver = setInterval(() => {
+      if (redriving) return;
+      redriving = true;
+      tasks
+        .redrive()
+        .catch((error: Error) => log(`redrive failed: ${error.message}`))
+        .finally(() => {
+          redriving = false;
+        });
+    }, options.redriveIntervalMs ?? 30_000);
+    closers.push(async () => clearInterval(redriver));
 
     const pending = new Set<Promise<unknown>>();
     const unsubscribe = s3.onObjectCreated((e) => {
@@ -231,6 +250,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     closers.push(() => gateway.close());
     insurer?.setWebhookUrl(`${gateway.url}/insurer/webhooks`);
+
+    // Executions live in memory only: whatever was in flight before this start lost its workflow, and
+    // an object that landed while nothing listened lost its S3 event. Re-drive all of it now (bounded
+    // runs until each sweep completed a pass), so that "ready" means nothing is stuck. Work of this
+    // life (requests already arriving) is left to the periodic run's quiet period.
+    redriving = true;
+    try {
+      for (let run = 0; run < 1000; run++) {
+        const { workflows, uploads } = await tasks.redrive({
+          changedBefore: startedAt,
+          fromStart: run === 0,
+        });
+        if (workflows.examined + uploads.examined > 0)
+          log(
+            `redrive at start: ${JSON.stringify({ workflows: workflows.outcomes, uploads: uploads.outcomes })}`,
+          );
+        if (workflows.passComplete && uploads.passComplete) break;
+      }
+    } catch (error) {
+      log(`redrive at start incomplete (${(error as Error).message}); the periodic run retries`);
+    } finally {
+      redriving = false;
+    }
 
     return {
       url: gateway.url,

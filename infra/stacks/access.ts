@@ -44,8 +44,13 @@ export const ROUTE_ACCESS: Readonly<Record<string, FunctionAccess>> = {
 export const TASK_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // Sends the decision back itself when the decision was recorded before the token.
   recordTaskToken: { table: 'write', workflow: 'respond' },
-  // Heals interrupted follow-ups: starts executions and delivers decisions and payout outcomes from the outbox.
-  reconcile: { table: 'write', workflow: 'start-and-respond' },
+  // Heals interrupted follow-ups: starts executions and delivers decisions and payout outcomes from the
+  // outbox; a decision whose token is gone is settled only once DescribeExecution shows the workflow
+  // carries on, else the execution is re-driven.
+  reconcile: { table: 'write', workflow: 'heal' },
+  // Re-drives lost workflows (DescribeExecution, StartExecution) and lost S3 events: reads the pending
+  // documents' objects (HeadObject/GetObject + kms:Decrypt) to settle them; never answers a task token.
+  redrive: { table: 'write', bucket: 'read', workflow: 'redrive' },
   // 发放: records the payout token, presigns document downloads for the insurer (GetObject + kms:Decrypt),
   // signs the package with the insurer secret and POSTs it; answers the token itself when already settled.
   dispatchPackage: { table: 'write', bucket: 'read', workflow: 'respond', insurer: 'send' },
@@ -76,7 +81,14 @@ export function isInsurerWebhook(route: RouteInfo): boolean {
 /** Log line (Powertools `message`) the webhook handler writes when it rejects a callback. */
 export const WEBHOOK_REJECTED_MESSAGE = 'webhook.rejected';
 
+/**
+ * Log line (Powertools `message`) the re-drive sweep writes when it raises an operator alarm on an
+ * application (functions/usecases/redrive.ts, WORKFLOW_STUCK): counted by a metric filter, alarmed on.
+ */
+export const WORKFLOW_STUCK_MESSAGE = 'workflow.stuck';
+
 /** Task exports run on a schedule when deployed (the local runner runs them every few seconds). */
 export const SCHEDULED_TASKS: readonly { exportName: string; everyMinutes: number }[] = [
   { exportName: 'reconcile', everyMinutes: 1 },
+  { exportName: 'redrive', everyMinutes: 5 },
 ];

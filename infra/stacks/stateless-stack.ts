@@ -30,6 +30,7 @@ import {
   SCHEDULED_TASKS,
   taskAccess,
   WEBHOOK_REJECTED_MESSAGE,
+  WORKFLOW_STUCK_MESSAGE,
 } from './access.ts';
 import { CatalogError, type FunctionSource, type HandlerCatalog, REPO_ROOT } from './catalog.ts';
 import { jwksUrlOf, type Settings, tracingAvailable } from './settings.ts';
@@ -79,6 +80,7 @@ export class StatelessStack extends Stack {
   private readonly retention: logs.RetentionDays;
   private readonly tracing: boolean;
   private readonly approvalArn: string | undefined;
+  private readonly approvalExecutionArns: string | undefined;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -98,6 +100,9 @@ export class StatelessStack extends Stack {
       : [];
     this.approvalArn = aslFiles.includes(APPROVAL_WORKFLOW_FILE)
       ? AslStateMachine.arnOf(this, this.stateMachineName(APPROVAL_WORKFLOW_FILE))
+      : undefined;
+    this.approvalExecutionArns = aslFiles.includes(APPROVAL_WORKFLOW_FILE)
+      ? AslStateMachine.executionArnsOf(this, this.stateMachineName(APPROVAL_WORKFLOW_FILE))
       : undefined;
 
     // Operations key: dead letters and the alarm topic (CloudWatch must be able to publish to it).
@@ -263,6 +268,28 @@ export class StatelessStack extends Stack {
         targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 0 })],
       });
     }
+    // Cases the re-drive could not get going again (functions/usecases/redrive.ts): one is enough.
+    // Both healers' filters publish the one metric Relief/WorkflowStuck.
+    let stuck: cloudwatch.IMetric | undefined;
+    for (const name of ['reconcile', 'redrive']) {
+      const fn = this.taskFunctions.get(name);
+      if (!fn) continue;
+      stuck = new logs.MetricFilter(this, `WorkflowStuckFilter${pascal(name)}`, {
+        logGroup: fn.logGroup,
+        filterPattern: logs.FilterPattern.stringValue('$.message', '=', WORKFLOW_STUCK_MESSAGE),
+        metricNamespace: 'Relief',
+        metricName: 'WorkflowStuck',
+        metricValue: '1',
+      }).metric({ period: Duration.minutes(5), statistic: 'Sum' });
+    }
+    if (stuck) {
+      this.alarm(
+        'WorkflowStuck',
+        stuck,
+        1,
+        'An in-flight application whose workflow could not be re-driven (flag workflowAlarm, audit workflow.alarm): see the log line workflow.stuck',
+      );
+    }
 
     // --- Alarms --------------------------------------------------------------------------------------
     this.alarm(
@@ -351,7 +378,7 @@ export class StatelessStack extends Stack {
           `${id} needs the approval workflow, but ${APPROVAL_WORKFLOW_FILE} is not in ${this.input.stateMachinesDir}`,
         );
       }
-      fn.bindStateMachine(this.approvalArn, workflow);
+      fn.bindStateMachine(this.approvalArn, workflow, this.approvalExecutionArns);
     }
     if (insurer) fn.bindInsurerSecret(this.input.insurerSecret);
     return fn;
@@ -369,6 +396,8 @@ export class StatelessStack extends Stack {
       description: `task ${exportName}`,
       access: taskAccess(exportName),
       timeout: Duration.seconds(30),
+      // A redrive run may hash a few lost uploads (up to 20 MiB each) besides its workflow checks.
+      ...(exportName === 'redrive' ? { timeout: Duration.seconds(120), memorySize: 1024 } : {}),
     });
     this.taskFunctions.set(exportName, fn);
     return fn;

@@ -28,7 +28,9 @@ describe('README walk-through', () => {
     expect(stdout).toMatch(/^pending_approval\n(?:.*\n)*?awaiting_payout$/m);
     // Step 8 reads the quota right after the approval; the e2e insurer pays after 150 ms, so the
     // 3,000,000 fen are either still reserved or already disbursed: they are committed either way.
-    const quota = stdout.match(/"highCourtCode":"BJ","allocatedFen":\d+,"reservedFen":(\d+),"disbursedFen":(\d+)/);
+    const quota = stdout.match(
+      /"highCourtCode":"BJ","allocatedFen":\d+,"reservedFen":(\d+),"disbursedFen":(\d+)/,
+    );
     expect(quota, 'step 8 prints the BJ quota').not.toBeNull();
     expect(Number(quota?.[1]) + Number(quota?.[2])).toBeGreaterThanOrEqual(3_000_000);
     expect(stdout).toMatch(/^paid$/m);

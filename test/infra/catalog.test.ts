@@ -76,7 +76,14 @@ describe('handler catalog', () => {
 
   it('lists the task exports that ASL placeholders and schedules can name', async () => {
     const tasks = await taskFunctions(HANDLER_DIRS.tasks);
-    for (const name of ['recordTaskToken', 'escalate', 'dispatchPackage', 'recordFault', 'reconcile']) {
+    for (const name of [
+      'recordTaskToken',
+      'escalate',
+      'dispatchPackage',
+      'recordFault',
+      'reconcile',
+      'redrive',
+    ]) {
       expect(tasks.get(name)).toEqual({
         entry: path.join(HANDLER_DIRS.tasks, 'approval.ts'),
         exportPath: name,

@@ -73,6 +73,7 @@ describe.each([
         'dispatchPackage',
         'reconcile',
         'recordTaskToken',
+        'redrive',
       ]);
     });
 

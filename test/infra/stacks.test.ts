@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../functions/handlers/http/routes.ts';
 import type { ReliefFunction } from '../../infra/constructs/relief-function.ts';
 import { DEV_PACKAGE_SECRET, DEV_WEBHOOK_SECRET } from '../../infra/local/stack.ts';
-import { WEBHOOK_REJECTED_MESSAGE } from '../../infra/stacks/access.ts';
+import { WEBHOOK_REJECTED_MESSAGE, WORKFLOW_STUCK_MESSAGE } from '../../infra/stacks/access.ts';
 import { STATE_MACHINES_DIR } from '../../infra/stacks/catalog.ts';
 import {
   INSURER_SECRET_GENERATED_KEY,
@@ -90,7 +90,7 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
       });
     });
 
-    it('encrypts the table with the customer managed key, with PITR, deletion protection, TTL and the three GSIs', () => {
+    it('encrypts the table with the customer managed key, with PITR, deletion protection, TTL and the GSIs of the design', () => {
       const keyId = s.stateful.getLogicalId(s.stateful.dataKey.node.defaultChild as never);
       s.statefulTemplate.hasResource('AWS::DynamoDB::Table', {
         DeletionPolicy: 'Retain',
@@ -368,6 +368,43 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
       ).toEqual([]);
     });
 
+    it('lets redrive describe and start approval executions, read document objects and write the table, nothing more', () => {
+      const statements = statementsOf(s, taskFn('redrive'));
+      const actions = actionsOf(statements);
+      expect(actions.filter((a) => a.startsWith('states:'))).toEqual([
+        'states:DescribeExecution',
+        'states:StartExecution',
+      ]);
+      expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 'kms:Decrypt', 'dynamodb:Query']));
+      expect(actions).not.toContain('s3:PutObject');
+      expect(actions).not.toContain('s3:ListBucket');
+      expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
+      const describe = statements.find((st) => st.Sid === 'WorkflowExecutions');
+      expect(describe?.Action).toBe('states:DescribeExecution');
+      expect(JSON.stringify(describe?.Resource)).toContain(':execution:relief-test-approval:*');
+      const start = statements.find((st) => st.Sid === 'Workflow');
+      expect(JSON.stringify(start?.Resource)).toContain(':stateMachine:relief-test-approval');
+      // The in-flight index is one of the table's indexes the grant names (no index wildcard).
+      const table = statements.find((st) => st.Sid === 'TableReadWrite');
+      expect(JSON.stringify(table?.Resource)).toContain('/index/gsi4');
+      expect(JSON.stringify(table?.Resource)).not.toContain('/index/*');
+    });
+
+    it('lets reconcile describe executions besides starting them and answering tokens (a gone token is checked)', () => {
+      const actions = actionsOf(statementsOf(s, taskFn('reconcile'))).filter((a) => a.startsWith('states:'));
+      expect(actions).toEqual([
+        'states:DescribeExecution',
+        'states:SendTaskFailure',
+        'states:SendTaskHeartbeat',
+        'states:SendTaskSuccess',
+        'states:StartExecution',
+      ]);
+      for (const fn of allFunctions()) {
+        if (fn === taskFn('reconcile') || fn === taskFn('redrive')) continue;
+        expect(actionsOf(statementsOf(s, fn))).not.toContain('states:DescribeExecution');
+      }
+    });
+
     it('lets dispatchPackage presign document downloads, answer its token and write the table, nothing more', () => {
       const statements = statementsOf(s, taskFn('dispatchPackage'));
       const actions = actionsOf(statements);
@@ -532,7 +569,9 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
 
     it('counts webhook.rejected lines of the insurer webhook’s log group and alarms on them', () => {
       const logGroupId = s.stateless.getLogicalId(fnOf('insurerWebhook').logGroup.node.defaultChild as never);
-      const filters = Object.values(s.statelessTemplate.findResources('AWS::Logs::MetricFilter'));
+      const filters = Object.values(s.statelessTemplate.findResources('AWS::Logs::MetricFilter')).filter(
+        (f) => f.Properties.MetricTransformations[0].MetricName === 'WebhookRejected',
+      );
       expect(filters).toHaveLength(1);
       expect(filters[0]?.Properties).toEqual({
         LogGroupName: { Ref: logGroupId },
@@ -661,6 +700,29 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
         State: 'ENABLED',
       });
     });
+
+    it('runs the redrive function every 5 minutes', () => {
+      const rules = Object.values(s.statelessTemplate.findResources('AWS::Events::Rule')).map(
+        (r) => r.Properties,
+      );
+      const redrive = rules.find((r) => r.ScheduleExpression === 'rate(5 minutes)');
+      expect(redrive?.State).toBe('ENABLED');
+      expect(redrive?.Targets).toEqual([
+        expect.objectContaining({
+          Arn: {
+            'Fn::GetAtt': [
+              s.stateless.getLogicalId(taskFn('redrive').function.node.defaultChild as CfnFunction),
+              'Arn',
+            ],
+          },
+        }),
+      ]);
+      expect(cfnFunction(taskFn('redrive')).Properties).toMatchObject({
+        Handler: 'index.redrive',
+        Timeout: 120,
+        MemorySize: 1024,
+      });
+    });
   });
 
   describe('alarms', () => {
@@ -679,6 +741,26 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
       expect(named('Throttles', 'AWS/Lambda')).toHaveLength(functions);
       const topicId = s.stateless.getLogicalId(s.stateless.alarmTopic.node.defaultChild as never);
       for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: topicId }]);
+    });
+
+    it('counts workflow.stuck lines of both healers and alarms on the first', () => {
+      for (const name of ['reconcile', 'redrive']) {
+        const logGroupId = s.stateless.getLogicalId(taskFn(name).logGroup.node.defaultChild as never);
+        s.statelessTemplate.hasResourceProperties('AWS::Logs::MetricFilter', {
+          LogGroupName: { Ref: logGroupId },
+          FilterPattern: `{ $.message = "${WORKFLOW_STUCK_MESSAGE}" }`,
+          MetricTransformations: [
+            { MetricNamespace: 'Relief', MetricName: 'WorkflowStuck', MetricValue: '1' },
+          ],
+        });
+      }
+      s.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'Relief',
+        MetricName: 'WorkflowStuck',
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
     });
   });
 

@@ -35,7 +35,7 @@ interface Harness {
   decisions: (string | Error)[];
   /** What the dispatch stub does with each payout token: answer paid/declined, throw, or (undefined) never answer. */
   payouts: (string | Error | undefined)[];
-  start(def?: string): Promise<string>;
+  start(def?: string, input?: { level: number }): Promise<string>;
 }
 
 let h: Harness;
@@ -86,12 +86,12 @@ beforeEach(() => {
     calls,
     decisions,
     payouts,
-    async start(def = definition()) {
+    async start(def = definition(), input = { level: 0 }) {
       const arn = sfn.createStateMachine(`relief-approval-${Math.random().toString(36).slice(2, 8)}`, def);
       const { executionArn } = await sfn.startExecution({
         stateMachineArn: arn,
         name: 'APP-s1',
-        input: { applicationId: 'APP', submissionSeq: 1, level: 0 },
+        input: { applicationId: 'APP', submissionSeq: 1, ...input },
       });
       return executionArn;
     },
@@ -136,6 +136,14 @@ describe('relief-approval.asl.json', () => {
       taskToken: expect.any(String),
     });
     expect(JSON.parse(d.output as string).payout).toEqual({ outcome: 'paid' });
+  });
+
+  it('starts at the level of its input (a re-drive) and names its execution to the token and dispatch tasks', async () => {
+    h.decisions.push('approved');
+    const d = await finish(await h.start(undefined, { level: 2 }));
+    expect(d.status).toBe('SUCCEEDED');
+    expect(h.calls.record).toEqual([expect.objectContaining({ level: 2, executionName: 'APP-s1' })]);
+    expect(h.calls.handOver).toEqual([expect.objectContaining({ executionName: 'APP-s1' })]);
   });
 
   it('ends on a rejection without handing over', async () => {

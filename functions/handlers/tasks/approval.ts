@@ -7,6 +7,7 @@ import {
   recordWorkflowFault,
 } from '../../usecases/approval.ts';
 import { dispatchPackage as dispatchPackageUseCase } from '../../usecases/payouts.ts';
+import { redriveLostUploads, redriveStuckWorkflows } from '../../usecases/redrive.ts';
 import { deps } from '../deps.ts';
 
 /**
@@ -15,8 +16,15 @@ import { deps } from '../deps.ts';
  * payload is a bug in the definition, and fails the task loudly.
  */
 const Ref = { applicationId: z.string().min(1), submissionSeq: z.int().min(1) };
+/** `$$.Execution.Name`: a task of an execution that is no longer the submission's current one ends (Superseded). */
+const ExecutionName = z.string().min(1).max(80).optional();
 
-const TokenPayload = z.object({ ...Ref, level: z.int().min(0), taskToken: z.string().min(1) });
+const TokenPayload = z.object({
+  ...Ref,
+  level: z.int().min(0),
+  taskToken: z.string().min(1),
+  executionName: ExecutionName,
+});
 export async function recordTaskToken(payload: unknown) {
   const input = TokenPayload.parse(payload);
   const result = await recordTaskTokenUseCase(deps(), input);
@@ -30,7 +38,10 @@ export async function recordTaskToken(payload: unknown) {
 
 /** The disbursement task: records the payout token and sends the signed package to the insurer. */
 export async function dispatchPackage(payload: unknown) {
-  return dispatchPackageUseCase(deps(), z.object({ ...Ref, taskToken: z.string().min(1) }).parse(payload));
+  return dispatchPackageUseCase(
+    deps(),
+    z.object({ ...Ref, taskToken: z.string().min(1), executionName: ExecutionName }).parse(payload),
+  );
 }
 
 export async function escalate(payload: unknown) {
@@ -46,4 +57,33 @@ export async function reconcile() {
   const results = await reconcileUseCase(deps());
   if (Object.keys(results).length > 0) logger.info('reconciled', { results });
   return results;
+}
+
+/** A schedule's event carries none of these: the deployed defaults apply. The local runner's start-up pass sets them. */
+const RedrivePayload = z.object({
+  quietSeconds: z.int().min(0).max(86_400).optional(),
+  limit: z.int().min(1).max(1000).optional(),
+  fromStart: z.boolean().optional(),
+  changedBefore: z.iso.datetime().optional(),
+});
+
+/**
+ * Scheduled (every 5 minutes when deployed; at start and periodically locally): one bounded,
+ * resumable run of each re-drive sweep (functions/usecases/redrive.ts): workflows that are missing,
+ * failed, aborted or timed out, and uploads whose S3 event was lost. Fails the invocation when an
+ * item failed, so that the function's error alarm sees what keeps failing.
+ */
+export async function redrive(payload: unknown = {}) {
+  const parsed = RedrivePayload.safeParse(payload ?? {});
+  const options = parsed.success ? parsed.data : {};
+  const workflows = await redriveStuckWorkflows(deps(), options);
+  const uploads = await redriveLostUploads(deps(), options);
+  const busy = (r: { outcomes: Record<string, number> }) =>
+    Object.keys(r.outcomes).some(
+      (k) => !['running', 'alarmed-before', 'held', 'not-landed', 'busy'].includes(k),
+    );
+  if (busy(workflows) || busy(uploads)) logger.info('redrive', { workflows, uploads });
+  if (workflows.outcomes.failed || uploads.outcomes.failed || workflows.outcomes['start-failed'])
+    throw new Error('Some re-drives failed; they are retried by the next run.');
+  return { workflows, uploads };
 }

@@ -45,6 +45,10 @@ class FlakyWorkflow implements Workflow {
     this.sent.push({ token, output });
     return 'sent' as const;
   }
+  /** Every execution this fake knows keeps running (test/integration/approval/redrive.test.ts loses them). */
+  async describe() {
+    return { status: 'RUNNING' as const };
+  }
 }
 
 let stop: () => Promise<void>;

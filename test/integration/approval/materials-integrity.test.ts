@@ -36,6 +36,9 @@ class RecordingWorkflow implements Workflow {
   async sendTaskSuccess() {
     return 'sent' as const;
   }
+  async describe() {
+    return { status: 'RUNNING' as const };
+  }
 }
 
 class RecordingInsurer implements InsurerClient {

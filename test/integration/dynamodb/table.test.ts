@@ -68,6 +68,46 @@ describe('ensureTable', () => {
     });
   });
 
+  it('adds the indexes the design gained to a table kept from an older design, keeping its items', async () => {
+    const [first, ...later] = TABLE_DESIGN.globalSecondaryIndexes;
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'older',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: ['pk', 'sk', first?.partitionKey, first?.sortKey].map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S',
+        })),
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: first?.indexName,
+            KeySchema: [
+              { AttributeName: first?.partitionKey, KeyType: 'HASH' },
+              { AttributeName: first?.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+    await doc.send(new PutCommand({ TableName: 'older', Item: { pk: 'APP#kept', sk: 'APP' } }));
+
+    const result = await ensureTable(client, 'older');
+
+    expect(result.indexesAdded).toEqual(later.map((g) => g.indexName));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: 'older' }));
+    expect(Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort()).toEqual(
+      TABLE_DESIGN.globalSecondaryIndexes.map((g) => g.indexName),
+    );
+    const kept = await doc.send(new GetCommand({ TableName: 'older', Key: { pk: 'APP#kept', sk: 'APP' } }));
+    expect(kept.Item).toBeDefined();
+    expect((await ensureTable(client, 'older')).indexesAdded).toEqual([]);
+  });
+
   it('refuses an existing table whose keys differ from the design', async () => {
     await client.send(
       new CreateTableCommand({

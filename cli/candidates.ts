@@ -8,7 +8,7 @@
  * "30,000.00"), converted to fen exactly; yes/no cells take 是/否, true/false, yes/no or 1/0;
  * enumerations take the API code or the Chinese term (category: the code or its 案件类型 label).
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { CATEGORIES, CATEGORY_LABELS_ZH } from '../functions/domain/eligibility.ts';
 import { identityKeyOf } from '../functions/domain/id-number.ts';
 import { yuanToFen } from '../functions/domain/money.ts';

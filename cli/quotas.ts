@@ -14,7 +14,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getCourt, QUOTA_HOLDER_CODES } from '../functions/domain/courts.ts';
 import { formatYuan, yuanToFen } from '../functions/domain/money.ts';
 import { Fen } from '../functions/handlers/http/schemas.ts';

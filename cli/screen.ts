@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertWritableTarget, writeFileAtomic } from './atomic.ts';
 import { type CandidateBody, readCandidates } from './candidates.ts';
 import { EXIT_OK, HttpError, InputError, type InputIssue, ServerError, UsageError } from './errors.ts';

@@ -6,7 +6,7 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Bearer-token authentication for court users (法院用户). Runs in Lambda and in the local runner:

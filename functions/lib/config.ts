@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Configuration, parsed once per cold start (style §6). A missing or malformed variable fails

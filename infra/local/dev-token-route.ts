@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { getCourt } from '../../functions/domain/courts.ts';
 import { NotFoundError, UnprocessableError } from '../../functions/lib/errors.ts';
 import { defineRoute, type Route } from '../../functions/lib/http.ts';

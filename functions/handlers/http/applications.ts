@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { verifyChain } from '../../domain/audit-chain.ts';
 import { BadRequestError, PreconditionRequiredError } from '../../lib/errors.ts';
 import { defineRoute } from '../../lib/http.ts';

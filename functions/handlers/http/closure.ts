@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { renderRulingDocx } from '../../adapters/ruling-docx.ts';
 import { defineRoute } from '../../lib/http.ts';
 import type { ApplicationRecord } from '../../ports/applications.ts';

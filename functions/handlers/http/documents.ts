@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../../lib/http.ts';
 import type { DocumentType } from '../../ports/applications.ts';
 import type { StoredResponse } from '../../ports/idempotency.ts';

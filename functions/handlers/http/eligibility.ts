@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { shanghaiDate } from '../../domain/campaigns.ts';
 import { getCourt } from '../../domain/courts.ts';
 import { type ApplicationFacts, evaluateEligibility } from '../../domain/eligibility.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ServiceUnavailableError, UnauthenticatedError } from '../../lib/errors.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { logger } from '../../lib/logger.ts';

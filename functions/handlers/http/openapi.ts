@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Route } from '../../lib/http.ts';
 
 /** Generates the served OpenAPI 3.1 document from the route specs and their zod schemas. */

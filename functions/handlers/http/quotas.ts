@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../../lib/http.ts';
 import { getQuota, getQuotaAudit, listQuotas, type QuotaView, setQuota } from '../../usecases/quotas.ts';
 import { authenticator, deps } from '../deps.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { COURTS, getCourt as findCourt } from '../../domain/courts.ts';
 import { BadRequestError, NotFoundError } from '../../lib/errors.ts';
 import { defineRoute } from '../../lib/http.ts';

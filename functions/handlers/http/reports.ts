@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { reportCsv, reportXlsx } from '../../adapters/report-export.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { campaignReport, type FrozenReport, freezeReport, frozenReport } from '../../usecases/reports.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { blockText, lineText } from '../../lib/text.ts';
 import { APPLICATION_STATUSES, DOCUMENT_TYPES } from '../../ports/applications.ts';
 

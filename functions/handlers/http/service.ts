@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../../lib/http.ts';
 import { authenticator } from '../deps.ts';
 import { buildOpenApiDocument } from './openapi.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApplicationRecord } from '../../ports/applications.ts';
 import { applicationView, etagOf } from '../../usecases/applications.ts';
 import { withdrawApplication as withdrawApplicationUseCase } from '../../usecases/withdrawal.ts';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Principal } from '../../../functions/lib/auth.ts';
 import { ConflictError } from '../../../functions/lib/errors.ts';
 import { type Authenticator, defineRoute } from '../../../functions/lib/http.ts';

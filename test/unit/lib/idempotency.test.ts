@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineIdempotentRoute } from '../../../functions/handlers/http/idempotency.ts';
 import type { Principal } from '../../../functions/lib/auth.ts';
 import { ConflictError } from '../../../functions/lib/errors.ts';

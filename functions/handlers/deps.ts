@@ -1,19 +1,18 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulid';
-import { DynamoApplicationRepository } from '../adapters/dynamo-applications.ts';
-import { DynamoCampaignStore } from '../adapters/dynamo-campaigns.ts';
-import { DynamoQuotaLedger } from '../adapters/dynamo-quotas.ts';
-import { DynamoReportStore } from '../adapters/dynamo-reports.ts';
-import { HttpInsurerClient } from '../adapters/http-insurer.ts';
-import { S3DocumentStorage } from '../adapters/s3-document-storage.ts';
-import { createS3Client } from '../adapters/s3-documents.ts';
-import { SfnWorkflow } from '../adapters/sfn-workflow.ts';
-import { createTokenVerifier } from '../lib/auth.ts';
-import { ConfigError, config } from '../lib/config.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoCampaignStore } from '../adapters/dynamo-campaigns.ts';
+import { clock } from '../factories/clock.ts';
+import {
+  applicationRepository,
+  campaignStore,
+  documentClient,
+  quotaLedger,
+  reportStore,
+} from '../factories/dynamodb.ts';
+import { insurerClient } from '../factories/insurer.ts';
+import { documentStorage } from '../factories/s3.ts';
+import { approvalWorkflow } from '../factories/sfn.ts';
+import { authenticator as verifier } from '../factories/verifier.ts';
 import type { Authenticator } from '../lib/http.ts';
-import { insurerSecrets } from '../lib/secrets.ts';
 import type { ApprovalDeps } from '../usecases/approval.ts';
 import type { DocumentDeps } from '../usecases/documents.ts';
 import type { PayoutDeps } from '../usecases/payouts.ts';
@@ -21,67 +20,43 @@ import type { QuotaDeps } from '../usecases/quotas.ts';
 import type { ReportDeps } from '../usecases/reports.ts';
 
 /**
- * The composition root (style §4): clients and adapters are built once per cold start from the
- * parsed configuration, lazily so that a module can be imported (e.g. for the route table or the
- * OpenAPI document) without any configuration.
+ * Transitional: every dependency, built lazily from the per-client factories (functions/factories/),
+ * each of which parses its own configuration and fails with the variable's name.
  */
 export interface Deps extends DocumentDeps, ApprovalDeps, QuotaDeps, PayoutDeps, ReportDeps {
   campaignStore: DynamoCampaignStore;
-  authenticator: Authenticator;
   doc: DynamoDBDocumentClient;
 }
 
-let built: Deps | undefined;
-
 export function deps(): Deps {
-  built ??= build();
-  return built;
-}
-
-function build(): Deps {
-  const cfg = config();
-  const dynamo = new DynamoDBClient({
-    region: cfg.AWS_REGION,
-    ...(cfg.DYNAMODB_ENDPOINT ? { endpoint: cfg.DYNAMODB_ENDPOINT } : {}),
-    maxAttempts: 5,
-  });
-  const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const now = () => new Date();
-  const s3 = createS3Client({
-    region: cfg.AWS_REGION,
-    ...(cfg.S3_ENDPOINT ? { endpoint: cfg.S3_ENDPOINT } : {}),
-  });
-  const verifier = createTokenVerifier({
-    issuer: cfg.JWT_ISSUER,
-    audience: cfg.JWT_AUDIENCE,
-    jwks: cfg.JWKS_URL ? { url: cfg.JWKS_URL } : { keys: JSON.parse(cfg.JWKS_JSON as string).keys },
-  });
-  const campaignStore = new DynamoCampaignStore(doc, cfg.TABLE_NAME);
-  const sfn = new SFNClient({
-    region: cfg.AWS_REGION,
-    ...(cfg.SFN_ENDPOINT ? { endpoint: cfg.SFN_ENDPOINT } : {}),
-  });
-  const workflow = new SfnWorkflow(sfn, cfg.STATE_MACHINE_ARN ?? 'arn:unset:states:::stateMachine:unset');
   return {
-    doc,
-    repo: new DynamoApplicationRepository(doc, cfg.TABLE_NAME, now),
-    campaigns: campaignStore,
-    campaignStore,
-    storage: new S3DocumentStorage(s3, cfg.DOCUMENTS_BUCKET, {
-      uploadTtlSeconds: cfg.UPLOAD_URL_TTL_SECONDS,
-      downloadTtlSeconds: cfg.DOWNLOAD_URL_TTL_SECONDS,
-    }),
-    authenticator: { authenticate: (header) => verifier.verify(header) },
-    quotas: new DynamoQuotaLedger(doc, cfg.TABLE_NAME, now),
-    reports: new DynamoReportStore(doc, cfg.TABLE_NAME, now),
-    insurer: () => {
-      if (!cfg.INSURER_ENDPOINT) throw new ConfigError('Invalid configuration: INSURER_ENDPOINT is not set');
-      return new HttpInsurerClient(cfg.INSURER_ENDPOINT, async () => (await insurerSecrets()).packageSecret);
+    get doc() {
+      return documentClient();
     },
-    workflow,
-    now,
-    newId: () => ulid(),
+    get repo() {
+      return applicationRepository();
+    },
+    get campaigns() {
+      return campaignStore();
+    },
+    get campaignStore() {
+      return campaignStore();
+    },
+    get storage() {
+      return documentStorage();
+    },
+    get quotas() {
+      return quotaLedger();
+    },
+    get reports() {
+      return reportStore();
+    },
+    get workflow() {
+      return approvalWorkflow();
+    },
+    insurer: insurerClient,
+    ...clock,
   };
 }
 
-export const authenticator = (): Authenticator => deps().authenticator;
+export const authenticator = (): Authenticator => verifier();

@@ -1,51 +1,36 @@
 import * as z from 'zod';
 
 /**
- * Configuration, parsed once per cold start (style §6). A missing or malformed variable fails
- * fast with its name, never later with an undefined deep inside an adapter.
+ * Configuration (style §6). Each client factory (functions/factories/) parses the variables it needs
+ * — and only those — with its own zod schema, once per cold start; a missing or malformed variable
+ * fails there with its name, never later with an undefined deep inside an adapter. A function is
+ * configured by CDK with exactly the variables of the resources its spec grants (infra/constructs/
+ * relief-function.ts, bind*), so a factory the function has no grant for fails on first use.
  */
-const ConfigSchema = z.object({
-  RELIEF_MODE: z.enum(['aws', 'local']).default('aws'),
-  AWS_REGION: z.string().min(1),
-  TABLE_NAME: z.string().min(1),
-  DOCUMENTS_BUCKET: z.string().min(1),
-  JWT_ISSUER: z.string().min(1),
-  JWT_AUDIENCE: z.string().min(1),
-  /** A JWKS URL (deployments) or the JWKS itself as JSON (local mode). One of the two is required. */
-  JWKS_URL: z.url().optional(),
-  JWKS_JSON: z.string().min(1).optional(),
-  STATE_MACHINE_ARN: z.string().min(1).optional(),
-  /** Where approved packages go (the insurer's endpoint); secrets come from lib/secrets.ts. */
-  INSURER_ENDPOINT: z.url().optional(),
-  /** Local endpoints; absent in a deployment. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  S3_ENDPOINT: z.url().optional(),
-  SFN_ENDPOINT: z.url().optional(),
-  UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
-  DOWNLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(300).default(300),
-});
-
-export type Config = z.infer<typeof ConfigSchema>;
-
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = ConfigSchema.safeParse(env);
+/** Parses `env` with `schema`; throws a ConfigError that names every offending variable. */
+export function readEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
   if (!result.success) {
-    const names = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const names = result.error.issues
+      .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'environment'}: ${i.message}`)
+      .join('; ');
     throw new ConfigError(`Invalid configuration: ${names}`);
   }
-  const config = result.data;
-  if (!config.JWKS_URL && !config.JWKS_JSON) {
-    throw new ConfigError('Invalid configuration: JWKS_URL or JWKS_JSON must be set');
-  }
-  return config;
+  return result.data;
 }
 
-let cached: Config | undefined;
-export function config(): Config {
-  cached ??= parseConfig();
-  return cached;
+/** A variable that must be set and non-empty. */
+export const required = () => z.string({ error: 'is not set' }).min(1, { error: 'is empty' });
+
+/** Memoises a factory: built on first call, then shared by the whole execution environment. */
+export function once<T>(build: () => T): () => T {
+  let value: { built: T } | undefined;
+  return () => {
+    value ??= { built: build() };
+    return value.built;
+  };
 }

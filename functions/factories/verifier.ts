@@ -1,0 +1,45 @@
+import type { JWK } from 'jose';
+import * as z from 'zod';
+import { createTokenVerifier } from '../lib/auth.ts';
+import { once, readEnv, required } from '../lib/config.ts';
+import type { Authenticator } from '../lib/http.ts';
+
+/**
+ * The court token verifier of `auth: 'jwt'` routes. Keys from a JWKS URL (deployments) or the JWKS
+ * itself as JSON (the local runner): one of the two is required.
+ */
+const Jwks = z
+  .string()
+  .min(1)
+  .transform((text, ctx) => {
+    try {
+      const parsed = JSON.parse(text) as { keys?: unknown };
+      if (Array.isArray(parsed.keys)) return parsed.keys as JWK[];
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'is not a JWKS (a JSON object with keys)' });
+    return z.NEVER;
+  });
+
+const Env = z
+  .object({
+    JWT_ISSUER: required(),
+    JWT_AUDIENCE: required(),
+    JWKS_URL: z.url().optional(),
+    JWKS_JSON: Jwks.optional(),
+  })
+  .refine((env) => env.JWKS_URL !== undefined || env.JWKS_JSON !== undefined, {
+    message: 'JWKS_URL or JWKS_JSON must be set',
+    path: ['JWKS_URL'],
+  });
+
+export const authenticator = once((): Authenticator => {
+  const env = readEnv(Env);
+  const verifier = createTokenVerifier({
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    jwks: env.JWKS_URL ? { url: env.JWKS_URL } : { keys: env.JWKS_JSON as JWK[] },
+  });
+  return { authenticate: (header) => verifier.verify(header) };
+});

@@ -172,8 +172,9 @@ try {
     log(`local stack up at ${stack.url} in ${results.stackStartSeconds.toFixed(1)} s (bundling alongside)`);
     await bundling;
 
-    const { deps } = await import('../functions/handlers/deps.ts');
-    const { apiRoutes } = await import('../functions/handlers/http/routes.ts');
+    const { benchDeps: deps } = await import('./lib/composition.ts');
+    const { loadRouteEntries } = await import('../infra/local/entries.ts');
+    const apiRoutes = await loadRouteEntries();
     const { Api } = await import('./lib/api.ts');
     const { DynamoCounter } = await import('./lib/counters.ts');
     const { InProcess } = await import('./lib/inprocess.ts');

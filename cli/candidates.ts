@@ -1,7 +1,7 @@
 /**
  * The candidate CSV of `relief screen` (排查名单): one row per candidate application, its columns
  * mapping flatly onto the POST /applications body (without campaignId). Each row is converted and then
- * checked against the API's own zod schema (functions/handlers/http/schemas.ts), so a row that passes
+ * checked against the API's own zod schema (functions/http/schemas.ts), so a row that passes
  * here is well-formed for the server; whether it is *eligible* is the server's answer.
  *
  * Conventions: cells are trimmed; amounts are yuan with at most two decimals ("30000", "30000.5",
@@ -12,7 +12,7 @@ import type * as z from 'zod';
 import { CATEGORIES, CATEGORY_LABELS_ZH } from '../functions/domain/eligibility.ts';
 import { identityKeyOf } from '../functions/domain/id-number.ts';
 import { yuanToFen } from '../functions/domain/money.ts';
-import { CreateApplicationBody } from '../functions/handlers/http/schemas.ts';
+import { CreateApplicationBody } from '../functions/http/schemas.ts';
 import { readCsvTable } from './csv.ts';
 import { InputError, type InputIssue } from './errors.ts';
 

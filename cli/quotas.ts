@@ -17,7 +17,7 @@ import path from 'node:path';
 import * as z from 'zod';
 import { getCourt, QUOTA_HOLDER_CODES } from '../functions/domain/courts.ts';
 import { formatYuan, yuanToFen } from '../functions/domain/money.ts';
-import { Fen } from '../functions/handlers/http/schemas.ts';
+import { Fen } from '../functions/http/schemas.ts';
 import { readCsvTable } from './csv.ts';
 import {
   EXIT_OK,

@@ -15,9 +15,8 @@ export const ESM_REQUIRE_BANNER =
 
 export const TARGETS = { bundleKb: 500, importMs: 150 };
 
-/** http helpers that are no Lambda entry; routes.ts (the route table) is bundled for reference only. */
-const HTTP_HELPERS = new Set(['schemas.ts', 'openapi.ts']);
-const REFERENCE_ONLY = new Set(['http/routes.ts']);
+/** Modules bundled for reference only (not Lambda entries): none since every entry is its own module. */
+const REFERENCE_ONLY = new Set<string>();
 
 export interface BundleResult {
   module: string;
@@ -39,10 +38,9 @@ export interface BundleResult {
 export function lambdaEntries(): { module: string; file: string }[] {
   const out: { module: string; file: string }[] = [];
   for (const group of ['http', 'tasks', 'events']) {
-    const dir = path.join(ROOT, 'functions/handlers', group);
+    const dir = path.join(ROOT, 'functions/entries', group);
     for (const f of readdirSync(dir).sort()) {
       if (!f.endsWith('.ts') || f.endsWith('.d.ts') || f.endsWith('.test.ts')) continue;
-      if (group === 'http' && HTTP_HELPERS.has(f)) continue;
       out.push({ module: `${group}/${f}`, file: path.join(dir, f) });
     }
   }

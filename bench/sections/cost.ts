@@ -74,7 +74,14 @@ export async function perCase(
   const byHolder = executingCourtsByHolder();
   const spc = await ctx.api.spc();
   // Time the workflow's task handlers (the originals, re-registered behind a stopwatch).
-  const tasks = await import('../../functions/handlers/tasks/approval.ts');
+  const { loadTaskEntries } = await import('../../infra/local/entries.ts');
+  const entries = await loadTaskEntries();
+  const tasks = {
+    recordTaskToken: entries.get('recordTaskToken') as (p: unknown) => Promise<unknown>,
+    dispatchPackage: entries.get('dispatchPackage') as (p: unknown) => Promise<unknown>,
+    escalate: entries.get('escalate') as (p: unknown) => Promise<unknown>,
+    recordFault: entries.get('recordFault') as (p: unknown) => Promise<unknown>,
+  };
   const taskTimes: Record<string, number> = {};
   const taskCounts: Record<string, number> = {};
   const wrap =

@@ -45,3 +45,11 @@ export const applicationDeps = once(() => ({
   campaigns: campaignStore(),
   ...clock,
 }));
+
+/** What the report use cases take (usecases/reports.ts ReportDeps). */
+export const reportDeps = once(() => ({
+  reports: reportStore(),
+  quotas: quotaLedger(),
+  campaigns: campaignStore(),
+  now: clock.now,
+}));

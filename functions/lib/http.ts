@@ -2,50 +2,20 @@ import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import type { Principal, Role } from './auth.ts';
+import type { Principal } from './auth.ts';
 import {
   AppError,
   BadRequestError,
   ForbiddenError,
   PayloadTooLargeError,
   type ProblemItem,
-  UnauthenticatedError,
   UnsupportedMediaTypeError,
 } from './errors.ts';
 import { logger } from './logger.ts';
+import type { DeclaredRoute, RouteSpec } from './route-spec.ts';
 import { INVALID_TEXT, isInvalidTextIssue } from './text.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export interface ResponseSpec {
-  status: number;
-  description: string;
-  schema?: z.ZodType;
-  contentType?: string;
-}
-
-/** Everything the router, the OpenAPI generator, CDK and the matrix tests need to know about a route. */
-export interface RouteSpec<
-  B extends z.ZodType | undefined = z.ZodType | undefined,
-  Q extends z.ZodType | undefined = z.ZodType | undefined,
-  P extends z.ZodType | undefined = z.ZodType | undefined,
-> {
-  operationId: string;
-  method: HttpMethod;
-  path: string;
-  summary: string;
-  tags: string[];
-  /** `public`: no token; `jwt`: a court token; `local-only`: exists only in the local runner. */
-  auth: 'public' | 'jwt' | 'local-only';
-  /** Roles allowed at all; a principal with none of them gets 403 before anything is read. */
-  roles?: readonly Role[];
-  body?: B;
-  query?: Q;
-  params?: P;
-  headers?: { name: string; required: boolean; description: string }[];
-  responses: ResponseSpec[];
-  maxBodyBytes?: number;
-}
+export type { DeclaredRoute, HttpMethod, ResponseSpec, RouteSpec } from './route-spec.ts';
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
@@ -73,8 +43,8 @@ export type ApiHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export interface Route {
-  spec: RouteSpec;
+/** A route with its Lambda handler, as `defineRoute` builds it in the route's entry. */
+export interface Route extends DeclaredRoute {
   handler: ApiHandler;
 }
 
@@ -345,6 +315,16 @@ export function defineRoute<
   return { spec: spec as RouteSpec, handler: handler as unknown as ApiHandler };
 }
 
-export function requireAuthenticated(principal: Principal): void {
-  if (principal === ANONYMOUS) throw new UnauthenticatedError('TOKEN_MISSING', 'A bearer token is required.');
+/** The `Audit-Chain` response header of an audit trail: `valid`, or `broken; seq=N; reason=R`. */
+export function auditChainHeader(
+  verification: { valid: true } | { valid: false; brokenAtSeq: number; reason: string },
+): string {
+  return verification.valid
+    ? 'valid'
+    : `broken; seq=${verification.brokenAtSeq}; reason=${verification.reason}`;
+}
+
+/** The authenticator of a route that verifies no court token (`auth: 'public'`): never called. */
+export function noAuthenticator(): never {
+  throw new Error('this route takes no court token');
 }

@@ -3,7 +3,7 @@
  * response; the same key with another request is refused. The key is scoped by the caller's court and
  * subject, the operation and its target resource, so no one else is ever served a stored response.
  *
- * One mechanism for every state-changing route: the route reads the header (handlers/http/idempotency.ts)
+ * One mechanism for every state-changing route: the route reads the header (http/idempotency.ts)
  * and hands the use case an `IdempotentWrite`; the use case passes it to its store, which renders the
  * response from what it is about to store and writes the key record in the same transaction as the
  * change. A change is therefore never stored without its key, nor a key without its change.

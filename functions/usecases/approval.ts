@@ -586,7 +586,7 @@ export async function reconcile(deps: ApprovalDeps, limit = 100) {
 
 /** The workflow escalates a level that left the application waiting too long: audit + counter. */
 export async function escalateOverdue(
-  deps: ApprovalDeps,
+  deps: ApplicationDeps,
   input: { applicationId: string; submissionSeq: number; reason: string },
 ) {
   await deps.repo.update(input.applicationId, (current) => ({
@@ -604,7 +604,7 @@ export async function escalateOverdue(
 
 /** Makes a workflow fault visible on the application's trail before the execution fails. */
 export async function recordWorkflowFault(
-  deps: ApprovalDeps,
+  deps: ApplicationDeps,
   input: { applicationId: string; submissionSeq: number; error: unknown },
 ) {
   const error = input.error as { Error?: string; Cause?: string } | undefined;

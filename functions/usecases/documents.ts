@@ -142,7 +142,7 @@ export async function requestUpload(
   return response;
 }
 
-export async function listDocuments(deps: DocumentDeps, principal: Principal, applicationId: string) {
+export async function listDocuments(deps: ApplicationDeps, principal: Principal, applicationId: string) {
   await loadVisible(deps, principal, applicationId);
   return (await deps.repo.listDocuments(applicationId)).map(documentView);
 }

@@ -264,7 +264,7 @@ class StateChanged extends Error {}
  * audit trail.
  */
 export async function handleInsurerEvent(
-  deps: PayoutDeps,
+  deps: Omit<PayoutDeps, 'storage' | 'insurer'>,
   event: InsurerEvent,
 ): Promise<{ status: number; body: unknown }> {
   if (await deps.repo.hasInsurerEvent(event.id))

@@ -15,6 +15,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { BucketAccess, TableAccess, WorkflowAccess } from '../../functions/lib/access.ts';
 import { TABLE_DESIGN } from '../table-design.ts';
 
 /**
@@ -24,22 +25,16 @@ import { TABLE_DESIGN } from '../table-design.ts';
  * the matching IAM statements together, so a function gets exactly the access it uses.
  */
 
-export type TableAccess = 'read' | 'write';
-/** `presign` = both directions; `name-only` sets DOCUMENTS_BUCKET without any grant. */
-export type BucketAccess = 'name-only' | 'read' | 'write' | 'presign';
-/**
- * `start`: StartExecution; `respond`: SendTask{Success,Failure,Heartbeat}; `redrive`: StartExecution
- * + DescribeExecution (on the machine's executions); `heal`: all of them.
- */
-export type WorkflowAccess = 'start' | 'respond' | 'start-and-respond' | 'redrive' | 'heal';
+/** The access vocabulary is the specs' (functions/lib/access.ts): what a spec declares is what is bound here. */
+export type { BucketAccess, TableAccess, WorkflowAccess };
 
 /** `esbuild` bundles the handler module; `stub` deploys nothing runnable and exists for fast assertion tests. */
 export type CodeMode = 'esbuild' | 'stub';
 
 export interface ReliefFunctionProps {
-  /** Absolute path of the handler module (TypeScript, bundled by esbuild). */
+  /** Absolute path of the entry module (functions/entries/…, TypeScript, bundled by esbuild). */
   entry: string;
-  /** Property path of the handler in the module, e.g. `createApplication.handler`. */
+  /** The handler's export in the module: `handler`. */
   exportPath: string;
   description: string;
   /** Repository root: project root for bundling, lock file and tsconfig. */
@@ -58,6 +53,32 @@ export interface ReliefFunctionProps {
 /** ESM bundles run CommonJS dependencies that call `require` (e.g. Node built-ins) through this shim. */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __reliefCreateRequire } from 'node:module'; const require = __reliefCreateRequire(import.meta.url);";
+
+/**
+ * Lambda bundles read AWS credentials from the environment only (functions/factories/lambda-credentials.ts
+ * stands in for the SDK's default provider chain, which would find them there first anyway).
+ */
+export const CREDENTIALS_SHIM = 'functions/factories/lambda-credentials.ts';
+
+/**
+ * The esbuild options of every bundle, as NodejsFunction passes them to esbuild (format, target, main
+ * fields, banner, minification, charset, tsconfig, the SDK bundled, the credentials alias). The
+ * benchmarks and the bundle tests build with exactly these (`esbuild.build({ ...esbuildOptions(root), … })`).
+ */
+export function esbuildOptions(projectRoot: string) {
+  return {
+    bundle: true,
+    platform: 'node' as const,
+    format: 'esm' as const,
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    minify: true,
+    charset: 'utf8' as const,
+    tsconfig: path.join(projectRoot, 'tsconfig.json'),
+    alias: { '@aws-sdk/credential-provider-node': path.join(projectRoot, CREDENTIALS_SHIM) },
+  };
+}
 
 const STUB_CODE =
   "exports.handler = async () => { throw new Error('relief: stub code, synthesised for assertions only'); };";
@@ -137,6 +158,9 @@ export class ReliefFunction extends Construct {
               // Bundle the AWS SDK too: the version is the one tested, whatever the region's runtime ships.
               externalModules: [],
               tsconfig: path.join(props.projectRoot, 'tsconfig.json'),
+              esbuildArgs: {
+                '--alias': `@aws-sdk/credential-provider-node=${path.join(props.projectRoot, CREDENTIALS_SHIM)}`,
+              },
               logLevel: LogLevel.ERROR,
             },
           });
@@ -197,7 +221,6 @@ export class ReliefFunction extends Construct {
   bindBucket(bucket: IBucket, access: BucketAccess, keyPattern = '*'): this {
     this.once('bucket', access);
     this.setEnv('DOCUMENTS_BUCKET', bucket.bucketName);
-    if (access === 'name-only') return this;
     const reads = access === 'read' || access === 'presign';
     const writes = access === 'write' || access === 'presign';
     const objects = bucket.arnForObjects(keyPattern);

@@ -37,6 +37,7 @@ export function devTokenRoute(key: DevSigningKey): Route {
           schema: z.object({ token: z.string(), expiresAt: z.string() }),
         },
       ],
+      access: {},
     },
     () => {
       throw new Error('no authenticator for local-only routes');
@@ -83,6 +84,7 @@ export function devExecutionRoute(sfn: LocalStepFunctions, stateMachineArn: stri
       auth: 'local-only',
       params: z.strictObject({ name: z.string().regex(/^[0-9A-Za-z-]{1,80}$/) }),
       responses: [{ status: 200, description: 'The execution' }],
+      access: {},
     },
     () => {
       throw new Error('no authenticator for local-only routes');

@@ -54,6 +54,20 @@ export const APPROVAL_SUBSTITUTIONS = {
   RecordFaultFunction: 'relief-record-fault',
 } as const;
 
+/** The workflow tasks (functions/tasks/specs.ts names) behind each local placeholder name. */
+const WORKFLOW_TASKS: Record<string, string> = {
+  recordTaskToken: APPROVAL_SUBSTITUTIONS.RecordTaskTokenFunction,
+  dispatchPackage: APPROVAL_SUBSTITUTIONS.DispatchPackageFunction,
+  escalate: APPROVAL_SUBSTITUTIONS.EscalateFunction,
+  recordFault: APPROVAL_SUBSTITUTIONS.RecordFaultFunction,
+};
+
+/** What one run of the redrive entry answers (functions/entries/tasks/redrive.ts). */
+interface RedriveRun {
+  workflows: { examined: number; passComplete: boolean; outcomes: Record<string, number> };
+  uploads: { examined: number; passComplete: boolean; outcomes: Record<string, number> };
+}
+
 export interface LocalStack {
   url: string;
   /** The console's entry, when served (`console: true`). */
@@ -71,7 +85,7 @@ export interface LocalStack {
 
 /**
  * The whole system on one machine: DynamoDB Local, S3 (s3rver behind the strict front), the Step
- * Functions interpreter and the HTTP API, wired to the very handler modules Lambda runs.
+ * Functions interpreter and the HTTP API, wired to the very Lambda entries (functions/entries/) Lambda runs.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => {});
@@ -141,7 +155,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const key = await loadOrCreateDevSigningKey(dataDir);
     Object.assign(process.env, {
-      RELIEF_MODE: 'local',
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -159,27 +172,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       INSURER_WEBHOOK_SECRETS: webhookSecret,
     });
     delete process.env.AWS_PROFILE;
-    // Handler modules read configuration at first use: import them only now that it is set.
-    const { apiRoutes } = await import('../../functions/handlers/http/routes.ts');
-    const documentUploaded = await import('../../functions/handlers/events/document-uploaded.ts');
-    const tasks = await import('../../functions/handlers/tasks/approval.ts');
-    stepFunctions.registerLambdaHandler(
-      APPROVAL_SUBSTITUTIONS.RecordTaskTokenFunction,
-      tasks.recordTaskToken,
-    );
-    stepFunctions.registerLambdaHandler(
-      APPROVAL_SUBSTITUTIONS.DispatchPackageFunction,
-      tasks.dispatchPackage,
-    );
-    stepFunctions.registerLambdaHandler(APPROVAL_SUBSTITUTIONS.EscalateFunction, tasks.escalate);
-    stepFunctions.registerLambdaHandler(APPROVAL_SUBSTITUTIONS.RecordFaultFunction, tasks.recordFault);
+    // The Lambda entries read configuration at first use: import them only now that it is set.
+    const { loadRouteEntries, loadTaskEntries } = await import('./entries.ts');
+    const routes = await loadRouteEntries();
+    const tasks = await loadTaskEntries();
+    const task = (name: string) => {
+      const handler = tasks.get(name);
+      if (!handler) throw new Error(`no task entry ${name}`);
+      return handler;
+    };
+    const reconcile = task('reconcile');
+    const redrive = task('redrive') as (payload?: unknown) => Promise<RedriveRun>;
+    const documentUploaded = task('documentUploaded');
+    for (const [name, placeholder] of Object.entries(WORKFLOW_TASKS)) {
+      stepFunctions.registerLambdaHandler(placeholder, task(name));
+    }
     // The deployed reconciler runs every minute on a schedule; locally every two seconds.
     let reconciling = false;
     const reconciler = setInterval(() => {
       if (reconciling) return;
       reconciling = true;
-      tasks
-        .reconcile()
+      reconcile({})
         .catch((error: Error) => log(`reconcile failed: ${error.name}`))
         .finally(() => {
           reconciling = false;
@@ -190,8 +203,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const redriver = setInterval(() => {
       if (redriving) return;
       redriving = true;
-      tasks
-        .redrive()
+      redrive()
         .catch((error: Error) => log(`redrive failed: ${error.message}`))
         .finally(() => {
           redriving = false;
@@ -220,22 +232,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           },
         ],
       } as unknown as S3Event;
-      const work = documentUploaded
-        .handler(event)
-        .catch((error: Error) => log(`document-uploaded failed: ${error.name}`));
+      const work = documentUploaded(event).catch((error: Error) =>
+        log(`document-uploaded failed: ${error.name}`),
+      );
       pending.add(work);
       void work.finally(() => pending.delete(work));
     });
     closers.push(async () => unsubscribe());
 
     const gateway = await startHttpGateway({
-      routes: [...apiRoutes, devTokenRoute(key), devExecutionRoute(stepFunctions, stateMachineArn)].map(
-        (r) => ({
-          method: r.spec.method,
-          path: r.spec.path,
-          handler: r.handler,
-        }),
-      ),
+      routes: [...routes, devTokenRoute(key), devExecutionRoute(stepFunctions, stateMachineArn)].map((r) => ({
+        method: r.spec.method,
+        path: r.spec.path,
+        handler: r.handler,
+      })),
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 3000,
       ...(consoleBuild
@@ -258,7 +268,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     redriving = true;
     try {
       for (let run = 0; run < 1000; run++) {
-        const { workflows, uploads } = await tasks.redrive({
+        const { workflows, uploads } = await redrive({
           changedBefore: startedAt,
           fromStart: run === 0,
         });

@@ -1,139 +1,100 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Route, RouteSpec } from '../../functions/lib/http.ts';
+import { fileURLToPath } from 'node:url';
+import { apiRoutes } from '../../functions/http/routes.ts';
+import { type DeclaredRoute, type RouteSpec, routeEntryPath } from '../../functions/lib/route-spec.ts';
+import { type TaskSpec, taskEntryPath, taskSpecs } from '../../functions/tasks/specs.ts';
 
 /**
- * What the stateless stack deploys, discovered from the handler modules themselves so that a new
- * route or task cannot be forgotten: every entry of `apiRoutes` becomes one function and one API
- * route, every task export can back a `${XxxFunction}` placeholder of an ASL file.
- *
- * Importing the handler modules needs no configuration (their dependencies are built lazily).
+ * What the stateless stack deploys, read from the specs (pure data: route specs in functions/http/,
+ * task specs in functions/tasks/specs.ts), never from handler code: one function per spec, built from
+ * its entry (functions/entries/…) with the grants of its `access`. A spec without its entry module is
+ * an error at synthesis, not a skip.
  */
 
 /** The repository root, resolved from this module (style §8), not from the working directory. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export const HANDLER_DIRS = {
-  http: path.join(REPO_ROOT, 'functions/handlers/http'),
-  tasks: path.join(REPO_ROOT, 'functions/handlers/tasks'),
-  events: path.join(REPO_ROOT, 'functions/handlers/events'),
-};
-
 export const STATE_MACHINES_DIR = path.join(REPO_ROOT, 'statemachines');
 
-/** A function's code: the module esbuild bundles and the property path Lambda calls in it. */
+/** A function's code: the entry module esbuild bundles and the export Lambda calls in it. */
 export interface FunctionSource {
-  /** Absolute path of the bundled module. */
+  /** Absolute path of the entry module. */
   entry: string;
-  /**
-   * Property path of the handler inside the module: `createApplication.handler` for a route object,
-   * `recordTaskToken` for a plain function. The Lambda Node.js runtime resolves nested paths
-   * (`index.createApplication.handler`), so handler modules need no extra `handler` exports.
-   */
+  /** The handler's export: always `handler` (Lambda's handler string is `index.handler`). */
   exportPath: string;
 }
 
-export type RouteInfo = Pick<RouteSpec, 'operationId' | 'method' | 'path' | 'auth'>;
-
 export interface HttpFunction extends FunctionSource {
-  route: RouteInfo;
+  route: RouteSpec;
+}
+
+export interface TaskFunction extends FunctionSource {
+  task: TaskSpec;
 }
 
 export interface HandlerCatalog {
   /** One per deployed route (`local-only` routes excluded), in `apiRoutes` order. */
   http: HttpFunction[];
+  /** The workflow and scheduled tasks by name, for ASL placeholders and schedules. */
+  tasks: Map<string, TaskFunction>;
   /** S3 ObjectCreated on the documents bucket. */
-  documentUploaded: FunctionSource;
-  /** Plain task functions by export name (functions/handlers/tasks/*.ts), for ASL placeholders and schedules. */
-  tasks: Map<string, FunctionSource>;
+  documentUploaded: TaskFunction;
 }
 
 export class CatalogError extends Error {
   override name = 'CatalogError';
 }
 
-function modulesIn(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.test.ts'))
-    .sort()
-    .map((f) => path.join(dir, f));
+function entryOf(relative: string, what: string): FunctionSource {
+  const entry = path.join(REPO_ROOT, relative);
+  if (!existsSync(entry)) throw new CatalogError(`${what} has no entry module: create ${relative}`);
+  return { entry, exportPath: 'handler' };
 }
 
-async function load(file: string): Promise<Record<string, unknown>> {
-  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-}
-
-function isRoute(value: unknown): value is Route {
-  const v = value as Route | undefined;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.handler === 'function' &&
-    typeof v.spec?.operationId === 'string'
-  );
-}
-
-/**
- * Maps each route object of `routes` to the module and export that define it (by identity).
- * A route that no module in `httpDir` exports cannot be deployed: that is an error, not a skip.
- */
-export async function mapRoutes(routes: readonly Route[], httpDir: string): Promise<HttpFunction[]> {
-  const where = new Map<Route, FunctionSource>();
-  for (const file of modulesIn(httpDir)) {
-    for (const [name, value] of Object.entries(await load(file))) {
-      if (isRoute(value) && !where.has(value))
-        where.set(value, { entry: file, exportPath: `${name}.handler` });
-    }
-  }
+/** Each deployed route's spec and entry; a duplicate method+path or operationId is an error. */
+export function mapRoutes(routes: readonly DeclaredRoute[]): HttpFunction[] {
   const seen = new Set<string>();
   const out: HttpFunction[] = [];
-  for (const r of routes) {
-    if (r.spec.auth === 'local-only') continue;
-    const source = where.get(r);
-    if (!source) {
-      throw new CatalogError(
-        `Route ${r.spec.operationId} (${r.spec.method} ${r.spec.path}) is not exported by any module in ${httpDir}`,
-      );
-    }
-    const key = `${r.spec.method} ${r.spec.path}`;
-    if (seen.has(key) || seen.has(r.spec.operationId)) {
-      throw new CatalogError(`Duplicate route ${key} / ${r.spec.operationId}`);
+  for (const { spec } of routes) {
+    if (spec.auth === 'local-only') continue;
+    const key = `${spec.method} ${spec.path}`;
+    if (seen.has(key) || seen.has(spec.operationId)) {
+      throw new CatalogError(`Duplicate route ${key} / ${spec.operationId}`);
     }
     seen.add(key);
-    seen.add(r.spec.operationId);
-    const { operationId, method, path: routePath, auth } = r.spec;
-    out.push({ ...source, route: { operationId, method, path: routePath, auth } });
+    seen.add(spec.operationId);
+    const source = entryOf(routeEntryPath(spec.operationId), `Route ${spec.operationId} (${key})`);
+    out.push({ ...source, route: spec });
   }
   return out;
 }
 
-/** Every exported function of functions/handlers/tasks/*.ts, by export name (names must be unique). */
-export async function taskFunctions(tasksDir: string): Promise<Map<string, FunctionSource>> {
-  const tasks = new Map<string, FunctionSource>();
-  for (const file of modulesIn(tasksDir)) {
-    for (const [name, value] of Object.entries(await load(file))) {
-      if (typeof value !== 'function') continue;
-      const earlier = tasks.get(name);
-      if (earlier)
-        throw new CatalogError(`Task export ${name} is defined in both ${earlier.entry} and ${file}`);
-      tasks.set(name, { entry: file, exportPath: name });
+/** The task specs and their entries: names unique, exactly one S3 ObjectCreated handler. */
+export function mapTasks(specs: readonly TaskSpec[]): Pick<HandlerCatalog, 'tasks' | 'documentUploaded'> {
+  const tasks = new Map<string, TaskFunction>();
+  const uploaded: TaskFunction[] = [];
+  const names = new Set<string>();
+  for (const task of specs) {
+    if (names.has(task.name)) throw new CatalogError(`Task ${task.name} is specified twice`);
+    names.add(task.name);
+    const fn = { ...entryOf(taskEntryPath(task), `Task ${task.name}`), task };
+    if (task.trigger === 'object-created') uploaded.push(fn);
+    else tasks.set(task.name, fn);
+    if (task.trigger === 'schedule' && !(task.everyMinutes && task.everyMinutes > 0)) {
+      throw new CatalogError(`Scheduled task ${task.name} needs everyMinutes`);
     }
   }
-  return tasks;
+  const [documentUploaded, ...more] = uploaded;
+  if (!documentUploaded || more.length > 0) {
+    throw new CatalogError('Exactly one task must handle S3 ObjectCreated (trigger object-created)');
+  }
+  return { tasks, documentUploaded };
 }
 
-export async function loadHandlerCatalog(): Promise<HandlerCatalog> {
-  const { apiRoutes } = (await load(path.join(HANDLER_DIRS.http, 'routes.ts'))) as { apiRoutes: Route[] };
-  const documentUploadedFile = path.join(HANDLER_DIRS.events, 'document-uploaded.ts');
-  const documentUploaded = await load(documentUploadedFile);
-  if (typeof documentUploaded.handler !== 'function') {
-    throw new CatalogError(`${documentUploadedFile} must export a function named handler`);
-  }
-  return {
-    http: await mapRoutes(apiRoutes, HANDLER_DIRS.http),
-    documentUploaded: { entry: documentUploadedFile, exportPath: 'handler' },
-    tasks: await taskFunctions(HANDLER_DIRS.tasks),
-  };
+export function handlerCatalog(
+  routes: readonly DeclaredRoute[] = apiRoutes,
+  tasks: readonly TaskSpec[] = taskSpecs,
+): HandlerCatalog {
+  return { http: mapRoutes(routes), ...mapTasks(tasks) };
 }

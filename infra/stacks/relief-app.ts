@@ -1,7 +1,7 @@
 import { type App, Aws, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { CodeMode } from '../constructs/relief-function.ts';
-import { type HandlerCatalog, loadHandlerCatalog, STATE_MACHINES_DIR } from './catalog.ts';
+import { type HandlerCatalog, handlerCatalog, STATE_MACHINES_DIR } from './catalog.ts';
 import { type Settings, settingsFromContext } from './settings.ts';
 import { documentsBucketNameFor, insurerSecretNameFor, StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
@@ -9,7 +9,7 @@ import { StatelessStack } from './stateless-stack.ts';
 export interface ReliefAppOptions {
   /** Default: read from the app's context (cdk.json, `-c`). */
   settings?: Settings;
-  /** Default: discovered from functions/handlers. */
+  /** Default: read from the specs (functions/http/routes.ts, functions/tasks/specs.ts). */
   catalog?: HandlerCatalog;
   /** Default: statemachines/. */
   stateMachinesDir?: string;
@@ -29,7 +29,7 @@ export interface ReliefApp {
  */
 export async function buildReliefApp(app: App, options: ReliefAppOptions = {}): Promise<ReliefApp> {
   const settings = options.settings ?? settingsFromContext(app.node);
-  const catalog = options.catalog ?? (await loadHandlerCatalog());
+  const catalog = options.catalog ?? handlerCatalog();
   const env = { region: settings.region, ...(settings.account ? { account: settings.account } : {}) };
   const prefix = `relief-${settings.stage}`;
   const documentsBucketName = documentsBucketNameFor(

@@ -20,18 +20,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { WEBHOOK_REJECTED_MESSAGE } from '../../functions/http/insurer.ts';
+import type { Access } from '../../functions/lib/access.ts';
+import { WORKFLOW_STUCK_MESSAGE } from '../../functions/tasks/specs.ts';
 import { AslStateMachine, type ResolvedPlaceholder } from '../constructs/asl-state-machine.ts';
 import { type CodeMode, ReliefFunction } from '../constructs/relief-function.ts';
-import {
-  DOCUMENT_UPLOADED_ACCESS,
-  type FunctionAccess,
-  isInsurerWebhook,
-  routeAccess,
-  SCHEDULED_TASKS,
-  taskAccess,
-  WEBHOOK_REJECTED_MESSAGE,
-  WORKFLOW_STUCK_MESSAGE,
-} from './access.ts';
 import { CatalogError, type FunctionSource, type HandlerCatalog, REPO_ROOT } from './catalog.ts';
 import { jwksUrlOf, type Settings, tracingAvailable } from './settings.ts';
 
@@ -41,7 +34,7 @@ export interface StatelessStackProps extends StackProps {
   table: ITable;
   /** The key of the table and the documents bucket (stateful stack). */
   dataKey: kms.IKey;
-  /** The insurer secret (stateful stack), read by the functions whose access includes `insurer`. */
+  /** The insurer secret (stateful stack), read by the functions whose spec's access includes `insurer`. */
   insurerSecret: ISecret;
   /** Physical name of the documents bucket (a name, not a reference: see documentsBucketNameFor). */
   documentsBucketName: string;
@@ -60,9 +53,10 @@ const pascal = (s: string) => s.replace(/(^|[-_.])([a-z0-9])/g, (_m, _sep, c: st
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 /**
- * Everything that can be redeployed at will (style §7): one function per route and task, the HTTP
- * API with its JWT authorizer (the insurer webhook excepted), the state machines, the S3 event
- * wiring, dead letters and alarms.
+ * Everything that can be redeployed at will (style §7): one function per route spec and task spec
+ * (its entry bundled, its grants derived from the spec's `access`), the HTTP API with its JWT
+ * authorizer (the insurer webhook excepted), the state machines, the S3 event wiring, dead letters
+ * and alarms.
  */
 export class StatelessStack extends Stack {
   readonly api: apigw.HttpApi;
@@ -177,13 +171,16 @@ export class StatelessStack extends Stack {
       const { route } = entry;
       const fn = this.reliefFunction(`Route${pascal(route.operationId)}`, entry, {
         description: `${route.method} ${route.path} (${route.operationId})`,
-        access: routeAccess(route),
+        access: route.access,
+        verifiesTokens: route.auth === 'jwt',
       });
       this.httpFunctions.set(route.operationId, fn);
-      const webhook = isInsurerWebhook(route);
-      if (webhook && !fn.bindings.insurerSecret) {
+      // The insurer webhook (保险公司回调) is the route that receives insurer callbacks: not a court route,
+      // it carries no court JWT (its entry verifies the insurer's signature) and may be IAM-authorised.
+      const webhook = route.access.insurer === 'receive';
+      if (route.auth === 'public' && !webhook && Object.keys(route.access).length > 0) {
         throw new CatalogError(
-          `${route.method} ${route.path} (${route.operationId}) verifies insurer signatures: give it insurer access in infra/stacks/access.ts`,
+          `${route.method} ${route.path} (${route.operationId}) is public but its spec grants ${JSON.stringify(route.access)}: a route without a court token serves no case data, unless it verifies insurer signatures (access.insurer 'receive')`,
         );
       }
       const authorizer =
@@ -216,12 +213,12 @@ export class StatelessStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    this.documentUploaded = this.reliefFunction('DocumentUploaded', props.catalog.documentUploaded, {
-      description: 'S3 ObjectCreated: settles an uploaded document',
-      access: DOCUMENT_UPLOADED_ACCESS,
-      // Hashes the whole object (up to 20 MiB) to compare it with the declared SHA-256.
-      timeout: Duration.seconds(60),
-      memorySize: 1024,
+    const uploaded = props.catalog.documentUploaded;
+    this.documentUploaded = this.reliefFunction('DocumentUploaded', uploaded, {
+      description: uploaded.task.description,
+      access: uploaded.task.access,
+      timeout: Duration.seconds(uploaded.task.timeoutSeconds ?? 30),
+      ...(uploaded.task.memoryMiB ? { memorySize: uploaded.task.memoryMiB } : {}),
     });
     this.documentUploaded.sendFailedInvocationsTo(this.documentUploadedDlq);
     // The notification lives here, on the imported reference of the bucket: configuring it on the
@@ -260,11 +257,12 @@ export class StatelessStack extends Stack {
     }
 
     // --- Scheduled tasks ----------------------------------------------------------------------------
-    for (const scheduled of SCHEDULED_TASKS) {
-      const fn = this.taskFunction(scheduled.exportName);
-      new events.Rule(this, `Every${scheduled.everyMinutes}Min${pascal(scheduled.exportName)}`, {
-        description: `relief: runs ${scheduled.exportName} every ${scheduled.everyMinutes} minute(s)`,
-        schedule: events.Schedule.rate(Duration.minutes(scheduled.everyMinutes)),
+    for (const { task } of props.catalog.tasks.values()) {
+      if (task.trigger !== 'schedule' || !task.everyMinutes) continue;
+      const fn = this.taskFunction(task.name);
+      new events.Rule(this, `Every${task.everyMinutes}Min${pascal(task.name)}`, {
+        description: `relief: runs ${task.name} every ${task.everyMinutes} minute(s)`,
+        schedule: events.Schedule.rate(Duration.minutes(task.everyMinutes)),
         targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 0 })],
       });
     }
@@ -333,22 +331,37 @@ export class StatelessStack extends Stack {
     return `relief-${this.input.settings.stage}-${base}`;
   }
 
-  private commonEnvironment(): Record<string, string> {
+  /**
+   * The configuration a function's factories read besides what `bind*` sets (functions/factories/):
+   * the token verifier's settings for the routes that verify court tokens, the URL lifetimes for the
+   * functions that presign.
+   */
+  private environmentFor(access: Access, verifiesTokens: boolean): Record<string, string> {
     const s = this.input.settings;
     return {
-      RELIEF_MODE: 'aws',
-      JWT_ISSUER: s.jwtIssuer,
-      JWT_AUDIENCE: s.jwtAudience,
-      JWKS_URL: jwksUrlOf(s),
-      UPLOAD_URL_TTL_SECONDS: String(s.uploadUrlTtlSeconds),
-      DOWNLOAD_URL_TTL_SECONDS: String(s.downloadUrlTtlSeconds),
+      ...(verifiesTokens
+        ? { JWT_ISSUER: s.jwtIssuer, JWT_AUDIENCE: s.jwtAudience, JWKS_URL: jwksUrlOf(s) }
+        : {}),
+      ...(access.bucket
+        ? {
+            UPLOAD_URL_TTL_SECONDS: String(s.uploadUrlTtlSeconds),
+            DOWNLOAD_URL_TTL_SECONDS: String(s.downloadUrlTtlSeconds),
+          }
+        : {}),
     };
   }
 
+  /** One function from its entry, with the grants and configuration derived from its spec's `access`. */
   private reliefFunction(
     id: string,
     source: FunctionSource,
-    options: { description: string; access: FunctionAccess; timeout?: Duration; memorySize?: number },
+    options: {
+      description: string;
+      access: Access;
+      verifiesTokens?: boolean;
+      timeout?: Duration;
+      memorySize?: number;
+    },
   ): ReliefFunction {
     const { table, bucket, workflow, insurer } = options.access;
     const { insurerEndpoint } = this.input.settings;
@@ -361,7 +374,7 @@ export class StatelessStack extends Stack {
       tracing: this.tracing,
       code: this.input.code,
       environment: {
-        ...this.commonEnvironment(),
+        ...this.environmentFor(options.access, options.verifiesTokens ?? false),
         // Only the function that sends packages learns where they go (outbound HTTPS, no grant needed).
         ...(insurer === 'send' && insurerEndpoint ? { INSURER_ENDPOINT: insurerEndpoint } : {}),
       },
@@ -369,9 +382,7 @@ export class StatelessStack extends Stack {
       ...(options.memorySize ? { memorySize: options.memorySize } : {}),
     });
     if (table) fn.bindTable(this.input.table, table);
-    // config.ts requires DOCUMENTS_BUCKET wherever the table is configured: the name only, no grant.
-    if (bucket ?? table)
-      fn.bindBucket(this.documentsBucket, bucket ?? 'name-only', `${DOCUMENT_KEY_PREFIX}*`);
+    if (bucket) fn.bindBucket(this.documentsBucket, bucket, `${DOCUMENT_KEY_PREFIX}*`);
     if (workflow) {
       if (!this.approvalArn) {
         throw new CatalogError(
@@ -384,22 +395,22 @@ export class StatelessStack extends Stack {
     return fn;
   }
 
-  /** One function per task export, shared by every definition and schedule that uses it. */
-  private taskFunction(exportName: string): ReliefFunction {
-    const existing = this.taskFunctions.get(exportName);
+  /** One function per task spec, shared by every definition and schedule that uses it. */
+  private taskFunction(name: string): ReliefFunction {
+    const existing = this.taskFunctions.get(name);
     if (existing) return existing;
-    const source = this.input.catalog.tasks.get(exportName);
+    const source = this.input.catalog.tasks.get(name);
     if (!source) {
-      throw new CatalogError(`No task function ${exportName} is exported by functions/handlers/tasks/*.ts`);
+      throw new CatalogError(`No task ${name} is specified in functions/tasks/specs.ts`);
     }
-    const fn = this.reliefFunction(`Task${pascal(exportName)}`, source, {
-      description: `task ${exportName}`,
-      access: taskAccess(exportName),
-      timeout: Duration.seconds(30),
-      // A redrive run may hash a few lost uploads (up to 20 MiB each) besides its workflow checks.
-      ...(exportName === 'redrive' ? { timeout: Duration.seconds(120), memorySize: 1024 } : {}),
+    const { task } = source;
+    const fn = this.reliefFunction(`Task${pascal(name)}`, source, {
+      description: `task ${name}`,
+      access: task.access,
+      timeout: Duration.seconds(task.timeoutSeconds ?? 30),
+      ...(task.memoryMiB ? { memorySize: task.memoryMiB } : {}),
     });
-    this.taskFunctions.set(exportName, fn);
+    this.taskFunctions.set(name, fn);
     return fn;
   }
 

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { apiRoutes } from '../../functions/handlers/http/routes.ts';
+import { apiRoutes } from '../../functions/http/routes.ts';
 import { type ApiResponse, api, eventually, sha256Hex, token, uploadAllDocuments } from '../support/api.ts';
 import { applicationBody } from '../support/applications.ts';
 

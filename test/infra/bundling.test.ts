@@ -11,7 +11,10 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPayload } from '../../functions/lib/webhook-signature.ts';
 import { ESM_REQUIRE_BANNER, ReliefFunction } from '../../infra/constructs/relief-function.ts';
-import { HANDLER_DIRS, REPO_ROOT } from '../../infra/stacks/catalog.ts';
+import { REPO_ROOT } from '../../infra/stacks/catalog.ts';
+
+const ENTRIES = path.join(REPO_ROOT, 'functions/entries');
+
 import { INSURER_SECRET_GENERATED_KEY, INSURER_SECRET_TEMPLATE } from '../../infra/stacks/stateful-stack.ts';
 import { noticeRulingParagraph } from '../support/seed.ts';
 import { FIXTURES } from './synth.ts';
@@ -32,8 +35,8 @@ describe('ReliefFunction bundling with the local esbuild (no Docker)', () => {
     const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'relief-bundle-')), stackTraces: false });
     const stack = new Stack(app, 'BundleTest', { env: { region: 'cn-northwest-1' } });
     const fn = new ReliefFunction(stack, 'Openapi', {
-      entry: path.join(HANDLER_DIRS.http, 'service.ts'),
-      exportPath: 'openapi.handler',
+      entry: path.join(ENTRIES, 'http/openapi.ts'),
+      exportPath: 'handler',
       description: 'bundling test',
       projectRoot: REPO_ROOT,
       logRetention: RetentionDays.ONE_WEEK,
@@ -56,19 +59,19 @@ describe('ReliefFunction bundling with the local esbuild (no Docker)', () => {
     // Minified ESM: a compact `export{…}` clause, not esbuild's CommonJS output (which ends with the
     // `0&&(module.exports={…})` annotation). Bundled CommonJS dependencies keep their own
     // `module.exports` inside esbuild's wrappers (e.g. where direct eval prevents renaming).
-    expect(code).toMatch(/export\{[^}]*openapi[^}]*\}/);
+    expect(code).toMatch(/export\{[^}]*handler[^}]*\}/);
     expect(code).not.toMatch(/0&&\(module\.exports=/);
   });
 
-  it('exposes the route handler at the nested path the Lambda runtime resolves, and it answers', async () => {
-    expect(handler).toBe('index.openapi.handler');
+  it('exposes the route handler where the Lambda runtime resolves it, and it answers', async () => {
+    expect(handler).toBe('index.handler');
     const module = (await import(pathToFileURL(path.join(bundleDir, 'index.mjs')).href)) as Record<
       string,
       unknown
     >;
     const fn = resolveHandler(module, handler);
     expect(typeof fn).toBe('function');
-    expect(resolveHandler(module, 'index.openapi.nothing')).toBeUndefined();
+    expect(resolveHandler(module, 'index.nothing')).toBeUndefined();
     const response = await (fn as (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string }>)(
       {
         version: '2.0',
@@ -206,8 +209,8 @@ describe('bundles of the insurer integration and the ruling (docx, Powertools Pa
       POWERTOOLS_DEV: 'false',
     });
     bundles = await bundle({
-      Webhook: { entry: path.join(HANDLER_DIRS.http, 'insurer.ts'), exportPath: 'insurerWebhook.handler' },
-      Ruling: { entry: path.join(HANDLER_DIRS.http, 'closure.ts'), exportPath: 'getRulingRoute.handler' },
+      Webhook: { entry: path.join(ENTRIES, 'http/insurer-webhook.ts'), exportPath: 'handler' },
+      Ruling: { entry: path.join(ENTRIES, 'http/get-ruling.ts'), exportPath: 'handler' },
       Docx: { entry: path.join(FIXTURES, 'bundles/render-ruling.ts'), exportPath: 'renderRuling' },
     });
   }, 120_000);
@@ -272,10 +275,9 @@ describe('bundles of the insurer integration and the ruling (docx, Powertools Pa
     await expect(render({ courtName: 'x' })).rejects.toThrow();
   });
 
-  it('exposes the getRuling handler at its nested path in the closure bundle', () => {
+  it('exposes the getRuling handler in its own bundle', () => {
     const { module, handler } = bundles.Ruling as { module: Record<string, unknown>; handler: string };
-    expect(handler).toBe('index.getRulingRoute.handler');
+    expect(handler).toBe('index.handler');
     expect(typeof resolveHandler(module, handler)).toBe('function');
-    expect(resolveHandler(module, 'index.getRulingRoute.nothing')).toBeUndefined();
   });
 });

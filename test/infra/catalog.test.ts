@@ -1,81 +1,64 @@
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../functions/handlers/http/routes.ts';
+import { apiRoutes } from '../../functions/http/routes.ts';
 import type { Route } from '../../functions/lib/http.ts';
-import {
-  CatalogError,
-  HANDLER_DIRS,
-  loadHandlerCatalog,
-  mapRoutes,
-  taskFunctions,
-} from '../../infra/stacks/catalog.ts';
+import type { DeclaredRoute, RouteSpec } from '../../functions/lib/route-spec.ts';
+import { taskSpecs } from '../../functions/tasks/specs.ts';
+import { CatalogError, handlerCatalog, mapRoutes, mapTasks, REPO_ROOT } from '../../infra/stacks/catalog.ts';
 
-const CONFIG_VARIABLES = [
-  'TABLE_NAME',
-  'DOCUMENTS_BUCKET',
-  'JWT_ISSUER',
-  'JWT_AUDIENCE',
-  'JWKS_URL',
-  'JWKS_JSON',
-];
-
-function fakeRoute(operationId: string, auth: Route['spec']['auth'] = 'jwt'): Route {
+function fakeRoute(operationId: string, auth: RouteSpec['auth'] = 'jwt'): DeclaredRoute {
   return {
-    spec: { operationId, method: 'GET', path: `/${operationId}`, summary: '', tags: [], auth, responses: [] },
-    handler: async () => ({ statusCode: 200 }),
+    spec: {
+      operationId,
+      method: 'GET',
+      path: `/${operationId}`,
+      summary: '',
+      tags: [],
+      auth,
+      responses: [],
+      access: {},
+    },
   };
 }
 
-describe('handler catalog', () => {
-  it('loads every handler module without any configuration', async () => {
-    // The e2e tier's global setup (same vitest run) sets the local stack's variables: hide them here.
-    const saved = Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, process.env[name]]));
-    for (const name of CONFIG_VARIABLES) delete process.env[name];
-    try {
-      for (const name of CONFIG_VARIABLES) expect(process.env[name]).toBeUndefined();
-      const catalog = await loadHandlerCatalog();
-      expect(catalog.http.length).toBeGreaterThan(0);
-    } finally {
-      for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
-    }
-  });
+const ENTRIES = path.join(REPO_ROOT, 'functions/entries');
+const entryFiles = () =>
+  readdirSync(ENTRIES, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
 
-  it('maps each deployed route to the module and export that define it', async () => {
-    const catalog = await loadHandlerCatalog();
+describe('handler catalog (from the specs)', () => {
+  it('gives each deployed route its own entry module, in apiRoutes order, exporting a handler built from that spec', async () => {
+    const catalog = handlerCatalog();
     const deployed = apiRoutes.filter((r) => r.spec.auth !== 'local-only');
-    expect(catalog.http.map((h) => h.route.operationId)).toEqual(deployed.map((r) => r.spec.operationId));
-    for (const [i, entry] of catalog.http.entries()) {
-      expect(path.dirname(entry.entry)).toBe(HANDLER_DIRS.http);
-      const [exportName, property] = entry.exportPath.split('.');
-      expect(property).toBe('handler');
-      const module = (await import(pathToFileURL(entry.entry).href)) as Record<string, Route>;
-      expect(module[exportName as string]).toBe(deployed[i]);
+    expect(catalog.http.map((h) => h.route)).toEqual(deployed.map((r) => r.spec));
+    for (const fn of catalog.http) {
+      expect(path.dirname(fn.entry)).toBe(path.join(ENTRIES, 'http'));
+      expect(fn.exportPath).toBe('handler');
+      const module = (await import(pathToFileURL(fn.entry).href)) as { route: Route; handler: unknown };
+      expect(module.route.spec, fn.entry).toBe(fn.route);
+      expect(module.handler).toBe(module.route.handler);
     }
-    expect(catalog.http.find((h) => h.route.operationId === 'createApplication')).toMatchObject({
-      entry: path.join(HANDLER_DIRS.http, 'applications.ts'),
-      exportPath: 'createApplication.handler',
-    });
+    expect(catalog.http.find((h) => h.route.operationId === 'getApplicationAudit')?.entry).toBe(
+      path.join(ENTRIES, 'http/get-application-audit.ts'),
+    );
   });
 
-  it('rejects a route that no handler module exports', async () => {
-    const orphan = fakeRoute('orphanRoute');
-    await expect(mapRoutes([...apiRoutes, orphan], HANDLER_DIRS.http)).rejects.toThrow(CatalogError);
-    await expect(mapRoutes([orphan], HANDLER_DIRS.http)).rejects.toThrow(/orphanRoute \(GET \/orphanRoute\)/);
-  });
-
-  it('skips local-only routes', async () => {
-    const mapped = await mapRoutes([fakeRoute('devOnly', 'local-only')], HANDLER_DIRS.http);
-    expect(mapped).toEqual([]);
-  });
-
-  it('rejects the same route twice', async () => {
-    const first = apiRoutes[0] as Route;
-    await expect(mapRoutes([first, first], HANDLER_DIRS.http)).rejects.toThrow(/Duplicate route/);
-  });
-
-  it('lists the task exports that ASL placeholders and schedules can name', async () => {
-    const tasks = await taskFunctions(HANDLER_DIRS.tasks);
+  it('gives each task its own entry module exporting its spec and a handler', async () => {
+    const catalog = handlerCatalog();
+    const all = [...catalog.tasks.values(), catalog.documentUploaded];
+    expect(all.map((t) => t.task).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+      [...taskSpecs].sort((a, b) => a.name.localeCompare(b.name)),
+    );
+    for (const fn of all) {
+      const module = (await import(pathToFileURL(fn.entry).href)) as { spec: unknown; handler: unknown };
+      expect(module.spec, fn.entry).toBe(fn.task);
+      expect(typeof module.handler).toBe('function');
+    }
+    expect(catalog.documentUploaded.entry).toBe(path.join(ENTRIES, 'events/document-uploaded.ts'));
     for (const name of [
       'recordTaskToken',
       'escalate',
@@ -84,12 +67,46 @@ describe('handler catalog', () => {
       'reconcile',
       'redrive',
     ]) {
-      expect(tasks.get(name)).toEqual({
-        entry: path.join(HANDLER_DIRS.tasks, 'approval.ts'),
-        exportPath: name,
-      });
+      expect(catalog.tasks.get(name)?.entry).toMatch(/functions\/entries\/tasks\/[a-z-]+\.ts$/);
     }
-    expect(tasks.has('handOver')).toBe(false);
-    expect(await taskFunctions(path.join(HANDLER_DIRS.tasks, 'no-such-dir'))).toEqual(new Map());
+  });
+
+  it('has no entry module that no spec names (functions/entries holds the Lambda entries only)', () => {
+    const catalog = handlerCatalog();
+    const named = [
+      ...catalog.http.map((h) => h.entry),
+      ...[...catalog.tasks.values()].map((t) => t.entry),
+      catalog.documentUploaded.entry,
+    ].sort();
+    expect(entryFiles()).toEqual(named);
+  });
+
+  it('rejects a route without an entry module, naming the file to create', () => {
+    const orphan = fakeRoute('orphanRoute');
+    expect(() => mapRoutes([...apiRoutes, orphan])).toThrow(CatalogError);
+    expect(() => mapRoutes([orphan])).toThrow(
+      /orphanRoute \(GET \/orphanRoute\) has no entry module: create functions\/entries\/http\/orphan-route\.ts/,
+    );
+    expect(existsSync(path.join(ENTRIES, 'http/orphan-route.ts'))).toBe(false);
+  });
+
+  it('skips local-only routes', () => {
+    expect(mapRoutes([fakeRoute('devOnly', 'local-only')])).toEqual([]);
+  });
+
+  it('rejects the same route twice', () => {
+    const first = apiRoutes[0] as DeclaredRoute;
+    expect(() => mapRoutes([first, first])).toThrow(/Duplicate route/);
+  });
+
+  it('rejects a task twice, a task without an entry, and anything but one S3 handler', () => {
+    const [first] = taskSpecs;
+    expect(() => mapTasks([...taskSpecs, first as never])).toThrow(/specified twice/);
+    expect(() =>
+      mapTasks([...taskSpecs, { name: 'handOver', description: '', trigger: 'workflow', access: {} }]),
+    ).toThrow(/create functions\/entries\/tasks\/hand-over\.ts/);
+    expect(() => mapTasks(taskSpecs.filter((t) => t.trigger !== 'object-created'))).toThrow(
+      /S3 ObjectCreated/,
+    );
   });
 });

@@ -4,23 +4,23 @@ import path from 'node:path';
 import { Annotations, App } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { WEBHOOK_REJECTED_MESSAGE } from '../../functions/http/insurer.ts';
 import { PlaceholderError } from '../../infra/constructs/asl-state-machine.ts';
-import { INSURER_WEBHOOK, WEBHOOK_REJECTED_MESSAGE } from '../../infra/stacks/access.ts';
-import { CatalogError, type HandlerCatalog, loadHandlerCatalog } from '../../infra/stacks/catalog.ts';
+import { CatalogError, type HandlerCatalog, handlerCatalog } from '../../infra/stacks/catalog.ts';
 import { buildReliefApp } from '../../infra/stacks/relief-app.ts';
 import { SettingsError } from '../../infra/stacks/settings.ts';
 import { cdkJsonContext, FIXTURES, type Synthesised, synth, tokensOf } from './synth.ts';
 
 const FIXTURE_ASL = path.join(FIXTURES, 'statemachines');
 
-/** The real catalog with the insurer webhook's operationId renamed (so ROUTE_ACCESS no longer names it). */
-async function catalogWithRenamedWebhook(): Promise<HandlerCatalog> {
-  const catalog = await loadHandlerCatalog();
+/** The real catalog with the insurer webhook's spec no longer receiving insurer callbacks. */
+function catalogWithWebhookWithoutInsurer(): HandlerCatalog {
+  const catalog = handlerCatalog();
   return {
     ...catalog,
     http: catalog.http.map((f) =>
-      f.route.path === INSURER_WEBHOOK.path && f.route.method === INSURER_WEBHOOK.method
-        ? { ...f, route: { ...f.route, operationId: 'receiveInsurerWebhook' } }
+      f.route.operationId === 'insurerWebhook'
+        ? { ...f, route: { ...f.route, access: { table: 'write', workflow: 'respond' } } }
         : f,
     ),
   };
@@ -136,16 +136,14 @@ describe('synthesis failures', () => {
     );
   });
 
-  it('fails when the insurer webhook route is not given the insurer secret', async () => {
+  it('fails when a public route touches data without verifying insurer signatures (the webhook without insurer access)', async () => {
     await expect(
       buildReliefApp(freshApp(), { code: 'stub', stateMachinesDir: FIXTURE_ASL }),
     ).resolves.toBeDefined();
-    const catalog = await catalogWithRenamedWebhook();
+    const catalog = catalogWithWebhookWithoutInsurer();
     const build = () => buildReliefApp(freshApp(), { code: 'stub', catalog, stateMachinesDir: FIXTURE_ASL });
     await expect(build()).rejects.toThrow(CatalogError);
-    await expect(build()).rejects.toThrow(
-      /POST \/insurer\/webhooks \(receiveInsurerWebhook\).*insurer access/,
-    );
+    await expect(build()).rejects.toThrow(/POST \/insurer\/webhooks \(insurerWebhook\) is public.*insurer/);
   });
 
   it('fails on invalid settings before building anything', async () => {
@@ -155,7 +153,7 @@ describe('synthesis failures', () => {
   });
 
   it('reports a construct warning in the validation report that the zero-findings checks read', async () => {
-    const catalog = await loadHandlerCatalog();
+    const catalog = handlerCatalog();
     const s = await synth({
       catalog: { ...catalog, http: [] },
       stateMachinesDir: FIXTURE_ASL,
@@ -167,7 +165,7 @@ describe('synthesis failures', () => {
   }, 120_000);
 
   it('fails synthesis on a resource cdk-nag rejects (the checks are really on)', async () => {
-    const catalog = await loadHandlerCatalog();
+    const catalog = handlerCatalog();
     const app = new App({
       context: cdkJsonContext(),
       outdir: mkdtempSync(path.join(tmpdir(), 'relief-cdk-')),

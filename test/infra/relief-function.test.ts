@@ -6,15 +6,15 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { ReliefFunction } from '../../infra/constructs/relief-function.ts';
-import { HANDLER_DIRS, REPO_ROOT } from '../../infra/stacks/catalog.ts';
+import { REPO_ROOT } from '../../infra/stacks/catalog.ts';
 import { actionsOf, type Statement } from './synth.ts';
 
 function setup() {
   const app = new App({ stackTraces: false });
   const stack = new Stack(app, 'BindTest', { env: { region: 'cn-northwest-1', account: '123456789012' } });
   const fn = new ReliefFunction(stack, 'Webhook', {
-    entry: `${HANDLER_DIRS.http}/insurer.ts`,
-    exportPath: 'insurerWebhook.handler',
+    entry: `${REPO_ROOT}functions/entries/http/insurer-webhook.ts`,
+    exportPath: 'handler',
     description: 'binding test',
     projectRoot: REPO_ROOT,
     logRetention: RetentionDays.ONE_WEEK,

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../functions/handlers/http/routes.ts';
+import { WEBHOOK_REJECTED_MESSAGE } from '../../functions/http/insurer.ts';
+import { apiRoutes } from '../../functions/http/routes.ts';
+import { WORKFLOW_STUCK_MESSAGE } from '../../functions/tasks/specs.ts';
 import type { ReliefFunction } from '../../infra/constructs/relief-function.ts';
 import { DEV_PACKAGE_SECRET, DEV_WEBHOOK_SECRET } from '../../infra/local/stack.ts';
-import { WEBHOOK_REJECTED_MESSAGE, WORKFLOW_STUCK_MESSAGE } from '../../infra/stacks/access.ts';
 import { STATE_MACHINES_DIR } from '../../infra/stacks/catalog.ts';
 import {
   INSURER_SECRET_GENERATED_KEY,
@@ -269,7 +270,7 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
   });
 
   describe('functions', () => {
-    it('deploys one function and one API route per deployed entry of apiRoutes, with the nested handler path', () => {
+    it('deploys one function and one API route per deployed spec of apiRoutes, each from its own entry', () => {
       const deployed = apiRoutes.filter((r) => r.spec.auth !== 'local-only');
       expect(s.stateless.httpFunctions.size).toBe(deployed.length);
       const routes = Object.values(s.statelessTemplate.findResources('AWS::ApiGatewayV2::Route'));
@@ -278,38 +279,40 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
       );
       for (const r of deployed) {
         const fn = cfnFunction(fnOf(r.spec.operationId));
-        expect(fn.Properties.Handler).toMatch(/^index\.[A-Za-z0-9]+\.handler$/);
+        expect(fn.Properties.Handler).toBe('index.handler');
       }
-      expect(cfnFunction(fnOf('createApplication')).Properties.Handler).toBe(
-        'index.createApplication.handler',
-      );
-      expect(cfnFunction(fnOf('getApplicationAudit')).Properties.Handler).toBe('index.getAudit.handler');
     });
 
-    it('runs every function on Node 22 / ARM64 with the deployment configuration', () => {
-      const ours = [
-        ...s.stateless.httpFunctions.values(),
-        ...s.stateless.taskFunctions.values(),
-        s.stateless.documentUploaded,
-      ];
+    it('runs every function on Node 22 / ARM64, configured with exactly what its spec uses', () => {
+      const ours = allFunctions();
       expect(ours.length).toBeGreaterThan(15);
+      const jwt = {
+        JWT_ISSUER: 'https://idp.court.example/realms/relief',
+        JWT_AUDIENCE: 'relief-api',
+        JWKS_URL: 'https://idp.court.example/realms/relief/.well-known/jwks.json',
+      };
+      const ttl = { UPLOAD_URL_TTL_SECONDS: '900', DOWNLOAD_URL_TTL_SECONDS: '300' };
+      const verifiers = apiRoutes.filter((r) => r.spec.auth === 'jwt').map((r) => fnOf(r.spec.operationId));
       for (const fn of ours) {
         const props = cfnFunction(fn).Properties;
         expect(props.Runtime).toBe('nodejs22.x');
         expect(props.Architectures).toEqual(['arm64']);
-        expect(props.Environment.Variables).toMatchObject({
-          RELIEF_MODE: 'aws',
-          JWT_ISSUER: 'https://idp.court.example/realms/relief',
-          JWT_AUDIENCE: 'relief-api',
-          JWKS_URL: 'https://idp.court.example/realms/relief/.well-known/jwks.json',
-          UPLOAD_URL_TTL_SECONDS: '900',
-          DOWNLOAD_URL_TTL_SECONDS: '300',
-        });
+        const variables = props.Environment.Variables;
+        expect(variables.RELIEF_MODE).toBeUndefined();
+        if (verifiers.includes(fn)) expect(variables).toMatchObject(jwt);
+        else for (const name of Object.keys(jwt)) expect(variables[name]).toBeUndefined();
+        if (fn.bindings.bucket) expect(variables).toMatchObject(ttl);
+        else {
+          expect(variables.DOCUMENTS_BUCKET).toBeUndefined();
+          for (const name of Object.keys(ttl)) expect(variables[name]).toBeUndefined();
+        }
+        if (!fn.bindings.table) expect(variables.TABLE_NAME).toBeUndefined();
       }
+      expect(cfnFunction(fnOf('insurerWebhook')).Properties.Environment.Variables.JWT_ISSUER).toBeUndefined();
     });
 
     it('gives a reading route table reads only, and no bucket or workflow access', () => {
-      const actions = actionsOf(statementsOf(s, fnOf('getCourt')));
+      const actions = actionsOf(statementsOf(s, fnOf('getApplication')));
       expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'kms:Decrypt']));
       for (const write of DYNAMODB_WRITES) expect(actions).not.toContain(write);
       expect(actions.filter((a) => a.startsWith('s3:') || a.startsWith('states:'))).toEqual([]);
@@ -340,8 +343,8 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
       expect(JSON.stringify(objects?.Resource)).toContain('/applications/*');
     });
 
-    it('grants public routes nothing beyond their own logs', () => {
-      for (const operationId of ['health', 'openapi']) {
+    it('grants public routes and the court registry nothing beyond their own logs', () => {
+      for (const operationId of ['health', 'openapi', 'getCourt', 'listCourts']) {
         const actions = actionsOf(statementsOf(s, fnOf(operationId)));
         expect(actions.filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
       }
@@ -691,7 +694,7 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
           'Arn',
         ],
       });
-      expect(cfnFunction(taskFn('dispatchPackage')).Properties.Handler).toBe('index.dispatchPackage');
+      expect(cfnFunction(taskFn('dispatchPackage')).Properties.Handler).toBe('index.handler');
     });
 
     it('runs reconcile every minute', () => {
@@ -718,7 +721,7 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
         }),
       ]);
       expect(cfnFunction(taskFn('redrive')).Properties).toMatchObject({
-        Handler: 'index.redrive',
+        Handler: 'index.handler',
         Timeout: 120,
         MemorySize: 1024,
       });

@@ -1,6 +1,6 @@
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
-import { buildOpenApiDocument } from '../../functions/handlers/http/openapi.ts';
-import { apiRoutes } from '../../functions/handlers/http/routes.ts';
+import { buildOpenApiDocument } from '../../functions/http/openapi.ts';
+import { apiRoutes } from '../../functions/http/routes.ts';
 
 /** Where the console's typed client finds the API's types (committed; regenerate with `npm run api:generate`). */
 export const API_TYPES_FILE = new URL('../src/api/schema.d.ts', import.meta.url);

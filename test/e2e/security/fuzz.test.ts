@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { apiRoutes } from '../../../functions/handlers/http/routes.ts';
-import type { Route } from '../../../functions/lib/http.ts';
+import { apiRoutes } from '../../../functions/http/routes.ts';
+import type { DeclaredRoute as Route } from '../../../functions/lib/route-spec.ts';
 import { signPayload } from '../../../functions/lib/webhook-signature.ts';
 import { type ApiResponse, api, baseUrl, token } from '../../support/api.ts';
 import { applicationBody } from '../../support/applications.ts';

@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../../functions/handlers/http/routes.ts';
-import type { Route } from '../../../functions/lib/http.ts';
+import { apiRoutes } from '../../../functions/http/routes.ts';
+import type { DeclaredRoute as Route } from '../../../functions/lib/route-spec.ts';
 import { type ApiResponse, api, token } from '../../support/api.ts';
 import { draftAt, expectProblem, footprint, paidAt, pendingAt, show, unknownId } from './support.ts';
 

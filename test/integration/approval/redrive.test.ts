@@ -8,6 +8,7 @@ import type { ApplicationRecord } from '../../../functions/ports/applications.ts
 import type { DocumentStorage } from '../../../functions/ports/campaigns.ts';
 import type { InsurerClient, InsurerPackage } from '../../../functions/ports/insurer.ts';
 import type { ExecutionStatus, Workflow } from '../../../functions/ports/workflow.ts';
+import { WORKFLOW_STUCK_MESSAGE } from '../../../functions/tasks/specs.ts';
 import { createApplication } from '../../../functions/usecases/applications.ts';
 import {
   decideApplication,
@@ -23,7 +24,6 @@ import {
   redriveStuckWorkflows,
 } from '../../../functions/usecases/redrive.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
-import { WORKFLOW_STUCK_MESSAGE } from '../../../infra/stacks/access.ts';
 import { applicationBody } from '../../support/applications.ts';
 import { markAllDocumentsUploaded } from '../../support/store.ts';
 

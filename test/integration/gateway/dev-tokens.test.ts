@@ -174,6 +174,7 @@ describe('bearer tokens through the local gateway and the route middleware', () 
         auth: 'jwt',
         roles: ['clerk'],
         responses: [{ status: 200, description: 'the principal' }],
+        access: {},
       },
       () => ({ authenticate: (header) => verifier.verify(header) }),
       async (req) => ({ status: 200, body: req.principal }),

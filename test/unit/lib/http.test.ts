@@ -51,6 +51,7 @@ function route(
       body: Body,
       maxBodyBytes: 200,
       responses: [],
+      access: {},
     },
     authenticatorFor(principal),
     async (req) => ({ status: 201, body: await impl(req.body) }),
@@ -171,7 +172,16 @@ describe('defineRoute', () => {
   it('keeps principals apart across concurrent requests', async () => {
     const seen: string[] = [];
     const h = defineRoute(
-      { operationId: 'w', method: 'GET', path: '/w', summary: '', tags: [], auth: 'jwt', responses: [] },
+      {
+        operationId: 'w',
+        method: 'GET',
+        path: '/w',
+        summary: '',
+        tags: [],
+        auth: 'jwt',
+        responses: [],
+        access: {},
+      },
       () => ({
         authenticate: async (header) => {
           await new Promise((r) => setTimeout(r, header === 'Bearer slow' ? 20 : 0));

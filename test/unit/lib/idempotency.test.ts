@@ -1,10 +1,11 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { defineIdempotentRoute } from '../../../functions/handlers/http/idempotency.ts';
+import { idempotent } from '../../../functions/http/idempotency.ts';
 import type { Principal } from '../../../functions/lib/auth.ts';
 import { ConflictError } from '../../../functions/lib/errors.ts';
 import type { Authenticator } from '../../../functions/lib/http.ts';
+import { defineIdempotentRoute } from '../../../functions/lib/idempotency.ts';
 import {
   type IdempotencyRecord,
   IdempotencyReplay,
@@ -42,7 +43,7 @@ function setup() {
   let principal = clerkA;
   const authenticator = (): Authenticator => ({ authenticate: async () => principal });
   const route = defineIdempotentRoute(
-    {
+    idempotent({
       operationId: 'recordThing',
       method: 'POST',
       path: '/things/{id}',
@@ -53,7 +54,8 @@ function setup() {
       body: z.strictObject({ amountFen: z.int() }),
       headers: [{ name: 'If-Match', required: false, description: 'etag' }],
       responses: [],
-    },
+      access: {},
+    }),
     authenticator,
     (result: { n: number }) => ({ status: 201, body: result, headers: { etag: `"v${result.n}"` } }),
     (_req, write) => useCase(write),
@@ -102,6 +104,19 @@ describe('defineIdempotentRoute', () => {
     expect(
       route.spec.responses.some((r) => r.status === 422 && /IDEMPOTENCY_KEY_REUSED/.test(r.description)),
     ).toBe(true);
+  });
+
+  it('refuses a spec not declared with idempotent() (its OpenAPI would lack the header)', () => {
+    const spec = { ...setup().route.spec, idempotent: undefined };
+    expect(() =>
+      defineIdempotentRoute(
+        spec,
+        () => ({ authenticate: async () => clerkA }),
+        () => ({ status: 200, body: {}, headers: {} }),
+        async () => ({}),
+        () => ({ getIdempotency: async () => undefined }),
+      ),
+    ).toThrow(/idempotent\(\)/);
   });
 
   it('runs the use case every time without a key', async () => {

@@ -2,8 +2,8 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import { apiRoutes } from '../../../functions/handlers/http/routes.ts';
-import { CreateApplicationBody } from '../../../functions/handlers/http/schemas.ts';
+import { apiRoutes } from '../../../functions/http/routes.ts';
+import { CreateApplicationBody } from '../../../functions/http/schemas.ts';
 import type { Principal } from '../../../functions/lib/auth.ts';
 import { defineRoute } from '../../../functions/lib/http.ts';
 import { blockText, forbiddenCharacter, lineText } from '../../../functions/lib/text.ts';
@@ -195,6 +195,7 @@ const handler = defineRoute(
     roles: ['clerk'],
     body: CreateApplicationBody,
     responses: [],
+    access: {},
   },
   () => ({ authenticate: async () => clerk }),
   async () => {

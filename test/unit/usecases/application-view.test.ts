@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Application } from '../../../functions/handlers/http/schemas.ts';
+import { Application } from '../../../functions/http/schemas.ts';
 import type { Principal } from '../../../functions/lib/auth.ts';
 import type { ApplicationRecord } from '../../../functions/ports/applications.ts';
 import { applicationView } from '../../../functions/usecases/applications.ts';

@@ -11,7 +11,7 @@ describe('the console’s typed API client', () => {
   }, 30_000);
 
   it('types every route of the route table', async () => {
-    const { apiRoutes } = await import('../../../functions/handlers/http/routes.ts');
+    const { apiRoutes } = await import('../../../functions/http/routes.ts');
     const committed = readFileSync(API_TYPES_FILE, 'utf8');
     for (const { spec } of apiRoutes) {
       if (spec.auth === 'local-only') continue;

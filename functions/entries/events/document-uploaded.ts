@@ -1,0 +1,23 @@
+import type { S3Event } from 'aws-lambda';
+import { applicationDeps } from '../../factories/dynamodb.ts';
+import { documentStorage } from '../../factories/s3.ts';
+import { logger } from '../../lib/logger.ts';
+import { documentUploaded as spec } from '../../tasks/specs.ts';
+import { settleUploadedObject } from '../../usecases/documents.ts';
+
+/**
+ * S3 ObjectCreated → the document becomes `uploaded` (or `rejected` when the object differs from
+ * what was declared). S3 URL-encodes keys in events ('+' for spaces); decode before use.
+ * A failure throws so that Lambda retries the event (and then its DLQ); settling is idempotent.
+ */
+export { spec };
+export async function handler(event: S3Event): Promise<{ settled: string[] }> {
+  const settled: string[] = [];
+  for (const record of event.Records) {
+    const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+    const outcome = await settleUploadedObject({ ...applicationDeps(), storage: documentStorage() }, key);
+    logger.info('object settled', { outcome, sizeBytes: record.s3.object.size });
+    settled.push(outcome);
+  }
+  return { settled };
+}

@@ -1,0 +1,22 @@
+import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { approvalWorkflow } from '../../factories/sfn.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { decideApplication as spec } from '../../http/approval.ts';
+import { defineIdempotentRoute } from '../../lib/idempotency.ts';
+import { type DecisionResult, decideApplication } from '../../usecases/approval.ts';
+
+export const route = defineIdempotentRoute(
+  spec,
+  authenticator,
+  (result: DecisionResult) => ({ status: 200, body: result, headers: {} }),
+  (req, idempotency) =>
+    decideApplication(
+      { ...applicationDeps(), workflow: approvalWorkflow() },
+      req.principal,
+      req.params.id,
+      { decision: req.body.decision, comment: req.body.comment },
+      idempotency,
+    ),
+  applicationRepository,
+);
+export const { handler } = route;

@@ -1,0 +1,15 @@
+import { applicationRepository, reportDeps } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { freezeReport as spec } from '../../http/reports.ts';
+import { defineIdempotentRoute } from '../../lib/idempotency.ts';
+import { type FrozenReport, freezeReport } from '../../usecases/reports.ts';
+
+export const route = defineIdempotentRoute(
+  spec,
+  authenticator,
+  (frozen: FrozenReport) => ({ status: 201, body: frozen, headers: {} }),
+  (req, idempotency) =>
+    freezeReport(reportDeps(), req.principal, req.params.campaignId, req.params.highCourtCode, idempotency),
+  applicationRepository,
+);
+export const { handler } = route;

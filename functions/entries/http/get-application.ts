@@ -1,0 +1,11 @@
+import { applicationDeps } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { getApplication as spec } from '../../http/applications.ts';
+import { defineRoute } from '../../lib/http.ts';
+import { applicationView, etagOf, loadVisible } from '../../usecases/applications.ts';
+
+export const route = defineRoute(spec, authenticator, async (req) => {
+  const app = await loadVisible(applicationDeps(), req.principal, req.params.id);
+  return { status: 200, body: applicationView(app, req.principal), headers: { etag: etagOf(app) } };
+});
+export const { handler } = route;

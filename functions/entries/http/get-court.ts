@@ -1,0 +1,10 @@
+import { authenticator } from '../../factories/verifier.ts';
+import { getCourt } from '../../http/reference.ts';
+import { defineRoute } from '../../lib/http.ts';
+import { findCourt } from '../../usecases/reference.ts';
+
+export const route = defineRoute(getCourt, authenticator, async (req) => ({
+  status: 200,
+  body: findCourt(req.params.code),
+}));
+export const { handler } = route;

@@ -1,0 +1,11 @@
+import { reportDeps } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { getFrozenReport as spec } from '../../http/reports.ts';
+import { defineRoute } from '../../lib/http.ts';
+import { frozenReport } from '../../usecases/reports.ts';
+
+export const route = defineRoute(spec, authenticator, async (req) => ({
+  status: 200,
+  body: await frozenReport(reportDeps(), req.principal, req.params.campaignId, req.params.highCourtCode),
+}));
+export const { handler } = route;

@@ -1,0 +1,16 @@
+import { campaignStore, quotaLedger } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { getQuota as spec } from '../../http/quotas.ts';
+import { defineRoute } from '../../lib/http.ts';
+import { getQuota } from '../../usecases/quotas.ts';
+
+export const route = defineRoute(spec, authenticator, async (req) => ({
+  status: 200,
+  body: await getQuota(
+    { quotas: quotaLedger(), campaigns: campaignStore() },
+    req.principal,
+    req.params.campaignId,
+    req.params.highCourtCode,
+  ),
+}));
+export const { handler } = route;

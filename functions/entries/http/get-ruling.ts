@@ -1,0 +1,27 @@
+import { applicationDeps } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { DOCX, getRuling as spec } from '../../http/closure.ts';
+import { defineRoute } from '../../lib/http.ts';
+import { getRuling } from '../../usecases/closure.ts';
+
+export const route = defineRoute(spec, authenticator, async (req) => {
+  const { app, ruling } = await getRuling(applicationDeps(), req.principal, req.params.id);
+  if ((req.headers.accept ?? '').includes(DOCX)) {
+    // Only this Accept renders a document: the renderer loads then, not at every cold start.
+    const { renderRulingDocx } = await import('../../adapters/ruling-docx.ts');
+    const data = await renderRulingDocx(ruling, {
+      courtName: ruling.paragraphs[0] ?? app.courtCode,
+      caseNumber: app.case.caseNumber,
+    });
+    return {
+      status: 200,
+      raw: { contentType: DOCX, data },
+      headers: { 'content-disposition': `attachment; filename="ruling-${app.id}.docx"` },
+    };
+  }
+  return {
+    status: 200,
+    body: { text: ruling.text, closingReason: ruling.closingReason, paragraphs: ruling.paragraphs },
+  };
+});
+export const { handler } = route;

@@ -1,0 +1,33 @@
+import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { patchApplication as spec } from '../../http/applications.ts';
+import { BadRequestError, PreconditionRequiredError } from '../../lib/errors.ts';
+import { defineIdempotentRoute } from '../../lib/idempotency.ts';
+import type { ApplicationRecord } from '../../ports/applications.ts';
+import {
+  applicationView,
+  etagOf,
+  patchApplication,
+  versionFromIfMatch,
+} from '../../usecases/applications.ts';
+
+export const route = defineIdempotentRoute(
+  spec,
+  authenticator,
+  (app: ApplicationRecord, req) => ({
+    status: 200,
+    body: applicationView(app, req.principal),
+    headers: { etag: etagOf(app) },
+  }),
+  async (req, idempotency) => {
+    const ifMatch = req.headers['if-match'];
+    const version = versionFromIfMatch(ifMatch);
+    if (ifMatch === undefined)
+      throw new PreconditionRequiredError('IF_MATCH_REQUIRED', 'Send If-Match with the ETag you read.');
+    if (version === undefined)
+      throw new BadRequestError('INVALID_IF_MATCH', 'If-Match must be an ETag from this API, e.g. "v3".');
+    return patchApplication(applicationDeps(), req.principal, req.params.id, version, req.body, idempotency);
+  },
+  applicationRepository,
+);
+export const { handler } = route;

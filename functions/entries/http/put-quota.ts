@@ -1,0 +1,22 @@
+import { applicationRepository, campaignStore, quotaLedger } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { putQuota as spec } from '../../http/quotas.ts';
+import { defineIdempotentRoute } from '../../lib/idempotency.ts';
+import { type QuotaView, setQuota } from '../../usecases/quotas.ts';
+
+export const route = defineIdempotentRoute(
+  spec,
+  authenticator,
+  (quota: QuotaView) => ({ status: 200, body: quota, headers: {} }),
+  (req, idempotency) =>
+    setQuota(
+      { quotas: quotaLedger(), campaigns: campaignStore() },
+      req.principal,
+      req.params.campaignId,
+      req.params.highCourtCode,
+      req.body.allocatedFen,
+      idempotency,
+    ),
+  applicationRepository,
+);
+export const { handler } = route;

@@ -1,0 +1,23 @@
+import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { recordRecovery as spec } from '../../http/closure.ts';
+import { defineIdempotentRoute } from '../../lib/idempotency.ts';
+import type { ApplicationRecord } from '../../ports/applications.ts';
+import { recordRecovery } from '../../usecases/closure.ts';
+
+export const route = defineIdempotentRoute(
+  spec,
+  authenticator,
+  (app: ApplicationRecord) => {
+    const cap = app.payout?.amountFen ?? app.reliefAmountFen;
+    return {
+      status: 201,
+      body: { recoveredFen: app.recoveredFen ?? 0, remainingFen: cap - (app.recoveredFen ?? 0) },
+      headers: {},
+    };
+  },
+  (req, idempotency) =>
+    recordRecovery(applicationDeps(), req.principal, req.params.id, req.body, idempotency),
+  applicationRepository,
+);
+export const { handler } = route;

@@ -1,0 +1,22 @@
+import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { approvalWorkflow } from '../../factories/sfn.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { submitApplication as spec } from '../../http/approval.ts';
+import { defineIdempotentRoute } from '../../lib/idempotency.ts';
+import { type SubmitResult, submitApplication } from '../../usecases/approval.ts';
+
+export const route = defineIdempotentRoute(
+  spec,
+  authenticator,
+  (result: SubmitResult) => ({ status: result.status, body: result.body, headers: {} }),
+  (req, idempotency) =>
+    submitApplication(
+      { ...applicationDeps(), workflow: approvalWorkflow() },
+      req.principal,
+      req.params.id,
+      req.body,
+      idempotency,
+    ),
+  applicationRepository,
+);
+export const { handler } = route;

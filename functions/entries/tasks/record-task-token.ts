@@ -1,0 +1,18 @@
+import { applicationDeps } from '../../factories/dynamodb.ts';
+import { approvalWorkflow } from '../../factories/sfn.ts';
+import { logger } from '../../lib/logger.ts';
+import { recordTaskToken as spec, TokenPayload } from '../../tasks/specs.ts';
+import { recordTaskToken } from '../../usecases/approval.ts';
+
+/** Approval task (`lambda:invoke` with the ASL's Payload): records the waiting level's task token. */
+export { spec };
+export async function handler(payload: unknown) {
+  const input = TokenPayload.parse(payload);
+  const result = await recordTaskToken({ ...applicationDeps(), workflow: approvalWorkflow() }, input);
+  logger.info('task token recorded', {
+    applicationId: input.applicationId,
+    routeLevel: input.level,
+    answered: result.answered,
+  });
+  return result;
+}

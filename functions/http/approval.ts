@@ -1,0 +1,81 @@
+import * as z from 'zod';
+import { COMMON_ERRORS } from './applications.ts';
+import { idempotent } from './idempotency.ts';
+import { ApplicationParams, problem, Required, RequiredText, Text } from './schemas.ts';
+
+export const SubmitBody = z
+  .strictObject({
+    approvalForm: z.strictObject({
+      reviewOpinion: RequiredText(4000).meta({ description: '审查意见' }),
+      reviewedBy: Required(100).meta({ description: '审查人' }),
+    }),
+  })
+  .meta({ id: 'SubmitApplication' });
+
+export const DecisionBody = z
+  .strictObject({
+    decision: z.enum(['approve', 'reject', 'return']),
+    comment: Text(4000).default(''),
+  })
+  .meta({ id: 'Decision' });
+
+export const submitApplication = idempotent({
+  operationId: 'submitApplication',
+  method: 'POST',
+  path: '/applications/{id}/submit',
+  summary: 'Submit a reviewed application for level-by-level approval (提交审批)',
+  tags: ['approval'],
+  auth: 'jwt',
+  params: ApplicationParams,
+  body: SubmitBody,
+  responses: [
+    {
+      status: 202,
+      description: 'Pending approval at the first level of the route',
+      schema: z.object({
+        id: z.string(),
+        status: z.string(),
+        pendingAt: z.string().nullable(),
+        submissionSeq: z.int().nullable(),
+      }),
+    },
+    ...COMMON_ERRORS,
+    problem(404, 'Unknown or outside your jurisdiction'),
+    problem(409, 'OUTSIDE_HANDLING_WINDOW, INVALID_STATUS'),
+    problem(422, 'MATERIALS_INCOMPLETE (missing types in errors), INELIGIBLE'),
+  ],
+  // Submitting starts the approval execution.
+  access: { table: 'write', workflow: 'start' },
+});
+
+export const decideApplication = idempotent({
+  operationId: 'decideApplication',
+  method: 'POST',
+  path: '/applications/{id}/decisions',
+  summary: 'Approve, reject or return an application waiting at your court (审批)',
+  tags: ['approval'],
+  auth: 'jwt',
+  params: ApplicationParams,
+  body: DecisionBody,
+  responses: [
+    {
+      status: 200,
+      description:
+        'The new status and where the application waits now; `decision.documents` is the evidence set it saw ({documentId, type, sha256} of each document)',
+      schema: z.object({
+        status: z.string(),
+        pendingAt: z.string().nullable(),
+        decision: z.object({}).loose(),
+      }),
+    },
+    ...COMMON_ERRORS,
+    problem(404, 'Unknown or outside your jurisdiction'),
+    problem(409, 'DECISION_ALREADY_RECORDED, QUOTA_EXCEEDED, INVALID_STATUS, VERSION_CONFLICT'),
+    problem(
+      422,
+      'COMMENT_REQUIRED, MATERIALS_INCOMPLETE (approve only: a document of the evidence set was rejected meanwhile; return the application)',
+    ),
+  ],
+  // Deciding answers the waiting task token.
+  access: { table: 'write', workflow: 'respond' },
+});

@@ -1,0 +1,104 @@
+import * as z from 'zod';
+import { defineSpec } from '../lib/route-spec.ts';
+import { COMMON_ERRORS } from './applications.ts';
+import { idempotent } from './idempotency.ts';
+import { CourtCode, problem } from './schemas.ts';
+
+export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const CampaignParams = z.strictObject({ campaignId: z.string().min(1).max(64) });
+const FrozenParams = z.strictObject({ campaignId: z.string().min(1).max(64), highCourtCode: CourtCode });
+
+const HighCourtRow = z
+  .object({
+    highCourtCode: z.string(),
+    name: z.string(),
+    cases: z.int(),
+    persons: z.int(),
+    amountFen: z.int(),
+    byCategory: z.record(z.string(), z.object({ paid: z.int(), amountFen: z.int() })),
+    pending: z.int(),
+    rejected: z.int(),
+    declined: z.int(),
+  })
+  .loose();
+
+export const Report = z
+  .object({
+    campaignId: z.string(),
+    totals: z.object({ cases: z.int(), persons: z.int(), amountFen: z.int() }).loose(),
+    byHighCourt: z.array(HighCourtRow),
+    reconciliation: z
+      .object({
+        consistent: z.boolean(),
+        differences: z.array(z.object({ between: z.string(), differenceFen: z.int() })),
+      })
+      .loose(),
+  })
+  .loose()
+  .meta({ id: 'Report' });
+
+export const getReport = defineSpec({
+  operationId: 'getReport',
+  method: 'GET',
+  path: '/campaigns/{campaignId}/reports',
+  summary:
+    'Campaign report (cases, persons, amounts by high court and category); JSON, CSV (Accept: text/csv) or .xlsx',
+  tags: ['reports'],
+  auth: 'jwt',
+  params: CampaignParams,
+  responses: [
+    {
+      status: 200,
+      description: 'The report, with a reconciliation against the quota ledger and the insurer',
+      schema: Report,
+    },
+    { status: 200, description: 'CSV with Chinese headers', contentType: 'text/csv' },
+    { status: 200, description: 'Workbook', contentType: XLSX },
+    ...COMMON_ERRORS,
+    problem(404, 'Unknown campaign'),
+  ],
+  access: { table: 'read' },
+});
+
+export const freezeReport = idempotent({
+  operationId: 'freezeReport',
+  method: 'POST',
+  path: '/campaigns/{campaignId}/reports/{highCourtCode}/freeze',
+  summary: "Freeze a high court's report for submission to the SPC (stored with its hash; never changes)",
+  tags: ['reports'],
+  auth: 'jwt',
+  params: FrozenParams,
+  responses: [
+    {
+      status: 201,
+      description: 'The frozen copy and its hash',
+      schema: z.object({ hash: z.string(), frozenAt: z.string() }).loose(),
+    },
+    ...COMMON_ERRORS,
+    problem(404, 'Unknown campaign'),
+    problem(409, 'REPORT_ALREADY_FROZEN'),
+  ],
+  access: { table: 'write' },
+});
+
+export const getFrozenReport = defineSpec({
+  operationId: 'getFrozenReport',
+  method: 'GET',
+  path: '/campaigns/{campaignId}/reports/{highCourtCode}/frozen',
+  summary: 'The frozen report, whether its hash verifies, and its differences from the live report',
+  tags: ['reports'],
+  auth: 'jwt',
+  params: FrozenParams,
+  responses: [
+    {
+      status: 200,
+      description: 'Frozen copy',
+      schema: z
+        .object({ hash: z.string(), hashValid: z.boolean(), differences: z.array(z.object({}).loose()) })
+        .loose(),
+    },
+    ...COMMON_ERRORS,
+    problem(404, 'Not frozen, or not yours'),
+  ],
+  access: { table: 'read' },
+});

@@ -1,0 +1,60 @@
+import type { DeclaredRoute, RouteSpec } from '../lib/route-spec.ts';
+import {
+  createApplication,
+  getApplication,
+  getApplicationAudit,
+  listApplications,
+  patchApplication,
+} from './applications.ts';
+import { decideApplication, submitApplication } from './approval.ts';
+import { closeApplication, getRuling, recordRecovery, resumeEnforcement } from './closure.ts';
+import { getDocument, listDocuments, requestDocumentUpload } from './documents.ts';
+import { checkEligibility } from './eligibility.ts';
+import { insurerWebhook } from './insurer.ts';
+import { getQuota, getQuotaAudit, listQuotas, putQuota } from './quotas.ts';
+import { getCampaign, getCourt, listCampaigns, listCourts } from './reference.ts';
+import { freezeReport, getFrozenReport, getReport } from './reports.ts';
+import { health, openapi } from './service.ts';
+import { withdrawApplication } from './withdrawal.ts';
+
+/**
+ * Every deployed HTTP route, once, as its spec (pure data). Each has one Lambda entry,
+ * functions/entries/http/<operation-id>.ts (lib/route-spec.ts routeEntryPath); CDK creates one
+ * function and one API route per spec with the grants of its `access`, the local runner mounts the
+ * same entries, the OpenAPI document is generated from the specs, and the jurisdiction matrix tests
+ * iterate them, so a new route cannot miss any of these.
+ */
+const specs: RouteSpec[] = [
+  health,
+  openapi,
+  getCourt,
+  listCourts,
+  listCampaigns,
+  getCampaign,
+  createApplication,
+  listApplications,
+  getApplication,
+  patchApplication,
+  getApplicationAudit,
+  withdrawApplication,
+  requestDocumentUpload,
+  listDocuments,
+  getDocument,
+  submitApplication,
+  decideApplication,
+  putQuota,
+  listQuotas,
+  getQuota,
+  getQuotaAudit,
+  insurerWebhook,
+  getRuling,
+  closeApplication,
+  resumeEnforcement,
+  recordRecovery,
+  getReport,
+  freezeReport,
+  getFrozenReport,
+  checkEligibility,
+];
+
+export const apiRoutes: readonly DeclaredRoute[] = specs.map((spec) => ({ spec }));

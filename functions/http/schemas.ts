@@ -1,0 +1,334 @@
+import * as z from 'zod';
+import { blockText, lineText } from '../lib/text.ts';
+import { APPLICATION_STATUSES, DOCUMENT_TYPES } from '../ports/applications.ts';
+
+/**
+ * The API's zod schemas: the single source of request validation and of the served OpenAPI
+ * document (api-contract.md). Requests are strict: an unknown field is a 400, not silently dropped.
+ */
+
+const MAX_FEN = 1_000_000_000_00; // one billion yuan: far above any claim, far below 2^53.
+export const Fen = z
+  .int()
+  .min(0)
+  .max(MAX_FEN)
+  .meta({ description: 'Amount in fen (1 CNY = 100 fen), integer.' });
+export const PositiveFen = z.int().min(1).max(MAX_FEN).meta({ description: 'Positive amount in fen.' });
+/**
+ * Text fields of request bodies: every string of every request body is built from these (or carries
+ * `lineText`/`blockText` itself), so that control characters, bidi overrides and lone surrogates are
+ * 400 INVALID_TEXT everywhere (functions/lib/text.ts). The check sees the text before trimming.
+ */
+/** Long free text, may be empty: statements, reasons, bases, comments (`\n` and `\t` allowed). */
+export const Text = (max: number) => z.string().check(blockText).max(max);
+/** Long free text, not blank. */
+export const RequiredText = (max: number) => z.string().check(blockText).trim().min(1).max(max);
+/** One-line text, not blank (trimmed): names, numbers, references, ids. */
+export const Required = (max: number) => z.string().check(lineText).trim().min(1).max(max);
+/** One-line text as sent (not trimmed), may be empty: chain `.min(1)` for a required one. */
+export const Line = (max: number) => z.string().check(lineText).max(max);
+/** One-line text with a pattern (the pattern is checked too). */
+export const Pattern = (pattern: RegExp) => z.string().check(lineText).regex(pattern);
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    code: z.string().meta({ description: 'Stable UPPER_SNAKE identifier; branch on this.' }),
+    errors: z
+      .array(
+        z.object({
+          code: z.string(),
+          path: z.string(),
+          message: z.string(),
+          messageZh: z.string().optional(),
+        }),
+      )
+      .optional(),
+  })
+  .meta({ id: 'Problem' });
+
+/** A documented problem+json response of a route (for the OpenAPI document). */
+export const problem = (status: number, description: string) => ({
+  status,
+  description,
+  schema: Problem,
+  contentType: 'application/problem+json',
+});
+
+export const CourtCode = z
+  .string()
+  .regex(/^[A-Z]{2,3}[0-9]{0,4}$/)
+  .meta({ description: 'Court code, e.g. BJ0105.' });
+
+export const Court = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    level: z.enum(['spc', 'high', 'intermediate', 'basic']),
+    parentCode: z.string().nullable(),
+    province: z.string(),
+    directToHighCourt: z.boolean(),
+    caseCourtPrefix: z.string(),
+  })
+  .meta({ id: 'Court' });
+
+const Window = z.object({ start: z.string(), end: z.string() });
+export const Campaign = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    preparation: Window,
+    handling: Window,
+    reportDue: z.string(),
+    standardLimitFen: Fen,
+    specialLimitFen: Fen,
+  })
+  .meta({ id: 'Campaign' });
+
+export const CaseInput = z.strictObject({
+  caseNumber: Required(64).meta({ description: 'e.g. (2018)京0105执1234号; half- or full-width brackets.' }),
+  category: Required(40).meta({
+    description:
+      'labor-remuneration | elder-support | spousal-support | child-support | survivor-pension | medical-injury | traffic-injury | work-injury | other',
+  }),
+  categoryReason: Text(2000).optional(),
+  kind: z.enum(['enforcement', 'preservation']),
+  claimAmountFen: Fen,
+  concluded: z.boolean(),
+  terminationConditions: z.strictObject({ met: z.boolean(), basis: Text(4000) }),
+});
+
+export const ApplicantInput = z.strictObject({
+  name: Required(100),
+  kind: z.enum(['natural-person', 'legal-person', 'other-organization']).optional(),
+  idType: z.enum(['resident-id', 'other']),
+  idNumber: Required(64).meta({
+    description:
+      'Canonicalised (NFKC; whitespace, hyphens and format characters removed; upper case) before validation, the duplicate check and storage. A valid resident ID number must be sent with idType resident-id (else 422 ID_TYPE_MISMATCH).',
+  }),
+  phone: Pattern(/^\+?[0-9][0-9 -]{4,19}$/).optional(),
+});
+
+export const BankAccountInput = z.strictObject({
+  bankName: Required(100),
+  holderName: Required(100),
+  holderIdNumber: Required(64).meta({ description: 'Canonicalised like applicant.idNumber.' }),
+  accountNumber: Pattern(/^[0-9][0-9 ]{7,39}$/).meta({ description: 'Digits, spaces allowed.' }),
+});
+
+const factsShape = {
+  case: CaseInput,
+  applicant: ApplicantInput,
+  hardship: z.strictObject({ statement: Text(4000) }),
+  consentToTermination: z.boolean(),
+  priorJudicialRelief: z.boolean(),
+  specialCircumstance: z.strictObject({ reason: Text(4000) }).optional(),
+  reliefAmountFen: PositiveFen,
+  bankAccount: BankAccountInput,
+};
+
+export const CreateApplicationBody = z
+  .strictObject({ campaignId: Required(64), ...factsShape })
+  .meta({ id: 'CreateApplication' });
+
+export const PatchApplicationBody = z
+  .strictObject({
+    case: factsShape.case.optional(),
+    applicant: factsShape.applicant.optional(),
+    hardship: factsShape.hardship.optional(),
+    consentToTermination: z.boolean().optional(),
+    priorJudicialRelief: z.boolean().optional(),
+    specialCircumstance: factsShape.specialCircumstance,
+    reliefAmountFen: PositiveFen.optional(),
+    bankAccount: factsShape.bankAccount.optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: 'Name at least one field to change.' })
+  .meta({ id: 'PatchApplication', description: 'Each top-level field given replaces the stored one whole.' });
+
+export const Eligibility = z.object({
+  eligible: z.boolean(),
+  failures: z.array(
+    z.object({ code: z.string(), path: z.string(), message: z.string(), messageZh: z.string() }),
+  ),
+});
+
+export const ApplicationStatus = z.enum(APPLICATION_STATUSES as [string, ...string[]]);
+
+export const IntegrityHold = z
+  .object({
+    code: z.literal('EVIDENCE_MISMATCH'),
+    packageId: z.string(),
+    at: z.string(),
+    documents: z.array(
+      z.object({
+        type: z.enum(DOCUMENT_TYPES as [string, ...string[]]),
+        documentId: z.string().nullable(),
+        sha256: z.string().nullable(),
+        problem: z.enum(['OBJECT_MISSING', 'OBJECT_CHANGED', 'DOCUMENT_NOT_UPLOADED', 'TYPE_MISSING']),
+        actualSha256: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({
+    id: 'IntegrityHold',
+    description:
+      'Disbursement withheld the package: a stored document no longer matches what the high court approved. The quota stays reserved until an operator acts.',
+  });
+
+export const Application = z
+  .object({
+    id: z.string(),
+    campaignId: z.string(),
+    courtCode: z.string(),
+    highCourtCode: z.string(),
+    status: ApplicationStatus,
+    version: z.int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    createdBy: z.string(),
+    ...factsShape,
+    applicant: z.object({
+      ...ApplicantInput.shape,
+      idNumber: z.string().meta({ description: 'Masked unless you are a clerk of the executing court.' }),
+    }),
+    bankAccount: z.object({
+      ...BankAccountInput.shape,
+      accountNumber: z
+        .string()
+        .meta({ description: 'Masked unless you are a clerk of the executing court.' }),
+    }),
+    eligibility: Eligibility,
+    route: z.array(z.string()),
+    pendingAt: z.string().nullable(),
+    withdrawal: z
+      .object({ reason: z.string(), at: z.string(), by: z.string() })
+      .nullable()
+      .meta({ description: '撤回 by the executing court (status withdrawn); null otherwise.' }),
+    // Facts after approval: always present, null until they exist (never omitted).
+    payout: z
+      .object({ amountFen: Fen, paidAt: z.string(), transactionRef: z.string() })
+      .nullable()
+      .meta({ description: 'The payout the insurer confirmed (发放); null until then.' }),
+    closure: z
+      .object({
+        rulingNumber: z.string(),
+        issuedAt: z.string(),
+        closingReason: z.string(),
+        restrictionsLifted: z.boolean(),
+        closedAt: z.string(),
+        closedBy: z.string(),
+      })
+      .nullable()
+      .meta({ description: '报结 as 终结执行, as recorded; null until closed.' }),
+    closingReason: z.string().nullable().meta({ description: 'closure.closingReason; null until closed.' }),
+    restrictionsLifted: z
+      .boolean()
+      .nullable()
+      .meta({ description: 'closure.restrictionsLifted (false: restrictions stay); null until closed.' }),
+    resumption: z
+      .object({
+        reason: z.enum(['assets-found', 'evasion']),
+        basis: z.string(),
+        amountFen: Fen,
+        at: z.string(),
+        resumedBy: z.string(),
+      })
+      .nullable()
+      .meta({ description: '恢复执行 after closure; null unless resumed.' }),
+    recoveredFen: Fen.nullable().meta({
+      description: 'Total recovered after resumption, credited to the relief fund; null unless resumed.',
+    }),
+    integrityHold: IntegrityHold.optional(),
+  })
+  .meta({ id: 'Application' });
+
+export const Limit = z.coerce.number().int().min(1).max(200).default(50);
+export const Cursor = z.string().min(1).max(2048);
+
+export const ListApplicationsQuery = z.strictObject({
+  status: ApplicationStatus.optional(),
+  campaignId: z.string().min(1).max(64).optional(),
+  courtCode: CourtCode.optional(),
+  limit: Limit,
+  cursor: Cursor.optional(),
+});
+
+export const ApplicationId = z
+  .string()
+  .regex(/^[0-9A-Z]{26}$/)
+  .meta({ description: 'ULID' });
+export const ApplicationParams = z.strictObject({ id: ApplicationId });
+export const DocumentParams = z.strictObject({ id: ApplicationId, documentId: ApplicationId });
+
+export const Page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const DocumentType = z.enum(DOCUMENT_TYPES as [string, ...string[]]);
+export const DocumentContentType = z.enum(['application/pdf', 'image/jpeg', 'image/png', 'image/tiff']);
+
+export const RequestUploadBody = z
+  .strictObject({
+    type: DocumentType,
+    contentType: DocumentContentType,
+    sizeBytes: z
+      .int()
+      .min(1)
+      .max(20 * 1024 * 1024),
+    sha256: Pattern(/^[0-9a-fA-F]{64}$/).meta({ description: 'SHA-256 of the file, hex.' }),
+  })
+  .meta({ id: 'RequestUpload' });
+
+export const Upload = z.object({
+  method: z.literal('PUT'),
+  url: z.string(),
+  headers: z.record(z.string(), z.string()),
+  expiresAt: z.string(),
+});
+
+export const Document = z
+  .object({
+    documentId: z.string(),
+    type: DocumentType,
+    status: z.enum(['pending', 'uploaded', 'rejected']),
+    contentType: z.string(),
+    sizeBytes: z.int(),
+    sha256: z.string(),
+    createdAt: z.string(),
+    uploadedAt: z.string().nullable(),
+    rejectedReason: z.string().optional(),
+  })
+  .meta({ id: 'Document' });
+
+export const DocumentWithUrl = z.object({
+  ...Document.shape,
+  url: z.string().optional(),
+  urlExpiresAt: z.string().optional(),
+});
+
+export const AuditEntry = z
+  .object({
+    seq: z.int(),
+    at: z.string(),
+    actor: z.object({ sub: z.string(), court: z.string(), roles: z.array(z.string()) }),
+    action: z.string(),
+    fromStatus: z.string().nullable(),
+    toStatus: z.string().nullable(),
+    detail: z.record(z.string(), z.unknown()),
+    hash: z.string(),
+    prevHash: z.string(),
+  })
+  .meta({ id: 'AuditEntry' });
+
+export const CourtsQuery = z.strictObject({
+  level: z.enum(['spc', 'high', 'intermediate', 'basic']).optional(),
+  parentCode: CourtCode.optional(),
+  province: z
+    .string()
+    .regex(/^[A-Z]{2,3}$/)
+    .optional(),
+  limit: Limit,
+  cursor: Cursor.optional(),
+});

@@ -1,0 +1,137 @@
+import * as z from 'zod';
+import type { Access } from '../lib/access.ts';
+
+/**
+ * The non-HTTP functions, as pure data: the approval state machine's tasks (statemachines/
+ * relief-approval.asl.json names them `${<Name>Function}`), the scheduled sweeps and the S3
+ * ObjectCreated handler. Each has one Lambda entry (taskEntryPath); CDK derives the function, its
+ * grants (`access`) and its schedule from here, and the local runner mounts the same entries.
+ */
+export interface TaskSpec {
+  /** The function's name: `recordTaskToken` backs the ASL placeholder `${RecordTaskTokenFunction}`. */
+  name: string;
+  description: string;
+  /** `workflow`: a `lambda:invoke` task of a state machine; `schedule`: an EventBridge rate; `object-created`: S3. */
+  trigger: 'workflow' | 'schedule' | 'object-created';
+  access: Access;
+  /** `schedule` only: how often it runs when deployed (the local runner runs it every few seconds). */
+  everyMinutes?: number;
+  /** @default 30 */
+  timeoutSeconds?: number;
+  /** @default 512 */
+  memoryMiB?: number;
+}
+
+/** Inputs, parsed by the entries: a malformed payload is a bug in the definition, and fails the task loudly. */
+const Ref = { applicationId: z.string().min(1), submissionSeq: z.int().min(1) };
+/** `$$.Execution.Name`: a task of an execution that is no longer the submission's current one ends (Superseded). */
+const ExecutionName = z.string().min(1).max(80).optional();
+
+export const TokenPayload = z.object({
+  ...Ref,
+  level: z.int().min(0),
+  taskToken: z.string().min(1),
+  executionName: ExecutionName,
+});
+export const DispatchPayload = z.object({
+  ...Ref,
+  taskToken: z.string().min(1),
+  executionName: ExecutionName,
+});
+export const EscalatePayload = z.object({ ...Ref, reason: z.string() });
+export const FaultPayload = z.object({ ...Ref, error: z.unknown() });
+/** A schedule's event carries none of these: the deployed defaults apply. The local runner's start-up pass sets them. */
+export const RedrivePayload = z.object({
+  quietSeconds: z.int().min(0).max(86_400).optional(),
+  limit: z.int().min(1).max(1000).optional(),
+  fromStart: z.boolean().optional(),
+  changedBefore: z.iso.datetime().optional(),
+});
+
+export const recordTaskToken: TaskSpec = {
+  name: 'recordTaskToken',
+  description: 'approval task: records the waiting level’s task token',
+  trigger: 'workflow',
+  // Sends the decision back itself when the decision was recorded before the token.
+  access: { table: 'write', workflow: 'respond' },
+};
+
+export const dispatchPackage: TaskSpec = {
+  name: 'dispatchPackage',
+  description: 'approval task: 发放, sends the signed package to the insurer',
+  trigger: 'workflow',
+  // Records the payout token, presigns document downloads for the insurer (GetObject + kms:Decrypt),
+  // signs the package with the insurer secret and POSTs it; answers the token itself when already settled.
+  access: { table: 'write', bucket: 'read', workflow: 'respond', insurer: 'send' },
+};
+
+export const escalate: TaskSpec = {
+  name: 'escalate',
+  description: 'approval task: escalates an overdue level',
+  trigger: 'workflow',
+  access: { table: 'write' },
+};
+
+export const recordFault: TaskSpec = {
+  name: 'recordFault',
+  description: 'approval task: records a workflow fault on the application',
+  trigger: 'workflow',
+  access: { table: 'write' },
+};
+
+export const reconcile: TaskSpec = {
+  name: 'reconcile',
+  description: 'sweep: heals interrupted follow-ups (outbox)',
+  trigger: 'schedule',
+  everyMinutes: 1,
+  // Starts executions and delivers decisions and payout outcomes from the outbox; a decision whose
+  // token is gone is settled only once DescribeExecution shows the workflow carries on, else the
+  // execution is re-driven.
+  access: { table: 'write', workflow: 'heal' },
+};
+
+export const redrive: TaskSpec = {
+  name: 'redrive',
+  description: 'sweep: re-drives lost workflows and lost S3 events',
+  trigger: 'schedule',
+  everyMinutes: 5,
+  // DescribeExecution, StartExecution; reads the pending documents' objects (HeadObject/GetObject +
+  // kms:Decrypt) to settle them; never answers a task token.
+  access: { table: 'write', bucket: 'read', workflow: 'redrive' },
+  // A run may hash a few lost uploads (up to 20 MiB each) besides its workflow checks.
+  timeoutSeconds: 120,
+  memoryMiB: 1024,
+};
+
+export const documentUploaded: TaskSpec = {
+  name: 'documentUploaded',
+  description: 'S3 ObjectCreated: settles an uploaded document',
+  trigger: 'object-created',
+  access: { table: 'write', bucket: 'read' },
+  // Hashes the whole object (up to 20 MiB) to compare it with the declared SHA-256.
+  timeoutSeconds: 60,
+  memoryMiB: 1024,
+};
+
+/** Every task function, once. */
+export const taskSpecs: readonly TaskSpec[] = [
+  recordTaskToken,
+  dispatchPackage,
+  escalate,
+  recordFault,
+  reconcile,
+  redrive,
+  documentUploaded,
+];
+
+/**
+ * Log line (Powertools `message`) the re-drive sweeps write when they raise an operator alarm on an
+ * application (usecases/redrive.ts WORKFLOW_STUCK): counted by a metric filter, alarmed on.
+ */
+export const WORKFLOW_STUCK_MESSAGE = 'workflow.stuck';
+
+/** The Lambda entry module of a task, relative to the repository root. */
+export function taskEntryPath(spec: Pick<TaskSpec, 'name' | 'trigger'>): string {
+  const file = spec.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return `functions/entries/${spec.trigger === 'object-created' ? 'events' : 'tasks'}/${file}.ts`;
+}

@@ -1,0 +1,48 @@
+import { COURTS, type Court, type CourtLevel, getCourt } from '../domain/courts.ts';
+import { BadRequestError, NotFoundError } from '../lib/errors.ts';
+import type { CampaignStore } from '../ports/campaigns.ts';
+
+/** Reference data: the court registry (法院名录, compiled in) and the campaigns. */
+
+export function findCourt(code: string): Court {
+  const court = getCourt(code);
+  if (!court) throw new NotFoundError(`No court with code ${code}.`);
+  return court;
+}
+
+/** Courts filtered by level, parent or province, in registry order; the cursor is the last code seen. */
+export function listCourts(query: {
+  level?: CourtLevel | undefined;
+  parentCode?: string | undefined;
+  province?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}): { items: Court[]; nextCursor: string | null } {
+  const { level, parentCode, province, limit, cursor } = query;
+  const all = COURTS.filter(
+    (c) =>
+      (!level || c.level === level) &&
+      (!parentCode || c.parentCode === parentCode) &&
+      (!province || c.province === province),
+  );
+  let start = 0;
+  if (cursor) {
+    const index = all.findIndex((c) => Buffer.from(c.code).toString('base64url') === cursor);
+    if (index < 0) throw new BadRequestError('INVALID_CURSOR', 'The cursor is not valid for this list.');
+    start = index + 1;
+  }
+  const items = all.slice(start, start + limit);
+  const last = items.at(-1);
+  const nextCursor = last && start + limit < all.length ? Buffer.from(last.code).toString('base64url') : null;
+  return { items, nextCursor };
+}
+
+export async function listCampaigns(deps: { campaigns: CampaignStore }) {
+  return { items: await deps.campaigns.list(), nextCursor: null };
+}
+
+export async function getCampaign(deps: { campaigns: CampaignStore }, campaignId: string) {
+  const campaign = await deps.campaigns.get(campaignId);
+  if (!campaign) throw new NotFoundError(`No campaign ${campaignId}.`);
+  return campaign;
+}

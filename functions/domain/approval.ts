@@ -4,8 +4,6 @@
  */
 export type DecisionKind = 'approve' | 'reject' | 'return';
 
-export const DECISION_KINDS: readonly DecisionKind[] = ['approve', 'reject', 'return'];
-
 export type DecisionOutcome =
   | {
       outcome: 'next-level';
@@ -74,8 +72,4 @@ export interface QuotaFigures {
 
 export function remainingFen(q: QuotaFigures): number {
   return q.allocatedFen - q.reservedFen - q.disbursedFen;
-}
-
-export function canReallocate(q: QuotaFigures, newAllocatedFen: number): boolean {
-  return Number.isSafeInteger(newAllocatedFen) && newAllocatedFen >= q.reservedFen + q.disbursedFen;
 }

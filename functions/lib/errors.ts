@@ -78,11 +78,6 @@ export class PreconditionRequiredError extends AppError {
   readonly title = 'Precondition Required';
 }
 
-export class ThrottledError extends AppError {
-  readonly status = 429;
-  readonly title = 'Too Many Requests';
-}
-
 export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   readonly title = 'Service Unavailable';

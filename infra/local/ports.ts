@@ -37,21 +37,3 @@ export function isPortOpen(port: number, host = '127.0.0.1', timeoutMs = 1_000):
     socket.once('error', () => done(false));
   });
 }
-
-/**
- * Polls until nothing accepts connections on host:port. Rejects after `timeoutMs`
- * with an error naming the port.
- */
-export async function waitForPortClosed(
-  port: number,
-  options: { host?: string; timeoutMs?: number; intervalMs?: number } = {},
-): Promise<void> {
-  const { host = '127.0.0.1', timeoutMs = 10_000, intervalMs = 100 } = options;
-  const deadline = Date.now() + timeoutMs;
-  while (await isPortOpen(port, host)) {
-    if (Date.now() >= deadline) {
-      throw new Error(`port ${host}:${port} still accepts connections after ${timeoutMs} ms`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}

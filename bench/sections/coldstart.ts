@@ -4,14 +4,11 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
+import { esbuildOptions } from '../../infra/constructs/relief-function.ts';
 import { median, round, spread } from '../lib/stats.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The banner CDK's NodejsFunction gets (infra/constructs/relief-function.ts): `require` inside ESM. */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 export const TARGETS = { bundleKb: 500, importMs: 150 };
 
@@ -95,18 +92,11 @@ export async function buildBundles(outDir: string): Promise<BuiltBundle[]> {
   const entries = lambdaEntries();
   const name = (module: string) => module.replace(/\.ts$/, '').replace(/[/.]/g, '-');
   const built = await build({
+    // Exactly the options CDK bundles every function with (infra/constructs/relief-function.ts).
+    ...esbuildOptions(ROOT),
     entryPoints: Object.fromEntries(entries.map((e) => [name(e.module), e.file])),
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    tsconfig: path.join(ROOT, 'tsconfig.json'),
-    charset: 'utf8',
     metafile: true,
     logLevel: 'error',
   });

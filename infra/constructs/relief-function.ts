@@ -74,6 +74,8 @@ export function esbuildOptions(projectRoot: string) {
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
     minify: true,
+    sourcemap: true,
+    sourcesContent: false,
     charset: 'utf8' as const,
     tsconfig: path.join(projectRoot, 'tsconfig.json'),
     alias: { '@aws-sdk/credential-provider-node': path.join(projectRoot, CREDENTIALS_SHIM) },

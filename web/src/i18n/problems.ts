@@ -84,6 +84,14 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     en: 'The application was submitted; its materials are frozen.',
   },
   DOCUMENT_MISSING: { zh: '缺少材料。', en: 'A document is missing.' },
+  EVIDENCE_MISMATCH: {
+    zh: '已审批的材料与存储的文件不一致，救助金暂缓发送，请联系运维人员。',
+    en: 'An approved document no longer matches the stored file; the package is withheld for an operator.',
+  },
+  ID_TYPE_MISMATCH: {
+    zh: '该号码是有效的居民身份证号码，证件类型应选择“居民身份证”。',
+    en: 'This number is a valid resident ID number: choose the resident ID document type.',
+  },
   LATE_UPLOAD: {
     zh: '提交审批后到达的文件不计入材料。',
     en: 'A file that arrived after submission does not count.',

@@ -1,5 +1,6 @@
 import type { BucketAccess, TableAccess, WorkflowAccess } from '../constructs/relief-function.ts';
 import type { RouteInfo } from './catalog.ts';
+import { type Settings, unauthenticatedRoutesAllowed, webhookIamAuthorised } from './settings.ts';
 
 /**
  * What each function may touch (style §7: a function gets exactly the access it uses). Defaults
@@ -71,6 +72,21 @@ export const INSURER_WEBHOOK = { method: 'POST', path: '/insurer/webhooks' } as 
 
 export function isInsurerWebhook(route: RouteInfo): boolean {
   return route.method === INSURER_WEBHOOK.method && route.path === INSURER_WEBHOOK.path;
+}
+
+/**
+ * How the gateway authorises a route: court routes by the JWT authorizer; the insurer webhook by IAM when
+ * `webhookIamAuthorised`, else not at all (its handler verifies the HMAC signature either way); the public
+ * routes (health, OpenAPI) not at all where unauthenticated routes are allowed (ICP 备案, see
+ * `unauthenticatedRoutesAllowed`), else by the court JWT authorizer.
+ */
+export function routeAuthorization(
+  route: RouteInfo,
+  settings: Pick<Settings, 'region' | 'icpLicensed' | 'insurerIamAuth'>,
+): 'jwt' | 'iam' | 'none' {
+  if (isInsurerWebhook(route)) return webhookIamAuthorised(settings) ? 'iam' : 'none';
+  if (route.auth === 'jwt') return 'jwt';
+  return unauthenticatedRoutesAllowed(settings) ? 'none' : 'jwt';
 }
 
 /** Log line (Powertools `message`) the webhook handler writes when it rejects a callback. */

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -27,6 +27,7 @@ import {
   type FunctionAccess,
   isInsurerWebhook,
   routeAccess,
+  routeAuthorization,
   SCHEDULED_TASKS,
   taskAccess,
   WEBHOOK_REJECTED_MESSAGE,
@@ -74,6 +75,8 @@ export class StatelessStack extends Stack {
   readonly stateMachines = new Map<string, AslStateMachine>();
   readonly alarmTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** The role the insurer assumes to call the IAM-authorised webhook (only when the webhook is IAM-authorised). */
+  insurerRole: iam.Role | undefined;
 
   private readonly input: StatelessStackProps;
   private readonly retention: logs.RetentionDays;
@@ -181,10 +184,12 @@ export class StatelessStack extends Stack {
           `${route.method} ${route.path} (${route.operationId}) verifies insurer signatures: give it insurer access in infra/stacks/access.ts`,
         );
       }
+      // ICP (备案): without the licence, aws-cn serves no unauthenticated route (see routeAuthorization).
+      const authorization = routeAuthorization(route, settings);
       const authorizer =
-        route.auth === 'jwt' && !webhook
+        authorization === 'jwt'
           ? jwt
-          : webhook && settings.insurerIamAuth
+          : authorization === 'iam'
             ? new HttpIamAuthorizer()
             : new apigw.HttpNoneAuthorizer();
       const [httpRoute] = this.api.addRoutes({
@@ -202,6 +207,7 @@ export class StatelessStack extends Stack {
         });
       }
       if (webhook) this.webhookRejectionsAlarm(fn);
+      if (webhook && authorization === 'iam') this.insurerWebhookRole(route);
     }
 
     // --- Documents: S3 ObjectCreated → document-uploaded ------------------------------------------
@@ -384,6 +390,40 @@ export class StatelessStack extends Stack {
       return { value: fn.functionArn, grants: [fn.invokeStatement()] };
     }
     return undefined;
+  }
+
+  /**
+   * The principal the insurer signs its webhook calls with (SigV4) when the route is IAM-authorised: a
+   * role in this account that the insurer's account may assume (optionally only with the agreed external
+   * id), allowed to invoke exactly `POST /insurer/webhooks`. The insurer's administrators then let their
+   * own caller assume it; the HMAC signature check of the handler stays in force on top.
+   */
+  private insurerWebhookRole(route: { method: string; path: string }): void {
+    const { insurerAccountId, insurerExternalId, stage } = this.input.settings;
+    if (!insurerAccountId) {
+      // parseSettings already refuses this; a hand-built Settings object must not produce a role nobody can use.
+      throw new CatalogError('insurerAccountId is required when the insurer webhook is IAM-authorised');
+    }
+    const role = new iam.Role(this, 'InsurerWebhookRole', {
+      description: `relief ${stage}: assumed by the insurer (account ${insurerAccountId}) to call POST /insurer/webhooks with SigV4`,
+      assumedBy: new iam.AccountPrincipal(insurerAccountId).withConditions(
+        insurerExternalId ? { StringEquals: { 'sts:ExternalId': insurerExternalId } } : {},
+      ),
+      maxSessionDuration: Duration.hours(1),
+    });
+    // Exactly this route of the one ($default) stage: HttpRoute.grantInvoke would allow every stage (`/*/`).
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['execute-api:Invoke'],
+        resources: [this.api.arnForExecuteApi(route.method, route.path, '$default')],
+      }),
+    );
+    this.insurerRole = role;
+    new CfnOutput(this, 'InsurerWebhookRoleArn', {
+      description:
+        'Give this role ARN to the insurer: it assumes it and signs POST /insurer/webhooks with SigV4',
+      value: role.roleArn,
+    });
   }
 
   private webhookRejectionsAlarm(fn: ReliefFunction): void {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import { devExecutionRoute, devTokenRoute } from './dev-token-route.ts';
 import { devJwks, LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateDevSigningKey } from './dev-tokens.ts';
+import { docsRoutes } from './docs-route.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from './dynamodb.ts';
 import { startHttpGateway } from './http-gateway.ts';
 import {
@@ -197,13 +198,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     closers.push(async () => unsubscribe());
 
     const gateway = await startHttpGateway({
-      routes: [...apiRoutes, devTokenRoute(key), devExecutionRoute(stepFunctions, stateMachineArn)].map(
-        (r) => ({
-          method: r.spec.method,
-          path: r.spec.path,
-          handler: r.handler,
-        }),
-      ),
+      routes: [
+        ...apiRoutes,
+        devTokenRoute(key),
+        devExecutionRoute(stepFunctions, stateMachineArn),
+        ...docsRoutes(),
+      ].map((r) => ({
+        method: r.spec.method,
+        path: r.spec.path,
+        handler: r.handler,
+      })),
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 3000,
     });

@@ -11,6 +11,8 @@
  *   COURT#<code>        / COURT               court directory
  *   CAMPAIGN#<id>       / CAMPAIGN            campaigns
  *   CAMPAIGN#<id>       / QUOTA#<highCourt>   quota ledger rows
+ *   CAMPAIGN#<id>       / QUOTA#<highCourt>#AUDIT#<seq>  the quota's allocation trail, hash-chained
+ *   SEALQ#<shard 00-15> / <chainId>           audit chains changed since their last seal (audit-seal)
  * Indexes:
  *   gsi1: applications by executing court   (gsi1pk = COURT#<code>,   gsi1sk = <createdAt>#<id>)
  *   gsi2: applications by high court        (gsi2pk = HIGH#<code>,    gsi2sk = <createdAt>#<id>)

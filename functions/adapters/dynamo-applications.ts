@@ -32,6 +32,7 @@ import {
   type UpdateOptions,
   VersionConflictError,
 } from '../ports/applications.ts';
+import { applicationChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Labelled = [label: string, item: TransactItem];
@@ -194,6 +195,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       },
     ];
     if (idempotency) items.push(this.idempotencyPut(idempotency));
+    items.push(sealPendingPut(this.tableName, applicationChainId(app.id), entry.seq, entry.at));
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
@@ -403,6 +405,10 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     }
     for (const item of options.outbox ?? []) labelled.push(['outbox', this.outboxPut(item)]);
     labelled.push(...extra(stored));
+    labelled.push([
+      'seal-pending',
+      sealPendingPut(this.tableName, applicationChainId(current.id), entry.seq, at),
+    ]);
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: labelled.map(([, item]) => item) }));
       return { ok: true, stored };

@@ -7,6 +7,7 @@ import {
 import { GENESIS_HASH, hashEntry } from '../domain/audit-chain.ts';
 import type { AuditEntry, AuditInput } from '../ports/applications.ts';
 import type { QuotaRecord } from '../ports/campaigns.ts';
+import { quotaChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 
 export class QuotaBelowCommittedError extends Error {
   override name = 'QuotaBelowCommittedError';
@@ -128,6 +129,7 @@ export class DynamoQuotaLedger {
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
+              sealPendingPut(this.tableName, quotaChainId(campaignId, highCourtCode), seq, at),
             ],
           }),
         );

@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { S3Event } from 'aws-lambda';
+import { loadOrCreateLocalSigningKey } from '../../functions/adapters/local-checkpoints.ts';
 import { devExecutionRoute, devTokenRoute } from './dev-token-route.ts';
 import { devJwks, LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateDevSigningKey } from './dev-tokens.ts';
 import { docsRoutes } from './docs-route.ts';
@@ -11,6 +12,7 @@ import {
   type InsurerSimulatorOptions,
   startInsurerSimulator,
 } from './insurer-simulator.ts';
+import { removeRunnerInfo, writeRunnerInfo } from './runner-info.ts';
 import { startLocalS3 } from './s3/index.ts';
 import { seed } from './seed.ts';
 import { LocalStepFunctions, loadDefinition, startSfnHttpServer } from './stepfunctions/index.ts';
@@ -30,6 +32,8 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   now?: () => Date;
   reconcileIntervalMs?: number;
+  /** How often the audit trail is sealed into a signed checkpoint (default one minute). */
+  auditSealIntervalMs?: number;
   /** Options for the insurer simulator (ignored when INSURER_ENDPOINT points elsewhere). */
   insurer?: Partial<Pick<InsurerSimulatorOptions, 'payDelayMs' | 'declineRule' | 'payoutAmountFen'>>;
 }
@@ -50,6 +54,8 @@ export const APPROVAL_SUBSTITUTIONS = {
 export interface LocalStack {
   url: string;
   port: number;
+  /** The data directory (absolute): DynamoDB and S3 files, keys, audit checkpoints, runner.json. */
+  dataDir: string;
   endpoints: { dynamodb: string; s3: string; sfn: string };
   stepFunctions: LocalStepFunctions;
   /** The insurer simulator, unless INSURER_ENDPOINT points at a real insurer. */
@@ -121,6 +127,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const key = await loadOrCreateDevSigningKey(dataDir);
+    // The local stand-ins of the KMS checkpoint key and the Object Lock bucket (audit seals).
+    const auditDir = path.join(dataDir, 'audit');
+    await loadOrCreateLocalSigningKey(auditDir);
     Object.assign(process.env, {
       RELIEF_MODE: 'local',
       AWS_REGION: LOCAL_REGION,
@@ -138,6 +147,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       INSURER_ENDPOINT: externalInsurer ?? insurer?.packagesUrl,
       INSURER_PACKAGE_SECRET: packageSecret,
       INSURER_WEBHOOK_SECRETS: webhookSecret,
+      AUDIT_LOCAL_DIR: auditDir,
     });
     delete process.env.AWS_PROFILE;
     // Handler modules read configuration at first use: import them only now that it is set.
@@ -167,6 +177,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         });
     }, options.reconcileIntervalMs ?? 2000);
     closers.push(async () => clearInterval(reconciler));
+    // The deployed sealer runs on a schedule (auditSealEveryMinutes); locally every minute, and on
+    // demand with `relief audit seal`.
+    const { sealAuditTrail } = await import('../../functions/handlers/tasks/audit-seal.ts');
+    let sealing = false;
+    const sealer = setInterval(() => {
+      if (sealing) return;
+      sealing = true;
+      sealAuditTrail()
+        .then(
+          (r) =>
+            r.checkpoint && log(`audit checkpoint #${r.checkpoint.seq}: ${r.checkpoint.treeSize} chains`),
+        )
+        .catch((error: Error) => log(`audit seal failed: ${error.name}`))
+        .finally(() => {
+          sealing = false;
+        });
+    }, options.auditSealIntervalMs ?? 60_000);
+    closers.push(async () => clearInterval(sealer));
 
     const pending = new Set<Promise<unknown>>();
     const unsubscribe = s3.onObjectCreated((e) => {
@@ -213,10 +241,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     closers.push(() => gateway.close());
     insurer?.setWebhookUrl(`${gateway.url}/insurer/webhooks`);
+    await writeRunnerInfo(dataDir, {
+      pid: process.pid,
+      url: gateway.url,
+      region: LOCAL_REGION,
+      tableName: TABLE_NAME,
+      dynamodbEndpoint: dynamo.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+      auditDir,
+    });
+    closers.push(() => removeRunnerInfo(dataDir));
 
     return {
       url: gateway.url,
       port: gateway.port,
+      dataDir,
       endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, sfn: sfn.endpoint },
       stepFunctions,
       insurer,

@@ -50,6 +50,9 @@ export const TASK_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // 发放: records the payout token, presigns document downloads for the insurer (GetObject + kms:Decrypt),
   // signs the package with the insurer secret and POSTs it; answers the token itself when already settled.
   dispatchPackage: { table: 'write', bucket: 'read', workflow: 'respond', insurer: 'send' },
+  // Reads the audit chains and deletes their pending-seal marks; the checkpoint bucket and kms:Sign are
+  // bound by the stateless stack's audit block (bindAuditCheckpoints).
+  sealAuditTrail: { table: 'write' },
 };
 
 export const DOCUMENT_UPLOADED_ACCESS: FunctionAccess = { table: 'write', bucket: 'read' };
@@ -91,6 +94,9 @@ export function routeAuthorization(
 
 /** Log line (Powertools `message`) the webhook handler writes when it rejects a callback. */
 export const WEBHOOK_REJECTED_MESSAGE = 'webhook.rejected';
+
+/** Log line the audit sealer writes when a due chain does not verify and is left unsealed. */
+export const SEAL_REFUSED_MESSAGE = 'audit.seal.refused';
 
 /** Task exports run on a schedule when deployed (the local runner runs them every few seconds). */
 export const SCHEDULED_TASKS: readonly { exportName: string; everyMinutes: number }[] = [

@@ -93,6 +93,13 @@ export const SettingsSchema = z.object({
   apiBurstLimit: z.coerce.number().int().min(1).default(100),
   uploadUrlTtlSeconds: z.coerce.number().int().min(60).max(900).default(900),
   downloadUrlTtlSeconds: z.coerce.number().int().min(30).max(300).default(300),
+  /**
+   * Object Lock (COMPLIANCE) retention of each sealed audit checkpoint, in days: nobody, root included,
+   * can delete or shorten it before then. Default ten years; use 1 for a throwaway stage.
+   */
+  auditCheckpointRetentionDays: z.coerce.number().int().min(1).max(36_500).default(3653),
+  /** How often the sealer signs the audit chains changed since the last checkpoint. */
+  auditSealEveryMinutes: z.coerce.number().int().min(1).max(1440).default(15),
   /** Optional e-mail address subscribed to the alarm topic. */
   alarmEmail: z.email().optional(),
 });

@@ -29,6 +29,7 @@ import {
   routeAccess,
   routeAuthorization,
   SCHEDULED_TASKS,
+  SEAL_REFUSED_MESSAGE,
   taskAccess,
   WEBHOOK_REJECTED_MESSAGE,
 } from './access.ts';
@@ -43,6 +44,11 @@ export interface StatelessStackProps extends StackProps {
   dataKey: kms.IKey;
   /** The insurer secret (stateful stack), read by the functions whose access includes `insurer`. */
   insurerSecret: ISecret;
+  /**
+   * The sealed audit checkpoints (stateful stack), for the sealer: the Object Lock bucket by name (no
+   * cross-stack reference, like the documents bucket) and the signing key.
+   */
+  auditCheckpoints: { bucketName: string; signingKey: kms.IKey };
   /** Physical name of the documents bucket (a name, not a reference: see documentsBucketNameFor). */
   documentsBucketName: string;
   /** Directory of `*.asl.json` definitions (default: statemachines/). */
@@ -75,6 +81,8 @@ export class StatelessStack extends Stack {
   readonly stateMachines = new Map<string, AslStateMachine>();
   readonly alarmTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** Seals the audit chains changed since the last checkpoint, on a schedule. */
+  readonly auditSealer: ReliefFunction;
   /** The role the insurer assumes to call the IAM-authorised webhook (only when the webhook is IAM-authorised). */
   insurerRole: iam.Role | undefined;
 
@@ -270,6 +278,9 @@ export class StatelessStack extends Stack {
       });
     }
 
+    // --- Sealed audit checkpoints: the sealer on a schedule ------------------------------------------
+    this.auditSealer = this.auditSealerFunction();
+
     // --- Alarms --------------------------------------------------------------------------------------
     this.alarm(
       'DocumentUploadedDeadLetters',
@@ -424,6 +435,51 @@ export class StatelessStack extends Stack {
         'Give this role ARN to the insurer: it assumes it and signs POST /insurer/webhooks with SigV4',
       value: role.roleArn,
     });
+  }
+
+  /**
+   * 全程留痕 beyond the table: every `auditSealEveryMinutes` the sealer signs (kms:Sign, audit key) the heads
+   * of the audit chains changed since the last seal into the next checkpoint of the Object Lock bucket.
+   * A due chain whose stored entries do not verify is not sealed and logs `audit.seal.refused`: alarmed.
+   */
+  private auditSealerFunction(): ReliefFunction {
+    const { auditCheckpoints, settings, catalog } = this.input;
+    const exportName = 'sealAuditTrail';
+    const source = catalog.tasks.get(exportName);
+    if (!source)
+      throw new CatalogError(`No task function ${exportName} is exported by functions/handlers/tasks/*.ts`);
+    const fn = this.reliefFunction(`Task${pascal(exportName)}`, source, {
+      description: `task ${exportName}: seals changed audit chains into a signed checkpoint`,
+      access: taskAccess(exportName),
+      // Up to MAX_LEAVES_PER_CHECKPOINT chains read and verified per run.
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+    });
+    fn.bindAuditCheckpoints(
+      s3.Bucket.fromBucketName(this, 'AuditCheckpointBucket', auditCheckpoints.bucketName),
+      auditCheckpoints.signingKey,
+    );
+    this.taskFunctions.set(exportName, fn);
+    const every = settings.auditSealEveryMinutes;
+    new events.Rule(this, 'AuditSealSchedule', {
+      description: `relief: seals the changed audit chains every ${every} minute(s)`,
+      schedule: events.Schedule.rate(Duration.minutes(every)),
+      targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 0 })],
+    });
+    const refused = new logs.MetricFilter(this, 'AuditSealRefusedFilter', {
+      logGroup: fn.logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', SEAL_REFUSED_MESSAGE),
+      metricNamespace: 'Relief',
+      metricName: 'AuditSealRefused',
+      metricValue: '1',
+    });
+    this.alarm(
+      'AuditSealRefused',
+      refused.metric({ period: Duration.minutes(Math.max(5, every)), statistic: 'Sum' }),
+      1,
+      'An audit chain due for sealing does not verify against the head on its row: run `relief audit verify`',
+    );
+    return fn;
   }
 
   private webhookRejectionsAlarm(fn: ReliefFunction): void {

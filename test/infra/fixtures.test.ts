@@ -81,6 +81,7 @@ describe.each([
         'dispatchPackage',
         'reconcile',
         'recordTaskToken',
+        'sealAuditTrail',
       ]);
     });
 

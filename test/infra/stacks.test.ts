@@ -154,9 +154,10 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
       });
     });
 
-    it('blocks all public access and denies non-TLS requests on both buckets', () => {
+    it('blocks all public access and denies non-TLS requests on all three buckets', () => {
       const buckets = s.statefulTemplate.findResources('AWS::S3::Bucket');
-      expect(Object.keys(buckets)).toHaveLength(2);
+      // access logs, documents, sealed audit checkpoints
+      expect(Object.keys(buckets)).toHaveLength(3);
       for (const bucket of Object.values(buckets)) {
         expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
           BlockPublicAcls: true,
@@ -166,7 +167,7 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
         });
       }
       const policies = Object.values(s.statefulTemplate.findResources('AWS::S3::BucketPolicy'));
-      expect(policies).toHaveLength(2);
+      expect(policies).toHaveLength(3);
       for (const policy of policies) {
         expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
           expect.objectContaining({
@@ -528,7 +529,9 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
 
     it('counts webhook.rejected lines of the insurer webhook’s log group and alarms on them', () => {
       const logGroupId = s.stateless.getLogicalId(fnOf('insurerWebhook').logGroup.node.defaultChild as never);
-      const filters = Object.values(s.statelessTemplate.findResources('AWS::Logs::MetricFilter'));
+      const filters = Object.values(s.statelessTemplate.findResources('AWS::Logs::MetricFilter')).filter(
+        (f) => f.Properties.MetricTransformations[0].MetricName === 'WebhookRejected',
+      );
       expect(filters).toHaveLength(1);
       expect(filters[0]?.Properties).toEqual({
         LogGroupName: { Ref: logGroupId },

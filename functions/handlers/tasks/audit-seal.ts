@@ -10,9 +10,6 @@ import { ConfigError, config } from '../../lib/config.ts';
 import { logger } from '../../lib/logger.ts';
 import { type SealDeps, type SealResult, sealAuditTrail as seal } from '../../usecases/audit-seal.ts';
 
-/** Log line (Powertools `message`) when a due chain does not verify and is left unsealed (alarmed). */
-export const SEAL_REFUSED_MESSAGE = 'audit.seal.refused';
-
 let built: SealDeps | undefined;
 
 /** The sealer's own small composition: the table, and KMS + the checkpoint bucket (or their local stand-ins). */
@@ -58,7 +55,8 @@ function sealDeps(): SealDeps {
 export async function sealAuditTrail(): Promise<SealResult> {
   const result = await seal(sealDeps());
   if (result.refused.length > 0) {
-    logger.error(SEAL_REFUSED_MESSAGE, { refused: result.refused });
+    // Counted by a metric filter and alarmed (infra/stacks/access.ts SEAL_REFUSED_MESSAGE).
+    logger.error('audit.seal.refused', { refused: result.refused });
   }
   if (result.checkpoint) logger.info('audit.sealed', { checkpoint: result.checkpoint });
   return result;

@@ -52,6 +52,14 @@ describe('Merkle tree (RFC 9162 hashing)', () => {
     expect(leafHash({ ...leaf, headHash: 'e'.repeat(64) })).not.toBe(leafHash(leaf));
   });
 
+  it('refuses a proof too short for the tree size, even when it reaches the root', () => {
+    const [a, b] = leafHashes(2) as [string, string];
+    // With no proof the leaf "is" the root: only the tree size tells that a sibling is missing.
+    expect(verifyInclusion(a, 0, 2, [], a)).toBe(false);
+    expect(verifyInclusion(a, 0, 1, [], a)).toBe(true);
+    expect(verifyInclusion(a, 0, 2, [b], merkleRoot([a, b]))).toBe(true);
+  });
+
   it('proves the inclusion of every leaf of every tree size, and of nothing else', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 70 }), fc.nat(), (n, pick) => {

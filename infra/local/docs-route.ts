@@ -6,7 +6,8 @@ import { defineRoute, type Route } from '../../functions/lib/http.ts';
  * `GET /docs` — local mode only: an API reference page (Scalar) over the served `GET /openapi.json`.
  * Like `POST /dev/tokens` it is never part of apiRoutes, so no deployment carries it. The page loads
  * Scalar's self-contained browser bundle from this server (`GET /docs/standalone.js`, from
- * node_modules), not from a CDN, and is told not to fetch web fonts or send telemetry: it works offline.
+ * node_modules), not from a CDN, and is told not to fetch web fonts, send telemetry or offer its AI agent
+ * and sharing tools (which call scalar.com): it works offline.
  */
 export const DOCS_PATH = '/docs';
 export const DOCS_BUNDLE_PATH = '/docs/standalone.js';
@@ -28,6 +29,9 @@ export const DOCS_HTML = `<!doctype html>
         url: '/openapi.json',
         withDefaultFonts: false,
         telemetry: false,
+        // Both would reach scalar.com: the AI agent (on by default on localhost) and the share/deploy tools.
+        agent: { disabled: true },
+        showDeveloperTools: 'never',
       });
     </script>
   </body>

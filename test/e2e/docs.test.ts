@@ -13,8 +13,14 @@ describe('GET /docs (local runner)', () => {
     expect(html).toMatch(/^<!doctype html>/i);
     expect(html).toContain('<script src="/docs/standalone.js"></script>');
     expect(html).toContain("url: '/openapi.json'");
-    // Nothing from a CDN: the page works offline (and in China).
+    // Nothing from a CDN: the page works offline (and in China). Scalar's own calls home stay off: web
+    // fonts, telemetry, the AI agent and the share/deploy tools (checked by hand in chromium: the page
+    // then makes no request outside this origin).
     expect(html).not.toMatch(/https?:\/\//);
+    expect(html).toContain('withDefaultFonts: false');
+    expect(html).toContain('telemetry: false');
+    expect(html).toContain('agent: { disabled: true }');
+    expect(html).toContain("showDeveloperTools: 'never'");
   });
 
   it('serves the bundle it loads, as JavaScript', async () => {

@@ -38,6 +38,7 @@ import {
   type UpdateOptions,
   VersionConflictError,
 } from '../ports/applications.ts';
+import { applicationChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, readIdempotency, replayOf } from './dynamo-idempotency.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -217,7 +218,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         },
       },
     ];
+    // Index 3 when present (cancellation codes below rely on it); the seal mark comes after.
     if (idempotency) items.push(idempotencyPut(this.tableName, idempotency, stored, this.now()));
+    items.push(sealPendingPut(this.tableName, applicationChainId(app.id), entry.seq, entry.at));
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
@@ -429,6 +432,10 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     if (options.idempotency) {
       labelled.push(['idempotency', idempotencyPut(this.tableName, options.idempotency, stored, this.now())]);
     }
+    labelled.push([
+      'seal-pending',
+      sealPendingPut(this.tableName, applicationChainId(current.id), entry.seq, at),
+    ]);
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: labelled.map(([, item]) => item) }));
       return { ok: true, stored };

@@ -11,6 +11,7 @@ import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
 import type { AuditEntry, AuditInput } from '../ports/applications.ts';
 import type { QuotaRecord } from '../ports/campaigns.ts';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
+import { quotaChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
 
 export class QuotaBelowCommittedError extends Error {
@@ -168,7 +169,9 @@ export class DynamoQuotaLedger {
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
+              // Index 2 when present: a cancellation there means the key was recorded meanwhile.
               ...(idempotency ? [idempotencyPut(this.tableName, idempotency, next, this.now())] : []),
+              sealPendingPut(this.tableName, quotaChainId(campaignId, highCourtCode), seq, at),
             ],
           }),
         );

@@ -5,6 +5,15 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      // Use cases against the in-memory adapters (functions/adapters/memory): no network, seconds.
+      {
+        test: {
+          name: 'usecases',
+          include: ['test/usecases/**/*.test.ts'],
+          environment: 'node',
+          env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        },
+      },
       {
         test: {
           name: 'integration',

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { toProblem } from '../../functions/lib/http.ts';
 import { DOCUMENT_TYPES } from '../../functions/ports/applications.ts';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
 import {
@@ -159,6 +160,23 @@ describe('submitApplication (提交审批)', () => {
     await submitApplication(w.deps, people.clerk, id, FORM);
     const submitted = (await w.repo.get(id))?.submission?.documents ?? [];
     expect(submitted.find((d) => d.type === 'identity')?.documentId).toBe(replacement);
+  });
+
+  it('gives up with 409 VERSION_CONFLICT when the documents keep changing under the submission, submitting nothing', async () => {
+    const id = await w.ready();
+    let changes = 0;
+    const change = async () => {
+      changes++;
+      w.clock.advance(1000);
+      await w.upload(id, 'identity', `identity scan ${changes}`);
+      if (changes < 10) w.repo.faults.interleave(change);
+    };
+    w.repo.faults.interleave(change);
+    expect((await refusal(submitApplication(w.deps, people.clerk, id, FORM))).code).toBe('VERSION_CONFLICT');
+    w.repo.faults.reset();
+    expect(changes).toBe(5);
+    expect((await w.repo.get(id))?.status).toBe('draft');
+    expect(w.workflow.executions.size).toBe(0);
   });
 
   it('records the key with the submission; a concurrent request with the same key is answered with the first response', async () => {
@@ -404,6 +422,14 @@ describe('decideApplication (审批)', () => {
       },
     );
     expect((error as { headers?: Record<string, string> }).headers).toEqual({ 'retry-after': '1' });
+  });
+  it('surfaces a table that stays throttled as 429 after bounded retries, having written nothing', async () => {
+    const id = await w.submitted();
+    w.repo.faults.cancelNext(10, 'ThrottlingError');
+    const before = w.dump();
+    const error = await refusal(decideApplication(w.deps, people.basicApprover, id, approve));
+    expect(toProblem(error, 'req-1').statusCode).toBe(429);
+    expect(w.dump()).toEqual(before);
   });
 });
 

@@ -4,7 +4,7 @@ import { tick } from './state.ts';
 
 export interface StoredObject {
   body: Buffer;
-  contentType: string | undefined;
+  contentType: string;
   sha256Hex: string;
 }
 
@@ -108,8 +108,11 @@ export class MemoryDocumentStorage implements DocumentStorage {
     return grant.key;
   }
 
-  /** Writes an object directly (no grant): an overwrite or an object the system never asked for. */
-  putObject(key: string, body: Buffer | string, contentType?: string): void {
+  /**
+   * Writes an object directly (no grant): an overwrite or an object the system never asked for.
+   * Without a content type it is stored as S3 stores one: binary/octet-stream.
+   */
+  putObject(key: string, body: Buffer | string, contentType = 'binary/octet-stream'): void {
     const bytes = Buffer.from(body);
     this.objects.set(key, { body: bytes, contentType, sha256Hex: sha256(bytes) });
   }

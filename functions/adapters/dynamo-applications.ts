@@ -144,6 +144,15 @@ function cancellationItem(error: unknown, index: number): Record<string, unknown
   return reasons[index]?.Item as Record<string, unknown> | undefined;
 }
 
+/**
+ * The id of the application holding a duplicate lock, from the lock item a cancelled transaction
+ * returned. The document client does not unmarshall CancellationReasons: the attribute arrives typed.
+ */
+function lockHolder(item: Record<string, unknown> | undefined): string | undefined {
+  const value = item?.applicationId;
+  return typeof value === 'string' ? value : (value as { S?: string } | undefined)?.S;
+}
+
 function encodeCursor(key: Record<string, unknown> | undefined): string | null {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
 }
@@ -231,8 +240,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         if (replay) throw replay;
       }
       if (codes[1] === 'ConditionalCheckFailed') {
-        const lock = cancellationItem(error, 1);
-        throw new DuplicateApplicationError(lock?.applicationId as string | undefined);
+        throw new DuplicateApplicationError(lockHolder(cancellationItem(error, 1)));
       }
       throw error;
     }
@@ -459,9 +467,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       }
       if (failed.has('duplicate-lock')) {
         const index = labelled.findIndex(([label]) => label === 'duplicate-lock');
-        throw new DuplicateApplicationError(
-          cancellationItem(error, index)?.applicationId as string | undefined,
-        );
+        throw new DuplicateApplicationError(lockHolder(cancellationItem(error, index)));
       }
       if (failed.has('quota') && !failed.has('application'))
         throw new QuotaExceededError('The quota cannot cover this.');

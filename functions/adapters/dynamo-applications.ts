@@ -530,11 +530,15 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: appPk(id), sk: APP_SK },
-          UpdateExpression: 'SET taskToken = :t',
+          // The version moves too: a change built on a read from before the token (a decision in
+          // flight) then fails its condition and is built again on a read that has the token, instead
+          // of writing the item back without it (which left the workflow waiting on a lost token).
+          UpdateExpression: 'SET taskToken = :t, #version = #version + :one',
           ConditionExpression: '#status = :pending AND submission.seq = :seq AND #level = :level',
-          ExpressionAttributeNames: { '#status': 'status', '#level': 'level' },
+          ExpressionAttributeNames: { '#status': 'status', '#level': 'level', '#version': 'version' },
           ExpressionAttributeValues: {
             ':t': token,
+            ':one': 1,
             ':pending': 'pending_approval',
             ':seq': token.submissionSeq,
             ':level': token.level,

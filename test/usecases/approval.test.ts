@@ -447,6 +447,17 @@ describe('task tokens and the reconciler', () => {
     expect(await reconcile(w.deps)).toEqual({});
   });
 
+  it('keeps a token recorded between a decision’s read and its write: the decision is delivered to it', async () => {
+    const id = await w.submitted();
+    // The workflow's token task records its token while the approver's decision is in flight.
+    w.repo.faults.interleave(async () => {
+      await recordTaskToken(w.deps, { applicationId: id, submissionSeq: 1, level: 0, taskToken: 't0' });
+    });
+    await decideApplication(w.deps, people.basicApprover, id, approve);
+    expect(w.workflow.outputFor('t0')).toMatchObject({ outcome: 'next-level', decidedLevel: 0 });
+    expect(await w.repo.listOutbox(10)).toEqual([]);
+  });
+
   it('answers a token at once when its level was decided before the token arrived', async () => {
     const id = await w.submitted();
     await decideApplication(w.deps, people.basicApprover, id, approve);

@@ -516,8 +516,10 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     ) {
       return 'moved-on';
     }
-    // An attribute update: neither the version nor the audit sequence moves (as in DynamoDB).
+    // As in DynamoDB: the version moves (a change built on an earlier read is built again), the
+    // audit sequence does not.
     app.taskToken = copy(token);
+    app.version += 1;
     return 'recorded';
   }
 

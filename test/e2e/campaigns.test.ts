@@ -153,6 +153,16 @@ describe('POST /campaigns', () => {
         'handling.end',
       ],
       [
+        'handling starts at the very instant preparation ends',
+        {
+          ...base,
+          preparation: { start: day(-20), end: `${day(-11)}T12:00:00+08:00` },
+          handling: { start: `${day(-11)}T04:00:00Z`, end: day(40) },
+        },
+        'HANDLING_NOT_AFTER_PREPARATION',
+        'handling.start',
+      ],
+      [
         'report due on the last day of handling',
         { ...base, reportDue: day(40) },
         'REPORT_DUE_NOT_AFTER_HANDLING',

@@ -9,7 +9,13 @@ import {
 } from '../domain/campaigns.ts';
 import type { LegalBasis } from '../domain/ruling.ts';
 import type { Principal } from '../lib/auth.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
+import {
+  ConcurrentUpdateError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableError,
+} from '../lib/errors.ts';
 import type { AuditEntry } from '../ports/applications.ts';
 import type { StoredCampaign } from '../ports/campaigns.ts';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
@@ -293,10 +299,7 @@ export async function patchCampaign(
       if (!(error instanceof CampaignWriteConflictError)) throw error;
     }
   }
-  throw new ConflictError(
-    'CONCURRENT_UPDATE',
-    'The campaign kept changing; nothing was written. Retry shortly.',
-  );
+  throw new ConcurrentUpdateError('The campaign kept changing; nothing was written. Retry shortly.');
 }
 
 function withoutUndefined<T extends object>(o: T): Partial<T> {

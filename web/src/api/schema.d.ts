@@ -956,6 +956,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     openapi: {
@@ -969,6 +976,13 @@ export interface operations {
         responses: {
             /** @description OpenAPI 3.1 document */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1033,6 +1047,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     listCourts: {
@@ -1090,6 +1111,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     listCampaigns: {
@@ -1139,6 +1167,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1212,6 +1247,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getCampaign: {
@@ -1269,6 +1311,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1364,6 +1413,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getCampaignAudit: {
@@ -1421,6 +1477,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1497,6 +1560,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     createApplication: {
@@ -1569,6 +1639,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getApplication: {
@@ -1627,6 +1704,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1723,6 +1807,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getApplicationAudit: {
@@ -1781,6 +1872,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1866,6 +1964,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     listDocuments: {
@@ -1927,6 +2032,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2027,6 +2139,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getDocument: {
@@ -2101,6 +2220,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2190,6 +2316,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2281,6 +2414,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getQuota: {
@@ -2340,6 +2480,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2426,6 +2573,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     listQuotas: {
@@ -2487,6 +2641,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getQuotaAudit: {
@@ -2547,15 +2708,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     insurerWebhook: {
         parameters: {
             query?: never;
-            header: {
-                /** @description t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")> */
-                "Relief-Signature": string;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2623,6 +2788,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getRuling: {
@@ -2688,6 +2860,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2773,6 +2952,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     resumeEnforcement: {
@@ -2856,6 +3042,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2944,6 +3137,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getReport: {
@@ -2999,6 +3199,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3086,6 +3293,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getFrozenReport: {
@@ -3153,6 +3367,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3238,6 +3459,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

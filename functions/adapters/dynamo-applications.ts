@@ -39,6 +39,7 @@ import {
   VersionConflictError,
 } from '../ports/applications.ts';
 import { applicationChainId, sealPendingPut } from './dynamo-audit-chains.ts';
+import { APPROVALS_COUNTER_SK, approvalMarkSk, approvalsPk } from './dynamo-campaigns.ts';
 import { idempotencyPut, readIdempotency, replayOf } from './dynamo-idempotency.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -127,6 +128,41 @@ function chain(current: ApplicationRecord, input: AuditInput, at: string): { ent
     detail: input.detail,
   };
   return { entry: sealEntry(content, current.auditHead) };
+}
+
+/**
+ * The final approval's high-water marks for the campaign (see DynamoCampaignStore `approvalsPk`): the
+ * SPC may not lower the campaign's limits below a claim it already approved.
+ */
+function approvalMarks(tableName: string, app: ApplicationRecord): Labelled[] {
+  const pk = approvalsPk(app.campaignId);
+  const claim = app.case?.claimAmountFen;
+  if (!Number.isSafeInteger(claim)) return [];
+  const mark = (kind: 'ANY' | 'STANDARD'): Labelled => [
+    'approval-mark',
+    {
+      Put: {
+        TableName: tableName,
+        Item: { pk, sk: approvalMarkSk(kind, claim as number), entity: 'approval-mark' },
+      },
+    },
+  ];
+  const special = (app.specialCircumstance?.reason ?? '').trim() !== '';
+  return [
+    mark('ANY'),
+    ...(special ? [] : [mark('STANDARD')]),
+    [
+      'approval-counter',
+      {
+        Update: {
+          TableName: tableName,
+          Key: { pk, sk: APPROVALS_COUNTER_SK },
+          UpdateExpression: 'ADD approvals :one SET entity = :e',
+          ExpressionAttributeValues: { ':one': 1, ':e': 'approval-counter' },
+        },
+      },
+    ],
+  ];
 }
 
 function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
@@ -376,6 +412,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       ]);
     }
     if (options.quota) labelled.push(['quota', this.quotaUpdate(options.quota)]);
+    if (options.quota?.op === 'reserve') labelled.push(...approvalMarks(this.tableName, current));
     if (options.insurerEvent) {
       labelled.push([
         'insurer-event',

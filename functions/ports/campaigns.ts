@@ -12,8 +12,20 @@ export interface QuotaRecord {
   updatedAt: string;
 }
 
+/** A campaign as stored: its definition plus the head of its change trail. */
+export type StoredCampaign = Campaign & { auditSeq?: number; auditHead?: string; updatedAt?: string };
+
+/** The largest claims (申请标的金额) of a campaign's approved applications, and how many approvals. */
+export interface ApprovedHighWater {
+  /** Largest approved claim, special circumstances included: the special limit may not go below it. */
+  anyClaimFen: number;
+  /** Largest approved claim without a special circumstance: the standard limit may not go below it. */
+  standardClaimFen: number;
+  approvals: number;
+}
+
 export interface CampaignStore {
-  get(id: string): Promise<Campaign | undefined>;
+  get(id: string, opts?: { consistent?: boolean }): Promise<Campaign | undefined>;
   list(): Promise<Campaign[]>;
 }
 

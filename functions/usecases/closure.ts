@@ -1,3 +1,4 @@
+import { type Campaign, campaignSettings } from '../domain/campaigns.ts';
 import { getCourt } from '../domain/courts.ts';
 import { CATEGORY_LABELS_ZH, isCategory } from '../domain/eligibility.ts';
 import { buildRuling, CLOSING_REASON, type Ruling } from '../domain/ruling.ts';
@@ -10,8 +11,8 @@ import { reportDelta } from './report-keys.ts';
 
 const RULED = new Set(['paid', 'closed', 'resumed']);
 
-/** The termination ruling (终结执行裁定书) of a paid application. */
-export function rulingOf(app: ApplicationRecord): Ruling {
+/** The termination ruling (终结执行裁定书) of a paid application, citing its campaign's legal basis. */
+export function rulingOf(app: ApplicationRecord, campaign?: Campaign): Ruling {
   const court = getCourt(app.courtCode);
   return buildRuling({
     courtName: court?.name ?? app.courtCode,
@@ -24,6 +25,7 @@ export function rulingOf(app: ApplicationRecord): Ruling {
     paidAt: app.payout?.paidAt as string,
     transactionRef: app.payout?.transactionRef as string,
     ...(app.closure ? { rulingNumber: app.closure.rulingNumber, issuedAt: app.closure.issuedAt } : {}),
+    ...(campaign ? { legalBasis: campaignSettings(campaign).rulingLegalBasis } : {}),
   });
 }
 
@@ -32,7 +34,7 @@ export async function getRuling(deps: ApplicationDeps, principal: Principal, id:
   if (!RULED.has(app.status) || !app.payout?.paidAt) {
     throw new ConflictError('NOT_PAID', 'The ruling exists once the relief has been paid.');
   }
-  return { app, ruling: rulingOf(app) };
+  return { app, ruling: rulingOf(app, await deps.campaigns.get(app.campaignId)) };
 }
 
 /** 报结: closes a paid application as 终结执行 with the mandated reason; restrictions stay. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { COURTS, getCourt as findCourt } from '../../domain/courts.ts';
 import { BadRequestError, NotFoundError } from '../../lib/errors.ts';
 import { defineRoute } from '../../lib/http.ts';
+import { campaignEtag, campaignView } from '../../usecases/campaigns.ts';
 import { authenticator, deps } from '../deps.ts';
 import { COMMON_ERRORS } from './applications.ts';
 import { Campaign, Court, CourtCode, CourtsQuery, Page, Problem } from './schemas.ts';
@@ -78,7 +79,10 @@ export const listCampaigns = defineRoute(
     responses: [{ status: 200, description: 'All campaigns', schema: Page(Campaign) }, ...COMMON_ERRORS],
   },
   authenticator,
-  async () => ({ status: 200, body: { items: await deps().campaigns.list(), nextCursor: null } }),
+  async () => ({
+    status: 200,
+    body: { items: (await deps().campaigns.list()).map(campaignView), nextCursor: null },
+  }),
 );
 
 export const getCampaign = defineRoute(
@@ -94,8 +98,8 @@ export const getCampaign = defineRoute(
   },
   authenticator,
   async (req) => {
-    const campaign = await deps().campaigns.get(req.params.campaignId);
+    const campaign = await deps().campaigns.get(req.params.campaignId, { consistent: true });
     if (!campaign) throw new NotFoundError(`No campaign ${req.params.campaignId}.`);
-    return { status: 200, body: campaign };
+    return { status: 200, body: campaignView(campaign), headers: { etag: campaignEtag(campaign) } };
   },
 );

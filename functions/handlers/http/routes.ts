@@ -7,6 +7,7 @@ import {
   patchApplication,
 } from './applications.ts';
 import { decideApplicationRoute, submitApplication } from './approval.ts';
+import { createCampaignRoute, getCampaignAuditRoute, patchCampaignRoute } from './campaigns.ts';
 import { closeApplicationRoute, getRulingRoute, recoveryRoute, resumeRoute } from './closure.ts';
 import { getDocument, listDocuments, requestDocumentUpload } from './documents.ts';
 import { eligibilityChecks } from './eligibility.ts';
@@ -29,6 +30,9 @@ export const apiRoutes: Route[] = [
   listCourts,
   listCampaigns,
   getCampaign,
+  createCampaignRoute,
+  patchCampaignRoute,
+  getCampaignAuditRoute,
   createApplication,
   listApplications,
   getApplication,

@@ -115,6 +115,41 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     zh: '额度不能低于已占用和已发放的金额。',
     en: 'A quota cannot go below what is reserved and disbursed.',
   },
+  // Campaigns (救助活动的设立与调整)
+  CAMPAIGN_EXISTS: { zh: '已有相同标识的救助活动。', en: 'A campaign with this id already exists.' },
+  CAMPAIGN_INVALID: {
+    zh: '救助活动的日期或限额不符合规则，请检查标出的字段。',
+    en: 'The campaign’s dates or limits break its rules; check the marked fields.',
+  },
+  CAMPAIGN_AUDIT_NOT_VISIBLE: {
+    zh: '救助活动的调整记录由最高人民法院查看。',
+    en: 'A campaign’s change trail is read at the SPC.',
+  },
+  INVALID_DATE: { zh: '日期或时间不存在。', en: 'The date or time does not exist.' },
+  PREPARATION_ENDS_BEFORE_START: {
+    zh: '准备阶段的结束时间不能早于开始时间。',
+    en: 'Preparation cannot end before it starts.',
+  },
+  HANDLING_NOT_AFTER_PREPARATION: {
+    zh: '办理阶段须在准备阶段结束之后开始。',
+    en: 'Handling must start after preparation ends.',
+  },
+  HANDLING_ENDS_BEFORE_START: {
+    zh: '办理阶段的结束时间不能早于开始时间。',
+    en: 'Handling cannot end before it starts.',
+  },
+  REPORT_DUE_NOT_AFTER_HANDLING: {
+    zh: '报送情况的截止时间须在办理阶段结束之后。',
+    en: 'The report must be due after handling ends.',
+  },
+  SPECIAL_LIMIT_BELOW_STANDARD: {
+    zh: '特殊情况限额不能低于一般限额。',
+    en: 'The special limit cannot be below the standard limit.',
+  },
+  LIMIT_BELOW_APPROVED: {
+    zh: '限额不能低于本活动已批准申请的申请标的金额。',
+    en: 'A limit cannot go below the claim of an application already approved in this campaign.',
+  },
   NOT_A_QUOTA_HOLDER: { zh: '只有高级人民法院持有救助额度。', en: 'Only high courts hold quota.' },
   QUOTA_NOT_VISIBLE: { zh: '无权查看该额度。', en: 'You may not see this quota.' },
   LEVEL_OUT_OF_ROUTE: {

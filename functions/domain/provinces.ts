@@ -51,3 +51,14 @@ const ROWS: [string, string, string][] = [
 export const PROVINCE_DESIGNATIONS: readonly ProvinceDesignation[] = Object.freeze(
   ROWS.map(([code, abbr, name]) => Object.freeze({ code, abbr, name })),
 );
+
+/**
+ * The 32 quota holders (额度持有法院): the 31 provincial high courts and the XPCC branch ('BT'). A high
+ * court's code is its province's code and the registry's validation keeps it so, so the set is fixed.
+ */
+export const QUOTA_HOLDERS: readonly string[] = Object.freeze(PROVINCE_DESIGNATIONS.map((p) => p.code));
+
+/** True for one of the 32 quota holders' codes. */
+export function isQuotaHolderCode(code: string): boolean {
+  return QUOTA_HOLDERS.includes(code);
+}

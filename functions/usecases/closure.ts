@@ -1,4 +1,4 @@
-import { getCourt } from '../domain/courts.ts';
+import type { CourtRegistry } from '../domain/court-registry.ts';
 import { CATEGORY_LABELS_ZH, isCategory } from '../domain/eligibility.ts';
 import { buildRuling, CLOSING_REASON, type Ruling } from '../domain/ruling.ts';
 import type { Principal } from '../lib/auth.ts';
@@ -11,8 +11,8 @@ import { reportDelta } from './report-keys.ts';
 const RULED = new Set(['paid', 'closed', 'resumed']);
 
 /** The termination ruling (终结执行裁定书) of a paid application. */
-export function rulingOf(app: ApplicationRecord): Ruling {
-  const court = getCourt(app.courtCode);
+export function rulingOf(app: ApplicationRecord, courts: CourtRegistry): Ruling {
+  const court = courts.get(app.courtCode);
   return buildRuling({
     courtName: court?.name ?? app.courtCode,
     caseNumber: app.case.caseNumber,
@@ -32,7 +32,7 @@ export async function getRuling(deps: ApplicationDeps, principal: Principal, id:
   if (!RULED.has(app.status) || !app.payout?.paidAt) {
     throw new ConflictError('NOT_PAID', 'The ruling exists once the relief has been paid.');
   }
-  return { app, ruling: rulingOf(app) };
+  return { app, ruling: rulingOf(app, await deps.courts.registry()) };
 }
 
 /** 报结: closes a paid application as 终结执行 with the mandated reason; restrictions stay. */

@@ -6,17 +6,23 @@ import {
   ReportAlreadyFrozenError,
 } from '../adapters/dynamo-reports.ts';
 import { canonicalJson } from '../domain/audit-chain.ts';
-import { getCourt, isQuotaHolder, QUOTA_HOLDER_CODES } from '../domain/courts.ts';
+import type { CourtRegistry } from '../domain/court-registry.ts';
 import { CATEGORIES } from '../domain/eligibility.ts';
+import {
+  isQuotaHolderCode as isQuotaHolder,
+  QUOTA_HOLDERS as QUOTA_HOLDER_CODES,
+} from '../domain/provinces.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
+import type { CourtDirectory } from '../ports/courts.ts';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
 
 export interface ReportDeps {
   reports: DynamoReportStore;
   quotas: DynamoQuotaLedger;
   campaigns: CampaignStore;
+  courts: CourtDirectory;
   now: () => Date;
 }
 
@@ -39,6 +45,7 @@ export interface HighCourtReport {
 }
 
 function row(
+  courts: CourtRegistry,
   code: string,
   c: CounterRow,
   quota?: { allocatedFen: number; reservedFen: number; disbursedFen: number },
@@ -50,7 +57,7 @@ function row(
   const q = quota ?? { allocatedFen: 0, reservedFen: 0, disbursedFen: 0 };
   return {
     highCourtCode: code,
-    name: getCourt(code)?.name ?? code,
+    name: courts.get(code)?.name ?? code,
     cases: n('cases'),
     persons: n('persons'),
     amountFen: n('amountFen'),
@@ -91,13 +98,14 @@ export async function campaignReport(deps: ReportDeps, principal: Principal, cam
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) throw new NotFoundError(`No campaign ${campaignId}.`);
   const scope = scopeOf(principal);
-  const [{ byHighCourt, total }, quotas] = await Promise.all([
+  const [{ byHighCourt, total }, quotas, courts] = await Promise.all([
     deps.reports.counters(campaignId),
     deps.quotas.list(campaignId),
+    deps.courts.registry(),
   ]);
   const quotaBy = new Map(quotas.map((q) => [q.highCourtCode, q]));
   const codes = scope === 'all' ? QUOTA_HOLDER_CODES : [scope];
-  const rows = codes.map((code) => row(code, byHighCourt.get(code) ?? {}, quotaBy.get(code)));
+  const rows = codes.map((code) => row(courts, code, byHighCourt.get(code) ?? {}, quotaBy.get(code)));
   const sum = (pick: (r: HighCourtReport) => number) => rows.reduce((acc, r) => acc + pick(r), 0);
   const totals =
     scope === 'all'

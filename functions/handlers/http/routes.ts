@@ -8,6 +8,7 @@ import {
 } from './applications.ts';
 import { decideApplicationRoute, submitApplication } from './approval.ts';
 import { closeApplicationRoute, getRulingRoute, recoveryRoute, resumeRoute } from './closure.ts';
+import { getCourtAuditRoute, putCourtRoute } from './courts.ts';
 import { getDocument, listDocuments, requestDocumentUpload } from './documents.ts';
 import { eligibilityChecks } from './eligibility.ts';
 import { insurerWebhook } from './insurer.ts';
@@ -27,6 +28,8 @@ export const apiRoutes: Route[] = [
   openapi,
   getCourt,
   listCourts,
+  putCourtRoute,
+  getCourtAuditRoute,
   listCampaigns,
   getCampaign,
   createApplication,

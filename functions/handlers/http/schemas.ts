@@ -75,6 +75,18 @@ export const Court = z
   })
   .meta({ id: 'Court' });
 
+/** PUT /courts/{code}: every field of the court but its code (a replacement, validated as a whole). */
+export const CourtUpdate = z
+  .strictObject({
+    name: z.string().min(1).max(100).regex(/\S/, 'name must not be blank'),
+    level: z.enum(['spc', 'high', 'intermediate', 'basic']),
+    parentCode: CourtCode.nullable(),
+    province: z.string().regex(/^[A-Z]{2,3}$/),
+    directToHighCourt: z.boolean(),
+    caseCourtPrefix: z.string().min(1).max(16),
+  })
+  .meta({ id: 'CourtUpdate' });
+
 const Window = z.object({ start: z.string(), end: z.string() });
 export const Campaign = z
   .object({

@@ -78,12 +78,12 @@ export const Court = z
 /** PUT /courts/{code}: every field of the court but its code (a replacement, validated as a whole). */
 export const CourtUpdate = z
   .strictObject({
-    name: z.string().min(1).max(100).regex(/\S/, 'name must not be blank'),
+    name: Required(100),
     level: z.enum(['spc', 'high', 'intermediate', 'basic']),
-    parentCode: CourtCode.nullable(),
-    province: z.string().regex(/^[A-Z]{2,3}$/),
+    parentCode: z.string().check(lineText).regex(/^[A-Z]{2,3}[0-9]{0,4}$/).nullable(),
+    province: z.string().check(lineText).regex(/^[A-Z]{2,3}$/),
     directToHighCourt: z.boolean(),
-    caseCourtPrefix: z.string().min(1).max(16),
+    caseCourtPrefix: Required(16),
   })
   .meta({ id: 'CourtUpdate' });
 

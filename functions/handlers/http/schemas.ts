@@ -80,8 +80,15 @@ export const CourtUpdate = z
   .strictObject({
     name: Required(100),
     level: z.enum(['spc', 'high', 'intermediate', 'basic']),
-    parentCode: z.string().check(lineText).regex(/^[A-Z]{2,3}[0-9]{0,4}$/).nullable(),
-    province: z.string().check(lineText).regex(/^[A-Z]{2,3}$/),
+    parentCode: z
+      .string()
+      .check(lineText)
+      .regex(/^[A-Z]{2,3}[0-9]{0,4}$/)
+      .nullable(),
+    province: z
+      .string()
+      .check(lineText)
+      .regex(/^[A-Z]{2,3}$/),
     directToHighCourt: z.boolean(),
     caseCourtPrefix: Required(16),
   })

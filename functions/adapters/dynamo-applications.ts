@@ -38,6 +38,7 @@ import {
   type UpdateOptions,
   VersionConflictError,
 } from '../ports/applications.ts';
+import { applicationChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, readIdempotency, replayOf } from './dynamo-idempotency.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -143,6 +144,15 @@ function cancellationItem(error: unknown, index: number): Record<string, unknown
   return reasons[index]?.Item as Record<string, unknown> | undefined;
 }
 
+/**
+ * The id of the application holding a duplicate lock, from the lock item a cancelled transaction
+ * returned. The document client does not unmarshall CancellationReasons: the attribute arrives typed.
+ */
+function lockHolder(item: Record<string, unknown> | undefined): string | undefined {
+  const value = item?.applicationId;
+  return typeof value === 'string' ? value : (value as { S?: string } | undefined)?.S;
+}
+
 function encodeCursor(key: Record<string, unknown> | undefined): string | null {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
 }
@@ -217,7 +227,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         },
       },
     ];
+    // Index 3 when present (cancellation codes below rely on it); the seal mark comes after.
     if (idempotency) items.push(idempotencyPut(this.tableName, idempotency, stored, this.now()));
+    items.push(sealPendingPut(this.tableName, applicationChainId(app.id), entry.seq, entry.at));
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
@@ -228,8 +240,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         if (replay) throw replay;
       }
       if (codes[1] === 'ConditionalCheckFailed') {
-        const lock = cancellationItem(error, 1);
-        throw new DuplicateApplicationError(lock?.applicationId as string | undefined);
+        throw new DuplicateApplicationError(lockHolder(cancellationItem(error, 1)));
       }
       throw error;
     }
@@ -429,6 +440,10 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     if (options.idempotency) {
       labelled.push(['idempotency', idempotencyPut(this.tableName, options.idempotency, stored, this.now())]);
     }
+    labelled.push([
+      'seal-pending',
+      sealPendingPut(this.tableName, applicationChainId(current.id), entry.seq, at),
+    ]);
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: labelled.map(([, item]) => item) }));
       return { ok: true, stored };
@@ -452,9 +467,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       }
       if (failed.has('duplicate-lock')) {
         const index = labelled.findIndex(([label]) => label === 'duplicate-lock');
-        throw new DuplicateApplicationError(
-          cancellationItem(error, index)?.applicationId as string | undefined,
-        );
+        throw new DuplicateApplicationError(lockHolder(cancellationItem(error, index)));
       }
       if (failed.has('quota') && !failed.has('application'))
         throw new QuotaExceededError('The quota cannot cover this.');

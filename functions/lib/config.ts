@@ -21,6 +21,11 @@ const ConfigSchema = z.object({
   DYNAMODB_ENDPOINT: z.url().optional(),
   S3_ENDPOINT: z.url().optional(),
   SFN_ENDPOINT: z.url().optional(),
+  /** Audit seals (deployments): the Object Lock bucket of signed checkpoints and the KMS signing key ARN. */
+  AUDIT_CHECKPOINT_BUCKET: z.string().min(1).optional(),
+  AUDIT_SIGNING_KEY_ID: z.string().min(1).optional(),
+  /** Audit seals (local mode): the folder of the local signing key and the write-once checkpoints. */
+  AUDIT_LOCAL_DIR: z.string().min(1).optional(),
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
   DOWNLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(300).default(300),
 });

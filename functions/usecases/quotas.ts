@@ -1,4 +1,3 @@
-import { type DynamoQuotaLedger, QuotaBelowCommittedError } from '../adapters/dynamo-quotas.ts';
 import { remainingFen } from '../domain/approval.ts';
 import { type ChainVerification, GENESIS_HASH, verifyChain } from '../domain/audit-chain.ts';
 import { isQuotaHolderCode as isQuotaHolder } from '../domain/provinces.ts';
@@ -7,9 +6,10 @@ import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from
 import type { AuditEntry } from '../ports/applications.ts';
 import type { CampaignStore, QuotaRecord } from '../ports/campaigns.ts';
 import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
+import { QuotaBelowCommittedError, type QuotaLedger } from '../ports/quotas.ts';
 
 export interface QuotaDeps {
-  quotas: DynamoQuotaLedger;
+  quotas: QuotaLedger;
   campaigns: CampaignStore;
 }
 

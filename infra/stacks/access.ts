@@ -1,5 +1,6 @@
 import type { BucketAccess, TableAccess, WorkflowAccess } from '../constructs/relief-function.ts';
 import type { RouteInfo } from './catalog.ts';
+import { type Settings, unauthenticatedRoutesAllowed, webhookIamAuthorised } from './settings.ts';
 
 /**
  * What each function may touch (style §7: a function gets exactly the access it uses). Defaults
@@ -54,6 +55,9 @@ export const TASK_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   // 发放: records the payout token, presigns document downloads for the insurer (GetObject + kms:Decrypt),
   // signs the package with the insurer secret and POSTs it; answers the token itself when already settled.
   dispatchPackage: { table: 'write', bucket: 'read', workflow: 'respond', insurer: 'send' },
+  // Reads the audit chains and deletes their pending-seal marks; the checkpoint bucket and kms:Sign are
+  // bound by the stateless stack's audit block (bindAuditCheckpoints).
+  sealAuditTrail: { table: 'write' },
 };
 
 export const DOCUMENT_UPLOADED_ACCESS: FunctionAccess = { table: 'write', bucket: 'read' };
@@ -78,6 +82,21 @@ export function isInsurerWebhook(route: RouteInfo): boolean {
   return route.method === INSURER_WEBHOOK.method && route.path === INSURER_WEBHOOK.path;
 }
 
+/**
+ * How the gateway authorises a route: court routes by the JWT authorizer; the insurer webhook by IAM when
+ * `webhookIamAuthorised`, else not at all (its handler verifies the HMAC signature either way); the public
+ * routes (health, OpenAPI) not at all where unauthenticated routes are allowed (ICP 备案, see
+ * `unauthenticatedRoutesAllowed`), else by the court JWT authorizer.
+ */
+export function routeAuthorization(
+  route: RouteInfo,
+  settings: Pick<Settings, 'region' | 'icpLicensed' | 'insurerIamAuth'>,
+): 'jwt' | 'iam' | 'none' {
+  if (isInsurerWebhook(route)) return webhookIamAuthorised(settings) ? 'iam' : 'none';
+  if (route.auth === 'jwt') return 'jwt';
+  return unauthenticatedRoutesAllowed(settings) ? 'none' : 'jwt';
+}
+
 /** Log line (Powertools `message`) the webhook handler writes when it rejects a callback. */
 export const WEBHOOK_REJECTED_MESSAGE = 'webhook.rejected';
 
@@ -86,6 +105,9 @@ export const WEBHOOK_REJECTED_MESSAGE = 'webhook.rejected';
  * application (functions/usecases/redrive.ts, WORKFLOW_STUCK): counted by a metric filter, alarmed on.
  */
 export const WORKFLOW_STUCK_MESSAGE = 'workflow.stuck';
+
+/** Log line the audit sealer writes when a due chain does not verify and is left unsealed. */
+export const SEAL_REFUSED_MESSAGE = 'audit.seal.refused';
 
 /** Task exports run on a schedule when deployed (the local runner runs them every few seconds). */
 export const SCHEDULED_TASKS: readonly { exportName: string; everyMinutes: number }[] = [

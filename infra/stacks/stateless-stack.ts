@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -28,7 +28,9 @@ import {
   type FunctionAccess,
   isInsurerWebhook,
   routeAccess,
+  routeAuthorization,
   SCHEDULED_TASKS,
+  SEAL_REFUSED_MESSAGE,
   taskAccess,
   WEBHOOK_REJECTED_MESSAGE,
   WORKFLOW_STUCK_MESSAGE,
@@ -44,6 +46,11 @@ export interface StatelessStackProps extends StackProps {
   dataKey: kms.IKey;
   /** The insurer secret (stateful stack), read by the functions whose access includes `insurer`. */
   insurerSecret: ISecret;
+  /**
+   * The sealed audit checkpoints (stateful stack), for the sealer: the Object Lock bucket by name (no
+   * cross-stack reference, like the documents bucket) and the signing key.
+   */
+  auditCheckpoints: { bucketName: string; signingKey: kms.IKey };
   /** Physical name of the documents bucket (a name, not a reference: see documentsBucketNameFor). */
   documentsBucketName: string;
   /** Directory of `*.asl.json` definitions (default: statemachines/). */
@@ -76,6 +83,10 @@ export class StatelessStack extends Stack {
   readonly stateMachines = new Map<string, AslStateMachine>();
   readonly alarmTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** Seals the audit chains changed since the last checkpoint, on a schedule. */
+  readonly auditSealer: ReliefFunction;
+  /** The role the insurer assumes to call the IAM-authorised webhook (only when the webhook is IAM-authorised). */
+  insurerRole: iam.Role | undefined;
 
   private readonly input: StatelessStackProps;
   private readonly retention: logs.RetentionDays;
@@ -187,10 +198,12 @@ export class StatelessStack extends Stack {
           `${route.method} ${route.path} (${route.operationId}) verifies insurer signatures: give it insurer access in infra/stacks/access.ts`,
         );
       }
+      // ICP (备案): without the licence, aws-cn serves no unauthenticated route (see routeAuthorization).
+      const authorization = routeAuthorization(route, settings);
       const authorizer =
-        route.auth === 'jwt' && !webhook
+        authorization === 'jwt'
           ? jwt
-          : webhook && settings.insurerIamAuth
+          : authorization === 'iam'
             ? new HttpIamAuthorizer()
             : new apigw.HttpNoneAuthorizer();
       const [httpRoute] = this.api.addRoutes({
@@ -208,6 +221,7 @@ export class StatelessStack extends Stack {
         });
       }
       if (webhook) this.webhookRejectionsAlarm(fn);
+      if (webhook && authorization === 'iam') this.insurerWebhookRole(route);
     }
 
     // --- Documents: S3 ObjectCreated → document-uploaded ------------------------------------------
@@ -291,6 +305,9 @@ export class StatelessStack extends Stack {
         'An in-flight application whose workflow could not be re-driven (flag workflowAlarm, audit workflow.alarm): see the log line workflow.stuck',
       );
     }
+
+    // --- Sealed audit checkpoints: the sealer on a schedule ------------------------------------------
+    this.auditSealer = this.auditSealerFunction();
 
     // --- Alarms --------------------------------------------------------------------------------------
     this.alarm(
@@ -419,6 +436,85 @@ export class StatelessStack extends Stack {
       return { value: fn.functionArn, grants: [fn.invokeStatement()] };
     }
     return undefined;
+  }
+
+  /**
+   * The principal the insurer signs its webhook calls with (SigV4) when the route is IAM-authorised: a
+   * role in this account that the insurer's account may assume (optionally only with the agreed external
+   * id), allowed to invoke exactly `POST /insurer/webhooks`. The insurer's administrators then let their
+   * own caller assume it; the HMAC signature check of the handler stays in force on top.
+   */
+  private insurerWebhookRole(route: { method: string; path: string }): void {
+    const { insurerAccountId, insurerExternalId, stage } = this.input.settings;
+    if (!insurerAccountId) {
+      // parseSettings already refuses this; a hand-built Settings object must not produce a role nobody can use.
+      throw new CatalogError('insurerAccountId is required when the insurer webhook is IAM-authorised');
+    }
+    const role = new iam.Role(this, 'InsurerWebhookRole', {
+      description: `relief ${stage}: assumed by the insurer (account ${insurerAccountId}) to call POST /insurer/webhooks with SigV4`,
+      assumedBy: new iam.AccountPrincipal(insurerAccountId).withConditions(
+        insurerExternalId ? { StringEquals: { 'sts:ExternalId': insurerExternalId } } : {},
+      ),
+      maxSessionDuration: Duration.hours(1),
+    });
+    // Exactly this route of the one ($default) stage: HttpRoute.grantInvoke would allow every stage (`/*/`).
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['execute-api:Invoke'],
+        resources: [this.api.arnForExecuteApi(route.method, route.path, '$default')],
+      }),
+    );
+    this.insurerRole = role;
+    new CfnOutput(this, 'InsurerWebhookRoleArn', {
+      description:
+        'Give this role ARN to the insurer: it assumes it and signs POST /insurer/webhooks with SigV4',
+      value: role.roleArn,
+    });
+  }
+
+  /**
+   * 全程留痕 beyond the table: every `auditSealEveryMinutes` the sealer signs (kms:Sign, audit key) the heads
+   * of the audit chains changed since the last seal into the next checkpoint of the Object Lock bucket.
+   * A due chain whose stored entries do not verify is not sealed and logs `audit.seal.refused`: alarmed.
+   */
+  private auditSealerFunction(): ReliefFunction {
+    const { auditCheckpoints, settings, catalog } = this.input;
+    const exportName = 'sealAuditTrail';
+    const source = catalog.tasks.get(exportName);
+    if (!source)
+      throw new CatalogError(`No task function ${exportName} is exported by functions/handlers/tasks/*.ts`);
+    const fn = this.reliefFunction(`Task${pascal(exportName)}`, source, {
+      description: `task ${exportName}: seals changed audit chains into a signed checkpoint`,
+      access: taskAccess(exportName),
+      // Up to MAX_LEAVES_PER_CHECKPOINT chains read and verified per run.
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+    });
+    fn.bindAuditCheckpoints(
+      s3.Bucket.fromBucketName(this, 'AuditCheckpointBucket', auditCheckpoints.bucketName),
+      auditCheckpoints.signingKey,
+    );
+    this.taskFunctions.set(exportName, fn);
+    const every = settings.auditSealEveryMinutes;
+    new events.Rule(this, 'AuditSealSchedule', {
+      description: `relief: seals the changed audit chains every ${every} minute(s)`,
+      schedule: events.Schedule.rate(Duration.minutes(every)),
+      targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 0 })],
+    });
+    const refused = new logs.MetricFilter(this, 'AuditSealRefusedFilter', {
+      logGroup: fn.logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', SEAL_REFUSED_MESSAGE),
+      metricNamespace: 'Relief',
+      metricName: 'AuditSealRefused',
+      metricValue: '1',
+    });
+    this.alarm(
+      'AuditSealRefused',
+      refused.metric({ period: Duration.minutes(Math.max(5, every)), statistic: 'Sum' }),
+      1,
+      'An audit chain due for sealing does not verify against the head on its row: run `relief audit verify`',
+    );
+    return fn;
   }
 
   private webhookRejectionsAlarm(fn: ReliefFunction): void {

@@ -26,9 +26,12 @@ async function catalogWithRenamedWebhook(): Promise<HandlerCatalog> {
   };
 }
 
+/** The insurer's account: cdk.json targets aws-cn without an ICP licence, where the webhook is IAM-authorised. */
+const INSURER_ACCOUNT = { insurerAccountId: '210987654321' };
+
 function freshApp(context: Record<string, unknown> = {}): App {
   return new App({
-    context: { ...cdkJsonContext(), ...context },
+    context: { ...cdkJsonContext(), ...INSURER_ACCOUNT, ...context },
     outdir: mkdtempSync(path.join(tmpdir(), 'relief-cdk-')),
     stackTraces: false,
   });
@@ -37,6 +40,7 @@ function freshApp(context: Record<string, unknown> = {}): App {
 describe.each([
   { region: 'us-east-1', insurerIamAuth: true, authorization: 'AWS_IAM' },
   { region: 'cn-northwest-1', insurerIamAuth: true, authorization: 'AWS_IAM' },
+  // Without IAM only where unauthenticated routes may be served: with an ICP licence in aws-cn.
   { region: 'cn-northwest-1', insurerIamAuth: false, authorization: 'NONE' },
 ])(
   'fixture ASL and insurer webhook in $region (insurerIamAuth=$insurerIamAuth)',
@@ -44,7 +48,11 @@ describe.each([
     let s: Synthesised;
     beforeAll(async () => {
       s = await synth({
-        context: { region, insurerIamAuth: String(insurerIamAuth) },
+        context: {
+          region,
+          insurerIamAuth: String(insurerIamAuth),
+          ...(insurerIamAuth ? INSURER_ACCOUNT : { icpLicensed: 'true' }),
+        },
         stateMachinesDir: FIXTURE_ASL,
         cfnValidation: false,
       });
@@ -74,6 +82,7 @@ describe.each([
         'reconcile',
         'recordTaskToken',
         'redrive',
+        'sealAuditTrail',
         // Not named by a placeholder: run on every deploy by a trigger, to seed the courts table.
         'seedCourts',
       ]);
@@ -165,6 +174,7 @@ describe('synthesis failures', () => {
   it('reports a construct warning in the validation report that the zero-findings checks read', async () => {
     const catalog = await loadHandlerCatalog();
     const s = await synth({
+      context: INSURER_ACCOUNT,
       catalog: { ...catalog, http: [] },
       stateMachinesDir: FIXTURE_ASL,
       cfnValidation: false,
@@ -177,7 +187,7 @@ describe('synthesis failures', () => {
   it('fails synthesis on a resource cdk-nag rejects (the checks are really on)', async () => {
     const catalog = await loadHandlerCatalog();
     const app = new App({
-      context: cdkJsonContext(),
+      context: { ...cdkJsonContext(), ...INSURER_ACCOUNT },
       outdir: mkdtempSync(path.join(tmpdir(), 'relief-cdk-')),
       stackTraces: false,
       builtinCloudFormationValidation: false,

@@ -84,6 +84,14 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     en: 'The application was submitted; its materials are frozen.',
   },
   DOCUMENT_MISSING: { zh: '缺少材料。', en: 'A document is missing.' },
+  EVIDENCE_MISMATCH: {
+    zh: '已审批的材料与存储的文件不一致，救助金暂缓发送，请联系运维人员。',
+    en: 'An approved document no longer matches the stored file; the package is withheld for an operator.',
+  },
+  ID_TYPE_MISMATCH: {
+    zh: '该号码是有效的居民身份证号码，证件类型应选择“居民身份证”。',
+    en: 'This number is a valid resident ID number: choose the resident ID document type.',
+  },
   LATE_UPLOAD: {
     zh: '提交审批后到达的文件不计入材料。',
     en: 'A file that arrived after submission does not count.',
@@ -183,6 +191,25 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     zh: '只接受 PDF、JPEG、PNG 或 TIFF 文件。',
     en: 'Only PDF, JPEG, PNG or TIFF files are accepted.',
   },
+  // Audit seal verification (relief audit verify; a future audit page)
+  CHAIN_BROKEN: {
+    zh: '审计链断裂：某条记录与前一条的哈希不符。',
+    en: 'The audit chain is broken: an entry does not follow its predecessor.',
+  },
+  CHAIN_MISSING: { zh: '审计链缺失。', en: 'The audit chain is missing.' },
+  CHAIN_NOT_SEALED: {
+    zh: '审计链尚未封存到任何签名检查点。',
+    en: 'The audit chain is not sealed by any signed checkpoint.',
+  },
+  CHECKPOINT_CHAIN_BROKEN: {
+    zh: '检查点之间的链接断裂。',
+    en: 'The checkpoints no longer follow each other.',
+  },
+  CHECKPOINT_MALFORMED: { zh: '检查点格式错误。', en: 'A checkpoint is malformed.' },
+  CHECKPOINT_SEQUENCE_GAP: { zh: '检查点序号有缺口。', en: 'A checkpoint is missing from the sequence.' },
+  CHECKPOINT_SIGNATURE_INVALID: { zh: '检查点签名无效。', en: 'A checkpoint’s signature is invalid.' },
+  SEALED_ENTRY_MISMATCH: { zh: '已封存的审计记录被改动。', en: 'A sealed audit entry was changed.' },
+  SEALED_ENTRY_MISSING: { zh: '已封存的审计记录已丢失。', en: 'A sealed audit entry is missing.' },
   FILE_TOO_LARGE: { zh: '文件不能超过 20 MB。', en: 'A file may be at most 20 MB.' },
   FILE_EMPTY: { zh: '文件是空的。', en: 'The file is empty.' },
   HASH_UNAVAILABLE: {

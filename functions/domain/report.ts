@@ -2,7 +2,7 @@
  * The campaign report (工作总结报告) as data: what the report use case assembles from the counters
  * and the quota ledger, and what the CSV/XLSX export renders. Pure: no I/O.
  */
-import { getCourt } from './courts.ts';
+import type { CourtRegistry } from './court-registry.ts';
 import { CATEGORIES } from './eligibility.ts';
 
 export interface HighCourtReport {
@@ -52,6 +52,7 @@ export interface CampaignReport {
 
 /** One high court's row from its counters (counter name → value) and its quota figures. */
 export function highCourtReport(
+  courts: CourtRegistry,
   code: string,
   c: Record<string, number>,
   quota?: { allocatedFen: number; reservedFen: number; disbursedFen: number },
@@ -63,7 +64,7 @@ export function highCourtReport(
   const q = quota ?? { allocatedFen: 0, reservedFen: 0, disbursedFen: 0 };
   return {
     highCourtCode: code,
-    name: getCourt(code)?.name ?? code,
+    name: courts.get(code)?.name ?? code,
     cases: n('cases'),
     persons: n('persons'),
     amountFen: n('amountFen'),

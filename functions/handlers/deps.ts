@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { DynamoApplicationRepository } from '../adapters/dynamo-applications.ts';
 import { DynamoCampaignStore } from '../adapters/dynamo-campaigns.ts';
+import { DynamoCourtStore } from '../adapters/dynamo-courts.ts';
 import { DynamoQuotaLedger } from '../adapters/dynamo-quotas.ts';
 import { DynamoReportStore } from '../adapters/dynamo-reports.ts';
 import { HttpInsurerClient } from '../adapters/http-insurer.ts';
@@ -27,6 +28,7 @@ import type { ReportDeps } from '../usecases/reports.ts';
  */
 export interface Deps extends DocumentDeps, ApprovalDeps, QuotaDeps, PayoutDeps, ReportDeps {
   campaignStore: DynamoCampaignStore;
+  courts: DynamoCourtStore;
   authenticator: Authenticator;
   doc: DynamoDBDocumentClient;
 }
@@ -67,6 +69,7 @@ function build(): Deps {
     repo: new DynamoApplicationRepository(doc, cfg.TABLE_NAME, now),
     campaigns: campaignStore,
     campaignStore,
+    courts: new DynamoCourtStore(doc, cfg.TABLE_NAME, now),
     storage: new S3DocumentStorage(s3, cfg.DOCUMENTS_BUCKET, {
       uploadTtlSeconds: cfg.UPLOAD_URL_TTL_SECONDS,
       downloadTtlSeconds: cfg.DOWNLOAD_URL_TTL_SECONDS,

@@ -1,5 +1,5 @@
 import { type Campaign, campaignSettings } from '../domain/campaigns.ts';
-import { getCourt } from '../domain/courts.ts';
+import type { CourtRegistry } from '../domain/court-registry.ts';
 import { CATEGORY_LABELS_ZH, isCategory } from '../domain/eligibility.ts';
 import { buildRuling, CLOSING_REASON, type Ruling } from '../domain/ruling.ts';
 import type { Principal } from '../lib/auth.ts';
@@ -12,8 +12,8 @@ import { reportDelta } from './report-keys.ts';
 const RULED = new Set(['paid', 'closed', 'resumed']);
 
 /** The termination ruling (终结执行裁定书) of a paid application, citing its campaign's legal basis. */
-export function rulingOf(app: ApplicationRecord, campaign?: Campaign): Ruling {
-  const court = getCourt(app.courtCode);
+export function rulingOf(app: ApplicationRecord, courts: CourtRegistry, campaign?: Campaign): Ruling {
+  const court = courts.get(app.courtCode);
   return buildRuling({
     courtName: court?.name ?? app.courtCode,
     caseNumber: app.case.caseNumber,
@@ -34,7 +34,8 @@ export async function getRuling(deps: ApplicationDeps, principal: Principal, id:
   if (!RULED.has(app.status) || !app.payout?.paidAt) {
     throw new ConflictError('NOT_PAID', 'The ruling exists once the relief has been paid.');
   }
-  return { app, ruling: rulingOf(app, await deps.campaigns.get(app.campaignId)) };
+  const [courts, campaign] = await Promise.all([deps.courts.registry(), deps.campaigns.get(app.campaignId)]);
+  return { app, ruling: rulingOf(app, courts, campaign) };
 }
 
 /** 报结: closes a paid application as 终结执行 with the mandated reason; restrictions stay. */

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/audit-chain.ts';
-import { isQuotaHolder, QUOTA_HOLDER_CODES } from '../domain/courts.ts';
+import {
+  isQuotaHolderCode as isQuotaHolder,
+  QUOTA_HOLDERS as QUOTA_HOLDER_CODES,
+} from '../domain/provinces.ts';
 import { type CampaignReport, type HighCourtReport, highCourtReport as row } from '../domain/report.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
+import type { CourtDirectory } from '../ports/courts.ts';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
 import type { QuotaLedger } from '../ports/quotas.ts';
 import { ReportAlreadyFrozenError, type ReportStore } from '../ports/reports.ts';
@@ -15,6 +19,7 @@ export interface ReportDeps {
   reports: ReportStore;
   quotas: QuotaLedger;
   campaigns: CampaignStore;
+  courts: CourtDirectory;
   now: () => Date;
 }
 
@@ -41,13 +46,14 @@ export async function campaignReport(
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) throw new NotFoundError(`No campaign ${campaignId}.`);
   const scope = scopeOf(principal);
-  const [{ byHighCourt, total }, quotas] = await Promise.all([
+  const [{ byHighCourt, total }, quotas, courts] = await Promise.all([
     deps.reports.counters(campaignId),
     deps.quotas.list(campaignId),
+    deps.courts.registry(),
   ]);
   const quotaBy = new Map(quotas.map((q) => [q.highCourtCode, q]));
   const codes = scope === 'all' ? QUOTA_HOLDER_CODES : [scope];
-  const rows = codes.map((code) => row(code, byHighCourt.get(code) ?? {}, quotaBy.get(code)));
+  const rows = codes.map((code) => row(courts, code, byHighCourt.get(code) ?? {}, quotaBy.get(code)));
   const sum = (pick: (r: HighCourtReport) => number) => rows.reduce((acc, r) => acc + pick(r), 0);
   const totals =
     scope === 'all'

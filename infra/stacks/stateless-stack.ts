@@ -19,6 +19,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Trigger } from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
 import { AslStateMachine, type ResolvedPlaceholder } from '../constructs/asl-state-machine.ts';
 import { type CodeMode, ReliefFunction } from '../constructs/relief-function.ts';
@@ -324,6 +325,11 @@ export class StatelessStack extends Stack {
       5,
       'HTTP API 5xx responses',
     );
+    // Courts are table data: the seeder writes the committed registry on deploy when the table has none.
+    new Trigger(this, 'SeedCourtsOnDeploy', {
+      handler: this.taskFunction('seedCourts').function,
+      executeOnHandlerChange: true,
+    });
     for (const fn of [
       ...this.httpFunctions.values(),
       ...this.taskFunctions.values(),

@@ -282,6 +282,21 @@ const CASES: Record<string, Case> = {
       fund: await fundEntries(lifeId()),
     }),
   },
+  putCourt: {
+    prepare: async () => {
+      const path = '/courts/XZ0121';
+      const { code: _code, ...fields } = (await api('GET', path, { token: spc })).body;
+      return {
+        request: { method: 'PUT', path, token: spc, body: { ...fields, name: `${fields.name}（一）` } },
+        other: { method: 'PUT', path, token: spc, body: { ...fields, name: `${fields.name}（二）` } },
+        expectStatus: 200,
+      };
+    },
+    footprint: async () => ({
+      court: (await api('GET', '/courts/XZ0121', { token: spc })).body,
+      trail: (await api('GET', '/courts/XZ0121/audit', { token: spc })).body.items.length,
+    }),
+  },
   putQuota: {
     prepare: async () => {
       const path = '/campaigns/demo/quotas/GS';

@@ -83,7 +83,15 @@ describe.each([
         'recordTaskToken',
         'redrive',
         'sealAuditTrail',
+        // Not named by a placeholder: run on every deploy by a trigger, to seed the courts table.
+        'seedCourts',
       ]);
+    });
+
+    it('seeds the courts table on deploy (a trigger running the seeder)', () => {
+      const triggers = Object.values(s.statelessTemplate.findResources('Custom::Trigger'));
+      expect(triggers).toHaveLength(1);
+      expect(JSON.stringify(triggers[0])).toContain('TaskSeedCourts');
     });
 
     it(`routes the insurer webhook without the court JWT (${authorization})`, () => {

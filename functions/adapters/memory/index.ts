@@ -1,6 +1,7 @@
 import { MemoryApplicationRepository } from './applications.ts';
 import { MemoryCampaignStore } from './campaigns.ts';
 import { ManualClock, sequentialIds } from './clock.ts';
+import { MemoryCourtDirectory } from './courts.ts';
 import { MemoryDocumentStorage } from './document-storage.ts';
 import { MemoryInsurerClient } from './insurer.ts';
 import { MemoryQuotaLedger } from './quotas.ts';
@@ -40,6 +41,7 @@ export function createMemoryAdapters(
     repo: new MemoryApplicationRepository(state, now),
     campaigns,
     campaignStore: campaigns,
+    courts: new MemoryCourtDirectory(),
     quotas: new MemoryQuotaLedger(state, now),
     reports: new MemoryReportStore(state),
     storage: new MemoryDocumentStorage(now),

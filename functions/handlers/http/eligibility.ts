@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { shanghaiDate } from '../../domain/campaigns.ts';
-import { getCourt } from '../../domain/courts.ts';
 import { type ApplicationFacts, evaluateEligibility } from '../../domain/eligibility.ts';
 import { ForbiddenError, UnprocessableError } from '../../lib/errors.ts';
 import { defineRoute } from '../../lib/http.ts';
@@ -59,7 +58,7 @@ export const eligibilityChecks = defineRoute(
   },
   authenticator,
   async (req) => {
-    const court = getCourt(req.principal.court);
+    const court = (await deps().courts.registry()).get(req.principal.court);
     if (!court || court.level === 'spc')
       throw new ForbiddenError('COURT_CANNOT_EXECUTE', 'Screening is for executing courts.');
     const campaign = await deps().campaigns.get(req.body.campaignId);

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { COURTS, getCourt as findCourt } from '../../domain/courts.ts';
 import { BadRequestError, NotFoundError } from '../../lib/errors.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { campaignEtag, campaignView } from '../../usecases/campaigns.ts';
@@ -28,7 +27,7 @@ export const getCourt = defineRoute(
   },
   authenticator,
   async (req) => {
-    const court = findCourt(req.params.code);
+    const court = (await deps().courts.registry()).get(req.params.code);
     if (!court) throw new NotFoundError(`No court with code ${req.params.code}.`);
     return { status: 200, body: court };
   },
@@ -48,7 +47,7 @@ export const listCourts = defineRoute(
   authenticator,
   async (req) => {
     const { level, parentCode, province, limit, cursor } = req.query;
-    const all = COURTS.filter(
+    const all = (await deps().courts.registry()).courts.filter(
       (c) =>
         (!level || c.level === level) &&
         (!parentCode || c.parentCode === parentCode) &&

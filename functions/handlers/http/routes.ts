@@ -9,6 +9,7 @@ import {
 import { decideApplicationRoute, submitApplication } from './approval.ts';
 import { createCampaignRoute, getCampaignAuditRoute, patchCampaignRoute } from './campaigns.ts';
 import { closeApplicationRoute, getRulingRoute, recoveryRoute, resumeRoute } from './closure.ts';
+import { getCourtAuditRoute, putCourtRoute } from './courts.ts';
 import { getDocument, listDocuments, requestDocumentUpload } from './documents.ts';
 import { eligibilityChecks } from './eligibility.ts';
 import { insurerWebhook } from './insurer.ts';
@@ -28,6 +29,8 @@ export const apiRoutes: Route[] = [
   openapi,
   getCourt,
   listCourts,
+  putCourtRoute,
+  getCourtAuditRoute,
   listCampaigns,
   getCampaign,
   createCampaignRoute,

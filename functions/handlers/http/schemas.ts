@@ -75,6 +75,25 @@ export const Court = z
   })
   .meta({ id: 'Court' });
 
+/** PUT /courts/{code}: every field of the court but its code (a replacement, validated as a whole). */
+export const CourtUpdate = z
+  .strictObject({
+    name: Required(100),
+    level: z.enum(['spc', 'high', 'intermediate', 'basic']),
+    parentCode: z
+      .string()
+      .check(lineText)
+      .regex(/^[A-Z]{2,3}[0-9]{0,4}$/)
+      .nullable(),
+    province: z
+      .string()
+      .check(lineText)
+      .regex(/^[A-Z]{2,3}$/),
+    directToHighCourt: z.boolean(),
+    caseCourtPrefix: Required(16),
+  })
+  .meta({ id: 'CourtUpdate' });
+
 const Window = z.object({ start: z.string(), end: z.string() });
 export const LegalBasis = z
   .strictObject({ article: z.int().min(1).max(999), item: z.int().min(1).max(99) })

@@ -364,6 +364,19 @@ const TARGETS: Record<string, FuzzTarget> = {
     base: () => ({ decision: 'return', comment: '请补充困难证明' }),
     restore: restorePending,
   },
+  putCourt: {
+    // A Tibetan court no other suite reads; a valid mutation may rename it, nothing else.
+    credential: () => ({ token: spcAdmin }),
+    params: () => ({ code: 'XZ0124' }),
+    base: () => ({
+      name: '西藏自治区曲水县人民法院',
+      level: 'basic',
+      parentCode: 'XZ01',
+      province: 'XZ',
+      directToHighCourt: false,
+      caseCourtPrefix: '藏0124',
+    }),
+  },
   putQuota: {
     credential: () => ({ token: spcAdmin }),
     params: () => ({ campaignId: 'demo', highCourtCode: 'XZ' }),

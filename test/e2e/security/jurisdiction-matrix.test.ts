@@ -166,6 +166,28 @@ const EXPECTATIONS: Record<string, Expectation> = {
   openapi: { probe: () => ({}), expect: publicRoute },
   getCourt: { probe: () => ({ params: { code: 'BJ0108' } }), expect: anyValidToken(200) },
   listCourts: { probe: () => ({ query: 'province=BJ' }), expect: anyValidToken(200) },
+  getCourtAudit: { probe: () => ({ params: { code: 'BJ0108' } }), expect: anyValidToken(200) },
+  putCourt: {
+    // Only an SPC administrator changes the registry; the probe's parent is in another province, so
+    // even the administrator changes nothing (422).
+    probe: () => ({
+      params: { code: 'BJ0108' },
+      body: {
+        name: '北京市海淀区人民法院',
+        level: 'basic',
+        parentCode: 'TJ01',
+        province: 'BJ',
+        directToHighCourt: false,
+        caseCourtPrefix: '京0108',
+      },
+    }),
+    expect: (c) => {
+      if (c.kind === 'anonymous') return 401;
+      return c.role === 'spc-admin' && c.court === 'SPC'
+        ? [422, 'COURT_PARENT_CROSSES_PROVINCE']
+        : [403, 'ROLE_FORBIDDEN'];
+    },
+  },
   listCampaigns: { probe: () => ({}), expect: anyValidToken(200) },
   getCampaign: { probe: () => ({ params: { campaignId: 'demo' } }), expect: anyValidToken(200) },
   createCampaign: {

@@ -25,6 +25,7 @@ import {
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { WORKFLOW_STUCK_MESSAGE } from '../../../infra/stacks/access.ts';
 import { applicationBody } from '../../support/applications.ts';
+import { seedCourts } from '../../support/courts.ts';
 import { markAllDocumentsUploaded } from '../../support/store.ts';
 
 /**
@@ -119,6 +120,7 @@ beforeAll(async () => {
   deps = {
     repo,
     campaigns,
+    courts: seedCourts,
     workflow: engine,
     storage,
     insurer: () => insurer,

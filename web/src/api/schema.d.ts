@@ -49,7 +49,8 @@ export interface paths {
         };
         /** One court */
         get: operations["getCourt"];
-        put?: never;
+        /** Update one court of the registry (SPC administrator) */
+        put: operations["putCourt"];
         post?: never;
         delete?: never;
         options?: never;
@@ -66,6 +67,23 @@ export interface paths {
         };
         /** Courts, filtered by level, parent or province */
         get: operations["listCourts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/courts/{code}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail of one court (the registry’s hash chain, filtered) */
+        get: operations["getCourtAudit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -498,6 +516,33 @@ export interface components {
                 message: string;
                 messageZh?: string;
             }[];
+        };
+        CourtUpdate: {
+            name: string;
+            /** @enum {string} */
+            level: "spc" | "high" | "intermediate" | "basic";
+            parentCode: string | null;
+            province: string;
+            directToHighCourt: boolean;
+            caseCourtPrefix: string;
+        };
+        CourtAuditEntry: {
+            seq: number;
+            at: string;
+            actor: {
+                sub: string;
+                court: string;
+                roles: string[];
+            };
+            action: string;
+            courts: string[];
+            detail: {
+                [key: string]: unknown;
+            };
+            hash: string;
+            prevHash: string;
+        } & {
+            [key: string]: unknown;
         };
         Campaign: {
             id: string;
@@ -1056,6 +1101,99 @@ export interface operations {
             };
         };
     };
+    putCourt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional: the ETag (registry version) you read. */
+                "If-Match"?: string;
+                /** @description Retry-safe key (1-128 of A-Z a-z 0-9 . _ : -), scoped by your court, your subject, the operation and its target. A replay with the same key and request returns the first response (status, headers and body, plus Idempotent-Replayed: true); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Court code, e.g. BJ0105. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourtUpdate"];
+            };
+        };
+        responses: {
+            /** @description The court as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Court"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors); INVALID_IF_MATCH; INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown court */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CASE_PREFIX_TAKEN, VERSION_CONFLICT, CONCURRENT_UPDATE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNKNOWN_PARENT_COURT, COURT_PARENT_CYCLE, COURT_PARENT_CROSSES_PROVINCE, COURT_LEVEL_MISMATCH, COURT_PROVINCE_MISMATCH, INVALID_CASE_COURT_PREFIX, DIRECT_TO_HIGH_COURT_NOT_ALLOWED; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     listCourts: {
         parameters: {
             query?: {
@@ -1104,6 +1242,75 @@ export interface operations {
             };
             /** @description Role not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCourtAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Court code, e.g. BJ0105. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trail */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CourtAuditEntry"][];
+                        chainValid: boolean;
+                    };
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown court */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

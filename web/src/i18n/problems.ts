@@ -152,6 +152,30 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
   },
   NOT_A_QUOTA_HOLDER: { zh: '只有高级人民法院持有救助额度。', en: 'Only high courts hold quota.' },
   QUOTA_NOT_VISIBLE: { zh: '无权查看该额度。', en: 'You may not see this quota.' },
+  INVALID_COURT_CODE: { zh: '法院代码格式不正确。', en: 'Not a court code (SPC, BJ, BJ01, BJ0105…).' },
+  UNKNOWN_PARENT_COURT: { zh: '上级法院不存在。', en: 'The parent court does not exist.' },
+  COURT_PARENT_CYCLE: { zh: '上级法院设置形成循环。', en: 'That parent would make a cycle.' },
+  COURT_PARENT_CROSSES_PROVINCE: {
+    zh: '上级法院须在同一省级辖区内。',
+    en: 'The parent court must be in the same province.',
+  },
+  COURT_LEVEL_MISMATCH: {
+    zh: '法院层级与代码或上级法院不一致。',
+    en: 'The level does not fit the court code or its parent.',
+  },
+  COURT_PROVINCE_MISMATCH: {
+    zh: '省份与法院代码不一致。',
+    en: 'The province does not match the court code.',
+  },
+  INVALID_CASE_COURT_PREFIX: { zh: '法院代字不符合规定。', en: 'The case-number designation is not valid.' },
+  DIRECT_TO_HIGH_COURT_NOT_ALLOWED: {
+    zh: '只有直辖市的基层法院可以直接报高级人民法院。',
+    en: 'Only basic courts of the four municipalities report straight to the high court.',
+  },
+  CASE_PREFIX_TAKEN: {
+    zh: '该法院代字已被其他法院使用。',
+    en: 'Another court already has this designation.',
+  },
   LEVEL_OUT_OF_ROUTE: {
     zh: '该法院不在此申请的审批路径上。',
     en: 'This court is not on the application’s approval route.',

@@ -12,6 +12,15 @@ export default defineConfig({
           environment: 'node',
         },
       },
+      // Use cases against the in-memory adapters (functions/adapters/memory): no network, seconds.
+      {
+        test: {
+          name: 'usecases',
+          include: ['test/usecases/**/*.test.ts'],
+          environment: 'node',
+          env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        },
+      },
       {
         test: {
           name: 'integration',

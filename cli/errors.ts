@@ -1,11 +1,13 @@
 /**
  * The CLI's errors and its exit codes: 0 ok · 1 the server or the network failed · 2 usage or input
- * error (nothing was sent, or nothing more after the check that failed).
+ * error (nothing was sent, or nothing more after the check that failed) · 3 the audit trail diverges.
  */
 
 export const EXIT_OK = 0;
 export const EXIT_SERVER = 1;
 export const EXIT_INPUT = 2;
+/** `relief audit`: the audit trail diverges from its signed checkpoints (or a chain could not be sealed). */
+export const EXIT_DIVERGENCE = 3;
 
 /** A bad command line: unknown option, missing token, bad --batch, unwritable --out, … (exit 2). */
 export class UsageError extends Error {

@@ -1,10 +1,11 @@
 /**
  * The operator CLI (`relief …`): commander wiring, global options and the mapping of errors to exit
- * codes — 0 ok, 1 server/HTTP/network failure, 2 usage or input error. `main` never calls
- * process.exit: it returns the exit code, so tests run it in-process with a fake `Io`.
+ * codes — 0 ok, 1 server/HTTP/network failure, 2 usage or input error, 3 audit trail divergence.
+ * `main` never calls process.exit: it returns the exit code, so tests run it in-process with a fake `Io`.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { type AuditTargetOptions, auditSeal, auditVerify } from './audit.ts';
 import { CANDIDATE_COLUMNS } from './candidates.ts';
 import {
   EXIT_INPUT,
@@ -54,6 +55,18 @@ All rows are validated first (a bad file: exit 2, nothing sent). Then every row 
 a row refused on its own (409 QUOTA_BELOW_COMMITTED, 422) does not stop the others; a failure that would hit
 every row (401, 403, unknown campaign, 5xx, network) stops the run. Exit 1 if any row was not applied;
 rerunning the file is safe (each PUT sets an absolute allocation). Needs an spc-admin token.`;
+
+const AUDIT_HELP = `
+Every audit entry is hash-chained on its application (or quota); a sealer (every minute locally, on a
+schedule when deployed) signs the heads of the chains that changed into a Merkle checkpoint kept where the
+table's administrators cannot rewrite it (S3 Object Lock; locally <data-dir>/audit/checkpoints). verify reads
+the table and the checkpoints directly (not through the API) and names the first divergence.
+Exit: 0 verified · 1 a store could not be read · 2 usage · 3 divergence.
+
+Examples:
+  relief audit seal                       # local runner: seal now
+  relief audit verify --application 01J…  # one application's trail
+  relief audit verify --table relief-prod-stateful-Table… --bucket relief-prod-audit-… --region cn-northwest-1`;
 
 /** Runs the CLI with user arguments (no node/script prefix); resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
@@ -146,6 +159,44 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .action(async (campaign: string, opts: { format: string; out?: string }, cmd: Command) => {
       exitCode = await report({ campaign, format: opts.format, out: opts.out }, clientOf(cmd), io);
     });
+
+  const audit = program
+    .command('audit')
+    .description('the sealed audit trail (全程留痕): seal it, verify it against the signed checkpoints')
+    .addHelpText('after', AUDIT_HELP);
+  const target = (cmd: Command) =>
+    cmd
+      .option('--data-dir <dir>', 'local runner data directory (default: env RELIEF_DATA_DIR, else .local)')
+      .option('--table <name>', 'deployment: the DynamoDB table (stateful stack output TableName)')
+      .option('--bucket <name>', 'deployment: the checkpoint bucket (output AuditCheckpointBucketName)')
+      .option('--region <region>', 'deployment: AWS region (default: env AWS_REGION)');
+  target(
+    audit
+      .command('seal')
+      .description('seal the chains changed since the last checkpoint into a new signed checkpoint now')
+      .option('--full', 'seal every chain in the table (a scan: for the first seal of existing data)')
+      .option('--signing-key <arn>', 'deployment: the audit signing key (output AuditSigningKeyArn)'),
+  ).action(async (opts: AuditTargetOptions & { full?: boolean }) => {
+    exitCode = await auditSeal(opts, io);
+  });
+  target(
+    audit
+      .command('verify')
+      .description('recompute the chains from the table and check them against the signed checkpoints')
+      .option('--application <id>', 'verify the trail of this application only')
+      .option('--chain <id>', 'verify one chain: application/<id> or quota/<campaignId>/<highCourtCode>')
+      .option(
+        '--full',
+        'scan the whole table: also fail on a chain that no checkpoint seals and none is pending',
+      )
+      .option('--json', 'print the verification report as JSON'),
+  ).action(
+    async (
+      opts: AuditTargetOptions & { application?: string; chain?: string; full?: boolean; json?: boolean },
+    ) => {
+      exitCode = await auditVerify(opts, io);
+    },
+  );
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -13,6 +13,7 @@
  *   CAMPAIGN#<id>       / QUOTA#<highCourt>   quota ledger rows (auditSeq, auditHead)
  *   QUOTA_AUDIT#<id>#<highCourt> / AUDIT#<seq 10 digits>  a quota's allocation trail, hash-chained (own
  *                       partition, so reallocations never push quota rows past a 1 MB query page)
+ *   SEALQ#<shard 00-15> / <chainId>           audit chains changed since their last seal (audit-seal)
  * Indexes:
  *   gsi1: applications by executing court   (gsi1pk = COURT#<code>,   gsi1sk = <createdAt>#<id>)
  *   gsi2: applications by high court        (gsi2pk = HIGH#<code>,    gsi2sk = <createdAt>#<id>)

@@ -38,6 +38,8 @@ import {
   type UpdateOptions,
   VersionConflictError,
 } from '../ports/applications.ts';
+import { applicationChainId, sealPendingPut } from './dynamo-audit-chains.ts';
+import { APPROVALS_COUNTER_SK, approvalMarkSk, approvalsPk } from './dynamo-campaigns.ts';
 import { idempotencyPut, readIdempotency, replayOf } from './dynamo-idempotency.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -128,6 +130,41 @@ function chain(current: ApplicationRecord, input: AuditInput, at: string): { ent
   return { entry: sealEntry(content, current.auditHead) };
 }
 
+/**
+ * The final approval's high-water marks for the campaign (see DynamoCampaignStore `approvalsPk`): the
+ * SPC may not lower the campaign's limits below a claim it already approved.
+ */
+function approvalMarks(tableName: string, app: ApplicationRecord): Labelled[] {
+  const pk = approvalsPk(app.campaignId);
+  const claim = app.case?.claimAmountFen;
+  if (!Number.isSafeInteger(claim)) return [];
+  const mark = (kind: 'ANY' | 'STANDARD'): Labelled => [
+    'approval-mark',
+    {
+      Put: {
+        TableName: tableName,
+        Item: { pk, sk: approvalMarkSk(kind, claim as number), entity: 'approval-mark' },
+      },
+    },
+  ];
+  const special = (app.specialCircumstance?.reason ?? '').trim() !== '';
+  return [
+    mark('ANY'),
+    ...(special ? [] : [mark('STANDARD')]),
+    [
+      'approval-counter',
+      {
+        Update: {
+          TableName: tableName,
+          Key: { pk, sk: APPROVALS_COUNTER_SK },
+          UpdateExpression: 'ADD approvals :one SET entity = :e',
+          ExpressionAttributeValues: { ':one': 1, ':e': 'approval-counter' },
+        },
+      },
+    ],
+  ];
+}
+
 function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
   if (
     error instanceof TransactionCanceledException ||
@@ -141,6 +178,15 @@ function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
 function cancellationItem(error: unknown, index: number): Record<string, unknown> | undefined {
   const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
   return reasons[index]?.Item as Record<string, unknown> | undefined;
+}
+
+/**
+ * The id of the application holding a duplicate lock, from the lock item a cancelled transaction
+ * returned. The document client does not unmarshall CancellationReasons: the attribute arrives typed.
+ */
+function lockHolder(item: Record<string, unknown> | undefined): string | undefined {
+  const value = item?.applicationId;
+  return typeof value === 'string' ? value : (value as { S?: string } | undefined)?.S;
 }
 
 function encodeCursor(key: Record<string, unknown> | undefined): string | null {
@@ -217,7 +263,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         },
       },
     ];
+    // Index 3 when present (cancellation codes below rely on it); the seal mark comes after.
     if (idempotency) items.push(idempotencyPut(this.tableName, idempotency, stored, this.now()));
+    items.push(sealPendingPut(this.tableName, applicationChainId(app.id), entry.seq, entry.at));
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
@@ -228,8 +276,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         if (replay) throw replay;
       }
       if (codes[1] === 'ConditionalCheckFailed') {
-        const lock = cancellationItem(error, 1);
-        throw new DuplicateApplicationError(lock?.applicationId as string | undefined);
+        throw new DuplicateApplicationError(lockHolder(cancellationItem(error, 1)));
       }
       throw error;
     }
@@ -365,6 +412,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       ]);
     }
     if (options.quota) labelled.push(['quota', this.quotaUpdate(options.quota)]);
+    if (options.quota?.op === 'reserve') labelled.push(...approvalMarks(this.tableName, current));
     if (options.insurerEvent) {
       labelled.push([
         'insurer-event',
@@ -429,6 +477,10 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     if (options.idempotency) {
       labelled.push(['idempotency', idempotencyPut(this.tableName, options.idempotency, stored, this.now())]);
     }
+    labelled.push([
+      'seal-pending',
+      sealPendingPut(this.tableName, applicationChainId(current.id), entry.seq, at),
+    ]);
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: labelled.map(([, item]) => item) }));
       return { ok: true, stored };
@@ -452,9 +504,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       }
       if (failed.has('duplicate-lock')) {
         const index = labelled.findIndex(([label]) => label === 'duplicate-lock');
-        throw new DuplicateApplicationError(
-          cancellationItem(error, index)?.applicationId as string | undefined,
-        );
+        throw new DuplicateApplicationError(lockHolder(cancellationItem(error, index)));
       }
       if (failed.has('quota') && !failed.has('application'))
         throw new QuotaExceededError('The quota cannot cover this.');
@@ -517,11 +567,15 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: appPk(id), sk: APP_SK },
-          UpdateExpression: 'SET taskToken = :t',
+          // The version moves too: a change built on a read from before the token (a decision in
+          // flight) then fails its condition and is built again on a read that has the token, instead
+          // of writing the item back without it (which left the workflow waiting on a lost token).
+          UpdateExpression: 'SET taskToken = :t, #version = #version + :one',
           ConditionExpression: '#status = :pending AND submission.seq = :seq AND #level = :level',
-          ExpressionAttributeNames: { '#status': 'status', '#level': 'level' },
+          ExpressionAttributeNames: { '#status': 'status', '#level': 'level', '#version': 'version' },
           ExpressionAttributeValues: {
             ':t': token,
+            ':one': 1,
             ':pending': 'pending_approval',
             ':seq': token.submissionSeq,
             ':level': token.level,

@@ -1,24 +1,79 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import type { Campaign } from '../domain/campaigns.ts';
-import type { CampaignStore, QuotaRecord } from '../ports/campaigns.ts';
+import type { AuditEntry, AuditInput } from '../ports/applications.ts';
+import {
+  type ApprovedHighWater,
+  type CampaignAdminStore,
+  type CampaignStore,
+  CampaignWriteConflictError,
+  type QuotaRecord,
+  type StoredCampaign,
+} from '../ports/campaigns.ts';
+import type { IdempotentWrite } from '../ports/idempotency.ts';
+import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
 
 const CAMPAIGNS_PK = 'CAMPAIGNS';
+const campaignKey = (id: string) => ({ pk: CAMPAIGNS_PK, sk: `CAMPAIGN#${id}` });
+/** A campaign's change trail (活动设置留痕), its own partition. */
+const auditKey = (id: string, seq: number) => ({
+  pk: `CAMPAIGN_AUDIT#${id}`,
+  sk: `AUDIT#${String(seq).padStart(10, '0')}`,
+});
+/**
+ * The approvals high-water mark of a campaign: the high court's final approval writes, in its own
+ * transaction, a marker per approved claim amount (ANY#, and STANDARD# when no special circumstance was
+ * claimed) and bumps a counter, so the largest approved claim is one Query (newest sort key first), never a
+ * scan, and a limit change that raced an approval fails its condition on the counter.
+ */
+export const approvalsPk = (campaignId: string) => `CAMPAIGN_APPROVALS#${campaignId}`;
+export const approvalMarkSk = (kind: 'ANY' | 'STANDARD', claimFen: number) =>
+  `${kind}#${String(claimFen).padStart(15, '0')}`;
+export const APPROVALS_COUNTER_SK = 'COUNTER';
+
+export { CampaignWriteConflictError } from '../ports/campaigns.ts';
+
+const DEFINITION_FIELDS = [
+  'id',
+  'name',
+  'preparation',
+  'handling',
+  'reportDue',
+  'standardLimitFen',
+  'specialLimitFen',
+  'requireDebtor',
+  'requireTerminationChecklist',
+  'assetCheckIntervalMonths',
+  'assetCheckYears',
+  'rulingLegalBasis',
+] as const;
 
 /**
  * Campaigns are data (domain.md): stored in the table, one item each, plus a catalogue partition so
  * they can be listed without a scan. A later campaign is an item, not a code change.
  */
-export class DynamoCampaignStore implements CampaignStore {
+export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async get(id: string): Promise<Campaign | undefined> {
+  async get(id: string, opts: { consistent?: boolean } = {}): Promise<StoredCampaign | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: CAMPAIGNS_PK, sk: `CAMPAIGN#${id}` } }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: campaignKey(id),
+        ...(opts.consistent ? { ConsistentRead: true } : {}),
+      }),
     );
-    return out.Item ? toCampaign(out.Item) : undefined;
+    return out.Item ? toStored(out.Item) : undefined;
   }
 
   async list(): Promise<Campaign[]> {
@@ -39,14 +94,197 @@ export class DynamoCampaignStore implements CampaignStore {
     return items.map(toCampaign).sort((a, b) => a.handling.start.localeCompare(b.handling.start));
   }
 
-  /** Seeding and administration: writes the campaign as given (idempotent). */
+  /**
+   * Seeding: writes the campaign's definition as given (idempotent), keeping its version and audit head,
+   * so a restart that refreshes a seeded campaign never breaks the trail of changes made through the API.
+   */
   async put(campaign: Campaign): Promise<void> {
+    const fields = DEFINITION_FIELDS.filter((f) => f !== 'id' && campaign[f] !== undefined);
     await this.doc.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.tableName,
-        Item: { pk: CAMPAIGNS_PK, sk: `CAMPAIGN#${campaign.id}`, entity: 'campaign', ...campaign },
+        Key: campaignKey(campaign.id),
+        UpdateExpression: `SET #entity = :entity, #id = :id, ${fields.map((f) => `#${f} = :${f}`).join(', ')}`,
+        ExpressionAttributeNames: {
+          '#entity': 'entity',
+          '#id': 'id',
+          ...Object.fromEntries(fields.map((f) => [`#${f}`, f])),
+        },
+        ExpressionAttributeValues: {
+          ':entity': 'campaign',
+          ':id': campaign.id,
+          ...Object.fromEntries(fields.map((f) => [`:${f}`, campaign[f]])),
+        },
       }),
     );
+  }
+
+  /** The largest approved claims of a campaign and the approvals counter (see `approvalsPk`). */
+  async approvedHighWater(campaignId: string): Promise<ApprovedHighWater> {
+    const top = async (kind: 'ANY' | 'STANDARD') => {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':pk': approvalsPk(campaignId), ':p': `${kind}#` },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      );
+      const sk = out.Items?.[0]?.sk as string | undefined;
+      return sk ? Number(sk.slice(kind.length + 1)) : 0;
+    };
+    const [anyClaimFen, standardClaimFen, counter] = await Promise.all([
+      top('ANY'),
+      top('STANDARD'),
+      this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: approvalsPk(campaignId), sk: APPROVALS_COUNTER_SK },
+          ConsistentRead: true,
+        }),
+      ),
+    ]);
+    return { anyClaimFen, standardClaimFen, approvals: (counter.Item?.approvals as number) ?? 0 };
+  }
+
+  /**
+   * Creates a campaign (version 1) with the first entry of its trail, in one transaction; a taken id is
+   * CampaignWriteConflictError('exists'). With `idempotency`, the key's response is recorded with it.
+   */
+  async create(
+    campaign: Campaign,
+    audit: AuditInput,
+    at: string,
+    idempotency?: IdempotentWrite<StoredCampaign>,
+  ): Promise<StoredCampaign> {
+    return this.write(undefined, campaign, audit, at, undefined, idempotency);
+  }
+
+  /**
+   * Replaces `current` by `next` (version + 1) with an audit entry, iff neither the campaign nor its
+   * approvals counter (`approvalsSeen`) changed since they were read; else CampaignWriteConflictError('changed').
+   */
+  async update(
+    current: StoredCampaign,
+    next: Campaign,
+    audit: AuditInput,
+    at: string,
+    approvalsSeen: number,
+    idempotency?: IdempotentWrite<StoredCampaign>,
+  ): Promise<StoredCampaign> {
+    return this.write(current, next, audit, at, approvalsSeen, idempotency);
+  }
+
+  private async write(
+    current: StoredCampaign | undefined,
+    next: Campaign,
+    audit: AuditInput,
+    at: string,
+    approvalsSeen: number | undefined,
+    idempotency?: IdempotentWrite<StoredCampaign>,
+  ): Promise<StoredCampaign> {
+    const seq = (current?.auditSeq ?? 0) + 1;
+    const entry: AuditEntry = sealEntry(
+      {
+        seq,
+        at,
+        actor: { sub: audit.actor.sub, court: audit.actor.court, roles: [...audit.actor.roles] },
+        action: audit.action,
+        fromStatus: null,
+        toStatus: null,
+        detail: audit.detail,
+      },
+      current?.auditHead ?? GENESIS_HASH,
+    );
+    const definition = Object.fromEntries(
+      DEFINITION_FIELDS.filter((f) => next[f] !== undefined).map((f) => [f, next[f]]),
+    ) as unknown as Campaign;
+    const stored: StoredCampaign = {
+      ...definition,
+      version: (current?.version ?? 0) + 1,
+      auditSeq: seq,
+      auditHead: entry.hash,
+      updatedAt: at,
+    };
+    const condition = !current
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : current.version === undefined
+        ? { ConditionExpression: 'attribute_not_exists(version) AND attribute_not_exists(auditSeq)' }
+        : {
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': current.version },
+          };
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...campaignKey(next.id), entity: 'campaign', ...stored },
+          ...condition,
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...auditKey(next.id, seq), entity: 'campaign-audit', ...entry },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
+    if (approvalsSeen !== undefined) {
+      items.push({
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: { pk: approvalsPk(next.id), sk: APPROVALS_COUNTER_SK },
+          ConditionExpression:
+            approvalsSeen === 0 ? 'attribute_not_exists(pk) OR approvals = :zero' : 'approvals = :n',
+          ExpressionAttributeValues: approvalsSeen === 0 ? { ':zero': 0 } : { ':n': approvalsSeen },
+        },
+      });
+    }
+    const idempotencyIndex = items.length;
+    if (idempotency) items.push(idempotencyPut(this.tableName, idempotency, stored, new Date(at)));
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return stored;
+    } catch (error) {
+      if ((error as Error).name !== 'TransactionCanceledException') throw error;
+      const reasons = (error as { CancellationReasons?: { Code?: string; Item?: unknown }[] })
+        .CancellationReasons;
+      if (idempotency && reasons?.[idempotencyIndex]?.Code === 'ConditionalCheckFailed') {
+        const replay = await replayOf(
+          this.doc,
+          this.tableName,
+          idempotency,
+          reasons[idempotencyIndex]?.Item as Record<string, unknown> | undefined,
+        );
+        if (replay) throw replay;
+      }
+      throw new CampaignWriteConflictError(current ? 'changed' : 'exists');
+    }
+  }
+
+  /** The change trail, oldest first. */
+  async listAudit(campaignId: string): Promise<AuditEntry[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':pk': auditKey(campaignId, 0).pk, ':p': 'AUDIT#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
+    } while (start);
+    return items
+      .map(({ pk: _pk, sk: _sk, entity: _e, ...rest }) => rest as unknown as AuditEntry)
+      .sort((a, b) => a.seq - b.seq);
   }
 
   /** Seeds a quota row only if none exists, so a restart never resets what was reserved or paid. */
@@ -82,6 +320,15 @@ export class DynamoCampaignStore implements CampaignStore {
   }
 }
 
+function toStored(item: Record<string, unknown>): StoredCampaign {
+  return {
+    ...toCampaign(item),
+    ...(typeof item.auditSeq === 'number' ? { auditSeq: item.auditSeq } : {}),
+    ...(typeof item.auditHead === 'string' ? { auditHead: item.auditHead } : {}),
+    ...(typeof item.updatedAt === 'string' ? { updatedAt: item.updatedAt } : {}),
+  };
+}
+
 function toCampaign(item: Record<string, unknown>): Campaign {
   return {
     id: item.id as string,
@@ -91,5 +338,17 @@ function toCampaign(item: Record<string, unknown>): Campaign {
     reportDue: item.reportDue as string,
     standardLimitFen: item.standardLimitFen as number,
     specialLimitFen: item.specialLimitFen as number,
+    ...pick(item, 'requireDebtor', 'boolean'),
+    ...pick(item, 'requireTerminationChecklist', 'boolean'),
+    ...pick(item, 'assetCheckIntervalMonths', 'number'),
+    ...pick(item, 'assetCheckYears', 'number'),
+    ...(item.rulingLegalBasis
+      ? { rulingLegalBasis: item.rulingLegalBasis as Campaign['rulingLegalBasis'] }
+      : {}),
+    ...pick(item, 'version', 'number'),
   };
+}
+
+function pick(item: Record<string, unknown>, name: string, type: 'boolean' | 'number') {
+  return typeof item[name] === type ? { [name]: item[name] } : {};
 }

@@ -9,15 +9,12 @@ import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
 import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
 import type { AuditEntry, AuditInput } from '../ports/applications.ts';
-import type { QuotaRecord } from '../ports/campaigns.ts';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
+import { QuotaBelowCommittedError, type QuotaLedger, type StoredQuota } from '../ports/quotas.ts';
+import { quotaChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
 
-export class QuotaBelowCommittedError extends Error {
-  override name = 'QuotaBelowCommittedError';
-}
-
-type StoredQuota = QuotaRecord & { auditSeq?: number; auditHead?: string };
+export { QuotaBelowCommittedError } from '../ports/quotas.ts';
 
 const quotaKey = (campaignId: string, code: string) => ({
   pk: `CAMPAIGN#${campaignId}`,
@@ -50,7 +47,7 @@ function toEntry(item: Record<string, unknown>): AuditEntry {
  * disbursed and available counters. Reservations happen inside the decision transaction (see the
  * application repository); allocations by the SPC are audited on the quota's own hash chain.
  */
-export class DynamoQuotaLedger {
+export class DynamoQuotaLedger implements QuotaLedger {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -168,7 +165,9 @@ export class DynamoQuotaLedger {
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
+              // Index 2 when present: a cancellation there means the key was recorded meanwhile.
               ...(idempotency ? [idempotencyPut(this.tableName, idempotency, next, this.now())] : []),
+              sealPendingPut(this.tableName, quotaChainId(campaignId, highCourtCode), seq, at),
             ],
           }),
         );

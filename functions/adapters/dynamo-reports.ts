@@ -6,16 +6,13 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
+import { type CounterRow, ReportAlreadyFrozenError, type ReportStore } from '../ports/reports.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
 
-export type CounterRow = Record<string, number>;
-
-export class ReportAlreadyFrozenError extends Error {
-  override name = 'ReportAlreadyFrozenError';
-}
+export { type CounterRow, ReportAlreadyFrozenError } from '../ports/reports.ts';
 
 /** Reads the report counters (a fixed number of items per campaign, whatever the number of applications). */
-export class DynamoReportStore {
+export class DynamoReportStore implements ReportStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,

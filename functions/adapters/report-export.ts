@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { CATEGORIES, CATEGORY_LABELS_ZH } from '../domain/eligibility.ts';
 import { formatYuan } from '../domain/money.ts';
-import type { CampaignReport } from '../usecases/reports.ts';
+import type { CampaignReport } from '../domain/report.ts';
 
 const yuan = (fen: number) => formatYuan(fen).replaceAll(',', '');
 

@@ -4,6 +4,7 @@
  * Windows are inclusive at both ends, to the millisecond: a day ends at 23:59:59.999+08:00.
  */
 import type { Fen } from './money.ts';
+import { CPL_BASIS_2018, CPL_BASIS_2024, type LegalBasis } from './ruling.ts';
 
 export interface Campaign {
   id: string;
@@ -18,6 +19,58 @@ export interface Campaign {
   standardLimitFen: Fen;
   /** Raised limit for special situations with a written reason (10 万元 in 2018), inclusive. */
   specialLimitFen: Fen;
+  /**
+   * Settings (api-contract "Courts and campaigns"). Optional in stored data: a campaign written before
+   * they existed reads with `campaignSettings` (requireDebtor false, as the 2018 campaign had no debtor data).
+   */
+  /** Applications must name the debtor(s) (被执行人). */
+  requireDebtor?: boolean;
+  /** The termination-conditions checklist (终本五项条件) must be filled in. */
+  requireTerminationChecklist?: boolean;
+  /** Months between asset checks of a relief-closed case (default 6, by analogy with 终本规定 Art. 9). */
+  assetCheckIntervalMonths?: number;
+  /** Years during which asset checks are scheduled (default 5). */
+  assetCheckYears?: number;
+  /** The Civil Procedure Law article the termination ruling cites (see `defaultRulingLegalBasis`). */
+  rulingLegalBasis?: LegalBasis;
+  /** Optimistic-concurrency version of the stored campaign (ETag "vN"); absent on code-defined ones. */
+  version?: number;
+}
+
+/** A campaign's settings with every default filled in. */
+export type CampaignSettings = Required<
+  Pick<
+    Campaign,
+    | 'requireDebtor'
+    | 'requireTerminationChecklist'
+    | 'assetCheckIntervalMonths'
+    | 'assetCheckYears'
+    | 'rulingLegalBasis'
+  >
+>;
+
+/** The 2023 amendment of the Civil Procedure Law took effect then; rulings after it cite art. 268(6). */
+export const CPL_2023_IN_FORCE = '2024-01-01T00:00:00+08:00';
+
+/**
+ * The citation a campaign's rulings get when none was set: rulings follow payouts, which follow the
+ * handling window, so a campaign whose handling starts on or after 2024-01-01 (Beijing time) cites
+ * art. 268(6) and an earlier one art. 257(6), as the 2018 notice does.
+ */
+export function defaultRulingLegalBasis(c: Pick<Campaign, 'handling'>): LegalBasis {
+  const start = Date.parse(c.handling.start);
+  return { ...(start >= Date.parse(CPL_2023_IN_FORCE) ? CPL_BASIS_2024 : CPL_BASIS_2018) };
+}
+
+/** Settings as stored, defaults filled in for what a campaign does not set. */
+export function campaignSettings(c: Campaign): CampaignSettings {
+  return {
+    requireDebtor: c.requireDebtor ?? false,
+    requireTerminationChecklist: c.requireTerminationChecklist ?? false,
+    assetCheckIntervalMonths: c.assetCheckIntervalMonths ?? 6,
+    assetCheckYears: c.assetCheckYears ?? 5,
+    rulingLegalBasis: c.rulingLegalBasis ?? defaultRulingLegalBasis(c),
+  };
 }
 
 export type CampaignPhase = 'not_started' | 'preparation' | 'handling' | 'closed';
@@ -31,6 +84,11 @@ export const CAMPAIGN_2018: Readonly<Campaign> = Object.freeze({
   reportDue: '2019-02-12T23:59:59.999+08:00',
   standardLimitFen: 5_000_000,
   specialLimitFen: 10_000_000,
+  requireDebtor: false,
+  requireTerminationChecklist: false,
+  assetCheckIntervalMonths: 6,
+  assetCheckYears: 5,
+  rulingLegalBasis: Object.freeze({ ...CPL_BASIS_2018 }),
 });
 
 export const DEFAULT_CAMPAIGN_ID = CAMPAIGN_2018.id;
@@ -72,7 +130,8 @@ export function shanghaiEndOfDay(date: string): string {
  * - preparation: the 7 days D−30 … D−24 (Shanghai midnight to 23:59:59.999);
  * - handling: D−23 … D+60, so it contains `now` and at least 60 more days;
  * - reportDue: end of D+72 (12 days after handling, as in 2018);
- * - limits as in 2018 (5_000_000 / 10_000_000 fen).
+ * - limits as in 2018 (5_000_000 / 10_000_000 fen);
+ * - rulings cite art. 268(6) (they fall after 2024-01-01); no debtor or checklist required.
  */
 export function demoCampaign(now: Date): Campaign {
   const d = shanghaiDate(now);
@@ -84,6 +143,12 @@ export function demoCampaign(now: Date): Campaign {
     reportDue: shanghaiEndOfDay(addDays(d, 72)),
     standardLimitFen: CAMPAIGN_2018.standardLimitFen,
     specialLimitFen: CAMPAIGN_2018.specialLimitFen,
+    // The demo's data predates debtor capture in the walk-through; its rulings fall after 2024-01-01.
+    requireDebtor: false,
+    requireTerminationChecklist: false,
+    assetCheckIntervalMonths: 6,
+    assetCheckYears: 5,
+    rulingLegalBasis: { ...CPL_BASIS_2024 },
   };
 }
 

@@ -17,7 +17,7 @@
  *   Chinese characters (e.g. 民初) is NOT_ENFORCEMENT.
  * Surrounding whitespace is ignored; whitespace inside is a FORMAT failure.
  */
-import { PROVINCE_DESIGNATIONS } from './courts-data.ts';
+import { PROVINCE_DESIGNATIONS } from './provinces.ts';
 
 /** Court prefix of the XPCC branch of the Xinjiang High Court and its courts. */
 export const XPCC_ABBREVIATION = '兵';

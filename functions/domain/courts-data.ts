@@ -9,29 +9,13 @@
  * SH72 ↔ 沪72. `directToHighCourt` (直辖市基层法院直接报高院) is a per-court setting, only ever true
  * for basic courts of the four municipalities; the values in the registry are demonstration settings.
  */
+
+import type { Court, CourtLevel } from './court-registry.ts';
 import registry from './courts.registry.json' with { type: 'json' };
+import { PROVINCE_DESIGNATIONS, type ProvinceDesignation } from './provinces.ts';
 
-export type CourtLevel = 'spc' | 'high' | 'intermediate' | 'basic';
-
-export interface Court {
-  code: string;
-  name: string;
-  level: CourtLevel;
-  parentCode: string | null;
-  /** 2-letter province code of the quota holder ('BJ', …, 'BT' for the XPCC), or 'SPC'. */
-  province: string;
-  /** Basic courts of BJ/TJ/SH/CQ only: approvals go straight to the high court. */
-  directToHighCourt: boolean;
-  /** The court prefix in case numbers: '最高法', '京', '京01', '京0105', '内0102', '兵', '兵01'. */
-  caseCourtPrefix: string;
-}
-
-/** A province-level designation (法院代字) of the registry: 32 of them, the XPCC's '兵' last. */
-export interface ProvinceDesignation {
-  code: string;
-  abbr: string;
-  name: string;
-}
+export type { Court, CourtLevel, ProvinceDesignation };
+export { PROVINCE_DESIGNATIONS };
 
 interface RegistryData {
   provinces: [code: string, abbr: string, name: string][];
@@ -67,11 +51,6 @@ function defaultParent(code: string, level: CourtLevel): string | null {
   if (level === 'intermediate') return code.slice(0, 2);
   return code.slice(0, 4);
 }
-
-/** The designations of the 31 provinces and the XPCC, in GB/T 2260 order. */
-export const PROVINCE_DESIGNATIONS: readonly ProvinceDesignation[] = Object.freeze(
-  DATA.provinces.map(([code, abbr, name]) => Object.freeze({ code, abbr, name })),
-);
 
 function build(): readonly Court[] {
   const provinces = new Map(PROVINCE_DESIGNATIONS.map((p) => [p.code, p]));

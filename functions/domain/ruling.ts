@@ -1,8 +1,10 @@
 /**
  * The termination ruling (终结执行裁定书) that closes (报结) a case after the insurer paid the relief,
  * per the notice 法明传(2018)841号 （三）1: the case ends under Civil Procedure Law art. 257(6)
- * (《中华人民共和国民事诉讼法》第二百五十七条第六项), the ruling carries `MANDATED_PARAGRAPH` verbatim, the
- * case is closed as 终结执行 with `CLOSING_REASON` verbatim, and measures against the debtor stay in force.
+ * (《中华人民共和国民事诉讼法》第二百五十七条第六项, the numbering of 2018; since the 2023 amendment, in force
+ * 2024-01-01, the same ground is 第二百六十八条第六项, so the citation is the campaign's `rulingLegalBasis`),
+ * the ruling carries `MANDATED_PARAGRAPH` verbatim, the case is closed as 终结执行 with `CLOSING_REASON`
+ * verbatim, and measures against the debtor stay in force.
  *
  * Pure: no I/O, no clock. The debtor (被执行人) is not in the system's data and is named generically. The
  * applicant appears by name only: no ID number, no bank account (the input type has no such fields and
@@ -20,9 +22,55 @@ export const CLOSING_REASON = '被执行人确无财产可供执行，申请执�
 /** The document's title (文书名称). */
 export const RULING_TITLE = '执行裁定书';
 
-/** Legal basis and operative part (裁判主文). */
-export const RULING_LEGAL_BASIS =
-  '依照《中华人民共和国民事诉讼法》第二百五十七条第六项之规定，裁定如下：本案终结执行。';
+/** An article and item of the Civil Procedure Law (《中华人民共和国民事诉讼法》第X条第Y项). */
+export interface LegalBasis {
+  article: number;
+  item: number;
+}
+
+/** Art. 257(6) as numbered in 2018, the citation of the notice 法明传(2018)841号. */
+export const CPL_BASIS_2018: Readonly<LegalBasis> = Object.freeze({ article: 257, item: 6 });
+/** Art. 268(6): the same ground after the 2023 amendment (in force 2024-01-01). */
+export const CPL_BASIS_2024: Readonly<LegalBasis> = Object.freeze({ article: 268, item: 6 });
+
+const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/**
+ * A positive integer below 10 000 in Chinese numerals as statutes write them: 6 → 六, 10 → 十,
+ * 15 → 十五, 105 → 一百零五, 110 → 一百一十, 257 → 二百五十七. Throws RangeError outside 1…9999.
+ */
+export function chineseNumeral(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > 9999)
+    throw new RangeError(`chineseNumeral: ${n} is not in 1…9999`);
+  if (n < 20) return n < 10 ? (DIGITS[n] as string) : `十${n > 10 ? DIGITS[n - 10] : ''}`;
+  const units = ['千', '百', '十', ''];
+  const digits = String(n).padStart(4, '0').split('').map(Number);
+  let out = '';
+  let zero = false;
+  digits.forEach((d, i) => {
+    if (d === 0) {
+      if (out !== '') zero = true;
+      return;
+    }
+    if (zero) out += '零';
+    zero = false;
+    out += `${DIGITS[d]}${units[i]}`;
+  });
+  return out;
+}
+
+/** 《中华人民共和国民事诉讼法》第二百五十七条第六项 for { article: 257, item: 6 }. */
+export function legalBasisCitation(basis: LegalBasis): string {
+  return `《中华人民共和国民事诉讼法》第${chineseNumeral(basis.article)}条第${chineseNumeral(basis.item)}项`;
+}
+
+/** Legal basis and operative part (裁判主文) citing `basis`. */
+export function rulingLegalBasisParagraph(basis: LegalBasis): string {
+  return `依照${legalBasisCitation(basis)}之规定，裁定如下：本案终结执行。`;
+}
+
+/** Legal basis and operative part (裁判主文) as the 2018 notice cites it. */
+export const RULING_LEGAL_BASIS = rulingLegalBasisParagraph(CPL_BASIS_2018);
 
 /** Measures against the debtor are not lifted (限制消费措施和财产控制措施不解除). */
 export const MEASURES_NOT_LIFTED = '对被执行人采取的限制消费措施和财产控制措施不予解除。';
@@ -49,6 +97,8 @@ export interface RulingInput {
   rulingNumber?: string;
   /** Date of issue (落款日期): YYYY-MM-DD or an ISO date-time; defaults to the payout date. */
   issuedAt?: string;
+  /** The article the ruling cites: the campaign's `rulingLegalBasis`; art. 257(6) (2018) when absent. */
+  legalBasis?: LegalBasis;
 }
 
 export interface Ruling {
@@ -146,7 +196,7 @@ export function buildRuling(input: RulingInput): Ruling {
       `申请保险救助并同意获得保险救助后本案终结执行。经逐级审批，保险救助金${amount}已于${paidOn}` +
       `支付至申请执行人${applicant}本人开立的银行账户（交易流水号：${transactionRef}），申请执行人已获得保险救助。`,
     MANDATED_PARAGRAPH,
-    RULING_LEGAL_BASIS,
+    rulingLegalBasisParagraph(input.legalBasis ?? CPL_BASIS_2018),
     MEASURES_NOT_LIFTED,
     `本案以终结执行方式报结，结案事由：${CLOSING_REASON}`,
     RULING_EFFECT,

@@ -2,7 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { DynamoApplicationRepository } from '../adapters/dynamo-applications.ts';
+import { DynamoAuditChainStore } from '../adapters/dynamo-audit-chains.ts';
 import { DynamoCampaignStore } from '../adapters/dynamo-campaigns.ts';
+import { DynamoCourtStore } from '../adapters/dynamo-courts.ts';
 import { DynamoQuotaLedger } from '../adapters/dynamo-quotas.ts';
 import { DynamoReportStore } from '../adapters/dynamo-reports.ts';
 import { once, readEnv, required } from '../lib/config.ts';
@@ -36,6 +38,9 @@ export const applicationRepository = once(
   () => new DynamoApplicationRepository(documentClient(), tableName(), clock.now),
 );
 export const campaignStore = once(() => new DynamoCampaignStore(documentClient(), tableName()));
+/** The court registry (table data, cached per container for a few seconds). */
+export const courtStore = once(() => new DynamoCourtStore(documentClient(), tableName(), clock.now));
+export const auditChainStore = once(() => new DynamoAuditChainStore(documentClient(), tableName()));
 export const quotaLedger = once(() => new DynamoQuotaLedger(documentClient(), tableName(), clock.now));
 export const reportStore = once(() => new DynamoReportStore(documentClient(), tableName(), clock.now));
 
@@ -43,6 +48,7 @@ export const reportStore = once(() => new DynamoReportStore(documentClient(), ta
 export const applicationDeps = once(() => ({
   repo: applicationRepository(),
   campaigns: campaignStore(),
+  courts: courtStore(),
   ...clock,
 }));
 
@@ -51,5 +57,6 @@ export const reportDeps = once(() => ({
   reports: reportStore(),
   quotas: quotaLedger(),
   campaigns: campaignStore(),
+  courts: courtStore(),
   now: clock.now,
 }));

@@ -20,8 +20,8 @@ export const getCourt = defineSpec({
   auth: 'jwt',
   params: z.strictObject({ code: CourtCode }),
   responses: [{ status: 200, description: 'The court', schema: Court }, ...COMMON_ERRORS, notFound],
-  // The registry is compiled in (domain/courts.ts): no data access at all.
-  access: {},
+  // The registry is table data (ports/courts.ts), cached per container.
+  access: { table: 'read' },
 });
 
 export const listCourts = defineSpec({
@@ -33,7 +33,7 @@ export const listCourts = defineSpec({
   auth: 'jwt',
   query: CourtsQuery,
   responses: [{ status: 200, description: 'A page', schema: Page(Court) }, ...COMMON_ERRORS],
-  access: {},
+  access: { table: 'read' },
 });
 
 export const listCampaigns = defineSpec({

@@ -7,7 +7,9 @@ import {
   patchApplication,
 } from './applications.ts';
 import { decideApplication, submitApplication } from './approval.ts';
+import { createCampaign, getCampaignAudit, patchCampaign } from './campaigns.ts';
 import { closeApplication, getRuling, recordRecovery, resumeEnforcement } from './closure.ts';
+import { getCourtAudit, putCourt } from './courts.ts';
 import { getDocument, listDocuments, requestDocumentUpload } from './documents.ts';
 import { checkEligibility } from './eligibility.ts';
 import { insurerWebhook } from './insurer.ts';
@@ -29,8 +31,13 @@ const specs: RouteSpec[] = [
   openapi,
   getCourt,
   listCourts,
+  putCourt,
+  getCourtAudit,
   listCampaigns,
   getCampaign,
+  createCampaign,
+  patchCampaign,
+  getCampaignAudit,
   createApplication,
   listApplications,
   getApplication,

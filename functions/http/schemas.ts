@@ -75,7 +75,42 @@ export const Court = z
   })
   .meta({ id: 'Court' });
 
+/** PUT /courts/{code}: every field of the court but its code (a replacement, validated as a whole). */
+export const CourtUpdate = z
+  .strictObject({
+    name: Required(100),
+    level: z.enum(['spc', 'high', 'intermediate', 'basic']),
+    parentCode: z
+      .string()
+      .check(lineText)
+      .regex(/^[A-Z]{2,3}[0-9]{0,4}$/)
+      .nullable(),
+    province: z
+      .string()
+      .check(lineText)
+      .regex(/^[A-Z]{2,3}$/),
+    directToHighCourt: z.boolean(),
+    caseCourtPrefix: Required(16),
+  })
+  .meta({ id: 'CourtUpdate' });
+
 const Window = z.object({ start: z.string(), end: z.string() });
+export const LegalBasis = z
+  .strictObject({ article: z.int().min(1).max(999), item: z.int().min(1).max(99) })
+  .meta({
+    id: 'LegalBasis',
+    description:
+      'An article and item of the Civil Procedure Law, cited by the termination ruling as 《中华人民共和国民事诉讼法》第X条第Y项: {article: 257, item: 6} for the 2018 campaign, {article: 268, item: 6} for rulings after 2024-01-01 (the 2023 amendment).',
+  });
+const CampaignSettings = {
+  requireDebtor: z.boolean().meta({ description: 'Applications must name the debtor(s).' }),
+  requireTerminationChecklist: z
+    .boolean()
+    .meta({ description: 'The termination-conditions checklist must be filled in.' }),
+  assetCheckIntervalMonths: z.int().min(1).max(60),
+  assetCheckYears: z.int().min(1).max(20),
+  rulingLegalBasis: LegalBasis,
+};
 export const Campaign = z
   .object({
     id: z.string(),
@@ -85,8 +120,63 @@ export const Campaign = z
     reportDue: z.string(),
     standardLimitFen: Fen,
     specialLimitFen: Fen,
+    ...CampaignSettings,
   })
   .meta({ id: 'Campaign' });
+
+/** Beijing time (Asia/Shanghai): a whole day as YYYY-MM-DD, or an instant with its offset. */
+export const CampaignTime = Pattern(
+  /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2}))?$/,
+).meta({
+  description:
+    'Beijing time (Asia/Shanghai). A date YYYY-MM-DD means the whole day: a start is stored as 00:00:00+08:00, an end or a due date as 23:59:59.999+08:00. An instant must carry its offset (Z or ±hh:mm) and is stored as the same instant written with +08:00.',
+});
+const CampaignWindowInput = z.strictObject({ start: CampaignTime, end: CampaignTime });
+const CampaignFields = {
+  name: Required(200),
+  preparation: CampaignWindowInput.meta({ description: '准备阶段: drafts, no submission.' }),
+  handling: CampaignWindowInput.meta({
+    description: '办理阶段: submission and approval; starts after preparation ends.',
+  }),
+  reportDue: CampaignTime.meta({ description: 'After handling ends.' }),
+  standardLimitFen: PositiveFen,
+  specialLimitFen: PositiveFen.meta({ description: 'At least standardLimitFen.' }),
+};
+const CampaignSettingsInput = {
+  requireDebtor: CampaignSettings.requireDebtor.optional().meta({ description: 'Default true.' }),
+  requireTerminationChecklist: CampaignSettings.requireTerminationChecklist
+    .optional()
+    .meta({ description: 'Default false.' }),
+  assetCheckIntervalMonths: CampaignSettings.assetCheckIntervalMonths
+    .optional()
+    .meta({ description: 'Default 6.' }),
+  assetCheckYears: CampaignSettings.assetCheckYears.optional().meta({ description: 'Default 5.' }),
+  rulingLegalBasis: LegalBasis.optional().meta({
+    description:
+      'Default: art. 268(6) when handling starts on or after 2024-01-01 (Beijing time), else art. 257(6).',
+  }),
+};
+export const CreateCampaignBody = z
+  .strictObject({
+    id: Pattern(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/).meta({
+      description: 'Lower-case letters, digits and inner hyphens, at most 64, e.g. 2026-relief.',
+    }),
+    ...CampaignFields,
+    ...CampaignSettingsInput,
+  })
+  .meta({ id: 'CreateCampaign' });
+export const PatchCampaignBody = z
+  .strictObject({
+    name: CampaignFields.name.optional(),
+    preparation: CampaignFields.preparation.optional(),
+    handling: CampaignFields.handling.optional(),
+    reportDue: CampaignFields.reportDue.optional(),
+    standardLimitFen: CampaignFields.standardLimitFen.optional(),
+    specialLimitFen: CampaignFields.specialLimitFen.optional(),
+    ...CampaignSettingsInput,
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'Change at least one field.' })
+  .meta({ id: 'PatchCampaign' });
 
 export const CaseInput = z.strictObject({
   caseNumber: Required(64).meta({ description: 'e.g. (2018)京0105执1234号; half- or full-width brackets.' }),

@@ -23,6 +23,11 @@ export interface Access {
    * outbound packages and learns INSURER_ENDPOINT (outbound HTTPS, no grant needed).
    */
   insurer?: InsurerAccess;
+  /**
+   * The sealed audit checkpoints (AUDIT_CHECKPOINT_BUCKET, AUDIT_SIGNING_KEY_ID): create and read
+   * checkpoint objects in the Object Lock bucket, sign with the audit key (kms:Sign).
+   */
+  auditCheckpoints?: 'seal';
 }
 
 export type TableAccess = 'read' | 'write';

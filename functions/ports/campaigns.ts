@@ -1,4 +1,6 @@
 import type { Campaign } from '../domain/campaigns.ts';
+import type { AuditEntry, AuditInput } from './applications.ts';
+import type { IdempotentWrite } from './idempotency.ts';
 
 export interface QuotaRecord {
   campaignId: string;
@@ -12,9 +14,55 @@ export interface QuotaRecord {
   updatedAt: string;
 }
 
+/** A campaign as stored: its definition plus the head of its change trail. */
+export type StoredCampaign = Campaign & { auditSeq?: number; auditHead?: string; updatedAt?: string };
+
+/** The largest claims (申请标的金额) of a campaign's approved applications, and how many approvals. */
+export interface ApprovedHighWater {
+  /** Largest approved claim, special circumstances included: the special limit may not go below it. */
+  anyClaimFen: number;
+  /** Largest approved claim without a special circumstance: the standard limit may not go below it. */
+  standardClaimFen: number;
+  approvals: number;
+}
+
 export interface CampaignStore {
-  get(id: string): Promise<Campaign | undefined>;
+  get(id: string, opts?: { consistent?: boolean }): Promise<Campaign | undefined>;
   list(): Promise<Campaign[]>;
+}
+
+/** The campaign id is taken, or (update) the stored campaign or its approvals changed since read. */
+export class CampaignWriteConflictError extends Error {
+  override name = 'CampaignWriteConflictError';
+  constructor(readonly reason: 'exists' | 'changed') {
+    super(
+      reason === 'exists' ? 'A campaign with this id exists.' : 'The campaign changed since it was read.',
+    );
+  }
+}
+
+/** The SPC's campaign administration: audited creates and updates (usecases/campaigns.ts). */
+export interface CampaignAdminStore {
+  get(id: string, opts?: { consistent?: boolean }): Promise<StoredCampaign | undefined>;
+  approvedHighWater(campaignId: string): Promise<ApprovedHighWater>;
+  /** Version 1 with the first trail entry, in one transaction; a taken id is CampaignWriteConflictError('exists'). */
+  create(
+    campaign: Campaign,
+    audit: AuditInput,
+    at: string,
+    idempotency?: IdempotentWrite<StoredCampaign>,
+  ): Promise<StoredCampaign>;
+  /** Replaces `current` iff neither it nor its approvals counter changed since read, else CampaignWriteConflictError('changed'). */
+  update(
+    current: StoredCampaign,
+    next: Campaign,
+    audit: AuditInput,
+    at: string,
+    approvalsSeen: number,
+    idempotency?: IdempotentWrite<StoredCampaign>,
+  ): Promise<StoredCampaign>;
+  /** The change trail, oldest first. */
+  listAudit(campaignId: string): Promise<AuditEntry[]>;
 }
 
 export interface DocumentStorage {

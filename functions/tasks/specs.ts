@@ -11,11 +11,17 @@ export interface TaskSpec {
   /** The function's name: `recordTaskToken` backs the ASL placeholder `${RecordTaskTokenFunction}`. */
   name: string;
   description: string;
-  /** `workflow`: a `lambda:invoke` task of a state machine; `schedule`: an EventBridge rate; `object-created`: S3. */
-  trigger: 'workflow' | 'schedule' | 'object-created';
+  /**
+   * `workflow`: a `lambda:invoke` task of a state machine; `schedule`: an EventBridge rate;
+   * `object-created`: S3 on the documents bucket; `deploy`: a CDK trigger, run on every deployment.
+   */
+  trigger: 'workflow' | 'schedule' | 'object-created' | 'deploy';
   access: Access;
-  /** `schedule` only: how often it runs when deployed (the local runner runs it every few seconds). */
-  everyMinutes?: number;
+  /**
+   * `schedule` only: how often it runs when deployed, in minutes, or the deployment setting that says
+   * (the local runner runs the sweeps every few seconds).
+   */
+  everyMinutes?: number | 'auditSealEveryMinutes';
   /** @default 30 */
   timeoutSeconds?: number;
   /** @default 512 */
@@ -113,6 +119,27 @@ export const documentUploaded: TaskSpec = {
   memoryMiB: 1024,
 };
 
+export const sealAuditTrail: TaskSpec = {
+  name: 'sealAuditTrail',
+  description: 'sweep: seals changed audit chains into a signed checkpoint',
+  trigger: 'schedule',
+  everyMinutes: 'auditSealEveryMinutes',
+  // Reads the audit chains and deletes their pending-seal marks; writes checkpoint objects to the Object
+  // Lock bucket and signs them with the audit key.
+  access: { table: 'write', auditCheckpoints: 'seal' },
+  // Up to MAX_LEAVES_PER_CHECKPOINT chains read and verified per run.
+  timeoutSeconds: 300,
+  memoryMiB: 1024,
+};
+
+export const seedCourts: TaskSpec = {
+  name: 'seedCourts',
+  description: 'deploy: writes the committed court registry into the table when it has none',
+  trigger: 'deploy',
+  // The only function that bundles courts.registry.json.
+  access: { table: 'write' },
+};
+
 /** Every task function, once. */
 export const taskSpecs: readonly TaskSpec[] = [
   recordTaskToken,
@@ -122,7 +149,12 @@ export const taskSpecs: readonly TaskSpec[] = [
   reconcile,
   redrive,
   documentUploaded,
+  sealAuditTrail,
+  seedCourts,
 ];
+
+/** Log line the audit sealer writes when a due chain does not verify and is left unsealed (alarmed). */
+export const SEAL_REFUSED_MESSAGE = 'audit.seal.refused';
 
 /**
  * Log line (Powertools `message`) the re-drive sweeps write when they raise an operator alarm on an

@@ -1,13 +1,6 @@
 import { allowsDrafts, type Campaign, shanghaiDate } from '../domain/campaigns.ts';
 import { parseCaseNumber } from '../domain/case-number.ts';
-import {
-  ancestorsOf,
-  approvalRoute,
-  type Court,
-  getCourt,
-  highCourtOf,
-  isWithinJurisdiction,
-} from '../domain/courts.ts';
+import type { Court, CourtRegistry } from '../domain/court-registry.ts';
 import { type ApplicationFacts, evaluateEligibility } from '../domain/eligibility.ts';
 import { canonicalIdNumber, identityKeyOf, maskAccountNumber, maskIdNumber } from '../domain/id-number.ts';
 import type { Principal, Role } from '../lib/auth.ts';
@@ -30,14 +23,31 @@ import {
   VersionConflictError,
 } from '../ports/applications.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
+import type { CourtDirectory } from '../ports/courts.ts';
 import { type IdempotentWrite, idempotentVia, type StoredResponse } from '../ports/idempotency.ts';
 import { reportDelta } from './report-keys.ts';
 
 export interface ApplicationDeps {
   repo: ApplicationRepository;
   campaigns: CampaignStore;
+  /** The courts table (cached per container): read once per request that needs the hierarchy. */
+  courts: CourtDirectory;
   now: () => Date;
   newId: () => string;
+}
+
+/**
+ * Where an application goes, fixed when it is recorded (at creation, and again at its first
+ * submission): its approval route, quota holder and the executing court's superiors. Every later
+ * step — decisions, who may see it, lists, reports — uses what was recorded, so moving a court in the
+ * registry never changes the route of an application already submitted.
+ */
+export function routingOf(courts: CourtRegistry, courtCode: string) {
+  return {
+    highCourtCode: courts.highCourtOf(courtCode),
+    route: courts.approvalRoute(courtCode),
+    ancestors: courts.ancestorsOf(courtCode).filter((c) => c !== 'SPC'),
+  };
 }
 
 export type { StoredResponse } from '../ports/idempotency.ts';
@@ -68,8 +78,8 @@ export function duplicateKeyOf(facts: ApplicationFacts): string {
   return `${caseKey}#${identityKeyOf(facts.applicant.idNumber)}`;
 }
 
-function executingCourtOf(principal: Principal): Court {
-  const court = getCourt(principal.court);
+function executingCourtOf(courts: CourtRegistry, principal: Principal): Court {
+  const court = courts.get(principal.court);
   if (!court || court.level === 'spc') {
     throw new ForbiddenError(
       'COURT_CANNOT_EXECUTE',
@@ -242,7 +252,8 @@ export async function createApplication(
   input: CreateApplicationInput,
   idempotency?: IdempotentWrite<StoredResponse>,
 ): Promise<StoredResponse> {
-  const court = executingCourtOf(principal);
+  const courts = await deps.courts.registry();
+  const court = executingCourtOf(courts, principal);
   const campaign = await openCampaign(deps, input.campaignId);
   const now = deps.now();
   const facts = factsOf(input);
@@ -253,7 +264,6 @@ export async function createApplication(
     id: deps.newId(),
     campaignId: campaign.id,
     courtCode: court.code,
-    highCourtCode: highCourtOf(court.code) as string,
     status: 'draft',
     version: 1,
     createdAt: at,
@@ -261,9 +271,8 @@ export async function createApplication(
     createdBy: principal.sub,
     eligibility,
     duplicateKey: duplicateKeyOf(facts),
-    route: approvalRoute(court.code),
+    ...routingOf(courts, court.code),
     pendingAt: null,
-    ancestors: ancestorsOf(court.code).filter((c) => c !== 'SPC'),
     auditSeq: 0,
     auditHead: '',
   };
@@ -297,7 +306,12 @@ export async function loadVisible(
   id: string,
 ): Promise<ApplicationRecord> {
   const app = await deps.repo.get(id);
-  if (!app || !isWithinJurisdiction(principal.court, app.courtCode)) throw new NotFoundError();
+  // The recorded superiors, not the registry's current ones (see routingOf); the SPC sees every court.
+  const within =
+    principal.court === 'SPC' ||
+    principal.court === app?.courtCode ||
+    app?.ancestors.includes(principal.court);
+  if (!app || !within) throw new NotFoundError();
   return app;
 }
 
@@ -336,7 +350,7 @@ export async function patchApplication(
     throw new ConflictError('INVALID_STATUS', `An application in status "${app.status}" cannot be edited.`);
   }
   const campaign = await openCampaign(deps, app.campaignId);
-  const court = executingCourtOf(principal);
+  const court = executingCourtOf(await deps.courts.registry(), principal);
   const facts = factsOf({ ...factsOf(app), ...patch });
   const eligibility = assertEligible(facts, campaign, court, deps.now());
   const changed = Object.keys(patch).sort();
@@ -400,7 +414,8 @@ export async function listApplications(
   principal: Principal,
   input: ListInput,
 ): Promise<Page<ApplicationRecord>> {
-  const own = getCourt(principal.court);
+  const courts = await deps.courts.registry();
+  const own = courts.get(principal.court);
   if (!own) throw new ForbiddenError('UNKNOWN_COURT', 'Your token names a court this system does not know.');
   const query: ListQuery = {
     limit: input.limit,
@@ -410,7 +425,7 @@ export async function listApplications(
   };
   let scope: ListScope;
   if (input.courtCode) {
-    if (!getCourt(input.courtCode) || !isWithinJurisdiction(own.code, input.courtCode))
+    if (!courts.get(input.courtCode) || !courts.isWithinJurisdiction(own.code, input.courtCode))
       throw new NotFoundError();
     scope = { kind: 'court', courtCode: input.courtCode };
   } else if (own.level === 'spc') {
@@ -425,7 +440,7 @@ export async function listApplications(
     scope = { kind: 'highCourt', highCourtCode: own.code };
   } else if (own.level === 'intermediate') {
     // Its own cases and those of the courts below it, all in the high court's partition.
-    scope = { kind: 'highCourt', highCourtCode: highCourtOf(own.code) as string };
+    scope = { kind: 'highCourt', highCourtCode: courts.highCourtOf(own.code) };
     query.courtOrAncestor = own.code;
   } else {
     scope = { kind: 'court', courtCode: own.code };

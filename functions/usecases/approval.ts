@@ -1,6 +1,5 @@
 import { ApprovalRuleError, type DecisionKind, decide } from '../domain/approval.ts';
 import { isInHandlingWindow, shanghaiDate } from '../domain/campaigns.ts';
-import { getCourt, isWithinJurisdiction } from '../domain/courts.ts';
 import { evaluateEligibility } from '../domain/eligibility.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
@@ -17,7 +16,7 @@ import {
 } from '../ports/applications.ts';
 import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
 import type { Workflow } from '../ports/workflow.ts';
-import { type ApplicationDeps, hasRole, loadForClerk, loadVisible } from './applications.ts';
+import { type ApplicationDeps, hasRole, loadForClerk, loadVisible, routingOf } from './applications.ts';
 import { evidenceOf, evidenceSet } from './documents.ts';
 import { deliverPayout } from './payouts.ts';
 import { ensureWorkflow, executionInput } from './redrive.ts';
@@ -115,8 +114,12 @@ async function submitOnce(
       'Submission for approval is possible only in the campaign’s handling phase (办理阶段).',
     );
   }
-  const court = getCourt(app.courtCode);
+  const courts = await deps.courts.registry();
+  const court = courts.get(app.courtCode);
   if (!court) throw new NotFoundError();
+  // The route is fixed at the first submission (from the registry as it is now) and kept for every
+  // later one: a court moved afterwards never changes where an already submitted application goes.
+  const routing = app.submission ? undefined : routingOf(courts, app.courtCode);
   const eligibility = evaluateEligibility(app, { campaign, executingCourt: court, today: shanghaiDate(now) });
   if (!eligibility.eligible) {
     throw new UnprocessableError('INELIGIBLE', 'The application no longer meets the relief conditions.', {
@@ -145,14 +148,15 @@ async function submitOnce(
         }
         assertSameRead(app, current);
         const seq = (current.submission?.seq ?? 0) + 1;
+        const fixed = current.submission ? current : { ...current, ...routing };
         return {
           next: {
-            ...current,
+            ...fixed,
             status: 'pending_approval',
             version: current.version + 1,
             eligibility,
             level: 0,
-            pendingAt: current.route[0] as string,
+            pendingAt: fixed.route[0] as string,
             decisions: [],
             taskToken: null,
             escalations: 0,
@@ -172,7 +176,8 @@ async function submitOnce(
             toStatus: 'pending_approval',
             detail: {
               submissionSeq: seq,
-              pendingAt: current.route[0],
+              pendingAt: fixed.route[0],
+              route: fixed.route,
               approvalForm: input.approvalForm,
               documents,
             },
@@ -620,5 +625,3 @@ export async function recordWorkflowFault(
   }));
   return { recorded: true };
 }
-
-export { isWithinJurisdiction };

@@ -1,4 +1,5 @@
-import { getCourt } from '../domain/courts.ts';
+import { type Campaign, campaignSettings } from '../domain/campaigns.ts';
+import type { CourtRegistry } from '../domain/court-registry.ts';
 import { CATEGORY_LABELS_ZH, isCategory } from '../domain/eligibility.ts';
 import { buildRuling, CLOSING_REASON, type Ruling } from '../domain/ruling.ts';
 import type { Principal } from '../lib/auth.ts';
@@ -10,9 +11,9 @@ import { reportDelta } from './report-keys.ts';
 
 const RULED = new Set(['paid', 'closed', 'resumed']);
 
-/** The termination ruling (终结执行裁定书) of a paid application. */
-export function rulingOf(app: ApplicationRecord): Ruling {
-  const court = getCourt(app.courtCode);
+/** The termination ruling (终结执行裁定书) of a paid application, citing its campaign's legal basis. */
+export function rulingOf(app: ApplicationRecord, courts: CourtRegistry, campaign?: Campaign): Ruling {
+  const court = courts.get(app.courtCode);
   return buildRuling({
     courtName: court?.name ?? app.courtCode,
     caseNumber: app.case.caseNumber,
@@ -24,6 +25,7 @@ export function rulingOf(app: ApplicationRecord): Ruling {
     paidAt: app.payout?.paidAt as string,
     transactionRef: app.payout?.transactionRef as string,
     ...(app.closure ? { rulingNumber: app.closure.rulingNumber, issuedAt: app.closure.issuedAt } : {}),
+    ...(campaign ? { legalBasis: campaignSettings(campaign).rulingLegalBasis } : {}),
   });
 }
 
@@ -32,7 +34,8 @@ export async function getRuling(deps: ApplicationDeps, principal: Principal, id:
   if (!RULED.has(app.status) || !app.payout?.paidAt) {
     throw new ConflictError('NOT_PAID', 'The ruling exists once the relief has been paid.');
   }
-  return { app, ruling: rulingOf(app) };
+  const [courts, campaign] = await Promise.all([deps.courts.registry(), deps.campaigns.get(app.campaignId)]);
+  return { app, ruling: rulingOf(app, courts, campaign) };
 }
 
 /** 报结: closes a paid application as 终结执行 with the mandated reason; restrictions stay. */

@@ -1,9 +1,9 @@
 import { shanghaiDate } from '../domain/campaigns.ts';
-import { getCourt } from '../domain/courts.ts';
 import { type ApplicationFacts, evaluateEligibility } from '../domain/eligibility.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ForbiddenError, type ProblemItem, UnprocessableError } from '../lib/errors.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
+import type { CourtDirectory } from '../ports/courts.ts';
 
 /** One candidate as the route parsed it: its facts, or why they could not be read. */
 export type ScreeningCandidate = { facts: ApplicationFacts } | { failures: ProblemItem[] };
@@ -13,12 +13,12 @@ export type ScreeningCandidate = { facts: ApplicationFacts } | { failures: Probl
  * Each result carries every failure (validation or eligibility) with its stable code.
  */
 export async function screenCandidates(
-  deps: { campaigns: CampaignStore; now: () => Date },
+  deps: { campaigns: CampaignStore; courts: CourtDirectory; now: () => Date },
   principal: Principal,
   campaignId: string,
   candidates: readonly ScreeningCandidate[],
 ) {
-  const court = getCourt(principal.court);
+  const court = (await deps.courts.registry()).get(principal.court);
   if (!court || court.level === 'spc')
     throw new ForbiddenError('COURT_CANNOT_EXECUTE', 'Screening is for executing courts.');
   const campaign = await deps.campaigns.get(campaignId);

@@ -1,15 +1,15 @@
-import { type DynamoQuotaLedger, QuotaBelowCommittedError } from '../adapters/dynamo-quotas.ts';
 import { remainingFen } from '../domain/approval.ts';
 import { type ChainVerification, GENESIS_HASH, verifyChain } from '../domain/audit-chain.ts';
-import { getCourt, isQuotaHolder } from '../domain/courts.ts';
+import { isQuotaHolderCode as isQuotaHolder } from '../domain/provinces.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
 import type { AuditEntry } from '../ports/applications.ts';
 import type { CampaignStore, QuotaRecord } from '../ports/campaigns.ts';
 import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
+import { QuotaBelowCommittedError, type QuotaLedger } from '../ports/quotas.ts';
 
 export interface QuotaDeps {
-  quotas: DynamoQuotaLedger;
+  quotas: QuotaLedger;
   campaigns: CampaignStore;
 }
 
@@ -102,7 +102,7 @@ export async function setQuota(
     throw new ForbiddenError('ROLE_FORBIDDEN', 'Only an SPC administrator allocates quotas.');
   }
   await requireCampaign(deps, campaignId);
-  if (!getCourt(highCourtCode) || !isQuotaHolder(highCourtCode)) {
+  if (!isQuotaHolder(highCourtCode)) {
     throw new UnprocessableError(
       'NOT_A_QUOTA_HOLDER',
       `${highCourtCode} is not one of the 32 quota-holding high courts.`,

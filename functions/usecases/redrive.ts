@@ -28,7 +28,7 @@ export interface RedriveDeps extends ApplicationDeps {
 export const MAX_FAILED_REDRIVES = 3;
 /** Failed attempts to start a re-driven execution before the alarm is raised instead. */
 export const MAX_START_FAILURES = 12;
-/** Log line (Powertools `message`) of an operator alarm; infra/stacks/access.ts names the same text. */
+/** Log line (Powertools `message`) of an operator alarm; functions/tasks/specs.ts WORKFLOW_STUCK_MESSAGE names the same text. */
 export const WORKFLOW_STUCK = 'workflow.stuck';
 
 const IN_FLIGHT: readonly ApplicationStatus[] = ['pending_approval', 'awaiting_payout'];

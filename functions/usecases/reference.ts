@@ -1,25 +1,30 @@
-import { COURTS, type Court, type CourtLevel, getCourt } from '../domain/courts.ts';
+import type { Court, CourtLevel } from '../domain/court-registry.ts';
 import { BadRequestError, NotFoundError } from '../lib/errors.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
+import type { CourtDirectory } from '../ports/courts.ts';
+import { campaignEtag, campaignView } from './campaigns.ts';
 
-/** Reference data: the court registry (法院名录, compiled in) and the campaigns. */
+/** Reference data: the court registry (法院名录, table data) and the campaigns. */
 
-export function findCourt(code: string): Court {
-  const court = getCourt(code);
+export async function findCourt(deps: { courts: CourtDirectory }, code: string): Promise<Court> {
+  const court = (await deps.courts.registry()).get(code);
   if (!court) throw new NotFoundError(`No court with code ${code}.`);
   return court;
 }
 
 /** Courts filtered by level, parent or province, in registry order; the cursor is the last code seen. */
-export function listCourts(query: {
-  level?: CourtLevel | undefined;
-  parentCode?: string | undefined;
-  province?: string | undefined;
-  limit: number;
-  cursor?: string | undefined;
-}): { items: Court[]; nextCursor: string | null } {
+export async function listCourts(
+  deps: { courts: CourtDirectory },
+  query: {
+    level?: CourtLevel | undefined;
+    parentCode?: string | undefined;
+    province?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
+): Promise<{ items: Court[]; nextCursor: string | null }> {
   const { level, parentCode, province, limit, cursor } = query;
-  const all = COURTS.filter(
+  const all = (await deps.courts.registry()).courts.filter(
     (c) =>
       (!level || c.level === level) &&
       (!parentCode || c.parentCode === parentCode) &&
@@ -38,11 +43,12 @@ export function listCourts(query: {
 }
 
 export async function listCampaigns(deps: { campaigns: CampaignStore }) {
-  return { items: await deps.campaigns.list(), nextCursor: null };
+  return { items: (await deps.campaigns.list()).map(campaignView), nextCursor: null };
 }
 
+/** One campaign as the SPC last saved it (a consistent read), with its ETag. */
 export async function getCampaign(deps: { campaigns: CampaignStore }, campaignId: string) {
-  const campaign = await deps.campaigns.get(campaignId);
+  const campaign = await deps.campaigns.get(campaignId, { consistent: true });
   if (!campaign) throw new NotFoundError(`No campaign ${campaignId}.`);
-  return campaign;
+  return { body: campaignView(campaign), etag: campaignEtag(campaign) };
 }

@@ -1,75 +1,26 @@
 import { createHash } from 'node:crypto';
-import type { DynamoQuotaLedger } from '../adapters/dynamo-quotas.ts';
-import {
-  type CounterRow,
-  type DynamoReportStore,
-  ReportAlreadyFrozenError,
-} from '../adapters/dynamo-reports.ts';
 import { canonicalJson } from '../domain/audit-chain.ts';
-import { getCourt, isQuotaHolder, QUOTA_HOLDER_CODES } from '../domain/courts.ts';
-import { CATEGORIES } from '../domain/eligibility.ts';
+import {
+  isQuotaHolderCode as isQuotaHolder,
+  QUOTA_HOLDERS as QUOTA_HOLDER_CODES,
+} from '../domain/provinces.ts';
+import { type CampaignReport, type HighCourtReport, highCourtReport as row } from '../domain/report.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
+import type { CourtDirectory } from '../ports/courts.ts';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
+import type { QuotaLedger } from '../ports/quotas.ts';
+import { ReportAlreadyFrozenError, type ReportStore } from '../ports/reports.ts';
+
+export type { CampaignReport, HighCourtReport } from '../domain/report.ts';
 
 export interface ReportDeps {
-  reports: DynamoReportStore;
-  quotas: DynamoQuotaLedger;
+  reports: ReportStore;
+  quotas: QuotaLedger;
   campaigns: CampaignStore;
+  courts: CourtDirectory;
   now: () => Date;
-}
-
-export interface HighCourtReport {
-  highCourtCode: string;
-  name: string;
-  cases: number;
-  persons: number;
-  amountFen: number;
-  paid: number;
-  byCategory: Record<string, { paid: number; amountFen: number }>;
-  pending: number;
-  approved: number;
-  rejected: number;
-  returned: number;
-  declined: number;
-  resumed: number;
-  recoveredFen: number;
-  quota: { allocatedFen: number; reservedFen: number; disbursedFen: number; remainingFen: number };
-}
-
-function row(
-  code: string,
-  c: CounterRow,
-  quota?: { allocatedFen: number; reservedFen: number; disbursedFen: number },
-): HighCourtReport {
-  const n = (k: string) => c[k] ?? 0;
-  const byCategory: Record<string, { paid: number; amountFen: number }> = {};
-  for (const cat of CATEGORIES)
-    byCategory[cat] = { paid: n(`cat:${cat}:paid`), amountFen: n(`cat:${cat}:amountFen`) };
-  const q = quota ?? { allocatedFen: 0, reservedFen: 0, disbursedFen: 0 };
-  return {
-    highCourtCode: code,
-    name: getCourt(code)?.name ?? code,
-    cases: n('cases'),
-    persons: n('persons'),
-    amountFen: n('amountFen'),
-    paid: n('paid'),
-    byCategory,
-    pending: n('pending'),
-    approved: n('approved'),
-    rejected: n('rejected'),
-    returned: n('returned'),
-    declined: n('declined'),
-    resumed: n('resumed'),
-    recoveredFen: n('recoveredFen'),
-    quota: {
-      allocatedFen: q.allocatedFen,
-      reservedFen: q.reservedFen,
-      disbursedFen: q.disbursedFen,
-      remainingFen: q.allocatedFen - q.reservedFen - q.disbursedFen,
-    },
-  };
 }
 
 /** Which high courts a principal may report on: the SPC all of them, a high court its own. */
@@ -87,17 +38,22 @@ function scopeOf(principal: Principal): 'all' | string {
  * amount, by category, pending, rejected, declined, quota use, recoveries — read from counters kept in
  * the transactions that change status and money, so the cost does not grow with the campaign.
  */
-export async function campaignReport(deps: ReportDeps, principal: Principal, campaignId: string) {
+export async function campaignReport(
+  deps: ReportDeps,
+  principal: Principal,
+  campaignId: string,
+): Promise<CampaignReport> {
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) throw new NotFoundError(`No campaign ${campaignId}.`);
   const scope = scopeOf(principal);
-  const [{ byHighCourt, total }, quotas] = await Promise.all([
+  const [{ byHighCourt, total }, quotas, courts] = await Promise.all([
     deps.reports.counters(campaignId),
     deps.quotas.list(campaignId),
+    deps.courts.registry(),
   ]);
   const quotaBy = new Map(quotas.map((q) => [q.highCourtCode, q]));
   const codes = scope === 'all' ? QUOTA_HOLDER_CODES : [scope];
-  const rows = codes.map((code) => row(code, byHighCourt.get(code) ?? {}, quotaBy.get(code)));
+  const rows = codes.map((code) => row(courts, code, byHighCourt.get(code) ?? {}, quotaBy.get(code)));
   const sum = (pick: (r: HighCourtReport) => number) => rows.reduce((acc, r) => acc + pick(r), 0);
   const totals =
     scope === 'all'
@@ -155,8 +111,6 @@ export async function campaignReport(deps: ReportDeps, principal: Principal, cam
     },
   };
 }
-
-export type CampaignReport = Awaited<ReturnType<typeof campaignReport>>;
 
 export interface FrozenReport extends Record<string, unknown> {
   campaignId: string;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   Charset,
@@ -115,6 +116,8 @@ export class ReliefFunction extends Construct {
     workflow?: WorkflowAccess;
     /** The insurer secret is read-only for functions. */
     insurerSecret?: 'read';
+    /** The sealed audit checkpoints: create/read checkpoint objects and sign with the audit key. */
+    auditCheckpoints?: 'seal';
   } = {};
 
   constructor(scope: Construct, id: string, props: ReliefFunctionProps) {
@@ -316,6 +319,42 @@ export class ReliefFunction extends Construct {
         }),
       );
     }
+    return this;
+  }
+
+  /**
+   * AUDIT_CHECKPOINT_BUCKET + AUDIT_SIGNING_KEY_ID for the audit sealer
+   * (functions/adapters/s3-checkpoint-store.ts, kms-checkpoint-signer.ts): PutObject and GetObject under
+   * `prefix`, ListBucket of that prefix only (finding the newest checkpoint), and kms:Sign with the audit
+   * key. No delete, no version or retention call: Object Lock's default retention applies to every PUT.
+   */
+  bindAuditCheckpoints(bucket: IBucket, signingKey: IKey, prefix = 'checkpoints/'): this {
+    this.once('auditCheckpoints', 'seal');
+    this.setEnv('AUDIT_CHECKPOINT_BUCKET', bucket.bucketName);
+    this.setEnv('AUDIT_SIGNING_KEY_ID', signingKey.keyArn);
+    const objects = bucket.arnForObjects(`${prefix}*`);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AuditCheckpointObjects',
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [objects],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AuditCheckpointList',
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringEquals: { 's3:prefix': prefix } },
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'AuditSign', actions: ['kms:Sign'], resources: [signingKey.keyArn] }),
+    );
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${flattenForNag(Stack.of(this).resolve(objects))}]`,
+      reason: `Checkpoint objects are keyed by their sequence number under ${prefix}; the grant is limited to that prefix and to GetObject/PutObject (no delete, and Object Lock compliance mode keeps every version).`,
+    });
     return this;
   }
 

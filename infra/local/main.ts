@@ -43,5 +43,5 @@ if (stack.insurer) {
   );
 }
 console.log(
-  `relief ready on ${stack.url} in ${((Date.now() - started) / 1000).toFixed(1)}s (console: ${stack.consoleUrl}; data: ${process.env.RELIEF_DATA_DIR ?? '.local'}; mint tokens with POST ${stack.url}/dev/tokens)`,
+  `relief ready on ${stack.url} in ${((Date.now() - started) / 1000).toFixed(1)}s (console: ${stack.consoleUrl}; data: ${process.env.RELIEF_DATA_DIR ?? '.local'}; mint tokens with POST ${stack.url}/dev/tokens; API reference at ${stack.url}/docs)`,
 );

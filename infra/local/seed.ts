@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCampaignStore } from '../../functions/adapters/dynamo-campaigns.ts';
+import { DynamoCourtStore } from '../../functions/adapters/dynamo-courts.ts';
 import {
   CAMPAIGN_2018,
   type Campaign,
@@ -8,7 +9,7 @@ import {
   shanghaiEndOfDay,
   shanghaiStartOfDay,
 } from '../../functions/domain/campaigns.ts';
-import { QUOTA_HOLDER_CODES } from '../../functions/domain/courts.ts';
+import { COURTS, QUOTA_HOLDER_CODES } from '../../functions/domain/courts.ts';
 
 /** Demo allocation per quota holder: 1,000,000 CNY. The notice gives no figures; the SPC sets real ones. */
 export const DEMO_ALLOCATION_FEN = 100_000_000;
@@ -36,6 +37,12 @@ export function demoPreparationCampaign(now: Date): Campaign {
  */
 export async function seed(doc: DynamoDBDocumentClient, tableName: string, now: Date) {
   const store = new DynamoCampaignStore(doc, tableName);
+  // The court registry is table data: seeded from the committed registry when the table has none,
+  // never over what an administrator changed since (PUT /courts/{code}, courts import).
+  const courtsSeeded = await new DynamoCourtStore(doc, tableName).seedIfAbsent(
+    COURTS,
+    'seed:courts.registry.json',
+  );
   const campaigns = [
     CAMPAIGN_2018,
     demoCampaign(now),
@@ -50,5 +57,5 @@ export async function seed(doc: DynamoDBDocumentClient, tableName: string, now: 
       if (await store.seedQuota(campaign.id, code, DEMO_ALLOCATION_FEN, now.toISOString())) quotas++;
     }
   }
-  return { campaigns: campaigns.map((c) => c.id), quotasCreated: quotas };
+  return { campaigns: campaigns.map((c) => c.id), quotasCreated: quotas, courtsSeeded };
 }

@@ -1,9 +1,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { S3Event } from 'aws-lambda';
+import { loadOrCreateLocalSigningKey } from '../../functions/adapters/local-checkpoints.ts';
 import { createConsoleSite, ensureConsoleBuild } from './console.ts';
 import { devExecutionRoute, devTokenRoute } from './dev-token-route.ts';
 import { devJwks, LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateDevSigningKey } from './dev-tokens.ts';
+import { docsRoutes } from './docs-route.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from './dynamodb.ts';
 import { startHttpGateway } from './http-gateway.ts';
 import {
@@ -11,6 +13,7 @@ import {
   type InsurerSimulatorOptions,
   startInsurerSimulator,
 } from './insurer-simulator.ts';
+import { removeRunnerInfo, writeRunnerInfo } from './runner-info.ts';
 import { startLocalS3 } from './s3/index.ts';
 import { seed } from './seed.ts';
 import { LocalStepFunctions, loadDefinition, startSfnHttpServer } from './stepfunctions/index.ts';
@@ -37,6 +40,8 @@ export interface LocalStackOptions {
    * engine's executions did not survive the restart — then every `redriveIntervalMs` (default 30 s).
    */
   redriveIntervalMs?: number;
+  /** How often the audit trail is sealed into a signed checkpoint (default one minute). */
+  auditSealIntervalMs?: number;
   /** Options for the insurer simulator (ignored when INSURER_ENDPOINT points elsewhere). */
   insurer?: Partial<Pick<InsurerSimulatorOptions, 'payDelayMs' | 'declineRule' | 'payoutAmountFen'>>;
 }
@@ -73,6 +78,8 @@ export interface LocalStack {
   /** The console's entry, when served (`console: true`). */
   consoleUrl: string | undefined;
   port: number;
+  /** The data directory (absolute): DynamoDB and S3 files, keys, audit checkpoints, runner.json. */
+  dataDir: string;
   endpoints: { dynamodb: string; s3: string; sfn: string };
   stepFunctions: LocalStepFunctions;
   /** The insurer simulator, unless INSURER_ENDPOINT points at a real insurer. */
@@ -154,6 +161,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const key = await loadOrCreateDevSigningKey(dataDir);
+    // The local stand-ins of the KMS checkpoint key and the Object Lock bucket (audit seals).
+    const auditDir = path.join(dataDir, 'audit');
+    await loadOrCreateLocalSigningKey(auditDir);
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -170,6 +180,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       INSURER_ENDPOINT: externalInsurer ?? insurer?.packagesUrl,
       INSURER_PACKAGE_SECRET: packageSecret,
       INSURER_WEBHOOK_SECRETS: webhookSecret,
+      AUDIT_LOCAL_DIR: auditDir,
     });
     delete process.env.AWS_PROFILE;
     // The Lambda entries read configuration at first use: import them only now that it is set.
@@ -210,6 +221,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         });
     }, options.redriveIntervalMs ?? 30_000);
     closers.push(async () => clearInterval(redriver));
+    // The deployed sealer runs on a schedule (auditSealEveryMinutes); locally every minute, and on
+    // demand with `relief audit seal`.
+    const sealAuditTrail = task('sealAuditTrail') as () => Promise<{
+      checkpoint?: { seq: number; treeSize: number };
+    }>;
+    let sealing = false;
+    const sealer = setInterval(() => {
+      if (sealing) return;
+      sealing = true;
+      sealAuditTrail()
+        .then(
+          (r) =>
+            r.checkpoint && log(`audit checkpoint #${r.checkpoint.seq}: ${r.checkpoint.treeSize} chains`),
+        )
+        .catch((error: Error) => log(`audit seal failed: ${error.name}`))
+        .finally(() => {
+          sealing = false;
+        });
+    }, options.auditSealIntervalMs ?? 60_000);
+    closers.push(async () => clearInterval(sealer));
 
     const pending = new Set<Promise<unknown>>();
     const unsubscribe = s3.onObjectCreated((e) => {
@@ -241,7 +272,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     closers.push(async () => unsubscribe());
 
     const gateway = await startHttpGateway({
-      routes: [...routes, devTokenRoute(key), devExecutionRoute(stepFunctions, stateMachineArn)].map((r) => ({
+      routes: [
+        ...routes,
+        devTokenRoute(key),
+        devExecutionRoute(stepFunctions, stateMachineArn),
+        ...docsRoutes(),
+      ].map((r) => ({
         method: r.spec.method,
         path: r.spec.path,
         handler: r.handler,
@@ -260,6 +296,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     closers.push(() => gateway.close());
     insurer?.setWebhookUrl(`${gateway.url}/insurer/webhooks`);
+    await writeRunnerInfo(dataDir, {
+      pid: process.pid,
+      url: gateway.url,
+      region: LOCAL_REGION,
+      tableName: TABLE_NAME,
+      dynamodbEndpoint: dynamo.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+      auditDir,
+    });
+    closers.push(() => removeRunnerInfo(dataDir));
 
     // Executions live in memory only: whatever was in flight before this start lost its workflow, and
     // an object that landed while nothing listened lost its S3 event. Re-drive all of it now (bounded
@@ -288,6 +334,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       url: gateway.url,
       consoleUrl: consoleBuild ? `${gateway.url}/console/` : undefined,
       port: gateway.port,
+      dataDir,
       endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, sfn: sfn.endpoint },
       stepFunctions,
       insurer,

@@ -81,7 +81,8 @@ export function mapTasks(specs: readonly TaskSpec[]): Pick<HandlerCatalog, 'task
     const fn = { ...entryOf(taskEntryPath(task), `Task ${task.name}`), task };
     if (task.trigger === 'object-created') uploaded.push(fn);
     else tasks.set(task.name, fn);
-    if (task.trigger === 'schedule' && !(task.everyMinutes && task.everyMinutes > 0)) {
+    const every = task.everyMinutes;
+    if (task.trigger === 'schedule' && !(typeof every === 'string' || (every !== undefined && every > 0))) {
       throw new CatalogError(`Scheduled task ${task.name} needs everyMinutes`);
     }
   }

@@ -3,7 +3,12 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { CodeMode } from '../constructs/relief-function.ts';
 import { type HandlerCatalog, handlerCatalog, STATE_MACHINES_DIR } from './catalog.ts';
 import { type Settings, settingsFromContext } from './settings.ts';
-import { documentsBucketNameFor, insurerSecretNameFor, StatefulStack } from './stateful-stack.ts';
+import {
+  auditBucketNameFor,
+  documentsBucketNameFor,
+  insurerSecretNameFor,
+  StatefulStack,
+} from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 
 export interface ReliefAppOptions {
@@ -37,16 +42,23 @@ export async function buildReliefApp(app: App, options: ReliefAppOptions = {}): 
     settings.account ?? Aws.ACCOUNT_ID,
     settings.region,
   );
+  const auditBucketName = auditBucketNameFor(
+    settings.stage,
+    settings.account ?? Aws.ACCOUNT_ID,
+    settings.region,
+  );
 
   const stateful = new StatefulStack(app, `${prefix}-stateful`, {
     env,
     stackName: `${prefix}-stateful`,
     description:
-      'relief: data (KMS key, DynamoDB table, documents bucket, insurer secret); retained on deletion',
+      'relief: data (KMS key, DynamoDB table, documents bucket, insurer secret, sealed audit checkpoints); retained on deletion',
     terminationProtection: true,
     corsAllowedOrigins: settings.corsAllowedOrigins,
     documentsBucketName,
     insurerSecretName: insurerSecretNameFor(settings.stage),
+    auditCheckpointRetentionDays: settings.auditCheckpointRetentionDays,
+    auditBucketName,
   });
   const stateless = new StatelessStack(app, `${prefix}-stateless`, {
     env,
@@ -57,6 +69,7 @@ export async function buildReliefApp(app: App, options: ReliefAppOptions = {}): 
     table: stateful.table,
     dataKey: stateful.dataKey,
     insurerSecret: stateful.insurerSecret,
+    auditCheckpoints: { bucketName: auditBucketName, signingKey: stateful.auditCheckpoints.signingKey },
     documentsBucketName,
     stateMachinesDir: options.stateMachinesDir ?? STATE_MACHINES_DIR,
     code: options.code ?? 'esbuild',

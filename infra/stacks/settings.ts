@@ -56,8 +56,32 @@ export const SettingsSchema = z.object({
    * dispatch fails with a ConfigError (the workflow records a fault) and no package leaves.
    */
   insurerEndpoint: https.optional(),
-  /** IAM-authorise the insurer webhook route in addition to its signature check (e.g. in aws-cn without an ICP licence). */
-  insurerIamAuth: bool.default(false),
+  /**
+   * IAM-authorise the insurer webhook route in addition to its signature check. Default: on exactly when
+   * the stage may not serve unauthenticated routes (aws-cn without `icpLicensed`), off otherwise; `false`
+   * there is refused (API Gateway in China answers 403 on an unauthenticated route without an ICP licence).
+   */
+  insurerIamAuth: bool.optional(),
+  /**
+   * Whether the stage's API may serve unauthenticated routes (GET /health, GET /openapi.json, the insurer
+   * webhook at the gateway). In aws-cn, API Gateway refuses unauthenticated routes of an account without an
+   * ICP licence (ICP 备案), so the default there is false: health and OpenAPI go behind the court JWT
+   * authorizer and the webhook behind IAM. Default true in the aws partition.
+   */
+  icpLicensed: bool.optional(),
+  /**
+   * The insurer's AWS account (12 digits), trusted to assume the role that may call the IAM-authorised
+   * webhook (`<stage>` output InsurerWebhookRoleArn). Required whenever the webhook is IAM-authorised.
+   */
+  insurerAccountId: z
+    .string()
+    .regex(/^\d{12}$/, 'a 12-digit account id')
+    .optional(),
+  /** Optional sts:ExternalId the insurer must present when it assumes that role (agreed out of band). */
+  insurerExternalId: z
+    .string()
+    .regex(/^[\w+=,.@:/-]{2,1224}$/, 'an STS external id (2-1224 of letters, digits and +=,.@:/-)')
+    .optional(),
   /** Browser origins allowed to call the API and to PUT/GET documents with presigned URLs. */
   corsAllowedOrigins: csv.default([]),
   logRetentionDays: z.coerce
@@ -69,6 +93,13 @@ export const SettingsSchema = z.object({
   apiBurstLimit: z.coerce.number().int().min(1).default(100),
   uploadUrlTtlSeconds: z.coerce.number().int().min(60).max(900).default(900),
   downloadUrlTtlSeconds: z.coerce.number().int().min(30).max(300).default(300),
+  /**
+   * Object Lock (COMPLIANCE) retention of each sealed audit checkpoint, in days: nobody, root included,
+   * can delete or shorten it before then. Default ten years; use 1 for a throwaway stage.
+   */
+  auditCheckpointRetentionDays: z.coerce.number().int().min(1).max(36_500).default(3653),
+  /** How often the sealer signs the audit chains changed since the last checkpoint. */
+  auditSealEveryMinutes: z.coerce.number().int().min(1).max(1440).default(15),
   /** Optional e-mail address subscribed to the alarm topic. */
   alarmEmail: z.email().optional(),
 });
@@ -89,7 +120,39 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
       .join('; ');
     throw new SettingsError(`Invalid CDK context settings: ${issues}`);
   }
-  return result.data;
+  const settings = result.data;
+  const open = unauthenticatedRoutesAllowed(settings);
+  if (!open && settings.insurerIamAuth === false) {
+    throw new SettingsError(
+      `Invalid CDK context settings: insurerIamAuth: cannot be false in ${partitionOf(settings.region)} without icpLicensed=true ` +
+        '(API Gateway refuses unauthenticated routes there): remove it, or set -c icpLicensed=true once the ICP licence is in place',
+    );
+  }
+  if (webhookIamAuthorised(settings) && !settings.insurerAccountId) {
+    throw new SettingsError(
+      open
+        ? 'Invalid CDK context settings: insurerAccountId: required with insurerIamAuth=true (the account trusted to assume the insurer webhook role), e.g. -c insurerAccountId=123456789012'
+        : `Invalid CDK context settings: insurerAccountId: required in ${partitionOf(settings.region)} without icpLicensed=true, ` +
+            'where the insurer webhook is IAM-authorised: the insurer’s 12-digit AWS account id, trusted to assume the webhook role ' +
+            '(-c insurerAccountId=123456789012), or -c icpLicensed=true if the account holds an ICP licence',
+    );
+  }
+  return settings;
+}
+
+/**
+ * ICP (备案): may this stage's API serve routes without an authorizer? In aws-cn only with `icpLicensed`;
+ * in the aws partition unless `icpLicensed=false` is set explicitly.
+ */
+export function unauthenticatedRoutesAllowed(settings: Pick<Settings, 'region' | 'icpLicensed'>): boolean {
+  return settings.icpLicensed ?? partitionOf(settings.region) !== 'aws-cn';
+}
+
+/** Is the insurer webhook IAM-authorised at the gateway (in addition to its signature check)? */
+export function webhookIamAuthorised(
+  settings: Pick<Settings, 'region' | 'icpLicensed' | 'insurerIamAuth'>,
+): boolean {
+  return settings.insurerIamAuth ?? !unauthenticatedRoutesAllowed(settings);
 }
 
 /** Reads every known setting from the construct tree's context (cdk.json + `-c`). */

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -19,12 +19,14 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Trigger } from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
 import { WEBHOOK_REJECTED_MESSAGE } from '../../functions/http/insurer.ts';
 import type { Access } from '../../functions/lib/access.ts';
-import { WORKFLOW_STUCK_MESSAGE } from '../../functions/tasks/specs.ts';
+import { SEAL_REFUSED_MESSAGE, WORKFLOW_STUCK_MESSAGE } from '../../functions/tasks/specs.ts';
 import { AslStateMachine, type ResolvedPlaceholder } from '../constructs/asl-state-machine.ts';
 import { type CodeMode, ReliefFunction } from '../constructs/relief-function.ts';
+import { isInsurerWebhook, routeAuthorization } from './authorization.ts';
 import { CatalogError, type FunctionSource, type HandlerCatalog, REPO_ROOT } from './catalog.ts';
 import { jwksUrlOf, type Settings, tracingAvailable } from './settings.ts';
 
@@ -36,6 +38,11 @@ export interface StatelessStackProps extends StackProps {
   dataKey: kms.IKey;
   /** The insurer secret (stateful stack), read by the functions whose spec's access includes `insurer`. */
   insurerSecret: ISecret;
+  /**
+   * The sealed audit checkpoints (stateful stack), for the sealer: the Object Lock bucket by name (no
+   * cross-stack reference, like the documents bucket) and the signing key.
+   */
+  auditCheckpoints: { bucketName: string; signingKey: kms.IKey };
   /** Physical name of the documents bucket (a name, not a reference: see documentsBucketNameFor). */
   documentsBucketName: string;
   /** Directory of `*.asl.json` definitions (default: statemachines/). */
@@ -69,6 +76,10 @@ export class StatelessStack extends Stack {
   readonly stateMachines = new Map<string, AslStateMachine>();
   readonly alarmTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** Seals the audit chains changed since the last checkpoint, on a schedule. */
+  readonly auditSealer: ReliefFunction;
+  /** The role the insurer assumes to call the IAM-authorised webhook (only when the webhook is IAM-authorised). */
+  insurerRole: iam.Role | undefined;
 
   private readonly input: StatelessStackProps;
   private readonly retention: logs.RetentionDays;
@@ -175,18 +186,18 @@ export class StatelessStack extends Stack {
         verifiesTokens: route.auth === 'jwt',
       });
       this.httpFunctions.set(route.operationId, fn);
-      // The insurer webhook (保险公司回调) is the route that receives insurer callbacks: not a court route,
-      // it carries no court JWT (its entry verifies the insurer's signature) and may be IAM-authorised.
-      const webhook = route.access.insurer === 'receive';
+      const webhook = isInsurerWebhook(route);
       if (route.auth === 'public' && !webhook && Object.keys(route.access).length > 0) {
         throw new CatalogError(
           `${route.method} ${route.path} (${route.operationId}) is public but its spec grants ${JSON.stringify(route.access)}: a route without a court token serves no case data, unless it verifies insurer signatures (access.insurer 'receive')`,
         );
       }
+      // ICP (备案): without the licence, aws-cn serves no unauthenticated route (see routeAuthorization).
+      const authorization = routeAuthorization(route, settings);
       const authorizer =
-        route.auth === 'jwt' && !webhook
+        authorization === 'jwt'
           ? jwt
-          : webhook && settings.insurerIamAuth
+          : authorization === 'iam'
             ? new HttpIamAuthorizer()
             : new apigw.HttpNoneAuthorizer();
       const [httpRoute] = this.api.addRoutes({
@@ -204,6 +215,7 @@ export class StatelessStack extends Stack {
         });
       }
       if (webhook) this.webhookRejectionsAlarm(fn);
+      if (webhook && authorization === 'iam') this.insurerWebhookRole(route);
     }
 
     // --- Documents: S3 ObjectCreated → document-uploaded ------------------------------------------
@@ -258,7 +270,8 @@ export class StatelessStack extends Stack {
 
     // --- Scheduled tasks ----------------------------------------------------------------------------
     for (const { task } of props.catalog.tasks.values()) {
-      if (task.trigger !== 'schedule' || !task.everyMinutes) continue;
+      // A rate given by a deployment setting has its own block (the audit sealer below).
+      if (task.trigger !== 'schedule' || typeof task.everyMinutes !== 'number') continue;
       const fn = this.taskFunction(task.name);
       new events.Rule(this, `Every${task.everyMinutes}Min${pascal(task.name)}`, {
         description: `relief: runs ${task.name} every ${task.everyMinutes} minute(s)`,
@@ -289,6 +302,9 @@ export class StatelessStack extends Stack {
       );
     }
 
+    // --- Sealed audit checkpoints: the sealer on a schedule ------------------------------------------
+    this.auditSealer = this.auditSealerFunction();
+
     // --- Alarms --------------------------------------------------------------------------------------
     this.alarm(
       'DocumentUploadedDeadLetters',
@@ -305,6 +321,11 @@ export class StatelessStack extends Stack {
       5,
       'HTTP API 5xx responses',
     );
+    // Courts are table data: the seeder writes the committed registry on deploy when the table has none.
+    new Trigger(this, 'SeedCourtsOnDeploy', {
+      handler: this.taskFunction('seedCourts').function,
+      executeOnHandlerChange: true,
+    });
     for (const fn of [
       ...this.httpFunctions.values(),
       ...this.taskFunctions.values(),
@@ -363,7 +384,7 @@ export class StatelessStack extends Stack {
       memorySize?: number;
     },
   ): ReliefFunction {
-    const { table, bucket, workflow, insurer } = options.access;
+    const { table, bucket, workflow, insurer, auditCheckpoints } = options.access;
     const { insurerEndpoint } = this.input.settings;
     const fn = new ReliefFunction(this, id, {
       entry: source.entry,
@@ -392,6 +413,13 @@ export class StatelessStack extends Stack {
       fn.bindStateMachine(this.approvalArn, workflow, this.approvalExecutionArns);
     }
     if (insurer) fn.bindInsurerSecret(this.input.insurerSecret);
+    if (auditCheckpoints) {
+      const { bucketName, signingKey } = this.input.auditCheckpoints;
+      fn.bindAuditCheckpoints(
+        s3.Bucket.fromBucketName(this, `${id}AuditCheckpointBucket`, bucketName),
+        signingKey,
+      );
+    }
     return fn;
   }
 
@@ -424,6 +452,70 @@ export class StatelessStack extends Stack {
       return { value: fn.functionArn, grants: [fn.invokeStatement()] };
     }
     return undefined;
+  }
+
+  /**
+   * The principal the insurer signs its webhook calls with (SigV4) when the route is IAM-authorised: a
+   * role in this account that the insurer's account may assume (optionally only with the agreed external
+   * id), allowed to invoke exactly `POST /insurer/webhooks`. The insurer's administrators then let their
+   * own caller assume it; the HMAC signature check of the handler stays in force on top.
+   */
+  private insurerWebhookRole(route: { method: string; path: string }): void {
+    const { insurerAccountId, insurerExternalId, stage } = this.input.settings;
+    if (!insurerAccountId) {
+      // parseSettings already refuses this; a hand-built Settings object must not produce a role nobody can use.
+      throw new CatalogError('insurerAccountId is required when the insurer webhook is IAM-authorised');
+    }
+    const role = new iam.Role(this, 'InsurerWebhookRole', {
+      description: `relief ${stage}: assumed by the insurer (account ${insurerAccountId}) to call POST /insurer/webhooks with SigV4`,
+      assumedBy: new iam.AccountPrincipal(insurerAccountId).withConditions(
+        insurerExternalId ? { StringEquals: { 'sts:ExternalId': insurerExternalId } } : {},
+      ),
+      maxSessionDuration: Duration.hours(1),
+    });
+    // Exactly this route of the one ($default) stage: HttpRoute.grantInvoke would allow every stage (`/*/`).
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['execute-api:Invoke'],
+        resources: [this.api.arnForExecuteApi(route.method, route.path, '$default')],
+      }),
+    );
+    this.insurerRole = role;
+    new CfnOutput(this, 'InsurerWebhookRoleArn', {
+      description:
+        'Give this role ARN to the insurer: it assumes it and signs POST /insurer/webhooks with SigV4',
+      value: role.roleArn,
+    });
+  }
+
+  /**
+   * 全程留痕 beyond the table: every `auditSealEveryMinutes` the sealer signs (kms:Sign, audit key) the heads
+   * of the audit chains changed since the last seal into the next checkpoint of the Object Lock bucket.
+   * A due chain whose stored entries do not verify is not sealed and logs `audit.seal.refused`: alarmed.
+   */
+  private auditSealerFunction(): ReliefFunction {
+    const { settings } = this.input;
+    const fn = this.taskFunction('sealAuditTrail');
+    const every = settings.auditSealEveryMinutes;
+    new events.Rule(this, 'AuditSealSchedule', {
+      description: `relief: seals the changed audit chains every ${every} minute(s)`,
+      schedule: events.Schedule.rate(Duration.minutes(every)),
+      targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 0 })],
+    });
+    const refused = new logs.MetricFilter(this, 'AuditSealRefusedFilter', {
+      logGroup: fn.logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', SEAL_REFUSED_MESSAGE),
+      metricNamespace: 'Relief',
+      metricName: 'AuditSealRefused',
+      metricValue: '1',
+    });
+    this.alarm(
+      'AuditSealRefused',
+      refused.metric({ period: Duration.minutes(Math.max(5, every)), statistic: 'Sum' }),
+      1,
+      'An audit chain due for sealing does not verify against the head on its row: run `relief audit verify`',
+    );
+    return fn;
   }
 
   private webhookRejectionsAlarm(fn: ReliefFunction): void {

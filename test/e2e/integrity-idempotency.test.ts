@@ -127,6 +127,17 @@ const lifeId = () => life.id as string;
 /** A draft of its own, withdrawn (the lifecycle's application must stay open). */
 const withdrawn: { id?: string } = {};
 
+/** A campaign of its own (created, then changed, by the campaign cases). */
+const idemCampaign: { id?: string } = {};
+async function campaignFootprint() {
+  const path = `/campaigns/${idemCampaign.id}`;
+  const [campaign, trail] = await Promise.all([
+    api('GET', path, { token: spc }),
+    api('GET', `${path}/audit`, { token: spc }),
+  ]);
+  return { campaign: campaign.body, etag: campaign.headers.get('etag'), trail: trail.body.length };
+}
+
 const CASES: Record<string, Case> = {
   createApplication: {
     prepare: async () => {
@@ -271,6 +282,21 @@ const CASES: Record<string, Case> = {
       fund: await fundEntries(lifeId()),
     }),
   },
+  putCourt: {
+    prepare: async () => {
+      const path = '/courts/XZ0121';
+      const { code: _code, ...fields } = (await api('GET', path, { token: spc })).body;
+      return {
+        request: { method: 'PUT', path, token: spc, body: { ...fields, name: `${fields.name}（一）` } },
+        other: { method: 'PUT', path, token: spc, body: { ...fields, name: `${fields.name}（二）` } },
+        expectStatus: 200,
+      };
+    },
+    footprint: async () => ({
+      court: (await api('GET', '/courts/XZ0121', { token: spc })).body,
+      trail: (await api('GET', '/courts/XZ0121/audit', { token: spc })).body.items.length,
+    }),
+  },
   putQuota: {
     prepare: async () => {
       const path = '/campaigns/demo/quotas/GS';
@@ -285,6 +311,40 @@ const CASES: Record<string, Case> = {
       quota: (await api('GET', '/campaigns/demo/quotas/GS', { token: spc })).body,
       trail: await quotaTrailLength('demo', 'GS'),
     }),
+  },
+  createCampaign: {
+    prepare: async () => {
+      const body = {
+        id: `idem-${Date.now().toString(36)}`,
+        name: '幂等测试救助活动',
+        preparation: { start: '2030-01-01', end: '2030-01-10' },
+        handling: { start: '2030-01-11', end: '2030-02-28' },
+        reportDue: '2030-03-15',
+        standardLimitFen: 5_000_000,
+        specialLimitFen: 10_000_000,
+      };
+      idemCampaign.id = body.id;
+      return {
+        request: { method: 'POST', path: '/campaigns', token: spc, body },
+        other: { method: 'POST', path: '/campaigns', token: spc, body: { ...body, name: '另一个活动' } },
+        expectStatus: 201,
+      };
+    },
+    footprint: async () => campaignFootprint(),
+  },
+  patchCampaign: {
+    prepare: async () => {
+      const path = `/campaigns/${idemCampaign.id}`;
+      const ifMatch = (await api('GET', path, { token: spc })).headers.get('etag') as string;
+      const body = { assetCheckIntervalMonths: 3 };
+      return {
+        request: { method: 'PATCH', path, token: spc, headers: { 'if-match': ifMatch }, body },
+        // The same body with another If-Match is another request.
+        other: { method: 'PATCH', path, token: spc, headers: { 'if-match': '"v999"' }, body },
+        expectStatus: 200,
+      };
+    },
+    footprint: async () => campaignFootprint(),
   },
   freezeReport: {
     prepare: async () => {

@@ -1,12 +1,15 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { baseUrl } from '../support/api.ts';
 
 const run = promisify(execFile);
 
-/** The README's walk-through, extracted verbatim; only the API address is pointed at the test stack. */
+/**
+ * The README's walk-through, extracted verbatim; only the API address is pointed at the test stack (and
+ * RELIEF_DATA_DIR at its data directory, for `relief audit`, as a developer's would be `.local`).
+ */
 function walkthrough(): string {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const section = readme.split('<!-- walkthrough:start -->')[1]?.split('<!-- walkthrough:end -->')[0] ?? '';
@@ -20,7 +23,10 @@ describe('README walk-through', () => {
     const script = walkthrough();
     expect(script).toContain('API=http://127.0.0.1:3000');
     const pointed = script.replace('API=http://127.0.0.1:3000', `API=${baseUrl()}`);
-    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', pointed], { timeout: 120_000 });
+    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', pointed], {
+      timeout: 120_000,
+      env: { ...process.env, RELIEF_DATA_DIR: inject('dataDir') },
+    });
     expect(stdout).toMatch(/application [0-9A-Z]{26} is draft/);
     expect(stdout).toContain('"status":"uploaded"');
     expect(stdout).toContain('other court: 404');
@@ -40,5 +46,9 @@ describe('README walk-through', () => {
     expect(stdout.toLowerCase()).toContain('audit-chain: valid');
     expect(stdout).toContain('高级人民法院代码');
     expect(stdout).toContain('/tmp/report.xlsx');
+    expect(stdout).toMatch(/^(sealed checkpoint #\d+|nothing to seal)/m);
+    expect(stdout).toMatch(
+      /^audit trail verified \(local runner data in .*\): \d+ checkpoint\(s\), 1 chain\(s\)/m,
+    );
   }, 150_000);
 });

@@ -26,9 +26,12 @@ function catalogWithWebhookWithoutInsurer(): HandlerCatalog {
   };
 }
 
+/** The insurer's account: cdk.json targets aws-cn without an ICP licence, where the webhook is IAM-authorised. */
+const INSURER_ACCOUNT = { insurerAccountId: '210987654321' };
+
 function freshApp(context: Record<string, unknown> = {}): App {
   return new App({
-    context: { ...cdkJsonContext(), ...context },
+    context: { ...cdkJsonContext(), ...INSURER_ACCOUNT, ...context },
     outdir: mkdtempSync(path.join(tmpdir(), 'relief-cdk-')),
     stackTraces: false,
   });
@@ -37,6 +40,7 @@ function freshApp(context: Record<string, unknown> = {}): App {
 describe.each([
   { region: 'us-east-1', insurerIamAuth: true, authorization: 'AWS_IAM' },
   { region: 'cn-northwest-1', insurerIamAuth: true, authorization: 'AWS_IAM' },
+  // Without IAM only where unauthenticated routes may be served: with an ICP licence in aws-cn.
   { region: 'cn-northwest-1', insurerIamAuth: false, authorization: 'NONE' },
 ])(
   'fixture ASL and insurer webhook in $region (insurerIamAuth=$insurerIamAuth)',
@@ -44,7 +48,11 @@ describe.each([
     let s: Synthesised;
     beforeAll(async () => {
       s = await synth({
-        context: { region, insurerIamAuth: String(insurerIamAuth) },
+        context: {
+          region,
+          insurerIamAuth: String(insurerIamAuth),
+          ...(insurerIamAuth ? INSURER_ACCOUNT : { icpLicensed: 'true' }),
+        },
         stateMachinesDir: FIXTURE_ASL,
         cfnValidation: false,
       });
@@ -74,7 +82,16 @@ describe.each([
         'reconcile',
         'recordTaskToken',
         'redrive',
+        'sealAuditTrail',
+        // Not named by a placeholder: run on every deploy by a trigger, to seed the courts table.
+        'seedCourts',
       ]);
+    });
+
+    it('seeds the courts table on deploy (a trigger running the seeder)', () => {
+      const triggers = Object.values(s.statelessTemplate.findResources('Custom::Trigger'));
+      expect(triggers).toHaveLength(1);
+      expect(JSON.stringify(triggers[0])).toContain('TaskSeedCourts');
     });
 
     it(`routes the insurer webhook without the court JWT (${authorization})`, () => {
@@ -155,6 +172,7 @@ describe('synthesis failures', () => {
   it('reports a construct warning in the validation report that the zero-findings checks read', async () => {
     const catalog = handlerCatalog();
     const s = await synth({
+      context: INSURER_ACCOUNT,
       catalog: { ...catalog, http: [] },
       stateMachinesDir: FIXTURE_ASL,
       cfnValidation: false,
@@ -167,7 +185,7 @@ describe('synthesis failures', () => {
   it('fails synthesis on a resource cdk-nag rejects (the checks are really on)', async () => {
     const catalog = handlerCatalog();
     const app = new App({
-      context: cdkJsonContext(),
+      context: { ...cdkJsonContext(), ...INSURER_ACCOUNT },
       outdir: mkdtempSync(path.join(tmpdir(), 'relief-cdk-')),
       stackTraces: false,
       builtinCloudFormationValidation: false,

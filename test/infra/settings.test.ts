@@ -12,12 +12,11 @@ const base = { jwtIssuer: 'https://idp.court.example/realms/relief', jwtAudience
 
 describe('deployment settings', () => {
   it('reads the defaults of cdk.json', () => {
-    const settings = parseSettings(cdkJsonContext());
+    const settings = parseSettings({ ...cdkJsonContext(), insurerAccountId: '210987654321' });
     expect(settings).toMatchObject({
       region: 'cn-northwest-1',
       stage: 'dev',
       jwtAudience: 'relief-api',
-      insurerIamAuth: false,
       corsAllowedOrigins: [],
       logRetentionDays: 365,
       uploadUrlTtlSeconds: 900,
@@ -32,6 +31,8 @@ describe('deployment settings', () => {
       region: 'us-east-1',
       account: '123456789012',
       insurerIamAuth: 'true',
+      insurerAccountId: '210987654321',
+      icpLicensed: 'false',
       corsAllowedOrigins: 'https://a.example, https://b.example,',
       logRetentionDays: '30',
       apiRateLimit: '10',
@@ -39,6 +40,7 @@ describe('deployment settings', () => {
     });
     expect(settings).toMatchObject({
       insurerIamAuth: true,
+      icpLicensed: false,
       corsAllowedOrigins: ['https://a.example', 'https://b.example'],
       logRetentionDays: 30,
       apiRateLimit: 10,
@@ -55,6 +57,8 @@ describe('deployment settings', () => {
     [{ ...base, account: '1234' }, /account/],
     [{ ...base, logRetentionDays: '42' }, /logRetentionDays/],
     [{ ...base, insurerIamAuth: 'yes' }, /insurerIamAuth/],
+    [{ ...base, region: 'us-east-1', icpLicensed: 'no' }, /icpLicensed/],
+    [{ ...base, region: 'us-east-1', insurerAccountId: '12345' }, /insurerAccountId/],
     [{ ...base, uploadUrlTtlSeconds: '3600' }, /uploadUrlTtlSeconds/],
   ])('rejects %j naming the setting', (raw, name) => {
     expect(() => parseSettings(raw)).toThrow(SettingsError);
@@ -62,10 +66,11 @@ describe('deployment settings', () => {
   });
 
   it('derives the JWKS URL from the issuer unless it is set', () => {
-    expect(jwksUrlOf(parseSettings({ ...base, jwtIssuer: 'https://idp.example/realms/x/' }))).toBe(
+    const global = { ...base, region: 'us-east-1' };
+    expect(jwksUrlOf(parseSettings({ ...global, jwtIssuer: 'https://idp.example/realms/x/' }))).toBe(
       'https://idp.example/realms/x/.well-known/jwks.json',
     );
-    expect(jwksUrlOf(parseSettings({ ...base, jwksUrl: 'https://idp.example/certs' }))).toBe(
+    expect(jwksUrlOf(parseSettings({ ...global, jwksUrl: 'https://idp.example/certs' }))).toBe(
       'https://idp.example/certs',
     );
   });
@@ -76,5 +81,38 @@ describe('deployment settings', () => {
     expect(partitionOf('us-east-1')).toBe('aws');
     expect(tracingAvailable('cn-northwest-1')).toBe(false);
     expect(tracingAvailable('eu-west-1')).toBe(true);
+  });
+
+  describe('ICP (备案) and the insurer principal', () => {
+    const cn = { ...base, region: 'cn-northwest-1' };
+    const global = { ...base, region: 'us-east-1' };
+
+    it('refuses aws-cn without icpLicensed when the insurer account is missing, naming insurerAccountId', () => {
+      expect(() => parseSettings(cn)).toThrow(SettingsError);
+      expect(() => parseSettings(cn)).toThrow(
+        /insurerAccountId: required in aws-cn without icpLicensed=true/,
+      );
+      expect(() => parseSettings({ ...cn, insurerAccountId: '210987654321' })).not.toThrow();
+    });
+
+    it('needs no insurer account in aws-cn with icpLicensed, nor in aws by default', () => {
+      expect(parseSettings({ ...cn, icpLicensed: 'true' }).icpLicensed).toBe(true);
+      expect(() => parseSettings(global)).not.toThrow();
+    });
+
+    it('requires the insurer account whenever insurerIamAuth=true, in either partition', () => {
+      expect(() => parseSettings({ ...global, insurerIamAuth: 'true' })).toThrow(
+        /insurerAccountId: required with insurerIamAuth=true/,
+      );
+      expect(() => parseSettings({ ...cn, icpLicensed: 'true', insurerIamAuth: 'true' })).toThrow(
+        /insurerAccountId/,
+      );
+    });
+
+    it('refuses insurerIamAuth=false in aws-cn without an ICP licence, naming both settings', () => {
+      expect(() =>
+        parseSettings({ ...cn, insurerIamAuth: 'false', insurerAccountId: '210987654321' }),
+      ).toThrow(/insurerIamAuth: cannot be false in aws-cn without icpLicensed=true/);
+    });
   });
 });

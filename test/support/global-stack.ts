@@ -10,6 +10,8 @@ declare module 'vitest' {
     s3Endpoint: string;
     dynamoEndpoint: string;
     webhookSecret: string;
+    /** The stack's data directory (runner.json, the local audit key and checkpoints). */
+    dataDir: string;
   }
 }
 
@@ -38,6 +40,7 @@ export async function setup(project: TestProject) {
   project.provide('s3Endpoint', stack.endpoints.s3);
   project.provide('dynamoEndpoint', stack.endpoints.dynamodb);
   project.provide('webhookSecret', stack.webhookSecret);
+  project.provide('dataDir', stack.dataDir);
 }
 
 export async function teardown() {

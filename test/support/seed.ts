@@ -47,3 +47,17 @@ export const noticeRulingParagraph = () => quotedPassageAfter('终结执行裁�
 
 /** （三）1: the closing reason (结案事由) of a case closed as 终结执行 after relief. */
 export const noticeClosingReason = () => quotedPassageAfter('结案事由为');
+
+/**
+ * （三）1: the Civil Procedure Law provision the notice cites for the termination ruling, as it writes it
+ * (民事诉讼法第二百五十七条第六项, the numbering in force in 2018), found between 依据 and 规定裁定终结执行.
+ */
+export function noticeRulingLegalBasis(): string {
+  const text = noticeText().replace(/\s+/gu, '');
+  const match =
+    /应当依据(民事诉讼法第[一二三四五六七八九十百零]+条第[一二三四五六七八九十]+项)规定裁定终结执行/u.exec(
+      text,
+    );
+  if (!match?.[1]) throw new Error('The notice must cite the Civil Procedure Law provision for the ruling.');
+  return match[1];
+}

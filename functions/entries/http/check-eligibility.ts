@@ -1,6 +1,6 @@
 import type { ApplicationFacts } from '../../domain/eligibility.ts';
 import { clock } from '../../factories/clock.ts';
-import { campaignStore } from '../../factories/dynamodb.ts';
+import { campaignStore, courtStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { Candidate, checkEligibility as spec } from '../../http/eligibility.ts';
 import { defineRoute } from '../../lib/http.ts';
@@ -28,7 +28,7 @@ function parseCandidate(candidate: unknown): ScreeningCandidate {
 export const route = defineRoute(spec, authenticator, async (req) => ({
   status: 200,
   body: await screenCandidates(
-    { campaigns: campaignStore(), now: clock.now },
+    { campaigns: campaignStore(), courts: courtStore(), now: clock.now },
     req.principal,
     req.body.campaignId,
     req.body.candidates.map(parseCandidate),

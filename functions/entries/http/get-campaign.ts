@@ -4,8 +4,8 @@ import { getCampaign as spec } from '../../http/reference.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { getCampaign } from '../../usecases/reference.ts';
 
-export const route = defineRoute(spec, authenticator, async (req) => ({
-  status: 200,
-  body: await getCampaign({ campaigns: campaignStore() }, req.params.campaignId),
-}));
+export const route = defineRoute(spec, authenticator, async (req) => {
+  const { body, etag } = await getCampaign({ campaigns: campaignStore() }, req.params.campaignId);
+  return { status: 200, body, headers: { etag } };
+});
 export const { handler } = route;

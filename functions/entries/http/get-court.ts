@@ -1,3 +1,4 @@
+import { courtStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { getCourt } from '../../http/reference.ts';
 import { defineRoute } from '../../lib/http.ts';
@@ -5,6 +6,6 @@ import { findCourt } from '../../usecases/reference.ts';
 
 export const route = defineRoute(getCourt, authenticator, async (req) => ({
   status: 200,
-  body: findCourt(req.params.code),
+  body: await findCourt({ courts: courtStore() }, req.params.code),
 }));
 export const { handler } = route;

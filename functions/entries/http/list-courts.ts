@@ -1,3 +1,4 @@
+import { courtStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { listCourts as spec } from '../../http/reference.ts';
 import { defineRoute } from '../../lib/http.ts';
@@ -5,6 +6,6 @@ import { listCourts } from '../../usecases/reference.ts';
 
 export const route = defineRoute(spec, authenticator, async (req) => ({
   status: 200,
-  body: listCourts(req.query),
+  body: await listCourts({ courts: courtStore() }, req.query),
 }));
 export const { handler } = route;

@@ -364,10 +364,50 @@ const TARGETS: Record<string, FuzzTarget> = {
     base: () => ({ decision: 'return', comment: '请补充困难证明' }),
     restore: restorePending,
   },
+  putCourt: {
+    // A Tibetan court no other suite reads; a valid mutation may rename it, nothing else.
+    credential: () => ({ token: spcAdmin }),
+    params: () => ({ code: 'XZ0124' }),
+    base: () => ({
+      name: '西藏自治区曲水县人民法院',
+      level: 'basic',
+      parentCode: 'XZ01',
+      province: 'XZ',
+      directToHighCourt: false,
+      caseCourtPrefix: '藏0124',
+    }),
+  },
   putQuota: {
     credential: () => ({ token: spcAdmin }),
     params: () => ({ campaignId: 'demo', highCourtCode: 'XZ' }),
     base: () => ({ allocatedFen: 100_000_000 }),
+  },
+  createCampaign: {
+    // The id is taken, so a valid body is refused (409 CAMPAIGN_EXISTS): no run creates a campaign.
+    credential: () => ({ token: spcAdmin }),
+    base: () => ({
+      id: 'demo',
+      name: '模糊测试活动',
+      preparation: { start: '2030-01-01', end: '2030-01-10' },
+      handling: { start: '2030-01-11T00:00:00+08:00', end: '2030-02-28' },
+      reportDue: '2030-03-15',
+      standardLimitFen: 5_000_000,
+      specialLimitFen: 10_000_000,
+      requireDebtor: true,
+      rulingLegalBasis: { article: 268, item: 6 },
+    }),
+  },
+  patchCampaign: {
+    // A stale If-Match: a valid body is refused (409 VERSION_CONFLICT), so the seeded campaign never moves.
+    credential: () => ({ token: spcAdmin }),
+    params: () => ({ campaignId: 'demo-b' }),
+    base: () => ({
+      name: '模糊测试活动',
+      handling: { start: '2030-01-11', end: '2030-02-28' },
+      specialLimitFen: 10_000_000,
+      assetCheckYears: 5,
+    }),
+    headers: () => ({ 'if-match': '"v999"' }),
   },
   insurerWebhook: {
     // Signed with the local insurer secret, so every body reaches parsing; no package matches.

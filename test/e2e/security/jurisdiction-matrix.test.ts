@@ -166,8 +166,68 @@ const EXPECTATIONS: Record<string, Expectation> = {
   openapi: { probe: () => ({}), expect: publicRoute },
   getCourt: { probe: () => ({ params: { code: 'BJ0108' } }), expect: anyValidToken(200) },
   listCourts: { probe: () => ({ query: 'province=BJ' }), expect: anyValidToken(200) },
+  getCourtAudit: { probe: () => ({ params: { code: 'BJ0108' } }), expect: anyValidToken(200) },
+  putCourt: {
+    // Only an SPC administrator changes the registry; the probe's parent is in another province, so
+    // even the administrator changes nothing (422).
+    probe: () => ({
+      params: { code: 'BJ0108' },
+      body: {
+        name: '北京市海淀区人民法院',
+        level: 'basic',
+        parentCode: 'TJ01',
+        province: 'BJ',
+        directToHighCourt: false,
+        caseCourtPrefix: '京0108',
+      },
+    }),
+    expect: (c) => {
+      if (c.kind === 'anonymous') return 401;
+      return c.role === 'spc-admin' && c.court === 'SPC'
+        ? [422, 'COURT_PARENT_CROSSES_PROVINCE']
+        : [403, 'ROLE_FORBIDDEN'];
+    },
+  },
   listCampaigns: { probe: () => ({}), expect: anyValidToken(200) },
   getCampaign: { probe: () => ({ params: { campaignId: 'demo' } }), expect: anyValidToken(200) },
+  createCampaign: {
+    // Only an SPC administrator creates campaigns; the id is taken, so nothing is created.
+    probe: () => ({
+      body: {
+        id: 'demo',
+        name: '矩阵测试活动',
+        preparation: { start: '2030-01-01', end: '2030-01-10' },
+        handling: { start: '2030-01-11', end: '2030-02-28' },
+        reportDue: '2030-03-15',
+        standardLimitFen: 5_000_000,
+        specialLimitFen: 10_000_000,
+      },
+    }),
+    expect: (c) => {
+      if (c.kind === 'anonymous') return 401;
+      return c.role === 'spc-admin' ? [409, 'CAMPAIGN_EXISTS'] : [403, 'ROLE_FORBIDDEN'];
+    },
+  },
+  patchCampaign: {
+    // Only an SPC administrator changes campaigns; the If-Match is stale, so nothing changes.
+    probe: () => ({
+      params: { campaignId: 'demo' },
+      headers: { 'if-match': '"v999"' },
+      body: { name: '矩阵测试活动' },
+    }),
+    expect: (c) => {
+      if (c.kind === 'anonymous') return 401;
+      return c.role === 'spc-admin' ? [409, 'VERSION_CONFLICT'] : [403, 'ROLE_FORBIDDEN'];
+    },
+  },
+  getCampaignAudit: {
+    // A campaign's change trail is read at the SPC (any role there); a court below it may not.
+    probe: () => ({ params: { campaignId: 'demo' } }),
+    expect: (c) => {
+      if (c.kind === 'anonymous') return 401;
+      return c.court === 'SPC' ? 200 : [403, 'CAMPAIGN_AUDIT_NOT_VISIBLE'];
+    },
+  },
   createApplication: {
     // The executing court is the caller's own court, so there is no foreign target: a clerk anywhere
     // but the SPC is let in (and refused here for an unknown campaign, so nothing is created).

@@ -14,6 +14,7 @@ import {
 } from '../../../functions/usecases/approval.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { applicationBody } from '../../support/applications.ts';
+import { seedCourts } from '../../support/courts.ts';
 import { markAllDocumentsUploaded } from '../../support/store.ts';
 
 /**
@@ -72,6 +73,7 @@ beforeAll(async () => {
   deps = {
     repo,
     campaigns,
+    courts: seedCourts,
     workflow,
     now: () => new Date(),
     newId: () => `01JTEST${String(++counter).padStart(19, '0')}`,

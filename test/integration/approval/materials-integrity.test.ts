@@ -18,6 +18,7 @@ import { dispatchPackage, type PayoutDeps } from '../../../functions/usecases/pa
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { type LocalS3, startLocalS3 } from '../../../infra/local/s3/index.ts';
 import { applicationBody } from '../../support/applications.ts';
+import { seedCourts } from '../../support/courts.ts';
 import { LOCAL_CREDENTIALS, REGION, sha256Hex } from '../s3/support.ts';
 
 /**
@@ -72,6 +73,7 @@ beforeAll(async () => {
   deps = {
     repo: new DynamoApplicationRepository(doc, 'relief'),
     campaigns,
+    courts: seedCourts,
     workflow: new RecordingWorkflow(),
     storage: new S3DocumentStorage(client, BUCKET, { uploadTtlSeconds: 900, downloadTtlSeconds: 300 }),
     insurer: () => insurer,

@@ -16,6 +16,7 @@ import { decideApplication, reconcile, submitApplication } from '../../../functi
 import { dispatchPackage, handleInsurerEvent, type PayoutDeps } from '../../../functions/usecases/payouts.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { applicationBody } from '../../support/applications.ts';
+import { seedCourts } from '../../support/courts.ts';
 import { markAllDocumentsUploaded } from '../../support/store.ts';
 
 /**
@@ -87,6 +88,7 @@ beforeAll(async () => {
   deps = {
     repo,
     campaigns,
+    courts: seedCourts,
     workflow,
     storage,
     insurer: () => insurer,

@@ -25,6 +25,7 @@ import {
 } from '../../../functions/usecases/redrive.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { applicationBody } from '../../support/applications.ts';
+import { seedCourts } from '../../support/courts.ts';
 import { markAllDocumentsUploaded } from '../../support/store.ts';
 
 /**
@@ -119,6 +120,7 @@ beforeAll(async () => {
   deps = {
     repo,
     campaigns,
+    courts: seedCourts,
     workflow: engine,
     storage,
     insurer: () => insurer,

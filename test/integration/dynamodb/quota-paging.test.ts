@@ -21,6 +21,7 @@ import {
   ensureTable,
   startDynamoDbLocal,
 } from '../../../infra/local/dynamodb.ts';
+import { seedCourts } from '../../support/courts.ts';
 
 /**
  * Quota lists at volume (Integrity defect 6): after thousands of quota PUTs the quota partition held
@@ -123,7 +124,13 @@ describe('quota list past one DynamoDB page', () => {
     for (const q of listed) expect(q.allocatedFen, q.highCourtCode).toBe(amountFor(q.highCourtCode));
 
     const report = await campaignReport(
-      { reports: new DynamoReportStore(doc, TABLE), quotas: ledger, campaigns, now: () => new Date() },
+      {
+        reports: new DynamoReportStore(doc, TABLE),
+        quotas: ledger,
+        campaigns,
+        courts: seedCourts,
+        now: () => new Date(),
+      },
       SPC,
       campaignId,
     );

@@ -18,6 +18,7 @@ import { freePort } from '../../../infra/local/ports.ts';
 import { startLocalS3 } from '../../../infra/local/s3/index.ts';
 import { DOCUMENTS_BUCKET, LOCAL_CREDENTIALS, LOCAL_REGION, TABLE_NAME } from '../../../infra/local/stack.ts';
 import { applicationBody } from '../../support/applications.ts';
+import { seedCourts } from '../../support/courts.ts';
 
 /**
  * In-flight work across a restart of the local runner (`npx tsx infra/local/main.ts`, its data dir
@@ -225,6 +226,7 @@ beforeAll(async () => {
       {
         repo: new DynamoApplicationRepository(ddb, TABLE_NAME),
         campaigns: new DynamoCampaignStore(ddb, TABLE_NAME),
+        courts: seedCourts,
         workflow: new SfnWorkflow(
           unreachable,
           'arn:aws:states:us-east-1:000000000000:stateMachine:relief-approval',

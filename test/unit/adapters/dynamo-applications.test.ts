@@ -65,9 +65,10 @@ describe('DynamoApplicationRepository.update under throttling', () => {
     expect(result.status).toBe('awaiting_payout');
     expect(result.auditSeq).toBe(6);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
-    // Both attempts carried the whole change: application, audit entry and quota in one transaction.
+    // Both attempts carried the whole change: application, audit entry, quota and the pending-seal
+    // mark of the audit chain in one transaction.
     for (const call of ddb.commandCalls(TransactWriteCommand)) {
-      expect(call.args[0].input.TransactItems).toHaveLength(3);
+      expect(call.args[0].input.TransactItems).toHaveLength(4);
     }
   });
 

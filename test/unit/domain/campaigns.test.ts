@@ -25,6 +25,12 @@ describe('the 2018 campaign', () => {
       reportDue: '2019-02-12T23:59:59.999+08:00',
       standardLimitFen: 5_000_000,
       specialLimitFen: 10_000_000,
+      // Settings: the notice's own citation (art. 257(6), 2018 numbering); no debtor data required.
+      requireDebtor: false,
+      requireTerminationChecklist: false,
+      assetCheckIntervalMonths: 6,
+      assetCheckYears: 5,
+      rulingLegalBasis: { article: 257, item: 6 },
     });
     expect(campaignProblems(CAMPAIGN_2018)).toEqual([]);
   });
@@ -96,6 +102,12 @@ describe('demoCampaign', () => {
       reportDue: '2026-02-05T23:59:59.999+08:00',
       standardLimitFen: 5_000_000,
       specialLimitFen: 10_000_000,
+      // Its rulings fall after 2024-01-01: art. 268(6) of the amended law.
+      requireDebtor: false,
+      requireTerminationChecklist: false,
+      assetCheckIntervalMonths: 6,
+      assetCheckYears: 5,
+      rulingLegalBasis: { article: 268, item: 6 },
     });
   });
 

@@ -49,7 +49,8 @@ export interface paths {
         };
         /** One court */
         get: operations["getCourt"];
-        put?: never;
+        /** Update one court of the registry (SPC administrator) */
+        put: operations["putCourt"];
         post?: never;
         delete?: never;
         options?: never;
@@ -74,6 +75,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/courts/{code}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail of one court (the registry’s hash chain, filtered) */
+        get: operations["getCourtAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/campaigns": {
         parameters: {
             query?: never;
@@ -84,7 +102,8 @@ export interface paths {
         /** Relief campaigns (集中保险救助活动) */
         get: operations["listCampaigns"];
         put?: never;
-        post?: never;
+        /** Create a relief campaign (SPC) */
+        post: operations["createCampaign"];
         delete?: never;
         options?: never;
         head?: never;
@@ -100,6 +119,24 @@ export interface paths {
         };
         /** One campaign */
         get: operations["getCampaign"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a campaign (SPC; If-Match required) */
+        patch: operations["patchCampaign"];
+        trace?: never;
+    };
+    "/campaigns/{campaignId}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign's hash-chained change trail (活动设置留痕), with its verification (SPC) */
+        get: operations["getCampaignAudit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -480,6 +517,33 @@ export interface components {
                 messageZh?: string;
             }[];
         };
+        CourtUpdate: {
+            name: string;
+            /** @enum {string} */
+            level: "spc" | "high" | "intermediate" | "basic";
+            parentCode: string | null;
+            province: string;
+            directToHighCourt: boolean;
+            caseCourtPrefix: string;
+        };
+        CourtAuditEntry: {
+            seq: number;
+            at: string;
+            actor: {
+                sub: string;
+                court: string;
+                roles: string[];
+            };
+            action: string;
+            courts: string[];
+            detail: {
+                [key: string]: unknown;
+            };
+            hash: string;
+            prevHash: string;
+        } & {
+            [key: string]: unknown;
+        };
         Campaign: {
             id: string;
             name: string;
@@ -496,6 +560,109 @@ export interface components {
             standardLimitFen: number;
             /** @description Amount in fen (1 CNY = 100 fen), integer. */
             specialLimitFen: number;
+            /** @description Applications must name the debtor(s). */
+            requireDebtor: boolean;
+            /** @description The termination-conditions checklist must be filled in. */
+            requireTerminationChecklist: boolean;
+            assetCheckIntervalMonths: number;
+            assetCheckYears: number;
+            rulingLegalBasis: components["schemas"]["LegalBasis"];
+        };
+        /** @description An article and item of the Civil Procedure Law, cited by the termination ruling as 《中华人民共和国民事诉讼法》第X条第Y项: {article: 257, item: 6} for the 2018 campaign, {article: 268, item: 6} for rulings after 2024-01-01 (the 2023 amendment). */
+        LegalBasis: {
+            article: number;
+            item: number;
+        };
+        CreateCampaign: {
+            /** @description Lower-case letters, digits and inner hyphens, at most 64, e.g. 2026-relief. */
+            id: string;
+            name: string;
+            /** @description 准备阶段: drafts, no submission. */
+            preparation: {
+                /** @description Beijing time (Asia/Shanghai). A date YYYY-MM-DD means the whole day: a start is stored as 00:00:00+08:00, an end or a due date as 23:59:59.999+08:00. An instant must carry its offset (Z or ±hh:mm) and is stored as the same instant written with +08:00. */
+                start: string;
+                /** @description Beijing time (Asia/Shanghai). A date YYYY-MM-DD means the whole day: a start is stored as 00:00:00+08:00, an end or a due date as 23:59:59.999+08:00. An instant must carry its offset (Z or ±hh:mm) and is stored as the same instant written with +08:00. */
+                end: string;
+            };
+            /** @description 办理阶段: submission and approval; starts after preparation ends. */
+            handling: {
+                /** @description Beijing time (Asia/Shanghai). A date YYYY-MM-DD means the whole day: a start is stored as 00:00:00+08:00, an end or a due date as 23:59:59.999+08:00. An instant must carry its offset (Z or ±hh:mm) and is stored as the same instant written with +08:00. */
+                start: string;
+                /** @description Beijing time (Asia/Shanghai). A date YYYY-MM-DD means the whole day: a start is stored as 00:00:00+08:00, an end or a due date as 23:59:59.999+08:00. An instant must carry its offset (Z or ±hh:mm) and is stored as the same instant written with +08:00. */
+                end: string;
+            };
+            /** @description After handling ends. */
+            reportDue: string;
+            /** @description Positive amount in fen. */
+            standardLimitFen: number;
+            /** @description At least standardLimitFen. */
+            specialLimitFen: number;
+            /** @description Default true. */
+            requireDebtor?: boolean;
+            /** @description Default false. */
+            requireTerminationChecklist?: boolean;
+            /** @description Default 6. */
+            assetCheckIntervalMonths?: number;
+            /** @description Default 5. */
+            assetCheckYears?: number;
+            /** @description Default: art. 268(6) when handling starts on or after 2024-01-01 (Beijing time), else art. 257(6). */
+            rulingLegalBasis?: {
+                article: number;
+                item: number;
+            };
+        };
+        PatchCampaign: {
+            name?: string;
+            /** @description 准备阶段: drafts, no submission. */
+            preparation?: {
+                /** @description Beijing time (Asia/Shanghai). A date YYYY-MM-DD means the whole day: a start is stored as 00:00:00+08:00, an end or a due date as 23:59:59.999+08:00. An instant must carry its offset (Z or ±hh:mm) and is stored as the same instant written with +08:00. */
+                start: string;
+                /** @description Beijing time (Asia/Shanghai). A date YYYY-MM-DD means the whole day: a start is stored as 00:00:00+08:00, an end or a due date as 23:59:59.999+08:00. An instant must carry its offset (Z or ±hh:mm) and is stored as the same instant written with +08:00. */
+                end: string;
+            };
+            /** @description 办理阶段: submission and approval; starts after preparation ends. */
+            handling?: {
+                /** @description Beijing time (Asia/Shanghai). A date YYYY-MM-DD means the whole day: a start is stored as 00:00:00+08:00, an end or a due date as 23:59:59.999+08:00. An instant must carry its offset (Z or ±hh:mm) and is stored as the same instant written with +08:00. */
+                start: string;
+                /** @description Beijing time (Asia/Shanghai). A date YYYY-MM-DD means the whole day: a start is stored as 00:00:00+08:00, an end or a due date as 23:59:59.999+08:00. An instant must carry its offset (Z or ±hh:mm) and is stored as the same instant written with +08:00. */
+                end: string;
+            };
+            /** @description After handling ends. */
+            reportDue?: string;
+            /** @description Positive amount in fen. */
+            standardLimitFen?: number;
+            /** @description At least standardLimitFen. */
+            specialLimitFen?: number;
+            /** @description Default true. */
+            requireDebtor?: boolean;
+            /** @description Default false. */
+            requireTerminationChecklist?: boolean;
+            /** @description Default 6. */
+            assetCheckIntervalMonths?: number;
+            /** @description Default 5. */
+            assetCheckYears?: number;
+            /** @description Default: art. 268(6) when handling starts on or after 2024-01-01 (Beijing time), else art. 257(6). */
+            rulingLegalBasis?: {
+                article: number;
+                item: number;
+            };
+        };
+        AuditEntry: {
+            seq: number;
+            at: string;
+            actor: {
+                sub: string;
+                court: string;
+                roles: string[];
+            };
+            action: string;
+            fromStatus: string | null;
+            toStatus: string | null;
+            detail: {
+                [key: string]: unknown;
+            };
+            hash: string;
+            prevHash: string;
         };
         Application: {
             id: string;
@@ -713,23 +880,6 @@ export interface components {
                 accountNumber: string;
             };
         };
-        AuditEntry: {
-            seq: number;
-            at: string;
-            actor: {
-                sub: string;
-                court: string;
-                roles: string[];
-            };
-            action: string;
-            fromStatus: string | null;
-            toStatus: string | null;
-            detail: {
-                [key: string]: unknown;
-            };
-            hash: string;
-            prevHash: string;
-        };
         Withdrawal: {
             /** @description Why the application is withdrawn (e.g. created in the wrong campaign). */
             reason: string;
@@ -851,6 +1001,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     openapi: {
@@ -864,6 +1021,13 @@ export interface operations {
         responses: {
             /** @description OpenAPI 3.1 document */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -928,6 +1092,106 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putCourt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional: the ETag (registry version) you read. */
+                "If-Match"?: string;
+                /** @description Retry-safe key (1-128 of A-Z a-z 0-9 . _ : -), scoped by your court, your subject, the operation and its target. A replay with the same key and request returns the first response (status, headers and body, plus Idempotent-Replayed: true); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Court code, e.g. BJ0105. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourtUpdate"];
+            };
+        };
+        responses: {
+            /** @description The court as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Court"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors); INVALID_IF_MATCH; INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown court */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CASE_PREFIX_TAKEN, VERSION_CONFLICT, CONCURRENT_UPDATE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNKNOWN_PARENT_COURT, COURT_PARENT_CYCLE, COURT_PARENT_CROSSES_PROVINCE, COURT_LEVEL_MISMATCH, COURT_PROVINCE_MISMATCH, INVALID_CASE_COURT_PREFIX, DIRECT_TO_HIGH_COURT_NOT_ALLOWED; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     listCourts: {
@@ -985,6 +1249,82 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCourtAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Court code, e.g. BJ0105. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trail */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CourtAuditEntry"][];
+                        chainValid: boolean;
+                    };
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown court */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     listCampaigns: {
@@ -1034,6 +1374,92 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    createCampaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1-128 of A-Z a-z 0-9 . _ : -), scoped by your court, your subject, the operation and its target. A replay with the same key and request returns the first response (status, headers and body, plus Idempotent-Replayed: true); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCampaign"];
+            };
+        };
+        responses: {
+            /** @description Created (ETag "v1") */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors); INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CAMPAIGN_EXISTS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CAMPAIGN_INVALID, with every failure in errors: INVALID_DATE, PREPARATION_ENDS_BEFORE_START, HANDLING_NOT_AFTER_PREPARATION, HANDLING_ENDS_BEFORE_START, REPORT_DUE_NOT_AFTER_HANDLING, SPECIAL_LIMIT_BELOW_STANDARD; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1092,6 +1518,179 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    patchCampaign: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag you read. */
+                "If-Match": string;
+                /** @description Retry-safe key (1-128 of A-Z a-z 0-9 . _ : -), scoped by your court, your subject, the operation and its target. A replay with the same key and request returns the first response (status, headers and body, plus Idempotent-Replayed: true); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                campaignId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchCampaign"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors); INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VERSION_CONFLICT; LIMIT_BELOW_APPROVED (a limit below a claim already approved, the limit named in errors); CONCURRENT_UPDATE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CAMPAIGN_INVALID, with every failure in errors: INVALID_DATE, PREPARATION_ENDS_BEFORE_START, HANDLING_NOT_AFTER_PREPARATION, HANDLING_ENDS_BEFORE_START, REPORT_DUE_NOT_AFTER_HANDLING, SPECIAL_LIMIT_BELOW_STANDARD; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IF_MATCH_REQUIRED */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCampaignAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaignId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Entries oldest first (actions `campaign.created` with the campaign, `campaign.updated` with each changed field `{from, to}`; fromStatus and toStatus are null). The header Audit-Chain says whether the hash chain verifies: `valid`, or `broken; seq=N; reason=R`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntry"][];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed; CAMPAIGN_AUDIT_NOT_VISIBLE (read at the SPC) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1168,6 +1767,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     createApplication: {
@@ -1240,6 +1846,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getApplication: {
@@ -1298,6 +1911,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1394,6 +2014,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getApplicationAudit: {
@@ -1452,6 +2079,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1537,6 +2171,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     listDocuments: {
@@ -1598,6 +2239,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1698,6 +2346,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getDocument: {
@@ -1772,6 +2427,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1861,6 +2523,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1952,6 +2621,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getQuota: {
@@ -2011,6 +2687,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2097,6 +2780,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     listQuotas: {
@@ -2158,6 +2848,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getQuotaAudit: {
@@ -2218,15 +2915,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     insurerWebhook: {
         parameters: {
             query?: never;
-            header: {
-                /** @description t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")> */
-                "Relief-Signature": string;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2294,6 +2995,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getRuling: {
@@ -2359,6 +3067,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2444,6 +3159,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     resumeEnforcement: {
@@ -2527,6 +3249,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2615,6 +3344,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getReport: {
@@ -2670,6 +3406,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2757,6 +3500,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getFrozenReport: {
@@ -2824,6 +3574,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2909,6 +3666,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

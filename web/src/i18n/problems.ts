@@ -84,6 +84,14 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     en: 'The application was submitted; its materials are frozen.',
   },
   DOCUMENT_MISSING: { zh: '缺少材料。', en: 'A document is missing.' },
+  EVIDENCE_MISMATCH: {
+    zh: '已审批的材料与存储的文件不一致，救助金暂缓发送，请联系运维人员。',
+    en: 'An approved document no longer matches the stored file; the package is withheld for an operator.',
+  },
+  ID_TYPE_MISMATCH: {
+    zh: '该号码是有效的居民身份证号码，证件类型应选择“居民身份证”。',
+    en: 'This number is a valid resident ID number: choose the resident ID document type.',
+  },
   LATE_UPLOAD: {
     zh: '提交审批后到达的文件不计入材料。',
     en: 'A file that arrived after submission does not count.',
@@ -107,8 +115,67 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     zh: '额度不能低于已占用和已发放的金额。',
     en: 'A quota cannot go below what is reserved and disbursed.',
   },
+  // Campaigns (救助活动的设立与调整)
+  CAMPAIGN_EXISTS: { zh: '已有相同标识的救助活动。', en: 'A campaign with this id already exists.' },
+  CAMPAIGN_INVALID: {
+    zh: '救助活动的日期或限额不符合规则，请检查标出的字段。',
+    en: 'The campaign’s dates or limits break its rules; check the marked fields.',
+  },
+  CAMPAIGN_AUDIT_NOT_VISIBLE: {
+    zh: '救助活动的调整记录由最高人民法院查看。',
+    en: 'A campaign’s change trail is read at the SPC.',
+  },
+  INVALID_DATE: { zh: '日期或时间不存在。', en: 'The date or time does not exist.' },
+  PREPARATION_ENDS_BEFORE_START: {
+    zh: '准备阶段的结束时间不能早于开始时间。',
+    en: 'Preparation cannot end before it starts.',
+  },
+  HANDLING_NOT_AFTER_PREPARATION: {
+    zh: '办理阶段须在准备阶段结束之后开始。',
+    en: 'Handling must start after preparation ends.',
+  },
+  HANDLING_ENDS_BEFORE_START: {
+    zh: '办理阶段的结束时间不能早于开始时间。',
+    en: 'Handling cannot end before it starts.',
+  },
+  REPORT_DUE_NOT_AFTER_HANDLING: {
+    zh: '报送情况的截止时间须在办理阶段结束之后。',
+    en: 'The report must be due after handling ends.',
+  },
+  SPECIAL_LIMIT_BELOW_STANDARD: {
+    zh: '特殊情况限额不能低于一般限额。',
+    en: 'The special limit cannot be below the standard limit.',
+  },
+  LIMIT_BELOW_APPROVED: {
+    zh: '限额不能低于本活动已批准申请的申请标的金额。',
+    en: 'A limit cannot go below the claim of an application already approved in this campaign.',
+  },
   NOT_A_QUOTA_HOLDER: { zh: '只有高级人民法院持有救助额度。', en: 'Only high courts hold quota.' },
   QUOTA_NOT_VISIBLE: { zh: '无权查看该额度。', en: 'You may not see this quota.' },
+  INVALID_COURT_CODE: { zh: '法院代码格式不正确。', en: 'Not a court code (SPC, BJ, BJ01, BJ0105…).' },
+  UNKNOWN_PARENT_COURT: { zh: '上级法院不存在。', en: 'The parent court does not exist.' },
+  COURT_PARENT_CYCLE: { zh: '上级法院设置形成循环。', en: 'That parent would make a cycle.' },
+  COURT_PARENT_CROSSES_PROVINCE: {
+    zh: '上级法院须在同一省级辖区内。',
+    en: 'The parent court must be in the same province.',
+  },
+  COURT_LEVEL_MISMATCH: {
+    zh: '法院层级与代码或上级法院不一致。',
+    en: 'The level does not fit the court code or its parent.',
+  },
+  COURT_PROVINCE_MISMATCH: {
+    zh: '省份与法院代码不一致。',
+    en: 'The province does not match the court code.',
+  },
+  INVALID_CASE_COURT_PREFIX: { zh: '法院代字不符合规定。', en: 'The case-number designation is not valid.' },
+  DIRECT_TO_HIGH_COURT_NOT_ALLOWED: {
+    zh: '只有直辖市的基层法院可以直接报高级人民法院。',
+    en: 'Only basic courts of the four municipalities report straight to the high court.',
+  },
+  CASE_PREFIX_TAKEN: {
+    zh: '该法院代字已被其他法院使用。',
+    en: 'Another court already has this designation.',
+  },
   LEVEL_OUT_OF_ROUTE: {
     zh: '该法院不在此申请的审批路径上。',
     en: 'This court is not on the application’s approval route.',
@@ -159,6 +226,25 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     zh: '只接受 PDF、JPEG、PNG 或 TIFF 文件。',
     en: 'Only PDF, JPEG, PNG or TIFF files are accepted.',
   },
+  // Audit seal verification (relief audit verify; a future audit page)
+  CHAIN_BROKEN: {
+    zh: '审计链断裂：某条记录与前一条的哈希不符。',
+    en: 'The audit chain is broken: an entry does not follow its predecessor.',
+  },
+  CHAIN_MISSING: { zh: '审计链缺失。', en: 'The audit chain is missing.' },
+  CHAIN_NOT_SEALED: {
+    zh: '审计链尚未封存到任何签名检查点。',
+    en: 'The audit chain is not sealed by any signed checkpoint.',
+  },
+  CHECKPOINT_CHAIN_BROKEN: {
+    zh: '检查点之间的链接断裂。',
+    en: 'The checkpoints no longer follow each other.',
+  },
+  CHECKPOINT_MALFORMED: { zh: '检查点格式错误。', en: 'A checkpoint is malformed.' },
+  CHECKPOINT_SEQUENCE_GAP: { zh: '检查点序号有缺口。', en: 'A checkpoint is missing from the sequence.' },
+  CHECKPOINT_SIGNATURE_INVALID: { zh: '检查点签名无效。', en: 'A checkpoint’s signature is invalid.' },
+  SEALED_ENTRY_MISMATCH: { zh: '已封存的审计记录被改动。', en: 'A sealed audit entry was changed.' },
+  SEALED_ENTRY_MISSING: { zh: '已封存的审计记录已丢失。', en: 'A sealed audit entry is missing.' },
   FILE_TOO_LARGE: { zh: '文件不能超过 20 MB。', en: 'A file may be at most 20 MB.' },
   FILE_EMPTY: { zh: '文件是空的。', en: 'The file is empty.' },
   HASH_UNAVAILABLE: {

@@ -1,0 +1,215 @@
+import { createHash } from 'node:crypto';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { ChainedAuditEntry } from '../domain/audit-chain.ts';
+import type { ChainState } from '../domain/audit-seal.ts';
+import type { AuditChainStore, PendingSeal } from '../ports/audit-seal.ts';
+
+/**
+ * The audit chains of the single table, as the sealer and its verifier see them.
+ *
+ * Chains are named by what they trail, mapped to the table's keys (infra/table-design.ts):
+ *   application/<id>                 entries APP#<id> / AUDIT#<seq>,  head auditSeq/auditHead on APP#<id> / APP
+ *   quota/<campaignId>/<highCourt>   entries QUOTA_AUDIT#<c>#<h> / AUDIT#<seq> (and, from the earlier layout,
+ *                                    CAMPAIGN#<c> / QUOTA#<h>#AUDIT#<seq>), head on CAMPAIGN#<c> / QUOTA#<h>
+ *
+ * Finding what changed since the last seal without scanning the table: every transaction that appends
+ * an audit entry also puts a pending-seal mark `SEALQ#<shard>` / `<chainId>` `{ seq }` (sealPendingPut),
+ * overwritten by the chain's next change. The sealer queries the 16 shard partitions, seals, and deletes
+ * each mark on condition that it still names a seq it sealed. A mark rather than a sparse index on the
+ * head rows: it needs no new GSI and no write to the application item outside its own transactions,
+ * it is atomic with the entry (a change cannot escape the next seal), and the shards keep any one
+ * partition far from the per-partition write limit at national scale.
+ */
+export const SEAL_QUEUE_SHARDS = 16;
+const SEAL_QUEUE_PREFIX = 'SEALQ#';
+
+export const applicationChainId = (applicationId: string) => `application/${applicationId}`;
+export const quotaChainId = (campaignId: string, highCourtCode: string) =>
+  `quota/${encodeURIComponent(campaignId)}/${encodeURIComponent(highCourtCode)}`;
+
+interface ChainKeys {
+  pk: string;
+  headSk: string;
+  /** Where the chain's entries are: one (pk, sort-key prefix) range or more, read in this order. */
+  entries: { pk: string; prefix: string }[];
+}
+
+/** The table keys of a chain id; undefined for a name that is not a chain of this table. */
+export function chainKeys(chainId: string): ChainKeys | undefined {
+  const app = /^application\/([^/]+)$/.exec(chainId);
+  if (app?.[1])
+    return { pk: `APP#${app[1]}`, headSk: 'APP', entries: [{ pk: `APP#${app[1]}`, prefix: 'AUDIT#' }] };
+  const quota = /^quota\/([^/]+)\/([^/]+)$/.exec(chainId);
+  if (quota?.[1] && quota[2]) {
+    const campaignId = decodeURIComponent(quota[1]);
+    const code = decodeURIComponent(quota[2]);
+    return {
+      pk: `CAMPAIGN#${campaignId}`,
+      headSk: `QUOTA#${code}`,
+      entries: [
+        { pk: `CAMPAIGN#${campaignId}`, prefix: `QUOTA#${code}#AUDIT#` },
+        { pk: `QUOTA_AUDIT#${campaignId}#${code}`, prefix: 'AUDIT#' },
+      ],
+    };
+  }
+  return undefined;
+}
+
+/** The chain an item of the table belongs to (an audit entry or a head row), if any. */
+export function chainIdOfItem(item: { pk?: unknown; sk?: unknown; entity?: unknown }): string | undefined {
+  const pk = String(item.pk ?? '');
+  const sk = String(item.sk ?? '');
+  if (pk.startsWith('APP#') && (sk === 'APP' || sk.startsWith('AUDIT#')))
+    return applicationChainId(pk.slice(4));
+  const quota = /^QUOTA#([^#]+)(#AUDIT#.*)?$/.exec(sk);
+  if (pk.startsWith('CAMPAIGN#') && quota?.[1]) return quotaChainId(pk.slice('CAMPAIGN#'.length), quota[1]);
+  const trail = /^QUOTA_AUDIT#([^#]+)#([^#]+)$/.exec(pk);
+  if (trail?.[1] && trail[2] && sk.startsWith('AUDIT#')) return quotaChainId(trail[1], trail[2]);
+  return undefined;
+}
+
+export function sealShardOf(chainId: string): string {
+  const n = createHash('sha256').update(chainId, 'utf8').digest()[0] as number;
+  return String(n % SEAL_QUEUE_SHARDS).padStart(2, '0');
+}
+
+/**
+ * The pending-seal mark to put in the same TransactWriteItems as the audit entry `seq` of `chainId`
+ * (no condition: the latest change wins; the chain's own row already serialises its writers).
+ */
+export function sealPendingPut(tableName: string, chainId: string, seq: number, at: string) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        pk: `${SEAL_QUEUE_PREFIX}${sealShardOf(chainId)}`,
+        sk: chainId,
+        entity: 'seal-pending',
+        chainId,
+        seq,
+        at,
+      },
+    },
+  };
+}
+
+const ENTRY_FIELDS = ['seq', 'at', 'actor', 'action', 'fromStatus', 'toStatus', 'detail', 'hash', 'prevHash'];
+
+function toEntry(item: Record<string, unknown>): ChainedAuditEntry {
+  const out: Record<string, unknown> = {};
+  for (const k of ENTRY_FIELDS) if (k in item) out[k] = item[k];
+  return out as unknown as ChainedAuditEntry;
+}
+
+export class DynamoAuditChainStore implements AuditChainStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async pendingSeals(limit: number): Promise<PendingSeal[]> {
+    const out: PendingSeal[] = [];
+    for (let shard = 0; shard < SEAL_QUEUE_SHARDS && out.length < limit; shard++) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `${SEAL_QUEUE_PREFIX}${String(shard).padStart(2, '0')}` },
+            ProjectionExpression: 'chainId, seq',
+            Limit: Math.min(1000, limit - out.length),
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          if (typeof item.chainId === 'string' && typeof item.seq === 'number') {
+            out.push({ chainId: item.chainId, seq: item.seq });
+          }
+        }
+        start = page.LastEvaluatedKey;
+      } while (start && out.length < limit);
+    }
+    return out;
+  }
+
+  async scanChainIds(): Promise<string[]> {
+    const ids = new Set<string>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const input: ScanCommandInput = {
+        TableName: this.tableName,
+        ProjectionExpression: 'pk, sk, auditSeq, entity',
+        FilterExpression: 'entity = :audit OR attribute_exists(auditSeq)',
+        ExpressionAttributeValues: { ':audit': 'audit' },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      };
+      const page = await this.doc.send(new ScanCommand(input));
+      for (const item of page.Items ?? []) {
+        const id = chainIdOfItem(item);
+        if (id) ids.add(id);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return [...ids].sort();
+  }
+
+  async readChain(chainId: string): Promise<ChainState | undefined> {
+    const keys = chainKeys(chainId);
+    if (!keys) return undefined;
+    const row = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.pk, sk: keys.headSk },
+        ConsistentRead: true,
+        ProjectionExpression: 'auditSeq, auditHead',
+      }),
+    );
+    const entries: ChainedAuditEntry[] = [];
+    for (const range of keys.entries) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const input: QueryCommandInput = {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':pk': range.pk, ':p': range.prefix },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        };
+        const page = await this.doc.send(new QueryCommand(input));
+        for (const item of page.Items ?? []) entries.push(toEntry(item));
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    entries.sort((a, b) => a.seq - b.seq);
+    const seq = row.Item?.auditSeq;
+    const hash = row.Item?.auditHead;
+    const head = typeof seq === 'number' && typeof hash === 'string' ? { seq, hash } : undefined;
+    if (!head && entries.length === 0) return undefined;
+    return { chainId, entries, ...(head ? { head } : {}) };
+  }
+
+  async clearPending(chainId: string, sealedSeq: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: `${SEAL_QUEUE_PREFIX}${sealShardOf(chainId)}`, sk: chainId },
+          ConditionExpression: 'seq <= :s',
+          ExpressionAttributeValues: { ':s': sealedSeq },
+        }),
+      );
+    } catch (error) {
+      // A newer change re-marked the chain after the seal read it: the next seal takes it.
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+}

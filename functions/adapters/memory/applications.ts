@@ -1,0 +1,711 @@
+import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
+import { ConcurrentUpdateError } from '../../lib/errors.ts';
+import { CONFLICT_RETRY } from '../../lib/retry.ts';
+import {
+  type ApplicationRecord,
+  type ApplicationRepository,
+  type AuditEntry,
+  type AuditInput,
+  type DocumentRecord,
+  DuplicateApplicationError,
+  DuplicateEventError,
+  type IdempotencyRecord,
+  IdempotencyReplay,
+  type IdempotentWrite,
+  type ListQuery,
+  type ListScope,
+  type Mutation,
+  type OutboxItem,
+  outboxId,
+  type Page,
+  type QuotaChange,
+  QuotaExceededError,
+  type ReportDelta,
+  type SweepPage,
+  type SweepQuery,
+  type UpdateOptions,
+  VersionConflictError,
+} from '../../ports/applications.ts';
+import { recordOf } from '../../ports/idempotency.ts';
+import { MemoryFaults } from './faults.ts';
+import {
+  copy,
+  idempotencyKey,
+  type MemoryState,
+  MemoryTransactionCanceled,
+  type Operation,
+  tick,
+  transact,
+} from './state.ts';
+
+/** The DynamoDB adapter's error for a cursor that is not one of this list's (matched by name by the use case). */
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}
+
+class DocumentAlreadySettled extends Error {}
+
+type Attempt = { ok: true; stored: ApplicationRecord } | { ok: false; failed: Set<string>; error: unknown };
+
+/** Builds the next audit entry on top of `current`'s chain head (as the DynamoDB adapter does). */
+function chain(current: Pick<ApplicationRecord, 'auditSeq' | 'auditHead'>, input: AuditInput, at: string) {
+  return sealEntry(
+    {
+      seq: current.auditSeq + 1,
+      at,
+      actor: { sub: input.actor.sub, court: input.actor.court, roles: [...input.actor.roles] },
+      action: input.action,
+      fromStatus: input.fromStatus,
+      toStatus: input.toStatus,
+      detail: input.detail,
+    },
+    current.auditHead,
+  );
+}
+
+const sortKeyOf = (app: ApplicationRecord) => `${app.createdAt}#${app.id}`;
+
+function scopeKey(scope: ListScope): {
+  pkAttr: string;
+  pk: string;
+  holds: (a: ApplicationRecord) => boolean;
+} {
+  switch (scope.kind) {
+    case 'court':
+      return {
+        pkAttr: 'gsi1pk',
+        pk: `COURT#${scope.courtCode}`,
+        holds: (a) => a.courtCode === scope.courtCode,
+      };
+    case 'highCourt':
+      return {
+        pkAttr: 'gsi2pk',
+        pk: `HIGH#${scope.highCourtCode}`,
+        holds: (a) => a.highCourtCode === scope.highCourtCode,
+      };
+    case 'campaign':
+      return {
+        pkAttr: 'gsi3pk',
+        pk: `CAMPAIGN#${scope.campaignId}`,
+        holds: (a) => a.campaignId === scope.campaignId,
+      };
+  }
+}
+
+/** The cursor the DynamoDB adapter hands out: the index's and the table's key of the last item read. */
+function encodeCursor(pkAttr: string, pk: string, app: ApplicationRecord): string {
+  const key = {
+    pk: `APP#${app.id}`,
+    sk: 'APP',
+    [pkAttr]: pk,
+    [pkAttr.replace(/pk$/, 'sk')]: sortKeyOf(app),
+  };
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/** The position after which a cursor continues, with the DynamoDB adapter's checks. */
+function decodeCursor(cursor: string | undefined, expectedPk: string, pkAttr: string): string | undefined {
+  if (!cursor) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (typeof key !== 'object' || key === null || Array.isArray(key) || key[pkAttr] !== expectedPk)
+      throw new Error('foreign cursor');
+    const skAttr = pkAttr.replace(/pk$/, 'sk');
+    const expected = ['pk', 'sk', pkAttr, skAttr].sort().join(',');
+    if (Object.keys(key).sort().join(',') !== expected) throw new Error('bad cursor');
+    for (const v of Object.values(key))
+      if (typeof v !== 'string' || v.length > 512) throw new Error('bad cursor');
+    if (!String(key.pk).startsWith('APP#') || key.sk !== 'APP') throw new Error('bad cursor');
+    return key[skAttr] as string;
+  } catch {
+    throw new InvalidCursorError('The cursor is not valid for this list.');
+  }
+}
+
+/**
+ * An in-memory ApplicationRepository with the DynamoDB adapter's guarantees: each change and its
+ * hash-chained audit entry are written together, conditioned on the version and audit sequence that
+ * were read (a lost race is retried with the mutation applied again, then ConcurrentUpdateError);
+ * the system-wide duplicate lock, quota movements (never below zero), insurer event ids (once each),
+ * report counters with distinct-case/person markers, fund credits, outbox items and idempotency
+ * records go in the same all-or-nothing transaction, and fail with the same errors.
+ */
+/** Statuses in which a workflow must be alive: the DynamoDB adapter's in-flight index (gsi4). */
+const IN_FLIGHT_STATUSES = new Set(['pending_approval', 'awaiting_payout']);
+
+/**
+ * One bounded read of a sweep family, ordered by its sort key as gsi4 orders each shard (the memory
+ * store has one shard); the cursor is the last key returned, null once the pass went through everything.
+ */
+function sweepPage<T>(rows: { key: string; item: T }[], query: SweepQuery): SweepPage<T> {
+  const after = query.cursor ?? '';
+  const ordered = rows
+    .filter((r) => r.key > after)
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const page = ordered.slice(0, query.limit);
+  const more = ordered.length > page.length;
+  return { items: page.map((r) => r.item), cursor: more ? (page.at(-1)?.key ?? null) : null };
+}
+
+export class MemoryApplicationRepository implements ApplicationRepository {
+  readonly faults = new MemoryFaults();
+  /** Documents taken off the pending-upload index (retirePendingUpload): `${applicationId}#${documentId}`. */
+  private readonly retiredUploads = new Set<string>();
+  private readonly sweepCursors = new Map<string, string | null>();
+
+  constructor(
+    private readonly state: MemoryState,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async create(
+    app: ApplicationRecord,
+    audit: AuditInput,
+    idempotency?: IdempotentWrite<ApplicationRecord>,
+  ): Promise<ApplicationRecord> {
+    await tick();
+    const base: ApplicationRecord = { ...copy(app), auditSeq: 0, auditHead: GENESIS_HASH };
+    const entry = chain(base, audit, app.createdAt);
+    const stored: ApplicationRecord = { ...base, auditSeq: entry.seq, auditHead: entry.hash };
+    const ops: Operation[] = [
+      {
+        label: 'application',
+        item: `APP#${app.id}`,
+        condition: () => !this.state.applications.has(app.id),
+        apply: () => this.state.applications.set(app.id, copy(stored)),
+      },
+      {
+        label: 'duplicate-lock',
+        item: `DUP#${app.duplicateKey}`,
+        condition: () => !this.state.duplicateLocks.has(app.duplicateKey),
+        apply: () => this.state.duplicateLocks.set(app.duplicateKey, app.id),
+      },
+      this.auditPut(app.id, entry, false),
+    ];
+    if (idempotency) ops.push(this.idempotencyPut(idempotency, stored));
+    try {
+      transact(ops, this.faults.take());
+    } catch (error) {
+      if (!(error instanceof MemoryTransactionCanceled)) throw error;
+      const failed = error.failed();
+      if (idempotency && failed.has('idempotency')) throw this.replay(idempotency);
+      if (failed.has('duplicate-lock'))
+        throw new DuplicateApplicationError(this.state.duplicateLocks.get(app.duplicateKey));
+      throw error;
+    }
+    return copy(stored);
+  }
+
+  async get(id: string): Promise<ApplicationRecord | undefined> {
+    await tick();
+    return copy(this.state.applications.get(id));
+  }
+
+  private auditPut(applicationId: string, entry: AuditEntry, conditional = true): Operation {
+    const trail = () => {
+      let t = this.state.audit.get(applicationId);
+      if (!t) {
+        t = new Map();
+        this.state.audit.set(applicationId, t);
+      }
+      return t;
+    };
+    return {
+      label: 'audit',
+      item: `APP#${applicationId}#AUDIT#${entry.seq}`,
+      ...(conditional ? { condition: () => !this.state.audit.get(applicationId)?.has(entry.seq) } : {}),
+      apply: () => trail().set(entry.seq, copy(entry)),
+    };
+  }
+
+  private idempotencyPut<T>(write: IdempotentWrite<T>, stored: T): Operation {
+    const record = recordOf(write, stored);
+    const key = idempotencyKey(write.scope, write.key);
+    return {
+      label: 'idempotency',
+      item: `IDEMP#${key}`,
+      condition: () => !this.state.idempotency.has(key),
+      apply: () => this.state.idempotency.set(key, copy(record)),
+    };
+  }
+
+  private replay(write: { scope: string; key: string }): IdempotencyReplay {
+    const record = this.state.idempotency.get(idempotencyKey(write.scope, write.key));
+    return new IdempotencyReplay(copy(record) as IdempotencyRecord);
+  }
+
+  private quotaOp(change: QuotaChange): Operation {
+    const key = `${change.campaignId}#${change.highCourtCode}`;
+    const row = () => this.state.quotas.get(key);
+    const a = change.amountFen;
+    const condition =
+      change.op === 'reserve'
+        ? () => (row()?.availableFen ?? Number.NEGATIVE_INFINITY) >= a
+        : () => (row()?.reservedFen ?? Number.NEGATIVE_INFINITY) >= a;
+    return {
+      label: 'quota',
+      item: `QUOTA#${key}`,
+      condition,
+      apply: () => {
+        const q = row();
+        if (!q) return;
+        if (change.op === 'reserve') {
+          q.availableFen -= a;
+          q.reservedFen += a;
+        } else if (change.op === 'release') {
+          q.availableFen += a;
+          q.reservedFen -= a;
+        } else {
+          q.disbursedFen += a;
+          q.reservedFen -= a;
+        }
+        q.version += 1;
+      },
+    };
+  }
+
+  /** Counter rows (per high court and total) and the distinct-case/person markers, as the DynamoDB adapter keeps them. */
+  private reportOps(delta: ReportDelta): Operation[] {
+    const campaign = delta.campaignId;
+    const highAdd: Record<string, number> = { ...delta.add };
+    const totalAdd: Record<string, number> = { ...delta.add };
+    const ops: Operation[] = [];
+    if (delta.paid) {
+      const cat = delta.paid.category.replace(/[^a-z-]/g, '');
+      for (const add of [highAdd, totalAdd]) {
+        add[`cat:${cat}:paid`] = 1;
+        add[`cat:${cat}:amountFen`] = delta.paid.amountFen;
+      }
+      const markers: [marker: string, count: () => void][] = [
+        [
+          `MARK#CASE#${delta.paid.caseKey}`,
+          () => {
+            highAdd.cases = 1;
+            totalAdd.cases = 1;
+          },
+        ],
+        [
+          `MARK#PERSON#${delta.highCourtCode}#${delta.paid.personKey}`,
+          () => {
+            highAdd.persons = 1;
+          },
+        ],
+        [
+          `MARK#PERSON#ALL#${delta.paid.personKey}`,
+          () => {
+            totalAdd.persons = 1;
+          },
+        ],
+      ];
+      for (const [marker, count] of markers) {
+        const key = `${campaign}#${marker}`;
+        if (this.state.reportMarkers.has(key)) {
+          ops.push({
+            label: 'report-marker',
+            item: `REPORT#${key}`,
+            condition: () => this.state.reportMarkers.has(key),
+            apply: () => {},
+          });
+        } else {
+          count();
+          ops.push({
+            label: 'report-marker',
+            item: `REPORT#${key}`,
+            condition: () => !this.state.reportMarkers.has(key),
+            apply: () => this.state.reportMarkers.add(key),
+          });
+        }
+      }
+    }
+    const counters = (rowKey: string, add: Record<string, number>): Operation => ({
+      label: 'report',
+      item: `REPORT#${rowKey}`,
+      apply: () => {
+        const row = this.state.reportCounters.get(rowKey) ?? {};
+        for (const [name, value] of Object.entries(add)) {
+          if (value !== 0) row[name] = (row[name] ?? 0) + value;
+        }
+        this.state.reportCounters.set(rowKey, row);
+      },
+    });
+    ops.push(counters(`${campaign}#HIGH#${delta.highCourtCode}`, highAdd));
+    ops.push(counters(`${campaign}#TOTAL`, totalAdd));
+    return ops;
+  }
+
+  /**
+   * Builds `next` + its audit entry (+ the options' items, + `extra`) from `current`, lets other
+   * writers run (the window a network round trip leaves), then writes everything iff the stored
+   * record is still `current`.
+   */
+  private async commit(
+    current: ApplicationRecord,
+    mutate: Mutation,
+    extra: (stored: ApplicationRecord) => Operation[],
+    optionsOf: (current: ApplicationRecord) => UpdateOptions = () => ({}),
+  ): Promise<Attempt> {
+    const { next, audit } = mutate(current);
+    const options = optionsOf(current);
+    const at = this.now().toISOString();
+    const entry = chain(current, audit, at);
+    const stored: ApplicationRecord = {
+      ...copy(next),
+      updatedAt: at,
+      auditSeq: entry.seq,
+      auditHead: entry.hash,
+    };
+    const id = current.id;
+    const ops: Operation[] = [
+      {
+        label: 'application',
+        item: `APP#${id}`,
+        condition: () => {
+          const now = this.state.applications.get(id);
+          return now !== undefined && now.version === current.version && now.auditSeq === current.auditSeq;
+        },
+        apply: () => this.state.applications.set(id, copy(stored)),
+      },
+      this.auditPut(id, entry),
+    ];
+    const dupMoves = next.duplicateKey !== current.duplicateKey;
+    if (dupMoves || options.releaseDuplicateLock) {
+      ops.push({
+        label: 'duplicate-release',
+        item: `DUP#${current.duplicateKey}`,
+        condition: () => {
+          const holder = this.state.duplicateLocks.get(current.duplicateKey);
+          return holder === undefined || holder === id;
+        },
+        apply: () => this.state.duplicateLocks.delete(current.duplicateKey),
+      });
+    }
+    if (dupMoves && !options.releaseDuplicateLock) {
+      ops.push({
+        label: 'duplicate-lock',
+        item: `DUP#${next.duplicateKey}`,
+        condition: () => !this.state.duplicateLocks.has(next.duplicateKey),
+        apply: () => this.state.duplicateLocks.set(next.duplicateKey, id),
+      });
+    }
+    if (options.quota) ops.push(this.quotaOp(options.quota));
+    if (options.insurerEvent) {
+      const event = options.insurerEvent;
+      ops.push({
+        label: 'insurer-event',
+        item: `INSURER_EVENT#${event.id}`,
+        condition: () => !this.state.insurerEvents.has(event.id),
+        apply: () => this.state.insurerEvents.set(event.id, { ...event, applicationId: id, receivedAt: at }),
+      });
+    }
+    if (options.report) ops.push(...this.reportOps(options.report));
+    if (options.fundCredit) {
+      const credit = options.fundCredit;
+      const entryKey = `${credit.campaignId}#${at}#${id}#${entry.seq}`;
+      ops.push(
+        {
+          label: 'fund',
+          item: `FUND#${credit.campaignId}`,
+          apply: () => {
+            const fund = this.state.fund.get(credit.campaignId) ?? { recoveredFen: 0, entries: 0 };
+            this.state.fund.set(credit.campaignId, {
+              recoveredFen: fund.recoveredFen + credit.amountFen,
+              entries: fund.entries + 1,
+            });
+          },
+        },
+        {
+          label: 'fund-entry',
+          item: `FUND#${entryKey}`,
+          condition: () => !this.state.fundEntries.has(entryKey),
+          apply: () =>
+            this.state.fundEntries.set(entryKey, {
+              campaignId: credit.campaignId,
+              applicationId: id,
+              courtCode: current.courtCode,
+              highCourtCode: current.highCourtCode,
+              amountFen: credit.amountFen,
+              reference: credit.reference,
+              receivedAt: credit.receivedAt,
+              recordedAt: at,
+            }),
+        },
+      );
+    }
+    for (const item of options.outbox ?? []) {
+      const key = `${item.applicationId}#${outboxId(item)}`;
+      ops.push({
+        label: 'outbox',
+        item: `OUTBOX#${key}`,
+        apply: () => this.state.outbox.set(key, copy(item)),
+      });
+    }
+    ops.push(...extra(stored));
+    if (options.idempotency) ops.push(this.idempotencyPut(options.idempotency, stored));
+
+    await this.faults.window();
+    try {
+      transact(ops, this.faults.take());
+      return { ok: true, stored: copy(stored) };
+    } catch (error) {
+      if (!(error instanceof MemoryTransactionCanceled)) throw error;
+      const failed = error.failed();
+      if (failed.has('idempotency') && options.idempotency) throw this.replay(options.idempotency);
+      if (failed.has('duplicate-lock'))
+        throw new DuplicateApplicationError(this.state.duplicateLocks.get(next.duplicateKey));
+      if (failed.has('quota') && !failed.has('application'))
+        throw new QuotaExceededError('The quota cannot cover this.');
+      if (failed.has('insurer-event'))
+        throw new DuplicateEventError('This insurer event was already processed.');
+      if (failed.has('report-marker')) failed.add('application');
+      if (
+        failed.size === 0 &&
+        error.codes().some((c) => c === 'TransactionConflict' || c === 'ThrottlingError')
+      ) {
+        failed.add('application');
+      }
+      return { ok: false, failed, error };
+    }
+  }
+
+  private async retrying(
+    id: string,
+    expectedVersion: number | undefined,
+    attempt: (current: ApplicationRecord) => Promise<Attempt>,
+    onOtherFailure?: (failed: Set<string>) => void,
+  ): Promise<ApplicationRecord> {
+    let lastError: unknown;
+    for (let i = 0; i < CONFLICT_RETRY.attempts; i++) {
+      const current = await this.get(id);
+      if (!current) throw new VersionConflictError('The application no longer exists.');
+      if (expectedVersion !== undefined && current.version !== expectedVersion) {
+        throw new VersionConflictError('The application was changed by someone else.');
+      }
+      const result = await attempt(current);
+      if (result.ok) return result.stored;
+      onOtherFailure?.(result.failed);
+      if (!result.failed.has('application')) throw result.error;
+      lastError = result.error;
+    }
+    if (lastError instanceof MemoryTransactionCanceled && lastError.codes().includes('ThrottlingError'))
+      throw lastError;
+    throw new ConcurrentUpdateError(
+      'The application is being changed concurrently; nothing was written. Retry shortly.',
+    );
+  }
+
+  update(
+    id: string,
+    mutate: Mutation,
+    opts: UpdateOptions | ((current: ApplicationRecord) => UpdateOptions) = {},
+  ): Promise<ApplicationRecord> {
+    const optionsOf = typeof opts === 'function' ? opts : () => opts;
+    const expectedVersion = typeof opts === 'function' ? undefined : opts.expectedVersion;
+    return this.retrying(id, expectedVersion, (current) => this.commit(current, mutate, () => [], optionsOf));
+  }
+
+  async recordTaskToken(
+    id: string,
+    token: { submissionSeq: number; level: number; token: string },
+  ): Promise<'recorded' | 'moved-on'> {
+    await tick();
+    const app = this.state.applications.get(id);
+    if (
+      app?.status !== 'pending_approval' ||
+      app.submission?.seq !== token.submissionSeq ||
+      app.level !== token.level
+    ) {
+      return 'moved-on';
+    }
+    // As in DynamoDB: the version moves (a change built on an earlier read is built again), the
+    // audit sequence does not.
+    app.taskToken = copy(token);
+    app.version += 1;
+    return 'recorded';
+  }
+
+  async listOutbox(limit: number): Promise<OutboxItem[]> {
+    await tick();
+    return [...this.state.outbox.values()]
+      .sort((a, b) => `${a.createdAt}#${a.applicationId}`.localeCompare(`${b.createdAt}#${b.applicationId}`))
+      .slice(0, limit)
+      .map((i) => copy(i));
+  }
+
+  async completeOutbox(item: OutboxItem): Promise<void> {
+    await tick();
+    this.state.outbox.delete(`${item.applicationId}#${outboxId(item)}`);
+  }
+
+  async list(scope: ListScope, query: ListQuery): Promise<Page<ApplicationRecord>> {
+    await tick();
+    const { pkAttr, pk, holds } = scopeKey(scope);
+    const matches = (a: ApplicationRecord) =>
+      (!query.status || a.status === query.status) &&
+      (!query.campaignId || scope.kind === 'campaign' || a.campaignId === query.campaignId) &&
+      (!query.courtOrAncestor ||
+        a.courtCode === query.courtOrAncestor ||
+        a.ancestors.includes(query.courtOrAncestor)) &&
+      (!query.courtCode || scope.kind === 'court' || a.courtCode === query.courtCode);
+    // The index partition, newest first; filters apply after each read, as DynamoDB's do.
+    const partition = [...this.state.applications.values()]
+      .filter(holds)
+      .sort((a, b) => sortKeyOf(b).localeCompare(sortKeyOf(a)));
+    let start = decodeCursor(query.cursor, pk, pkAttr);
+    const items: ApplicationRecord[] = [];
+    let last: ApplicationRecord | undefined;
+    do {
+      const limit = query.limit - items.length;
+      const from = start;
+      const read = partition.filter((a) => from === undefined || sortKeyOf(a) < from).slice(0, limit);
+      items.push(...read.filter(matches).map((a) => copy(a)));
+      // A read that stopped at its limit names where it stopped, even when nothing follows.
+      last = read.length === limit ? read[read.length - 1] : undefined;
+      start = last ? sortKeyOf(last) : undefined;
+    } while (start && items.length < query.limit);
+    return { items, nextCursor: last ? encodeCursor(pkAttr, pk, last) : null };
+  }
+
+  addDocument(
+    applicationId: string,
+    doc: DocumentRecord,
+    mutate: Mutation,
+    idempotency?: IdempotentWrite<ApplicationRecord>,
+  ): Promise<ApplicationRecord> {
+    const extra = (): Operation[] => [
+      {
+        label: 'document',
+        item: `APP#${applicationId}#DOC#${doc.documentId}`,
+        condition: () => !this.state.documents.get(applicationId)?.has(doc.documentId),
+        apply: () => {
+          let docs = this.state.documents.get(applicationId);
+          if (!docs) {
+            docs = new Map();
+            this.state.documents.set(applicationId, docs);
+          }
+          docs.set(doc.documentId, copy(doc));
+        },
+      },
+    ];
+    return this.retrying(applicationId, undefined, (current) =>
+      this.commit(current, mutate, extra, () => (idempotency ? { idempotency } : {})),
+    );
+  }
+
+  async getDocument(applicationId: string, documentId: string): Promise<DocumentRecord | undefined> {
+    await tick();
+    return copy(this.state.documents.get(applicationId)?.get(documentId));
+  }
+
+  async listDocuments(applicationId: string): Promise<DocumentRecord[]> {
+    await tick();
+    // Read in key order (by document id), then ordered by creation, as the DynamoDB adapter does.
+    return [...(this.state.documents.get(applicationId)?.values() ?? [])]
+      .sort((a, b) => (a.documentId < b.documentId ? -1 : a.documentId > b.documentId ? 1 : 0))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .map((d) => copy(d));
+  }
+
+  async settleDocument(
+    doc: DocumentRecord,
+    outcome: {
+      status: 'uploaded' | 'rejected';
+      at: string;
+      reason: string | null;
+      from?: 'pending' | 'uploaded';
+    },
+    mutate: Mutation,
+  ): Promise<boolean> {
+    const from = outcome.from ?? 'pending';
+    const stored = () => this.state.documents.get(doc.applicationId)?.get(doc.documentId);
+    const extra = (): Operation[] => [
+      {
+        label: 'document',
+        item: `APP#${doc.applicationId}#DOC#${doc.documentId}`,
+        condition: () => stored()?.status === from,
+        apply: () => {
+          const d = stored() as DocumentRecord;
+          d.status = outcome.status;
+          d.rejectedReason = outcome.reason;
+          // A document leaving `uploaded` keeps the time it was uploaded.
+          if (from !== 'uploaded') d.uploadedAt = outcome.status === 'uploaded' ? outcome.at : null;
+        },
+      },
+    ];
+    let settled = true;
+    await this.retrying(
+      doc.applicationId,
+      undefined,
+      (current) => this.commit(current, mutate, extra),
+      (failed) => {
+        if (failed.has('document')) {
+          settled = false;
+          throw new DocumentAlreadySettled();
+        }
+      },
+    ).catch((error) => {
+      if (!(error instanceof DocumentAlreadySettled)) throw error;
+    });
+    return settled;
+  }
+
+  async listAudit(applicationId: string): Promise<AuditEntry[]> {
+    await tick();
+    return [...(this.state.audit.get(applicationId)?.values() ?? [])]
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) => copy(e));
+  }
+
+  async hasInsurerEvent(id: string): Promise<boolean> {
+    await tick();
+    return this.state.insurerEvents.has(id);
+  }
+
+  async getFund(campaignId: string): Promise<{ recoveredFen: number; entries: number }> {
+    await tick();
+    const fund = this.state.fund.get(campaignId);
+    return { recoveredFen: fund?.recoveredFen ?? 0, entries: fund?.entries ?? 0 };
+  }
+
+  async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    await tick();
+    return copy(this.state.idempotency.get(idempotencyKey(scope, key)));
+  }
+
+  async listInFlight(query: SweepQuery): Promise<SweepPage<ApplicationRecord>> {
+    await tick();
+    const rows = [...this.state.applications.values()]
+      .filter((a) => IN_FLIGHT_STATUSES.has(a.status) && a.updatedAt <= query.before)
+      .map((a) => ({ key: `${a.updatedAt}#${a.id}`, item: copy(a) }));
+    return sweepPage(rows, query);
+  }
+
+  async listPendingUploads(query: SweepQuery): Promise<SweepPage<DocumentRecord>> {
+    await tick();
+    const rows: { key: string; item: DocumentRecord }[] = [];
+    for (const docs of this.state.documents.values()) {
+      for (const d of docs.values()) {
+        if (d.status !== 'pending' || d.createdAt > query.before) continue;
+        if (this.retiredUploads.has(`${d.applicationId}#${d.documentId}`)) continue;
+        rows.push({ key: `${d.createdAt}#${d.applicationId}#${d.documentId}`, item: copy(d) });
+      }
+    }
+    return sweepPage(rows, query);
+  }
+
+  async retirePendingUpload(doc: DocumentRecord): Promise<void> {
+    await tick();
+    const current = this.state.documents.get(doc.applicationId)?.get(doc.documentId);
+    // Settled meanwhile: the settlement took it off the index already.
+    if (current?.status === 'pending') this.retiredUploads.add(`${doc.applicationId}#${doc.documentId}`);
+  }
+
+  async getSweepCursor(name: string): Promise<string | null> {
+    await tick();
+    return this.sweepCursors.get(name) ?? null;
+  }
+
+  async putSweepCursor(name: string, cursor: string | null): Promise<void> {
+    await tick();
+    this.sweepCursors.set(name, cursor);
+  }
+}

@@ -1,0 +1,152 @@
+import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
+import { ConcurrentUpdateError } from '../../lib/errors.ts';
+import { CONFLICT_RETRY } from '../../lib/retry.ts';
+import type { AuditEntry, AuditInput } from '../../ports/applications.ts';
+import {
+  type IdempotencyRecord,
+  IdempotencyReplay,
+  type IdempotentWrite,
+  recordOf,
+} from '../../ports/idempotency.ts';
+import { QuotaBelowCommittedError, type QuotaLedger, type StoredQuota } from '../../ports/quotas.ts';
+import { MemoryFaults } from './faults.ts';
+import {
+  copy,
+  idempotencyKey,
+  type MemoryState,
+  MemoryTransactionCanceled,
+  type Operation,
+  tick,
+  transact,
+} from './state.ts';
+
+const quotaKey = (campaignId: string, code: string) => `${campaignId}#${code}`;
+
+/**
+ * The quota ledger in memory, over the rows the memory application repository reserves from: an
+ * allocation is conditioned on the row it read (a lost race is retried, then ConcurrentUpdateError),
+ * never falls below reserved + disbursed, and writes its entry on the quota's own hash chain (and
+ * the idempotency record) in the same transaction.
+ */
+export class MemoryQuotaLedger implements QuotaLedger {
+  readonly faults = new MemoryFaults();
+
+  constructor(
+    private readonly state: MemoryState,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async get(campaignId: string, highCourtCode: string): Promise<StoredQuota | undefined> {
+    await tick();
+    return copy(this.state.quotas.get(quotaKey(campaignId, highCourtCode)));
+  }
+
+  async list(campaignId: string): Promise<StoredQuota[]> {
+    await tick();
+    return [...this.state.quotas.values()]
+      .filter((q) => q.campaignId === campaignId)
+      .sort((a, b) => (a.highCourtCode < b.highCourtCode ? -1 : a.highCourtCode > b.highCourtCode ? 1 : 0))
+      .map((q) => copy(q));
+  }
+
+  async allocate(
+    campaignId: string,
+    highCourtCode: string,
+    allocatedFen: number,
+    audit: AuditInput,
+    idempotency?: IdempotentWrite<StoredQuota>,
+  ): Promise<StoredQuota> {
+    const key = quotaKey(campaignId, highCourtCode);
+    for (let attempt = 0; attempt < CONFLICT_RETRY.attempts; attempt++) {
+      const current = await this.get(campaignId, highCourtCode);
+      const at = this.now().toISOString();
+      const base: StoredQuota = current ?? {
+        campaignId,
+        highCourtCode,
+        allocatedFen: 0,
+        reservedFen: 0,
+        disbursedFen: 0,
+        availableFen: 0,
+        version: 0,
+        updatedAt: at,
+      };
+      if (allocatedFen < base.reservedFen + base.disbursedFen) {
+        throw new QuotaBelowCommittedError('The allocation would fall below what is reserved and disbursed.');
+      }
+      const seq = (base.auditSeq ?? 0) + 1;
+      const entry: AuditEntry = sealEntry(
+        {
+          seq,
+          at,
+          actor: { sub: audit.actor.sub, court: audit.actor.court, roles: [...audit.actor.roles] },
+          action: audit.action,
+          fromStatus: null,
+          toStatus: null,
+          detail: { ...audit.detail, fromAllocatedFen: base.allocatedFen, toAllocatedFen: allocatedFen },
+        },
+        base.auditHead ?? GENESIS_HASH,
+      );
+      const next: StoredQuota = {
+        ...base,
+        allocatedFen,
+        availableFen: allocatedFen - base.reservedFen - base.disbursedFen,
+        version: base.version + 1,
+        updatedAt: at,
+        auditSeq: seq,
+        auditHead: entry.hash,
+      };
+      const ops: Operation[] = [
+        {
+          label: 'quota',
+          item: `QUOTA#${key}`,
+          condition: () => {
+            const row = this.state.quotas.get(key);
+            return current ? row?.version === current.version : row === undefined;
+          },
+          apply: () => this.state.quotas.set(key, copy(next)),
+        },
+        {
+          label: 'audit',
+          item: `QUOTA_AUDIT#${key}#${seq}`,
+          condition: () => !this.state.quotaAudit.get(key)?.has(seq),
+          apply: () => {
+            const trail = this.state.quotaAudit.get(key) ?? new Map<number, AuditEntry>();
+            trail.set(seq, copy(entry));
+            this.state.quotaAudit.set(key, trail);
+          },
+        },
+      ];
+      if (idempotency) {
+        const record = recordOf(idempotency, next);
+        const idemKey = idempotencyKey(idempotency.scope, idempotency.key);
+        ops.push({
+          label: 'idempotency',
+          item: `IDEMP#${idemKey}`,
+          condition: () => !this.state.idempotency.has(idemKey),
+          apply: () => this.state.idempotency.set(idemKey, copy(record)),
+        });
+      }
+      await this.faults.window();
+      try {
+        transact(ops, this.faults.take());
+        return copy(next);
+      } catch (error) {
+        if (!(error instanceof MemoryTransactionCanceled)) throw error;
+        if (idempotency && error.failed().has('idempotency')) {
+          const record = this.state.idempotency.get(idempotencyKey(idempotency.scope, idempotency.key));
+          throw new IdempotencyReplay(copy(record) as IdempotencyRecord);
+        }
+      }
+    }
+    throw new ConcurrentUpdateError(
+      'The quota is being changed concurrently; nothing was written. Retry shortly.',
+    );
+  }
+
+  async listAudit(campaignId: string, highCourtCode: string): Promise<AuditEntry[]> {
+    await tick();
+    return [...(this.state.quotaAudit.get(quotaKey(campaignId, highCourtCode))?.values() ?? [])]
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) => copy(e));
+  }
+}

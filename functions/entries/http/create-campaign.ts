@@ -1,0 +1,21 @@
+import { clock } from '../../factories/clock.ts';
+import { applicationRepository, campaignStore } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { createCampaign as spec } from '../../http/campaigns.ts';
+import { defineIdempotentRoute } from '../../lib/idempotency.ts';
+import type { StoredCampaign } from '../../ports/campaigns.ts';
+import { campaignEtag, campaignView, createCampaign } from '../../usecases/campaigns.ts';
+
+export const route = defineIdempotentRoute(
+  spec,
+  authenticator,
+  (c: StoredCampaign) => ({
+    status: 201,
+    body: campaignView(c),
+    headers: { etag: campaignEtag(c), location: `/campaigns/${c.id}` },
+  }),
+  (req, idempotency) =>
+    createCampaign({ campaignStore: campaignStore(), now: clock.now }, req.principal, req.body, idempotency),
+  applicationRepository,
+);
+export const { handler } = route;

@@ -1,0 +1,16 @@
+import { clock } from '../../factories/clock.ts';
+import { campaignStore } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { getCampaignAudit as spec } from '../../http/campaigns.ts';
+import { auditChainHeader, defineRoute } from '../../lib/http.ts';
+import { getCampaignAudit } from '../../usecases/campaigns.ts';
+
+export const route = defineRoute(spec, authenticator, async (req) => {
+  const { entries, verification } = await getCampaignAudit(
+    { campaignStore: campaignStore(), now: clock.now },
+    req.principal,
+    req.params.campaignId,
+  );
+  return { status: 200, body: entries, headers: { 'audit-chain': auditChainHeader(verification) } };
+});
+export const { handler } = route;

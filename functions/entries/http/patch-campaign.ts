@@ -1,0 +1,33 @@
+import { clock } from '../../factories/clock.ts';
+import { applicationRepository, campaignStore } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { patchCampaign as spec } from '../../http/campaigns.ts';
+import { BadRequestError, PreconditionRequiredError } from '../../lib/errors.ts';
+import { defineIdempotentRoute } from '../../lib/idempotency.ts';
+import type { StoredCampaign } from '../../ports/campaigns.ts';
+import { versionFromIfMatch } from '../../usecases/applications.ts';
+import { campaignEtag, campaignView, patchCampaign } from '../../usecases/campaigns.ts';
+
+export const route = defineIdempotentRoute(
+  spec,
+  authenticator,
+  (c: StoredCampaign) => ({ status: 200, body: campaignView(c), headers: { etag: campaignEtag(c) } }),
+  async (req, idempotency) => {
+    const ifMatch = req.headers['if-match'];
+    const version = versionFromIfMatch(ifMatch);
+    if (ifMatch === undefined)
+      throw new PreconditionRequiredError('IF_MATCH_REQUIRED', 'Send If-Match with the ETag you read.');
+    if (version === undefined)
+      throw new BadRequestError('INVALID_IF_MATCH', 'If-Match must be an ETag from this API, e.g. "v3".');
+    return patchCampaign(
+      { campaignStore: campaignStore(), now: clock.now },
+      req.principal,
+      req.params.campaignId,
+      version,
+      req.body,
+      idempotency,
+    );
+  },
+  applicationRepository,
+);
+export const { handler } = route;

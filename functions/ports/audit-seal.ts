@@ -1,0 +1,45 @@
+import type { ChainState, SignedCheckpoint } from '../domain/audit-seal.ts';
+
+/**
+ * Ports of the audit sealer and its verifier (functions/usecases/audit-seal.ts). Chains live in the
+ * table (adapters/dynamo-audit-chains.ts); checkpoints in a write-once store (S3 Object Lock, or a
+ * local folder); signatures come from an asymmetric key (KMS, or a local P-256 key).
+ */
+
+/** A chain whose head moved since it was last sealed (written in the same transaction as the entry). */
+export interface PendingSeal {
+  chainId: string;
+  seq: number;
+}
+
+export interface AuditChainStore {
+  /** Chains changed since their last seal, at most `limit` (no table scan). */
+  pendingSeals(limit: number): Promise<PendingSeal[]>;
+  /** Every chain in the table, found by scanning (the explicit `--full` modes only). */
+  scanChainIds(): Promise<string[]>;
+  /** The chain as stored: all its entries in seq order and the head on its row. Undefined if unknown. */
+  readChain(chainId: string): Promise<ChainState | undefined>;
+  /** Drops the pending mark once `seq` is sealed, unless a newer change re-marked the chain. */
+  clearPending(chainId: string, sealedSeq: number): Promise<void>;
+}
+
+export interface CheckpointStore {
+  /** The checkpoint with the highest seq, or undefined before the first seal. */
+  latest(): Promise<SignedCheckpoint | undefined>;
+  /** Writes a new checkpoint once; false when one with its seq already exists (nothing is overwritten). */
+  create(checkpoint: SignedCheckpoint): Promise<boolean>;
+  /** Every checkpoint, in seq order. Objects that cannot be read as checkpoints are reported, not skipped. */
+  list(): Promise<SignedCheckpoint[]>;
+}
+
+export interface CheckpointSigner {
+  /** The key id recorded in each checkpoint (KMS key ARN, or the local key's id). */
+  keyId(): Promise<string>;
+  /** Base64 DER ECDSA P-256 signature of SHA-256(message). */
+  sign(message: Uint8Array): Promise<string>;
+}
+
+export interface PublicKeyResolver {
+  /** The public key (PEM SPKI) of a key id found in a checkpoint; undefined if it is not a known key. */
+  publicKeyPem(keyId: string): Promise<string | undefined>;
+}

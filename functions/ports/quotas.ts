@@ -1,0 +1,36 @@
+import type { AuditEntry, AuditInput } from './applications.ts';
+import type { QuotaRecord } from './campaigns.ts';
+import type { IdempotentWrite } from './idempotency.ts';
+
+/** A quota row as stored: the counters plus the head of its allocation trail (absent before any allocation). */
+export type StoredQuota = QuotaRecord & { auditSeq?: number; auditHead?: string };
+
+/** An allocation below what is already reserved plus disbursed. */
+export class QuotaBelowCommittedError extends Error {
+  override name = 'QuotaBelowCommittedError';
+}
+
+/**
+ * The quota ledger (保险救助金额度) as the use cases need it: one row per campaign and high court.
+ * Reservations, releases and commits happen inside the application repository's transactions
+ * (UpdateOptions.quota); allocations by the SPC are written here, audited on the quota's own chain.
+ */
+export interface QuotaLedger {
+  get(campaignId: string, highCourtCode: string): Promise<StoredQuota | undefined>;
+  /** Every quota row of the campaign (at most 32). */
+  list(campaignId: string): Promise<StoredQuota[]>;
+  /**
+   * Sets the allocation, never below reserved + disbursed (QuotaBelowCommittedError), with its audit
+   * entry and, given `idempotency`, the key's record in the same transaction (a replay: IdempotencyReplay).
+   * Gives up with ConcurrentUpdateError when other writers keep winning.
+   */
+  allocate(
+    campaignId: string,
+    highCourtCode: string,
+    allocatedFen: number,
+    audit: AuditInput,
+    idempotency?: IdempotentWrite<StoredQuota>,
+  ): Promise<StoredQuota>;
+  /** The allocation trail, oldest first. */
+  listAudit(campaignId: string, highCourtCode: string): Promise<AuditEntry[]>;
+}

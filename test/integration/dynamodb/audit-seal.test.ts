@@ -1,0 +1,273 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
+import {
+  applicationChainId,
+  DynamoAuditChainStore,
+  quotaChainId,
+  sealShardOf,
+} from '../../../functions/adapters/dynamo-audit-chains.ts';
+import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
+import {
+  LocalCheckpointSigner,
+  LocalCheckpointStore,
+  LocalPublicKeys,
+} from '../../../functions/adapters/local-checkpoints.ts';
+import { type ChainedAuditEntry, GENESIS_HASH, sealEntry } from '../../../functions/domain/audit-chain.ts';
+import type { ApplicationRecord, AuditInput } from '../../../functions/ports/applications.ts';
+import { sealAuditTrail, verifyAuditTrailInStores } from '../../../functions/usecases/audit-seal.ts';
+import {
+  createLocalDynamoClients,
+  type DynamoDbLocal,
+  ensureTable,
+  startDynamoDbLocal,
+} from '../../../infra/local/dynamodb.ts';
+
+/**
+ * The sealer and verifier against DynamoDB Local: the pending-seal mark is written in the same transaction
+ * as each audit entry (applications and quotas), sealing clears it unless a newer change re-marked the
+ * chain, and verification catches what a table administrator can do.
+ */
+let TABLE = 'relief';
+let tables = 0;
+let dynamo: DynamoDbLocal;
+let client: ReturnType<typeof createLocalDynamoClients>['client'];
+let doc: DynamoDBDocumentClient;
+let auditDir: string;
+let repo: DynamoApplicationRepository;
+let quotas: DynamoQuotaLedger;
+let chains: DynamoAuditChainStore;
+let n = 0;
+
+const actor = { sub: 'clerk-zhang', court: 'BJ0105', roles: ['clerk' as const] };
+const audit = (action: string, detail: Record<string, unknown> = {}): AuditInput => ({
+  actor,
+  action,
+  fromStatus: 'draft',
+  toStatus: 'draft',
+  detail,
+});
+
+function record(): ApplicationRecord {
+  n += 1;
+  const id = `01SEAL${String(n).padStart(20, '0')}`;
+  return {
+    id,
+    version: 1,
+    status: 'draft',
+    duplicateKey: `case-${id}#person`,
+    courtCode: 'BJ0105',
+    highCourtCode: 'BJ',
+    campaignId: 'demo',
+    createdAt: '2026-11-25T00:00:00.000Z',
+    updatedAt: '2026-11-25T00:00:00.000Z',
+  } as unknown as ApplicationRecord;
+}
+
+async function application(changes = 1): Promise<string> {
+  const app = record();
+  await repo.create(app, audit('application.created'));
+  for (let i = 0; i < changes; i++) {
+    await repo.update(app.id, (current) => ({
+      next: { ...current, version: current.version + 1 },
+      audit: audit('application.updated', { comment: `第${i + 1}次补正` }),
+    }));
+  }
+  return app.id;
+}
+
+const mark = async (chainId: string) =>
+  (
+    await doc.send(
+      new GetCommand({
+        TableName: TABLE,
+        Key: { pk: `SEALQ#${sealShardOf(chainId)}`, sk: chainId },
+        ConsistentRead: true,
+      }),
+    )
+  ).Item;
+
+const deps = () => ({
+  chains,
+  checkpoints: new LocalCheckpointStore(auditDir),
+  signer: new LocalCheckpointSigner(auditDir),
+  keys: new LocalPublicKeys(auditDir),
+  now: () => new Date('2026-11-25T08:00:00Z'),
+});
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal({});
+  const clients = createLocalDynamoClients(dynamo.endpoint);
+  doc = clients.doc;
+  client = clients.client;
+}, 120_000);
+
+afterAll(async () => {
+  await dynamo?.stop();
+  if (auditDir) rmSync(auditDir, { recursive: true, force: true });
+});
+
+/** Each test: its own table, signing key and checkpoint folder. */
+beforeEach(async () => {
+  if (auditDir) rmSync(auditDir, { recursive: true, force: true });
+  auditDir = mkdtempSync(path.join(tmpdir(), 'relief-seal-'));
+  tables += 1;
+  TABLE = `relief-seal-${tables}`;
+  await ensureTable(client, TABLE);
+  repo = new DynamoApplicationRepository(doc, TABLE);
+  quotas = new DynamoQuotaLedger(doc, TABLE);
+  chains = new DynamoAuditChainStore(doc, TABLE);
+});
+
+describe('pending-seal marks', () => {
+  it('are written with each application audit entry, in the same transaction', async () => {
+    const app = record();
+    await repo.create(app, audit('application.created'));
+    expect(await mark(applicationChainId(app.id))).toMatchObject({
+      chainId: applicationChainId(app.id),
+      seq: 1,
+    });
+    await repo.update(app.id, (current) => ({
+      next: { ...current, version: 2 },
+      audit: audit('application.updated'),
+    }));
+    expect(await mark(applicationChainId(app.id))).toMatchObject({ seq: 2 });
+  });
+
+  it('are written with each quota allocation', async () => {
+    await quotas.allocate('seal-test', 'BJ', 1000, audit('quota.allocated'));
+    expect(await mark(quotaChainId('seal-test', 'BJ'))).toMatchObject({ seq: 1 });
+  });
+
+  it('are cleared by the seal, but not when a newer change re-marked the chain', async () => {
+    const id = await application();
+    const chainId = applicationChainId(id);
+    await chains.clearPending(chainId, 1);
+    expect(await mark(chainId)).toMatchObject({ seq: 2 });
+    await chains.clearPending(chainId, 2);
+    expect(await mark(chainId)).toBeUndefined();
+  });
+});
+
+describe('sealing and verifying against DynamoDB Local', () => {
+  it('seals the changed application and quota chains, then nothing until the next change', async () => {
+    const id = await application(2);
+    await quotas.allocate('seal-test-2', 'SH', 5000, audit('quota.allocated'));
+    const first = await sealAuditTrail(deps());
+    expect(first.refused).toEqual([]);
+    expect(first.checkpoint?.seq).toBe(1);
+    const cp = await deps().checkpoints.latest();
+    expect(cp?.leaves).toContainEqual(expect.objectContaining({ chainId: applicationChainId(id), seq: 3 }));
+    expect(cp?.leaves).toContainEqual(
+      expect.objectContaining({ chainId: quotaChainId('seal-test-2', 'SH'), seq: 1 }),
+    );
+    expect(await mark(applicationChainId(id))).toBeUndefined();
+    expect((await sealAuditTrail(deps())).checkpoint).toBeUndefined();
+
+    await repo.update(id, (current) => ({
+      next: { ...current, version: current.version + 1 },
+      audit: audit('x'),
+    }));
+    const second = await sealAuditTrail(deps());
+    expect(second.checkpoint?.seq).toBe(2);
+    expect((await deps().checkpoints.latest())?.leaves.map((l) => l.chainId)).toEqual([
+      applicationChainId(id),
+    ]);
+    expect(await verifyAuditTrailInStores(deps())).toMatchObject({ ok: true, checkpoints: 2 });
+  });
+
+  it('catches entries rewritten with the chain and the head recomputed (a table administrator)', async () => {
+    const id = await application(2);
+    await sealAuditTrail(deps());
+    const chainId = applicationChainId(id);
+    const state = await chains.readChain(chainId);
+    let prev = GENESIS_HASH;
+    for (const e of state?.entries ?? []) {
+      const content =
+        e.seq === 2 ? { ...e, actor: { ...e.actor, sub: 'someone-else' }, detail: { comment: '改' } } : e;
+      const resealed: ChainedAuditEntry = sealEntry(content, prev);
+      await doc.send(
+        new PutCommand({
+          TableName: TABLE,
+          Item: {
+            pk: `APP#${id}`,
+            sk: `AUDIT#${String(e.seq).padStart(10, '0')}`,
+            entity: 'audit',
+            ...resealed,
+          },
+        }),
+      );
+      prev = resealed.hash;
+    }
+    await doc.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: `APP#${id}`, sk: 'APP' },
+        UpdateExpression: 'SET auditHead = :h',
+        ExpressionAttributeValues: { ':h': prev },
+      }),
+    );
+    const report = await verifyAuditTrailInStores(deps(), { chainIds: [chainId] });
+    expect(report.divergence).toMatchObject({
+      code: 'SEALED_ENTRY_MISMATCH',
+      chainId,
+      checkpointSeq: 1,
+      seq: 3,
+    });
+    expect((await verifyAuditTrailInStores(deps())).ok).toBe(false);
+  });
+
+  it('refuses to seal a chain that does not verify, and leaves it pending', async () => {
+    const id = await application(1);
+    await doc.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: `APP#${id}`, sk: 'AUDIT#0000000001' },
+        UpdateExpression: 'SET actor.#s = :s',
+        ExpressionAttributeNames: { '#s': 'sub' },
+        ExpressionAttributeValues: { ':s': 'someone-else' },
+      }),
+    );
+    const result = await sealAuditTrail(deps());
+    expect(result.refused).toEqual([{ chainId: applicationChainId(id), reason: 'HASH_MISMATCH at seq 1' }]);
+    expect(await mark(applicationChainId(id))).toMatchObject({ seq: 2 });
+  });
+
+  it('in --full mode finds a chain that bypassed the marks, and seals it with --full', async () => {
+    const sealed = await application(0);
+    const hidden = await application(0);
+    await doc.send(
+      new DeleteCommand({
+        TableName: TABLE,
+        Key: { pk: `SEALQ#${sealShardOf(applicationChainId(hidden))}`, sk: applicationChainId(hidden) },
+      }),
+    );
+    const first = await sealAuditTrail(deps());
+    expect(first.checkpoint?.treeSize).toBe(1);
+    expect((await deps().checkpoints.latest())?.leaves[0]?.chainId).toBe(applicationChainId(sealed));
+    // Without a scan the verifier sees what is sealed or pending only.
+    expect(await verifyAuditTrailInStores(deps())).toMatchObject({ ok: true, chains: 1 });
+    expect(await chains.scanChainIds()).toEqual(
+      [applicationChainId(sealed), applicationChainId(hidden)].sort(),
+    );
+    expect((await verifyAuditTrailInStores(deps(), { full: true })).divergence).toMatchObject({
+      code: 'CHAIN_NOT_SEALED',
+      chainId: applicationChainId(hidden),
+    });
+    expect((await sealAuditTrail(deps(), { full: true })).checkpoint?.treeSize).toBe(2);
+    expect(await verifyAuditTrailInStores(deps(), { full: true })).toMatchObject({
+      ok: true,
+      chains: 2,
+      checkpoints: 2,
+    });
+  });
+});

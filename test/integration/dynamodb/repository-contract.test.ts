@@ -1,0 +1,631 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
+import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
+import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
+import { DynamoReportStore } from '../../../functions/adapters/dynamo-reports.ts';
+import { createMemoryAdapters } from '../../../functions/adapters/memory/index.ts';
+import { GENESIS_HASH, verifyChain } from '../../../functions/domain/audit-chain.ts';
+import {
+  type ApplicationRecord,
+  type ApplicationRepository,
+  type AuditInput,
+  type DocumentRecord,
+  DuplicateApplicationError,
+  DuplicateEventError,
+  IdempotencyReplay,
+  type IdempotentWrite,
+  type Mutation,
+  type OutboxItem,
+  QuotaExceededError,
+  VersionConflictError,
+} from '../../../functions/ports/applications.ts';
+import { QuotaBelowCommittedError, type QuotaLedger } from '../../../functions/ports/quotas.ts';
+import { ReportAlreadyFrozenError, type ReportStore } from '../../../functions/ports/reports.ts';
+import {
+  createLocalDynamoClients,
+  type DynamoDbLocal,
+  ensureTable,
+  startDynamoDbLocal,
+} from '../../../infra/local/dynamodb.ts';
+
+/**
+ * One scenario suite, two implementations: the in-memory adapters (functions/adapters/memory) that the
+ * use-case tier trusts, and the DynamoDB adapters against DynamoDB Local. Each scenario runs against
+ * both, so the fake cannot drift from what the real table guarantees (conditions, transactions,
+ * errors) without a failure here.
+ */
+
+const TABLE = 'relief';
+let dynamo: DynamoDbLocal;
+let client: DynamoDBClient;
+let doc: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal();
+  ({ client, doc } = createLocalDynamoClients(dynamo.endpoint));
+  await ensureTable(client, TABLE);
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await dynamo?.stop();
+});
+
+interface Subject {
+  repo: ApplicationRepository;
+  quotas: QuotaLedger;
+  reports: ReportStore;
+  seedQuota(campaignId: string, highCourtCode: string, allocatedFen: number): Promise<boolean>;
+}
+
+const implementations: [name: string, make: () => Subject][] = [
+  [
+    'memory',
+    () => {
+      const m = createMemoryAdapters({ now: () => new Date() });
+      return {
+        repo: m.repo,
+        quotas: m.quotas,
+        reports: m.reports,
+        seedQuota: (c, h, a) => m.campaigns.seedQuota(c, h, a, new Date().toISOString()),
+      };
+    },
+  ],
+  [
+    'dynamodb',
+    () => {
+      const campaigns = new DynamoCampaignStore(doc, TABLE);
+      return {
+        repo: new DynamoApplicationRepository(doc, TABLE),
+        quotas: new DynamoQuotaLedger(doc, TABLE),
+        reports: new DynamoReportStore(doc, TABLE),
+        seedQuota: (c, h, a) => campaigns.seedQuota(c, h, a, new Date().toISOString()),
+      };
+    },
+  ],
+];
+
+let serial = 0;
+const run = `${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1e6)}`;
+/** 26 characters of [0-9A-Z], unique across runs (the DynamoDB table is shared by the scenarios). */
+const newId = () => `C${run}${String(++serial).padStart(6, '0')}`.padEnd(26, '0').slice(0, 26);
+const uniq = () => `${run}-${++serial}`;
+
+const actor = { sub: 'clerk-1', court: 'JX0102', roles: ['clerk' as const] };
+const audit = (action: string, over: Partial<AuditInput> = {}): AuditInput => ({
+  actor,
+  action,
+  fromStatus: null,
+  toStatus: 'draft',
+  detail: {},
+  ...over,
+});
+
+function record(over: Partial<ApplicationRecord> = {}): ApplicationRecord {
+  const at = new Date().toISOString();
+  const id = over.id ?? newId();
+  return {
+    id,
+    campaignId: over.campaignId ?? 'contract',
+    courtCode: 'JX0102',
+    highCourtCode: 'JX',
+    status: 'draft',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    createdBy: actor.sub,
+    eligibility: { eligible: true, failures: [] },
+    duplicateKey: `dup-${uniq()}`,
+    route: ['JX0102', 'JX01', 'JX'],
+    pendingAt: null,
+    ancestors: ['JX01', 'JX'],
+    auditSeq: 0,
+    auditHead: '',
+    case: {
+      caseNumber: '(2024)赣0102执1号',
+      category: 'labor-remuneration',
+      kind: 'enforcement',
+      claimAmountFen: 3_000_000,
+      concluded: false,
+      terminationConditions: { met: true, basis: '无财产可供执行。' },
+    },
+    applicant: { name: '王小明', idType: 'resident-id', idNumber: '360102198001011016' },
+    hardship: { statement: '生活困难。' },
+    consentToTermination: true,
+    priorJudicialRelief: false,
+    reliefAmountFen: 1_000,
+    bankAccount: {
+      bankName: '银行',
+      holderName: '王小明',
+      holderIdNumber: '360102198001011016',
+      accountNumber: '1',
+    },
+    ...over,
+  };
+}
+
+/** A mutation that changes `change` and audits it. */
+const mutation =
+  (change: (current: ApplicationRecord) => Partial<ApplicationRecord>, action = 'test.changed'): Mutation =>
+  (current) => ({
+    next: { ...current, ...change(current), version: current.version + 1 },
+    audit: audit(action, { fromStatus: current.status, toStatus: current.status }),
+  });
+
+const escalate = mutation((c) => ({ escalations: (c.escalations ?? 0) + 1 }));
+
+const write = (key: string): IdempotentWrite<ApplicationRecord> => ({
+  scope: `["JX0102","clerk-1","contract","${uniq()}"]`,
+  key,
+  requestHash: 'h'.repeat(64),
+  respond: (stored) => ({ status: 200, body: { id: stored.id, version: stored.version }, headers: {} }),
+});
+
+async function expectUnchanged(s: Subject, id: string, before: ApplicationRecord | undefined) {
+  expect(await s.repo.get(id)).toEqual(before);
+  expect((await s.repo.listAudit(id)).length).toBe(before?.auditSeq ?? 0);
+}
+
+describe.each(implementations)('ApplicationRepository contract: %s', (_name, make) => {
+  it('creates a record with its first audit entry on the hash chain', async () => {
+    const s = make();
+    const app = record();
+    const stored = await s.repo.create(app, audit('application.created'));
+    expect(stored).toMatchObject({ id: app.id, version: 1, auditSeq: 1 });
+    expect(await s.repo.get(app.id)).toEqual(stored);
+    const entries = await s.repo.listAudit(app.id);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ seq: 1, prevHash: GENESIS_HASH, action: 'application.created' });
+    expect(verifyChain(entries, { head: { seq: 1, hash: stored.auditHead } })).toEqual({
+      valid: true,
+      length: 1,
+    });
+    expect(await s.repo.get(newId())).toBeUndefined();
+  });
+
+  it('holds the duplicate lock: a second open application with the key fails naming the first, writing nothing', async () => {
+    const s = make();
+    const first = record();
+    await s.repo.create(first, audit('application.created'));
+    const second = record({ duplicateKey: first.duplicateKey });
+    const error = await s.repo.create(second, audit('application.created')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DuplicateApplicationError);
+    expect((error as DuplicateApplicationError).existingApplicationId).toBe(first.id);
+    expect(await s.repo.get(second.id)).toBeUndefined();
+    expect(await s.repo.listAudit(second.id)).toEqual([]);
+  });
+
+  it('moves the lock with the key and releases it on request', async () => {
+    const s = make();
+    const a = record();
+    const b = record();
+    await s.repo.create(a, audit('application.created'));
+    await s.repo.create(b, audit('application.created'));
+    const before = await s.repo.get(b.id);
+    const error = await s.repo
+      .update(
+        b.id,
+        mutation(() => ({ duplicateKey: a.duplicateKey })),
+      )
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(DuplicateApplicationError);
+    expect((error as DuplicateApplicationError).existingApplicationId).toBe(a.id);
+    await expectUnchanged(s, b.id, before);
+    const moved = `dup-${uniq()}`;
+    await s.repo.update(
+      b.id,
+      mutation(() => ({ duplicateKey: moved })),
+    );
+    await s.repo.create(record({ duplicateKey: b.duplicateKey }), audit('application.created'));
+    await s.repo.update(
+      a.id,
+      mutation(() => ({ status: 'withdrawn' })),
+      { releaseDuplicateLock: true },
+    );
+    await s.repo.create(record({ duplicateKey: a.duplicateKey }), audit('application.created'));
+    await expect(s.repo.create(record({ duplicateKey: moved }), audit('x'))).rejects.toBeInstanceOf(
+      DuplicateApplicationError,
+    );
+  });
+
+  it('updates only the version that was read: a stale expected version is a VersionConflictError, writing nothing', async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    await s.repo.update(app.id, escalate, { expectedVersion: 1 });
+    const before = await s.repo.get(app.id);
+    await expect(s.repo.update(app.id, escalate, { expectedVersion: 1 })).rejects.toBeInstanceOf(
+      VersionConflictError,
+    );
+    await expectUnchanged(s, app.id, before);
+    await expect(s.repo.update(newId(), escalate)).rejects.toBeInstanceOf(VersionConflictError);
+  });
+
+  it('lets a refusing mutation write nothing', async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    const refusal = new Error('refused');
+    await expect(
+      s.repo.update(app.id, () => {
+        throw refusal;
+      }),
+    ).rejects.toBe(refusal);
+    await expectUnchanged(s, app.id, app);
+  });
+
+  it('retries concurrent updates on a fresh read: none is lost and the chain never forks', async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    await Promise.all([1, 2, 3, 4, 5].map(() => s.repo.update(app.id, escalate)));
+    const stored = await s.repo.get(app.id);
+    expect(stored).toMatchObject({ escalations: 5, version: 6, auditSeq: 6 });
+    const entries = await s.repo.listAudit(app.id);
+    expect(verifyChain(entries, { head: { seq: 6, hash: stored?.auditHead as string } })).toEqual({
+      valid: true,
+      length: 6,
+    });
+  });
+
+  it('never overspends a quota when reservations race, and a refused reservation writes nothing', async () => {
+    const s = make();
+    const campaignId = `c-${uniq()}`;
+    await s.seedQuota(campaignId, 'JX', 3_000);
+    const apps = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => s.repo.create(record({ campaignId }), audit('application.created'))),
+    );
+    const results = await Promise.allSettled(
+      apps.map((a) =>
+        s.repo.update(
+          a.id,
+          mutation(() => ({ status: 'awaiting_payout' })),
+          {
+            quota: { campaignId, highCourtCode: 'JX', amountFen: 1_000, op: 'reserve' },
+          },
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused.map((r) => r.reason).every((e) => e instanceof QuotaExceededError)).toBe(true);
+    expect(await s.quotas.get(campaignId, 'JX')).toMatchObject({ reservedFen: 3_000, availableFen: 0 });
+    for (const [i, r] of results.entries()) {
+      const stored = await s.repo.get(apps[i]?.id as string);
+      expect(stored?.status).toBe(r.status === 'fulfilled' ? 'awaiting_payout' : 'draft');
+    }
+  });
+
+  it('commits and releases reservations, and refuses to release what is not reserved or to reserve from no quota', async () => {
+    const s = make();
+    const campaignId = `c-${uniq()}`;
+    await s.seedQuota(campaignId, 'JX', 5_000);
+    const app = await s.repo.create(record({ campaignId }), audit('application.created'));
+    const quota = (op: 'reserve' | 'release' | 'commit', amountFen: number, highCourtCode = 'JX') => ({
+      quota: { campaignId, highCourtCode, amountFen, op },
+    });
+    await s.repo.update(app.id, escalate, quota('reserve', 2_000));
+    await s.repo.update(app.id, escalate, quota('commit', 1_500));
+    await s.repo.update(app.id, escalate, quota('release', 500));
+    expect(await s.quotas.get(campaignId, 'JX')).toMatchObject({
+      allocatedFen: 5_000,
+      reservedFen: 0,
+      disbursedFen: 1_500,
+      availableFen: 3_500,
+    });
+    const before = await s.repo.get(app.id);
+    await expect(s.repo.update(app.id, escalate, quota('release', 1))).rejects.toBeInstanceOf(
+      QuotaExceededError,
+    );
+    await expect(s.repo.update(app.id, escalate, quota('reserve', 1, 'BJ'))).rejects.toBeInstanceOf(
+      QuotaExceededError,
+    );
+    await expectUnchanged(s, app.id, before);
+  });
+
+  it('records an Idempotency-Key with the change; a second use is an IdempotencyReplay carrying the first response', async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    const key = write('k-1');
+    const stored = await s.repo.update(app.id, escalate, { idempotency: key });
+    const recorded = await s.repo.getIdempotency(key.scope, key.key);
+    expect(recorded).toEqual({
+      scope: key.scope,
+      key: 'k-1',
+      requestHash: key.requestHash,
+      response: { status: 200, body: { id: app.id, version: 2 }, headers: {} },
+    });
+    const error = await s.repo.update(app.id, escalate, { idempotency: key }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdempotencyReplay);
+    expect((error as IdempotencyReplay).record).toEqual(recorded);
+    await expectUnchanged(s, app.id, stored);
+    const created = record();
+    const createKey = write('k-2');
+    await s.repo.create(created, audit('application.created'), createKey);
+    await expect(s.repo.create(record(), audit('application.created'), createKey)).rejects.toBeInstanceOf(
+      IdempotencyReplay,
+    );
+    expect(await s.repo.getIdempotency(createKey.scope, 'other')).toBeUndefined();
+  });
+
+  it('lists outbox items written with changes, oldest first, until completed; a repeated item is one item', async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    // Older than anything else in the shared table, so they lead the outbox.
+    const base = `1990-01-01T00:00:00.${String(serial % 1000).padStart(3, '0')}Z`;
+    const items: OutboxItem[] = [
+      { kind: 'start-execution', applicationId: app.id, submissionSeq: 1, createdAt: base },
+      { kind: 'deliver-decision', applicationId: app.id, submissionSeq: 1, level: 0, createdAt: `${base}1` },
+    ];
+    await s.repo.update(app.id, escalate, { outbox: [items[1] as OutboxItem] });
+    await s.repo.update(app.id, escalate, { outbox: [items[0] as OutboxItem] });
+    await s.repo.update(app.id, escalate, { outbox: [items[0] as OutboxItem] });
+    const mine = async (limit: number) =>
+      (await s.repo.listOutbox(limit)).filter((o) => o.applicationId === app.id);
+    expect(await mine(100)).toEqual(items);
+    expect(await mine(1)).toEqual([items[0]]);
+    await s.repo.completeOutbox(items[0] as OutboxItem);
+    expect(await mine(100)).toEqual([items[1]]);
+  });
+
+  it('takes an insurer event id once: a second use is a DuplicateEventError, writing nothing', async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    const event = { id: `evt-${uniq()}`, type: 'payout.succeeded', packageId: 'PKG-x' };
+    expect(await s.repo.hasInsurerEvent(event.id)).toBe(false);
+    const stored = await s.repo.update(app.id, escalate, { insurerEvent: event });
+    expect(await s.repo.hasInsurerEvent(event.id)).toBe(true);
+    await expect(s.repo.update(app.id, escalate, { insurerEvent: event })).rejects.toBeInstanceOf(
+      DuplicateEventError,
+    );
+    await expectUnchanged(s, app.id, stored);
+  });
+
+  it('moves report counters with the change, counting a case and a person once however often they are paid', async () => {
+    const s = make();
+    const campaignId = `c-${uniq()}`;
+    const app = await s.repo.create(record({ campaignId }), audit('application.created'));
+    const paid = (caseKey: string, personKey: string) => ({
+      report: {
+        campaignId,
+        highCourtCode: 'JX',
+        add: { paid: 1, amountFen: 100, pending: 0 },
+        paid: { category: 'labor-remuneration', amountFen: 100, caseKey, personKey },
+      },
+    });
+    await s.repo.update(app.id, escalate, paid('case-a', 'person-a'));
+    await s.repo.update(app.id, escalate, paid('case-a', 'person-b'));
+    await s.repo.update(app.id, escalate, paid('case-b', 'person-a'));
+    const { byHighCourt, total } = await s.reports.counters(campaignId);
+    const expected = {
+      paid: 3,
+      amountFen: 300,
+      cases: 2,
+      persons: 2,
+      'cat:labor-remuneration:paid': 3,
+      'cat:labor-remuneration:amountFen': 300,
+    };
+    expect(byHighCourt.get('JX')).toEqual(expected);
+    expect(total).toEqual(expected);
+    expect([...byHighCourt.keys()]).toEqual(['JX']);
+  });
+
+  it('credits the relief fund with the change', async () => {
+    const s = make();
+    const campaignId = `c-${uniq()}`;
+    const app = await s.repo.create(record({ campaignId }), audit('application.created'));
+    const credit = (amountFen: number) => ({
+      fundCredit: { campaignId, amountFen, reference: 'r', receivedAt: '2026-03-01' },
+    });
+    await s.repo.update(app.id, escalate, credit(700));
+    await s.repo.update(app.id, escalate, credit(300));
+    expect(await s.repo.getFund(campaignId)).toEqual({ recoveredFen: 1_000, entries: 2 });
+    expect(await s.repo.getFund(`c-${uniq()}`)).toEqual({ recoveredFen: 0, entries: 0 });
+  });
+
+  it('records a task token only while the application waits at that submission and level, with a new version (no audit entry)', async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    const token = { submissionSeq: 1, level: 0, token: 'tok' };
+    expect(await s.repo.recordTaskToken(app.id, token)).toBe('moved-on');
+    await s.repo.update(
+      app.id,
+      mutation((c) => ({
+        status: 'pending_approval',
+        level: 0,
+        submission: {
+          seq: 1,
+          submittedAt: c.createdAt,
+          submittedBy: 'clerk-1',
+          approvalForm: { reviewOpinion: 'ok', reviewedBy: 'li' },
+          executionName: `${c.id}-s1`,
+        },
+      })),
+    );
+    const before = await s.repo.get(app.id);
+    expect(await s.repo.recordTaskToken(app.id, { ...token, level: 1 })).toBe('moved-on');
+    expect(await s.repo.recordTaskToken(app.id, { ...token, submissionSeq: 2 })).toBe('moved-on');
+    expect(await s.repo.recordTaskToken(app.id, token)).toBe('recorded');
+    const after = await s.repo.get(app.id);
+    expect(after?.taskToken).toEqual(token);
+    // The version moves, so a change built on a read from before the token is built again (and keeps
+    // it); the audit sequence does not: recording a token is the workflow's bookkeeping, not an action.
+    expect({ version: after?.version, auditSeq: after?.auditSeq }).toEqual({
+      version: (before?.version ?? 0) + 1,
+      auditSeq: before?.auditSeq,
+    });
+    expect(await s.repo.recordTaskToken(newId(), token)).toBe('moved-on');
+  });
+
+  it('adds documents with their audit entry, and settles each once', async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    const docOf = (documentId: string, createdAt: string): DocumentRecord => ({
+      applicationId: app.id,
+      documentId,
+      type: 'identity',
+      contentType: 'application/pdf',
+      sizeBytes: 1,
+      sha256: 'a'.repeat(64),
+      status: 'pending',
+      s3Key: `applications/${app.id}/documents/${documentId}`,
+      createdAt,
+      createdBy: 'clerk-1',
+      uploadedAt: null,
+      rejectedReason: null,
+    });
+    const noted = mutation(() => ({}), 'document.requested');
+    const later = docOf('DOCB0000000000', '2026-03-02T00:00:00.000Z');
+    const earlier = docOf('DOCA0000000000', '2026-03-01T00:00:00.000Z');
+    await s.repo.addDocument(app.id, later, noted);
+    await s.repo.addDocument(app.id, earlier, noted);
+    expect((await s.repo.listDocuments(app.id)).map((d) => d.documentId)).toEqual([
+      earlier.documentId,
+      later.documentId,
+    ]);
+    const before = await s.repo.get(app.id);
+    await expect(s.repo.addDocument(app.id, later, noted)).rejects.toThrow();
+    await expectUnchanged(s, app.id, before);
+
+    const at = '2026-03-03T00:00:00.000Z';
+    expect(await s.repo.settleDocument(later, { status: 'uploaded', at, reason: null }, noted)).toBe(true);
+    const settled = await s.repo.get(app.id);
+    expect(await s.repo.settleDocument(later, { status: 'rejected', at, reason: 'X' }, noted)).toBe(false);
+    await expectUnchanged(s, app.id, settled);
+    expect(
+      await s.repo.settleDocument(
+        later,
+        { status: 'rejected', at: '2026-03-04T00:00:00.000Z', reason: 'OBJECT_CHANGED', from: 'uploaded' },
+        noted,
+      ),
+    ).toBe(true);
+    expect(await s.repo.getDocument(app.id, later.documentId)).toMatchObject({
+      status: 'rejected',
+      uploadedAt: at,
+      rejectedReason: 'OBJECT_CHANGED',
+    });
+    expect(await s.repo.getDocument(app.id, 'DOCZ0000000000')).toBeUndefined();
+    expect((await s.repo.listAudit(app.id)).length).toBe(5);
+  });
+
+  it('lists a scope newest first, filtered, in pages whose cursor belongs to that list only', async () => {
+    const s = make();
+    const campaignId = `c-${uniq()}`;
+    const created: ApplicationRecord[] = [];
+    for (let i = 0; i < 3; i++) {
+      const at = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
+      created.push(await s.repo.create(record({ campaignId, createdAt: at }), audit('application.created')));
+    }
+    await s.repo.update(
+      created[1]?.id as string,
+      mutation(() => ({ status: 'withdrawn' })),
+    );
+    const scope = { kind: 'campaign' as const, campaignId };
+    const ids = (page: { items: ApplicationRecord[] }) => page.items.map((a) => a.id);
+    const [a, b, c] = created.map((x) => x.id);
+
+    const first = await s.repo.list(scope, { limit: 2 });
+    expect(ids(first)).toEqual([c, b]);
+    const second = await s.repo.list(scope, { limit: 2, cursor: first.nextCursor as string });
+    expect(ids(second)).toEqual([a]);
+    expect(second.nextCursor).toBeNull();
+
+    // A page that ends exactly at the end still names where it stopped; the next page is empty.
+    const whole = await s.repo.list(scope, { limit: 3 });
+    expect(ids(whole)).toEqual([c, b, a]);
+    const after = await s.repo.list(scope, { limit: 3, cursor: whole.nextCursor as string });
+    expect(after).toEqual({ items: [], nextCursor: null });
+
+    // Filters apply after each read; reading goes on until the page is full or the index ends.
+    expect(ids(await s.repo.list(scope, { limit: 2, status: 'draft' }))).toEqual([c, a]);
+    const drafts = await s.repo.list(scope, { limit: 1, status: 'draft' });
+    expect(ids(drafts)).toEqual([c]);
+    const moreDrafts = await s.repo.list(scope, {
+      limit: 1,
+      status: 'draft',
+      cursor: drafts.nextCursor as string,
+    });
+    expect(ids(moreDrafts)).toEqual([a]);
+
+    const foreign = { kind: 'campaign' as const, campaignId: `c-${uniq()}` };
+    for (const cursor of [first.nextCursor as string, 'garbage'])
+      await expect(s.repo.list(foreign, { limit: 2, cursor })).rejects.toMatchObject({
+        name: 'InvalidCursorError',
+      });
+  });
+});
+
+describe.each(implementations)('QuotaLedger and ReportStore contract: %s', (_name, make) => {
+  const spc = { sub: 'spc-admin-1', court: 'SPC', roles: ['spc-admin' as const] };
+  const allocation: AuditInput = {
+    actor: spc,
+    action: 'quota.allocated',
+    fromStatus: null,
+    toStatus: null,
+    detail: {},
+  };
+
+  it('allocates on the quota’s own chain, never below what is reserved and disbursed, concurrently without losing one', async () => {
+    const s = make();
+    const campaignId = `c-${uniq()}`;
+    const first = await s.quotas.allocate(campaignId, 'JX', 10_000, allocation);
+    expect(first).toMatchObject({ allocatedFen: 10_000, availableFen: 10_000, version: 1, auditSeq: 1 });
+    const app = await s.repo.create(record({ campaignId }), audit('application.created'));
+    await s.repo.update(app.id, escalate, {
+      quota: { campaignId, highCourtCode: 'JX', amountFen: 4_000, op: 'reserve' },
+    });
+    await expect(s.quotas.allocate(campaignId, 'JX', 3_999, allocation)).rejects.toBeInstanceOf(
+      QuotaBelowCommittedError,
+    );
+    await Promise.all(
+      [20_000, 30_000, 40_000].map((a) => s.quotas.allocate(campaignId, 'JX', a, allocation)),
+    );
+    const quota = await s.quotas.get(campaignId, 'JX');
+    const trail = await s.quotas.listAudit(campaignId, 'JX');
+    expect(trail).toHaveLength(4);
+    expect(
+      verifyChain(trail, { head: { seq: quota?.auditSeq ?? 0, hash: quota?.auditHead ?? '' } }).valid,
+    ).toBe(true);
+    expect(quota?.availableFen).toBe((quota?.allocatedFen ?? 0) - 4_000);
+    expect(await s.quotas.list(campaignId)).toEqual([quota]);
+  });
+
+  it('records an allocation’s Idempotency-Key with it; a second use is an IdempotencyReplay', async () => {
+    const s = make();
+    const campaignId = `c-${uniq()}`;
+    const key = {
+      scope: `["SPC","spc-admin-1","setQuota","${uniq()}"]`,
+      key: 'q',
+      requestHash: 'h',
+      respond: (q: { allocatedFen: number }) => ({
+        status: 200,
+        body: { allocatedFen: q.allocatedFen },
+        headers: {},
+      }),
+    };
+    await s.quotas.allocate(campaignId, 'JX', 10_000, allocation, key);
+    const error = await s.quotas.allocate(campaignId, 'JX', 20_000, allocation, key).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdempotencyReplay);
+    expect((error as IdempotencyReplay).record.response.body).toEqual({ allocatedFen: 10_000 });
+    expect((await s.quotas.get(campaignId, 'JX'))?.allocatedFen).toBe(10_000);
+  });
+
+  it('freezes a report once; a replayed key is an IdempotencyReplay, a second freeze ReportAlreadyFrozenError', async () => {
+    const s = make();
+    const campaignId = `c-${uniq()}`;
+    const frozen = { campaignId, highCourtCode: 'JX', hash: 'abc', report: { paid: 1 } };
+    const key = {
+      scope: `["JX","a","freezeReport","${uniq()}"]`,
+      key: 'f',
+      requestHash: 'h',
+      respond: (f: typeof frozen) => ({ status: 201, body: f, headers: {} }),
+    };
+    expect(await s.reports.getFrozen(campaignId, 'JX')).toBeUndefined();
+    await s.reports.freeze(campaignId, 'JX', frozen, key);
+    expect(await s.reports.getFrozen(campaignId, 'JX')).toEqual(frozen);
+    await expect(s.reports.freeze(campaignId, 'JX', frozen, key)).rejects.toBeInstanceOf(IdempotencyReplay);
+    await expect(s.reports.freeze(campaignId, 'JX', { ...frozen, hash: 'def' })).rejects.toBeInstanceOf(
+      ReportAlreadyFrozenError,
+    );
+    expect(await s.reports.getFrozen(campaignId, 'JX')).toEqual(frozen);
+  });
+});

@@ -1,0 +1,244 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { UploadRefusedError } from '../../functions/adapters/memory/index.ts';
+import { IdempotencyReplay, type StoredResponse } from '../../functions/ports/idempotency.ts';
+import { decideApplication, submitApplication } from '../../functions/usecases/approval.ts';
+import {
+  getDocument,
+  listDocuments,
+  requestUpload,
+  settleUploadedObject,
+} from '../../functions/usecases/documents.ts';
+import {
+  asIs,
+  FORM,
+  idempotencyFor,
+  people,
+  refusal,
+  refusedWithoutChange,
+  sha256Hex,
+  type World,
+  world,
+} from './world.ts';
+
+let w: World;
+beforeEach(async () => {
+  w = await world();
+});
+
+const pdf = (body: string) => ({
+  type: 'identity' as const,
+  contentType: 'application/pdf',
+  sizeBytes: Buffer.byteLength(body),
+  sha256: sha256Hex(body),
+});
+
+type Grant = { documentId: string; upload: { url: string; headers: Record<string, string> } };
+const grantOf = (r: StoredResponse) => r.body as Grant;
+
+describe('requestUpload (上传材料)', () => {
+  it('registers a pending document and a grant for exactly the declared object, audited', async () => {
+    const id = await w.create();
+    const res = await requestUpload(w.deps, people.clerk, id, pdf('scan'));
+    expect(res.status).toBe(201);
+    const { documentId, upload } = grantOf(res);
+    expect(upload.headers).toEqual({
+      'content-type': 'application/pdf',
+      'content-length': '4',
+      'x-amz-checksum-sha256': Buffer.from(sha256Hex('scan'), 'hex').toString('base64'),
+    });
+    expect(await w.repo.getDocument(id, documentId)).toMatchObject({
+      status: 'pending',
+      submissionSeqAtGrant: 0,
+      s3Key: w.keyOf(id, documentId),
+    });
+    const entries = await w.verifiedAudit(id);
+    expect(entries.at(-1)).toMatchObject({
+      action: 'document.requested',
+      detail: { documentId, type: 'identity' },
+    });
+  });
+
+  it('refuses uploads while the materials are frozen (from submission until a return: 409 MATERIALS_FROZEN)', async () => {
+    const id = await w.submitted();
+    await refusedWithoutChange(w, () => requestUpload(w.deps, people.clerk, id, pdf('late')), {
+      code: 'MATERIALS_FROZEN',
+      status: 409,
+    });
+    await decideApplication(w.deps, people.basicApprover, id, { decision: 'return', comment: '补充材料' });
+    expect((await requestUpload(w.deps, people.clerk, id, pdf('more'))).status).toBe(201);
+  });
+
+  it('refuses the upload when a submission got in between the read and the write (no document is registered)', async () => {
+    const id = await w.ready();
+    w.repo.faults.interleave(async () => {
+      await submitApplication(w.deps, people.otherClerk, id, FORM);
+    });
+    expect((await refusal(requestUpload(w.deps, people.clerk, id, pdf('x')))).code).toBe('MATERIALS_FROZEN');
+    expect(await w.repo.listDocuments(id)).toHaveLength(6);
+  });
+
+  it('refuses uploads once the campaign has closed (409 CAMPAIGN_NOT_OPEN)', async () => {
+    const id = await w.create();
+    w.clock.set(new Date(Date.parse(w.campaign.handling.end) + 1));
+    await refusedWithoutChange(w, () => requestUpload(w.deps, people.clerk, id, pdf('x')), {
+      code: 'CAMPAIGN_NOT_OPEN',
+      status: 409,
+    });
+  });
+
+  it('refuses anyone but a clerk of the executing court (403 ROLE_FORBIDDEN; 404 outside the jurisdiction)', async () => {
+    const id = await w.create();
+    await refusedWithoutChange(w, () => requestUpload(w.deps, people.basicApprover, id, pdf('x')), {
+      code: 'ROLE_FORBIDDEN',
+      status: 403,
+    });
+    await refusedWithoutChange(w, () => requestUpload(w.deps, people.foreignClerk, id, pdf('x')), {
+      code: 'NOT_FOUND',
+      status: 404,
+    });
+  });
+
+  it('records the key with the document; a concurrent request with the same key gets the first grant', async () => {
+    const id = await w.create();
+    const input = pdf('scan');
+    const write = idempotencyFor(people.clerk, 'requestUpload', { id }, 'up-1', input, asIs);
+    w.repo.faults.interleave(async () => {
+      await requestUpload(w.deps, people.clerk, id, input, write);
+    });
+    const replay = (await refusal(
+      requestUpload(w.deps, people.clerk, id, input, write),
+    )) as IdempotencyReplay;
+    expect(replay).toBeInstanceOf(IdempotencyReplay);
+    const docs = await w.repo.listDocuments(id);
+    expect(docs.map((d) => d.documentId)).toEqual([grantOf(replay.record.response).documentId]);
+  });
+});
+
+describe('settleUploadedObject (the ObjectCreated event)', () => {
+  it('marks a document uploaded when the stored object is exactly the declared one, audited by the system', async () => {
+    const id = await w.create();
+    const { documentId, outcome } = await w.upload(id, 'identity');
+    expect(outcome).toBe('uploaded');
+    expect(await w.repo.getDocument(id, documentId)).toMatchObject({
+      status: 'uploaded',
+      uploadedAt: w.now().toISOString(),
+      rejectedReason: null,
+    });
+    const entries = await w.verifiedAudit(id);
+    expect(entries.at(-1)).toMatchObject({
+      action: 'document.uploaded',
+      actor: { sub: 'system:document-store', court: 'JX0102' },
+    });
+  });
+
+  it('storage refuses a PUT that does not match its grant, so nothing lands', async () => {
+    const id = await w.create();
+    const { upload } = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('scan')));
+    const refused = await refusal(w.storage.upload(upload.url, 'SCAN', upload.headers));
+    expect(refused).toBeInstanceOf(UploadRefusedError);
+    expect((refused as UploadRefusedError).code).toBe('BadDigest');
+    expect(w.storage.objects.size).toBe(0);
+  });
+
+  it('rejects an object of another size, checksum or content type, naming every problem', async () => {
+    const id = await w.create();
+    const { documentId } = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('scan')));
+    const key = w.keyOf(id, documentId);
+    w.storage.putObject(key, 'another scan', 'image/png');
+    expect(await settleUploadedObject(w.deps, key)).toBe('rejected');
+    expect(await w.repo.getDocument(id, documentId)).toMatchObject({
+      status: 'rejected',
+      uploadedAt: null,
+      rejectedReason: 'SIZE_MISMATCH,CHECKSUM_MISMATCH,CONTENT_TYPE_MISMATCH',
+    });
+  });
+
+  it('ignores a repeated event, an event for a key outside the document layout, and one for a missing object', async () => {
+    const id = await w.create();
+    const { key } = await w.upload(id, 'identity');
+    const before = w.dump();
+    expect(await settleUploadedObject(w.deps, key)).toBe('ignored');
+    expect(await settleUploadedObject(w.deps, 'exports/report.csv')).toBe('ignored');
+    const { documentId } = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('never sent')));
+    const pendingBefore = w.dump();
+    expect(await settleUploadedObject(w.deps, w.keyOf(id, documentId))).toBe('ignored');
+    expect(w.dump()).toEqual(pendingBefore);
+    expect(before).not.toEqual(pendingBefore);
+  });
+
+  it('rejects an object landing after a later submission through a grant from before it (LATE_UPLOAD), leaving the evidence as submitted', async () => {
+    const id = await w.ready();
+    const late = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('late scan')));
+    await submitApplication(w.deps, people.clerk, id, FORM);
+    const key = await w.storage.upload(late.upload.url, 'late scan', late.upload.headers);
+    expect(await settleUploadedObject(w.deps, key)).toBe('rejected');
+    expect((await w.repo.getDocument(id, late.documentId))?.rejectedReason).toBe('LATE_UPLOAD');
+    const app = await w.repo.get(id);
+    expect(app?.submission?.documents?.map((d) => d.documentId)).not.toContain(late.documentId);
+  });
+
+  it('rejects as LATE_UPLOAD an object through a grant from before the last submission, even after a return', async () => {
+    const id = await w.ready();
+    const late = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('old grant')));
+    await submitApplication(w.deps, people.clerk, id, FORM);
+    await decideApplication(w.deps, people.basicApprover, id, { decision: 'return', comment: '补充材料' });
+    const key = await w.storage.upload(late.upload.url, 'old grant', late.upload.headers);
+    expect(await settleUploadedObject(w.deps, key)).toBe('rejected');
+    expect((await w.repo.getDocument(id, late.documentId))?.rejectedReason).toBe('LATE_UPLOAD');
+  });
+
+  it('decides again when a submission got in between its read and its write: the object is then late', async () => {
+    const id = await w.ready();
+    const grant = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('racing scan')));
+    const key = await w.storage.upload(grant.upload.url, 'racing scan', grant.upload.headers);
+    w.repo.faults.interleave(async () => {
+      await submitApplication(w.deps, people.otherClerk, id, FORM);
+    });
+    expect(await settleUploadedObject(w.deps, key)).toBe('rejected');
+    expect((await w.repo.getDocument(id, grant.documentId))?.rejectedReason).toBe('LATE_UPLOAD');
+  });
+
+  it('rejects an uploaded document whose object was replaced (OBJECT_CHANGED), whatever the status, keeping when it was uploaded', async () => {
+    const id = await w.submitted();
+    const doc = (await w.repo.listDocuments(id)).find((d) => d.type === 'bank-account');
+    const key = doc?.s3Key as string;
+    const original = w.storage.objects.get(key)?.body as Buffer;
+    w.storage.putObject(key, original, 'application/pdf');
+    expect(await settleUploadedObject(w.deps, key)).toBe('ignored');
+    w.storage.putObject(key, 'forged bank account', 'application/pdf');
+    expect(await settleUploadedObject(w.deps, key)).toBe('rejected');
+    expect(await w.repo.getDocument(id, doc?.documentId as string)).toMatchObject({
+      status: 'rejected',
+      rejectedReason: 'OBJECT_CHANGED',
+      uploadedAt: doc?.uploadedAt,
+    });
+    const entries = await w.verifiedAudit(id);
+    expect(entries.at(-1)).toMatchObject({
+      action: 'document.rejected',
+      detail: {
+        problems: ['OBJECT_CHANGED'],
+        expectedSha256: doc?.sha256,
+        actualSha256: sha256Hex('forged bank account'),
+      },
+    });
+  });
+});
+
+describe('listDocuments and getDocument', () => {
+  it('lists documents to the jurisdiction, and hands out a download only for an uploaded one', async () => {
+    const id = await w.create();
+    const { documentId } = await w.upload(id, 'identity');
+    const pending = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('pending')));
+    expect((await listDocuments(w.deps, people.highApprover, id)).map((d) => d.status)).toEqual([
+      'uploaded',
+      'pending',
+    ]);
+    const uploaded = await getDocument(w.deps, people.midApprover, id, documentId);
+    expect(uploaded.url).toMatch(/^memory:\/\//);
+    expect('url' in (await getDocument(w.deps, people.clerk, id, pending.documentId))).toBe(false);
+    expect((await refusal(getDocument(w.deps, people.clerk, id, '01NOSUCHDOCUMENT0000000000'))).status).toBe(
+      404,
+    );
+    expect((await refusal(listDocuments(w.deps, people.foreignClerk, id))).status).toBe(404);
+  });
+});

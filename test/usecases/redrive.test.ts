@@ -1,0 +1,80 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { decideApplication } from '../../functions/usecases/approval.ts';
+import { redriveStuckWorkflows } from '../../functions/usecases/redrive.ts';
+import { people, type World, world } from './world.ts';
+
+let w: World;
+beforeEach(async () => {
+  w = await world();
+});
+
+const approve = { decision: 'approve' as const, comment: '同意' };
+const sweep = () => redriveStuckWorkflows(w.deps, { quietSeconds: 0 });
+
+describe('redriveStuckWorkflows (lost executions)', () => {
+  it('restarts a case whose execution was lost at the level it waits at, audited, and leaves a running one alone', async () => {
+    const id = await w.submitted();
+    await decideApplication(w.deps, people.basicApprover, id, approve);
+    w.workflow.loseEverything();
+    w.clock.advance(1000);
+
+    await sweep();
+
+    const app = await w.repo.get(id);
+    expect(w.workflow.executions.get(`${id}-s1`)?.input).toEqual({
+      applicationId: id,
+      submissionSeq: 1,
+      level: 1,
+    });
+    expect(app?.submission?.redrive).toMatchObject({ count: 1, failures: 0, level: 1 });
+    expect((await w.verifiedAudit(id)).at(-1)).toMatchObject({ action: 'workflow.redriven' });
+
+    const trail = (await w.verifiedAudit(id)).length;
+    w.clock.advance(1000);
+    await sweep();
+    expect((await w.verifiedAudit(id)).length).toBe(trail);
+  });
+
+  it('gives a failed execution a new name and raises the alarm after repeated failures, never looping silently', async () => {
+    const id = await w.submitted();
+    let name = `${id}-s1`;
+    for (let i = 0; i < 10; i++) {
+      w.workflow.end(name, 'FAILED', 'States.TaskFailed');
+      w.clock.advance(1000);
+      await sweep();
+      name = (await w.repo.get(id))?.submission?.executionName as string;
+    }
+    const app = await w.repo.get(id);
+    expect(app?.workflowAlarm).toMatchObject({ code: 'REDRIVE_LIMIT_REACHED', submissionSeq: 1 });
+    expect((await w.verifiedAudit(id)).some((e) => e.action === 'workflow.alarm')).toBe(true);
+  });
+
+  it('leaves a package withheld for an integrity hold to the operator', async () => {
+    const id = await w.approved();
+    await w.repo.update(id, (current) => ({
+      next: {
+        ...current,
+        integrityHold: {
+          code: 'EVIDENCE_MISMATCH',
+          packageId: `PKG-${id}-1`,
+          at: current.updatedAt,
+          documents: [],
+        },
+      },
+      audit: {
+        actor: people.clerk,
+        action: 'package.withheld',
+        fromStatus: null,
+        toStatus: null,
+        detail: {},
+      },
+    }));
+    w.workflow.end(`${id}-s1`, 'FAILED', 'EvidenceMismatch');
+    w.clock.advance(1000);
+
+    const result = await sweep();
+
+    expect(result.outcomes.held).toBe(1);
+    expect((await w.repo.get(id))?.submission?.redrive ?? null).toBeNull();
+  });
+});

@@ -1,0 +1,133 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { QUOTA_HOLDER_CODES } from '../../functions/domain/courts.ts';
+import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
+import { decideApplication } from '../../functions/usecases/approval.ts';
+import {
+  campaignReport,
+  type FrozenReport,
+  freezeReport,
+  frozenReport,
+} from '../../functions/usecases/reports.ts';
+import { idempotencyFor, people, refusal, refusedWithoutChange, type World, world } from './world.ts';
+
+let w: World;
+beforeEach(async () => {
+  w = await world();
+});
+
+const campaign = () => w.campaign.id;
+
+describe('campaignReport (工作总结报告)', () => {
+  it('reports per high court what happened, from the counters, reconciled with the quota ledger', async () => {
+    await w.paid();
+    await w.paid();
+    const rejected = await w.submitted();
+    await decideApplication(w.deps, people.basicApprover, rejected, {
+      decision: 'reject',
+      comment: '不符合',
+    });
+    await w.submitted();
+    const report = await campaignReport(w.deps, people.spcAdmin, campaign());
+    expect(report.byHighCourt.map((r) => r.highCourtCode)).toEqual([...QUOTA_HOLDER_CODES]);
+    const jx = report.byHighCourt.find((r) => r.highCourtCode === 'JX');
+    expect(jx).toMatchObject({
+      name: '江西省高级人民法院',
+      cases: 2,
+      persons: 2,
+      paid: 2,
+      amountFen: 6_000_000,
+      pending: 1,
+      rejected: 1,
+      approved: 2,
+      byCategory: { 'labor-remuneration': { paid: 2, amountFen: 6_000_000 } },
+      quota: { allocatedFen: 100_000_000, disbursedFen: 6_000_000, reservedFen: 0, remainingFen: 94_000_000 },
+    });
+    expect(report.totals).toMatchObject({ cases: 2, persons: 2, paid: 2, amountFen: 6_000_000, pending: 1 });
+    expect(report.reconciliation).toEqual({
+      reportAmountFen: 6_000_000,
+      quotaDisbursedFen: 6_000_000,
+      insurerConfirmedFen: 6_000_000,
+      consistent: true,
+      differences: [],
+    });
+  });
+
+  it('shows a high court its own row only, and reports a ledger that disagrees instead of hiding it', async () => {
+    await w.paid();
+    const quota = w.state.quotas.get(`${campaign()}#JX`);
+    if (quota) quota.disbursedFen += 1;
+    const report = await campaignReport(w.deps, people.highApprover, campaign());
+    expect(report.byHighCourt.map((r) => r.highCourtCode)).toEqual(['JX']);
+    expect(report.reconciliation).toMatchObject({
+      consistent: false,
+      differences: [{ between: 'report/quota-ledger', differenceFen: -1 }],
+    });
+  });
+
+  it('403s courts below the high courts (REPORT_NOT_VISIBLE) and 404s an unknown campaign', async () => {
+    expect((await refusal(campaignReport(w.deps, people.midApprover, campaign()))).code).toBe(
+      'REPORT_NOT_VISIBLE',
+    );
+    expect((await refusal(campaignReport(w.deps, people.spcAdmin, 'nope'))).status).toBe(404);
+  });
+});
+
+describe('freezeReport and frozenReport', () => {
+  it('freezes a high court’s report once, with its hash; later changes show as differences, never in the copy', async () => {
+    await w.paid();
+    const frozen = await freezeReport(w.deps, people.highApprover, campaign(), 'JX');
+    expect(frozen).toMatchObject({
+      highCourtCode: 'JX',
+      frozenBy: people.highApprover.sub,
+      report: { paid: 1 },
+    });
+    await refusedWithoutChange(w, () => freezeReport(w.deps, people.highClerk, campaign(), 'JX'), {
+      code: 'REPORT_ALREADY_FROZEN',
+      status: 409,
+    });
+    await w.paid();
+    const read = await frozenReport(w.deps, people.spcAdmin, campaign(), 'JX');
+    expect(read).toMatchObject({ hash: frozen.hash, hashValid: true, report: { paid: 1 } });
+    expect(read.differences).toEqual(
+      expect.arrayContaining([
+        { field: 'paid', frozen: 1, live: 2 },
+        { field: 'amountFen', frozen: 3_000_000, live: 6_000_000 },
+      ]),
+    );
+  });
+
+  it('lets only the high court itself freeze (403 ROLE_FORBIDDEN); a report not frozen, or another court’s, is 404', async () => {
+    for (const p of [people.foreignApprover, people.spcAdmin, people.midApprover])
+      await refusedWithoutChange(w, () => freezeReport(w.deps, p, campaign(), 'JX'), {
+        code: 'ROLE_FORBIDDEN',
+        status: 403,
+      });
+    expect((await refusal(frozenReport(w.deps, people.highApprover, campaign(), 'JX'))).status).toBe(404);
+    await freezeReport(w.deps, people.highApprover, campaign(), 'JX');
+    expect((await refusal(frozenReport(w.deps, people.foreignApprover, campaign(), 'JX'))).status).toBe(404);
+  });
+
+  it('shows a frozen copy edited in the store as no longer matching its hash', async () => {
+    await w.paid();
+    await freezeReport(w.deps, people.highApprover, campaign(), 'JX');
+    const stored = w.state.frozenReports.get(`${campaign()}#JX`) as { report: { paid: number } };
+    stored.report.paid = 7;
+    expect((await frozenReport(w.deps, people.spcAdmin, campaign(), 'JX')).hashValid).toBe(false);
+  });
+
+  it('records the key with the frozen copy, and a replay gets the first response', async () => {
+    const write = idempotencyFor<FrozenReport>(
+      people.highApprover,
+      'freezeReport',
+      { code: 'JX' },
+      'f-1',
+      {},
+    );
+    const first = await freezeReport(w.deps, people.highApprover, campaign(), 'JX', write);
+    const replay = (await refusal(
+      freezeReport(w.deps, people.highApprover, campaign(), 'JX', write),
+    )) as IdempotencyReplay;
+    expect(replay).toBeInstanceOf(IdempotencyReplay);
+    expect(replay.record.response.body).toEqual(JSON.parse(JSON.stringify(first)));
+  });
+});

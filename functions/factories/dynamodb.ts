@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoApplicationRepository } from '../adapters/dynamo-applications.ts';
 import { DynamoAuditChainStore } from '../adapters/dynamo-audit-chains.ts';
 import { DynamoCampaignStore } from '../adapters/dynamo-campaigns.ts';
@@ -17,7 +17,7 @@ import { clock } from './clock.ts';
 const Env = z.object({
   AWS_REGION: required(),
   TABLE_NAME: required(),
-  DYNAMODB_ENDPOINT: z.url().optional(),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
 });
 
 const env = once(() => readEnv(Env));

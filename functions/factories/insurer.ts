@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { HttpInsurerClient } from '../adapters/http-insurer.ts';
 import { once, readEnv } from '../lib/config.ts';
 import { insurerSecrets } from '../lib/secrets.ts';

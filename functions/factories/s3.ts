@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { S3DocumentStorage } from '../adapters/s3-document-storage.ts';
 import { createS3Client } from '../adapters/s3-documents.ts';
 import { once, readEnv, required } from '../lib/config.ts';
@@ -10,9 +10,9 @@ import { once, readEnv, required } from '../lib/config.ts';
 const Env = z.object({
   AWS_REGION: required(),
   DOCUMENTS_BUCKET: required(),
-  S3_ENDPOINT: z.url().optional(),
-  UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
-  DOWNLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(300).default(300),
+  S3_ENDPOINT: z.optional(z.url()),
+  UPLOAD_URL_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(60), z.maximum(900)), 900),
+  DOWNLOAD_URL_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(30), z.maximum(300)), 300),
 });
 
 export const documentStorage = once(() => {

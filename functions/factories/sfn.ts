@@ -1,5 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { SfnWorkflow } from '../adapters/sfn-workflow.ts';
 import { once, readEnv, required } from '../lib/config.ts';
 
@@ -10,7 +10,7 @@ import { once, readEnv, required } from '../lib/config.ts';
 const Env = z.object({
   AWS_REGION: required(),
   STATE_MACHINE_ARN: required(),
-  SFN_ENDPOINT: z.url().optional(),
+  SFN_ENDPOINT: z.optional(z.url()),
 });
 
 export const approvalWorkflow = once(() => {

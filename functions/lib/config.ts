@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Configuration (style §6). Each client factory (functions/factories/) parses the variables it needs
@@ -11,9 +11,15 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Parses `env` with `schema`; throws a ConfigError that names every offending variable. */
-export function readEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
-  const result = schema.safeParse(env);
+/**
+ * Parses `env` with `schema` (zod/mini: tree-shakable, so a function that validates nothing else with
+ * zod bundles ~10 KB of it instead of ~90 KB); throws a ConfigError that names every offending variable.
+ */
+export function readEnv<S extends z.core.$ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  const result = z.safeParse(schema, env);
   if (!result.success) {
     const names = result.error.issues
       .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'environment'}: ${i.message}`)
@@ -24,7 +30,7 @@ export function readEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv =
 }
 
 /** A variable that must be set and non-empty. */
-export const required = () => z.string({ error: 'is not set' }).min(1, { error: 'is empty' });
+export const required = () => z.string({ error: 'is not set' }).check(z.minLength(1, { error: 'is empty' }));
 
 /** Memoises a factory: built on first call, then shared by the whole execution environment. */
 export function once<T>(build: () => T): () => T {

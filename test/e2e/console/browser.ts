@@ -49,15 +49,30 @@ export function eventually<T>(probe: () => Promise<T> | T, timeout = 15_000) {
   return expect.poll(probe, { timeout, interval: 100 });
 }
 
-/** Picks an option of an antd Select and waits until its list has gone (it lingers while animating). */
+/**
+ * Picks an option of an antd Select and waits until its list has gone (it lingers while animating).
+ * If the list closes under the pointer (a re-render on a loaded machine takes the focus away), it
+ * opens it again, up to four times, instead of waiting 30 s for an option that is no longer there.
+ */
 export async function choose(
   page: Page,
   select: Locator,
   option: string | RegExp,
   typed?: string,
 ): Promise<void> {
-  await select.click();
-  if (typed) await page.keyboard.type(typed);
-  await page.locator('.ant-select-item-option', { hasText: option }).first().click();
+  const item = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
+    hasText: option,
+  });
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    if (typed) await page.keyboard.type(typed);
+    try {
+      await item.first().click({ timeout: 7_500 });
+      break;
+    } catch (error) {
+      if (attempt === 4) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.locator('.ant-select-dropdown').last().waitFor({ state: 'hidden' });
 }

@@ -84,7 +84,8 @@ describe('the console', () => {
     await page.getByRole('link', { name: '新建申请' }).click();
     await page.waitForURL(/\/console\/applications\/new/);
     await eventually(() => page.getByLabel('救助活动').isVisible()).toBe(true);
-    await choose(page, page.getByLabel('救助活动'), '演示救助活动（本地）');
+    // Typed: other e2e files create campaigns, and a long list is virtual (options re-mount as it scrolls).
+    await choose(page, page.getByLabel('救助活动'), '演示救助活动（本地）', '演示救助活动（本地）');
     await page.getByLabel('案号').fill('(2024)京0105执1号');
     await eventually(() => page.getByText('案号的法院代字应为本院的 京0108').count()).toBe(1);
     await page.getByLabel('案号').fill(CASE_NUMBER);

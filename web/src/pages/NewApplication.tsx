@@ -287,7 +287,11 @@ export default function NewApplication() {
           >
             <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('sectionCase')}</h2>}>
               <Form.Item label={t('campaign')} name="campaignId" rules={required()}>
-                <Select options={campaigns.data.items.map((c) => ({ value: c.id, label: c.name }))} />
+                {/* Searchable: once the SPC has run a few campaigns the list scrolls, and a clerk types a name. */}
+                <Select
+                  showSearch={{ optionFilterProp: 'label' }}
+                  options={campaigns.data.items.map((c) => ({ value: c.id, label: c.name }))}
+                />
               </Form.Item>
               {limits ? (
                 <Typography.Paragraph>

@@ -15,14 +15,4 @@ export const health = defineSpec({
   access: {},
 });
 
-export const openapi = defineSpec({
-  operationId: 'openapi',
-  method: 'GET',
-  path: '/openapi.json',
-  summary: 'This API as OpenAPI 3.1, generated from the zod schemas',
-  tags: ['service'],
-  auth: 'public',
-  responses: [{ status: 200, description: 'OpenAPI 3.1 document' }],
-  // Generated from the specs (pure data): no data access at all.
-  access: {},
-});
+export { openapi } from './openapi-spec.ts';

@@ -13,7 +13,7 @@ import {
 } from './errors.ts';
 import { logger } from './logger.ts';
 import type { DeclaredRoute, RouteSpec } from './route-spec.ts';
-import { INVALID_TEXT, isInvalidTextIssue } from './text.ts';
+import { INVALID_TEXT, isInvalidTextIssue } from './text-issue.ts';
 
 export type { DeclaredRoute, HttpMethod, ResponseSpec, RouteSpec } from './route-spec.ts';
 

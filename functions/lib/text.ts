@@ -15,7 +15,9 @@ import * as z from 'zod';
  * A failure is a zod issue with `params.code === 'INVALID_TEXT'`, which the HTTP layer answers as
  * 400 INVALID_TEXT naming the path. The check runs before `.trim()`, on the text exactly as sent.
  */
-export const INVALID_TEXT = 'INVALID_TEXT';
+import { INVALID_TEXT } from './text-issue.ts';
+
+export { INVALID_TEXT, isInvalidTextIssue } from './text-issue.ts';
 
 // Cc is exactly C0 U+0000-U+001F, DEL U+007F and C1 U+0080-U+009F; Cs matches only lone surrogates.
 const FORBIDDEN_IN_LINE = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
@@ -50,8 +52,3 @@ function textCheck(kind: 'line' | 'block') {
 export const lineText = textCheck('line');
 /** The check of long free-text fields; one shared instance. */
 export const blockText = textCheck('block');
-
-/** True when the zod issue is a text refusal (INVALID_TEXT). */
-export function isInvalidTextIssue(issue: z.core.$ZodIssue): boolean {
-  return issue.code === 'custom' && (issue.params as { code?: unknown } | undefined)?.code === INVALID_TEXT;
-}

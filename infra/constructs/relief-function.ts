@@ -4,13 +4,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import {
-  Charset,
-  LogLevel,
-  NodejsFunction,
-  OutputFormat,
-  SourceMapMode,
-} from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -159,12 +153,14 @@ export class ReliefFunction extends Construct {
               sourceMap: true,
               sourceMapMode: SourceMapMode.DEFAULT,
               sourcesContent: false,
-              charset: Charset.UTF8,
               // Bundle the AWS SDK too: the version is the one tested, whatever the region's runtime ships.
               externalModules: [],
               tsconfig: path.join(props.projectRoot, 'tsconfig.json'),
               esbuildArgs: {
                 '--alias': `@aws-sdk/credential-provider-node=${path.join(props.projectRoot, CREDENTIALS_SHIM)}`,
+                // NodejsFunction's own `charset` option is not passed on to esbuild (aws-cdk-lib 2.2xx):
+                // without this the bundles escape every Chinese character as \uXXXX.
+                '--charset': 'utf8',
               },
               logLevel: LogLevel.ERROR,
             },

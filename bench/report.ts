@@ -1,4 +1,4 @@
-import { fmtSpread, round } from './lib/stats.ts';
+import { fmtSpread, median, round } from './lib/stats.ts';
 import type { BundleResult } from './sections/coldstart.ts';
 import { TARGETS } from './sections/coldstart.ts';
 import type { ContentionResult } from './sections/contention.ts';
@@ -36,6 +36,11 @@ export interface Results {
   simulation?: SimulationResult;
   growth?: GrowthResult;
   errors: { section: string; message: string }[];
+  /**
+   * Sections re-measured later by `--only=<sections> --merge` into this file: where and when, so that a
+   * figure is never attributed to the full run's commit.
+   */
+  remeasured?: Record<string, { commit: string; startedAt: string; loadAverageAtStart: number[] }>;
 }
 
 const yes = (b: boolean) => (b ? 'pass' : '**FAIL**');
@@ -94,14 +99,26 @@ export function renderMarkdown(r: Results): string {
     );
   }
   if (r.coldStart) {
-    const judged = r.coldStart.filter((b) => !b.referenceOnly);
+    const judged = r.coldStart;
     const maxKb = Math.max(...judged.map((b) => b.kb));
+    const medianKb = round(median(judged.map((b) => b.kb)), 1);
+    const small = judged.filter((b) => TARGETS.small.includes(b.module));
     const maxImport = Math.max(...judged.map((b) => b.importMedianMs));
+    const medianImport = round(median(judged.map((b) => b.importMedianMs)), 1);
     p(
-      `| largest Lambda bundle | ${maxKb} KB | < ${TARGETS.bundleKb} KB | ${yes(judged.every((b) => b.sizePass))} (${judged.filter((b) => b.sizePass).length}/${judged.length} pass) |`,
+      `| largest Lambda bundle (${judged.length} entries) | ${maxKb} KB | < ${TARGETS.bundleKb} KB | ${yes(judged.every((b) => b.kb < TARGETS.bundleKb))} (${judged.filter((b) => b.kb < TARGETS.bundleKb).length}/${judged.length} pass) |`,
+    );
+    p(
+      `| median Lambda bundle | ${medianKb} KB | < ${TARGETS.medianKb} KB | ${yes(medianKb < TARGETS.medianKb)} |`,
+    );
+    p(
+      `| /health and /openapi.json bundles | ${small.map((b) => `${b.kb} KB`).join(', ')} | < ${TARGETS.smallKb} KB | ${yes(small.length === TARGETS.small.length && small.every((b) => b.sizePass))} |`,
     );
     p(
       `| slowest bundle import (fresh node, median of runs) | ${maxImport} ms | < ${TARGETS.importMs} ms | ${yes(judged.every((b) => b.importPass))} (${judged.filter((b) => b.importPass).length}/${judged.length} pass) |`,
+    );
+    p(
+      `| median bundle import | ${medianImport} ms | < ${TARGETS.importMs} ms | ${yes(medianImport < TARGETS.importMs)} |`,
     );
   }
   if (r.contention) {
@@ -180,22 +197,32 @@ export function renderMarkdown(r: Results): string {
   if (r.coldStart) {
     p('## 2. Cold-start proxy: bundle size and import time');
     p();
+    const again = r.remeasured?.coldStart;
+    if (again) {
+      p(
+        `Re-measured on its own (\`npm run bench -- --only=coldStart --merge\`) at commit ${again.commit} on ${again.startedAt.slice(0, 10)}, load average ${again.loadAverageAtStart.map((v) => v.toFixed(2)).join(' / ')} at start.`,
+      );
+      p();
+    }
     p(
-      'Each Lambda entry bundled as CDK does (esbuild: bundle, minify, platform node, format esm, target node22, ' +
-        'mainFields module/main, the `createRequire` banner; the AWS SDK bundled too), then imported in a fresh `node` ' +
+      'Each Lambda entry (`functions/entries/`, one per operation and per task) bundled with the esbuild options CDK uses ' +
+        '(`esbuildOptions` in infra/constructs/relief-function.ts: bundle, minify, platform node, format esm, target node22, ' +
+        'mainFields module/main, the `createRequire` banner, UTF-8, source maps, the AWS SDK bundled, credentials from the ' +
+        'environment only; test/infra/bundling.test.ts shows the CDK-built bundle is byte-identical), then imported in a fresh `node` ' +
         `process (\`node --input-type=module -e "…await import(…)…"\`), ${r.coldStart[0]?.importMs.length ?? 0} runs each, on Node ${r.machine.node} ` +
         '(Lambda runs Node 22 on ARM with a fraction of a vCPU at 256–512 MB, so real init is slower). ' +
-        `Targets: bundle < ${TARGETS.bundleKb} KB, import < ${TARGETS.importMs} ms (median). The run does not fail on a miss.`,
+        `Targets: every bundle < ${TARGETS.bundleKb} KB, median < ${TARGETS.medianKb} KB, /health and /openapi.json < ${TARGETS.smallKb} KB; ` +
+        `import < ${TARGETS.importMs} ms (median of runs). The run does not fail on a miss; test/infra/bundling.test.ts fails on a size miss.`,
     );
     p();
     p(
-      '| module | bundle (KB) | import (ms) | process spawn→exit (ms) | size | import | largest inputs (KB in bundle) |',
+      '| entry | bundle (KB) | import (ms) | process spawn→exit (ms) | size | import | largest inputs (KB in bundle) |',
     );
     p('|---|---|---|---|---|---|---|');
     for (const b of r.coldStart) {
       const largest = b.largestInputs.map((x) => `${x.input} ${x.kb}`).join(', ');
       p(
-        `| ${b.module}${b.referenceOnly ? ' (route table, no Lambda entry: reference)' : ''} | ${b.kb} | ${fmtSpread(b.importSpread)} | ${b.processMedianMs} | ${b.referenceOnly ? '—' : yes(b.sizePass)} | ${b.referenceOnly ? '—' : yes(b.importPass)} | ${largest} |`,
+        `| ${b.module} | ${b.kb} | ${fmtSpread(b.importSpread)} | ${b.processMedianMs} | ${yes(b.sizePass)} | ${yes(b.importPass)} | ${largest} |`,
       );
     }
     p();

@@ -30,6 +30,8 @@ const quick = args.includes('--quick');
 const onlyArg = args.find((a) => a.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : undefined;
 const outArg = args.find((a) => a.startsWith('--out-dir='));
+/** With --only: keep the other sections of the existing results.json and replace the ones run now. */
+const merge = args.includes('--merge');
 /** Development only: a fixed launch budget for the simulation, in seconds (the drain then gets 120 s). */
 const simBudgetArg = args.find((a) => a.startsWith('--sim-budget='));
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -285,8 +287,25 @@ results.machine.loadAverageAtEnd = os.loadavg();
 results.totalSeconds = elapsed();
 const { renderMarkdown } = await import('./report.ts');
 mkdirSync(outDir, { recursive: true });
-writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(path.join(outDir, 'RESULTS.md'), renderMarkdown(results));
+let written: Results = results;
+if (merge && only) {
+  // Only the sections run now replace the earlier file's; each is marked as re-measured.
+  const earlier = JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8')) as Results;
+  const fresh = results as unknown as Record<string, unknown>;
+  written = { ...earlier, remeasured: { ...earlier.remeasured } };
+  for (const name of only) {
+    if (fresh[name] === undefined) continue;
+    (written as unknown as Record<string, unknown>)[name] = fresh[name];
+    (written.remeasured as NonNullable<Results['remeasured']>)[name] = {
+      commit: results.machine.commit,
+      startedAt: results.startedAt,
+      loadAverageAtStart: results.machine.loadAverageAtStart,
+    };
+  }
+  written.errors = [...earlier.errors.filter((e) => !only.has(e.section)), ...results.errors];
+}
+writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(written, null, 2)}\n`);
+writeFileSync(path.join(outDir, 'RESULTS.md'), renderMarkdown(written));
 formatMarkdown(path.join(outDir, 'RESULTS.md'));
 log(`wrote ${path.join(outDir, 'results.json')} and RESULTS.md (${results.errors.length} section errors)`);
 process.exit(exitCode);

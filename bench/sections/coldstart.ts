@@ -10,15 +10,21 @@ import { median, round, spread } from '../lib/stats.ts';
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export const TARGETS = { bundleKb: 500, importMs: 150 };
-
-/** Modules bundled for reference only (not Lambda entries): none since every entry is its own module. */
-const REFERENCE_ONLY = new Set<string>();
+/**
+ * The issue's targets: every bundle under 500 KB, their median under 450 KB, the two public routes
+ * (health, OpenAPI) under 150 KB; every bundle imported in a fresh process in under 150 ms (median of runs).
+ */
+export const TARGETS = {
+  bundleKb: 500,
+  medianKb: 450,
+  smallKb: 150,
+  small: ['http/health.ts', 'http/openapi.ts'],
+  importMs: 150,
+};
 
 export interface BundleResult {
+  /** The entry, relative to functions/entries/ (`http/get-application.ts`: one per operation or task). */
   module: string;
-  /** True for a module no Lambda function is built from (shown for reference, not judged). */
-  referenceOnly: boolean;
   bytes: number;
   kb: number;
   /** Import time in a fresh node process, per run (ms). */
@@ -129,7 +135,6 @@ export async function measureImports(
     const importMedianMs = round(median(imports), 1);
     results.push({
       module: b.module,
-      referenceOnly: REFERENCE_ONLY.has(b.module),
       bytes: b.bytes,
       kb,
       importMs: imports.map((v) => round(v, 1)),
@@ -137,7 +142,7 @@ export async function measureImports(
       importSpread: spread(imports),
       processMedianMs: round(median(processes), 1),
       largestInputs: b.largestInputs,
-      sizePass: kb < TARGETS.bundleKb,
+      sizePass: kb < (TARGETS.small.includes(b.module) ? TARGETS.smallKb : TARGETS.bundleKb),
       importPass: importMedianMs < TARGETS.importMs,
     });
     opts.log(

@@ -1,4 +1,3 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -7,8 +6,6 @@ import {
   QueryCommand,
   type QueryCommandInput,
   type QueryCommandOutput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
@@ -41,9 +38,7 @@ import {
 import { applicationChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { APPROVALS_COUNTER_SK, approvalMarkSk, approvalsPk } from './dynamo-campaigns.ts';
 import { idempotencyPut, readIdempotency, replayOf } from './dynamo-idempotency.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-type Labelled = [label: string, item: TransactItem];
+import { type Cancellation, type Labelled, type TransactItem, writeLabelled } from './dynamo-transaction.ts';
 
 const APP_SK = 'APP';
 const INSURER_EVENT_TTL_SECONDS = 90 * 24 * 3600;
@@ -165,21 +160,6 @@ function approvalMarks(tableName: string, app: ApplicationRecord): Labelled[] {
   ];
 }
 
-function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
-  if (
-    error instanceof TransactionCanceledException ||
-    (error as Error)?.name === 'TransactionCanceledException'
-  ) {
-    return ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code);
-  }
-  return undefined;
-}
-
-function cancellationItem(error: unknown, index: number): Record<string, unknown> | undefined {
-  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-  return reasons[index]?.Item as Record<string, unknown> | undefined;
-}
-
 /**
  * The id of the application holding a duplicate lock, from the lock item a cancelled transaction
  * returned. The document client does not unmarshall CancellationReasons: the attribute arrives typed.
@@ -240,46 +220,52 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     const base: ApplicationRecord = { ...app, auditSeq: 0, auditHead: GENESIS_HASH };
     const { entry } = chain(base, audit, app.createdAt);
     const stored: ApplicationRecord = { ...base, auditSeq: entry.seq, auditHead: entry.hash };
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: appItem(stored),
-          ConditionExpression: 'attribute_not_exists(pk)',
+    const labelled: Labelled[] = [
+      [
+        'application',
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: appItem(stored),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
         },
-      },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { pk: dupPk(app.duplicateKey), sk: 'DUP', entity: 'duplicate-lock', applicationId: app.id },
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      ],
+      [
+        'duplicate-lock',
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk: dupPk(app.duplicateKey),
+              sk: 'DUP',
+              entity: 'duplicate-lock',
+              applicationId: app.id,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
         },
-      },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { pk: appPk(app.id), sk: auditSk(entry.seq), entity: 'audit', ...entry },
+      ],
+      [
+        'audit',
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: appPk(app.id), sk: auditSk(entry.seq), entity: 'audit', ...entry },
+          },
         },
-      },
+      ],
     ];
-    // Index 3 when present (cancellation codes below rely on it); the seal mark comes after.
-    if (idempotency) items.push(idempotencyPut(this.tableName, idempotency, stored, this.now()));
-    items.push(sealPendingPut(this.tableName, applicationChainId(app.id), entry.seq, entry.at));
-    try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (!codes) throw error;
-      if (idempotency && codes[3] === 'ConditionalCheckFailed') {
-        const replay = await replayOf(this.doc, this.tableName, idempotency, cancellationItem(error, 3));
-        if (replay) throw replay;
-      }
-      if (codes[1] === 'ConditionalCheckFailed') {
-        throw new DuplicateApplicationError(lockHolder(cancellationItem(error, 1)));
-      }
-      throw error;
+    if (idempotency) {
+      labelled.push(['idempotency', idempotencyPut(this.tableName, idempotency, stored, this.now())]);
     }
+    labelled.push([
+      'seal-pending',
+      sealPendingPut(this.tableName, applicationChainId(app.id), entry.seq, entry.at),
+    ]);
+    const cancelled = await writeLabelled(this.doc, labelled);
+    if (cancelled) throw (await this.refusal(cancelled, idempotency)) ?? cancelled.error;
     return stored;
   }
 
@@ -350,7 +336,10 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     mutate: Mutation,
     extra: (next: ApplicationRecord) => Labelled[],
     optionsOf: (current: ApplicationRecord) => UpdateOptions = () => ({}),
-  ): Promise<{ ok: true; stored: ApplicationRecord } | { ok: false; failed: Set<string>; error: unknown }> {
+  ): Promise<
+    | { ok: true; stored: ApplicationRecord }
+    | { ok: false; failed: Set<string>; error: unknown; codes: readonly (string | undefined)[] }
+  > {
     const { next, audit } = mutate(current);
     const options = optionsOf(current);
     const at = this.now().toISOString();
@@ -481,43 +470,47 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       'seal-pending',
       sealPendingPut(this.tableName, applicationChainId(current.id), entry.seq, at),
     ]);
-    try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: labelled.map(([, item]) => item) }));
-      return { ok: true, stored };
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (!codes) throw error;
-      const failed = new Set<string>();
-      codes.forEach((code, i) => {
-        if (code === 'ConditionalCheckFailed') failed.add(labelled[i]?.[0] ?? 'unknown');
-      });
-      if (failed.has('idempotency') && options.idempotency) {
-        // A concurrent request with the same key recorded its response first: that one is the answer.
-        const index = labelled.findIndex(([label]) => label === 'idempotency');
-        const replay = await replayOf(
-          this.doc,
-          this.tableName,
-          options.idempotency,
-          cancellationItem(error, index),
-        );
-        if (replay) throw replay;
-      }
-      if (failed.has('duplicate-lock')) {
-        const index = labelled.findIndex(([label]) => label === 'duplicate-lock');
-        throw new DuplicateApplicationError(lockHolder(cancellationItem(error, index)));
-      }
-      if (failed.has('quota') && !failed.has('application'))
-        throw new QuotaExceededError('The quota cannot cover this.');
-      if (failed.has('insurer-event'))
-        throw new DuplicateEventError('This insurer event was already processed.');
-      // Another payout of the same case or person created a distinctness marker first: count again.
-      if (failed.has('report-marker')) failed.add('application');
-      // A conflicting concurrent transaction or a throttled item wrote nothing: read again and retry.
-      if (failed.size === 0 && codes.some((c) => c === 'TransactionConflict' || c === 'ThrottlingError')) {
-        failed.add('application');
-      }
-      return { ok: false, failed, error };
+    const cancelled = await writeLabelled(this.doc, labelled);
+    if (!cancelled) return { ok: true, stored };
+    const refusal = await this.refusal(cancelled, options.idempotency);
+    if (refusal) throw refusal;
+    const failed = new Set(cancelled.failed);
+    // Another payout of the same case or person created a distinctness marker first: count again.
+    if (failed.has('report-marker')) failed.add('application');
+    // A conflicting concurrent transaction or a throttled item wrote nothing: read again and retry.
+    if (
+      failed.size === 0 &&
+      cancelled.codes.some((c) => c === 'TransactionConflict' || c === 'ThrottlingError')
+    ) {
+      failed.add('application');
     }
+    return { ok: false, failed, error: cancelled.error, codes: cancelled.codes };
+  }
+
+  /**
+   * The domain error a cancelled transaction means, named by the label of the item whose condition
+   * failed (never by its position); undefined when it means none — the application changed meanwhile,
+   * or a conflict: the caller reads again.
+   */
+  private async refusal(
+    cancelled: Cancellation,
+    idempotency: IdempotentWrite<ApplicationRecord> | undefined,
+  ): Promise<Error | undefined> {
+    const { failed } = cancelled;
+    if (idempotency && failed.has('idempotency')) {
+      // A concurrent request with the same key recorded its response first: that one is the answer.
+      const replay = await replayOf(this.doc, this.tableName, idempotency, cancelled.itemOf('idempotency'));
+      if (replay) return replay;
+    }
+    if (failed.has('duplicate-lock')) {
+      return new DuplicateApplicationError(lockHolder(cancelled.itemOf('duplicate-lock')));
+    }
+    if (failed.has('quota') && !failed.has('application')) {
+      return new QuotaExceededError('The quota cannot cover this.');
+    }
+    if (failed.has('insurer-event'))
+      return new DuplicateEventError('This insurer event was already processed.');
+    return undefined;
   }
 
   private async retrying(
@@ -526,7 +519,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     attempt: (current: ApplicationRecord) => ReturnType<DynamoApplicationRepository['commit']>,
     onOtherFailure?: (failed: Set<string>, error: unknown) => undefined,
   ): Promise<ApplicationRecord> {
-    let lastError: unknown;
+    let last: { error: unknown; codes: readonly (string | undefined)[] } | undefined;
     for (let i = 0; i < CONFLICT_RETRY.attempts; i++) {
       const current = await this.get(id);
       if (!current) throw new VersionConflictError('The application no longer exists.');
@@ -537,11 +530,11 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       if (result.ok) return result.stored;
       onOtherFailure?.(result.failed, result.error);
       if (!result.failed.has('application')) throw result.error;
-      lastError = result.error;
+      last = result;
       await sleep(backoffMs(i));
     }
     // Still throttled after every attempt: surface it (429), nothing was written.
-    if (cancellationCodes(lastError)?.includes('ThrottlingError')) throw lastError;
+    if (last?.codes.includes('ThrottlingError')) throw last.error;
     // Still losing the race to other writers: nothing was written; 409 CONCURRENT_UPDATE, never a 500.
     throw new ConcurrentUpdateError(
       'The application is being changed concurrently; nothing was written. Retry shortly.',

@@ -1,0 +1,274 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
+import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
+import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
+import { type Labelled, writeLabelled } from '../../../functions/adapters/dynamo-transaction.ts';
+import {
+  type ApplicationRecord,
+  type AuditInput,
+  DuplicateApplicationError,
+  DuplicateEventError,
+  IdempotencyReplay,
+  type IdempotentWrite,
+  type Mutation,
+  type OutboxItem,
+  QuotaExceededError,
+} from '../../../functions/ports/applications.ts';
+import {
+  createLocalDynamoClients,
+  type DynamoDbLocal,
+  ensureTable,
+  startDynamoDbLocal,
+} from '../../../infra/local/dynamodb.ts';
+
+/**
+ * Transaction cancellations are read by the label of the item that failed, never by its position
+ * (functions/adapters/dynamo-transaction.ts). Each mapped label is cancelled here in a transaction that
+ * also carries the other optional items (idempotency record, quota, outbox, insurer event), so a
+ * position-based reading would name the wrong item.
+ */
+const TABLE = 'relief';
+let dynamo: DynamoDbLocal;
+let client: DynamoDBClient;
+let doc: DynamoDBDocumentClient;
+let repo: DynamoApplicationRepository;
+let campaigns: DynamoCampaignStore;
+let quotas: DynamoQuotaLedger;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal();
+  ({ client, doc } = createLocalDynamoClients(dynamo.endpoint));
+  await ensureTable(client, TABLE);
+  repo = new DynamoApplicationRepository(doc, TABLE);
+  campaigns = new DynamoCampaignStore(doc, TABLE);
+  quotas = new DynamoQuotaLedger(doc, TABLE);
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await dynamo?.stop();
+});
+
+let serial = 0;
+const run = `${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1e6)}`;
+const newId = () => `T${run}${String(++serial).padStart(6, '0')}`.padEnd(26, '0').slice(0, 26);
+const uniq = () => `${run}-${++serial}`;
+
+const actor = { sub: 'clerk-1', court: 'JX0102', roles: ['clerk' as const] };
+const audit = (action: string): AuditInput => ({
+  actor,
+  action,
+  fromStatus: null,
+  toStatus: 'draft',
+  detail: {},
+});
+
+function record(over: Partial<ApplicationRecord> = {}): ApplicationRecord {
+  const at = new Date().toISOString();
+  return {
+    id: newId(),
+    campaignId: 'labels',
+    courtCode: 'JX0102',
+    highCourtCode: 'JX',
+    status: 'draft',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    createdBy: actor.sub,
+    eligibility: { eligible: true, failures: [] },
+    duplicateKey: `dup-${uniq()}`,
+    route: ['JX0102', 'JX01', 'JX'],
+    pendingAt: null,
+    ancestors: ['JX01', 'JX'],
+    auditSeq: 0,
+    auditHead: '',
+    case: {
+      caseNumber: '(2024)赣0102执1号',
+      category: 'labor-remuneration',
+      kind: 'enforcement',
+      claimAmountFen: 3_000_000,
+      concluded: false,
+      terminationConditions: { met: true, basis: '无财产可供执行。' },
+    },
+    applicant: { name: '王小明', idType: 'resident-id', idNumber: '360102198001011016' },
+    hardship: { statement: '生活困难。' },
+    consentToTermination: true,
+    priorJudicialRelief: false,
+    reliefAmountFen: 1_000,
+    bankAccount: {
+      bankName: '银行',
+      holderName: '王小明',
+      holderIdNumber: '360102198001011016',
+      accountNumber: '1',
+    },
+    ...over,
+  };
+}
+
+const mutation =
+  (change: (current: ApplicationRecord) => Partial<ApplicationRecord>): Mutation =>
+  (current) => ({
+    next: { ...current, ...change(current), version: current.version + 1 },
+    audit: { ...audit('test.changed'), fromStatus: current.status, toStatus: current.status },
+  });
+const escalate = mutation((c) => ({ escalations: (c.escalations ?? 0) + 1 }));
+
+const write = (key = `k-${uniq()}`): IdempotentWrite<ApplicationRecord> => ({
+  scope: `["JX0102","clerk-1","labels","${uniq()}"]`,
+  key,
+  requestHash: 'h'.repeat(64),
+  respond: (stored) => ({ status: 200, body: { id: stored.id, version: stored.version }, headers: {} }),
+});
+
+const outbox = (app: ApplicationRecord): OutboxItem[] => [
+  { kind: 'start-execution', applicationId: app.id, submissionSeq: 1, createdAt: new Date().toISOString() },
+];
+
+async function withQuota(availableFen: number) {
+  const campaignId = `c-${uniq()}`;
+  await campaigns.seedQuota(campaignId, 'JX', availableFen, new Date().toISOString());
+  return campaignId;
+}
+
+async function expectUnchanged(id: string, before: ApplicationRecord | undefined) {
+  expect(await repo.get(id)).toEqual(before);
+  expect((await repo.listAudit(id)).length).toBe(before?.auditSeq ?? 0);
+}
+
+describe('writeLabelled against DynamoDB Local', () => {
+  const put = (pk: string, condition = false) => ({
+    Put: {
+      TableName: TABLE,
+      Item: { pk, sk: 'LABEL', entity: 'label-test', owner: pk },
+      ...(condition
+        ? {
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+          }
+        : {}),
+    },
+  });
+
+  it.each([0, 1, 2])('names the failed item by its label wherever it stands (position %i)', async (at) => {
+    const taken = `LABEL#${uniq()}`;
+    expect(await writeLabelled(doc, [['taken', put(taken)]])).toBeUndefined();
+    const labelled: Labelled[] = [
+      ['first', put(`LABEL#${uniq()}`)],
+      ['second', put(`LABEL#${uniq()}`)],
+    ];
+    labelled.splice(at, 0, ['the-lock', put(taken, true)]);
+    const cancelled = await writeLabelled(doc, labelled);
+    expect([...(cancelled?.failed ?? [])]).toEqual(['the-lock']);
+    expect(cancelled?.codes[at]).toBe('ConditionalCheckFailed');
+    // The old item DynamoDB returned, by label (the attribute arrives marshalled: the document client
+    // does not unmarshall cancellation reasons).
+    expect(cancelled?.itemOf('the-lock')).toMatchObject({ owner: { S: taken } });
+    expect(cancelled?.itemOf('first')).toBeUndefined();
+  });
+});
+
+describe('DynamoApplicationRepository maps each cancelled label to its domain error', () => {
+  it('duplicate-lock on create (with an idempotency record in the same transaction): DuplicateApplicationError naming the holder', async () => {
+    const first = await repo.create(record(), audit('application.created'));
+    const second = record({ duplicateKey: first.duplicateKey });
+    const key = write();
+    const error = await repo.create(second, audit('application.created'), key).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DuplicateApplicationError);
+    expect((error as DuplicateApplicationError).existingApplicationId).toBe(first.id);
+    expect(await repo.get(second.id)).toBeUndefined();
+    expect(await repo.getIdempotency(key.scope, key.key)).toBeUndefined();
+  });
+
+  it('idempotency on create (the duplicate lock also taken): IdempotencyReplay carrying the first response', async () => {
+    const key = write();
+    const first = await repo.create(record(), audit('application.created'), key);
+    const error = await repo
+      .create(record({ duplicateKey: first.duplicateKey }), audit('application.created'), key)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdempotencyReplay);
+    expect((error as IdempotencyReplay).record.response).toEqual({
+      status: 200,
+      body: { id: first.id, version: 1 },
+      headers: {},
+    });
+  });
+
+  it('duplicate-lock on update (with quota, outbox and idempotency items): DuplicateApplicationError naming the holder', async () => {
+    const campaignId = await withQuota(5_000);
+    const holder = await repo.create(record(), audit('application.created'));
+    const app = await repo.create(record({ campaignId }), audit('application.created'));
+    const key = write();
+    const error = await repo
+      .update(
+        app.id,
+        mutation(() => ({ duplicateKey: holder.duplicateKey })),
+        {
+          quota: { campaignId, highCourtCode: 'JX', amountFen: 1_000, op: 'reserve' },
+          outbox: outbox(app),
+          idempotency: key,
+        },
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DuplicateApplicationError);
+    expect((error as DuplicateApplicationError).existingApplicationId).toBe(holder.id);
+    await expectUnchanged(app.id, app);
+    expect(await quotas.get(campaignId, 'JX')).toMatchObject({ reservedFen: 0, availableFen: 5_000 });
+    expect(await repo.getIdempotency(key.scope, key.key)).toBeUndefined();
+  });
+
+  it('quota (with insurer event, outbox and idempotency items): QuotaExceededError, nothing written', async () => {
+    const campaignId = await withQuota(500);
+    const app = await repo.create(record({ campaignId }), audit('application.created'));
+    const key = write();
+    const event = { id: `evt-${uniq()}`, type: 'payout.succeeded', packageId: 'PKG-x' };
+    await expect(
+      repo.update(app.id, escalate, {
+        quota: { campaignId, highCourtCode: 'JX', amountFen: 1_000, op: 'reserve' },
+        insurerEvent: event,
+        outbox: outbox(app),
+        idempotency: key,
+      }),
+    ).rejects.toBeInstanceOf(QuotaExceededError);
+    await expectUnchanged(app.id, app);
+    expect(await repo.hasInsurerEvent(event.id)).toBe(false);
+    expect(await repo.getIdempotency(key.scope, key.key)).toBeUndefined();
+  });
+
+  it('insurer-event (with quota, outbox and idempotency items): DuplicateEventError, the quota untouched', async () => {
+    const campaignId = await withQuota(5_000);
+    const app = await repo.create(record({ campaignId }), audit('application.created'));
+    const event = { id: `evt-${uniq()}`, type: 'payout.succeeded', packageId: 'PKG-x' };
+    const stored = await repo.update(app.id, escalate, { insurerEvent: event });
+    await expect(
+      repo.update(app.id, escalate, {
+        quota: { campaignId, highCourtCode: 'JX', amountFen: 1_000, op: 'reserve' },
+        insurerEvent: event,
+        outbox: outbox(app),
+        idempotency: write(),
+      }),
+    ).rejects.toBeInstanceOf(DuplicateEventError);
+    await expectUnchanged(app.id, stored);
+    expect(await quotas.get(campaignId, 'JX')).toMatchObject({ reservedFen: 0, availableFen: 5_000 });
+  });
+
+  it('idempotency on update (with quota, insurer event and outbox items): IdempotencyReplay carrying the first response', async () => {
+    const campaignId = await withQuota(5_000);
+    const app = await repo.create(record({ campaignId }), audit('application.created'));
+    const key = write();
+    const stored = await repo.update(app.id, escalate, { idempotency: key });
+    const error = await repo
+      .update(app.id, escalate, {
+        quota: { campaignId, highCourtCode: 'JX', amountFen: 1_000, op: 'reserve' },
+        insurerEvent: { id: `evt-${uniq()}`, type: 'payout.succeeded', packageId: 'PKG-x' },
+        outbox: outbox(app),
+        idempotency: key,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdempotencyReplay);
+    expect((error as IdempotencyReplay).record.response.body).toEqual({ id: app.id, version: 2 });
+    await expectUnchanged(app.id, stored);
+    expect(await quotas.get(campaignId, 'JX')).toMatchObject({ reservedFen: 0, availableFen: 5_000 });
+  });
+});

@@ -41,7 +41,7 @@ export const submitApplication = idempotent({
     },
     ...COMMON_ERRORS,
     problem(404, 'Unknown or outside your jurisdiction'),
-    problem(409, 'OUTSIDE_HANDLING_WINDOW, INVALID_STATUS'),
+    problem(409, 'OUTSIDE_HANDLING_WINDOW, INVALID_STATUS, CONCURRENT_UPDATE (retry after Retry-After)'),
     problem(422, 'MATERIALS_INCOMPLETE (missing types in errors), INELIGIBLE'),
   ],
   // Submitting starts the approval execution.
@@ -70,7 +70,10 @@ export const decideApplication = idempotent({
     },
     ...COMMON_ERRORS,
     problem(404, 'Unknown or outside your jurisdiction'),
-    problem(409, 'DECISION_ALREADY_RECORDED, QUOTA_EXCEEDED, INVALID_STATUS, VERSION_CONFLICT'),
+    problem(
+      409,
+      'DECISION_ALREADY_RECORDED, QUOTA_EXCEEDED, INVALID_STATUS, VERSION_CONFLICT, CONCURRENT_UPDATE (retry after Retry-After)',
+    ),
     problem(
       422,
       'COMMENT_REQUIRED, MATERIALS_INCOMPLETE (approve only: a document of the evidence set was rejected meanwhile; return the application)',

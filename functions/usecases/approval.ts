@@ -4,6 +4,7 @@ import { evaluateEligibility } from '../domain/eligibility.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
 import { logger } from '../lib/logger.ts';
+import { retryOnStaleRead, StaleReadError } from '../lib/retry.ts';
 import {
   type ApplicationRecord,
   type ApplicationStatus,
@@ -47,27 +48,13 @@ function submittedView(app: ApplicationRecord) {
   };
 }
 
-/** The documents were read from an older state of the application than the one being written. */
-class StaleEvidence extends Error {}
-
 /**
- * Runs a submission or decision that records the evidence set it read, again while the
- * application changed in between (every document change writes an audit entry on the application,
- * so an unchanged audit sequence means unchanged documents).
+ * A submission or decision records the evidence set it read: it is written only if the application is
+ * still as read (every document change writes an audit entry on the application, so an unchanged audit
+ * sequence means unchanged documents); otherwise it is read and decided again (retryOnStaleRead).
  */
-async function withCurrentEvidence<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      if (!(error instanceof StaleEvidence)) throw error;
-    }
-  }
-  throw new ConflictError('VERSION_CONFLICT', 'The application kept changing; reload and retry.');
-}
-
 function assertSameRead(read: ApplicationRecord, current: ApplicationRecord) {
-  if (current.auditSeq !== read.auditSeq) throw new StaleEvidence();
+  if (current.auditSeq !== read.auditSeq) throw new StaleReadError();
 }
 
 /**
@@ -84,7 +71,7 @@ export function submitApplication(
   input: SubmitInput,
   idempotency?: IdempotentWrite<SubmitResult>,
 ): Promise<SubmitResult> {
-  return withCurrentEvidence(() => submitOnce(deps, principal, id, input, idempotency));
+  return retryOnStaleRead('submitting', () => submitOnce(deps, principal, id, input, idempotency));
 }
 
 async function submitOnce(
@@ -282,7 +269,7 @@ export function decideApplication(
   input: DecisionInput,
   idempotency?: IdempotentWrite<DecisionResult>,
 ): Promise<DecisionResult> {
-  return withCurrentEvidence(() => decideOnce(deps, principal, id, input, idempotency));
+  return retryOnStaleRead('deciding', () => decideOnce(deps, principal, id, input, idempotency));
 }
 
 async function decideOnce(

@@ -2,6 +2,7 @@ import { allowsDrafts } from '../domain/campaigns.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, NotFoundError } from '../lib/errors.ts';
 import { logger } from '../lib/logger.ts';
+import { retryOnStaleRead, StaleReadError } from '../lib/retry.ts';
 import {
   type ApplicationRecord,
   type ApplicationStatus,
@@ -170,9 +171,6 @@ function isLate(app: ApplicationRecord, doc: DocumentRecord): boolean {
   return !UPLOADABLE.includes(app.status) || (app.submission?.seq ?? 0) !== (doc.submissionSeqAtGrant ?? 0);
 }
 
-/** The application changed between reading it and writing the document's outcome: decide again. */
-class Reconsider extends Error {}
-
 /**
  * The S3 ObjectCreated handler's use case.
  * - A pending document becomes `uploaded` only when the stored object has exactly the declared
@@ -197,7 +195,7 @@ export async function settleUploadedObject(
   const doc = await deps.repo.getDocument(ids.applicationId, ids.documentId);
   if (doc?.status === 'uploaded') return recheckUploadedObject(deps, doc);
   if (doc?.status !== 'pending') return 'ignored';
-  for (let attempt = 0; attempt < 5; attempt++) {
+  return retryOnStaleRead('settling a document', async () => {
     const app = await deps.repo.get(doc.applicationId);
     if (!app) return 'ignored';
     const late = isLate(app, doc);
@@ -215,37 +213,32 @@ export async function settleUploadedObject(
     }
     const status = problems.length === 0 ? 'uploaded' : 'rejected';
     const at = deps.now().toISOString();
-    try {
-      const settled = await deps.repo.settleDocument(
-        doc,
-        { status, at, reason: problems.length > 0 ? problems.join(',') : null },
-        (current: ApplicationRecord) => {
-          // Decided on `app`; the write is conditioned on `current`, so a submission in between is seen.
-          if (isLate(current, doc) !== late) throw new Reconsider();
-          return {
-            next: current,
-            audit: {
-              actor: { ...SYSTEM_ACTOR, court: current.courtCode },
-              action: status === 'uploaded' ? 'document.uploaded' : 'document.rejected',
-              fromStatus: current.status,
-              toStatus: current.status,
-              detail: {
-                documentId: doc.documentId,
-                type: doc.type,
-                ...(problems.length > 0 ? { problems } : {}),
-                ...(late ? { submissionSeq: current.submission?.seq ?? 0 } : {}),
-                ...(options.via ? { via: options.via } : {}),
-              },
+    const settled = await deps.repo.settleDocument(
+      doc,
+      { status, at, reason: problems.length > 0 ? problems.join(',') : null },
+      (current: ApplicationRecord) => {
+        // Decided on `app`; the write is conditioned on `current`, so a submission in between is seen.
+        if (isLate(current, doc) !== late) throw new StaleReadError();
+        return {
+          next: current,
+          audit: {
+            actor: { ...SYSTEM_ACTOR, court: current.courtCode },
+            action: status === 'uploaded' ? 'document.uploaded' : 'document.rejected',
+            fromStatus: current.status,
+            toStatus: current.status,
+            detail: {
+              documentId: doc.documentId,
+              type: doc.type,
+              ...(problems.length > 0 ? { problems } : {}),
+              ...(late ? { submissionSeq: current.submission?.seq ?? 0 } : {}),
+              ...(options.via ? { via: options.via } : {}),
             },
-          };
-        },
-      );
-      return settled ? status : 'ignored';
-    } catch (error) {
-      if (!(error instanceof Reconsider)) throw error;
-    }
-  }
-  throw new ConflictError('VERSION_CONFLICT', 'The application kept changing while settling a document.');
+          },
+        };
+      },
+    );
+    return settled ? status : 'ignored';
+  });
 }
 
 /**

@@ -162,7 +162,7 @@ describe('submitApplication (提交审批)', () => {
     expect(submitted.find((d) => d.type === 'identity')?.documentId).toBe(replacement);
   });
 
-  it('gives up with 409 VERSION_CONFLICT when the documents keep changing under the submission, submitting nothing', async () => {
+  it('gives up with 409 CONCURRENT_UPDATE (Retry-After) when the documents keep changing under the submission, submitting nothing', async () => {
     const id = await w.ready();
     let changes = 0;
     const change = async () => {
@@ -172,7 +172,9 @@ describe('submitApplication (提交审批)', () => {
       if (changes < 10) w.repo.faults.interleave(change);
     };
     w.repo.faults.interleave(change);
-    expect((await refusal(submitApplication(w.deps, people.clerk, id, FORM))).code).toBe('VERSION_CONFLICT');
+    const error = await refusal(submitApplication(w.deps, people.clerk, id, FORM));
+    expect(toProblem(error, 'req-1')).toMatchObject({ statusCode: 409, headers: { 'retry-after': '1' } });
+    expect(error.code).toBe('CONCURRENT_UPDATE');
     w.repo.faults.reset();
     expect(changes).toBe(5);
     expect((await w.repo.get(id))?.status).toBe('draft');
@@ -357,6 +359,52 @@ describe('decideApplication (审批)', () => {
       'MATERIALS_INCOMPLETE',
     );
     expect((await w.repo.get(id))?.decisions).toEqual([]);
+  });
+
+  it('gives up with 409 CONCURRENT_UPDATE (Retry-After) when the application keeps changing under the decision, deciding nothing', async () => {
+    const id = await w.submitted();
+    let changes = 0;
+    // Another writer records an audit entry on the application between every read and its write.
+    const change = async () => {
+      changes++;
+      await w.repo.update(id, (current) => ({
+        next: { ...current, version: current.version + 1 },
+        audit: {
+          actor: people.clerk,
+          action: 'test.touched',
+          fromStatus: current.status,
+          toStatus: current.status,
+          detail: {},
+        },
+      }));
+      if (changes < 10) w.repo.faults.interleave(change);
+    };
+    w.repo.faults.interleave(change);
+    const error = await refusal(decideApplication(w.deps, people.basicApprover, id, approve));
+    expect(toProblem(error, 'req-1')).toMatchObject({ statusCode: 409, headers: { 'retry-after': '1' } });
+    expect(error.code).toBe('CONCURRENT_UPDATE');
+    w.repo.faults.reset();
+    expect(changes).toBe(5);
+    expect((await w.repo.get(id))?.decisions).toEqual([]);
+  });
+
+  it('decides once the application holds still: a change between the read and the write only makes it read again', async () => {
+    const id = await w.submitted();
+    w.repo.faults.interleave(async () => {
+      await w.repo.update(id, (current) => ({
+        next: { ...current, version: current.version + 1 },
+        audit: {
+          actor: people.clerk,
+          action: 'test.touched',
+          fromStatus: current.status,
+          toStatus: current.status,
+          detail: {},
+        },
+      }));
+    });
+    const decided = await decideApplication(w.deps, people.basicApprover, id, approve);
+    expect(decided.decision.court).toBe('JX0102');
+    expect((await w.repo.get(id))?.decisions).toHaveLength(1);
   });
 
   it('returns for more material: the lock stays, the materials unfreeze, and a resubmission starts the chain again', async () => {

@@ -198,6 +198,40 @@ describe('settleUploadedObject (the ObjectCreated event)', () => {
     expect((await w.repo.getDocument(id, grant.documentId))?.rejectedReason).toBe('LATE_UPLOAD');
   });
 
+  it('gives up with 409 CONCURRENT_UPDATE when the application keeps changing whether the object is late, settling nothing', async () => {
+    const id = await w.ready();
+    const grant = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('racing scan')));
+    const key = await w.storage.upload(grant.upload.url, 'racing scan', grant.upload.headers);
+    let flips = 0;
+    // Another writer moves the application in and out of the frozen state between every read and write.
+    const flip = async () => {
+      flips++;
+      await w.repo.update(id, (current) => {
+        const status = current.status === 'draft' ? 'pending_approval' : 'draft';
+        return {
+          next: { ...current, status, version: current.version + 1 },
+          audit: {
+            actor: people.clerk,
+            action: 'test.flipped',
+            fromStatus: current.status,
+            toStatus: status,
+            detail: {},
+          },
+        };
+      });
+      if (flips < 20) w.repo.faults.interleave(flip);
+    };
+    w.repo.faults.interleave(flip);
+    const error = await refusal(settleUploadedObject(w.deps, key));
+    expect(error).toMatchObject({ status: 409, code: 'CONCURRENT_UPDATE' });
+    w.repo.faults.reset();
+    expect((await w.repo.getDocument(id, grant.documentId))?.status).toBe('pending');
+    const trail = await w.repo.listAudit(id);
+    expect(trail.filter((e) => e.detail.documentId === grant.documentId).map((e) => e.action)).toEqual([
+      'document.requested',
+    ]);
+  });
+
   it('rejects an uploaded document whose object was replaced (OBJECT_CHANGED), whatever the status, keeping when it was uploaded', async () => {
     const id = await w.submitted();
     const doc = (await w.repo.listDocuments(id)).find((d) => d.type === 'bank-account');

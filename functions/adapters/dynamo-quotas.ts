@@ -5,12 +5,12 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
+import { nextAllocation } from '../domain/quota.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
 import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
 import type { AuditEntry, AuditInput } from '../ports/applications.ts';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
-import { QuotaBelowCommittedError, type QuotaLedger, type StoredQuota } from '../ports/quotas.ts';
+import type { QuotaLedger, StoredQuota } from '../ports/quotas.ts';
 import { quotaChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
 
@@ -111,41 +111,8 @@ export class DynamoQuotaLedger implements QuotaLedger {
     for (let attempt = 0; attempt < CONFLICT_RETRY.attempts; attempt++) {
       const current = await this.get(campaignId, highCourtCode);
       const at = this.now().toISOString();
-      const base: StoredQuota = current ?? {
-        campaignId,
-        highCourtCode,
-        allocatedFen: 0,
-        reservedFen: 0,
-        disbursedFen: 0,
-        availableFen: 0,
-        version: 0,
-        updatedAt: at,
-      };
-      if (allocatedFen < base.reservedFen + base.disbursedFen) {
-        throw new QuotaBelowCommittedError('The allocation would fall below what is reserved and disbursed.');
-      }
-      const seq = (base.auditSeq ?? 0) + 1;
-      const entry: AuditEntry = sealEntry(
-        {
-          seq,
-          at,
-          actor: { sub: audit.actor.sub, court: audit.actor.court, roles: [...audit.actor.roles] },
-          action: audit.action,
-          fromStatus: null,
-          toStatus: null,
-          detail: { ...audit.detail, fromAllocatedFen: base.allocatedFen, toAllocatedFen: allocatedFen },
-        },
-        base.auditHead ?? GENESIS_HASH,
-      );
-      const next: StoredQuota = {
-        ...base,
-        allocatedFen,
-        availableFen: allocatedFen - base.reservedFen - base.disbursedFen,
-        version: base.version + 1,
-        updatedAt: at,
-        auditSeq: seq,
-        auditHead: entry.hash,
-      };
+      const { next, entry } = nextAllocation(current, { campaignId, highCourtCode, allocatedFen, at, audit });
+      const seq = entry.seq;
       try {
         await this.doc.send(
           new TransactWriteCommand({

@@ -5,10 +5,8 @@ import type { IdempotentWrite } from './idempotency.ts';
 /** A quota row as stored: the counters plus the head of its allocation trail (absent before any allocation). */
 export type StoredQuota = QuotaRecord & { auditSeq?: number; auditHead?: string };
 
-/** An allocation below what is already reserved plus disbursed. */
-export class QuotaBelowCommittedError extends Error {
-  override name = 'QuotaBelowCommittedError';
-}
+/** An allocation below what is already reserved plus disbursed (the rule: domain/quota.ts). */
+export { QuotaBelowCommittedError } from '../domain/quota.ts';
 
 /**
  * The quota ledger (保险救助金额度) as the use cases need it: one row per campaign and high court.

@@ -1,4 +1,4 @@
-import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
+import { nextAllocation } from '../../domain/quota.ts';
 import { ConcurrentUpdateError } from '../../lib/errors.ts';
 import { CONFLICT_RETRY } from '../../lib/retry.ts';
 import type { AuditEntry, AuditInput } from '../../ports/applications.ts';
@@ -8,7 +8,7 @@ import {
   type IdempotentWrite,
   recordOf,
 } from '../../ports/idempotency.ts';
-import { QuotaBelowCommittedError, type QuotaLedger, type StoredQuota } from '../../ports/quotas.ts';
+import type { QuotaLedger, StoredQuota } from '../../ports/quotas.ts';
 import { MemoryFaults } from './faults.ts';
 import {
   copy,
@@ -60,41 +60,8 @@ export class MemoryQuotaLedger implements QuotaLedger {
     for (let attempt = 0; attempt < CONFLICT_RETRY.attempts; attempt++) {
       const current = await this.get(campaignId, highCourtCode);
       const at = this.now().toISOString();
-      const base: StoredQuota = current ?? {
-        campaignId,
-        highCourtCode,
-        allocatedFen: 0,
-        reservedFen: 0,
-        disbursedFen: 0,
-        availableFen: 0,
-        version: 0,
-        updatedAt: at,
-      };
-      if (allocatedFen < base.reservedFen + base.disbursedFen) {
-        throw new QuotaBelowCommittedError('The allocation would fall below what is reserved and disbursed.');
-      }
-      const seq = (base.auditSeq ?? 0) + 1;
-      const entry: AuditEntry = sealEntry(
-        {
-          seq,
-          at,
-          actor: { sub: audit.actor.sub, court: audit.actor.court, roles: [...audit.actor.roles] },
-          action: audit.action,
-          fromStatus: null,
-          toStatus: null,
-          detail: { ...audit.detail, fromAllocatedFen: base.allocatedFen, toAllocatedFen: allocatedFen },
-        },
-        base.auditHead ?? GENESIS_HASH,
-      );
-      const next: StoredQuota = {
-        ...base,
-        allocatedFen,
-        availableFen: allocatedFen - base.reservedFen - base.disbursedFen,
-        version: base.version + 1,
-        updatedAt: at,
-        auditSeq: seq,
-        auditHead: entry.hash,
-      };
+      const { next, entry } = nextAllocation(current, { campaignId, highCourtCode, allocatedFen, at, audit });
+      const seq = entry.seq;
       const ops: Operation[] = [
         {
           label: 'quota',

@@ -2506,7 +2506,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description OUTSIDE_HANDLING_WINDOW, INVALID_STATUS */
+            /** @description OUTSIDE_HANDLING_WINDOW, INVALID_STATUS, CONCURRENT_UPDATE (retry after Retry-After) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2603,7 +2603,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DECISION_ALREADY_RECORDED, QUOTA_EXCEEDED, INVALID_STATUS, VERSION_CONFLICT */
+            /** @description DECISION_ALREADY_RECORDED, QUOTA_EXCEEDED, INVALID_STATUS, VERSION_CONFLICT, CONCURRENT_UPDATE (retry after Retry-After) */
             409: {
                 headers: {
                     [name: string]: unknown;

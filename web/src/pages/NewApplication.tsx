@@ -60,6 +60,24 @@ interface Values {
   accountNumber: string;
 }
 
+/**
+ * An ID number field — the applicant's and the account holder's are the same field: checked as a
+ * resident ID number while the ID type says so, and validated again when the ID type changes.
+ */
+function IdNumberField(props: { name: 'idNumber' | 'holderIdNumber'; label: string; rules: Rule[] }) {
+  return (
+    <Form.Item
+      label={props.label}
+      name={props.name}
+      dependencies={['idType']}
+      validateDebounce={300}
+      rules={props.rules}
+    >
+      <Input maxLength={64} autoComplete="off" />
+    </Form.Item>
+  );
+}
+
 const ID_REASONS: Record<string, MessageKey> = {
   LENGTH: 'idLength',
   CHARACTERS: 'idCharacters',
@@ -432,15 +450,7 @@ export default function NewApplication() {
                   </Form.Item>
                 </Col>
                 <Col xs={24} md={16}>
-                  <Form.Item
-                    label={t('idNumber')}
-                    name="idNumber"
-                    dependencies={['idType']}
-                    validateDebounce={300}
-                    rules={required([idRule])}
-                  >
-                    <Input maxLength={64} autoComplete="off" />
-                  </Form.Item>
+                  <IdNumberField name="idNumber" label={t('idNumber')} rules={required([idRule])} />
                 </Col>
               </Row>
             </Card>
@@ -490,15 +500,11 @@ export default function NewApplication() {
                   </Form.Item>
                 </Col>
                 <Col xs={24} md={12}>
-                  <Form.Item
-                    label={t('holderIdNumber')}
+                  <IdNumberField
                     name="holderIdNumber"
-                    dependencies={['idType']}
-                    validateDebounce={300}
+                    label={t('holderIdNumber')}
                     rules={required([idRule])}
-                  >
-                    <Input maxLength={64} autoComplete="off" />
-                  </Form.Item>
+                  />
                 </Col>
                 <Col xs={24} md={12}>
                   <Form.Item

@@ -3,7 +3,6 @@ import {
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
-  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { nextAllocation } from '../domain/quota.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
@@ -13,6 +12,7 @@ import type { IdempotentWrite } from '../ports/idempotency.ts';
 import type { QuotaLedger, StoredQuota } from '../ports/quotas.ts';
 import { quotaChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
+import { type Labelled, writeLabelled } from './dynamo-transaction.ts';
 
 export { QuotaBelowCommittedError } from '../ports/quotas.ts';
 
@@ -113,48 +113,44 @@ export class DynamoQuotaLedger implements QuotaLedger {
       const at = this.now().toISOString();
       const { next, entry } = nextAllocation(current, { campaignId, highCourtCode, allocatedFen, at, audit });
       const seq = entry.seq;
-      try {
-        await this.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { ...quotaKey(campaignId, highCourtCode), entity: 'quota', ...next },
-                  ConditionExpression: current ? 'version = :v' : 'attribute_not_exists(pk)',
-                  ...(current ? { ExpressionAttributeValues: { ':v': current.version } } : {}),
-                },
-              },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { ...auditKey(campaignId, highCourtCode, seq), entity: 'quota-audit', ...entry },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              // Index 2 when present: a cancellation there means the key was recorded meanwhile.
-              ...(idempotency ? [idempotencyPut(this.tableName, idempotency, next, this.now())] : []),
-              sealPendingPut(this.tableName, quotaChainId(campaignId, highCourtCode), seq, at),
-            ],
-          }),
-        );
-        return next;
-      } catch (error) {
-        if ((error as Error).name !== 'TransactionCanceledException') throw error;
-        const reasons = (error as { CancellationReasons?: { Code?: string; Item?: unknown }[] })
-          .CancellationReasons;
-        if (idempotency && reasons?.[2]?.Code === 'ConditionalCheckFailed') {
-          // A concurrent request with the same key recorded its response first: that one is the answer.
-          const replay = await replayOf(
-            this.doc,
-            this.tableName,
-            idempotency,
-            reasons[2].Item as Record<string, unknown> | undefined,
-          );
-          if (replay) throw replay;
-        }
-        await sleep(backoffMs(attempt));
+      const labelled: Labelled[] = [
+        [
+          'quota',
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...quotaKey(campaignId, highCourtCode), entity: 'quota', ...next },
+              ConditionExpression: current ? 'version = :v' : 'attribute_not_exists(pk)',
+              ...(current ? { ExpressionAttributeValues: { ':v': current.version } } : {}),
+            },
+          },
+        ],
+        [
+          'audit',
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...auditKey(campaignId, highCourtCode, seq), entity: 'quota-audit', ...entry },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      ];
+      if (idempotency) {
+        labelled.push(['idempotency', idempotencyPut(this.tableName, idempotency, next, this.now())]);
       }
+      labelled.push([
+        'seal-pending',
+        sealPendingPut(this.tableName, quotaChainId(campaignId, highCourtCode), seq, at),
+      ]);
+      const cancelled = await writeLabelled(this.doc, labelled);
+      if (!cancelled) return next;
+      if (idempotency && cancelled.failed.has('idempotency')) {
+        // A concurrent request with the same key recorded its response first: that one is the answer.
+        const replay = await replayOf(this.doc, this.tableName, idempotency, cancelled.itemOf('idempotency'));
+        if (replay) throw replay;
+      }
+      await sleep(backoffMs(attempt));
     }
     // Other writers kept winning: nothing was written; 409 CONCURRENT_UPDATE, never a 500.
     throw new ConcurrentUpdateError(

@@ -16,6 +16,7 @@ import {
   type OutboxItem,
   QuotaExceededError,
 } from '../../../functions/ports/applications.ts';
+import type { StoredQuota } from '../../../functions/ports/quotas.ts';
 import {
   createLocalDynamoClients,
   type DynamoDbLocal,
@@ -270,5 +271,26 @@ describe('DynamoApplicationRepository maps each cancelled label to its domain er
     expect((error as IdempotencyReplay).record.response.body).toEqual({ id: app.id, version: 2 });
     await expectUnchanged(app.id, stored);
     expect(await quotas.get(campaignId, 'JX')).toMatchObject({ reservedFen: 0, availableFen: 5_000 });
+  });
+});
+
+describe('DynamoQuotaLedger maps its cancelled label to its domain error', () => {
+  it('idempotency on allocate (the seal mark after it): IdempotencyReplay carrying the first response, allocation unchanged', async () => {
+    const campaignId = await withQuota(5_000);
+    const key: IdempotentWrite<StoredQuota> = {
+      scope: `["SPC","spc-admin-1","putQuota","${uniq()}"]`,
+      key: `k-${uniq()}`,
+      requestHash: 'h'.repeat(64),
+      respond: (q) => ({ status: 200, body: { allocatedFen: q.allocatedFen }, headers: {} }),
+    };
+    const admin = {
+      ...audit('quota.allocated'),
+      actor: { sub: 'spc-admin-1', court: 'SPC', roles: ['spc-admin' as const] },
+    };
+    await quotas.allocate(campaignId, 'JX', 8_000, admin, key);
+    const error = await quotas.allocate(campaignId, 'JX', 9_000, admin, key).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdempotencyReplay);
+    expect((error as IdempotencyReplay).record.response.body).toEqual({ allocatedFen: 8_000 });
+    expect(await quotas.get(campaignId, 'JX')).toMatchObject({ allocatedFen: 8_000, availableFen: 8_000 });
   });
 });

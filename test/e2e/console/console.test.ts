@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseUrl } from '../../support/api.ts';
+import { noticeClosingReason, noticeRulingParagraph } from '../../support/seed.ts';
 import { checkPage, choose, eventually, launchChromium } from './browser.ts';
 
 /**
@@ -19,6 +20,7 @@ const APPLICANT_ID = `${ID}${checkDigit(ID)}`;
 const WRONG_CHECK_DIGIT = `${ID}${checkDigit(ID) === '0' ? '1' : '0'}`;
 const CASE_NUMBER = `(2024)京0108执${10000 + Math.floor(Math.random() * 89999)}号`;
 const ACCOUNT = '6222020200118877665';
+const RULING_NUMBER = `${CASE_NUMBER.replace('号', '')}之一号`;
 
 function checkDigit(first17: string): string {
   const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -215,6 +217,42 @@ describe('the console', () => {
     await page.waitForURL(/\/console\/applications$/);
     await eventually(() => page.getByRole('link', { name: CASE_NUMBER }).count()).toBe(1);
     await checkPage(page, 'applications-list-paid');
+  }, 60_000);
+
+  it('the clerk closes the paid case and downloads the ruling (.docx)', async () => {
+    const page = contexts[0]?.pages()[0] as Page;
+    await page.goto(applicationUrl);
+    // The mandated paragraph, as the notice words it (seed, 三、1), whitespace aside.
+    await eventually(async () =>
+      ((await page.getByTestId('ruling-text').textContent()) ?? '').replace(/\s+/gu, ''),
+    ).toContain(noticeRulingParagraph());
+    // The form says what is missing before anything is sent.
+    await page.getByRole('button', { name: '报结', exact: true }).click();
+    await eventually(() => page.getByText('必填').count()).toBeGreaterThan(0);
+    await page.getByLabel('裁定书文号').fill(RULING_NUMBER);
+    await page.getByRole('button', { name: '报结', exact: true }).click();
+    await eventually(() => page.locator('[data-status]').first().getAttribute('data-status')).toBe('closed');
+    await eventually(() => page.locator('main').textContent()).toContain(RULING_NUMBER);
+    expect(await page.locator('main').textContent()).toContain(noticeClosingReason());
+    await eventually(() => page.locator('[data-audit-action="application.closed"]').count()).toBe(1);
+    // The actor of the trail is named by court, not by code.
+    expect(await page.locator('[data-audit-action="application.closed"]').textContent()).toContain(
+      '北京市海淀区人民法院',
+    );
+    await eventually(() => page.getByRole('button', { name: '恢复执行', exact: true }).count()).toBe(1);
+    await checkPage(page, 'application-closed');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载裁定书（Word）' }).click(),
+    ]);
+    const id = applicationUrl.split('/').pop() as string;
+    expect(download.suggestedFilename()).toBe(`ruling-${id}.docx`);
+    const bytes = readFileSync(await download.path());
+    // A .docx is a zip: the local file header "PK\x03\x04", and Word's main part inside.
+    expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    expect(bytes.includes(Buffer.from('word/document.xml'))).toBe(true);
+    await eventually(() => page.getByText(`已下载：ruling-${id}.docx`).count()).toBe(1);
   }, 60_000);
 
   it('a clerk of another court cannot open it: the page says not found, in words', async () => {

@@ -1,4 +1,4 @@
-import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   Button,
@@ -14,16 +14,8 @@ import {
   Typography,
 } from 'antd';
 import { useParams } from 'react-router-dom';
-import {
-  type Application,
-  type AuditEntry,
-  api,
-  type Court,
-  data,
-  newIdempotencyKey,
-  unwrap,
-} from '../api/client.ts';
-import { courtName, useCampaigns, useCourt } from '../api/queries.ts';
+import { type Application, type AuditEntry, api, data, newIdempotencyKey, unwrap } from '../api/client.ts';
+import { courtName, useCampaigns, useCourt, useCourts } from '../api/queries.ts';
 import { ROLE_KEYS } from '../auth/roles.ts';
 import { hasRole } from '../auth/session.ts';
 import { useSession } from '../auth/use-session.ts';
@@ -36,20 +28,6 @@ import { useLocale } from '../i18n/locale.tsx';
 import { shanghaiTime, yuan } from '../lib/format.ts';
 
 const MOVING: readonly string[] = ['pending_approval', 'awaiting_payout'];
-
-/** The courts named in the trail, by code (reference data, cached for the session). */
-function useCourts(codes: string[]): Map<string, Court> {
-  const results = useQueries({
-    queries: codes.map((code) => ({
-      queryKey: ['court', code],
-      staleTime: Number.POSITIVE_INFINITY,
-      queryFn: () => data(api().GET('/courts/{code}', { params: { path: { code } } })),
-    })),
-  });
-  const map = new Map<string, Court>();
-  for (const r of results) if (r.data) map.set(r.data.code, r.data);
-  return map;
-}
 
 function CourtLabel({ code }: { code: string | null | undefined }) {
   const court = useCourt(code);

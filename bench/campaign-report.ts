@@ -13,6 +13,8 @@ export interface CampaignRun {
     loadAverageAtEnd?: number[];
   };
   scratchDir: string;
+  /** How DynamoDB Local kept the table. */
+  dynamo?: string;
   stackStartSeconds: number;
   totalSeconds: number;
   result?: CampaignResult;
@@ -58,7 +60,7 @@ export function renderCampaign(run: CampaignRun): string {
       `Every one of the ${n(r.target)} applications is **measured** (nothing extrapolated): created, six PDFs by presigned PUT (s3rver, HTTP), S3 event, submitted, approved at every level of its route, ` +
       'dispatched by the workflow to the insurer simulator (payDelayMs 50), paid by signed webhook (HTTP), closed (报结). ' +
       `API calls go to the route handlers in process (bench/lib/inprocess-api.ts: ${n(r.inProcessRequests)} in process, ${n(r.httpRequests)} over HTTP — the dev tokens); ` +
-      `${r.concurrency} cases in flight; quotas set so the demand fits exactly; DynamoDB Local on tmpfs.`,
+      `${r.concurrency} cases in flight; quotas set so the demand fits exactly; DynamoDB Local ${run.dynamo ?? 'SQLite file on tmpfs'}.`,
   );
   p();
   const mix = Object.entries(r.routeMix)
@@ -113,6 +115,14 @@ export function renderCampaign(run: CampaignRun): string {
       .map(([k, v]) => `${k} ${n(v)}`)
       .join(', ')} | — | — |`,
   );
+  if (r.dynamo.topTargetsPerCase)
+    p(
+      `| what they touch, per case (operation, key prefix pk/sk) | ${Object.entries(
+        r.dynamo.topTargetsPerCase,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join('; ')} | — | — |`,
+    );
   p(
     `| driver retries (submit before documents settled / re-uploads / VERSION_CONFLICT / S3 PUT) | ${r.anomalies.submitNotReady} / ${r.anomalies.reuploads} / ${r.anomalies.versionConflictRetries} / ${r.anomalies.s3PutRetries} | — | — |`,
   );

@@ -23,6 +23,8 @@ const num = (name: string, fallback: number) => {
 };
 const target = num('cases', 10_000);
 const concurrency = num('concurrency', 32);
+/** `--dynamo=file` keeps DynamoDB Local's SQLite file (on tmpfs) as the other modes do; default in memory. */
+const dynamoInMemory = !args.includes('--dynamo=file');
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const outArg = args.find((a) => a.startsWith('--out-dir='));
 const outDir = outArg ? path.resolve(outArg.slice('--out-dir='.length)) : BENCH_DIR;
@@ -48,6 +50,7 @@ const run: CampaignRun = {
     loadAverageAtStart: os.loadavg(),
   },
   scratchDir: work,
+  dynamo: dynamoInMemory ? 'in memory (-inMemory)' : 'SQLite file on tmpfs',
   stackStartSeconds: 0,
   totalSeconds: 0,
 };
@@ -61,6 +64,7 @@ try {
     fresh: true,
     port: 0,
     insurer: { payDelayMs: 50 },
+    dynamoInMemory,
   });
   run.stackStartSeconds = (performance.now() - t0) / 1000;
   log(`local stack up at ${stack.url} in ${run.stackStartSeconds.toFixed(1)} s`);

@@ -23,13 +23,16 @@ import { percentile, round } from '../lib/stats.ts';
 /** The four shapes of route a case can take, by where it is executed. */
 export type RouteKind = 'basic→intermediate→high' | 'basic→high (direct)' | 'intermediate→high' | 'high';
 
-/** Out of every 20 cases of a holder: most are executed by basic courts, as in the notice's campaign. */
-const MIX: readonly RouteKind[] = [
-  ...Array<RouteKind>(10).fill('basic→intermediate→high'),
-  ...Array<RouteKind>(3).fill('basic→high (direct)'),
-  ...Array<RouteKind>(4).fill('intermediate→high'),
-  ...Array<RouteKind>(3).fill('high'),
-];
+/**
+ * Out of every 20 cases of a holder, interleaved so that a short run has every kind too: most are
+ * executed by basic courts (10 through the intermediate court, 3 straight to the high court where the
+ * registry has such courts), 4 by intermediate and 3 by the high court itself.
+ */
+const B3: RouteKind = 'basic→intermediate→high';
+const D: RouteKind = 'basic→high (direct)';
+const I: RouteKind = 'intermediate→high';
+const H: RouteKind = 'high';
+const MIX: readonly RouteKind[] = [B3, I, B3, H, B3, D, B3, I, B3, D, B3, H, B3, I, B3, D, B3, I, B3, H];
 
 function kindOf(court: Court): RouteKind {
   const levels = approvalRoute(court.code).length;
@@ -166,6 +169,8 @@ export interface CampaignResult {
     requestsPerCase: number;
     requestsPerSec: number;
     byOperation: Record<string, number>;
+    /** The most requested operation/key prefixes, per case (as bench/lib/counters.ts names them). */
+    topTargetsPerCase: Record<string, number>;
     writeUnitsPerCase: number;
     readUnitsPerCase: number;
     /** Transaction items + single writes per second (what DynamoDB Local commits). */
@@ -495,6 +500,12 @@ export async function campaign(
       requestsPerSec: round(requests / wallSeconds, 0),
       byOperation: Object.fromEntries(
         Object.entries(counts.requests).map(([k, v]) => [k.replace(/Command$/, ''), v]),
+      ),
+      topTargetsPerCase: Object.fromEntries(
+        Object.entries(counts.targets)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 15)
+          .map(([k, v]) => [k, round(v / Math.max(done, 1), 2)]),
       ),
       writeUnitsPerCase: round(counts.writeCapacity / Math.max(done, 1), 1),
       readUnitsPerCase: round(counts.readCapacity / Math.max(done, 1), 1),

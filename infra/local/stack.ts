@@ -42,6 +42,11 @@ export interface LocalStackOptions {
   redriveIntervalMs?: number;
   /** How often the audit trail is sealed into a signed checkpoint (default one minute). */
   auditSealIntervalMs?: number;
+  /**
+   * DynamoDB Local keeps the table in memory (`-inMemory`) instead of a SQLite file in dataDir: gone at
+   * stop. For load runs (the benchmark's campaign mode), where the file's writes cost the JVM CPU.
+   */
+  dynamoInMemory?: boolean;
   /** Options for the insurer simulator (ignored when INSURER_ENDPOINT points elsewhere). */
   insurer?: Partial<Pick<InsurerSimulatorOptions, 'payDelayMs' | 'declineRule' | 'payoutAmountFen'>>;
 }
@@ -116,7 +121,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     // Built before anything else starts, so that a failed build leaves nothing running.
     const consoleBuild = options.console ? await ensureConsoleBuild(log) : undefined;
-    const dynamo = await startDynamoDbLocal({ dataDir: path.join(dataDir, 'dynamodb'), log });
+    const dynamo = await startDynamoDbLocal({
+      ...(options.dynamoInMemory ? {} : { dataDir: path.join(dataDir, 'dynamodb') }),
+      log,
+    });
     closers.push(() => dynamo.stop());
     const s3 = await startLocalS3({
       dataDir: path.join(dataDir, 's3'),

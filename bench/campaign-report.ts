@@ -87,6 +87,13 @@ export function renderCampaign(run: CampaignRun): string {
     p(
       `| CPU during the campaign: this process (handlers, SDK clients, s3rver, interpreter, insurer, driver) / DynamoDB Local JVM, of ${r.cpu.cores} cores × ${r.cpu.wallSeconds} s | ${r.cpu.nodeSeconds} s (${round((r.cpu.nodeSeconds / r.cpu.wallSeconds) * 100, 0)} % of one core) / ${r.cpu.dynamoSeconds ?? '?'} s (${r.cpu.dynamoSeconds === null ? '?' : round((r.cpu.dynamoSeconds / r.cpu.wallSeconds) * 100, 0)} %) | — | — |`,
     );
+  if (r.cpu.nodeSeconds !== null && r.cpu.dynamoSeconds !== null && r.completed > 0) {
+    const node = r.cpu.nodeSeconds / r.completed;
+    const jvm = r.cpu.dynamoSeconds / r.completed;
+    p(
+      `| CPU per case: this process + JVM → ceiling on ${r.cpu.cores} idle cores (cores ÷ CPU per case; contention from other work inflates CPU time too) | ${round(node * 1000, 0)} + ${round(jvm * 1000, 0)} = ${round((node + jvm) * 1000, 0)} ms → ${round(r.cpu.cores / (node + jvm), 1)} cases/s | — | ≤ 120 ms (16.7 cases/s on 2 cores) |`,
+    );
+  }
   p(
     `| driver's own DynamoDB reads (waiting for S3 events; not counted above) | ${n(r.driverDynamoRequests)} | — | — |`,
   );

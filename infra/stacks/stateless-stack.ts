@@ -140,7 +140,7 @@ export class StatelessStack extends Stack {
             allowOrigins: settings.corsAllowedOrigins,
             allowMethods: [apigw.CorsHttpMethod.ANY],
             allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
-            exposeHeaders: ['etag', 'location', 'retry-after'],
+            exposeHeaders: ['etag', 'location', 'retry-after', 'x-correlation-id'],
             maxAge: Duration.hours(1),
           }
         : undefined;

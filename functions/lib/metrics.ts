@@ -1,5 +1,11 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger } from './logger.ts';
+import {
+  BusinessMetric,
+  type BusinessMetricName,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+} from './metric-names.ts';
 
 /**
  * Business events as CloudWatch metrics (Powertools Metrics, Embedded Metric Format: a log line that
@@ -9,28 +15,12 @@ import { logger } from './logger.ts';
  * are buffered and flushed by middy's `logMetrics` (HTTP, lib/http.ts) or `publishBusinessMetrics()`
  * (tasks, lib/task.ts). The dashboard and alarms (infra/stacks/stateless-stack.ts) read these names.
  */
-export const METRICS_NAMESPACE = 'Relief';
-export const METRICS_SERVICE = 'relief';
-
-/** The metric names, as the dashboard and alarms read them. */
-export const BusinessMetric = {
-  ApplicationsCreated: 'ApplicationsCreated',
-  /** dimension `outcome`: approve | reject | return … (the decision the approver recorded) */
-  Decisions: 'Decisions',
-  /** dimension `code`: QUOTA_EXCEEDED, QUOTA_BELOW_COMMITTED … */
-  QuotaRefusals: 'QuotaRefusals',
-  /** dimension `outcome`: payout.succeeded | payout.failed */
-  Payouts: 'Payouts',
-  /** dimension `reason`: the problem code the webhook answered (INVALID_SIGNATURE …) */
-  WebhookRefusals: 'WebhookRefusals',
-  /** dimension `reason`: DECISION_OVERDUE | PAYOUT_OVERDUE | INSURER_UNREACHABLE */
-  Escalations: 'Escalations',
-  /** dimension `outcome`: `workflow.<outcome>` | `upload.<outcome>` of the re-drive sweep (quiet outcomes not counted) */
-  Redrives: 'Redrives',
-  /** Re-drives that failed (workflow failed or start-failed, upload failed): retried by the next run, alarmed. */
-  RedriveFailures: 'RedriveFailures',
-} as const;
-export type BusinessMetricName = (typeof BusinessMetric)[keyof typeof BusinessMetric];
+export {
+  BusinessMetric,
+  type BusinessMetricName,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+} from './metric-names.ts';
 
 export function stageOf(env: NodeJS.ProcessEnv = process.env): string {
   return env.RELIEF_STAGE && env.RELIEF_STAGE.length > 0 ? env.RELIEF_STAGE : 'local';
@@ -82,6 +72,24 @@ export function refusalMetricOf(
   if (code.startsWith('QUOTA_'))
     return { name: BusinessMetric.QuotaRefusals, dimension: { name: 'code', value: code } };
   return undefined;
+}
+
+/** A gauge (published with the buffered metrics): a depth or an age. */
+export function recordGauge(name: BusinessMetricName, value: number, unit: 'Count' | 'Seconds'): void {
+  metrics.addMetric(name, unit === 'Count' ? MetricUnit.Count : MetricUnit.Seconds, value);
+}
+
+/** What still waits in the outbox: how many items, and how long the oldest has waited (0 when none). */
+export function outboxGauges(
+  items: readonly { createdAt: string }[],
+  now: Date,
+): { depth: number; oldestAgeSeconds: number } {
+  let oldest = now.getTime();
+  for (const item of items) {
+    const at = Date.parse(item.createdAt);
+    if (Number.isFinite(at) && at < oldest) oldest = at;
+  }
+  return { depth: items.length, oldestAgeSeconds: Math.max(0, Math.floor((now.getTime() - oldest) / 1000)) };
 }
 
 /** Flushes the buffered metrics (tasks; HTTP flushes through middy's logMetrics). */

@@ -8,7 +8,7 @@ import { currentCorrelationId, withCorrelationId } from '../../../functions/lib/
 import { ConflictError, UnauthenticatedError } from '../../../functions/lib/errors.ts';
 import { defineRoute, noAuthenticator } from '../../../functions/lib/http.ts';
 import { logger } from '../../../functions/lib/logger.ts';
-import { BusinessMetric, countEvent } from '../../../functions/lib/metrics.ts';
+import { BusinessMetric, countEvent, outboxGauges } from '../../../functions/lib/metrics.ts';
 import { defineTask } from '../../../functions/lib/task.ts';
 import type { InsurerPackage } from '../../../functions/ports/insurer.ts';
 
@@ -250,5 +250,24 @@ describe('the correlation id leaves the system', () => {
     const headers = fetchMock.mock.calls[0]?.[1]?.headers as Record<string, string>;
     expect(headers['relief-correlation-id']).toBe('pkg-corr');
     expect(headers['relief-signature']).toMatch(/^t=/);
+  });
+});
+
+describe('outbox gauges', () => {
+  const now = new Date('2026-12-01T12:00:00Z');
+  it('report the depth and the age of the oldest waiting item', () => {
+    expect(
+      outboxGauges(
+        [
+          { createdAt: '2026-12-01T11:59:30Z' },
+          { createdAt: '2026-12-01T11:50:00Z' },
+          { createdAt: 'garbage' },
+        ],
+        now,
+      ),
+    ).toEqual({ depth: 3, oldestAgeSeconds: 600 });
+  });
+  it('report zero for an empty outbox, so the alarm sees data', () => {
+    expect(outboxGauges([], now)).toEqual({ depth: 0, oldestAgeSeconds: 0 });
   });
 });

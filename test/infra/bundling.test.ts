@@ -351,18 +351,21 @@ describe('every Lambda bundle', () => {
    * that growth still fails). exceljs, docx and the S3 client are fixed choices; each is bundled only
    * where its spec or its rendering needs it (the tests below), so these are the only entries that pay.
    */
+  // Measured after main's observability (Powertools metrics and tracer, ~12 KB in every entry).
   const OVER_BUDGET: Record<string, { ceilingKb: number; why: string }> = {
     // exceljs (~1 MB minified) renders the .xlsx; imported only on the workbook path.
-    getReport: { ceilingKb: 1510, why: 'exceljs (measured 1,486 KB)' },
+    getReport: { ceilingKb: 1525, why: 'exceljs (measured 1,500 KB)' },
     // docx renders the ruling; imported only when the .docx is asked for.
-    getRuling: { ceilingKb: 660, why: 'docx (measured 643 KB)' },
+    getRuling: { ceilingKb: 670, why: 'docx (measured 656 KB)' },
     // The S3 client (~100 KB with its checksums and S3 middleware) for presigned URLs and HEAD checks,
     // on top of the DynamoDB client and the route's full zod schemas.
-    requestDocumentUpload: { ceilingKb: 605, why: 'S3 client + presigner (measured 591 KB)' },
-    getDocument: { ceilingKb: 600, why: 'S3 client + presigner (measured 588 KB)' },
+    requestDocumentUpload: { ceilingKb: 615, why: 'S3 client + presigner (measured 604 KB)' },
+    getDocument: { ceilingKb: 615, why: 'S3 client + presigner (measured 601 KB)' },
     // Tasks that verify the stored objects (bucket: read) next to DynamoDB and Step Functions.
-    dispatchPackage: { ceilingKb: 530, why: 'S3 + DynamoDB + SFN + Secrets Manager (measured 516 KB)' },
-    redrive: { ceilingKb: 515, why: 'S3 + DynamoDB + SFN (measured 500 KB)' },
+    dispatchPackage: { ceilingKb: 540, why: 'S3 + DynamoDB + SFN + Secrets Manager (measured 528 KB)' },
+    redrive: { ceilingKb: 525, why: 'S3 + DynamoDB + SFN (measured 513 KB)' },
+    // The audit sealer writes checkpoints to the Object Lock bucket (S3) and signs them (KMS).
+    sealAuditTrail: { ceilingKb: 520, why: 'S3 + KMS + DynamoDB (measured 506 KB)' },
   };
 
   it('keeps every bundle under 500 KB (but the listed exceptions under their ceiling), the median under 450 KB, /health and /openapi.json under 150 KB', () => {

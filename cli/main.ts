@@ -72,7 +72,7 @@ Examples:
   relief courts import designations.csv --apply    # import it`;
 
 const AUDIT_HELP = `
-Every audit entry is hash-chained on its application (or quota); a sealer (every minute locally, on a
+Every audit entry is hash-chained on its application, quota, campaign or the court registry; a sealer (every minute locally, on a
 schedule when deployed) signs the heads of the chains that changed into a Merkle checkpoint kept where the
 table's administrators cannot rewrite it (S3 Object Lock; locally <data-dir>/audit/checkpoints). verify reads
 the table and the checkpoints directly (not through the API) and names the first divergence.
@@ -212,7 +212,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       .command('verify')
       .description('recompute the chains from the table and check them against the signed checkpoints')
       .option('--application <id>', 'verify the trail of this application only')
-      .option('--chain <id>', 'verify one chain: application/<id> or quota/<campaignId>/<highCourtCode>')
+      .option(
+        '--chain <id>',
+        'verify one chain: application/<id>, quota/<campaignId>/<highCourtCode>, campaign/<campaignId> or courts',
+      )
       .option(
         '--full',
         'scan the whole table: also fail on a chain that no checkpoint seals and none is pending',

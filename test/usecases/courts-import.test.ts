@@ -3,6 +3,7 @@
  * validated as a whole against the registry as it would be after, all or nothing; a dry run writes
  * nothing; an applied import is one audit entry on the trail of every court it added or changed.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryCourtStore } from '../../functions/adapters/memory/courts.ts';
 import { verifyChain } from '../../functions/domain/audit-chain.ts';
@@ -211,5 +212,52 @@ describe('importCourts', () => {
     expect(err).toBeInstanceOf(PayloadTooLargeError);
     expect(err.code).toBe('IMPORT_TOO_LARGE');
     expect(courts.audit).toEqual([]);
+  });
+
+  describe('over random courts of the registry (fast-check)', () => {
+    const basics = SEED_REGISTRY.courts.filter((c) => c.level === 'basic');
+    const intermediates = SEED_REGISTRY.courts.filter((c) => c.level === 'intermediate');
+
+    it('moving a basic court under an intermediate court of its province: imported, its route ends at its own high court, and it is in exactly the new parent’s subtree', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...basics), fc.nat(), async (court, pick) => {
+          const same = intermediates.filter((i) => i.province === court.province);
+          const parent = same[pick % same.length] as Court;
+          const { courts, deps } = setup();
+          await importCourts(deps, people.spcAdmin, [{ ...court, parentCode: parent.code }], false);
+          const after = courts.current;
+          const route = after.approvalRoute(court.code);
+          expect(route[0]).toBe(court.code);
+          expect(route.at(-1)).toBe(after.highCourtOf(court.code));
+          expect(after.get(after.highCourtOf(court.code))?.province).toBe(court.province);
+          expect(after.isWithinJurisdiction(parent.code, court.code)).toBe(true);
+          const formerParent = court.parentCode as string;
+          if (formerParent !== parent.code) {
+            expect(after.isWithinJurisdiction(formerParent, court.code)).toBe(false);
+          }
+        }),
+        { numRuns: 40 },
+      );
+    });
+
+    it('moving a court under a parent of another province is always refused, naming its row, writing nothing', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...basics),
+          fc.constantFrom(...intermediates),
+          async (court, parent) => {
+            fc.pre(parent.province !== court.province);
+            const { courts, deps } = setup();
+            const err = await refusal(
+              importCourts(deps, people.spcAdmin, [{ ...court, parentCode: parent.code }], false),
+            );
+            expect(err.code).toBe('COURT_PARENT_CROSSES_PROVINCE');
+            expect(err.errors).toContainEqual(expect.objectContaining({ path: 'courts/0/parentCode' }));
+            expect(courts.current).toBe(SEED_REGISTRY);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
   });
 });

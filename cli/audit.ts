@@ -155,7 +155,9 @@ export async function auditVerify(
     chainId = applicationChainId(options.application);
   } else if (options.chain !== undefined) {
     if (!chainKeys(options.chain)) {
-      throw new UsageError('--chain: expected application/<id> or quota/<campaignId>/<highCourtCode>');
+      throw new UsageError(
+        '--chain: expected application/<id>, quota/<campaignId>/<highCourtCode>, campaign/<campaignId> or courts',
+      );
     }
     chainId = options.chain;
   }

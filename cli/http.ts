@@ -18,6 +18,8 @@ export interface RequestOptions {
   auth?: boolean;
   /** Retry 429/502/503/504 (default false; set only for calls that are safe to repeat). */
   retry?: boolean;
+  /** Extra request headers (e.g. Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 
 export interface ApiResponse {
@@ -57,7 +59,7 @@ export class ApiClient {
   /** Any 2xx answer; anything else throws HttpError (or ServerError when the server cannot be reached). */
   async request(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse> {
     const url = `${this.baseUrl}${path}`;
-    const headers: Record<string, string> = { accept: opts.accept ?? 'application/json' };
+    const headers: Record<string, string> = { ...opts.headers, accept: opts.accept ?? 'application/json' };
     if (opts.auth !== false) {
       this.requireToken();
       headers.authorization = `Bearer ${this.token}`;

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { type AuditTargetOptions, auditSeal, auditVerify } from './audit.ts';
 import { CANDIDATE_COLUMNS } from './candidates.ts';
+import { COURT_COLUMNS, importCourtsFile } from './courts.ts';
 import {
   EXIT_INPUT,
   EXIT_OK,
@@ -56,8 +57,22 @@ a row refused on its own (409 QUOTA_BELOW_COMMITTED, 422) does not stop the othe
 every row (401, 403, unknown campaign, 5xx, network) stops the run. Exit 1 if any row was not applied;
 rerunning the file is safe (each PUT sets an absolute allocation). Needs an spc-admin token.`;
 
+const COURTS_HELP = `
+The CSV (UTF-8 with or without BOM, or GBK as Excel saves "CSV"; header row; one court per row), columns:
+  ${COURT_COLUMNS.join(',')}
+level: spc|high|intermediate|basic (or 最高/高级/中级/基层); parentCode blank only for the SPC;
+directToHighCourt: 是/否, true/false (blank = no). The rows replace the registry's data of the courts they
+name and add the others (upsert); courts not in the file stay as they are. Every row is checked against
+the registry as it would be after the whole file; one bad row refuses the whole file (exit 2, each
+problem with its line and column) and nothing is written. Without --apply this is a dry run: the report
+of changes only. Needs an spc-admin token. Format and rules: docs/courts.md.
+
+Examples:
+  relief courts import designations.csv            # dry run: what would change
+  relief courts import designations.csv --apply    # import it`;
+
 const AUDIT_HELP = `
-Every audit entry is hash-chained on its application (or quota); a sealer (every minute locally, on a
+Every audit entry is hash-chained on its application, quota, campaign or the court registry; a sealer (every minute locally, on a
 schedule when deployed) signs the heads of the chains that changed into a Merkle checkpoint kept where the
 table's administrators cannot rewrite it (S3 Object Lock; locally <data-dir>/audit/checkpoints). verify reads
 the table and the checkpoints directly (not through the API) and names the first divergence.
@@ -150,6 +165,19 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       exitCode = await listQuotas({ campaign: opts.campaign }, clientOf(cmd), io);
     });
 
+  const courts = program.command('courts').description('the court registry (法院名录)');
+  courts
+    .command('import')
+    .description('SPC: import the official designation list (POST /courts/imports; dry run by default)')
+    .argument('<courts.csv>', COURT_COLUMNS.join(','))
+    .option('--dry-run', 'report the changes and write nothing (the default)')
+    .option('--apply', 'import the file')
+    .addHelpText('after', COURTS_HELP)
+    .action(async (file: string, opts: { dryRun?: boolean; apply?: boolean }, cmd: Command) => {
+      if (opts.dryRun && opts.apply) throw new UsageError('--dry-run and --apply: choose one');
+      exitCode = await importCourtsFile({ file, apply: opts.apply === true }, clientOf(cmd), io);
+    });
+
   program
     .command('report')
     .description('a campaign report (GET /campaigns/{id}/reports) as CSV, .xlsx or JSON')
@@ -184,7 +212,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       .command('verify')
       .description('recompute the chains from the table and check them against the signed checkpoints')
       .option('--application <id>', 'verify the trail of this application only')
-      .option('--chain <id>', 'verify one chain: application/<id> or quota/<campaignId>/<highCourtCode>')
+      .option(
+        '--chain <id>',
+        'verify one chain: application/<id>, quota/<campaignId>/<highCourtCode>, campaign/<campaignId> or courts',
+      )
       .option(
         '--full',
         'scan the whole table: also fail on a chain that no checkpoint seals and none is pending',

@@ -1,11 +1,15 @@
 /**
  * The sample files shipped in samples/: 20 candidate cases of 北京市朝阳区人民法院 (BJ0105, case prefix
- * 京0105) and an allocation for each of the 32 quota holders. Resident ID numbers are computed with
- * their GB 11643 check digit here, so the samples never carry a hand-typed ID.
+ * 京0105) in candidates.csv; a few cases each of courts in other provinces in candidates-<court>.csv
+ * (内蒙古 NM0102 内0102, 广东 GD0104 粤0104, 新疆兵团 BT0101 兵0101); and an allocation for each of the 32
+ * quota holders. Screening checks every row as a case of the caller's court (the executing court is the
+ * caller's, and a case number must carry its designation), so each file is screened with a token of its
+ * own court. Resident ID numbers are computed with their GB 11643 check digit here, so the samples never
+ * carry a hand-typed ID.
  *
- * Regenerate with `npx tsx cli/make-sample.ts` (writes samples/candidates.csv and samples/allocations.csv).
+ * Regenerate with `npx tsx cli/make-sample.ts` (writes samples/candidates*.csv and samples/allocations.csv).
  * test/unit/cli checks that the committed files equal what this module produces and that each candidate
- * fails exactly the `expected` conditions.
+ * fails exactly the `expected` conditions at its court.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,7 +32,7 @@ function withWrongCheckDigit(id: string): string {
 }
 
 export interface SampleCandidate {
-  /** The failure codes the executing court BJ0105 must get in the demo campaign (empty: eligible). */
+  /** The failure codes its executing court (BJ0105 unless in COURT_SAMPLES) must get in the demo campaign (empty: eligible). */
   expected: FailureCode[];
   cells: Record<string, string>;
 }
@@ -49,9 +53,10 @@ function candidate(
   },
   overrides: Record<string, string> = {},
   expected: FailureCode[] = [],
+  prefix = '京0105',
 ): SampleCandidate {
   const cells: Record<string, string> = {
-    caseNumber: `(2024)京0105执${n}号`,
+    caseNumber: `(2024)${prefix}执${n}号`,
     category: p.category,
     categoryReason: '',
     kind: 'enforcement',
@@ -323,10 +328,144 @@ export const SAMPLE_CANDIDATES: readonly SampleCandidate[] = [
   ),
 ];
 
+/** A sample court in another province: its code, designation and the candidates of its file. */
+export interface SampleCourt {
+  code: string;
+  caseCourtPrefix: string;
+  file: string;
+  candidates: readonly SampleCandidate[];
+}
+
+const at =
+  (prefix: string) =>
+  (
+    n: number,
+    p: Parameters<typeof candidate>[1],
+    overrides: Record<string, string> = {},
+    expected: FailureCode[] = [],
+  ) =>
+    candidate(n, p, overrides, expected, prefix);
+
+const nm = at('内0102');
+const gd = at('粤0104');
+const bt = at('兵0101');
+
+/** Courts of other provinces, a few cases each: 内蒙古 (designation 内, not 蒙), 广东, the XPCC (兵). */
+export const COURT_SAMPLES: readonly SampleCourt[] = [
+  {
+    code: 'NM0102',
+    caseCourtPrefix: '内0102',
+    file: 'candidates-NM0102.csv',
+    candidates: [
+      nm(2101, {
+        name: '巴特尔',
+        id: residentId('150102', '19790521', '013'),
+        category: 'labor-remuneration',
+        claim: '28000',
+        hardship: '申请执行人在牧区务工被拖欠工资，现无固定收入，家中有患病老人。',
+        bank: '中国农业银行呼和浩特新城支行',
+        account: '6228480610011223344',
+      }),
+      nm(2102, {
+        name: '萨仁高娃',
+        id: residentId('150102', '19520917', '026'),
+        category: 'elder-support',
+        claim: '9000',
+        hardship: '申请执行人年逾七旬，独居，子女拒不支付赡养费，依靠低保生活。',
+        bank: '内蒙古农村信用社新城区信用社',
+        account: '6229960010022334455',
+      }),
+      nm(
+        2103,
+        {
+          name: '王海军',
+          id: residentId('150102', '19840303', '031'),
+          category: 'traffic-injury',
+          claim: '40000',
+          hardship: '申请执行人因交通事故致残，无法从事原工作，家庭生活困难。',
+          bank: '中国工商银行呼和浩特新华支行',
+          account: '6222020602033445566',
+        },
+        { priorRelief: '是' },
+        ['PRIOR_RELIEF'],
+      ),
+    ],
+  },
+  {
+    code: 'GD0104',
+    caseCourtPrefix: '粤0104',
+    file: 'candidates-GD0104.csv',
+    candidates: [
+      gd(3101, {
+        name: '陈丽萍',
+        id: residentId('440104', '19870614', '048'),
+        category: 'child-support',
+        claim: '12000',
+        hardship: '申请执行人独自抚养两名子女，无稳定工作，租房居住，生活困难。',
+        bank: '中国建设银行广州越秀支行',
+        account: '6217003320044556677',
+      }),
+      gd(3102, {
+        name: '黄伟明',
+        id: residentId('440104', '19760228', '057'),
+        category: 'work-injury',
+        claim: '45000',
+        hardship: '申请执行人工伤致残，用人单位已停业，无力支付康复费用。',
+        bank: '中国工商银行广州北京路支行',
+        account: '6222023602055667788',
+      }),
+      gd(
+        3103,
+        {
+          name: '李国强',
+          id: residentId('440104', '19810910', '062'),
+          category: 'labor-remuneration',
+          claim: '20000',
+          hardship: '申请执行人失业，家庭生活困难。',
+          bank: '广州农村商业银行越秀支行',
+          account: '6231910010066778899',
+        },
+        { caseNumber: '(2024)粤0104执保3103号' },
+        ['PRESERVATION_CASE'],
+      ),
+    ],
+  },
+  {
+    code: 'BT0101',
+    caseCourtPrefix: '兵0101',
+    file: 'candidates-BT0101.csv',
+    candidates: [
+      bt(4101, {
+        name: '阿依古丽',
+        id: residentId('659002', '19860405', '024'),
+        category: 'labor-remuneration',
+        claim: '16000',
+        hardship: '申请执行人在团场务工被拖欠工资，丈夫患病，家庭无其他收入。',
+        bank: '中国农业银行阿拉尔分行',
+        account: '6228483010077889900',
+      }),
+      bt(4102, {
+        name: '张建军',
+        id: residentId('659002', '19700712', '035'),
+        category: 'medical-injury',
+        claim: '30000',
+        hardship: '申请执行人因医疗损害长期卧床，依靠团场救助生活。',
+        bank: '中国建设银行阿拉尔分行',
+        account: '6217003010088990011',
+      }),
+    ],
+  },
+];
+
+/** A candidate file: UTF-8 with BOM (spreadsheet programs then show the Chinese), CRLF. */
+export function candidatesCsvOf(candidates: readonly SampleCandidate[]): string {
+  const rows = candidates.map((c) => CANDIDATE_COLUMN_NAMES.map((name) => c.cells[name] ?? ''));
+  return `\uFEFF${stringify([[...CANDIDATE_COLUMN_NAMES], ...rows], { record_delimiter: '\r\n' })}`;
+}
+
 /** samples/candidates.csv: UTF-8 with BOM (spreadsheet programs then show the Chinese), CRLF. */
 export function sampleCandidatesCsv(): string {
-  const rows = SAMPLE_CANDIDATES.map((c) => CANDIDATE_COLUMN_NAMES.map((name) => c.cells[name] ?? ''));
-  return `\uFEFF${stringify([[...CANDIDATE_COLUMN_NAMES], ...rows], { record_delimiter: '\r\n' })}`;
+  return candidatesCsvOf(SAMPLE_CANDIDATES);
 }
 
 /** Sample allocations in yuan: larger provinces more. Every one at least the seeded 1,000,000. */
@@ -378,5 +517,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const dir = fileURLToPath(new URL('../samples/', import.meta.url));
   writeFileSync(`${dir}candidates.csv`, sampleCandidatesCsv());
   writeFileSync(`${dir}allocations.csv`, sampleAllocationsCsv());
-  process.stdout.write(`wrote ${dir}candidates.csv and ${dir}allocations.csv\n`);
+  for (const court of COURT_SAMPLES) writeFileSync(`${dir}${court.file}`, candidatesCsvOf(court.candidates));
+  process.stdout.write(
+    `wrote ${dir}candidates.csv, ${COURT_SAMPLES.map((c) => c.file).join(', ')} and allocations.csv\n`,
+  );
 }

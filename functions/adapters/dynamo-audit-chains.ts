@@ -19,6 +19,9 @@ import type { AuditChainStore, PendingSeal } from '../ports/audit-seal.ts';
  *   application/<id>                 entries APP#<id> / AUDIT#<seq>,  head auditSeq/auditHead on APP#<id> / APP
  *   quota/<campaignId>/<highCourt>   entries QUOTA_AUDIT#<c>#<h> / AUDIT#<seq> (and, from the earlier layout,
  *                                    CAMPAIGN#<c> / QUOTA#<h>#AUDIT#<seq>), head on CAMPAIGN#<c> / QUOTA#<h>
+ *   campaign/<campaignId>            entries CAMPAIGN_AUDIT#<c> / AUDIT#<seq>, head on CAMPAIGNS / CAMPAIGN#<c>
+ *   courts                           the court registry's one chain (every PUT and import): entries
+ *                                    COURTS#AUDIT / AUDIT#<seq>, head on COURTS / REGISTRY
  *
  * Finding what changed since the last seal without scanning the table: every transaction that appends
  * an audit entry also puts a pending-seal mark `SEALQ#<shard>` / `<chainId>` `{ seq }` (sealPendingPut),
@@ -34,6 +37,9 @@ const SEAL_QUEUE_PREFIX = 'SEALQ#';
 export const applicationChainId = (applicationId: string) => `application/${applicationId}`;
 export const quotaChainId = (campaignId: string, highCourtCode: string) =>
   `quota/${encodeURIComponent(campaignId)}/${encodeURIComponent(highCourtCode)}`;
+
+export const campaignChainId = (campaignId: string) => `campaign/${encodeURIComponent(campaignId)}`;
+export const COURTS_CHAIN_ID = 'courts';
 
 interface ChainKeys {
   pk: string;
@@ -60,13 +66,34 @@ export function chainKeys(chainId: string): ChainKeys | undefined {
       ],
     };
   }
+  const campaign = /^campaign\/([^/]+)$/.exec(chainId);
+  if (campaign?.[1]) {
+    const campaignId = decodeURIComponent(campaign[1]);
+    return {
+      pk: 'CAMPAIGNS',
+      headSk: `CAMPAIGN#${campaignId}`,
+      entries: [{ pk: `CAMPAIGN_AUDIT#${campaignId}`, prefix: 'AUDIT#' }],
+    };
+  }
+  if (chainId === COURTS_CHAIN_ID)
+    return { pk: 'COURTS', headSk: 'REGISTRY', entries: [{ pk: 'COURTS#AUDIT', prefix: 'AUDIT#' }] };
   return undefined;
 }
 
 /** The chain an item of the table belongs to (an audit entry or a head row), if any. */
-export function chainIdOfItem(item: { pk?: unknown; sk?: unknown; entity?: unknown }): string | undefined {
+export function chainIdOfItem(item: {
+  pk?: unknown;
+  sk?: unknown;
+  entity?: unknown;
+  auditSeq?: unknown;
+}): string | undefined {
   const pk = String(item.pk ?? '');
   const sk = String(item.sk ?? '');
+  // Campaigns and the registry are seeded without a trail (auditSeq 0 or none): a chain from the first change.
+  const changed = typeof item.auditSeq === 'number' && item.auditSeq > 0;
+  if (pk === 'CAMPAIGNS' && sk.startsWith('CAMPAIGN#'))
+    return changed ? campaignChainId(sk.slice('CAMPAIGN#'.length)) : undefined;
+  if (pk === 'COURTS' && sk === 'REGISTRY') return changed ? COURTS_CHAIN_ID : undefined;
   if (pk.startsWith('APP#') && (sk === 'APP' || sk.startsWith('AUDIT#')))
     return applicationChainId(pk.slice(4));
   const quota = /^QUOTA#([^#]+)(#AUDIT#.*)?$/.exec(sk);

@@ -18,6 +18,7 @@ import {
   type StoredCampaign,
 } from '../ports/campaigns.ts';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
+import { campaignChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
 
 const CAMPAIGNS_PK = 'CAMPAIGNS';
@@ -245,6 +246,7 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
     }
     const idempotencyIndex = items.length;
     if (idempotency) items.push(idempotencyPut(this.tableName, idempotency, stored, new Date(at)));
+    items.push(sealPendingPut(this.tableName, campaignChainId(next.id), seq, at));
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return stored;

@@ -11,6 +11,7 @@ import { type Court, type CourtLevel, CourtRegistry } from '../domain/court-regi
 import { ConcurrentUpdateError } from '../lib/errors.ts';
 import type { CourtAuditEntry, CourtChange, CourtStore } from '../ports/courts.ts';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
+import { COURTS_CHAIN_ID, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
 
 const REGISTRY_KEY = { pk: 'COURTS', sk: 'REGISTRY' };
@@ -192,6 +193,8 @@ export class DynamoCourtStore implements CourtStore {
               },
             },
             ...(idempotency ? [idempotencyPut(this.tableName, idempotency, next, this.now())] : []),
+            // Last, so the idempotency record's cancellation reason stays at index 2.
+            sealPendingPut(this.tableName, COURTS_CHAIN_ID, seq, at),
           ],
         }),
       );

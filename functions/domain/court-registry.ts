@@ -143,7 +143,8 @@ export interface CourtIssue {
     | 'COURT_PROVINCE_MISMATCH'
     | 'INVALID_CASE_COURT_PREFIX'
     | 'DIRECT_TO_HIGH_COURT_NOT_ALLOWED'
-    | 'CASE_PREFIX_TAKEN';
+    | 'CASE_PREFIX_TAKEN'
+    | 'DUPLICATE_COURT_CODE';
   field: keyof Court;
   message: string;
 }

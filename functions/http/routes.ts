@@ -9,7 +9,7 @@ import {
 import { decideApplication, submitApplication } from './approval.ts';
 import { createCampaign, getCampaignAudit, patchCampaign } from './campaigns.ts';
 import { closeApplication, getRuling, recordRecovery, resumeEnforcement } from './closure.ts';
-import { getCourtAudit, putCourt } from './courts.ts';
+import { getCourtAudit, importCourts, putCourt } from './courts.ts';
 import { getDocument, listDocuments, requestDocumentUpload } from './documents.ts';
 import { checkEligibility } from './eligibility.ts';
 import { insurerWebhook } from './insurer.ts';
@@ -32,6 +32,7 @@ const specs: RouteSpec[] = [
   getCourt,
   listCourts,
   putCourt,
+  importCourts,
   getCourtAudit,
   listCampaigns,
   getCampaign,

@@ -94,6 +94,30 @@ export const CourtUpdate = z
   })
   .meta({ id: 'CourtUpdate' });
 
+/** POST /courts/imports: the rows of an official designation list (upsert), validated as a whole. */
+export const CourtImportBody = z
+  .strictObject({
+    dryRun: z.boolean().meta({ description: 'Report the changes and write nothing.' }),
+    courts: z
+      .array(z.strictObject({ code: CourtCode, ...CourtUpdate.shape }))
+      .min(1)
+      .max(5000),
+  })
+  .meta({ id: 'CourtImport' });
+
+const CourtChanges = z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() }));
+export const CourtImportReport = z
+  .object({
+    dryRun: z.boolean(),
+    applied: z.boolean(),
+    version: z.int(),
+    total: z.int(),
+    added: z.array(Court),
+    changed: z.array(z.object({ code: z.string(), name: z.string(), changes: CourtChanges })),
+    unchanged: z.int(),
+  })
+  .meta({ id: 'CourtImportReport' });
+
 const Window = z.object({ start: z.string(), end: z.string() });
 export const LegalBasis = z
   .strictObject({ article: z.int().min(1).max(999), item: z.int().min(1).max(99) })

@@ -133,6 +133,50 @@ async function rewriteApproval(id: string) {
   return target.seq;
 }
 
+/**
+ * The same administrator's rewrite of a campaign's trail: entry `seq` gets a forged detail, it and every
+ * later entry are re-hashed, and the head on the campaign row is moved to match.
+ */
+async function rewriteCampaignEntry(campaignId: string, seq: number) {
+  const out = await doc.send(
+    new QueryCommand({
+      TableName: 'relief',
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': `CAMPAIGN_AUDIT#${campaignId}`, ':p': 'AUDIT#' },
+      ConsistentRead: true,
+    }),
+  );
+  const entries = (out.Items ?? []) as ChainedAuditEntry[];
+  let prev = GENESIS_HASH;
+  let head = { seq: 0, hash: GENESIS_HASH };
+  for (const e of entries) {
+    const content = e.seq === seq ? { ...e, detail: { ...e.detail, specialLimitFen: 99_000_000 } } : e;
+    const resealed = sealEntry(content, prev);
+    await doc.send(
+      new PutCommand({
+        TableName: 'relief',
+        Item: {
+          pk: `CAMPAIGN_AUDIT#${campaignId}`,
+          sk: `AUDIT#${String(e.seq).padStart(10, '0')}`,
+          entity: 'campaign-audit',
+          ...resealed,
+        },
+      }),
+    );
+    prev = resealed.hash;
+    head = { seq: resealed.seq, hash: resealed.hash };
+  }
+  await doc.send(
+    new UpdateCommand({
+      TableName: 'relief',
+      Key: { pk: 'CAMPAIGNS', sk: `CAMPAIGN#${campaignId}` },
+      UpdateExpression: 'SET auditHead = :h',
+      ConditionExpression: 'auditSeq = :s',
+      ExpressionAttributeValues: { ':h': head.hash, ':s': head.seq },
+    }),
+  );
+}
+
 beforeAll(async () => {
   dataDir = inject('dataDir');
   doc = DynamoDBDocumentClient.from(
@@ -206,6 +250,58 @@ describe('sealed audit checkpoints (local runner)', () => {
     const report = JSON.parse(
       (await relief(['audit', 'verify', '--chain', 'quota/demo-prep/BT', '--json'])).stdout,
     );
+    expect(report).toMatchObject({ ok: true, chains: 1 });
+    expect(report.sealedLeaves).toBeGreaterThanOrEqual(1);
+  });
+
+  it('seals a campaign’s trail and catches an entry of it rewritten in DynamoDB', async () => {
+    const id = `seal-${Date.now().toString(36)}`;
+    const created = await api('POST', '/campaigns', {
+      token: spc,
+      body: {
+        id,
+        name: `封存测试活动 ${id}`,
+        preparation: { start: '2031-01-01', end: '2031-01-10' },
+        handling: { start: '2031-01-11', end: '2031-02-28' },
+        reportDue: '2031-03-15',
+        standardLimitFen: 5_000_000,
+        specialLimitFen: 10_000_000,
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const patched = await api('PATCH', `/campaigns/${id}`, {
+      token: spc,
+      body: { name: `封存测试活动 ${id}（改）` },
+      headers: { 'if-match': '"v1"' },
+    });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect((await relief(['audit', 'seal'])).code).toBe(0);
+    const sealed = JSON.parse(
+      (await relief(['audit', 'verify', '--chain', `campaign/${id}`, '--json'])).stdout,
+    );
+    expect(sealed).toMatchObject({ ok: true, chains: 1 });
+    expect(sealed.sealedLeaves).toBeGreaterThanOrEqual(1);
+
+    await rewriteCampaignEntry(id, 1);
+    // The table alone is fooled.
+    expect((await api('GET', `/campaigns/${id}/audit`, { token: spc })).headers.get('audit-chain')).toBe(
+      'valid',
+    );
+    const run = await relief(['audit', 'verify', '--chain', `campaign/${id}`, '--json']);
+    expect(run.code).toBe(3);
+    expect(JSON.parse(run.stdout).divergence).toMatchObject({
+      code: 'SEALED_ENTRY_MISMATCH',
+      chainId: `campaign/${id}`,
+    });
+  });
+
+  it('seals and verifies the court registry’s trail (every PUT and import of courts)', async () => {
+    const path = '/courts/XZ0123';
+    const { code: _code, ...fields } = (await api('GET', path, { token: spc })).body;
+    const put = await api('PUT', path, { token: spc, body: { ...fields, name: `${fields.name}（封存）` } });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect((await relief(['audit', 'seal'])).code).toBe(0);
+    const report = JSON.parse((await relief(['audit', 'verify', '--chain', 'courts', '--json'])).stdout);
     expect(report).toMatchObject({ ok: true, chains: 1 });
     expect(report.sealedLeaves).toBeGreaterThanOrEqual(1);
   });

@@ -297,6 +297,34 @@ const CASES: Record<string, Case> = {
       trail: (await api('GET', '/courts/XZ0121/audit', { token: spc })).body.items.length,
     }),
   },
+  importCourts: {
+    prepare: async () => {
+      const { code: _code, ...fields } = (await api('GET', '/courts/XZ0122', { token: spc })).body;
+      const body = (name: string) => ({
+        dryRun: false,
+        courts: [{ code: 'XZ0122', ...fields, name }],
+      });
+      return {
+        request: {
+          method: 'POST',
+          path: '/courts/imports',
+          token: spc,
+          body: body(`${fields.name}（导入一）`),
+        },
+        other: {
+          method: 'POST',
+          path: '/courts/imports',
+          token: spc,
+          body: body(`${fields.name}（导入二）`),
+        },
+        expectStatus: 200,
+      };
+    },
+    footprint: async () => ({
+      court: (await api('GET', '/courts/XZ0122', { token: spc })).body,
+      trail: (await api('GET', '/courts/XZ0122/audit', { token: spc })).body.items.length,
+    }),
+  },
   putQuota: {
     prepare: async () => {
       const path = '/campaigns/demo/quotas/GS';

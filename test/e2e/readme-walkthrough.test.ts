@@ -24,7 +24,8 @@ describe('README walk-through', () => {
     expect(script).toContain('API=http://127.0.0.1:3000');
     const pointed = script.replace('API=http://127.0.0.1:3000', `API=${baseUrl()}`);
     const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', pointed], {
-      timeout: 120_000,
+      // Generous: the block runs the CLI seven times (each a tsx start), on a shared 2-core machine.
+      timeout: 270_000,
       env: { ...process.env, RELIEF_DATA_DIR: inject('dataDir') },
     });
     expect(stdout).toMatch(/application [0-9A-Z]{26} is draft/);
@@ -44,11 +45,15 @@ describe('README walk-through', () => {
     expect(stdout).toContain('/tmp/ruling.docx');
     expect(stdout).toMatch(/^false$/m);
     expect(stdout.toLowerCase()).toContain('audit-chain: valid');
+    // Step 13 screens the samples of four courts in four provinces, each with its own court's token.
+    expect(stdout.match(/^screened \d+ candidate\(s\) for campaign demo$/gm)).toHaveLength(4);
+    expect(stdout).toMatch(/^screened 3 candidate\(s\) for campaign demo\n {2}eligible {4}2$/m);
+    expect(stdout).toMatch(/^screened 2 candidate\(s\) for campaign demo\n {2}eligible {4}2$/m);
     expect(stdout).toContain('高级人民法院代码');
     expect(stdout).toContain('/tmp/report.xlsx');
     expect(stdout).toMatch(/^(sealed checkpoint #\d+|nothing to seal)/m);
     expect(stdout).toMatch(
       /^audit trail verified \(local runner data in .*\): \d+ checkpoint\(s\), 1 chain\(s\)/m,
     );
-  }, 150_000);
+  }, 300_000);
 });

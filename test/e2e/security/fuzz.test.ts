@@ -377,6 +377,24 @@ const TARGETS: Record<string, FuzzTarget> = {
       caseCourtPrefix: '藏0124',
     }),
   },
+  importCourts: {
+    // The same Tibetan court as putCourt, as a dry run: a valid mutation may at most rename it.
+    credential: () => ({ token: spcAdmin }),
+    base: () => ({
+      dryRun: true,
+      courts: [
+        {
+          code: 'XZ0124',
+          name: '西藏自治区曲水县人民法院',
+          level: 'basic',
+          parentCode: 'XZ01',
+          province: 'XZ',
+          directToHighCourt: false,
+          caseCourtPrefix: '藏0124',
+        },
+      ],
+    }),
+  },
   putQuota: {
     credential: () => ({ token: spcAdmin }),
     params: () => ({ campaignId: 'demo', highCourtCode: 'XZ' }),

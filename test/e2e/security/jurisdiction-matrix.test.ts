@@ -188,6 +188,32 @@ const EXPECTATIONS: Record<string, Expectation> = {
         : [403, 'ROLE_FORBIDDEN'];
     },
   },
+  importCourts: {
+    // Only an SPC administrator imports; the probe is a dry run whose row's parent is in another
+    // province, so even the administrator changes nothing (422).
+    probe: () => ({
+      body: {
+        dryRun: true,
+        courts: [
+          {
+            code: 'BJ0108',
+            name: '北京市海淀区人民法院',
+            level: 'basic',
+            parentCode: 'TJ01',
+            province: 'BJ',
+            directToHighCourt: false,
+            caseCourtPrefix: '京0108',
+          },
+        ],
+      },
+    }),
+    expect: (c) => {
+      if (c.kind === 'anonymous') return 401;
+      return c.role === 'spc-admin' && c.court === 'SPC'
+        ? [422, 'COURT_PARENT_CROSSES_PROVINCE']
+        : [403, 'ROLE_FORBIDDEN'];
+    },
+  },
   listCampaigns: { probe: () => ({}), expect: anyValidToken(200) },
   getCampaign: { probe: () => ({ params: { campaignId: 'demo' } }), expect: anyValidToken(200) },
   createCampaign: {

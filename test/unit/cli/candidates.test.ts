@@ -3,7 +3,13 @@ import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { CANDIDATE_COLUMN_NAMES, candidateFromRecord, readCandidates } from '../../../cli/candidates.ts';
 import { InputError } from '../../../cli/errors.ts';
-import { SAMPLE_CANDIDATES, sampleAllocationsCsv, sampleCandidatesCsv } from '../../../cli/make-sample.ts';
+import {
+  COURT_SAMPLES,
+  candidatesCsvOf,
+  SAMPLE_CANDIDATES,
+  sampleAllocationsCsv,
+  sampleCandidatesCsv,
+} from '../../../cli/make-sample.ts';
 import { readAllocations } from '../../../cli/quotas.ts';
 import { getCourt, QUOTA_HOLDER_CODES } from '../../../functions/domain/courts.ts';
 import { type ApplicationFacts, evaluateEligibility } from '../../../functions/domain/eligibility.ts';
@@ -52,6 +58,47 @@ describe('the shipped samples', () => {
     const eligible = SAMPLE_CANDIDATES.filter((c) => c.expected.length === 0).length;
     expect(eligible).toBe(13);
   });
+
+  it('ships candidates of courts in several provinces (内蒙古, 广东, 新疆兵团), each file generated and valid', () => {
+    expect(COURT_SAMPLES.map((c) => getCourt(c.code)?.province)).toEqual(['NM', 'GD', 'BT']);
+    for (const sample of COURT_SAMPLES) {
+      const bytes = readFileSync(new URL(`../../../samples/${sample.file}`, import.meta.url));
+      expect(bytes.toString('utf8')).toBe(candidatesCsvOf(sample.candidates));
+      const file = readCandidates(bytes, sample.file);
+      expect(file.rows.filter((r) => r.issues.length > 0)).toEqual([]);
+      expect(file.rows.length).toBe(sample.candidates.length);
+    }
+  });
+
+  it.each(COURT_SAMPLES.map((c) => [c.code, c] as const))(
+    'each candidate of %s fails exactly its expected conditions at that court, and carries its designation',
+    (code, sample) => {
+      const court = getCourt(code);
+      if (!court) throw new Error(`${code} missing`);
+      expect(court.caseCourtPrefix).toBe(sample.caseCourtPrefix);
+      const file = readCandidates(candidatesCsvOf(sample.candidates), sample.file);
+      file.rows.forEach((row, i) => {
+        expect(row.body?.case.caseNumber).toContain(`${court.caseCourtPrefix}执`);
+        const result = evaluateEligibility(row.body as ApplicationFacts, {
+          campaign: DEMO_LIMITS,
+          executingCourt: court,
+          today: '2025-06-01',
+        });
+        const codes = [...new Set(result.failures.map((f) => f.code))];
+        expect({ line: row.line, codes }).toEqual({ line: row.line, codes: sample.candidates[i]?.expected });
+      });
+      expect(sample.candidates.some((c) => c.expected.length === 0)).toBe(true);
+      // At another court the same rows fail: the case numbers carry this court's designation.
+      const beijing = getCourt('BJ0105');
+      if (!beijing) throw new Error('BJ0105 missing');
+      const elsewhere = evaluateEligibility(file.rows[0]?.body as ApplicationFacts, {
+        campaign: DEMO_LIMITS,
+        executingCourt: beijing,
+        today: '2025-06-01',
+      });
+      expect(elsewhere.eligible).toBe(false);
+    },
+  );
 
   it('samples/allocations.csv is generated and allocates every one of the 32 quota holders', () => {
     const text = readFileSync(new URL('../../../samples/allocations.csv', import.meta.url), 'utf8');

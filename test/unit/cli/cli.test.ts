@@ -361,3 +361,31 @@ describe('usage', () => {
     expect((await run([])).code).toBe(2);
   });
 });
+
+describe('relief courts import', () => {
+  const HEADER = 'code,name,level,parentCode,province,caseCourtPrefix,directToHighCourt';
+
+  it('refuses --dry-run with --apply (exit 2), sending nothing', async () => {
+    writeFileSync(path.join(dir, 'courts.csv'), `${HEADER}\nNM0102,x,basic,NM01,NM,内0102,否\n`);
+    const r = await run(['courts', 'import', 'courts.csv', '--dry-run', '--apply'], { RELIEF_TOKEN: SPC });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--dry-run and --apply: choose one');
+    expect(api.requests).toEqual([]);
+  });
+
+  it('a bad cell stops the file before anything is sent, naming line and column (exit 2)', async () => {
+    writeFileSync(path.join(dir, 'courts.csv'), `${HEADER}\nNM0102,x,county,NM01,NM,内0102,否\n`);
+    const r = await run(['courts', 'import', 'courts.csv', '--apply'], { RELIEF_TOKEN: SPC });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/courts\.csv:2: level: unknown level "county"/);
+    expect(api.requests).toEqual([]);
+  });
+
+  it('needs a token (exit 2), and says so before sending', async () => {
+    writeFileSync(path.join(dir, 'courts.csv'), `${HEADER}\nNM0102,x,basic,NM01,NM,内0102,否\n`);
+    const r = await run(['courts', 'import', 'courts.csv']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('no token');
+    expect(api.requests).toEqual([]);
+  });
+});

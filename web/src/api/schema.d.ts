@@ -75,6 +75,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/courts/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import courts (upsert, all or nothing, with a dry run) (SPC administrator) */
+        post: operations["importCourts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/courts/{code}/audit": {
         parameters: {
             query?: never;
@@ -525,6 +542,39 @@ export interface components {
             province: string;
             directToHighCourt: boolean;
             caseCourtPrefix: string;
+        };
+        CourtImportReport: {
+            dryRun: boolean;
+            applied: boolean;
+            version: number;
+            total: number;
+            added: components["schemas"]["Court"][];
+            changed: {
+                code: string;
+                name: string;
+                changes: {
+                    [key: string]: {
+                        from?: unknown;
+                        to?: unknown;
+                    };
+                };
+            }[];
+            unchanged: number;
+        };
+        CourtImport: {
+            /** @description Report the changes and write nothing. */
+            dryRun: boolean;
+            courts: {
+                /** @description Court code, e.g. BJ0105. */
+                code: string;
+                name: string;
+                /** @enum {string} */
+                level: "spc" | "high" | "intermediate" | "basic";
+                parentCode: string | null;
+                province: string;
+                directToHighCourt: boolean;
+                caseCourtPrefix: string;
+            }[];
         };
         CourtAuditEntry: {
             seq: number;
@@ -1281,6 +1331,94 @@ export interface operations {
             };
             /** @description Role not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    importCourts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1-128 of A-Z a-z 0-9 . _ : -), scoped by your court, your subject, the operation and its target. A replay with the same key and request returns the first response (status, headers and body, plus Idempotent-Replayed: true); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourtImport"];
+            };
+        };
+        responses: {
+            /** @description What the import changes (dry run) or changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourtImportReport"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors); INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CASE_PREFIX_TAKEN, CONCURRENT_UPDATE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IMPORT_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DUPLICATE_COURT_CODE, UNKNOWN_PARENT_COURT, COURT_PARENT_CYCLE, COURT_PARENT_CROSSES_PROVINCE, COURT_LEVEL_MISMATCH, COURT_PROVINCE_MISMATCH, INVALID_CASE_COURT_PREFIX, DIRECT_TO_HIGH_COURT_NOT_ALLOWED, INVALID_COURT_CODE; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

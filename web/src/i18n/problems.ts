@@ -176,6 +176,14 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     zh: '该法院代字已被其他法院使用。',
     en: 'Another court already has this designation.',
   },
+  DUPLICATE_COURT_CODE: {
+    zh: '导入文件中法院代码重复。',
+    en: 'The import names this court code twice.',
+  },
+  IMPORT_TOO_LARGE: {
+    zh: '本次导入变更的法院过多，请拆分文件（例如按省份）。',
+    en: 'This import changes too many courts for one change; split the file (e.g. by province).',
+  },
   LEVEL_OUT_OF_ROUTE: {
     zh: '该法院不在此申请的审批路径上。',
     en: 'This court is not on the application’s approval route.',

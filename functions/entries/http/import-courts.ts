@@ -1,0 +1,15 @@
+import { applicationRepository, courtStore } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { importCourts as spec } from '../../http/courts.ts';
+import { defineIdempotentRoute } from '../../lib/idempotency.ts';
+import { type CourtImportReport, importCourts } from '../../usecases/courts.ts';
+
+export const route = defineIdempotentRoute(
+  spec,
+  authenticator,
+  (report: CourtImportReport) => ({ status: 200, body: report, headers: {} }),
+  (req, idempotency) =>
+    importCourts({ courts: courtStore() }, req.principal, req.body.courts, req.body.dryRun, idempotency),
+  applicationRepository,
+);
+export const { handler } = route;

@@ -10,7 +10,7 @@ import { decideApplication, submitApplication } from './approval.ts';
 import { createCampaign, getCampaignAudit, patchCampaign } from './campaigns.ts';
 import { closeApplication, getRuling, recordRecovery, resumeEnforcement } from './closure.ts';
 import { getCourtAudit, putCourt } from './courts.ts';
-import { getDocument, listDocuments, requestDocumentUpload } from './documents.ts';
+import { getDocument, listDocuments, requestDocumentUpload, reviewDocument } from './documents.ts';
 import { checkEligibility } from './eligibility.ts';
 import { insurerWebhook } from './insurer.ts';
 import { getQuota, getQuotaAudit, listQuotas, putQuota } from './quotas.ts';
@@ -47,6 +47,7 @@ const specs: RouteSpec[] = [
   requestDocumentUpload,
   listDocuments,
   getDocument,
+  reviewDocument,
   submitApplication,
   decideApplication,
   putQuota,

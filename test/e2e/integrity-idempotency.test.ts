@@ -127,6 +127,9 @@ const lifeId = () => life.id as string;
 /** A draft of its own, withdrawn (the lifecycle's application must stay open). */
 const withdrawn: { id?: string } = {};
 
+/** A draft of its own whose document is reviewed. */
+const reviewed: { id?: string } = {};
+
 /** A campaign of its own (created, then changed, by the campaign cases). */
 const idemCampaign: { id?: string } = {};
 async function campaignFootprint() {
@@ -203,6 +206,27 @@ const CASES: Record<string, Case> = {
     },
     footprint: async () =>
       (await api('GET', `/applications/${lifeId()}/documents`, { token: clerk })).body.items.length,
+  },
+  reviewDocument: {
+    // A draft of its own: the review must not block the lifecycle's submission.
+    prepare: async () => {
+      reviewed.id = await draft();
+      await uploadAllDocuments(reviewed.id, clerk);
+      const list = await api('GET', `/applications/${reviewed.id}/documents`, { token: clerk });
+      const identity = list.body.items.find((d: { type: string }) => d.type === 'identity');
+      const path = `/applications/${reviewed.id}/documents/${identity.documentId}/review`;
+      return {
+        request: { method: 'POST', path, token: clerk, body: { verdict: 'accepted', reason: '清晰' } },
+        other: { method: 'POST', path, token: clerk, body: { verdict: 'rejected', reason: '模糊' } },
+        expectStatus: 200,
+      };
+    },
+    footprint: async () => {
+      const id = reviewed.id as string;
+      const list = await api('GET', `/applications/${id}/documents`, { token: clerk });
+      const statuses = list.body.items.map((d: { status: string }) => d.status).sort();
+      return { statuses, reviews: (await actions(id)).filter((a) => a.startsWith('document.review')).length };
+    },
   },
   submitApplication: {
     prepare: async () => {

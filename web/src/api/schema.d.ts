@@ -250,6 +250,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/applications/{id}/documents/{documentId}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept or reject one uploaded scan (材料审查): the executing court’s clerk before submission, or the approver where the application waits (who must then return it) */
+        post: operations["reviewDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/applications/{id}/submit": {
         parameters: {
             query?: never;
@@ -905,6 +922,26 @@ export interface components {
             createdAt: string;
             uploadedAt: string | null;
             rejectedReason?: string;
+            /** @description The latest review (材料审查); a rejected one makes the document `rejected` */
+            review?: {
+                /** @enum {string} */
+                verdict: "accepted" | "rejected";
+                reason: string;
+                reviewedBy: string;
+                court: string;
+                /** @enum {string} */
+                as: "clerk" | "approver";
+                at: string;
+            };
+        };
+        DocumentReview: {
+            /** @enum {string} */
+            verdict: "accepted" | "rejected";
+            /**
+             * @description Required (not blank) for a rejection
+             * @default
+             */
+            reason: string;
         };
         SubmitApplication: {
             approvalForm: {
@@ -2387,6 +2424,17 @@ export interface operations {
                         createdAt: string;
                         uploadedAt: string | null;
                         rejectedReason?: string;
+                        /** @description The latest review (材料审查); a rejected one makes the document `rejected` */
+                        review?: {
+                            /** @enum {string} */
+                            verdict: "accepted" | "rejected";
+                            reason: string;
+                            reviewedBy: string;
+                            court: string;
+                            /** @enum {string} */
+                            as: "clerk" | "approver";
+                            at: string;
+                        };
                         url?: string;
                         urlExpiresAt?: string;
                     };
@@ -2421,6 +2469,99 @@ export interface operations {
             };
             /** @description Unknown or outside your jurisdiction */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    reviewDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1-128 of A-Z a-z 0-9 . _ : -), scoped by your court, your subject, the operation and its target. A replay with the same key and request returns the first response (status, headers and body, plus Idempotent-Replayed: true); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description ULID */
+                id: string;
+                /** @description ULID */
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentReview"];
+            };
+        };
+        responses: {
+            /** @description The reviewed document (`rejected` with its review, or still `uploaded`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors); INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed; NOT_PENDING_AT_YOUR_COURT (an approver of another level), ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown application or document, or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DOCUMENT_NOT_UPLOADED (still pending), DOCUMENT_ALREADY_REJECTED, MATERIALS_FROZEN (a clerk after submission), INVALID_STATUS, VERSION_CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description REVIEW_REASON_REQUIRED (a rejection without a reason); IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -84,6 +84,22 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     en: 'The application was submitted; its materials are frozen.',
   },
   DOCUMENT_MISSING: { zh: '缺少材料。', en: 'A document is missing.' },
+  DOCUMENT_REJECTED: {
+    zh: '该材料审查未通过，请上传同类新材料替换。',
+    en: 'This document was rejected in review; upload another of its type to replace it.',
+  },
+  DOCUMENT_NOT_UPLOADED: {
+    zh: '材料尚未上传完成，上传后才能审查。',
+    en: 'The document has not been uploaded yet; review it once it is uploaded.',
+  },
+  DOCUMENT_ALREADY_REJECTED: {
+    zh: '该材料已被驳回，请上传同类新材料。',
+    en: 'The document is already rejected; upload another of its type.',
+  },
+  REVIEW_REASON_REQUIRED: {
+    zh: '驳回材料须说明理由。',
+    en: 'A rejection needs a reason.',
+  },
   EVIDENCE_MISMATCH: {
     zh: '已审批的材料与存储的文件不一致，救助金暂缓发送，请联系运维人员。',
     en: 'An approved document no longer matches the stored file; the package is withheld for an operator.',

@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import type * as z from 'zod';
+import * as z from 'zod';
 import type { DeclaredRoute } from '../lib/route-spec.ts';
 
 /**
@@ -77,6 +77,20 @@ export function buildOpenApiDocument(routes: readonly DeclaredRoute[]) {
         ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
         ...(spec.body
           ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } }
+          : {}),
+        ...(spec.textBody
+          ? {
+              body: {
+                required: true,
+                description: spec.textBody.description,
+                content: {
+                  [spec.textBody.contentType]: {
+                    schema: z.string(),
+                    ...(spec.textBody.example ? { example: spec.textBody.example } : {}),
+                  },
+                },
+              },
+            }
           : {}),
       },
       ...(parameters.length > 0

@@ -14,6 +14,7 @@ import { getDocument, listDocuments, requestDocumentUpload, reviewDocument } fro
 import { checkEligibility } from './eligibility.ts';
 import { insurerWebhook } from './insurer.ts';
 import { getQuota, getQuotaAudit, listQuotas, putQuota } from './quotas.ts';
+import { createReconciliation, getReconciliation } from './reconciliations.ts';
 import { getCampaign, getCourt, listCampaigns, listCourts } from './reference.ts';
 import { freezeReport, getFrozenReport, getReport } from './reports.ts';
 import { health, openapi } from './service.ts';
@@ -55,6 +56,8 @@ const specs: RouteSpec[] = [
   getQuota,
   getQuotaAudit,
   insurerWebhook,
+  createReconciliation,
+  getReconciliation,
   getRuling,
   closeApplication,
   resumeEnforcement,

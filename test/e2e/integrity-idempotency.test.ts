@@ -83,6 +83,7 @@ interface Request {
   path: string;
   token: string;
   body?: unknown;
+  rawBody?: string;
   headers?: Record<string, string>;
 }
 
@@ -90,6 +91,7 @@ const send = (req: Request, key: string) =>
   api(req.method, req.path, {
     token: req.token,
     body: req.body,
+    ...(req.rawBody !== undefined ? { rawBody: req.rawBody } : {}),
     headers: { ...(req.headers ?? {}), 'idempotency-key': key },
   });
 
@@ -256,6 +258,30 @@ const CASES: Record<string, Case> = {
     },
     // The workflow writes to the application after the approval (dispatch, payout): count decisions only.
     footprint: async () => (await actions(lifeId())).filter((a) => a.startsWith('decision.')).length,
+  },
+  createReconciliation: {
+    prepare: async () => {
+      const path = '/campaigns/demo/reconciliations';
+      const csv = 'packageId,transactionRef,amountFen,paidAt\nPKG-IDEM-UNKNOWN-1,T-1,100,2026-12-01\n';
+      const headers = { 'content-type': 'text/csv' };
+      return {
+        request: { method: 'POST', path, token: spc, rawBody: csv, headers },
+        other: { method: 'POST', path, token: spc, rawBody: csv.replace('T-1', 'T-2'), headers },
+        expectStatus: 201,
+      };
+    },
+    footprint: async () => {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: 'relief',
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'RECON#demo' },
+          ConsistentRead: true,
+          Select: 'COUNT',
+        }),
+      );
+      return out.Count;
+    },
   },
   closeApplication: {
     prepare: async () => {

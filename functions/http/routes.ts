@@ -12,7 +12,7 @@ import { closeApplication, getRuling, recordRecovery, resumeEnforcement } from '
 import { getCourtAudit, putCourt } from './courts.ts';
 import { getDocument, listDocuments, requestDocumentUpload, reviewDocument } from './documents.ts';
 import { checkEligibility } from './eligibility.ts';
-import { insurerWebhook } from './insurer.ts';
+import { getInsurerPackage, insurerWebhook, redeliverInsurerPackage } from './insurer.ts';
 import { getQuota, getQuotaAudit, listQuotas, putQuota } from './quotas.ts';
 import { createReconciliation, getReconciliation } from './reconciliations.ts';
 import { getCampaign, getCourt, listCampaigns, listCourts } from './reference.ts';
@@ -56,6 +56,8 @@ const specs: RouteSpec[] = [
   getQuota,
   getQuotaAudit,
   insurerWebhook,
+  getInsurerPackage,
+  redeliverInsurerPackage,
   createReconciliation,
   getReconciliation,
   getRuling,

@@ -435,6 +435,8 @@ const CASES: Record<string, Case> = {
 const EXEMPT: Record<string, string> = {
   insurerWebhook: 'de-duplicated by the event id, written in the same transaction as its effect',
   checkEligibility: 'screening (排查) persists nothing',
+  redeliverInsurerPackage:
+    'signed by the insurer (no court subject to scope a key by); re-sends the same package, which the insurer de-duplicates by packageId',
 };
 
 const stateChanging = apiRoutes.filter(

@@ -20,6 +20,7 @@ import {
   type AuditEntry,
   type AuditInput,
   type DocumentRecord,
+  type DocumentReview,
   DuplicateApplicationError,
   DuplicateEventError,
   type IdempotencyRecord,
@@ -679,8 +680,10 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       at: string;
       reason: string | null;
       from?: 'pending' | 'uploaded';
+      review?: DocumentReview;
     },
     mutate: Mutation,
+    idempotency?: IdempotentWrite<ApplicationRecord>,
   ): Promise<boolean> {
     const from = outcome.from ?? 'pending';
     const extra = (): Labelled[] => [
@@ -692,10 +695,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
             Key: { pk: appPk(doc.applicationId), sk: docSk(doc.documentId) },
             // A document leaving `uploaded` keeps the time it was uploaded; settled, it leaves the
             // pending-upload index (gsi4).
-            UpdateExpression:
-              from === 'uploaded'
-                ? 'SET #s = :s, rejectedReason = :r REMOVE gsi4pk, gsi4sk'
-                : 'SET #s = :s, uploadedAt = :u, rejectedReason = :r REMOVE gsi4pk, gsi4sk',
+            UpdateExpression: `SET #s = :s, ${from === 'uploaded' ? '' : 'uploadedAt = :u, '}rejectedReason = :r${
+              outcome.review ? ', review = :review' : ''
+            } REMOVE gsi4pk, gsi4sk`,
             ConditionExpression: '#s = :from',
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: {
@@ -703,6 +705,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
               ...(from === 'uploaded' ? {} : { ':u': outcome.status === 'uploaded' ? outcome.at : null }),
               ':r': outcome.reason,
               ':from': from,
+              ...(outcome.review ? { ':review': outcome.review } : {}),
             },
           },
         },
@@ -712,7 +715,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     await this.retrying(
       doc.applicationId,
       undefined,
-      (current) => this.commit(current, mutate, extra),
+      (current) => this.commit(current, mutate, extra, () => (idempotency ? { idempotency } : {})),
       (failed) => {
         if (failed.has('document')) {
           settled = false;

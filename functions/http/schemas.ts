@@ -413,6 +413,17 @@ export const Document = z
     createdAt: z.string(),
     uploadedAt: z.string().nullable(),
     rejectedReason: z.string().optional(),
+    review: z
+      .object({
+        verdict: z.enum(['accepted', 'rejected']),
+        reason: z.string(),
+        reviewedBy: z.string(),
+        court: z.string(),
+        as: z.enum(['clerk', 'approver']),
+        at: z.string(),
+      })
+      .optional()
+      .meta({ description: 'The latest review (材料审查); a rejected one makes the document `rejected`' }),
   })
   .meta({ id: 'Document' });
 

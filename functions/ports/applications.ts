@@ -181,6 +181,14 @@ export interface DecisionEntry {
   outcome: 'next-level' | 'approved' | 'rejected' | 'returned';
   /** The evidence set this decision saw (evidence-bound approval). */
   documents?: EvidenceDocument[];
+  /** A return: the documents rejected in review that the clerk must replace. */
+  documentsToReplace?: DocumentToReplace[];
+}
+
+export interface DocumentToReplace {
+  documentId: string;
+  type: DocumentType;
+  reason: string;
 }
 
 export interface QuotaReservation {
@@ -312,6 +320,18 @@ export interface DocumentRecord {
    * later submission came through a grant from before that submission: it is a late upload.
    */
   submissionSeqAtGrant?: number;
+  /** The latest person's review (审查) of the scan: accepted keeps it `uploaded`, rejected makes it `rejected`. */
+  review?: DocumentReview;
+}
+
+export interface DocumentReview {
+  verdict: 'accepted' | 'rejected';
+  reason: string;
+  reviewedBy: string;
+  court: string;
+  /** `clerk` before submission, `approver` while the application waits at the reviewer's court. */
+  as: 'clerk' | 'approver';
+  at: string;
 }
 
 export type AuditEntry = AuditEntryContent & { hash: string; prevHash: string };
@@ -415,8 +435,11 @@ export interface ApplicationRepository {
       at: string;
       reason: string | null;
       from?: 'pending' | 'uploaded';
+      /** A person's review recorded on the document (document review). */
+      review?: DocumentReview;
     },
     mutate: Mutation,
+    idempotency?: IdempotentWrite<ApplicationRecord>,
   ): Promise<boolean>;
   listAudit(applicationId: string): Promise<AuditEntry[]>;
   hasInsurerEvent(id: string): Promise<boolean>;

@@ -17,7 +17,7 @@ import {
 import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
 import type { Workflow } from '../ports/workflow.ts';
 import { type ApplicationDeps, hasRole, loadForClerk, loadVisible, routingOf } from './applications.ts';
-import { evidenceOf, evidenceSet } from './documents.ts';
+import { documentsToReplace, evidenceOf, evidenceSet } from './documents.ts';
 import { deliverPayout } from './payouts.ts';
 import { ensureWorkflow, executionInput } from './redrive.ts';
 import { reportDelta } from './report-keys.ts';
@@ -131,8 +131,9 @@ async function submitOnce(
       })),
     });
   }
-  const evidence = evidenceSet(await deps.repo.listDocuments(id));
-  assertComplete(evidence, 'Upload first');
+  const docs = await deps.repo.listDocuments(id);
+  const evidence = evidenceSet(docs);
+  assertComplete(evidence, docs, 'Upload first');
   const documents = evidenceOf(evidence);
   const at = now.toISOString();
   let stored: ApplicationRecord;
@@ -253,16 +254,25 @@ export function decisionOutput(entry: DecisionEntry, next: ApplicationRecord) {
   };
 }
 
-/** 422 MATERIALS_INCOMPLETE unless the evidence set holds every required document type. */
-function assertComplete(evidence: DocumentRecord[], advice: string) {
+/**
+ * 422 MATERIALS_INCOMPLETE unless the evidence set holds every required document type; a type
+ * blocked by a scan rejected in review is named with DOCUMENT_REJECTED, its document id and reason.
+ */
+function assertComplete(evidence: DocumentRecord[], docs: DocumentRecord[], advice: string) {
   const missing = DOCUMENT_TYPES.filter((t) => !evidence.some((d) => d.type === t));
   if (missing.length > 0) {
+    const rejected = new Map(documentsToReplace(docs).map((d) => [d.type, d]));
     throw new UnprocessableError('MATERIALS_INCOMPLETE', `${advice}: ${missing.join(', ')}.`, {
-      errors: missing.map((t) => ({
-        code: 'DOCUMENT_MISSING',
-        path: `documents.${t}`,
-        message: `No uploaded ${t} document.`,
-      })),
+      errors: missing.map((t) => {
+        const r = rejected.get(t);
+        return r
+          ? {
+              code: 'DOCUMENT_REJECTED',
+              path: `documents.${t}`,
+              message: `Document ${r.documentId} (${t}) was rejected in review: ${r.reason}. Upload another ${t} document.`,
+            }
+          : { code: 'DOCUMENT_MISSING', path: `documents.${t}`, message: `No uploaded ${t} document.` };
+      }),
     });
   }
 }
@@ -330,9 +340,12 @@ async function decideOnce(
     }
   };
   check(app);
-  const evidence = evidenceSet(await deps.repo.listDocuments(id));
-  if (input.decision === 'approve') assertComplete(evidence, 'Return the application for');
+  const docs = await deps.repo.listDocuments(id);
+  const evidence = evidenceSet(docs);
+  if (input.decision === 'approve') assertComplete(evidence, docs, 'Return the application for');
   const documents = evidenceOf(evidence);
+  // A return names the scans rejected in review, so the clerk knows what to replace.
+  const toReplace = input.decision === 'return' ? documentsToReplace(docs) : [];
   const at = deps.now().toISOString();
   let entry: DecisionEntry | undefined;
   let stored: ApplicationRecord;
@@ -355,6 +368,9 @@ async function decideOnce(
           decidedAt: at,
           outcome: outcome.outcome,
           documents,
+          ...(outcome.outcome === 'returned' && toReplace.length > 0
+            ? { documentsToReplace: toReplace }
+            : {}),
         };
         const reservation = outcome.reservesQuota
           ? {
@@ -389,6 +405,9 @@ async function decideOnce(
                 ? { quotaReservedFen: current.reliefAmountFen, highCourtCode: current.highCourtCode }
                 : {}),
               documents,
+              ...(outcome.outcome === 'returned' && toReplace.length > 0
+                ? { documentsToReplace: toReplace }
+                : {}),
             },
           },
         };

@@ -7,6 +7,7 @@ import {
   type AuditEntry,
   type AuditInput,
   type DocumentRecord,
+  type DocumentReview,
   DuplicateApplicationError,
   DuplicateEventError,
   type IdempotencyRecord,
@@ -612,8 +613,10 @@ export class MemoryApplicationRepository implements ApplicationRepository {
       at: string;
       reason: string | null;
       from?: 'pending' | 'uploaded';
+      review?: DocumentReview;
     },
     mutate: Mutation,
+    idempotency?: IdempotentWrite<ApplicationRecord>,
   ): Promise<boolean> {
     const from = outcome.from ?? 'pending';
     const stored = () => this.state.documents.get(doc.applicationId)?.get(doc.documentId);
@@ -626,6 +629,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
           const d = stored() as DocumentRecord;
           d.status = outcome.status;
           d.rejectedReason = outcome.reason;
+          if (outcome.review) d.review = copy(outcome.review);
           // A document leaving `uploaded` keeps the time it was uploaded.
           if (from !== 'uploaded') d.uploadedAt = outcome.status === 'uploaded' ? outcome.at : null;
         },
@@ -635,7 +639,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     await this.retrying(
       doc.applicationId,
       undefined,
-      (current) => this.commit(current, mutate, extra),
+      (current) => this.commit(current, mutate, extra, () => (idempotency ? { idempotency } : {})),
       (failed) => {
         if (failed.has('document')) {
           settled = false;

@@ -12,6 +12,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
+import { highCourtIncrements, reportMarkers } from '../domain/report.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
 import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
 import {
@@ -737,84 +738,56 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   }
 
   /**
-   * Report counters (per high court and campaign total) moved in the same transaction as the change.
+   * The report counters of the change's high court (the only row it writes: national figures are
+   * derived at read time, see domain/report.ts `nationalTotals`), moved in the same transaction.
    * Distinct cases and persons use marker items: the first payout of a case (or person) creates the
    * marker and counts; later ones only check it exists.
    */
   private async reportItems(delta: ReportDelta): Promise<Labelled[]> {
     const pk = `REPORT#${delta.campaignId}`;
-    const highAdd: Record<string, number> = { ...delta.add };
-    const totalAdd: Record<string, number> = { ...delta.add };
     const items: Labelled[] = [];
-    if (delta.paid) {
-      const cat = delta.paid.category.replace(/[^a-z-]/g, '');
-      highAdd[`cat:${cat}:paid`] = 1;
-      highAdd[`cat:${cat}:amountFen`] = delta.paid.amountFen;
-      totalAdd[`cat:${cat}:paid`] = 1;
-      totalAdd[`cat:${cat}:amountFen`] = delta.paid.amountFen;
-      const markers: [sk: string, counts: (add: Record<string, number>) => void][] = [
-        // A case number names its court, so a case is distinct per high court and per campaign alike.
-        [
-          `MARK#CASE#${delta.paid.caseKey}`,
-          () => {
-            highAdd.cases = 1;
-            totalAdd.cases = 1;
-          },
-        ],
-        [
-          `MARK#PERSON#${delta.highCourtCode}#${delta.paid.personKey}`,
-          () => {
-            highAdd.persons = 1;
-          },
-        ],
-        [
-          `MARK#PERSON#ALL#${delta.paid.personKey}`,
-          () => {
-            totalAdd.persons = 1;
-          },
-        ],
-      ];
-      for (const [sk, count] of markers) {
-        const out = await this.doc.send(
-          new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }),
-        );
-        if (out.Item) {
-          items.push([
-            'report-marker',
-            {
-              ConditionCheck: {
-                TableName: this.tableName,
-                Key: { pk, sk },
-                ConditionExpression: 'attribute_exists(pk)',
-              },
+    const created = new Set<string>();
+    for (const marker of reportMarkers(delta)) {
+      const sk = marker.key;
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }),
+      );
+      if (out.Item) {
+        items.push([
+          'report-marker',
+          {
+            ConditionCheck: {
+              TableName: this.tableName,
+              Key: { pk, sk },
+              ConditionExpression: 'attribute_exists(pk)',
             },
-          ]);
-        } else {
-          count(highAdd);
-          items.push([
-            'report-marker',
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk, sk, entity: 'report-marker' },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
+          },
+        ]);
+      } else {
+        created.add(sk);
+        items.push([
+          'report-marker',
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { pk, sk, entity: 'report-marker' },
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
-          ]);
-        }
+          },
+        ]);
       }
     }
-    const counterUpdate = (sk: string, add: Record<string, number>): TransactItem => {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':e': 'report-counters', ':h': sk };
-      const parts = Object.entries(add)
-        .filter(([, v]) => v !== 0)
-        .map(([name, value], i) => {
-          names[`#c${i}`] = name;
-          values[`:c${i}`] = value;
-          return `#c${i} :c${i}`;
-        });
-      return {
+    const sk = `HIGH#${delta.highCourtCode}`;
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':e': 'report-counters', ':h': sk };
+    const parts = Object.entries(highCourtIncrements(delta, created)).map(([name, value], i) => {
+      names[`#c${i}`] = name;
+      values[`:c${i}`] = value;
+      return `#c${i} :c${i}`;
+    });
+    items.push([
+      'report',
+      {
         Update: {
           TableName: this.tableName,
           Key: { pk, sk },
@@ -822,10 +795,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
           ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: values,
         },
-      };
-    };
-    items.push(['report', counterUpdate(`HIGH#${delta.highCourtCode}`, highAdd)]);
-    items.push(['report', counterUpdate('TOTAL', totalAdd)]);
+      },
+    ]);
     return items;
   }
 

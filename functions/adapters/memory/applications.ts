@@ -1,4 +1,5 @@
 import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
+import { highCourtIncrements, reportMarkers } from '../../domain/report.ts';
 import { ConcurrentUpdateError } from '../../lib/errors.ts';
 import { CONFLICT_RETRY } from '../../lib/retry.ts';
 import {
@@ -264,72 +265,41 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     };
   }
 
-  /** Counter rows (per high court and total) and the distinct-case/person markers, as the DynamoDB adapter keeps them. */
+  /** The high court's counter row and the distinct-case/person markers, as the DynamoDB adapter keeps them. */
   private reportOps(delta: ReportDelta): Operation[] {
     const campaign = delta.campaignId;
-    const highAdd: Record<string, number> = { ...delta.add };
-    const totalAdd: Record<string, number> = { ...delta.add };
     const ops: Operation[] = [];
-    if (delta.paid) {
-      const cat = delta.paid.category.replace(/[^a-z-]/g, '');
-      for (const add of [highAdd, totalAdd]) {
-        add[`cat:${cat}:paid`] = 1;
-        add[`cat:${cat}:amountFen`] = delta.paid.amountFen;
-      }
-      const markers: [marker: string, count: () => void][] = [
-        [
-          `MARK#CASE#${delta.paid.caseKey}`,
-          () => {
-            highAdd.cases = 1;
-            totalAdd.cases = 1;
-          },
-        ],
-        [
-          `MARK#PERSON#${delta.highCourtCode}#${delta.paid.personKey}`,
-          () => {
-            highAdd.persons = 1;
-          },
-        ],
-        [
-          `MARK#PERSON#ALL#${delta.paid.personKey}`,
-          () => {
-            totalAdd.persons = 1;
-          },
-        ],
-      ];
-      for (const [marker, count] of markers) {
-        const key = `${campaign}#${marker}`;
-        if (this.state.reportMarkers.has(key)) {
-          ops.push({
-            label: 'report-marker',
-            item: `REPORT#${key}`,
-            condition: () => this.state.reportMarkers.has(key),
-            apply: () => {},
-          });
-        } else {
-          count();
-          ops.push({
-            label: 'report-marker',
-            item: `REPORT#${key}`,
-            condition: () => !this.state.reportMarkers.has(key),
-            apply: () => this.state.reportMarkers.add(key),
-          });
-        }
+    const created = new Set<string>();
+    for (const marker of reportMarkers(delta)) {
+      const key = `${campaign}#${marker.key}`;
+      if (this.state.reportMarkers.has(key)) {
+        ops.push({
+          label: 'report-marker',
+          item: `REPORT#${key}`,
+          condition: () => this.state.reportMarkers.has(key),
+          apply: () => {},
+        });
+      } else {
+        created.add(marker.key);
+        ops.push({
+          label: 'report-marker',
+          item: `REPORT#${key}`,
+          condition: () => !this.state.reportMarkers.has(key),
+          apply: () => this.state.reportMarkers.add(key),
+        });
       }
     }
-    const counters = (rowKey: string, add: Record<string, number>): Operation => ({
+    const add = highCourtIncrements(delta, created);
+    const rowKey = `${campaign}#HIGH#${delta.highCourtCode}`;
+    ops.push({
       label: 'report',
       item: `REPORT#${rowKey}`,
       apply: () => {
         const row = this.state.reportCounters.get(rowKey) ?? {};
-        for (const [name, value] of Object.entries(add)) {
-          if (value !== 0) row[name] = (row[name] ?? 0) + value;
-        }
+        for (const [name, value] of Object.entries(add)) row[name] = (row[name] ?? 0) + value;
         this.state.reportCounters.set(rowKey, row);
       },
     });
-    ops.push(counters(`${campaign}#HIGH#${delta.highCourtCode}`, highAdd));
-    ops.push(counters(`${campaign}#TOTAL`, totalAdd));
     return ops;
   }
 

@@ -384,10 +384,10 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     const s = make();
     const campaignId = `c-${uniq()}`;
     const app = await s.repo.create(record({ campaignId }), audit('application.created'));
-    const paid = (caseKey: string, personKey: string) => ({
+    const paid = (caseKey: string, personKey: string, highCourtCode = 'JX') => ({
       report: {
         campaignId,
-        highCourtCode: 'JX',
+        highCourtCode,
         add: { paid: 1, amountFen: 100, pending: 0 },
         paid: { category: 'labor-remuneration', amountFen: 100, caseKey, personKey },
       },
@@ -404,9 +404,37 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
       'cat:labor-remuneration:paid': 3,
       'cat:labor-remuneration:amountFen': 300,
     };
-    expect(byHighCourt.get('JX')).toEqual(expected);
+    expect(byHighCourt.get('JX')).toEqual({ ...expected, nationalPersons: 2 });
     expect(total).toEqual(expected);
     expect([...byHighCourt.keys()]).toEqual(['JX']);
+  });
+
+  it('derives the national figures from the high-court rows: a person paid in two high courts is one person nationally', async () => {
+    const s = make();
+    const campaignId = `c-${uniq()}`;
+    const app = await s.repo.create(record({ campaignId }), audit('application.created'));
+    const paid = (highCourtCode: string, caseKey: string, personKey: string) => ({
+      report: {
+        campaignId,
+        highCourtCode,
+        add: { paid: 1, amountFen: 100 },
+        paid: { category: 'support', amountFen: 100, caseKey, personKey },
+      },
+    });
+    await s.repo.update(app.id, escalate, paid('JX', 'case-jx', 'person-a'));
+    await s.repo.update(app.id, escalate, paid('HA', 'case-ha', 'person-a'));
+    await s.repo.update(app.id, escalate, paid('HA', 'case-ha2', 'person-b'));
+    const { byHighCourt, total } = await s.reports.counters(campaignId);
+    expect(byHighCourt.get('JX')).toMatchObject({ cases: 1, persons: 1, paid: 1 });
+    expect(byHighCourt.get('HA')).toMatchObject({ cases: 2, persons: 2, paid: 2 });
+    expect(total).toEqual({
+      paid: 3,
+      amountFen: 300,
+      cases: 3,
+      persons: 2,
+      'cat:support:paid': 3,
+      'cat:support:amountFen': 300,
+    });
   });
 
   it('credits the relief fund with the change', async () => {

@@ -164,3 +164,26 @@ describe('DynamoApplicationRepository idempotency records', () => {
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 });
+
+describe('DynamoApplicationRepository: no item written by every court’s traffic', () => {
+  it('moves only the high court’s report row with a payout (no campaign-total row)', async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb.on(GetCommand, { Key: { pk: 'APP#A', sk: 'APP' } }).resolves({ Item: stored });
+    ddb.on(TransactWriteCommand).resolves({});
+    await repo().update('A', approve, {
+      report: {
+        campaignId: 'demo',
+        highCourtCode: 'BJ',
+        add: { paid: 1, amountFen: 100 },
+        paid: { category: 'support', amountFen: 100, caseKey: 'c', personKey: 'p' },
+      },
+    });
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    const reportKeys = items
+      .map((i) => i.Update?.Key ?? i.Put?.Item ?? i.ConditionCheck?.Key)
+      .filter((k) => String(k?.pk).startsWith('REPORT#'))
+      .map((k) => String(k?.sk))
+      .filter((sk) => !sk.startsWith('MARK#'));
+    expect(reportKeys).toEqual(['HIGH#BJ']);
+  });
+});

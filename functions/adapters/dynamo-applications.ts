@@ -29,6 +29,7 @@ import {
   type ListScope,
   type Mutation,
   type OutboxItem,
+  outboxDueAt,
   outboxId,
   type Page,
   type QuotaChange,
@@ -85,6 +86,12 @@ const inFlightKeys = (app: ApplicationRecord) =>
   IN_FLIGHT_STATUSES.has(app.status)
     ? { gsi4pk: `INFLIGHT#${shardOf(app.id)}`, gsi4sk: `${app.updatedAt}#${app.id}` }
     : {};
+
+/** The outbox is a gsi4 family too, sharded by application, sorted by when each item is due. */
+const outboxKeys = (item: OutboxItem) => ({
+  gsi4pk: `OUTBOX#${shardOf(item.applicationId)}`,
+  gsi4sk: `${outboxDueAt(item)}#${item.applicationId}#${outboxId(item)}`,
+});
 
 const pendingUploadKeys = (doc: DocumentRecord) =>
   doc.status === 'pending'
@@ -227,6 +234,9 @@ function decodeCursor(
  * TransactWriteItems call, conditioned on the version and audit sequence that were read.
  */
 export class DynamoApplicationRepository implements ApplicationRepository {
+  /** The outbox shard the next listOutbox starts with. */
+  private outboxStart = 0;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -334,8 +344,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
           pk: appPk(item.applicationId),
           sk: `OUTBOX#${outboxId(item)}`,
           entity: 'outbox',
-          gsi3pk: 'OUTBOX',
-          gsi3sk: `${item.createdAt}#${item.applicationId}`,
+          ...outboxKeys(item),
           ...item,
         },
       },
@@ -590,17 +599,55 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     }
   }
 
-  async listOutbox(limit: number): Promise<OutboxItem[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi3',
-        KeyConditionExpression: 'gsi3pk = :o',
-        ExpressionAttributeValues: { ':o': 'OUTBOX' },
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map((i) => strip<OutboxItem>(i));
+  /**
+   * Reads the outbox shards in turn (each call starting one shard further, so no shard waits behind
+   * the others), earliest due first within each, until `limit` items due by `dueBy` are found.
+   */
+  async listOutbox(limit: number, dueBy?: string): Promise<OutboxItem[]> {
+    const items: OutboxItem[] = [];
+    const first = this.outboxStart;
+    this.outboxStart = (this.outboxStart + 1) % IN_FLIGHT_SHARDS;
+    for (let i = 0; i < IN_FLIGHT_SHARDS && items.length < limit; i++) {
+      const shard = (first + i) % IN_FLIGHT_SHARDS;
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi4',
+          KeyConditionExpression: dueBy === undefined ? 'gsi4pk = :pk' : 'gsi4pk = :pk AND gsi4sk <= :due',
+          ExpressionAttributeValues: {
+            ':pk': `OUTBOX#${shard}`,
+            // '~' sorts after every id character: everything due at or before `dueBy`.
+            ...(dueBy === undefined ? {} : { ':due': `${dueBy}#~` }),
+          },
+          Limit: limit - items.length,
+        }),
+      );
+      items.push(...(out.Items ?? []).map((i) => strip<OutboxItem>(i)));
+    }
+    return items;
+  }
+
+  async deferOutbox(item: OutboxItem, dueAt: string): Promise<void> {
+    const deferred: OutboxItem = { ...item, dueAt };
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: appPk(item.applicationId), sk: `OUTBOX#${outboxId(item)}` },
+          UpdateExpression: 'SET attempts = if_not_exists(attempts, :zero) + :one, dueAt = :d, gsi4sk = :sk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':one': 1,
+            ':d': dueAt,
+            ':sk': outboxKeys(deferred).gsi4sk,
+          },
+        }),
+      );
+    } catch (error) {
+      // Completed meanwhile: nothing to put back.
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
   }
 
   async completeOutbox(item: OutboxItem): Promise<void> {

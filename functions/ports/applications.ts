@@ -198,8 +198,12 @@ export interface QuotaChange {
   op: 'reserve' | 'release' | 'commit';
 }
 
-/** Work that must happen after a transaction (start an execution, send a task token), kept until done. */
-export type OutboxItem =
+/**
+ * Work that must happen after a transaction (start an execution, send a task token), kept until done.
+ * An item whose delivery failed is put back for later (`deferOutbox`): `attempts` so far, due again at
+ * `dueAt` (absent: due since `createdAt`).
+ */
+export type OutboxItem = (
   | { kind: 'start-execution'; applicationId: string; submissionSeq: number; createdAt: string }
   | {
       kind: 'deliver-decision';
@@ -214,7 +218,11 @@ export type OutboxItem =
       submissionSeq: number;
       outcome: 'paid' | 'declined';
       createdAt: string;
-    };
+    }
+) & { attempts?: number; dueAt?: string };
+
+/** When an outbox item is due (again). */
+export const outboxDueAt = (item: OutboxItem): string => item.dueAt ?? item.createdAt;
 
 export function outboxId(item: OutboxItem): string {
   switch (item.kind) {
@@ -393,8 +401,17 @@ export interface ApplicationRepository {
     id: string,
     token: { submissionSeq: number; level: number; token: string },
   ): Promise<'recorded' | 'moved-on'>;
-  listOutbox(limit: number): Promise<OutboxItem[]>;
+  /**
+   * Up to `limit` outbox items due at or before `dueBy` (default: all), earliest due first within each
+   * shard of the outbox (the DynamoDB adapter spreads it over IN_FLIGHT_SHARDS partitions).
+   */
+  listOutbox(limit: number, dueBy?: string): Promise<OutboxItem[]>;
   completeOutbox(item: OutboxItem): Promise<void>;
+  /**
+   * Puts an item whose delivery failed back for later: attempts + 1, due at `dueAt`, so the items behind
+   * it are read first. Nothing if the item was completed meanwhile.
+   */
+  deferOutbox(item: OutboxItem, dueAt: string): Promise<void>;
   list(scope: ListScope, query: ListQuery): Promise<Page<ApplicationRecord>>;
   addDocument(
     applicationId: string,

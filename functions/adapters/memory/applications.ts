@@ -17,6 +17,7 @@ import {
   type ListScope,
   type Mutation,
   type OutboxItem,
+  outboxDueAt,
   outboxId,
   type Page,
   type QuotaChange,
@@ -493,12 +494,22 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     return 'recorded';
   }
 
-  async listOutbox(limit: number): Promise<OutboxItem[]> {
+  async listOutbox(limit: number, dueBy?: string): Promise<OutboxItem[]> {
     await tick();
+    const due = (i: OutboxItem) => `${outboxDueAt(i)}#${i.applicationId}#${outboxId(i)}`;
     return [...this.state.outbox.values()]
-      .sort((a, b) => `${a.createdAt}#${a.applicationId}`.localeCompare(`${b.createdAt}#${b.applicationId}`))
+      .filter((i) => dueBy === undefined || outboxDueAt(i) <= dueBy)
+      .sort((a, b) => due(a).localeCompare(due(b)))
       .slice(0, limit)
       .map((i) => copy(i));
+  }
+
+  async deferOutbox(item: OutboxItem, dueAt: string): Promise<void> {
+    await tick();
+    const key = `${item.applicationId}#${outboxId(item)}`;
+    const stored = this.state.outbox.get(key);
+    if (!stored) return;
+    this.state.outbox.set(key, { ...stored, attempts: (stored.attempts ?? 0) + 1, dueAt });
   }
 
   async completeOutbox(item: OutboxItem): Promise<void> {

@@ -359,12 +359,45 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     await s.repo.update(app.id, escalate, { outbox: [items[1] as OutboxItem] });
     await s.repo.update(app.id, escalate, { outbox: [items[0] as OutboxItem] });
     await s.repo.update(app.id, escalate, { outbox: [items[0] as OutboxItem] });
-    const mine = async (limit: number) =>
-      (await s.repo.listOutbox(limit)).filter((o) => o.applicationId === app.id);
+    const mine = async (limit: number, dueBy?: string) =>
+      (await s.repo.listOutbox(limit, dueBy)).filter((o) => o.applicationId === app.id);
     expect(await mine(100)).toEqual(items);
-    expect(await mine(1)).toEqual([items[0]]);
+    // Only what is due by then.
+    expect(await mine(100, base)).toEqual([items[0]]);
     await s.repo.completeOutbox(items[0] as OutboxItem);
     expect(await mine(100)).toEqual([items[1]]);
+  });
+
+  it('defers an outbox item behind the others until it is due again, counting attempts; a completed item stays completed', async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    const base = `1990-01-02T00:00:00.${String(serial % 1000).padStart(3, '0')}Z`;
+    const later = '1990-01-03T00:00:00.000Z';
+    const first: OutboxItem = {
+      kind: 'start-execution',
+      applicationId: app.id,
+      submissionSeq: 1,
+      createdAt: base,
+    };
+    const second: OutboxItem = {
+      kind: 'deliver-decision',
+      applicationId: app.id,
+      submissionSeq: 1,
+      level: 0,
+      createdAt: `${base}1`,
+    };
+    await s.repo.update(app.id, escalate, { outbox: [first, second] });
+    const mine = async (dueBy?: string) =>
+      (await s.repo.listOutbox(100, dueBy)).filter((o) => o.applicationId === app.id);
+    await s.repo.deferOutbox(first, later);
+    expect(await mine('1990-01-02T12:00:00.000Z')).toEqual([second]);
+    expect(await mine(later)).toEqual([second, { ...first, attempts: 1, dueAt: later }]);
+    const [, again] = await mine(later);
+    await s.repo.deferOutbox(again as OutboxItem, '1990-01-04T00:00:00.000Z');
+    expect((await mine()).find((o) => o.kind === 'start-execution')).toMatchObject({ attempts: 2 });
+    await s.repo.completeOutbox(first);
+    await s.repo.deferOutbox(first, later);
+    expect(await mine()).toEqual([second]);
   });
 
   it('takes an insurer event id once: a second use is a DuplicateEventError, writing nothing', async () => {

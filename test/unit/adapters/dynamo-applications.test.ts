@@ -2,7 +2,7 @@ import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dy
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
+import { DynamoApplicationRepository, shardOf } from '../../../functions/adapters/dynamo-applications.ts';
 import { toProblem } from '../../../functions/lib/http.ts';
 import type { ApplicationRecord } from '../../../functions/ports/applications.ts';
 import { IdempotencyReplay, VersionConflictError } from '../../../functions/ports/applications.ts';
@@ -185,5 +185,29 @@ describe('DynamoApplicationRepository: no item written by every court’s traffi
       .map((k) => String(k?.sk))
       .filter((sk) => !sk.startsWith('MARK#'));
     expect(reportKeys).toEqual(['HIGH#BJ']);
+  });
+});
+
+describe('DynamoApplicationRepository: the outbox is sharded', () => {
+  it('puts outbox items on a shard of the in-flight index by application, never on one shared partition', async () => {
+    ddb.on(GetCommand).resolves({ Item: stored });
+    ddb.on(TransactWriteCommand).resolves({});
+    const outbox = (applicationId: string) => ({
+      kind: 'start-execution' as const,
+      applicationId,
+      submissionSeq: 1,
+      createdAt: '2026-11-25T08:00:00.000Z',
+    });
+    const partitions = new Set<string>();
+    for (const id of ['A', 'B', 'C', 'D', 'E', 'F']) {
+      await repo().update('A', approve, { outbox: [outbox(id)] });
+      const items = ddb.commandCalls(TransactWriteCommand).at(-1)?.args[0].input.TransactItems ?? [];
+      const put = items.map((i) => i.Put?.Item).find((i) => i?.entity === 'outbox');
+      expect(put?.gsi3pk).toBeUndefined();
+      expect(put?.gsi4pk).toBe(`OUTBOX#${shardOf(id)}`);
+      expect(put?.gsi4sk).toBe(`2026-11-25T08:00:00.000Z#${id}#start-execution#1`);
+      partitions.add(String(put?.gsi4pk));
+    }
+    expect(partitions.size).toBeGreaterThan(1);
   });
 });

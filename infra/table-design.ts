@@ -29,6 +29,9 @@
  *         delivery moves its item later, so it never blocks the items behind it);
  *         the attributes exist only while the item is in flight, so the index holds nothing else;
  *         <shard> is a hash of the id over IN_FLIGHT_SHARDS (functions/adapters/dynamo-applications.ts).
+ *   gsi5: the approver's queue, sparse: applications pending_approval at a court (gsi5pk = PENDING#<court>,
+ *         gsi5sk = <waitingSince>#<id>, oldest first); the attributes exist only while the application
+ *         waits at that court (set with every write of the item, gone once it moves on).
  */
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
@@ -39,6 +42,7 @@ export const TABLE_DESIGN = {
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
     { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+    { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
   ],
 } as const;
 

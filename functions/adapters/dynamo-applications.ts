@@ -11,6 +11,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import { highCourtIncrements, reportMarkers } from '../domain/report.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
@@ -25,6 +26,7 @@ import {
   DuplicateEventError,
   type IdempotencyRecord,
   type IdempotentWrite,
+  LIST_MAX_READS,
   type ListQuery,
   type ListScope,
   type Mutation,
@@ -66,6 +68,8 @@ const KEY_ATTRS = [
   'gsi3sk',
   'gsi4pk',
   'gsi4sk',
+  'gsi5pk',
+  'gsi5sk',
   'entity',
 ];
 
@@ -86,6 +90,12 @@ const inFlightKeys = (app: ApplicationRecord) =>
   IN_FLIGHT_STATUSES.has(app.status)
     ? { gsi4pk: `INFLIGHT#${shardOf(app.id)}`, gsi4sk: `${app.updatedAt}#${app.id}` }
     : {};
+
+/** The approver's queue (gsi5): present only while the application waits at a court. */
+function queueKeys(app: ApplicationRecord) {
+  const since = waitingSince(app);
+  return since && app.pendingAt ? { gsi5pk: `PENDING#${app.pendingAt}`, gsi5sk: `${since}#${app.id}` } : {};
+}
 
 /** The outbox is a gsi4 family too, sharded by application, sorted by when each item is due. */
 const outboxKeys = (item: OutboxItem) => ({
@@ -120,6 +130,7 @@ function appItem(app: ApplicationRecord): Record<string, unknown> {
     gsi3pk: `CAMPAIGN#${app.campaignId}`,
     gsi3sk: sortKey,
     ...inFlightKeys(app),
+    ...queueKeys(app),
     ...app,
   };
 }
@@ -974,7 +985,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         ? (['gsi1', 'gsi1pk', `COURT#${scope.courtCode}`] as const)
         : scope.kind === 'highCourt'
           ? (['gsi2', 'gsi2pk', `HIGH#${scope.highCourtCode}`] as const)
-          : (['gsi3', 'gsi3pk', `CAMPAIGN#${scope.campaignId}`] as const);
+          : scope.kind === 'pendingAt'
+            ? (['gsi5', 'gsi5pk', `PENDING#${scope.courtCode}`] as const)
+            : (['gsi3', 'gsi3pk', `CAMPAIGN#${scope.campaignId}`] as const);
     const filters: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':pk': pk };
@@ -997,8 +1010,11 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     }
     const items: ApplicationRecord[] = [];
     let start = decodeCursor(query.cursor, pk, pkAttr);
-    // Filters apply after the read: keep reading pages until the page is full or the index is exhausted.
+    // Filters apply after the read: keep reading until the page is full, the index is exhausted or
+    // LIST_MAX_READS reads were made (then the page is short and the cursor says where to go on).
+    let reads = 0;
     do {
+      reads++;
       const out = await this.doc
         .send(
           new QueryCommand({
@@ -1008,7 +1024,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
             FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
             ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
             ExpressionAttributeValues: values,
-            ScanIndexForward: false,
+            // Newest first, except the queue: oldest waiting first.
+            ScanIndexForward: scope.kind === 'pendingAt',
             Limit: query.limit - items.length,
             ExclusiveStartKey: start,
           }),
@@ -1021,7 +1038,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         });
       items.push(...(out.Items ?? []).map((i) => strip<ApplicationRecord>(i)));
       start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
-    } while (start && items.length < query.limit);
+    } while (start && items.length < query.limit && reads < LIST_MAX_READS);
     return { items, nextCursor: encodeCursor(start) };
   }
 }

@@ -357,6 +357,13 @@ export interface ListQuery {
   cursor?: string;
 }
 
+/**
+ * A list page reads its index at most this many times (each read up to the page's remaining room):
+ * a selective filter over a large partition returns a short, even empty, page with `nextCursor`
+ * instead of scanning the partition (and the Lambda timeout) in one request.
+ */
+export const LIST_MAX_READS = 4;
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -454,4 +461,6 @@ export interface ApplicationRepository {
 export type ListScope =
   | { kind: 'court'; courtCode: string }
   | { kind: 'highCourt'; highCourtCode: string }
-  | { kind: 'campaign'; campaignId: string };
+  | { kind: 'campaign'; campaignId: string }
+  /** The approver's queue: applications pending at this court, oldest waiting first (sparse gsi5). */
+  | { kind: 'pendingAt'; courtCode: string };

@@ -597,14 +597,12 @@ export async function reconcile(deps: ApprovalDeps, limit = 100) {
       });
     }
     if (again !== undefined) {
-      await deps.repo
-        .deferOutbox(item, again)
-        .catch((error: Error) =>
-          logger.warn('reconcile could not defer', {
-            applicationId: item.applicationId,
-            errorName: error.name,
-          }),
-        );
+      await deps.repo.deferOutbox(item, again).catch((error: Error) =>
+        logger.warn('reconcile could not defer', {
+          applicationId: item.applicationId,
+          errorName: error.name,
+        }),
+      );
     }
     results[result] = (results[result] ?? 0) + 1;
   }

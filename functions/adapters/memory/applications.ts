@@ -1,3 +1,4 @@
+import { waitingSince } from '../../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
 import { highCourtIncrements, reportMarkers } from '../../domain/report.ts';
 import { ConcurrentUpdateError } from '../../lib/errors.ts';
@@ -13,6 +14,7 @@ import {
   type IdempotencyRecord,
   IdempotencyReplay,
   type IdempotentWrite,
+  LIST_MAX_READS,
   type ListQuery,
   type ListScope,
   type Mutation,
@@ -71,8 +73,19 @@ function scopeKey(scope: ListScope): {
   pkAttr: string;
   pk: string;
   holds: (a: ApplicationRecord) => boolean;
+  /** The index's sort key of an item; the queue reads oldest first, the others newest first. */
+  sortKey?: (a: ApplicationRecord) => string;
+  ascending?: boolean;
 } {
   switch (scope.kind) {
+    case 'pendingAt':
+      return {
+        pkAttr: 'gsi5pk',
+        pk: `PENDING#${scope.courtCode}`,
+        holds: (a) => a.pendingAt === scope.courtCode && waitingSince(a) !== null,
+        sortKey: (a) => `${waitingSince(a)}#${a.id}`,
+        ascending: true,
+      };
     case 'court':
       return {
         pkAttr: 'gsi1pk',
@@ -95,12 +108,12 @@ function scopeKey(scope: ListScope): {
 }
 
 /** The cursor the DynamoDB adapter hands out: the index's and the table's key of the last item read. */
-function encodeCursor(pkAttr: string, pk: string, app: ApplicationRecord): string {
+function encodeCursor(pkAttr: string, pk: string, app: ApplicationRecord, sortKey = sortKeyOf): string {
   const key = {
     pk: `APP#${app.id}`,
     sk: 'APP',
     [pkAttr]: pk,
-    [pkAttr.replace(/pk$/, 'sk')]: sortKeyOf(app),
+    [pkAttr.replace(/pk$/, 'sk')]: sortKey(app),
   };
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
@@ -519,7 +532,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
 
   async list(scope: ListScope, query: ListQuery): Promise<Page<ApplicationRecord>> {
     await tick();
-    const { pkAttr, pk, holds } = scopeKey(scope);
+    const { pkAttr, pk, holds, sortKey = sortKeyOf, ascending = false } = scopeKey(scope);
     const matches = (a: ApplicationRecord) =>
       (!query.status || a.status === query.status) &&
       (!query.campaignId || scope.kind === 'campaign' || a.campaignId === query.campaignId) &&
@@ -527,23 +540,28 @@ export class MemoryApplicationRepository implements ApplicationRepository {
         a.courtCode === query.courtOrAncestor ||
         a.ancestors.includes(query.courtOrAncestor)) &&
       (!query.courtCode || scope.kind === 'court' || a.courtCode === query.courtCode);
-    // The index partition, newest first; filters apply after each read, as DynamoDB's do.
+    // The index partition, newest first (the queue: oldest first); filters apply after each read, as
+    // DynamoDB's do.
+    const order = ascending ? 1 : -1;
     const partition = [...this.state.applications.values()]
       .filter(holds)
-      .sort((a, b) => sortKeyOf(b).localeCompare(sortKeyOf(a)));
+      .sort((a, b) => order * sortKey(a).localeCompare(sortKey(b)));
+    const after = (a: ApplicationRecord, from: string) => (ascending ? sortKey(a) > from : sortKey(a) < from);
     let start = decodeCursor(query.cursor, pk, pkAttr);
     const items: ApplicationRecord[] = [];
     let last: ApplicationRecord | undefined;
+    let reads = 0;
     do {
+      reads++;
       const limit = query.limit - items.length;
       const from = start;
-      const read = partition.filter((a) => from === undefined || sortKeyOf(a) < from).slice(0, limit);
+      const read = partition.filter((a) => from === undefined || after(a, from)).slice(0, limit);
       items.push(...read.filter(matches).map((a) => copy(a)));
       // A read that stopped at its limit names where it stopped, even when nothing follows.
       last = read.length === limit ? read[read.length - 1] : undefined;
-      start = last ? sortKeyOf(last) : undefined;
-    } while (start && items.length < query.limit);
-    return { items, nextCursor: last ? encodeCursor(pkAttr, pk, last) : null };
+      start = last ? sortKey(last) : undefined;
+    } while (start && items.length < query.limit && reads < LIST_MAX_READS);
+    return { items, nextCursor: last ? encodeCursor(pkAttr, pk, last, sortKey) : null };
   }
 
   addDocument(

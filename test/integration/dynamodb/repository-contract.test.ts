@@ -16,6 +16,7 @@ import {
   DuplicateEventError,
   IdempotencyReplay,
   type IdempotentWrite,
+  LIST_MAX_READS,
   type Mutation,
   type OutboxItem,
   QuotaExceededError,
@@ -596,7 +597,8 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     const after = await s.repo.list(scope, { limit: 3, cursor: whole.nextCursor as string });
     expect(after).toEqual({ items: [], nextCursor: null });
 
-    // Filters apply after each read; reading goes on until the page is full or the index ends.
+    // Filters apply after each read; reading goes on until the page is full or the index ends (within
+    // LIST_MAX_READS reads).
     expect(ids(await s.repo.list(scope, { limit: 2, status: 'draft' }))).toEqual([c, a]);
     const drafts = await s.repo.list(scope, { limit: 1, status: 'draft' });
     expect(ids(drafts)).toEqual([c]);
@@ -612,6 +614,39 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
       await expect(s.repo.list(foreign, { limit: 2, cursor })).rejects.toMatchObject({
         name: 'InvalidCursorError',
       });
+  });
+
+  it('reads a bounded number of times per page: a selective filter over many items returns a short page with a cursor', async () => {
+    const s = make();
+    const campaignId = `c-${uniq()}`;
+    const created: ApplicationRecord[] = [];
+    const count = 2 * LIST_MAX_READS + 3;
+    for (let i = 0; i < count; i++) {
+      const at = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
+      created.push(await s.repo.create(record({ campaignId, createdAt: at }), audit('application.created')));
+    }
+    // Only the oldest matches: the newest-first read reaches it last.
+    const oldest = created[0] as ApplicationRecord;
+    await s.repo.update(
+      oldest.id,
+      mutation(() => ({ status: 'withdrawn' })),
+    );
+    const scope = { kind: 'campaign' as const, campaignId };
+    const first = await s.repo.list(scope, { limit: 2, status: 'withdrawn' });
+    expect(first.items).toEqual([]);
+    expect(first.nextCursor).not.toBeNull();
+    // Following the cursors finds it, exactly once, and then says there is no more.
+    const found: string[] = [];
+    let cursor: string | null = first.nextCursor;
+    let pages = 1;
+    while (cursor) {
+      const page = await s.repo.list(scope, { limit: 2, status: 'withdrawn', cursor });
+      found.push(...page.items.map((a) => a.id));
+      cursor = page.nextCursor;
+      pages++;
+    }
+    expect(found).toEqual([oldest.id]);
+    expect(pages).toBeGreaterThan(1);
   });
 });
 

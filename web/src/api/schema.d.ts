@@ -152,7 +152,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List applications within your jurisdiction, newest first */
+        /** List applications within your jurisdiction, newest first (the approver’s queue with pendingAt: oldest first) */
         get: operations["listApplications"];
         put?: never;
         /** Create an application (创建救助申请) for one applicant in one case */
@@ -730,6 +730,10 @@ export interface components {
             };
             route: string[];
             pendingAt: string | null;
+            /** @description In the approver’s queue (?pendingAt=): when it arrived at the court it waits at. */
+            waitingSince?: string;
+            /** @description In the approver’s queue (?pendingAt=): past the level’s 14-day time limit. */
+            overdue?: boolean;
             /** @description 撤回 by the executing court (status withdrawn); null otherwise. */
             withdrawal: {
                 reason: string;
@@ -1701,6 +1705,8 @@ export interface operations {
                 campaignId?: string;
                 /** @description Court code, e.g. BJ0105. */
                 courtCode?: string;
+                /** @description The approver’s queue: applications waiting at this court (your own, unless SPC), oldest first. */
+                pendingAt?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -1740,7 +1746,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Role not allowed */
+            /** @description Role not allowed; QUEUE_NOT_YOURS (pendingAt names another court) */
             403: {
                 headers: {
                     [name: string]: unknown;

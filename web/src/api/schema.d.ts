@@ -970,6 +970,45 @@ export interface components {
             receivedAt: string;
             reference: string;
         };
+        Report: {
+            campaignId: string;
+            totals: {
+                cases: number;
+                persons: number;
+                amountFen: number;
+            } & {
+                [key: string]: unknown;
+            };
+            byHighCourt: ({
+                highCourtCode: string;
+                name: string;
+                cases: number;
+                persons: number;
+                amountFen: number;
+                byCategory: {
+                    [key: string]: {
+                        paid: number;
+                        amountFen: number;
+                    };
+                };
+                pending: number;
+                rejected: number;
+                declined: number;
+            } & {
+                [key: string]: unknown;
+            })[];
+            reconciliation: {
+                consistent: boolean;
+                differences: {
+                    between: string;
+                    differenceFen: number;
+                }[];
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
         EligibilityCheck: {
             campaignId: string;
             candidates: unknown[];
@@ -3027,7 +3066,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        text: string;
+                        closingReason: string;
+                        paragraphs: string[];
+                    };
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
             };
             /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors) */
             400: {
@@ -3375,7 +3421,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
             };
             /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors) */
             400: {

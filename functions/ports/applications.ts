@@ -206,8 +206,12 @@ export interface QuotaChange {
   op: 'reserve' | 'release' | 'commit';
 }
 
-/** Work that must happen after a transaction (start an execution, send a task token), kept until done. */
-export type OutboxItem =
+/**
+ * Work that must happen after a transaction (start an execution, send a task token), kept until done.
+ * An item whose delivery failed is put back for later (`deferOutbox`): `attempts` so far, due again at
+ * `dueAt` (absent: due since `createdAt`).
+ */
+export type OutboxItem = (
   | { kind: 'start-execution'; applicationId: string; submissionSeq: number; createdAt: string }
   | {
       kind: 'deliver-decision';
@@ -222,7 +226,11 @@ export type OutboxItem =
       submissionSeq: number;
       outcome: 'paid' | 'declined';
       createdAt: string;
-    };
+    }
+) & { attempts?: number; dueAt?: string };
+
+/** When an outbox item is due (again). */
+export const outboxDueAt = (item: OutboxItem): string => item.dueAt ?? item.createdAt;
 
 export function outboxId(item: OutboxItem): string {
   switch (item.kind) {
@@ -369,6 +377,13 @@ export interface ListQuery {
   cursor?: string;
 }
 
+/**
+ * A list page reads its index at most this many times (each read up to the page's remaining room):
+ * a selective filter over a large partition returns a short, even empty, page with `nextCursor`
+ * instead of scanning the partition (and the Lambda timeout) in one request.
+ */
+export const LIST_MAX_READS = 4;
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -413,8 +428,17 @@ export interface ApplicationRepository {
     id: string,
     token: { submissionSeq: number; level: number; token: string },
   ): Promise<'recorded' | 'moved-on'>;
-  listOutbox(limit: number): Promise<OutboxItem[]>;
+  /**
+   * Up to `limit` outbox items due at or before `dueBy` (default: all), earliest due first within each
+   * shard of the outbox (the DynamoDB adapter spreads it over IN_FLIGHT_SHARDS partitions).
+   */
+  listOutbox(limit: number, dueBy?: string): Promise<OutboxItem[]>;
   completeOutbox(item: OutboxItem): Promise<void>;
+  /**
+   * Puts an item whose delivery failed back for later: attempts + 1, due at `dueAt`, so the items behind
+   * it are read first. Nothing if the item was completed meanwhile.
+   */
+  deferOutbox(item: OutboxItem, dueAt: string): Promise<void>;
   list(scope: ListScope, query: ListQuery): Promise<Page<ApplicationRecord>>;
   addDocument(
     applicationId: string,
@@ -460,4 +484,6 @@ export interface ApplicationRepository {
 export type ListScope =
   | { kind: 'court'; courtCode: string }
   | { kind: 'highCourt'; highCourtCode: string }
-  | { kind: 'campaign'; campaignId: string };
+  | { kind: 'campaign'; campaignId: string }
+  /** The approver's queue: applications pending at this court, oldest waiting first (sparse gsi5). */
+  | { kind: 'pendingAt'; courtCode: string };

@@ -4,6 +4,7 @@ import { evaluateEligibility } from '../domain/eligibility.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
 import { logger } from '../lib/logger.ts';
+import { outboxRetryAt } from '../lib/retry.ts';
 import {
   type ApplicationRecord,
   type ApplicationStatus,
@@ -574,12 +575,18 @@ export async function recordTaskToken(
 /**
  * Heals what a crash between a transaction and its follow-up left undone: starts executions of
  * recorded submissions and resends recorded decisions. Runs on a schedule (and in the local runner).
+ * Reads only the items due now; an item that failed is deferred with backoff (lib/retry.ts
+ * `outboxRetryAt`) and one still waiting for its task token goes behind the items already due, so
+ * neither blocks the items behind it.
  */
 export async function reconcile(deps: ApprovalDeps, limit = 100) {
-  const items = await deps.repo.listOutbox(limit);
+  const now = deps.now();
+  const items = await deps.repo.listOutbox(limit, now.toISOString());
   const results: Record<string, number> = {};
   for (const item of items) {
     let result: string;
+    /** When to read the item again if it stays: a failure backs off; a wait goes behind the items due now. */
+    let again: string | undefined;
     try {
       if (item.kind === 'start-execution') {
         const app = await deps.repo.get(item.applicationId);
@@ -594,14 +601,27 @@ export async function reconcile(deps: ApprovalDeps, limit = 100) {
         result = await deliverPayout(deps, item);
       } else {
         result = await deliverDecision(deps, item, (app) => workflowCarriesOn(deps, app));
+        // Still there: waiting for its token (which answers it on arrival), or the workflow did not move on.
+        if (result === 'waiting-for-token') again = now.toISOString();
+        else if (result === 'gone') again = outboxRetryAt(now, (item.attempts ?? 0) + 1);
       }
     } catch (error) {
       result = 'failed';
+      again = outboxRetryAt(now, (item.attempts ?? 0) + 1);
       logger.warn('reconcile item failed', {
         kind: item.kind,
         applicationId: item.applicationId,
+        attempts: (item.attempts ?? 0) + 1,
         errorName: (error as Error).name,
       });
+    }
+    if (again !== undefined) {
+      await deps.repo.deferOutbox(item, again).catch((error: Error) =>
+        logger.warn('reconcile could not defer', {
+          applicationId: item.applicationId,
+          errorName: error.name,
+        }),
+      );
     }
     results[result] = (results[result] ?? 0) + 1;
   }

@@ -169,7 +169,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List applications within your jurisdiction, newest first */
+        /** List applications within your jurisdiction, newest first (the approver’s queue with pendingAt: oldest first) */
         get: operations["listApplications"];
         put?: never;
         /** Create an application (创建救助申请) for one applicant in one case */
@@ -865,6 +865,10 @@ export interface components {
             };
             route: string[];
             pendingAt: string | null;
+            /** @description In the approver’s queue (?pendingAt=): when it arrived at the court it waits at. */
+            waitingSince?: string;
+            /** @description In the approver’s queue (?pendingAt=): past the level’s 14-day time limit. */
+            overdue?: boolean;
             /** @description 撤回 by the executing court (status withdrawn); null otherwise. */
             withdrawal: {
                 reason: string;
@@ -2033,6 +2037,8 @@ export interface operations {
                 campaignId?: string;
                 /** @description Court code, e.g. BJ0105. */
                 courtCode?: string;
+                /** @description The approver’s queue: applications waiting at this court (your own, unless SPC), oldest first. */
+                pendingAt?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -2072,7 +2078,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Role not allowed */
+            /** @description Role not allowed; QUEUE_NOT_YOURS (pendingAt names another court) */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -130,6 +130,10 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     en: 'A file that arrived after submission does not count.',
   },
   // Decisions and quotas
+  QUEUE_NOT_YOURS: {
+    zh: '只能查看本院的待审批队列（最高人民法院除外）。',
+    en: 'Only your own court’s approval queue can be read (the SPC may read any).',
+  },
   NOT_PENDING_AT_YOUR_COURT: {
     zh: '该申请当前不在本院审批。',
     en: 'The application does not wait at your court.',

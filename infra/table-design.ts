@@ -6,6 +6,10 @@
  *   APP#<id>            / APP                 the application (version, status, auditSeq, auditHead)
  *   APP#<id>            / AUDIT#<seq 10 digits>  audit entries, hash-chained
  *   APP#<id>            / DOC#<documentId>    document metadata
+ *   APP#<id>            / OUTBOX#<kind>#<seq>[#<level>]  follow-up work of a transaction, until done
+ *   REPORT#<campaign>   / HIGH#<highCourt>    report counters of one high court (no campaign-total row:
+ *                       national figures are summed at read time, functions/domain/report.ts)
+ *   REPORT#<campaign>   / MARK#…              distinct-case / distinct-person markers
  *   DUP#<case>#<person> / DUP                 system-wide duplicate lock (one open or paid application)
  *   IDEMP#<sub>#<key>   / IDEMP               idempotency records (ttl)
  *   COURT#<code>        / COURT               court directory
@@ -20,9 +24,14 @@
  *   gsi3: applications by campaign (SPC)    (gsi3pk = CAMPAIGN#<id>,  gsi3sk = <createdAt>#<id>)
  *   gsi4: work in flight, sparse and sharded, for the re-drive sweep (functions/usecases/redrive.ts):
  *         applications in pending_approval / awaiting_payout (gsi4pk = INFLIGHT#<shard>, gsi4sk = <updatedAt>#<id>)
- *         and documents still pending (gsi4pk = UPLOAD#<shard>, gsi4sk = <createdAt>#<appId>#<documentId>);
+ *         documents still pending (gsi4pk = UPLOAD#<shard>, gsi4sk = <createdAt>#<appId>#<documentId>)
+ *         and outbox items (gsi4pk = OUTBOX#<shard of appId>, gsi4sk = <dueAt>#<appId>#<outboxId>; a failed
+ *         delivery moves its item later, so it never blocks the items behind it);
  *         the attributes exist only while the item is in flight, so the index holds nothing else;
  *         <shard> is a hash of the id over IN_FLIGHT_SHARDS (functions/adapters/dynamo-applications.ts).
+ *   gsi5: the approver's queue, sparse: applications pending_approval at a court (gsi5pk = PENDING#<court>,
+ *         gsi5sk = <waitingSince>#<id>, oldest first); the attributes exist only while the application
+ *         waits at that court (set with every write of the item, gone once it moves on).
  */
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
@@ -33,6 +42,7 @@ export const TABLE_DESIGN = {
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
     { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+    { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
   ],
 } as const;
 

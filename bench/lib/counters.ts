@@ -82,7 +82,11 @@ export class DynamoCounter {
           if (!this.enabled) return next(args);
           const name = context.commandName ?? 'unknown';
           const values = args.input.ExpressionAttributeValues as Record<string, unknown> | undefined;
-          if (name === 'QueryCommand' && values?.[':o'] === 'OUTBOX') {
+          // The reconciler's polling of the outbox (its shards, OUTBOX#<n>): background, not per case.
+          if (
+            name === 'QueryCommand' &&
+            (values?.[':o'] === 'OUTBOX' || String(values?.[':pk'] ?? '').startsWith('OUTBOX#'))
+          ) {
             this.counts.background++;
             return next(args);
           }

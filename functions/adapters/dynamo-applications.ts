@@ -8,7 +8,9 @@ import {
   type QueryCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
+import { highCourtIncrements, reportMarkers } from '../domain/report.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
 import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
 import {
@@ -17,14 +19,17 @@ import {
   type AuditEntry,
   type AuditInput,
   type DocumentRecord,
+  type DocumentReview,
   DuplicateApplicationError,
   DuplicateEventError,
   type IdempotencyRecord,
   type IdempotentWrite,
+  LIST_MAX_READS,
   type ListQuery,
   type ListScope,
   type Mutation,
   type OutboxItem,
+  outboxDueAt,
   outboxId,
   type Page,
   type QuotaChange,
@@ -59,6 +64,8 @@ const KEY_ATTRS = [
   'gsi3sk',
   'gsi4pk',
   'gsi4sk',
+  'gsi5pk',
+  'gsi5sk',
   'entity',
 ];
 
@@ -79,6 +86,18 @@ const inFlightKeys = (app: ApplicationRecord) =>
   IN_FLIGHT_STATUSES.has(app.status)
     ? { gsi4pk: `INFLIGHT#${shardOf(app.id)}`, gsi4sk: `${app.updatedAt}#${app.id}` }
     : {};
+
+/** The approver's queue (gsi5): present only while the application waits at a court. */
+function queueKeys(app: ApplicationRecord) {
+  const since = waitingSince(app);
+  return since && app.pendingAt ? { gsi5pk: `PENDING#${app.pendingAt}`, gsi5sk: `${since}#${app.id}` } : {};
+}
+
+/** The outbox is a gsi4 family too, sharded by application, sorted by when each item is due. */
+const outboxKeys = (item: OutboxItem) => ({
+  gsi4pk: `OUTBOX#${shardOf(item.applicationId)}`,
+  gsi4sk: `${outboxDueAt(item)}#${item.applicationId}#${outboxId(item)}`,
+});
 
 const pendingUploadKeys = (doc: DocumentRecord) =>
   doc.status === 'pending'
@@ -107,6 +126,7 @@ function appItem(app: ApplicationRecord): Record<string, unknown> {
     gsi3pk: `CAMPAIGN#${app.campaignId}`,
     gsi3sk: sortKey,
     ...inFlightKeys(app),
+    ...queueKeys(app),
     ...app,
   };
 }
@@ -206,6 +226,9 @@ function decodeCursor(
  * TransactWriteItems call, conditioned on the version and audit sequence that were read.
  */
 export class DynamoApplicationRepository implements ApplicationRepository {
+  /** The outbox shard the next listOutbox starts with. */
+  private outboxStart = 0;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -319,8 +342,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
           pk: appPk(item.applicationId),
           sk: `OUTBOX#${outboxId(item)}`,
           entity: 'outbox',
-          gsi3pk: 'OUTBOX',
-          gsi3sk: `${item.createdAt}#${item.applicationId}`,
+          ...outboxKeys(item),
           ...item,
         },
       },
@@ -582,17 +604,55 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     }
   }
 
-  async listOutbox(limit: number): Promise<OutboxItem[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi3',
-        KeyConditionExpression: 'gsi3pk = :o',
-        ExpressionAttributeValues: { ':o': 'OUTBOX' },
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map((i) => strip<OutboxItem>(i));
+  /**
+   * Reads the outbox shards in turn (each call starting one shard further, so no shard waits behind
+   * the others), earliest due first within each, until `limit` items due by `dueBy` are found.
+   */
+  async listOutbox(limit: number, dueBy?: string): Promise<OutboxItem[]> {
+    const items: OutboxItem[] = [];
+    const first = this.outboxStart;
+    this.outboxStart = (this.outboxStart + 1) % IN_FLIGHT_SHARDS;
+    for (let i = 0; i < IN_FLIGHT_SHARDS && items.length < limit; i++) {
+      const shard = (first + i) % IN_FLIGHT_SHARDS;
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi4',
+          KeyConditionExpression: dueBy === undefined ? 'gsi4pk = :pk' : 'gsi4pk = :pk AND gsi4sk <= :due',
+          ExpressionAttributeValues: {
+            ':pk': `OUTBOX#${shard}`,
+            // '~' sorts after every id character: everything due at or before `dueBy`.
+            ...(dueBy === undefined ? {} : { ':due': `${dueBy}#~` }),
+          },
+          Limit: limit - items.length,
+        }),
+      );
+      items.push(...(out.Items ?? []).map((i) => strip<OutboxItem>(i)));
+    }
+    return items;
+  }
+
+  async deferOutbox(item: OutboxItem, dueAt: string): Promise<void> {
+    const deferred: OutboxItem = { ...item, dueAt };
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: appPk(item.applicationId), sk: `OUTBOX#${outboxId(item)}` },
+          UpdateExpression: 'SET attempts = if_not_exists(attempts, :zero) + :one, dueAt = :d, gsi4sk = :sk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':one': 1,
+            ':d': dueAt,
+            ':sk': outboxKeys(deferred).gsi4sk,
+          },
+        }),
+      );
+    } catch (error) {
+      // Completed meanwhile: nothing to put back.
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
   }
 
   async completeOutbox(item: OutboxItem): Promise<void> {
@@ -672,8 +732,10 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       at: string;
       reason: string | null;
       from?: 'pending' | 'uploaded';
+      review?: DocumentReview;
     },
     mutate: Mutation,
+    idempotency?: IdempotentWrite<ApplicationRecord>,
   ): Promise<boolean> {
     const from = outcome.from ?? 'pending';
     const extra = (): Labelled[] => [
@@ -685,10 +747,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
             Key: { pk: appPk(doc.applicationId), sk: docSk(doc.documentId) },
             // A document leaving `uploaded` keeps the time it was uploaded; settled, it leaves the
             // pending-upload index (gsi4).
-            UpdateExpression:
-              from === 'uploaded'
-                ? 'SET #s = :s, rejectedReason = :r REMOVE gsi4pk, gsi4sk'
-                : 'SET #s = :s, uploadedAt = :u, rejectedReason = :r REMOVE gsi4pk, gsi4sk',
+            UpdateExpression: `SET #s = :s, ${from === 'uploaded' ? '' : 'uploadedAt = :u, '}rejectedReason = :r${
+              outcome.review ? ', review = :review' : ''
+            } REMOVE gsi4pk, gsi4sk`,
             ConditionExpression: '#s = :from',
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: {
@@ -696,6 +757,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
               ...(from === 'uploaded' ? {} : { ':u': outcome.status === 'uploaded' ? outcome.at : null }),
               ':r': outcome.reason,
               ':from': from,
+              ...(outcome.review ? { ':review': outcome.review } : {}),
             },
           },
         },
@@ -705,7 +767,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     await this.retrying(
       doc.applicationId,
       undefined,
-      (current) => this.commit(current, mutate, extra),
+      (current) => this.commit(current, mutate, extra, () => (idempotency ? { idempotency } : {})),
       (failed) => {
         if (failed.has('document')) {
           settled = false;
@@ -730,84 +792,56 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   }
 
   /**
-   * Report counters (per high court and campaign total) moved in the same transaction as the change.
+   * The report counters of the change's high court (the only row it writes: national figures are
+   * derived at read time, see domain/report.ts `nationalTotals`), moved in the same transaction.
    * Distinct cases and persons use marker items: the first payout of a case (or person) creates the
    * marker and counts; later ones only check it exists.
    */
   private async reportItems(delta: ReportDelta): Promise<Labelled[]> {
     const pk = `REPORT#${delta.campaignId}`;
-    const highAdd: Record<string, number> = { ...delta.add };
-    const totalAdd: Record<string, number> = { ...delta.add };
     const items: Labelled[] = [];
-    if (delta.paid) {
-      const cat = delta.paid.category.replace(/[^a-z-]/g, '');
-      highAdd[`cat:${cat}:paid`] = 1;
-      highAdd[`cat:${cat}:amountFen`] = delta.paid.amountFen;
-      totalAdd[`cat:${cat}:paid`] = 1;
-      totalAdd[`cat:${cat}:amountFen`] = delta.paid.amountFen;
-      const markers: [sk: string, counts: (add: Record<string, number>) => void][] = [
-        // A case number names its court, so a case is distinct per high court and per campaign alike.
-        [
-          `MARK#CASE#${delta.paid.caseKey}`,
-          () => {
-            highAdd.cases = 1;
-            totalAdd.cases = 1;
-          },
-        ],
-        [
-          `MARK#PERSON#${delta.highCourtCode}#${delta.paid.personKey}`,
-          () => {
-            highAdd.persons = 1;
-          },
-        ],
-        [
-          `MARK#PERSON#ALL#${delta.paid.personKey}`,
-          () => {
-            totalAdd.persons = 1;
-          },
-        ],
-      ];
-      for (const [sk, count] of markers) {
-        const out = await this.doc.send(
-          new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }),
-        );
-        if (out.Item) {
-          items.push([
-            'report-marker',
-            {
-              ConditionCheck: {
-                TableName: this.tableName,
-                Key: { pk, sk },
-                ConditionExpression: 'attribute_exists(pk)',
-              },
+    const created = new Set<string>();
+    for (const marker of reportMarkers(delta)) {
+      const sk = marker.key;
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }),
+      );
+      if (out.Item) {
+        items.push([
+          'report-marker',
+          {
+            ConditionCheck: {
+              TableName: this.tableName,
+              Key: { pk, sk },
+              ConditionExpression: 'attribute_exists(pk)',
             },
-          ]);
-        } else {
-          count(highAdd);
-          items.push([
-            'report-marker',
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk, sk, entity: 'report-marker' },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
+          },
+        ]);
+      } else {
+        created.add(sk);
+        items.push([
+          'report-marker',
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { pk, sk, entity: 'report-marker' },
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
-          ]);
-        }
+          },
+        ]);
       }
     }
-    const counterUpdate = (sk: string, add: Record<string, number>): TransactItem => {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':e': 'report-counters', ':h': sk };
-      const parts = Object.entries(add)
-        .filter(([, v]) => v !== 0)
-        .map(([name, value], i) => {
-          names[`#c${i}`] = name;
-          values[`:c${i}`] = value;
-          return `#c${i} :c${i}`;
-        });
-      return {
+    const sk = `HIGH#${delta.highCourtCode}`;
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':e': 'report-counters', ':h': sk };
+    const parts = Object.entries(highCourtIncrements(delta, created)).map(([name, value], i) => {
+      names[`#c${i}`] = name;
+      values[`:c${i}`] = value;
+      return `#c${i} :c${i}`;
+    });
+    items.push([
+      'report',
+      {
         Update: {
           TableName: this.tableName,
           Key: { pk, sk },
@@ -815,10 +849,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
           ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: values,
         },
-      };
-    };
-    items.push(['report', counterUpdate(`HIGH#${delta.highCourtCode}`, highAdd)]);
-    items.push(['report', counterUpdate('TOTAL', totalAdd)]);
+      },
+    ]);
     return items;
   }
 
@@ -949,7 +981,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         ? (['gsi1', 'gsi1pk', `COURT#${scope.courtCode}`] as const)
         : scope.kind === 'highCourt'
           ? (['gsi2', 'gsi2pk', `HIGH#${scope.highCourtCode}`] as const)
-          : (['gsi3', 'gsi3pk', `CAMPAIGN#${scope.campaignId}`] as const);
+          : scope.kind === 'pendingAt'
+            ? (['gsi5', 'gsi5pk', `PENDING#${scope.courtCode}`] as const)
+            : (['gsi3', 'gsi3pk', `CAMPAIGN#${scope.campaignId}`] as const);
     const filters: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':pk': pk };
@@ -972,8 +1006,11 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     }
     const items: ApplicationRecord[] = [];
     let start = decodeCursor(query.cursor, pk, pkAttr);
-    // Filters apply after the read: keep reading pages until the page is full or the index is exhausted.
+    // Filters apply after the read: keep reading until the page is full, the index is exhausted or
+    // LIST_MAX_READS reads were made (then the page is short and the cursor says where to go on).
+    let reads = 0;
     do {
+      reads++;
       const out = await this.doc
         .send(
           new QueryCommand({
@@ -983,7 +1020,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
             FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
             ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
             ExpressionAttributeValues: values,
-            ScanIndexForward: false,
+            // Newest first, except the queue: oldest waiting first.
+            ScanIndexForward: scope.kind === 'pendingAt',
             Limit: query.limit - items.length,
             ExclusiveStartKey: start,
           }),
@@ -996,7 +1034,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         });
       items.push(...(out.Items ?? []).map((i) => strip<ApplicationRecord>(i)));
       start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
-    } while (start && items.length < query.limit);
+    } while (start && items.length < query.limit && reads < LIST_MAX_READS);
     return { items, nextCursor: encodeCursor(start) };
   }
 }

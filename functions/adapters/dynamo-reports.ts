@@ -5,13 +5,17 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { nationalTotals } from '../domain/report.ts';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
 import { type CounterRow, ReportAlreadyFrozenError, type ReportStore } from '../ports/reports.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
 
 export { type CounterRow, ReportAlreadyFrozenError } from '../ports/reports.ts';
 
-/** Reads the report counters (a fixed number of items per campaign, whatever the number of applications). */
+/**
+ * Reads the report counters: one row per high court (a fixed number of items per campaign, whatever
+ * the number of applications); the campaign's national figures are derived from them (no total row).
+ */
 export class DynamoReportStore implements ReportStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -37,14 +41,7 @@ export class DynamoReportStore implements ReportStore {
         byHighCourt.set(String(item.sk).slice('HIGH#'.length), numbers(item));
       start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
     } while (start);
-    const total = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: `REPORT#${campaignId}`, sk: 'TOTAL' },
-        ConsistentRead: true,
-      }),
-    );
-    return { byHighCourt, total: numbers(total.Item ?? {}) };
+    return { byHighCourt, total: nationalTotals(byHighCourt.values()) };
   }
 
   async getFrozen(campaignId: string, highCourtCode: string): Promise<Record<string, unknown> | undefined> {

@@ -5,6 +5,39 @@ import { formatYuan } from '../domain/money.ts';
 import type { CampaignReport } from '../domain/report.ts';
 
 const yuan = (fen: number) => formatYuan(fen).replaceAll(',', '');
+/** Yuan as a number for a spreadsheet cell (shown with YUAN_FORMAT), exact to the fen. */
+const yuanNumber = (fen: number) => fen / 100;
+const YUAN_FORMAT = '#,##0.00';
+
+const SHANGHAI = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** An instant as a reader expects it: `2026年12月1日 15:15（北京时间）`. */
+export function humanTime(iso: string): string {
+  const parts = Object.fromEntries(SHANGHAI.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日 ${parts.hour}:${parts.minute}（北京时间）`;
+}
+
+/** Display width of a cell's text: CJK and full-width characters count double. */
+export function displayWidth(value: unknown): number {
+  let width = 0;
+  for (const ch of String(value ?? '')) {
+    width +=
+      /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]|[\u{20000}-\u{3FFFD}]/u.test(
+        ch,
+      )
+        ? 2
+        : 1;
+  }
+  return width;
+}
 
 const HEADERS = [
   '高级人民法院代码',
@@ -24,7 +57,8 @@ const HEADERS = [
   '剩余额度（元）',
 ];
 
-function rows(report: CampaignReport): (string | number)[][] {
+function rows(report: CampaignReport, money: (fen: number) => string | number = yuan): (string | number)[][] {
+  const yuan = money;
   const body = report.byHighCourt.map((r) => [
     r.highCourtCode,
     r.name,
@@ -65,9 +99,56 @@ function rows(report: CampaignReport): (string | number)[][] {
   return body;
 }
 
-/** The report as CSV with Chinese headers (UTF-8 with BOM so spreadsheet programs read the Chinese). */
+/** Columns of HEADERS that hold money (yuan): numbers with YUAN_FORMAT in the workbook. */
+const MONEY_COLUMNS = HEADERS.flatMap((h, i) => (h.endsWith('（元）') ? [i + 1] : []));
+
+/** The report's two dates in words (Beijing time), for the title lines of the CSV and the workbook. */
+function dateLine(report: CampaignReport): string {
+  return `生成时间 ${humanTime(report.generatedAt)}；报送截止 ${humanTime(report.reportDue)}`;
+}
+
+/**
+ * The report as CSV with Chinese headers (UTF-8 with BOM so spreadsheet programs read the Chinese);
+ * a title line and the dates in words come first, as in the workbook.
+ */
 export function reportCsv(report: CampaignReport): string {
-  return `\uFEFF${stringify([HEADERS, ...rows(report)])}`;
+  return `\uFEFF${stringify([
+    [`${report.campaignName}（${report.campaignId}）工作情况统计`],
+    [dateLine(report)],
+    HEADERS,
+    ...rows(report),
+  ])}`;
+}
+
+/** Widths from content (CJK counts double), bounded so one long cell does not take the page. */
+function fitColumns(sheet: ExcelJS.Worksheet, fromRow: number) {
+  sheet.columns.forEach((column, i) => {
+    let widest = 6;
+    sheet.eachRow((row, n) => {
+      if (n < fromRow) return;
+      const cell = row.getCell(i + 1);
+      const text =
+        typeof cell.value === 'number' && cell.numFmt === YUAN_FORMAT
+          ? cell.value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+          : cell.value;
+      widest = Math.max(widest, displayWidth(text));
+    });
+    column.width = Math.min(widest + 2, 60);
+  });
+}
+
+/** Landscape, fit to one page wide, the header row repeated and frozen. */
+function printable(sheet: ExcelJS.Worksheet, headerRow: number) {
+  sheet.views = [{ state: 'frozen', ySplit: headerRow, xSplit: 0 }];
+  sheet.pageSetup = {
+    ...sheet.pageSetup,
+    orientation: 'landscape',
+    paperSize: 9,
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
+    printTitlesRow: `${headerRow}:${headerRow}`,
+  };
 }
 
 /** The report as an .xlsx workbook: the summary sheet and a by-category sheet. */
@@ -77,12 +158,14 @@ export async function reportXlsx(report: CampaignReport): Promise<Buffer> {
   book.created = new Date(report.generatedAt);
   const summary = book.addWorksheet('汇总');
   summary.addRow([`${report.campaignName}（${report.campaignId}）工作情况统计`]);
-  summary.addRow([`生成时间 ${report.generatedAt}；报送截止 ${report.reportDue}`]);
+  summary.addRow([dateLine(report)]);
   summary.addRow(HEADERS).font = { bold: true };
-  for (const r of rows(report)) summary.addRow(r);
-  summary.columns.forEach((c) => {
-    c.width = 16;
-  });
+  for (const r of rows(report, yuanNumber)) {
+    const row = summary.addRow(r);
+    for (const c of MONEY_COLUMNS) row.getCell(c).numFmt = YUAN_FORMAT;
+  }
+  fitColumns(summary, 3);
+  printable(summary, 3);
   const byCategory = book.addWorksheet('按案件类别');
   byCategory.addRow([
     '高级人民法院代码',
@@ -92,11 +175,16 @@ export async function reportXlsx(report: CampaignReport): Promise<Buffer> {
     bold: true,
   };
   for (const r of report.byHighCourt) {
-    byCategory.addRow([
+    const row = byCategory.addRow([
       r.highCourtCode,
       r.name,
-      ...CATEGORIES.flatMap((c) => [r.byCategory[c]?.paid ?? 0, yuan(r.byCategory[c]?.amountFen ?? 0)]),
+      ...CATEGORIES.flatMap((c) => [r.byCategory[c]?.paid ?? 0, yuanNumber(r.byCategory[c]?.amountFen ?? 0)]),
     ]);
+    CATEGORIES.forEach((_, k) => {
+      row.getCell(4 + 2 * k).numFmt = YUAN_FORMAT;
+    });
   }
+  fitColumns(byCategory, 1);
+  printable(byCategory, 1);
   return Buffer.from(await book.xlsx.writeBuffer());
 }

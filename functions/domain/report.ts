@@ -85,3 +85,80 @@ export function highCourtReport(
     },
   };
 }
+
+/** A counter row (per high court): counter name → value. */
+export type Counters = Record<string, number>;
+
+/** What one change moves in the report (the application repository's ReportDelta has this shape). */
+export interface ReportChange {
+  campaignId: string;
+  highCourtCode: string;
+  /** Counter increments, e.g. { pending: -1, paid: 1, amountFen: 300000 }. */
+  add: Partial<Record<string, number>>;
+  /** On payout: the category and the distinct-case / distinct-person keys (hashed, no personal data). */
+  paid?: { category: string; amountFen: number; caseKey: string; personKey: string };
+}
+
+/**
+ * A high court's counter of persons paid for the first time in the whole campaign: the national
+ * distinct-person figure is the sum of these over the high-court rows, so no item is written by more
+ * than one high court's traffic (there is no campaign-total row).
+ */
+export const NATIONAL_PERSONS = 'nationalPersons';
+
+/** A distinctness marker of a payout (its sort key within the campaign's report) and what its first creation counts. */
+export interface ReportMarker {
+  key: string;
+  counts: Counters;
+}
+
+/**
+ * The markers a change needs: a case (a case number names its court, so a case is distinct per high
+ * court and per campaign alike), a person within the high court, a person within the campaign.
+ */
+export function reportMarkers(change: ReportChange): ReportMarker[] {
+  if (!change.paid) return [];
+  return [
+    { key: `MARK#CASE#${change.paid.caseKey}`, counts: { cases: 1 } },
+    { key: `MARK#PERSON#${change.highCourtCode}#${change.paid.personKey}`, counts: { persons: 1 } },
+    { key: `MARK#PERSON#ALL#${change.paid.personKey}`, counts: { [NATIONAL_PERSONS]: 1 } },
+  ];
+}
+
+/**
+ * The increments of the change's high-court row, given which of its markers (reportMarkers) this
+ * transaction creates (the others exist and count nothing). Zero increments are left out.
+ */
+export function highCourtIncrements(change: ReportChange, created: ReadonlySet<string>): Counters {
+  const add: Counters = {};
+  const plus = (name: string, value: number) => {
+    add[name] = (add[name] ?? 0) + value;
+  };
+  for (const [name, value] of Object.entries(change.add)) if (value !== undefined) plus(name, value);
+  if (change.paid) {
+    const cat = change.paid.category.replace(/[^a-z-]/g, '');
+    plus(`cat:${cat}:paid`, 1);
+    plus(`cat:${cat}:amountFen`, change.paid.amountFen);
+  }
+  for (const marker of reportMarkers(change))
+    if (created.has(marker.key)) for (const [name, value] of Object.entries(marker.counts)) plus(name, value);
+  for (const [name, value] of Object.entries(add)) if (value === 0) delete add[name];
+  return add;
+}
+
+/**
+ * The campaign's national figures, derived at read time from the high-court rows: every counter
+ * summed, except `persons`, which is the sum of the rows' NATIONAL_PERSONS (a person paid in two
+ * high courts is one person nationally).
+ */
+export function nationalTotals(rows: Iterable<Counters>): Counters {
+  const total: Counters = {};
+  for (const row of rows) {
+    for (const [name, value] of Object.entries(row)) {
+      if (name === 'persons') continue;
+      const target = name === NATIONAL_PERSONS ? 'persons' : name;
+      total[target] = (total[target] ?? 0) + value;
+    }
+  }
+  return total;
+}

@@ -6,6 +6,7 @@ import { DynamoAuditChainStore } from '../adapters/dynamo-audit-chains.ts';
 import { DynamoCampaignStore } from '../adapters/dynamo-campaigns.ts';
 import { DynamoCourtStore } from '../adapters/dynamo-courts.ts';
 import { DynamoQuotaLedger } from '../adapters/dynamo-quotas.ts';
+import { DynamoReconciliationStore } from '../adapters/dynamo-reconciliations.ts';
 import { DynamoReportStore } from '../adapters/dynamo-reports.ts';
 import { once, readEnv, required } from '../lib/config.ts';
 import { clock } from './clock.ts';
@@ -42,6 +43,9 @@ export const campaignStore = once(() => new DynamoCampaignStore(documentClient()
 export const courtStore = once(() => new DynamoCourtStore(documentClient(), tableName(), clock.now));
 export const auditChainStore = once(() => new DynamoAuditChainStore(documentClient(), tableName()));
 export const quotaLedger = once(() => new DynamoQuotaLedger(documentClient(), tableName(), clock.now));
+export const reconciliationStore = once(
+  () => new DynamoReconciliationStore(documentClient(), tableName(), clock.now),
+);
 export const reportStore = once(() => new DynamoReportStore(documentClient(), tableName(), clock.now));
 
 /** What every application use case takes (usecases/applications.ts ApplicationDeps). */

@@ -91,6 +91,20 @@ export function buildOpenApiDocument(routes: readonly DeclaredRoute[]) {
         ...(spec.body
           ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } }
           : {}),
+        ...(spec.textBody
+          ? {
+              body: {
+                required: true,
+                description: spec.textBody.description,
+                content: {
+                  [spec.textBody.contentType]: {
+                    schema: z.string(),
+                    ...(spec.textBody.example ? { example: spec.textBody.example } : {}),
+                  },
+                },
+              },
+            }
+          : {}),
       },
       ...(parameters.length > 0
         ? {

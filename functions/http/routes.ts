@@ -10,10 +10,11 @@ import { decideApplication, submitApplication } from './approval.ts';
 import { createCampaign, getCampaignAudit, patchCampaign } from './campaigns.ts';
 import { closeApplication, getRuling, recordRecovery, resumeEnforcement } from './closure.ts';
 import { getCourtAudit, importCourts, putCourt } from './courts.ts';
-import { getDocument, listDocuments, requestDocumentUpload } from './documents.ts';
+import { getDocument, listDocuments, requestDocumentUpload, reviewDocument } from './documents.ts';
 import { checkEligibility } from './eligibility.ts';
-import { insurerWebhook } from './insurer.ts';
+import { getInsurerPackage, insurerWebhook, redeliverInsurerPackage } from './insurer.ts';
 import { getQuota, getQuotaAudit, listQuotas, putQuota } from './quotas.ts';
+import { createReconciliation, getReconciliation } from './reconciliations.ts';
 import { getCampaign, getCourt, listCampaigns, listCourts } from './reference.ts';
 import { freezeReport, getFrozenReport, getReport } from './reports.ts';
 import { health, openapi } from './service.ts';
@@ -48,6 +49,7 @@ const specs: RouteSpec[] = [
   requestDocumentUpload,
   listDocuments,
   getDocument,
+  reviewDocument,
   submitApplication,
   decideApplication,
   putQuota,
@@ -55,6 +57,10 @@ const specs: RouteSpec[] = [
   getQuota,
   getQuotaAudit,
   insurerWebhook,
+  getInsurerPackage,
+  redeliverInsurerPackage,
+  createReconciliation,
+  getReconciliation,
   getRuling,
   closeApplication,
   resumeEnforcement,

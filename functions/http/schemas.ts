@@ -317,6 +317,16 @@ export const Application = z
     eligibility: Eligibility,
     route: z.array(z.string()),
     pendingAt: z.string().nullable(),
+    waitingSince: z
+      .string()
+      .optional()
+      .meta({
+        description: 'In the approver’s queue (?pendingAt=): when it arrived at the court it waits at.',
+      }),
+    overdue: z
+      .boolean()
+      .optional()
+      .meta({ description: 'In the approver’s queue (?pendingAt=): past the level’s 14-day time limit.' }),
     withdrawal: z
       .object({ reason: z.string(), at: z.string(), by: z.string() })
       .nullable()
@@ -366,6 +376,10 @@ export const ListApplicationsQuery = z.strictObject({
   status: ApplicationStatus.optional(),
   campaignId: z.string().min(1).max(64).optional(),
   courtCode: CourtCode.optional(),
+  pendingAt: CourtCode.optional().meta({
+    description:
+      'The approver’s queue: applications waiting at this court (your own, unless SPC), oldest first.',
+  }),
   limit: Limit,
   cursor: Cursor.optional(),
 });
@@ -413,6 +427,17 @@ export const Document = z
     createdAt: z.string(),
     uploadedAt: z.string().nullable(),
     rejectedReason: z.string().optional(),
+    review: z
+      .object({
+        verdict: z.enum(['accepted', 'rejected']),
+        reason: z.string(),
+        reviewedBy: z.string(),
+        court: z.string(),
+        as: z.enum(['clerk', 'approver']),
+        at: z.string(),
+      })
+      .optional()
+      .meta({ description: 'The latest review (材料审查); a rejected one makes the document `rejected`' }),
   })
   .meta({ id: 'Document' });
 

@@ -37,6 +37,8 @@ export interface HttpRequest<B, Q, P> {
   headers: Record<string, string | undefined>;
   requestId: string;
   rawBody: string | undefined;
+  /** The exact bytes of a `textBody` route's request body (undefined for every other route). */
+  rawBytes?: Buffer;
   event: APIGatewayProxyEventV2;
 }
 
@@ -188,6 +190,29 @@ function parsePart<T extends z.ZodType>(schema: T, value: unknown, where: string
   return result.data;
 }
 
+/** The bytes of a `textBody` route's body: required, within the size limit, of the declared media type. */
+function textBodyOf(
+  spec: RouteSpec,
+  event: APIGatewayProxyEventV2,
+  headers: Record<string, string | undefined>,
+): Buffer {
+  const declared = spec.textBody?.contentType as string;
+  if (event.body === undefined || event.body === null || event.body === '')
+    throw new BadRequestError('BODY_REQUIRED', `A ${declared} request body is required.`);
+  const bytes = Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  if (bytes.length > (spec.maxBodyBytes ?? DEFAULT_MAX_BODY)) {
+    throw new PayloadTooLargeError(
+      'PAYLOAD_TOO_LARGE',
+      `The request body exceeds ${spec.maxBodyBytes ?? DEFAULT_MAX_BODY} bytes.`,
+    );
+  }
+  const base = headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (base !== declared) {
+    throw new UnsupportedMediaTypeError('UNSUPPORTED_MEDIA_TYPE', `Send the body as ${declared}.`);
+  }
+  return bytes;
+}
+
 function isJsonContentType(ct: string | undefined): boolean {
   if (!ct) return false;
   const base = ct.split(';')[0]?.trim().toLowerCase() ?? '';
@@ -315,6 +340,8 @@ export function defineRoute<
         }
         body = parsePart(spec.body, json, 'body');
       }
+      let rawBytes: Buffer | undefined;
+      if (spec.textBody) rawBytes = textBodyOf(spec, event, headers);
       const query = spec.query
         ? parsePart(spec.query, event.queryStringParameters ?? {}, 'query')
         : undefined;
@@ -327,6 +354,7 @@ export function defineRoute<
         headers,
         requestId: context.awsRequestId,
         rawBody,
+        ...(rawBytes ? { rawBytes } : {}),
         event,
       });
       return render(response);

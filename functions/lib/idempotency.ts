@@ -51,7 +51,10 @@ export function replayOrRefuse(record: IdempotencyRecord, requestHash: string): 
 /** Reads and checks the header; the write a use case passes to its store, or undefined without a key. */
 export function idempotencyOf<T>(
   spec: Pick<RouteSpec, 'operationId' | 'headers'>,
-  req: Pick<HttpRequest<unknown, unknown, unknown>, 'headers' | 'principal' | 'body' | 'query' | 'params'>,
+  req: Pick<
+    HttpRequest<unknown, unknown, unknown>,
+    'headers' | 'principal' | 'body' | 'query' | 'params' | 'rawBytes'
+  >,
   respond: (result: T) => StoredResponse,
 ): IdempotentWrite<T> | undefined {
   const key = req.headers['idempotency-key'];
@@ -73,7 +76,13 @@ export function idempotencyOf<T>(
     const name = h.name.toLowerCase();
     if (name !== 'idempotency-key') requestHeaders[name] = req.headers[name] ?? null;
   }
-  const requestHash = hashOf({ body: req.body ?? null, query: req.query ?? null, headers: requestHeaders });
+  const requestHash = hashOf({
+    body: req.body ?? null,
+    query: req.query ?? null,
+    headers: requestHeaders,
+    // A non-JSON body (textBody routes) is the request by its exact bytes.
+    ...(req.rawBytes ? { raw: createHash('sha256').update(req.rawBytes).digest('hex') } : {}),
+  });
   return { scope, key, requestHash, respond };
 }
 

@@ -47,3 +47,15 @@ export async function retryOnStaleRead<T>(what: string, attempt: () => Promise<T
     `The application kept changing while ${what}; nothing was written. Retry shortly.`,
   );
 }
+
+/**
+ * When the reconciler tries an outbox item again after `attempts` failed deliveries: exponential from
+ * 5 s, at most 30 minutes apart (the deployed reconciler runs every minute), so a failing item moves
+ * behind the others instead of holding its place at the head of its shard.
+ */
+export const OUTBOX_RETRY = { baseMs: 5_000, capMs: 30 * 60_000 } as const;
+
+export function outboxRetryAt(now: Date, attempts: number): string {
+  const waitMs = Math.min(OUTBOX_RETRY.capMs, OUTBOX_RETRY.baseMs * 2 ** Math.max(0, attempts - 1));
+  return new Date(now.getTime() + waitMs).toISOString();
+}

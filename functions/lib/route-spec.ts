@@ -32,6 +32,11 @@ export interface RouteSpec<
   /** Roles allowed at all; a principal with none of them gets 403 before anything is read. */
   roles?: readonly Role[];
   body?: B;
+  /**
+   * A non-JSON request body (e.g. an insurer's statement as `text/csv`), handed to the use case as
+   * bytes (`rawBytes`): the route decodes nothing, so a GBK file survives. Not together with `body`.
+   */
+  textBody?: { contentType: string; description: string; example?: string };
   query?: Q;
   params?: P;
   headers?: { name: string; required: boolean; description: string }[];

@@ -181,6 +181,14 @@ export interface DecisionEntry {
   outcome: 'next-level' | 'approved' | 'rejected' | 'returned';
   /** The evidence set this decision saw (evidence-bound approval). */
   documents?: EvidenceDocument[];
+  /** A return: the documents rejected in review that the clerk must replace. */
+  documentsToReplace?: DocumentToReplace[];
+}
+
+export interface DocumentToReplace {
+  documentId: string;
+  type: DocumentType;
+  reason: string;
 }
 
 export interface QuotaReservation {
@@ -198,8 +206,12 @@ export interface QuotaChange {
   op: 'reserve' | 'release' | 'commit';
 }
 
-/** Work that must happen after a transaction (start an execution, send a task token), kept until done. */
-export type OutboxItem =
+/**
+ * Work that must happen after a transaction (start an execution, send a task token), kept until done.
+ * An item whose delivery failed is put back for later (`deferOutbox`): `attempts` so far, due again at
+ * `dueAt` (absent: due since `createdAt`).
+ */
+export type OutboxItem = (
   | { kind: 'start-execution'; applicationId: string; submissionSeq: number; createdAt: string }
   | {
       kind: 'deliver-decision';
@@ -214,7 +226,11 @@ export type OutboxItem =
       submissionSeq: number;
       outcome: 'paid' | 'declined';
       createdAt: string;
-    };
+    }
+) & { attempts?: number; dueAt?: string };
+
+/** When an outbox item is due (again). */
+export const outboxDueAt = (item: OutboxItem): string => item.dueAt ?? item.createdAt;
 
 export function outboxId(item: OutboxItem): string {
   switch (item.kind) {
@@ -312,6 +328,18 @@ export interface DocumentRecord {
    * later submission came through a grant from before that submission: it is a late upload.
    */
   submissionSeqAtGrant?: number;
+  /** The latest person's review (审查) of the scan: accepted keeps it `uploaded`, rejected makes it `rejected`. */
+  review?: DocumentReview;
+}
+
+export interface DocumentReview {
+  verdict: 'accepted' | 'rejected';
+  reason: string;
+  reviewedBy: string;
+  court: string;
+  /** `clerk` before submission, `approver` while the application waits at the reviewer's court. */
+  as: 'clerk' | 'approver';
+  at: string;
 }
 
 export type AuditEntry = AuditEntryContent & { hash: string; prevHash: string };
@@ -348,6 +376,13 @@ export interface ListQuery {
   limit: number;
   cursor?: string;
 }
+
+/**
+ * A list page reads its index at most this many times (each read up to the page's remaining room):
+ * a selective filter over a large partition returns a short, even empty, page with `nextCursor`
+ * instead of scanning the partition (and the Lambda timeout) in one request.
+ */
+export const LIST_MAX_READS = 4;
 
 export interface Page<T> {
   items: T[];
@@ -393,8 +428,17 @@ export interface ApplicationRepository {
     id: string,
     token: { submissionSeq: number; level: number; token: string },
   ): Promise<'recorded' | 'moved-on'>;
-  listOutbox(limit: number): Promise<OutboxItem[]>;
+  /**
+   * Up to `limit` outbox items due at or before `dueBy` (default: all), earliest due first within each
+   * shard of the outbox (the DynamoDB adapter spreads it over IN_FLIGHT_SHARDS partitions).
+   */
+  listOutbox(limit: number, dueBy?: string): Promise<OutboxItem[]>;
   completeOutbox(item: OutboxItem): Promise<void>;
+  /**
+   * Puts an item whose delivery failed back for later: attempts + 1, due at `dueAt`, so the items behind
+   * it are read first. Nothing if the item was completed meanwhile.
+   */
+  deferOutbox(item: OutboxItem, dueAt: string): Promise<void>;
   list(scope: ListScope, query: ListQuery): Promise<Page<ApplicationRecord>>;
   addDocument(
     applicationId: string,
@@ -415,8 +459,11 @@ export interface ApplicationRepository {
       at: string;
       reason: string | null;
       from?: 'pending' | 'uploaded';
+      /** A person's review recorded on the document (document review). */
+      review?: DocumentReview;
     },
     mutate: Mutation,
+    idempotency?: IdempotentWrite<ApplicationRecord>,
   ): Promise<boolean>;
   listAudit(applicationId: string): Promise<AuditEntry[]>;
   hasInsurerEvent(id: string): Promise<boolean>;
@@ -437,4 +484,6 @@ export interface ApplicationRepository {
 export type ListScope =
   | { kind: 'court'; courtCode: string }
   | { kind: 'highCourt'; highCourtCode: string }
-  | { kind: 'campaign'; campaignId: string };
+  | { kind: 'campaign'; campaignId: string }
+  /** The approver's queue: applications pending at this court, oldest waiting first (sparse gsi5). */
+  | { kind: 'pendingAt'; courtCode: string };

@@ -1,6 +1,6 @@
 import type { IdempotentWrite } from './idempotency.ts';
 
-/** One counter row of a report (per high court, or the campaign total): counter name → value. */
+/** One counter row of a report (per high court, or the derived national figures): counter name → value. */
 export type CounterRow = Record<string, number>;
 
 /** A report that was frozen already (a frozen report never changes). */
@@ -13,7 +13,7 @@ export class ReportAlreadyFrozenError extends Error {
  * (UpdateOptions.report), and the frozen copies the high courts submit to the SPC.
  */
 export interface ReportStore {
-  /** The counters per high court (rows that exist) and the campaign total. */
+  /** The counters per high court (rows that exist) and the campaign's national figures derived from them (domain/report.ts `nationalTotals`). */
   counters(campaignId: string): Promise<{ byHighCourt: Map<string, CounterRow>; total: CounterRow }>;
   getFrozen(campaignId: string, highCourtCode: string): Promise<Record<string, unknown> | undefined>;
   /**

@@ -1,3 +1,4 @@
+import { isOverdue, waitingSince } from '../domain/approval-queue.ts';
 import { allowsDrafts, type Campaign, shanghaiDate } from '../domain/campaigns.ts';
 import { parseCaseNumber } from '../domain/case-number.ts';
 import type { Court, CourtRegistry } from '../domain/court-registry.ts';
@@ -143,6 +144,15 @@ function toDuplicateConflict(error: unknown): never {
 }
 
 /** Full personal data only for the executing court's clerks (api-contract "Personal data"). */
+/** An application as the approver's queue shows it: the view plus since when and whether overdue. */
+export function queueEntryView(app: ApplicationRecord, principal: Principal, now: Date) {
+  const since = waitingSince(app);
+  return {
+    ...applicationView(app, principal),
+    ...(since ? { waitingSince: since, overdue: isOverdue(since, now) } : {}),
+  };
+}
+
 export function applicationView(app: ApplicationRecord, principal: Principal) {
   const full = principal.court === app.courtCode && hasRole(principal, 'clerk');
   return {
@@ -404,11 +414,17 @@ export interface ListInput {
   status?: ApplicationStatus;
   campaignId?: string;
   courtCode?: string;
+  /** The approver's queue: applications waiting at this court (own court only, unless SPC). */
+  pendingAt?: string;
   limit: number;
   cursor?: string;
 }
 
-/** Lists applications within the caller's jurisdiction, newest first. */
+/**
+ * Lists applications within the caller's jurisdiction, newest first; with `pendingAt`, the approver's
+ * queue of that court (the caller's own, or any for the SPC), oldest waiting first, from the sparse
+ * queue index.
+ */
 export async function listApplications(
   deps: ApplicationDeps,
   principal: Principal,
@@ -424,7 +440,13 @@ export async function listApplications(
     cursor: input.cursor,
   };
   let scope: ListScope;
-  if (input.courtCode) {
+  if (input.pendingAt) {
+    if (!courts.get(input.pendingAt)) throw new NotFoundError();
+    if (own.level !== 'spc' && input.pendingAt !== own.code)
+      throw new ForbiddenError('QUEUE_NOT_YOURS', 'Only your own court’s approval queue can be read.');
+    scope = { kind: 'pendingAt', courtCode: input.pendingAt };
+    query.courtCode = input.courtCode;
+  } else if (input.courtCode) {
     if (!courts.get(input.courtCode) || !courts.isWithinJurisdiction(own.code, input.courtCode))
       throw new NotFoundError();
     scope = { kind: 'court', courtCode: input.courtCode };

@@ -4,7 +4,7 @@ import { evaluateEligibility } from '../domain/eligibility.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
 import { logger } from '../lib/logger.ts';
-import { retryOnStaleRead, StaleReadError } from '../lib/retry.ts';
+import { outboxRetryAt, retryOnStaleRead, StaleReadError } from '../lib/retry.ts';
 import {
   type ApplicationRecord,
   type ApplicationStatus,
@@ -18,7 +18,7 @@ import {
 import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
 import type { Workflow } from '../ports/workflow.ts';
 import { type ApplicationDeps, hasRole, loadForClerk, loadVisible, routingOf } from './applications.ts';
-import { evidenceOf, evidenceSet } from './documents.ts';
+import { documentsToReplace, evidenceOf, evidenceSet } from './documents.ts';
 import { deliverPayout } from './payouts.ts';
 import { ensureWorkflow, executionInput } from './redrive.ts';
 import { reportDelta } from './report-keys.ts';
@@ -118,8 +118,9 @@ async function submitOnce(
       })),
     });
   }
-  const evidence = evidenceSet(await deps.repo.listDocuments(id));
-  assertComplete(evidence, 'Upload first');
+  const docs = await deps.repo.listDocuments(id);
+  const evidence = evidenceSet(docs);
+  assertComplete(evidence, docs, 'Upload first');
   const documents = evidenceOf(evidence);
   const at = now.toISOString();
   let stored: ApplicationRecord;
@@ -240,16 +241,25 @@ export function decisionOutput(entry: DecisionEntry, next: ApplicationRecord) {
   };
 }
 
-/** 422 MATERIALS_INCOMPLETE unless the evidence set holds every required document type. */
-function assertComplete(evidence: DocumentRecord[], advice: string) {
+/**
+ * 422 MATERIALS_INCOMPLETE unless the evidence set holds every required document type; a type
+ * blocked by a scan rejected in review is named with DOCUMENT_REJECTED, its document id and reason.
+ */
+function assertComplete(evidence: DocumentRecord[], docs: DocumentRecord[], advice: string) {
   const missing = DOCUMENT_TYPES.filter((t) => !evidence.some((d) => d.type === t));
   if (missing.length > 0) {
+    const rejected = new Map(documentsToReplace(docs).map((d) => [d.type, d]));
     throw new UnprocessableError('MATERIALS_INCOMPLETE', `${advice}: ${missing.join(', ')}.`, {
-      errors: missing.map((t) => ({
-        code: 'DOCUMENT_MISSING',
-        path: `documents.${t}`,
-        message: `No uploaded ${t} document.`,
-      })),
+      errors: missing.map((t) => {
+        const r = rejected.get(t);
+        return r
+          ? {
+              code: 'DOCUMENT_REJECTED',
+              path: `documents.${t}`,
+              message: `Document ${r.documentId} (${t}) was rejected in review: ${r.reason}. Upload another ${t} document.`,
+            }
+          : { code: 'DOCUMENT_MISSING', path: `documents.${t}`, message: `No uploaded ${t} document.` };
+      }),
     });
   }
 }
@@ -317,9 +327,12 @@ async function decideOnce(
     }
   };
   check(app);
-  const evidence = evidenceSet(await deps.repo.listDocuments(id));
-  if (input.decision === 'approve') assertComplete(evidence, 'Return the application for');
+  const docs = await deps.repo.listDocuments(id);
+  const evidence = evidenceSet(docs);
+  if (input.decision === 'approve') assertComplete(evidence, docs, 'Return the application for');
   const documents = evidenceOf(evidence);
+  // A return names the scans rejected in review, so the clerk knows what to replace.
+  const toReplace = input.decision === 'return' ? documentsToReplace(docs) : [];
   const at = deps.now().toISOString();
   let entry: DecisionEntry | undefined;
   let stored: ApplicationRecord;
@@ -342,6 +355,9 @@ async function decideOnce(
           decidedAt: at,
           outcome: outcome.outcome,
           documents,
+          ...(outcome.outcome === 'returned' && toReplace.length > 0
+            ? { documentsToReplace: toReplace }
+            : {}),
         };
         const reservation = outcome.reservesQuota
           ? {
@@ -376,6 +392,9 @@ async function decideOnce(
                 ? { quotaReservedFen: current.reliefAmountFen, highCourtCode: current.highCourtCode }
                 : {}),
               documents,
+              ...(outcome.outcome === 'returned' && toReplace.length > 0
+                ? { documentsToReplace: toReplace }
+                : {}),
             },
           },
         };
@@ -542,12 +561,18 @@ export async function recordTaskToken(
 /**
  * Heals what a crash between a transaction and its follow-up left undone: starts executions of
  * recorded submissions and resends recorded decisions. Runs on a schedule (and in the local runner).
+ * Reads only the items due now; an item that failed is deferred with backoff (lib/retry.ts
+ * `outboxRetryAt`) and one still waiting for its task token goes behind the items already due, so
+ * neither blocks the items behind it.
  */
 export async function reconcile(deps: ApprovalDeps, limit = 100) {
-  const items = await deps.repo.listOutbox(limit);
+  const now = deps.now();
+  const items = await deps.repo.listOutbox(limit, now.toISOString());
   const results: Record<string, number> = {};
   for (const item of items) {
     let result: string;
+    /** When to read the item again if it stays: a failure backs off; a wait goes behind the items due now. */
+    let again: string | undefined;
     try {
       if (item.kind === 'start-execution') {
         const app = await deps.repo.get(item.applicationId);
@@ -562,14 +587,27 @@ export async function reconcile(deps: ApprovalDeps, limit = 100) {
         result = await deliverPayout(deps, item);
       } else {
         result = await deliverDecision(deps, item, (app) => workflowCarriesOn(deps, app));
+        // Still there: waiting for its token (which answers it on arrival), or the workflow did not move on.
+        if (result === 'waiting-for-token') again = now.toISOString();
+        else if (result === 'gone') again = outboxRetryAt(now, (item.attempts ?? 0) + 1);
       }
     } catch (error) {
       result = 'failed';
+      again = outboxRetryAt(now, (item.attempts ?? 0) + 1);
       logger.warn('reconcile item failed', {
         kind: item.kind,
         applicationId: item.applicationId,
+        attempts: (item.attempts ?? 0) + 1,
         errorName: (error as Error).name,
       });
+    }
+    if (again !== undefined) {
+      await deps.repo.deferOutbox(item, again).catch((error: Error) =>
+        logger.warn('reconcile could not defer', {
+          applicationId: item.applicationId,
+          errorName: error.name,
+        }),
+      );
     }
     results[result] = (results[result] ?? 0) + 1;
   }

@@ -1,6 +1,6 @@
 import { allowsDrafts } from '../domain/campaigns.ts';
 import type { Principal } from '../lib/auth.ts';
-import { ConflictError, NotFoundError } from '../lib/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
 import { logger } from '../lib/logger.ts';
 import { retryOnStaleRead, StaleReadError } from '../lib/retry.ts';
 import {
@@ -8,12 +8,20 @@ import {
   type ApplicationStatus,
   DOCUMENT_TYPES,
   type DocumentRecord,
+  type DocumentReview,
+  type DocumentToReplace,
   type DocumentType,
   type EvidenceDocument,
 } from '../ports/applications.ts';
 import type { DocumentStorage } from '../ports/campaigns.ts';
 import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
-import { type ApplicationDeps, loadForClerk, loadVisible, type StoredResponse } from './applications.ts';
+import {
+  type ApplicationDeps,
+  hasRole,
+  loadForClerk,
+  loadVisible,
+  type StoredResponse,
+} from './applications.ts';
 
 export interface DocumentDeps extends ApplicationDeps {
   storage: DocumentStorage;
@@ -44,6 +52,18 @@ export function documentView(doc: DocumentRecord) {
     createdAt: doc.createdAt,
     uploadedAt: doc.uploadedAt,
     ...(doc.rejectedReason ? { rejectedReason: doc.rejectedReason } : {}),
+    ...(doc.review
+      ? {
+          review: {
+            verdict: doc.review.verdict,
+            reason: doc.review.reason,
+            reviewedBy: doc.review.reviewedBy,
+            court: doc.review.court,
+            as: doc.review.as,
+            at: doc.review.at,
+          },
+        }
+      : {}),
   };
 }
 
@@ -60,13 +80,42 @@ function materialsFrozen(status: ApplicationStatus): ConflictError {
  * of each required type, in the order of DOCUMENT_TYPES (types without one are absent).
  */
 export function evidenceSet(docs: DocumentRecord[]): DocumentRecord[] {
+  const blockedUntil = reviewRejections(docs);
   const byType = new Map<string, DocumentRecord>();
   for (const d of docs) {
     if (d.status !== 'uploaded') continue;
+    // A scan rejected in review blocks its type until another of the type is uploaded after it.
+    const rejectedAt = blockedUntil.get(d.type)?.review?.at;
+    if (rejectedAt !== undefined && (d.uploadedAt ?? '') <= rejectedAt) continue;
     const prior = byType.get(d.type);
     if (!prior || (prior.uploadedAt ?? '') < (d.uploadedAt ?? '')) byType.set(d.type, d);
   }
   return DOCUMENT_TYPES.map((t) => byType.get(t)).filter((d): d is DocumentRecord => d !== undefined);
+}
+
+/** Per type, the newest document a person rejected in review (审查不通过). */
+function reviewRejections(docs: DocumentRecord[]): Map<DocumentType, DocumentRecord> {
+  const newest = new Map<DocumentType, DocumentRecord>();
+  for (const d of docs) {
+    if (d.status !== 'rejected' || d.review?.verdict !== 'rejected') continue;
+    const prior = newest.get(d.type);
+    if (!prior || (prior.review?.at ?? '') < d.review.at) newest.set(d.type, d);
+  }
+  return newest;
+}
+
+/**
+ * The documents rejected in review that still block their type (no document of the type was
+ * uploaded after the rejection): what a return asks the clerk to replace, in DOCUMENT_TYPES order.
+ */
+export function documentsToReplace(docs: DocumentRecord[]): DocumentToReplace[] {
+  const evidence = evidenceSet(docs);
+  const rejected = reviewRejections(docs);
+  return DOCUMENT_TYPES.flatMap((t) => {
+    const d = rejected.get(t);
+    if (!d || evidence.some((e) => e.type === t)) return [];
+    return [{ documentId: d.documentId, type: d.type, reason: d.review?.reason ?? '' }];
+  });
 }
 
 /** What an audit entry and a decision record of an evidence set: id, type and SHA-256 of each document. */
@@ -274,4 +323,141 @@ async function recheckUploadedObject(
     }),
   );
   return settled ? 'rejected' : 'ignored';
+}
+
+export interface ReviewDocumentInput {
+  verdict: 'accepted' | 'rejected';
+  reason: string;
+}
+
+const REVIEWABLE_BY_CLERK: readonly ApplicationStatus[] = ['draft', 'returned'];
+
+/**
+ * Who may review now: the executing court's clerk while the application is draft or returned, or
+ * an approver of the court where it waits (pending_approval). 404 outside the jurisdiction (the
+ * caller's `loadVisible`), 403 inside it for anyone else, 409 when the status allows no review.
+ */
+function reviewerRole(principal: Principal, app: ApplicationRecord): 'clerk' | 'approver' {
+  const executingClerk = principal.court === app.courtCode && hasRole(principal, 'clerk');
+  if (executingClerk && REVIEWABLE_BY_CLERK.includes(app.status)) return 'clerk';
+  if (app.status === 'pending_approval') {
+    if (hasRole(principal, 'approver') && app.pendingAt === principal.court) return 'approver';
+    if (hasRole(principal, 'approver')) {
+      throw new ForbiddenError('NOT_PENDING_AT_YOUR_COURT', 'The application does not wait at your court.');
+    }
+    if (executingClerk) throw materialsFrozen(app.status);
+    throw new ForbiddenError('ROLE_FORBIDDEN', 'Only the deciding approver may review documents now.');
+  }
+  if (!executingClerk && !hasRole(principal, 'approver')) {
+    throw new ForbiddenError(
+      'ROLE_FORBIDDEN',
+      'Only a clerk of the executing court or the deciding approver may review documents.',
+    );
+  }
+  throw new ConflictError(
+    'INVALID_STATUS',
+    `The documents of an application in status "${app.status}" cannot be reviewed.`,
+  );
+}
+
+/**
+ * 材料审查: a person accepts or rejects one uploaded scan. A rejection needs a reason; the document
+ * becomes `rejected` (with the reviewer's reason) and blocks its type at submission and approval
+ * until another of its type is uploaded (see evidenceSet). An approver who rejects one must then
+ * return the application (approval is refused while a rejected document blocks); the return lists
+ * the documents to replace. Reviewing a pending upload, or one already rejected, is 409.
+ */
+export async function reviewDocument(
+  deps: ApplicationDeps,
+  principal: Principal,
+  applicationId: string,
+  documentId: string,
+  input: ReviewDocumentInput,
+  idempotency?: IdempotentWrite<StoredResponse>,
+): Promise<StoredResponse> {
+  const app = await loadVisible(deps, principal, applicationId);
+  const as = reviewerRole(principal, app);
+  const doc = await deps.repo.getDocument(applicationId, documentId);
+  if (!doc) throw new NotFoundError('Unknown document.');
+  if (doc.status === 'pending') {
+    throw new ConflictError(
+      'DOCUMENT_NOT_UPLOADED',
+      'The scan has not been uploaded yet (the document is pending); review it once it is uploaded.',
+    );
+  }
+  if (doc.status === 'rejected') {
+    throw new ConflictError(
+      'DOCUMENT_ALREADY_REJECTED',
+      'The document is already rejected; upload another of its type instead.',
+    );
+  }
+  const reason = input.reason.trim();
+  if (input.verdict === 'rejected' && reason === '') {
+    throw new UnprocessableError(
+      'REVIEW_REASON_REQUIRED',
+      'A rejection needs a reason the clerk can act on.',
+      {
+        errors: [{ code: 'REVIEW_REASON_REQUIRED', path: 'reason', message: 'A rejection needs a reason.' }],
+      },
+    );
+  }
+  const review: DocumentReview = {
+    verdict: input.verdict,
+    reason,
+    reviewedBy: principal.sub,
+    court: principal.court,
+    as,
+    at: deps.now().toISOString(),
+  };
+  const reviewed: DocumentRecord = {
+    ...doc,
+    status: input.verdict === 'rejected' ? 'rejected' : 'uploaded',
+    rejectedReason: input.verdict === 'rejected' ? 'REVIEW_REJECTED' : doc.rejectedReason,
+    review,
+  };
+  const response: StoredResponse = { status: 200, body: documentView(reviewed), headers: {} };
+  const settled = await deps.repo.settleDocument(
+    doc,
+    {
+      status: reviewed.status as 'uploaded' | 'rejected',
+      at: review.at,
+      reason: reviewed.rejectedReason,
+      from: 'uploaded',
+      review,
+    },
+    (current) => {
+      // Decided on `app`; a submission, decision or return in between changes who may review.
+      if (reviewerRole(principal, current) !== as || current.pendingAt !== app.pendingAt) {
+        throw new ConflictError(
+          'VERSION_CONFLICT',
+          'The application changed while reviewing; reload and retry.',
+        );
+      }
+      return {
+        next: current,
+        audit: {
+          actor: principal,
+          action: input.verdict === 'rejected' ? 'document.review-rejected' : 'document.review-accepted',
+          fromStatus: current.status,
+          toStatus: current.status,
+          detail: {
+            documentId: doc.documentId,
+            type: doc.type,
+            sha256: doc.sha256,
+            verdict: input.verdict,
+            reason,
+            as,
+          },
+        },
+      };
+    },
+    idempotentVia(idempotency, () => response),
+  );
+  if (!settled) {
+    throw new ConflictError(
+      'DOCUMENT_ALREADY_REJECTED',
+      'The document changed meanwhile (it is no longer uploaded).',
+    );
+  }
+  return response;
 }

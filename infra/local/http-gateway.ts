@@ -89,6 +89,15 @@ const TEXTUAL_APPLICATION_TYPES = new Set([
 ]);
 
 /** Bodies of these content types reach the handler as UTF-8 text; everything else is base64. */
+function isUtf8(bytes: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function isTextualContentType(contentType: string | undefined): boolean {
   if (!contentType) return false;
   const base = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
@@ -331,7 +340,8 @@ function buildEvent(input: EventInput): APIGatewayProxyEventV2 {
     isBase64Encoded: false,
   };
   if (body.length > 0) {
-    if (isTextualContentType(headers['content-type'])) {
+    // Text is passed as text only when it is UTF-8; other bytes (a GBK statement) go base64, unchanged.
+    if (isTextualContentType(headers['content-type']) && isUtf8(body)) {
       event.body = body.toString('utf8');
     } else {
       event.body = body.toString('base64');

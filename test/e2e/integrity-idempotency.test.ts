@@ -83,6 +83,7 @@ interface Request {
   path: string;
   token: string;
   body?: unknown;
+  rawBody?: string;
   headers?: Record<string, string>;
 }
 
@@ -90,6 +91,7 @@ const send = (req: Request, key: string) =>
   api(req.method, req.path, {
     token: req.token,
     body: req.body,
+    ...(req.rawBody !== undefined ? { rawBody: req.rawBody } : {}),
     headers: { ...(req.headers ?? {}), 'idempotency-key': key },
   });
 
@@ -126,6 +128,9 @@ const life: { id?: string; createBody?: ReturnType<typeof gsBody>; version?: num
 const lifeId = () => life.id as string;
 /** A draft of its own, withdrawn (the lifecycle's application must stay open). */
 const withdrawn: { id?: string } = {};
+
+/** A draft of its own whose document is reviewed. */
+const reviewed: { id?: string } = {};
 
 /** A campaign of its own (created, then changed, by the campaign cases). */
 const idemCampaign: { id?: string } = {};
@@ -204,6 +209,27 @@ const CASES: Record<string, Case> = {
     footprint: async () =>
       (await api('GET', `/applications/${lifeId()}/documents`, { token: clerk })).body.items.length,
   },
+  reviewDocument: {
+    // A draft of its own: the review must not block the lifecycle's submission.
+    prepare: async () => {
+      reviewed.id = await draft();
+      await uploadAllDocuments(reviewed.id, clerk);
+      const list = await api('GET', `/applications/${reviewed.id}/documents`, { token: clerk });
+      const identity = list.body.items.find((d: { type: string }) => d.type === 'identity');
+      const path = `/applications/${reviewed.id}/documents/${identity.documentId}/review`;
+      return {
+        request: { method: 'POST', path, token: clerk, body: { verdict: 'accepted', reason: '清晰' } },
+        other: { method: 'POST', path, token: clerk, body: { verdict: 'rejected', reason: '模糊' } },
+        expectStatus: 200,
+      };
+    },
+    footprint: async () => {
+      const id = reviewed.id as string;
+      const list = await api('GET', `/applications/${id}/documents`, { token: clerk });
+      const statuses = list.body.items.map((d: { status: string }) => d.status).sort();
+      return { statuses, reviews: (await actions(id)).filter((a) => a.startsWith('document.review')).length };
+    },
+  },
   submitApplication: {
     prepare: async () => {
       await uploadAllDocuments(lifeId(), clerk);
@@ -232,6 +258,30 @@ const CASES: Record<string, Case> = {
     },
     // The workflow writes to the application after the approval (dispatch, payout): count decisions only.
     footprint: async () => (await actions(lifeId())).filter((a) => a.startsWith('decision.')).length,
+  },
+  createReconciliation: {
+    prepare: async () => {
+      const path = '/campaigns/demo/reconciliations';
+      const csv = 'packageId,transactionRef,amountFen,paidAt\nPKG-IDEM-UNKNOWN-1,T-1,100,2026-12-01\n';
+      const headers = { 'content-type': 'text/csv' };
+      return {
+        request: { method: 'POST', path, token: spc, rawBody: csv, headers },
+        other: { method: 'POST', path, token: spc, rawBody: csv.replace('T-1', 'T-2'), headers },
+        expectStatus: 201,
+      };
+    },
+    footprint: async () => {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: 'relief',
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'RECON#demo' },
+          ConsistentRead: true,
+          Select: 'COUNT',
+        }),
+      );
+      return out.Count;
+    },
   },
   closeApplication: {
     prepare: async () => {
@@ -413,6 +463,8 @@ const CASES: Record<string, Case> = {
 const EXEMPT: Record<string, string> = {
   insurerWebhook: 'de-duplicated by the event id, written in the same transaction as its effect',
   checkEligibility: 'screening (排查) persists nothing',
+  redeliverInsurerPackage:
+    'signed by the insurer (no court subject to scope a key by); re-sends the same package, which the insurer de-duplicates by packageId',
 };
 
 const stateChanging = apiRoutes.filter(

@@ -544,6 +544,41 @@ describe('task tokens and the reconciler', () => {
     expect((await w.repo.get(id))?.taskToken).toBeNull();
   });
 
+  it('defers a failing outbox item with backoff, so the items behind it are delivered first', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const id = await w.ready();
+      w.workflow.failStarts = 1;
+      await submitApplication(w.deps, people.clerk, id, FORM);
+      ids.push(id);
+      w.clock.advance(1000);
+    }
+    const [a, b, c] = ids;
+    // A reconciler that reads two items: both fail (the connection is down for two calls).
+    w.workflow.failStarts = 2;
+    expect(await reconcile(w.deps, 2)).toEqual({ failed: 2 });
+    // The next run (the same moment) reads past them: the third is started, the failed two wait.
+    expect(await reconcile(w.deps, 2)).toEqual({ started: 1 });
+    expect(w.workflow.startCalls).toEqual([`${c}-s1`]);
+    const waiting = await w.repo.listOutbox(10);
+    expect(waiting.map((o) => [o.applicationId, o.attempts])).toEqual([
+      [a, 1],
+      [b, 1],
+    ]);
+    // Due again after the backoff; failing again doubles the wait.
+    w.clock.advance(5_000);
+    w.workflow.failStarts = 1;
+    expect(await reconcile(w.deps, 2)).toEqual({ failed: 1, started: 1 });
+    expect(w.workflow.startCalls).toEqual([`${c}-s1`, `${b}-s1`]);
+    const [again] = await w.repo.listOutbox(10);
+    expect(again).toMatchObject({ applicationId: a, attempts: 2 });
+    expect(Date.parse(again?.dueAt as string) - w.clock.now().getTime()).toBe(10_000);
+    expect(await reconcile(w.deps)).toEqual({});
+    w.clock.advance(10_000);
+    expect(await reconcile(w.deps)).toEqual({ started: 1 });
+    expect(await w.repo.listOutbox(10)).toEqual([]);
+  });
+
   it('settles outbox items of a superseded submission as obsolete', async () => {
     const id = await w.ready();
     w.workflow.failStarts = 1;

@@ -1,4 +1,6 @@
+import { waitingSince } from '../../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
+import { highCourtIncrements, reportMarkers } from '../../domain/report.ts';
 import { ConcurrentUpdateError } from '../../lib/errors.ts';
 import { CONFLICT_RETRY } from '../../lib/retry.ts';
 import {
@@ -7,15 +9,18 @@ import {
   type AuditEntry,
   type AuditInput,
   type DocumentRecord,
+  type DocumentReview,
   DuplicateApplicationError,
   DuplicateEventError,
   type IdempotencyRecord,
   IdempotencyReplay,
   type IdempotentWrite,
+  LIST_MAX_READS,
   type ListQuery,
   type ListScope,
   type Mutation,
   type OutboxItem,
+  outboxDueAt,
   outboxId,
   type Page,
   type QuotaChange,
@@ -69,8 +74,19 @@ function scopeKey(scope: ListScope): {
   pkAttr: string;
   pk: string;
   holds: (a: ApplicationRecord) => boolean;
+  /** The index's sort key of an item; the queue reads oldest first, the others newest first. */
+  sortKey?: (a: ApplicationRecord) => string;
+  ascending?: boolean;
 } {
   switch (scope.kind) {
+    case 'pendingAt':
+      return {
+        pkAttr: 'gsi5pk',
+        pk: `PENDING#${scope.courtCode}`,
+        holds: (a) => a.pendingAt === scope.courtCode && waitingSince(a) !== null,
+        sortKey: (a) => `${waitingSince(a)}#${a.id}`,
+        ascending: true,
+      };
     case 'court':
       return {
         pkAttr: 'gsi1pk',
@@ -93,12 +109,12 @@ function scopeKey(scope: ListScope): {
 }
 
 /** The cursor the DynamoDB adapter hands out: the index's and the table's key of the last item read. */
-function encodeCursor(pkAttr: string, pk: string, app: ApplicationRecord): string {
+function encodeCursor(pkAttr: string, pk: string, app: ApplicationRecord, sortKey = sortKeyOf): string {
   const key = {
     pk: `APP#${app.id}`,
     sk: 'APP',
     [pkAttr]: pk,
-    [pkAttr.replace(/pk$/, 'sk')]: sortKeyOf(app),
+    [pkAttr.replace(/pk$/, 'sk')]: sortKey(app),
   };
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
@@ -264,72 +280,41 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     };
   }
 
-  /** Counter rows (per high court and total) and the distinct-case/person markers, as the DynamoDB adapter keeps them. */
+  /** The high court's counter row and the distinct-case/person markers, as the DynamoDB adapter keeps them. */
   private reportOps(delta: ReportDelta): Operation[] {
     const campaign = delta.campaignId;
-    const highAdd: Record<string, number> = { ...delta.add };
-    const totalAdd: Record<string, number> = { ...delta.add };
     const ops: Operation[] = [];
-    if (delta.paid) {
-      const cat = delta.paid.category.replace(/[^a-z-]/g, '');
-      for (const add of [highAdd, totalAdd]) {
-        add[`cat:${cat}:paid`] = 1;
-        add[`cat:${cat}:amountFen`] = delta.paid.amountFen;
-      }
-      const markers: [marker: string, count: () => void][] = [
-        [
-          `MARK#CASE#${delta.paid.caseKey}`,
-          () => {
-            highAdd.cases = 1;
-            totalAdd.cases = 1;
-          },
-        ],
-        [
-          `MARK#PERSON#${delta.highCourtCode}#${delta.paid.personKey}`,
-          () => {
-            highAdd.persons = 1;
-          },
-        ],
-        [
-          `MARK#PERSON#ALL#${delta.paid.personKey}`,
-          () => {
-            totalAdd.persons = 1;
-          },
-        ],
-      ];
-      for (const [marker, count] of markers) {
-        const key = `${campaign}#${marker}`;
-        if (this.state.reportMarkers.has(key)) {
-          ops.push({
-            label: 'report-marker',
-            item: `REPORT#${key}`,
-            condition: () => this.state.reportMarkers.has(key),
-            apply: () => {},
-          });
-        } else {
-          count();
-          ops.push({
-            label: 'report-marker',
-            item: `REPORT#${key}`,
-            condition: () => !this.state.reportMarkers.has(key),
-            apply: () => this.state.reportMarkers.add(key),
-          });
-        }
+    const created = new Set<string>();
+    for (const marker of reportMarkers(delta)) {
+      const key = `${campaign}#${marker.key}`;
+      if (this.state.reportMarkers.has(key)) {
+        ops.push({
+          label: 'report-marker',
+          item: `REPORT#${key}`,
+          condition: () => this.state.reportMarkers.has(key),
+          apply: () => {},
+        });
+      } else {
+        created.add(marker.key);
+        ops.push({
+          label: 'report-marker',
+          item: `REPORT#${key}`,
+          condition: () => !this.state.reportMarkers.has(key),
+          apply: () => this.state.reportMarkers.add(key),
+        });
       }
     }
-    const counters = (rowKey: string, add: Record<string, number>): Operation => ({
+    const add = highCourtIncrements(delta, created);
+    const rowKey = `${campaign}#HIGH#${delta.highCourtCode}`;
+    ops.push({
       label: 'report',
       item: `REPORT#${rowKey}`,
       apply: () => {
         const row = this.state.reportCounters.get(rowKey) ?? {};
-        for (const [name, value] of Object.entries(add)) {
-          if (value !== 0) row[name] = (row[name] ?? 0) + value;
-        }
+        for (const [name, value] of Object.entries(add)) row[name] = (row[name] ?? 0) + value;
         this.state.reportCounters.set(rowKey, row);
       },
     });
-    ops.push(counters(`${campaign}#HIGH#${delta.highCourtCode}`, highAdd));
-    ops.push(counters(`${campaign}#TOTAL`, totalAdd));
     return ops;
   }
 
@@ -523,12 +508,22 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     return 'recorded';
   }
 
-  async listOutbox(limit: number): Promise<OutboxItem[]> {
+  async listOutbox(limit: number, dueBy?: string): Promise<OutboxItem[]> {
     await tick();
+    const due = (i: OutboxItem) => `${outboxDueAt(i)}#${i.applicationId}#${outboxId(i)}`;
     return [...this.state.outbox.values()]
-      .sort((a, b) => `${a.createdAt}#${a.applicationId}`.localeCompare(`${b.createdAt}#${b.applicationId}`))
+      .filter((i) => dueBy === undefined || outboxDueAt(i) <= dueBy)
+      .sort((a, b) => due(a).localeCompare(due(b)))
       .slice(0, limit)
       .map((i) => copy(i));
+  }
+
+  async deferOutbox(item: OutboxItem, dueAt: string): Promise<void> {
+    await tick();
+    const key = `${item.applicationId}#${outboxId(item)}`;
+    const stored = this.state.outbox.get(key);
+    if (!stored) return;
+    this.state.outbox.set(key, { ...stored, attempts: (stored.attempts ?? 0) + 1, dueAt });
   }
 
   async completeOutbox(item: OutboxItem): Promise<void> {
@@ -538,7 +533,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
 
   async list(scope: ListScope, query: ListQuery): Promise<Page<ApplicationRecord>> {
     await tick();
-    const { pkAttr, pk, holds } = scopeKey(scope);
+    const { pkAttr, pk, holds, sortKey = sortKeyOf, ascending = false } = scopeKey(scope);
     const matches = (a: ApplicationRecord) =>
       (!query.status || a.status === query.status) &&
       (!query.campaignId || scope.kind === 'campaign' || a.campaignId === query.campaignId) &&
@@ -546,23 +541,28 @@ export class MemoryApplicationRepository implements ApplicationRepository {
         a.courtCode === query.courtOrAncestor ||
         a.ancestors.includes(query.courtOrAncestor)) &&
       (!query.courtCode || scope.kind === 'court' || a.courtCode === query.courtCode);
-    // The index partition, newest first; filters apply after each read, as DynamoDB's do.
+    // The index partition, newest first (the queue: oldest first); filters apply after each read, as
+    // DynamoDB's do.
+    const order = ascending ? 1 : -1;
     const partition = [...this.state.applications.values()]
       .filter(holds)
-      .sort((a, b) => sortKeyOf(b).localeCompare(sortKeyOf(a)));
+      .sort((a, b) => order * sortKey(a).localeCompare(sortKey(b)));
+    const after = (a: ApplicationRecord, from: string) => (ascending ? sortKey(a) > from : sortKey(a) < from);
     let start = decodeCursor(query.cursor, pk, pkAttr);
     const items: ApplicationRecord[] = [];
     let last: ApplicationRecord | undefined;
+    let reads = 0;
     do {
+      reads++;
       const limit = query.limit - items.length;
       const from = start;
-      const read = partition.filter((a) => from === undefined || sortKeyOf(a) < from).slice(0, limit);
+      const read = partition.filter((a) => from === undefined || after(a, from)).slice(0, limit);
       items.push(...read.filter(matches).map((a) => copy(a)));
       // A read that stopped at its limit names where it stopped, even when nothing follows.
       last = read.length === limit ? read[read.length - 1] : undefined;
-      start = last ? sortKeyOf(last) : undefined;
-    } while (start && items.length < query.limit);
-    return { items, nextCursor: last ? encodeCursor(pkAttr, pk, last) : null };
+      start = last ? sortKey(last) : undefined;
+    } while (start && items.length < query.limit && reads < LIST_MAX_READS);
+    return { items, nextCursor: last ? encodeCursor(pkAttr, pk, last, sortKey) : null };
   }
 
   addDocument(
@@ -612,8 +612,10 @@ export class MemoryApplicationRepository implements ApplicationRepository {
       at: string;
       reason: string | null;
       from?: 'pending' | 'uploaded';
+      review?: DocumentReview;
     },
     mutate: Mutation,
+    idempotency?: IdempotentWrite<ApplicationRecord>,
   ): Promise<boolean> {
     const from = outcome.from ?? 'pending';
     const stored = () => this.state.documents.get(doc.applicationId)?.get(doc.documentId);
@@ -626,6 +628,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
           const d = stored() as DocumentRecord;
           d.status = outcome.status;
           d.rejectedReason = outcome.reason;
+          if (outcome.review) d.review = copy(outcome.review);
           // A document leaving `uploaded` keeps the time it was uploaded.
           if (from !== 'uploaded') d.uploadedAt = outcome.status === 'uploaded' ? outcome.at : null;
         },
@@ -635,7 +638,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     await this.retrying(
       doc.applicationId,
       undefined,
-      (current) => this.commit(current, mutate, extra),
+      (current) => this.commit(current, mutate, extra, () => (idempotency ? { idempotency } : {})),
       (failed) => {
         if (failed.has('document')) {
           settled = false;

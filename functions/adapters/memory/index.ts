@@ -5,6 +5,7 @@ import { MemoryCourtDirectory } from './courts.ts';
 import { MemoryDocumentStorage } from './document-storage.ts';
 import { MemoryInsurerClient } from './insurer.ts';
 import { MemoryQuotaLedger } from './quotas.ts';
+import { MemoryReconciliationStore } from './reconciliations.ts';
 import { MemoryReportStore } from './reports.ts';
 import { createMemoryState, type MemoryState } from './state.ts';
 import { MemoryWorkflow } from './workflow.ts';
@@ -16,6 +17,7 @@ export { MemoryDocumentStorage, UploadRefusedError } from './document-storage.ts
 export { MemoryFaults } from './faults.ts';
 export { MemoryInsurerClient } from './insurer.ts';
 export { MemoryQuotaLedger } from './quotas.ts';
+export { MemoryReconciliationStore } from './reconciliations.ts';
 export { MemoryReportStore } from './reports.ts';
 export { createMemoryState, type MemoryState, MemoryTransactionCanceled } from './state.ts';
 export { MemoryWorkflow } from './workflow.ts';
@@ -44,6 +46,7 @@ export function createMemoryAdapters(
     courts: new MemoryCourtDirectory(),
     quotas: new MemoryQuotaLedger(state, now),
     reports: new MemoryReportStore(state),
+    reconciliations: new MemoryReconciliationStore(state),
     storage: new MemoryDocumentStorage(now),
     workflow: new MemoryWorkflow(),
     insurerClient,

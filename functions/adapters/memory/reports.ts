@@ -1,3 +1,4 @@
+import { nationalTotals } from '../../domain/report.ts';
 import {
   type IdempotencyRecord,
   IdempotencyReplay,
@@ -27,7 +28,7 @@ export class MemoryReportStore implements ReportStore {
       .filter(([key]) => key.startsWith(prefix))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [key, row] of rows) byHighCourt.set(key.slice(prefix.length), { ...row });
-    return { byHighCourt, total: { ...(this.state.reportCounters.get(`${campaignId}#TOTAL`) ?? {}) } };
+    return { byHighCourt, total: nationalTotals(byHighCourt.values()) };
   }
 
   async getFrozen(campaignId: string, highCourtCode: string): Promise<Record<string, unknown> | undefined> {

@@ -29,7 +29,7 @@ export interface MemoryState {
   quotas: Map<string, StoredQuota>;
   /** `${campaignId}#${highCourtCode}` → seq → allocation entry. */
   quotaAudit: Map<string, Map<number, AuditEntry>>;
-  /** `${campaignId}#HIGH#${code}` or `${campaignId}#TOTAL` → counters. */
+  /** `${campaignId}#HIGH#${code}` → counters (no total row: national figures are derived). */
   reportCounters: Map<string, CounterRow>;
   /** `${campaignId}#${marker}`: distinct cases and persons already counted. */
   reportMarkers: Set<string>;

@@ -3,16 +3,17 @@ import { authenticator } from '../../factories/verifier.ts';
 import { listApplications as spec } from '../../http/applications.ts';
 import { defineRoute } from '../../lib/http.ts';
 import type { ApplicationStatus } from '../../ports/applications.ts';
-import { applicationView, listApplications } from '../../usecases/applications.ts';
+import { applicationView, listApplications, queueEntryView } from '../../usecases/applications.ts';
 
 export const route = defineRoute(spec, authenticator, async (req) => {
-  const page = await listApplications(applicationDeps(), req.principal, {
+  const deps = applicationDeps();
+  const page = await listApplications(deps, req.principal, {
     ...req.query,
     status: req.query.status as ApplicationStatus | undefined,
   });
-  return {
-    status: 200,
-    body: { items: page.items.map((a) => applicationView(a, req.principal)), nextCursor: page.nextCursor },
-  };
+  const now = deps.now();
+  const view = (a: (typeof page.items)[number]) =>
+    req.query.pendingAt ? queueEntryView(a, req.principal, now) : applicationView(a, req.principal);
+  return { status: 200, body: { items: page.items.map(view), nextCursor: page.nextCursor } };
 });
 export const { handler } = route;

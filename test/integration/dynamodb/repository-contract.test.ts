@@ -16,6 +16,7 @@ import {
   DuplicateEventError,
   IdempotencyReplay,
   type IdempotentWrite,
+  LIST_MAX_READS,
   type Mutation,
   type OutboxItem,
   QuotaExceededError,
@@ -359,12 +360,45 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     await s.repo.update(app.id, escalate, { outbox: [items[1] as OutboxItem] });
     await s.repo.update(app.id, escalate, { outbox: [items[0] as OutboxItem] });
     await s.repo.update(app.id, escalate, { outbox: [items[0] as OutboxItem] });
-    const mine = async (limit: number) =>
-      (await s.repo.listOutbox(limit)).filter((o) => o.applicationId === app.id);
+    const mine = async (limit: number, dueBy?: string) =>
+      (await s.repo.listOutbox(limit, dueBy)).filter((o) => o.applicationId === app.id);
     expect(await mine(100)).toEqual(items);
-    expect(await mine(1)).toEqual([items[0]]);
+    // Only what is due by then.
+    expect(await mine(100, base)).toEqual([items[0]]);
     await s.repo.completeOutbox(items[0] as OutboxItem);
     expect(await mine(100)).toEqual([items[1]]);
+  });
+
+  it('defers an outbox item behind the others until it is due again, counting attempts; a completed item stays completed', async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    const base = `1990-01-02T00:00:00.${String(serial % 1000).padStart(3, '0')}Z`;
+    const later = '1990-01-03T00:00:00.000Z';
+    const first: OutboxItem = {
+      kind: 'start-execution',
+      applicationId: app.id,
+      submissionSeq: 1,
+      createdAt: base,
+    };
+    const second: OutboxItem = {
+      kind: 'deliver-decision',
+      applicationId: app.id,
+      submissionSeq: 1,
+      level: 0,
+      createdAt: `${base}1`,
+    };
+    await s.repo.update(app.id, escalate, { outbox: [first, second] });
+    const mine = async (dueBy?: string) =>
+      (await s.repo.listOutbox(100, dueBy)).filter((o) => o.applicationId === app.id);
+    await s.repo.deferOutbox(first, later);
+    expect(await mine('1990-01-02T12:00:00.000Z')).toEqual([second]);
+    expect(await mine(later)).toEqual([second, { ...first, attempts: 1, dueAt: later }]);
+    const [, again] = await mine(later);
+    await s.repo.deferOutbox(again as OutboxItem, '1990-01-04T00:00:00.000Z');
+    expect((await mine()).find((o) => o.kind === 'start-execution')).toMatchObject({ attempts: 2 });
+    await s.repo.completeOutbox(first);
+    await s.repo.deferOutbox(first, later);
+    expect(await mine()).toEqual([second]);
   });
 
   it('takes an insurer event id once: a second use is a DuplicateEventError, writing nothing', async () => {
@@ -384,10 +418,10 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     const s = make();
     const campaignId = `c-${uniq()}`;
     const app = await s.repo.create(record({ campaignId }), audit('application.created'));
-    const paid = (caseKey: string, personKey: string) => ({
+    const paid = (caseKey: string, personKey: string, highCourtCode = 'JX') => ({
       report: {
         campaignId,
-        highCourtCode: 'JX',
+        highCourtCode,
         add: { paid: 1, amountFen: 100, pending: 0 },
         paid: { category: 'labor-remuneration', amountFen: 100, caseKey, personKey },
       },
@@ -404,9 +438,37 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
       'cat:labor-remuneration:paid': 3,
       'cat:labor-remuneration:amountFen': 300,
     };
-    expect(byHighCourt.get('JX')).toEqual(expected);
+    expect(byHighCourt.get('JX')).toEqual({ ...expected, nationalPersons: 2 });
     expect(total).toEqual(expected);
     expect([...byHighCourt.keys()]).toEqual(['JX']);
+  });
+
+  it('derives the national figures from the high-court rows: a person paid in two high courts is one person nationally', async () => {
+    const s = make();
+    const campaignId = `c-${uniq()}`;
+    const app = await s.repo.create(record({ campaignId }), audit('application.created'));
+    const paid = (highCourtCode: string, caseKey: string, personKey: string) => ({
+      report: {
+        campaignId,
+        highCourtCode,
+        add: { paid: 1, amountFen: 100 },
+        paid: { category: 'support', amountFen: 100, caseKey, personKey },
+      },
+    });
+    await s.repo.update(app.id, escalate, paid('JX', 'case-jx', 'person-a'));
+    await s.repo.update(app.id, escalate, paid('HA', 'case-ha', 'person-a'));
+    await s.repo.update(app.id, escalate, paid('HA', 'case-ha2', 'person-b'));
+    const { byHighCourt, total } = await s.reports.counters(campaignId);
+    expect(byHighCourt.get('JX')).toMatchObject({ cases: 1, persons: 1, paid: 1 });
+    expect(byHighCourt.get('HA')).toMatchObject({ cases: 2, persons: 2, paid: 2 });
+    expect(total).toEqual({
+      paid: 3,
+      amountFen: 300,
+      cases: 3,
+      persons: 2,
+      'cat:support:paid': 3,
+      'cat:support:amountFen': 300,
+    });
   });
 
   it('credits the relief fund with the change', async () => {
@@ -535,7 +597,8 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     const after = await s.repo.list(scope, { limit: 3, cursor: whole.nextCursor as string });
     expect(after).toEqual({ items: [], nextCursor: null });
 
-    // Filters apply after each read; reading goes on until the page is full or the index ends.
+    // Filters apply after each read; reading goes on until the page is full or the index ends (within
+    // LIST_MAX_READS reads).
     expect(ids(await s.repo.list(scope, { limit: 2, status: 'draft' }))).toEqual([c, a]);
     const drafts = await s.repo.list(scope, { limit: 1, status: 'draft' });
     expect(ids(drafts)).toEqual([c]);
@@ -551,6 +614,39 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
       await expect(s.repo.list(foreign, { limit: 2, cursor })).rejects.toMatchObject({
         name: 'InvalidCursorError',
       });
+  });
+
+  it('reads a bounded number of times per page: a selective filter over many items returns a short page with a cursor', async () => {
+    const s = make();
+    const campaignId = `c-${uniq()}`;
+    const created: ApplicationRecord[] = [];
+    const count = 2 * LIST_MAX_READS + 3;
+    for (let i = 0; i < count; i++) {
+      const at = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
+      created.push(await s.repo.create(record({ campaignId, createdAt: at }), audit('application.created')));
+    }
+    // Only the oldest matches: the newest-first read reaches it last.
+    const oldest = created[0] as ApplicationRecord;
+    await s.repo.update(
+      oldest.id,
+      mutation(() => ({ status: 'withdrawn' })),
+    );
+    const scope = { kind: 'campaign' as const, campaignId };
+    const first = await s.repo.list(scope, { limit: 2, status: 'withdrawn' });
+    expect(first.items).toEqual([]);
+    expect(first.nextCursor).not.toBeNull();
+    // Following the cursors finds it, exactly once, and then says there is no more.
+    const found: string[] = [];
+    let cursor: string | null = first.nextCursor;
+    let pages = 1;
+    while (cursor) {
+      const page = await s.repo.list(scope, { limit: 2, status: 'withdrawn', cursor });
+      found.push(...page.items.map((a) => a.id));
+      cursor = page.nextCursor;
+      pages++;
+    }
+    expect(found).toEqual([oldest.id]);
+    expect(pages).toBeGreaterThan(1);
   });
 });
 

@@ -2,7 +2,7 @@ import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dy
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
+import { DynamoApplicationRepository, shardOf } from '../../../functions/adapters/dynamo-applications.ts';
 import { toProblem } from '../../../functions/lib/http.ts';
 import type { ApplicationRecord } from '../../../functions/ports/applications.ts';
 import { IdempotencyReplay, VersionConflictError } from '../../../functions/ports/applications.ts';
@@ -162,5 +162,52 @@ describe('DynamoApplicationRepository idempotency records', () => {
     expect(error).toBeInstanceOf(IdempotencyReplay);
     expect((error as IdempotencyReplay).record.response).toEqual(first);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+});
+
+describe('DynamoApplicationRepository: no item written by every court’s traffic', () => {
+  it('moves only the high court’s report row with a payout (no campaign-total row)', async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb.on(GetCommand, { Key: { pk: 'APP#A', sk: 'APP' } }).resolves({ Item: stored });
+    ddb.on(TransactWriteCommand).resolves({});
+    await repo().update('A', approve, {
+      report: {
+        campaignId: 'demo',
+        highCourtCode: 'BJ',
+        add: { paid: 1, amountFen: 100 },
+        paid: { category: 'support', amountFen: 100, caseKey: 'c', personKey: 'p' },
+      },
+    });
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    const reportKeys = items
+      .map((i) => i.Update?.Key ?? i.Put?.Item ?? i.ConditionCheck?.Key)
+      .filter((k) => String(k?.pk).startsWith('REPORT#'))
+      .map((k) => String(k?.sk))
+      .filter((sk) => !sk.startsWith('MARK#'));
+    expect(reportKeys).toEqual(['HIGH#BJ']);
+  });
+});
+
+describe('DynamoApplicationRepository: the outbox is sharded', () => {
+  it('puts outbox items on a shard of the in-flight index by application, never on one shared partition', async () => {
+    ddb.on(GetCommand).resolves({ Item: stored });
+    ddb.on(TransactWriteCommand).resolves({});
+    const outbox = (applicationId: string) => ({
+      kind: 'start-execution' as const,
+      applicationId,
+      submissionSeq: 1,
+      createdAt: '2026-11-25T08:00:00.000Z',
+    });
+    const partitions = new Set<string>();
+    for (const id of ['A', 'B', 'C', 'D', 'E', 'F']) {
+      await repo().update('A', approve, { outbox: [outbox(id)] });
+      const items = ddb.commandCalls(TransactWriteCommand).at(-1)?.args[0].input.TransactItems ?? [];
+      const put = items.map((i) => i.Put?.Item).find((i) => i?.entity === 'outbox');
+      expect(put?.gsi3pk).toBeUndefined();
+      expect(put?.gsi4pk).toBe(`OUTBOX#${shardOf(id)}`);
+      expect(put?.gsi4sk).toBe(`2026-11-25T08:00:00.000Z#${id}#start-execution#1`);
+      partitions.add(String(put?.gsi4pk));
+    }
+    expect(partitions.size).toBeGreaterThan(1);
   });
 });

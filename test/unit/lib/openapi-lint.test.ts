@@ -67,8 +67,22 @@ describe('OpenAPI security', () => {
     expect((webhook.parameters ?? []).map((p: { name: string }) => p.name)).not.toContain('Relief-Signature');
   });
 
+  it('requires Relief-Signature on the insurer’s package query and redelivery (signed over method and path)', () => {
+    for (const op of [
+      doc.paths['/insurer/packages/{packageId}'].get,
+      doc.paths['/insurer/packages/{packageId}/redelivery'].post,
+    ])
+      expect(op.security).toEqual([{ reliefSignature: [] }]);
+  });
+
   it('requires the court JWT on every other operation', () => {
-    const open = new Set(['GET /health', 'GET /openapi.json', 'POST /insurer/webhooks']);
+    const open = new Set([
+      'GET /health',
+      'GET /openapi.json',
+      'POST /insurer/webhooks',
+      'GET /insurer/packages/{packageId}',
+      'POST /insurer/packages/{packageId}/redelivery',
+    ]);
     const ops = operations(doc).filter((o) => !open.has(o.key));
     expect(ops.length).toBeGreaterThan(10);
     for (const { key, op } of ops) expect([key, op.security]).toEqual([key, [{ courtJwt: [] }]]);

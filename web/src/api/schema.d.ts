@@ -169,7 +169,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List applications within your jurisdiction, newest first */
+        /** List applications within your jurisdiction, newest first (the approver’s queue with pendingAt: oldest first) */
         get: operations["listApplications"];
         put?: never;
         /** Create an application (创建救助申请) for one applicant in one case */
@@ -261,6 +261,23 @@ export interface paths {
         get: operations["getDocument"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{id}/documents/{documentId}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept or reject one uploaded scan (材料审查): the executing court’s clerk before submission, or the approver where the application waits (who must then return it) */
+        post: operations["reviewDocument"];
         delete?: never;
         options?: never;
         head?: never;
@@ -364,6 +381,74 @@ export interface paths {
         put?: never;
         /** Payout confirmation from the insurer (signed; no JWT) */
         post: operations["insurerWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insurer/packages/{packageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A package's status for the insurer (signed over method, path and timestamp; no JWT) */
+        get: operations["getInsurerPackage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insurer/packages/{packageId}/redelivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a package to the insurer again (signed like the package query; idempotent: the same package) */
+        post: operations["redeliverInsurerPackage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{campaignId}/reconciliations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reconcile the insurer's payment statement (CSV) against the packages sent (对账) */
+        post: operations["createReconciliation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{campaignId}/reconciliations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A stored reconciliation */
+        get: operations["getReconciliation"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -780,6 +865,10 @@ export interface components {
             };
             route: string[];
             pendingAt: string | null;
+            /** @description In the approver’s queue (?pendingAt=): when it arrived at the court it waits at. */
+            waitingSince?: string;
+            /** @description In the approver’s queue (?pendingAt=): past the level’s 14-day time limit. */
+            overdue?: boolean;
             /** @description 撤回 by the executing court (status withdrawn); null otherwise. */
             withdrawal: {
                 reason: string;
@@ -955,6 +1044,26 @@ export interface components {
             createdAt: string;
             uploadedAt: string | null;
             rejectedReason?: string;
+            /** @description The latest review (材料审查); a rejected one makes the document `rejected` */
+            review?: {
+                /** @enum {string} */
+                verdict: "accepted" | "rejected";
+                reason: string;
+                reviewedBy: string;
+                court: string;
+                /** @enum {string} */
+                as: "clerk" | "approver";
+                at: string;
+            };
+        };
+        DocumentReview: {
+            /** @enum {string} */
+            verdict: "accepted" | "rejected";
+            /**
+             * @description Required (not blank) for a rejection
+             * @default
+             */
+            reason: string;
         };
         SubmitApplication: {
             approvalForm: {
@@ -998,6 +1107,56 @@ export interface components {
             paidAt?: string;
             transactionRef?: string;
             reason?: string;
+        };
+        Reconciliation: {
+            id: string;
+            campaignId: string;
+            recordedAt: string;
+            recordedBy: {
+                sub: string;
+                court: string;
+                roles: string[];
+            };
+            statement: {
+                sha256: string;
+                sizeBytes: number;
+                /** @enum {string} */
+                encoding: "utf-8" | "gb18030";
+            };
+            rows: number;
+            /** @description Rows whose package and amount agree */
+            matched: number;
+            matchedFen: number;
+            missingFromStatement: {
+                packageId: string;
+                applicationId: string;
+                status: string;
+                amountFen: number;
+            }[];
+            unknownPackages: {
+                row: number;
+                packageId: string;
+                transactionRef: string;
+                amountFen: number;
+            }[];
+            amountMismatches: {
+                row: number;
+                packageId: string;
+                applicationId: string;
+                approvedFen: number;
+                statedFen: number;
+            }[];
+            duplicates: {
+                row: number;
+                packageId: string;
+                firstRow: number;
+                transactionRef: string;
+            }[];
+            declinedButPaid: {
+                row: number;
+                packageId: string;
+                applicationId: string;
+            }[];
         };
         Closure: {
             rulingNumber: string;
@@ -1878,6 +2037,8 @@ export interface operations {
                 campaignId?: string;
                 /** @description Court code, e.g. BJ0105. */
                 courtCode?: string;
+                /** @description The approver’s queue: applications waiting at this court (your own, unless SPC), oldest first. */
+                pendingAt?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -1917,7 +2078,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Role not allowed */
+            /** @description Role not allowed; QUEUE_NOT_YOURS (pendingAt names another court) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2564,6 +2725,17 @@ export interface operations {
                         createdAt: string;
                         uploadedAt: string | null;
                         rejectedReason?: string;
+                        /** @description The latest review (材料审查); a rejected one makes the document `rejected` */
+                        review?: {
+                            /** @enum {string} */
+                            verdict: "accepted" | "rejected";
+                            reason: string;
+                            reviewedBy: string;
+                            court: string;
+                            /** @enum {string} */
+                            as: "clerk" | "approver";
+                            at: string;
+                        };
                         url?: string;
                         urlExpiresAt?: string;
                     };
@@ -2598,6 +2770,99 @@ export interface operations {
             };
             /** @description Unknown or outside your jurisdiction */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    reviewDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1-128 of A-Z a-z 0-9 . _ : -), scoped by your court, your subject, the operation and its target. A replay with the same key and request returns the first response (status, headers and body, plus Idempotent-Replayed: true); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description ULID */
+                id: string;
+                /** @description ULID */
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentReview"];
+            };
+        };
+        responses: {
+            /** @description The reviewed document (`rejected` with its review, or still `uploaded`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors); INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed; NOT_PENDING_AT_YOUR_COURT (an approver of another level), ROLE_FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown application or document, or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description DOCUMENT_NOT_UPLOADED (still pending), DOCUMENT_ALREADY_REJECTED, MATERIALS_FROZEN (a clerk after submission), INVALID_STATUS, VERSION_CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description REVIEW_REASON_REQUIRED (a rejection without a reason); IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3165,6 +3430,283 @@ export interface operations {
             };
             /** @description AMOUNT_MISMATCH (flagged, not paid) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getInsurerPackage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                packageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where the package stands */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        packageId: string;
+                        approved: boolean;
+                        dispatched: boolean;
+                        paid: boolean;
+                        declined: boolean;
+                        amountFen: number;
+                        transactionRef: string | null;
+                        dispatchedAt: string | null;
+                        paidAt: string | null;
+                    };
+                };
+            };
+            /** @description INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown package */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    redeliverInsurerPackage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                packageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sent again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        packageId: string;
+                        redelivered: boolean;
+                    };
+                };
+            };
+            /** @description INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown package */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PACKAGE_NOT_AWAITING_PAYOUT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    createReconciliation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1-128 of A-Z a-z 0-9 . _ : -), scoped by your court, your subject, the operation and its target. A replay with the same key and request returns the first response (status, headers and body, plus Idempotent-Replayed: true); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                campaignId: string;
+            };
+            cookie?: never;
+        };
+        /** @description Header `packageId,transactionRef,amountFen,paidAt` (any order), one row per payment; UTF-8 with or without BOM, or GBK. `amountFen` whole fen; `paidAt` YYYY-MM-DD or ISO 8601 (no offset: Beijing time). */
+        requestBody: {
+            content: {
+                /**
+                 * @example packageId,transactionRef,amountFen,paidAt
+                 *     PKG-01J...-1,PICC-2026-0001,300000,2026-12-01T15:15:00+08:00
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description The stored reconciliation */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reconciliation"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors); INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE (send text/csv) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description STATEMENT_INVALID: each problem in errors with its row and column (UNKNOWN_COLUMN, MISSING_COLUMN, DUPLICATE_COLUMN, INVALID_ENCODING, NEGATIVE_AMOUNT, FRACTIONAL_AMOUNT, INVALID_AMOUNT, INVALID_DATE, VALUE_REQUIRED, EXTRA_CELLS, MALFORMED_CSV); IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getReconciliation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaignId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reconciliation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reconciliation"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown reconciliation */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

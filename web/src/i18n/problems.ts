@@ -84,6 +84,39 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     en: 'The application was submitted; its materials are frozen.',
   },
   DOCUMENT_MISSING: { zh: '缺少材料。', en: 'A document is missing.' },
+  STATEMENT_INVALID: {
+    zh: '对账单有误，未予对账：请按所列行、列更正后重新提交。',
+    en: 'The statement was refused: correct the rows and columns listed and send it again.',
+  },
+  UNKNOWN_COLUMN: { zh: '对账单含有未知的列。', en: 'The statement has an unknown column.' },
+  MISSING_COLUMN: { zh: '对账单缺少必需的列。', en: 'The statement lacks a required column.' },
+  DUPLICATE_COLUMN: { zh: '对账单的列重复。', en: 'A statement column is repeated.' },
+  INVALID_ENCODING: {
+    zh: '对账单编码无法识别（应为UTF-8或GBK）。',
+    en: 'The statement is neither UTF-8 nor GBK text.',
+  },
+  NEGATIVE_AMOUNT: { zh: '金额不能为负数。', en: 'The amount is negative.' },
+  FRACTIONAL_AMOUNT: { zh: '金额须为整数（分）。', en: 'The amount must be whole fen.' },
+  INVALID_AMOUNT: { zh: '金额不是有效的整数（分）。', en: 'The amount is not a whole number of fen.' },
+  VALUE_REQUIRED: { zh: '此项不能为空。', en: 'This value is required.' },
+  EXTRA_CELLS: { zh: '该行的单元格多于表头的列数。', en: 'The row has more cells than the header.' },
+  MALFORMED_CSV: { zh: '对账单不是有效的CSV格式。', en: 'The statement is not valid CSV.' },
+  DOCUMENT_REJECTED: {
+    zh: '该材料审查未通过，请上传同类新材料替换。',
+    en: 'This document was rejected in review; upload another of its type to replace it.',
+  },
+  DOCUMENT_NOT_UPLOADED: {
+    zh: '材料尚未上传完成，上传后才能审查。',
+    en: 'The document has not been uploaded yet; review it once it is uploaded.',
+  },
+  DOCUMENT_ALREADY_REJECTED: {
+    zh: '该材料已被驳回，请上传同类新材料。',
+    en: 'The document is already rejected; upload another of its type.',
+  },
+  REVIEW_REASON_REQUIRED: {
+    zh: '驳回材料须说明理由。',
+    en: 'A rejection needs a reason.',
+  },
   EVIDENCE_MISMATCH: {
     zh: '已审批的材料与存储的文件不一致，救助金暂缓发送，请联系运维人员。',
     en: 'An approved document no longer matches the stored file; the package is withheld for an operator.',
@@ -97,6 +130,10 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     en: 'A file that arrived after submission does not count.',
   },
   // Decisions and quotas
+  QUEUE_NOT_YOURS: {
+    zh: '只能查看本院的待审批队列（最高人民法院除外）。',
+    en: 'Only your own court’s approval queue can be read (the SPC may read any).',
+  },
   NOT_PENDING_AT_YOUR_COURT: {
     zh: '该申请当前不在本院审批。',
     en: 'The application does not wait at your court.',

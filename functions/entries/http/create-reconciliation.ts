@@ -1,0 +1,28 @@
+import { clock } from '../../factories/clock.ts';
+import { applicationRepository, campaignStore, reconciliationStore } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { createReconciliation as spec } from '../../http/reconciliations.ts';
+import { defineIdempotentRoute } from '../../lib/idempotency.ts';
+import type { StoredResponse } from '../../ports/idempotency.ts';
+import { recordReconciliation } from '../../usecases/reconciliations.ts';
+
+export const route = defineIdempotentRoute(
+  spec,
+  authenticator,
+  (response: StoredResponse) => response,
+  (req, idempotency) =>
+    recordReconciliation(
+      {
+        repo: applicationRepository(),
+        campaigns: campaignStore(),
+        reconciliations: reconciliationStore(),
+        ...clock,
+      },
+      req.principal,
+      req.params.campaignId,
+      req.rawBytes as Buffer,
+      idempotency,
+    ),
+  applicationRepository,
+);
+export const { handler } = route;

@@ -1,0 +1,16 @@
+import { reconciliationStore } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { getReconciliation as spec } from '../../http/reconciliations.ts';
+import { defineRoute } from '../../lib/http.ts';
+import { getReconciliation } from '../../usecases/reconciliations.ts';
+
+export const route = defineRoute(spec, authenticator, async (req) => ({
+  status: 200,
+  body: await getReconciliation(
+    { reconciliations: reconciliationStore() },
+    req.principal,
+    req.params.campaignId,
+    req.params.id,
+  ),
+}));
+export const { handler } = route;

@@ -1,0 +1,23 @@
+import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { reviewDocument as spec } from '../../http/documents.ts';
+import { defineIdempotentRoute } from '../../lib/idempotency.ts';
+import type { StoredResponse } from '../../ports/idempotency.ts';
+import { reviewDocument } from '../../usecases/documents.ts';
+
+export const route = defineIdempotentRoute(
+  spec,
+  authenticator,
+  (response: StoredResponse) => response,
+  (req, idempotency) =>
+    reviewDocument(
+      applicationDeps(),
+      req.principal,
+      req.params.id,
+      req.params.documentId,
+      req.body,
+      idempotency,
+    ),
+  applicationRepository,
+);
+export const { handler } = route;

@@ -178,6 +178,53 @@ export const PatchCampaignBody = z
   .refine((b) => Object.keys(b).length > 0, { message: 'Change at least one field.' })
   .meta({ id: 'PatchCampaign' });
 
+/** A day or an instant, Beijing time: YYYY-MM-DD, or an ISO 8601 instant with its offset. */
+export const CaseDate = Pattern(
+  /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/,
+).meta({
+  description: 'A date YYYY-MM-DD (Beijing time) or an instant with its offset.',
+});
+
+const ChecklistItem = z
+  .strictObject({
+    done: z.boolean(),
+    at: CaseDate.optional(),
+    reference: Line(200).optional(),
+  })
+  .meta({
+    id: 'ChecklistItem',
+    description: 'Done, with the date (at) and/or the reference that proves it.',
+  });
+
+export const TerminationChecklist = z
+  .strictObject({
+    executionNoticeServed: ChecklistItem,
+    propertyReportOrdered: ChecklistItem,
+    consumptionRestricted: ChecklistItem,
+    dishonestListed: ChecklistItem.optional().meta({ description: 'Absent where listing is not due.' }),
+    investigationExhausted: ChecklistItem,
+    debtorSearchedOrSanctioned: ChecklistItem,
+  })
+  .meta({
+    id: 'TerminationChecklist',
+    description:
+      'The conditions of Art. 1 of 《最高人民法院关于严格规范终结本次执行程序的规定（试行）》 (condition (4), three months since filing, comes from case.filedAt).',
+  });
+
+export const Measure = z
+  .strictObject({
+    kind: z.enum([
+      'consumption-restriction',
+      'dishonest-list',
+      'property-freeze',
+      'property-seizure',
+      'other',
+    ]),
+    reference: Required(200),
+    since: CaseDate,
+  })
+  .meta({ id: 'Measure' });
+
 export const CaseInput = z.strictObject({
   caseNumber: Required(64).meta({ description: 'e.g. (2018)京0105执1234号; half- or full-width brackets.' }),
   category: Required(40).meta({
@@ -188,8 +235,33 @@ export const CaseInput = z.strictObject({
   kind: z.enum(['enforcement', 'preservation']),
   claimAmountFen: Fen,
   concluded: z.boolean(),
-  terminationConditions: z.strictObject({ met: z.boolean(), basis: Text(4000) }),
+  filedAt: CaseDate.optional().meta({
+    description:
+      '立案日期 (Beijing time): a date YYYY-MM-DD or an instant with its offset. Not in the future, not after the application; eligibility needs more than three months since it (终本规定 Art. 1(4)).',
+  }),
+  terminationConditions: z.strictObject({
+    met: z.boolean(),
+    basis: Text(4000),
+    checklist: TerminationChecklist.optional(),
+  }),
+  measures: z
+    .array(Measure)
+    .max(50)
+    .optional()
+    .meta({ description: 'Measures taken against the debtor; they stay in force after relief (三(一)2).' }),
 });
+
+export const DebtorInput = z
+  .strictObject({
+    name: Required(200),
+    kind: z.enum(['natural', 'legal']),
+    idType: z.enum(['resident-id', 'other', 'unified-social-credit-code']),
+    idNumber: Required(64).meta({
+      description:
+        'Canonicalised like applicant.idNumber. A natural person: a resident ID (check digit) or another document; a legal person: its unified social credit code (GB 32100, 18 characters with a check character).',
+    }),
+  })
+  .meta({ id: 'Debtor', description: '被执行人' });
 
 export const ApplicantInput = z.strictObject({
   name: Required(100),
@@ -218,6 +290,12 @@ const factsShape = {
   specialCircumstance: z.strictObject({ reason: Text(4000) }).optional(),
   reliefAmountFen: PositiveFen,
   bankAccount: BankAccountInput,
+  debtors: z
+    .array(DebtorInput)
+    .min(1)
+    .max(20)
+    .optional()
+    .meta({ description: 'The debtor(s); required when the campaign sets requireDebtor.' }),
 };
 
 export const CreateApplicationBody = z
@@ -234,6 +312,7 @@ export const PatchApplicationBody = z
     specialCircumstance: factsShape.specialCircumstance,
     reliefAmountFen: PositiveFen.optional(),
     bankAccount: factsShape.bankAccount.optional(),
+    debtors: factsShape.debtors,
   })
   .refine((v) => Object.keys(v).length > 0, { message: 'Name at least one field to change.' })
   .meta({ id: 'PatchApplication', description: 'Each top-level field given replaces the stored one whole.' });
@@ -290,6 +369,16 @@ export const Application = z
         .string()
         .meta({ description: 'Masked unless you are a clerk of the executing court.' }),
     }),
+    debtors: z
+      .array(
+        z.object({
+          ...DebtorInput.shape,
+          idNumber: z.string().meta({
+            description: "A natural person's number is masked unless you are a clerk of the executing court.",
+          }),
+        }),
+      )
+      .optional(),
     eligibility: Eligibility,
     route: z.array(z.string()),
     pendingAt: z.string().nullable(),

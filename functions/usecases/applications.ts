@@ -105,11 +105,18 @@ async function openCampaign(deps: ApplicationDeps, campaignId: string): Promise<
   return campaign;
 }
 
-function assertEligible(facts: ApplicationFacts, campaign: Campaign, court: Court, now: Date) {
+function assertEligible(
+  facts: ApplicationFacts,
+  campaign: Campaign,
+  court: Court,
+  now: Date,
+  createdAt: string = now.toISOString(),
+) {
   const eligibility = evaluateEligibility(facts, {
     campaign,
     executingCourt: court,
     today: shanghaiDate(now),
+    applicationCreatedAt: createdAt,
   });
   if (!eligibility.eligible) {
     const errors: ProblemItem[] = eligibility.failures.map((f) => ({
@@ -170,6 +177,15 @@ export function applicationView(app: ApplicationRecord, principal: Principal) {
       holderIdNumber: full ? app.bankAccount.holderIdNumber : maskIdNumber(app.bankAccount.holderIdNumber),
       accountNumber: full ? app.bankAccount.accountNumber : maskAccountNumber(app.bankAccount.accountNumber),
     },
+    ...(app.debtors
+      ? {
+          debtors: app.debtors.map((d) => ({
+            ...d,
+            // A legal person's credit code is public (企业信用信息公示); a person's ID number is not.
+            idNumber: full || d.kind === 'legal' ? d.idNumber : maskIdNumber(d.idNumber),
+          })),
+        }
+      : {}),
     eligibility: app.eligibility,
     route: app.route,
     pendingAt: app.pendingAt,
@@ -242,6 +258,9 @@ function factsOf(input: ApplicationFacts): ApplicationFacts {
       ...input.bankAccount,
       holderIdNumber: canonicalIdNumber(input.bankAccount.holderIdNumber),
     },
+    ...(input.debtors
+      ? { debtors: input.debtors.map((d) => ({ ...d, idNumber: canonicalIdNumber(d.idNumber) })) }
+      : {}),
   };
 }
 
@@ -352,7 +371,7 @@ export async function patchApplication(
   const campaign = await openCampaign(deps, app.campaignId);
   const court = executingCourtOf(await deps.courts.registry(), principal);
   const facts = factsOf({ ...factsOf(app), ...patch });
-  const eligibility = assertEligible(facts, campaign, court, deps.now());
+  const eligibility = assertEligible(facts, campaign, court, deps.now(), app.createdAt);
   const changed = Object.keys(patch).sort();
   try {
     return await deps.repo.update(

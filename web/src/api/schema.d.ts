@@ -686,10 +686,15 @@ export interface components {
                 /** @description Amount in fen (1 CNY = 100 fen), integer. */
                 claimAmountFen: number;
                 concluded: boolean;
+                /** @description 立案日期 (Beijing time): a date YYYY-MM-DD or an instant with its offset. Not in the future, not after the application; eligibility needs more than three months since it (终本规定 Art. 1(4)). */
+                filedAt?: string;
                 terminationConditions: {
                     met: boolean;
                     basis: string;
+                    checklist?: components["schemas"]["TerminationChecklist"];
                 };
+                /** @description Measures taken against the debtor; they stay in force after relief (三(一)2). */
+                measures?: components["schemas"]["Measure"][];
             };
             applicant: {
                 name: string;
@@ -719,6 +724,15 @@ export interface components {
                 /** @description Masked unless you are a clerk of the executing court. */
                 accountNumber: string;
             };
+            debtors?: {
+                name: string;
+                /** @enum {string} */
+                kind: "natural" | "legal";
+                /** @enum {string} */
+                idType: "resident-id" | "other" | "unified-social-credit-code";
+                /** @description A natural person's number is masked unless you are a clerk of the executing court. */
+                idNumber: string;
+            }[];
             eligibility: {
                 eligible: boolean;
                 failures: {
@@ -770,6 +784,35 @@ export interface components {
             recoveredFen: number | null;
             integrityHold?: components["schemas"]["IntegrityHold"];
         };
+        /** @description The conditions of Art. 1 of 《最高人民法院关于严格规范终结本次执行程序的规定（试行）》 (condition (4), three months since filing, comes from case.filedAt). */
+        TerminationChecklist: {
+            executionNoticeServed: components["schemas"]["ChecklistItem"];
+            propertyReportOrdered: components["schemas"]["ChecklistItem"];
+            consumptionRestricted: components["schemas"]["ChecklistItem"];
+            /** @description Absent where listing is not due. */
+            dishonestListed?: {
+                done: boolean;
+                /** @description A date YYYY-MM-DD (Beijing time) or an instant with its offset. */
+                at?: string;
+                reference?: string;
+            };
+            investigationExhausted: components["schemas"]["ChecklistItem"];
+            debtorSearchedOrSanctioned: components["schemas"]["ChecklistItem"];
+        };
+        /** @description Done, with the date (at) and/or the reference that proves it. */
+        ChecklistItem: {
+            done: boolean;
+            /** @description A date YYYY-MM-DD (Beijing time) or an instant with its offset. */
+            at?: string;
+            reference?: string;
+        };
+        Measure: {
+            /** @enum {string} */
+            kind: "consumption-restriction" | "dishonest-list" | "property-freeze" | "property-seizure" | "other";
+            reference: string;
+            /** @description A date YYYY-MM-DD (Beijing time) or an instant with its offset. */
+            since: string;
+        };
         /** @description Disbursement withheld the package: a stored document no longer matches what the high court approved. The quota stays reserved until an operator acts. */
         IntegrityHold: {
             /** @enum {string} */
@@ -799,10 +842,15 @@ export interface components {
                 /** @description Amount in fen (1 CNY = 100 fen), integer. */
                 claimAmountFen: number;
                 concluded: boolean;
+                /** @description 立案日期 (Beijing time): a date YYYY-MM-DD or an instant with its offset. Not in the future, not after the application; eligibility needs more than three months since it (终本规定 Art. 1(4)). */
+                filedAt?: string;
                 terminationConditions: {
                     met: boolean;
                     basis: string;
+                    checklist?: components["schemas"]["TerminationChecklist"];
                 };
+                /** @description Measures taken against the debtor; they stay in force after relief (三(一)2). */
+                measures?: components["schemas"]["Measure"][];
             };
             applicant: {
                 name: string;
@@ -832,6 +880,18 @@ export interface components {
                 /** @description Digits, spaces allowed. */
                 accountNumber: string;
             };
+            /** @description The debtor(s); required when the campaign sets requireDebtor. */
+            debtors?: components["schemas"]["Debtor"][];
+        };
+        /** @description 被执行人 */
+        Debtor: {
+            name: string;
+            /** @enum {string} */
+            kind: "natural" | "legal";
+            /** @enum {string} */
+            idType: "resident-id" | "other" | "unified-social-credit-code";
+            /** @description Canonicalised like applicant.idNumber. A natural person: a resident ID (check digit) or another document; a legal person: its unified social credit code (GB 32100, 18 characters with a check character). */
+            idNumber: string;
         };
         /** @description Each top-level field given replaces the stored one whole. */
         PatchApplication: {
@@ -846,10 +906,15 @@ export interface components {
                 /** @description Amount in fen (1 CNY = 100 fen), integer. */
                 claimAmountFen: number;
                 concluded: boolean;
+                /** @description 立案日期 (Beijing time): a date YYYY-MM-DD or an instant with its offset. Not in the future, not after the application; eligibility needs more than three months since it (终本规定 Art. 1(4)). */
+                filedAt?: string;
                 terminationConditions: {
                     met: boolean;
                     basis: string;
+                    checklist?: components["schemas"]["TerminationChecklist"];
                 };
+                /** @description Measures taken against the debtor; they stay in force after relief (三(一)2). */
+                measures?: components["schemas"]["Measure"][];
             };
             applicant?: {
                 name: string;
@@ -879,6 +944,8 @@ export interface components {
                 /** @description Digits, spaces allowed. */
                 accountNumber: string;
             };
+            /** @description The debtor(s); required when the campaign sets requireDebtor. */
+            debtors?: components["schemas"]["Debtor"][];
         };
         Withdrawal: {
             /** @description Why the application is withdrawn (e.g. created in the wrong campaign). */

@@ -8,7 +8,7 @@ import {
 } from './applications.ts';
 import { decideApplication, submitApplication } from './approval.ts';
 import { createCampaign, getCampaignAudit, patchCampaign } from './campaigns.ts';
-import { closeApplication, getRuling, recordRecovery, resumeEnforcement } from './closure.ts';
+import { closeApplication, getRuling, liftMeasure, recordRecovery, resumeEnforcement } from './closure.ts';
 import { getCourtAudit, putCourt } from './courts.ts';
 import { getDocument, listDocuments, requestDocumentUpload } from './documents.ts';
 import { checkEligibility } from './eligibility.ts';
@@ -58,6 +58,7 @@ const specs: RouteSpec[] = [
   closeApplication,
   resumeEnforcement,
   recordRecovery,
+  liftMeasure,
   getReport,
   freezeReport,
   getFrozenReport,

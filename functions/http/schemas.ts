@@ -397,6 +397,10 @@ export const Application = z
         issuedAt: z.string(),
         closingReason: z.string(),
         restrictionsLifted: z.boolean(),
+        measuresInForce: z
+          .array(Measure)
+          .optional()
+          .meta({ description: 'The measures that stay in force after relief (三(一)2); not yet lifted.' }),
         closedAt: z.string(),
         closedBy: z.string(),
       })
@@ -420,6 +424,12 @@ export const Application = z
     recoveredFen: Fen.nullable().meta({
       description: 'Total recovered after resumption, credited to the relief fund; null unless resumed.',
     }),
+    liftedMeasures: z
+      .array(
+        z.object({ reference: z.string(), basis: z.string(), liftedAt: z.string(), liftedBy: z.string() }),
+      )
+      .optional()
+      .meta({ description: 'Measures lifted after resumption once the debt was satisfied.' }),
     integrityHold: IntegrityHold.optional(),
   })
   .meta({ id: 'Application' });

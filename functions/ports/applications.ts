@@ -1,5 +1,6 @@
 import type { AuditEntryContent } from '../domain/audit-chain.ts';
-import type { ApplicationFacts, EligibilityFailure } from '../domain/eligibility.ts';
+import type { ApplicationFacts, EligibilityFailure, Measure } from '../domain/eligibility.ts';
+import type { LiftedMeasure } from '../domain/post-closure.ts';
 import type { Principal } from '../lib/auth.ts';
 import type { IdempotencyRecord, IdempotentWrite } from './idempotency.ts';
 
@@ -82,6 +83,8 @@ export interface ApplicationRecord extends ApplicationFacts {
     resumedBy: string;
   } | null;
   recoveredFen?: number;
+  /** Measures of `case.measures` lifted after closure (only once resumed and the debt satisfied). */
+  liftedMeasures?: LiftedMeasure[];
   /** Withdrawn (撤回) by the executing court's clerk before approval; the case and applicant may apply again. */
   withdrawal?: { reason: string; withdrawnAt: string; withdrawnBy: string } | null;
   /**
@@ -118,8 +121,10 @@ export interface Closure {
   rulingNumber: string;
   issuedAt: string;
   closingReason: string;
-  /** Always written false (domain.md: restrictions stay); the view reads it from here. */
+  /** Derived from the measures (domain/post-closure.ts restrictionsLiftedOf); false at closure. */
   restrictionsLifted: boolean;
+  /** The measures that stay in force after relief, as recorded at closure (absent on older closures). */
+  measuresInForce?: Measure[];
   closedAt: string;
   closedBy: string;
 }

@@ -221,6 +221,7 @@ export function factsAfterApproval(app: ApplicationRecord) {
           issuedAt: closure.issuedAt,
           closingReason: closure.closingReason,
           restrictionsLifted: closure.restrictionsLifted,
+          ...(closure.measuresInForce ? { measuresInForce: closure.measuresInForce } : {}),
           closedAt: closure.closedAt,
           closedBy: closure.closedBy,
         }
@@ -237,6 +238,7 @@ export function factsAfterApproval(app: ApplicationRecord) {
         }
       : null,
     recoveredFen: app.recoveredFen ?? null,
+    ...(app.liftedMeasures?.length ? { liftedMeasures: app.liftedMeasures } : {}),
   };
 }
 

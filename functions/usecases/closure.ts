@@ -1,6 +1,7 @@
 import { type Campaign, campaignSettings } from '../domain/campaigns.ts';
 import type { CourtRegistry } from '../domain/court-registry.ts';
 import { CATEGORY_LABELS_ZH, isCategory } from '../domain/eligibility.ts';
+import { liftRefusal, measuresInForce, restrictionsLiftedOf } from '../domain/post-closure.ts';
 import { buildRuling, CLOSING_REASON, type Ruling } from '../domain/ruling.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, UnprocessableError } from '../lib/errors.ts';
@@ -70,6 +71,9 @@ export async function closeApplication(
         'INVALID_STATUS',
         `Only a paid application can be closed (status ${current.status}).`,
       );
+    // The measures stay in force (三(一)2): recorded with the closure, and restrictionsLifted follows them.
+    const inForce = measuresInForce(current.case.measures, current.liftedMeasures);
+    const restrictionsLifted = restrictionsLiftedOf(current.case.measures, current.liftedMeasures);
     return {
       next: {
         ...current,
@@ -79,7 +83,8 @@ export async function closeApplication(
           rulingNumber: input.rulingNumber,
           issuedAt: input.issuedAt,
           closingReason: CLOSING_REASON,
-          restrictionsLifted: false,
+          restrictionsLifted,
+          measuresInForce: inForce,
           closedAt: at,
           closedBy: principal.sub,
         },
@@ -93,7 +98,8 @@ export async function closeApplication(
           rulingNumber: input.rulingNumber,
           issuedAt: input.issuedAt,
           closingReason: CLOSING_REASON,
-          restrictionsLifted: false,
+          restrictionsLifted,
+          measuresInForce: inForce.map((m) => m.reference),
         },
       },
     };
@@ -222,5 +228,81 @@ export async function recordRecovery(
       report: reportDelta(current, { recoveredFen: input.amountFen }),
       idempotency,
     }),
+  );
+}
+
+/**
+ * 解除措施: lifts one measure of `case.measures` (by its reference) after closure. Refused with 409
+ * RESTRICTIONS_MUST_REMAIN while the case is relief-closed, and after resumption until the money
+ * recovered reaches the resumed amount (domain/post-closure.ts liftRefusal); 409 INVALID_STATUS before
+ * closure (edit the draft's measures instead); 422 UNKNOWN_MEASURE / MEASURE_ALREADY_LIFTED.
+ */
+export async function liftMeasure(
+  deps: ApplicationDeps,
+  principal: Principal,
+  id: string,
+  input: { reference: string; basis: string },
+  idempotency?: IdempotentWrite<ApplicationRecord>,
+) {
+  const app = await loadForClerk(deps, principal, id);
+  const check = (current: ApplicationRecord) => {
+    if (current.status !== 'closed' && current.status !== 'resumed')
+      throw new ConflictError(
+        'INVALID_STATUS',
+        `Measures are lifted after closure; before it, edit the application (status ${current.status}).`,
+      );
+    const measure = (current.case.measures ?? []).find((m) => m.reference === input.reference);
+    if (!measure)
+      throw new UnprocessableError('UNKNOWN_MEASURE', 'The case has no measure with this reference.', {
+        errors: [
+          { code: 'UNKNOWN_MEASURE', path: 'reference', message: 'No such measure in case.measures.' },
+        ],
+      });
+    if ((current.liftedMeasures ?? []).some((l) => l.reference === input.reference))
+      throw new ConflictError('MEASURE_ALREADY_LIFTED', 'This measure was already lifted.');
+    const refusal = liftRefusal(current);
+    if (refusal)
+      throw new ConflictError(
+        refusal,
+        'The debtor’s restrictions stay after relief: a measure may be lifted only once enforcement resumed and the resumed amount was recovered (三(一)2).',
+      );
+    return measure;
+  };
+  check(app);
+  const at = deps.now().toISOString();
+  return deps.repo.update(
+    id,
+    (current) => {
+      const measure = check(current);
+      const liftedMeasures = [
+        ...(current.liftedMeasures ?? []),
+        { reference: input.reference, basis: input.basis, liftedAt: at, liftedBy: principal.sub },
+      ];
+      const restrictionsLifted = restrictionsLiftedOf(current.case.measures, liftedMeasures);
+      return {
+        next: {
+          ...current,
+          version: current.version + 1,
+          liftedMeasures,
+          ...(current.closure
+            ? {
+                closure: {
+                  ...current.closure,
+                  restrictionsLifted,
+                  measuresInForce: measuresInForce(current.case.measures, liftedMeasures),
+                },
+              }
+            : {}),
+        },
+        audit: {
+          actor: principal,
+          action: 'measure.lifted',
+          fromStatus: current.status,
+          toStatus: current.status,
+          detail: { kind: measure.kind, reference: input.reference, basis: input.basis, restrictionsLifted },
+        },
+      };
+    },
+    { idempotency },
   );
 }

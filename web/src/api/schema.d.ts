@@ -421,6 +421,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/applications/{id}/measure-liftings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 解除措施: lift one measure of case.measures after closure; refused while the case is relief-closed (三(一)2) */
+        post: operations["liftMeasure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/campaigns/{campaignId}/reports": {
         parameters: {
             query?: never;
@@ -763,6 +780,8 @@ export interface components {
                 issuedAt: string;
                 closingReason: string;
                 restrictionsLifted: boolean;
+                /** @description The measures that stay in force after relief (三(一)2); not yet lifted. */
+                measuresInForce?: components["schemas"]["Measure"][];
                 closedAt: string;
                 closedBy: string;
             } | null;
@@ -782,6 +801,13 @@ export interface components {
             } | null;
             /** @description Total recovered after resumption, credited to the relief fund; null unless resumed. */
             recoveredFen: number | null;
+            /** @description Measures lifted after resumption once the debt was satisfied. */
+            liftedMeasures?: {
+                reference: string;
+                basis: string;
+                liftedAt: string;
+                liftedBy: string;
+            }[];
             integrityHold?: components["schemas"]["IntegrityHold"];
         };
         /** @description The conditions of Art. 1 of 《最高人民法院关于严格规范终结本次执行程序的规定（试行）》 (condition (4), three months since filing, comes from case.filedAt). */
@@ -1032,6 +1058,12 @@ export interface components {
             amountFen: number;
             receivedAt: string;
             reference: string;
+        };
+        MeasureLifting: {
+            /** @description The reference of the measure in case.measures. */
+            reference: string;
+            /** @description Why it is lifted (the debt satisfied after resumption). */
+            basis: string;
         };
         EligibilityCheck: {
             campaignId: string;
@@ -3403,6 +3435,97 @@ export interface operations {
                 };
             };
             /** @description RECOVERY_OVER_RELIEF; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    liftMeasure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1-128 of A-Z a-z 0-9 . _ : -), scoped by your court, your subject, the operation and its target. A replay with the same key and request returns the first response (status, headers and body, plus Idempotent-Replayed: true); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description ULID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeasureLifting"];
+            };
+        };
+        responses: {
+            /** @description Lifted; restrictionsLifted once every measure is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors); INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RESTRICTIONS_MUST_REMAIN (relief-closed, or resumed and the resumed amount not yet recovered), INVALID_STATUS (not closed), MEASURE_ALREADY_LIFTED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNKNOWN_MEASURE; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -119,6 +119,12 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     zh: '已完成的事项须载明完成日期或文书编号（日期不得晚于今日）。',
     en: 'An item marked done needs its date or reference (not in the future).',
   },
+  RESTRICTIONS_MUST_REMAIN: {
+    zh: '救助后被执行人的限制消费和财产控制措施继续有效；仅在恢复执行且执行到位后方可解除。',
+    en: "The debtor's restrictions stay after relief; they may be lifted only after resumption and full recovery.",
+  },
+  UNKNOWN_MEASURE: { zh: '案件中没有该文号的措施。', en: 'The case has no measure with this reference.' },
+  MEASURE_ALREADY_LIFTED: { zh: '该措施已经解除。', en: 'This measure was already lifted.' },
   DUPLICATE_APPLICATION: {
     zh: '同一案件、同一申请执行人已有未结或已发放的救助申请。',
     en: 'This case and applicant already have an open or paid application.',

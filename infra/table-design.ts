@@ -23,6 +23,9 @@
  *         and documents still pending (gsi4pk = UPLOAD#<shard>, gsi4sk = <createdAt>#<appId>#<documentId>);
  *         the attributes exist only while the item is in flight, so the index holds nothing else;
  *         <shard> is a hash of the id over IN_FLIGHT_SHARDS (functions/adapters/dynamo-applications.ts).
+ *   due:  relief-closed applications by the date their next asset check is due, sparse (only while status
+ *         is closed and a check is scheduled): duepk = DUE#<highCourt>, duesk = <nextDue YYYY-MM-DD>#<court>#<id>
+ *         (GET /monitoring/due, functions/usecases/monitoring.ts).
  */
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
@@ -33,6 +36,7 @@ export const TABLE_DESIGN = {
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
     { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+    { indexName: 'due', partitionKey: 'duepk', sortKey: 'duesk' },
   ],
 } as const;
 

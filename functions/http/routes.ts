@@ -13,6 +13,7 @@ import { getCourtAudit, putCourt } from './courts.ts';
 import { getDocument, listDocuments, requestDocumentUpload } from './documents.ts';
 import { checkEligibility } from './eligibility.ts';
 import { insurerWebhook } from './insurer.ts';
+import { listDueChecks, recordAssetCheck } from './monitoring.ts';
 import { getQuota, getQuotaAudit, listQuotas, putQuota } from './quotas.ts';
 import { getCampaign, getCourt, listCampaigns, listCourts } from './reference.ts';
 import { freezeReport, getFrozenReport, getReport } from './reports.ts';
@@ -59,6 +60,8 @@ const specs: RouteSpec[] = [
   resumeEnforcement,
   recordRecovery,
   liftMeasure,
+  recordAssetCheck,
+  listDueChecks,
   getReport,
   freezeReport,
   getFrozenReport,

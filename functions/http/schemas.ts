@@ -347,6 +347,26 @@ export const IntegrityHold = z
       'Disbursement withheld the package: a stored document no longer matches what the high court approved. The quota stays reserved until an operator acts.',
   });
 
+export const AssetCheckBody = z
+  .strictObject({
+    checkedAt: CaseDate.meta({
+      description: 'When the check was made (Beijing date or instant); not in the future.',
+    }),
+    method: z.enum(['network-inquiry', 'field-investigation', 'lead-from-applicant']),
+    result: z.enum(['none-found', 'assets-found', 'evasion-found']),
+    detail: RequiredText(4000),
+    applicantNotifiedAt: CaseDate.optional().meta({ description: 'When the applicant was told the result.' }),
+  })
+  .meta({ id: 'AssetCheckInput' });
+
+export const AssetCheck = z
+  .object({
+    ...AssetCheckBody.shape,
+    recordedAt: z.string(),
+    recordedBy: z.string(),
+  })
+  .meta({ id: 'AssetCheck' });
+
 export const Application = z
   .object({
     id: z.string(),
@@ -430,6 +450,16 @@ export const Application = z
       )
       .optional()
       .meta({ description: 'Measures lifted after resumption once the debt was satisfied.' }),
+    nextAssetCheckDue: z
+      .string()
+      .nullable()
+      .meta({
+        description: 'Beijing date the next asset check of the relief-closed case is due; null otherwise.',
+      }),
+    resumptionDue: z
+      .boolean()
+      .meta({ description: 'An asset check found assets or evasion and no resumption is recorded yet.' }),
+    assetChecks: z.array(AssetCheck).optional(),
     integrityHold: IntegrityHold.optional(),
   })
   .meta({ id: 'Application' });

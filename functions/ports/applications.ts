@@ -1,6 +1,6 @@
 import type { AuditEntryContent } from '../domain/audit-chain.ts';
 import type { ApplicationFacts, EligibilityFailure, Measure } from '../domain/eligibility.ts';
-import type { LiftedMeasure } from '../domain/post-closure.ts';
+import type { LiftedMeasure, Monitoring } from '../domain/post-closure.ts';
 import type { Principal } from '../lib/auth.ts';
 import type { IdempotencyRecord, IdempotentWrite } from './idempotency.ts';
 
@@ -83,6 +83,10 @@ export interface ApplicationRecord extends ApplicationFacts {
     resumedBy: string;
   } | null;
   recoveredFen?: number;
+  /** Post-closure asset checks (set at closure); indexed by `nextDue` while the case is closed. */
+  monitoring?: Monitoring | null;
+  /** An asset check found assets or evasion: resumption is due until one (or a reasoned dismissal) is recorded. */
+  resumptionDue?: boolean;
   /** Measures of `case.measures` lifted after closure (only once resumed and the debt satisfied). */
   liftedMeasures?: LiftedMeasure[];
   /** Withdrawn (撤回) by the executing court's clerk before approval; the case and applicant may apply again. */
@@ -401,6 +405,11 @@ export interface ApplicationRepository {
   listOutbox(limit: number): Promise<OutboxItem[]>;
   completeOutbox(item: OutboxItem): Promise<void>;
   list(scope: ListScope, query: ListQuery): Promise<Page<ApplicationRecord>>;
+  /**
+   * Relief-closed applications of one high court's partition whose next asset check is due on or
+   * before `query.before` (YYYY-MM-DD), earliest first, from the sparse due index (never a scan).
+   */
+  listDue(query: DueQuery): Promise<Page<ApplicationRecord>>;
   addDocument(
     applicationId: string,
     doc: DocumentRecord,
@@ -437,6 +446,17 @@ export interface ApplicationRepository {
   /** Where a named sweep stopped, so that the next bounded run resumes there. */
   getSweepCursor(name: string): Promise<string | null>;
   putSweepCursor(name: string, cursor: string | null): Promise<void>;
+}
+
+export interface DueQuery {
+  highCourtCode: string;
+  before: string;
+  /** Only this executing court's. */
+  courtCode?: string;
+  /** Only this court's and those below it (an intermediate court). */
+  courtOrAncestor?: string;
+  limit: number;
+  cursor?: string;
 }
 
 export type ListScope =

@@ -239,6 +239,22 @@ export function factsAfterApproval(app: ApplicationRecord) {
       : null,
     recoveredFen: app.recoveredFen ?? null,
     ...(app.liftedMeasures?.length ? { liftedMeasures: app.liftedMeasures } : {}),
+    // Post-closure monitoring: null before closure and once relief-closed monitoring ended or resumed.
+    nextAssetCheckDue: app.status === 'closed' ? (app.monitoring?.nextDue ?? null) : null,
+    resumptionDue: app.resumptionDue === true,
+    ...(app.monitoring
+      ? {
+          assetChecks: app.monitoring.checks.map((c) => ({
+            checkedAt: c.checkedAt,
+            method: c.method,
+            result: c.result,
+            detail: c.detail,
+            ...(c.applicantNotifiedAt ? { applicantNotifiedAt: c.applicantNotifiedAt } : {}),
+            recordedAt: c.recordedAt,
+            recordedBy: c.recordedBy,
+          })),
+        }
+      : {}),
   };
 }
 

@@ -1,7 +1,12 @@
 import { type Campaign, campaignSettings } from '../domain/campaigns.ts';
 import type { CourtRegistry } from '../domain/court-registry.ts';
-import { CATEGORY_LABELS_ZH, isCategory } from '../domain/eligibility.ts';
-import { liftRefusal, measuresInForce, restrictionsLiftedOf } from '../domain/post-closure.ts';
+import { CATEGORY_LABELS_ZH, isCategory, shanghaiDayOf } from '../domain/eligibility.ts';
+import {
+  liftRefusal,
+  measuresInForce,
+  restrictionsLiftedOf,
+  startMonitoring,
+} from '../domain/post-closure.ts';
 import { buildRuling, CLOSING_REASON, type Ruling } from '../domain/ruling.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, UnprocessableError } from '../lib/errors.ts';
@@ -65,6 +70,15 @@ export async function closeApplication(
     );
   }
   const at = deps.now().toISOString();
+  // Post-closure monitoring starts with the ruling (its Beijing date), on the campaign's schedule.
+  const campaign = await deps.campaigns.get(app.campaignId);
+  const settings = campaign
+    ? campaignSettings(campaign)
+    : { assetCheckIntervalMonths: 6, assetCheckYears: 5 };
+  const monitoring = startMonitoring(shanghaiDayOf(input.issuedAt) as string, {
+    intervalMonths: settings.assetCheckIntervalMonths,
+    years: settings.assetCheckYears,
+  });
   const closing: Mutation = (current) => {
     if (current.status !== 'paid')
       throw new ConflictError(
@@ -88,6 +102,8 @@ export async function closeApplication(
           closedAt: at,
           closedBy: principal.sub,
         },
+        monitoring,
+        resumptionDue: false,
       },
       audit: {
         actor: principal,
@@ -100,6 +116,8 @@ export async function closeApplication(
           closingReason: CLOSING_REASON,
           restrictionsLifted,
           measuresInForce: inForce.map((m) => m.reference),
+          nextAssetCheckDue: monitoring.nextDue,
+          monitoredUntil: monitoring.until,
         },
       },
     };
@@ -146,6 +164,8 @@ export async function resumeEnforcement(
           status: 'resumed',
           version: current.version + 1,
           resumption: { ...input, resumedAt: at, resumedBy: principal.sub },
+          // Resumption answers what an asset check prompted.
+          resumptionDue: false,
           recoveredFen: current.recoveredFen ?? 0,
         },
         audit: {

@@ -66,6 +66,43 @@ describe('the case after closure', () => {
     expect(closed.body.restrictionsLifted).toBe(false);
     expect(closed.body.closure.measuresInForce).toEqual(MEASURES);
 
+    // Monitoring: due six months after the ruling (looked ahead with `before`, not by waiting).
+    const ruledOn = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const dueOn = closed.body.nextAssetCheckDue as string;
+    expect(dueOn > ruledOn).toBe(true);
+    const dueIds = async (tok: string, before: string) => {
+      const res = await api('GET', `/monitoring/due?before=${before}&limit=200`, { token: tok });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.items.map((a: { id: string }) => a.id);
+    };
+    expect(await dueIds(clerk, ruledOn)).not.toContain(id);
+    expect(await dueIds(clerk, dueOn)).toContain(id);
+    expect(await dueIds(approvers[2] as string, dueOn)).toContain(id);
+    expect(await dueIds(await token('BJ0105', ['clerk'], 'clerk-after-closure-bj'), dueOn)).not.toContain(id);
+    const future = await api('POST', `/applications/${id}/asset-checks`, {
+      token: clerk,
+      body: { checkedAt: dueOn, method: 'network-inquiry', result: 'none-found', detail: '未发现财产。' },
+    });
+    expect(future.status).toBe(422);
+    expect(future.body.code).toBe('CHECK_IN_FUTURE');
+    const checked = await api('POST', `/applications/${id}/asset-checks`, {
+      token: clerk,
+      body: {
+        checkedAt: ruledOn,
+        method: 'network-inquiry',
+        result: 'assets-found',
+        detail: '发现车辆一辆。',
+      },
+    });
+    expect(checked.status, JSON.stringify(checked.body)).toBe(201);
+    expect(checked.body.resumptionDue).toBe(true);
+    const again = await api('POST', `/applications/${id}/asset-checks`, {
+      token: clerk,
+      body: { checkedAt: ruledOn, method: 'network-inquiry', result: 'none-found', detail: '重复登记。' },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('DUPLICATE_ASSET_CHECK');
+
     const lift = (reference: string) =>
       api('POST', `/applications/${id}/measure-liftings`, {
         token: clerk,
@@ -81,6 +118,7 @@ describe('the case after closure', () => {
       body: { reason: 'assets-found', basis: '查询发现被执行人名下车辆', amountFen: 500_000 },
     });
     expect(resumed.status).toBe(200);
+    expect(resumed.body.resumptionDue).toBe(false);
     expect((await lift(MEASURES[0]?.reference as string)).body.code).toBe('RESTRICTIONS_MUST_REMAIN');
     const recovered = await api('POST', `/applications/${id}/recoveries`, {
       token: clerk,

@@ -306,6 +306,25 @@ const CASES: Record<string, Case> = {
         .restrictionsLifted,
     }),
   },
+  recordAssetCheck: {
+    prepare: async () => {
+      const path = `/applications/${lifeId()}/asset-checks`;
+      // Today in Beijing: on or after the ruling (issued now), not in the future.
+      const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      const body = {
+        checkedAt: today,
+        method: 'network-inquiry',
+        result: 'none-found',
+        detail: '网络查控未发现财产。',
+      };
+      return {
+        request: { method: 'POST', path, token: clerk, body },
+        other: { method: 'POST', path, token: clerk, body: { ...body, method: 'field-investigation' } },
+        expectStatus: 201,
+      };
+    },
+    footprint: async () => count(await actions(lifeId()), 'asset-check.recorded'),
+  },
   putCourt: {
     prepare: async () => {
       const path = '/courts/XZ0121';

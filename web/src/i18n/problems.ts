@@ -125,6 +125,23 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
   },
   UNKNOWN_MEASURE: { zh: '案件中没有该文号的措施。', en: 'The case has no measure with this reference.' },
   MEASURE_ALREADY_LIFTED: { zh: '该措施已经解除。', en: 'This measure was already lifted.' },
+  NOT_RELIEF_CLOSED: {
+    zh: '仅对救助后已结案（或已恢复执行）的案件登记财产查询。',
+    en: 'Asset checks are recorded on relief-closed (or resumed) cases only.',
+  },
+  DUPLICATE_ASSET_CHECK: {
+    zh: '同一日期、同一方式的财产查询已经登记。',
+    en: 'A check with this date and method is already recorded.',
+  },
+  CHECK_IN_FUTURE: { zh: '查询日期晚于今日。', en: 'The check is dated in the future.' },
+  CHECK_BEFORE_CLOSURE: {
+    zh: '查询日期早于结案日期。',
+    en: 'The check is dated before the case was closed.',
+  },
+  APPLICANT_NOTIFIED_BEFORE_CHECK: {
+    zh: '告知申请执行人的日期不能早于查询日期。',
+    en: 'The applicant cannot have been told before the check.',
+  },
   DUPLICATE_APPLICATION: {
     zh: '同一案件、同一申请执行人已有未结或已发放的救助申请。',
     en: 'This case and applicant already have an open or paid application.',

@@ -450,12 +450,9 @@ export const Application = z
       )
       .optional()
       .meta({ description: 'Measures lifted after resumption once the debt was satisfied.' }),
-    nextAssetCheckDue: z
-      .string()
-      .nullable()
-      .meta({
-        description: 'Beijing date the next asset check of the relief-closed case is due; null otherwise.',
-      }),
+    nextAssetCheckDue: z.string().nullable().meta({
+      description: 'Beijing date the next asset check of the relief-closed case is due; null otherwise.',
+    }),
     resumptionDue: z
       .boolean()
       .meta({ description: 'An asset check found assets or evasion and no resumption is recorded yet.' }),

@@ -29,8 +29,10 @@ async function closed() {
   return id;
 }
 
-const dueIds = async (principal: Principal = people.clerk, input: { courtCode?: string; before?: string } = {}) =>
-  (await listDue(w.deps, principal, { limit: 50, ...input })).items.map((i) => i.app.id);
+const dueIds = async (
+  principal: Principal = people.clerk,
+  input: { courtCode?: string; before?: string } = {},
+) => (await listDue(w.deps, principal, { limit: 50, ...input })).items.map((i) => i.app.id);
 
 describe('post-closure monitoring (终本规定 Art. 9 by analogy)', () => {
   it('closure schedules the first check six months after the ruling, for five years (campaign settings)', async () => {

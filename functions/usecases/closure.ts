@@ -32,6 +32,9 @@ export function rulingOf(app: ApplicationRecord, courts: CourtRegistry, campaign
     transactionRef: app.payout?.transactionRef as string,
     ...(app.closure ? { rulingNumber: app.closure.rulingNumber, issuedAt: app.closure.issuedAt } : {}),
     ...(campaign ? { legalBasis: campaignSettings(campaign).rulingLegalBasis } : {}),
+    ...(app.debtors?.length ? { debtorNames: app.debtors.map((d) => d.name) } : {}),
+    // The measures still in force: at closure, those recorded with it; before, the case's.
+    measures: app.closure?.measuresInForce ?? measuresInForce(app.case.measures, app.liftedMeasures),
   });
 }
 

@@ -3,6 +3,7 @@ import type { Measure } from '../../functions/domain/eligibility.ts';
 import { applicationView, type CreateApplicationInput } from '../../functions/usecases/applications.ts';
 import {
   closeApplication,
+  getRuling,
   liftMeasure,
   recordRecovery,
   resumeEnforcement,
@@ -123,6 +124,19 @@ describe('measures after closure (三(一)2: restrictions stay)', () => {
         status: 404,
       },
     );
+  });
+
+  it('the ruling of a closed case names its debtor and the measures still in force', async () => {
+    const input = withMeasures();
+    const id = await closed({
+      ...input,
+      debtors: [{ name: '李四', kind: 'natural', idType: 'other', idNumber: 'E12345678' }],
+    });
+    const { ruling } = await getRuling(w.deps, people.clerk, id);
+    expect(ruling.body).toContain('被执行人：李四。');
+    expect(ruling.text).toContain(`限制消费（${MEASURES[0]?.reference}）`);
+    expect(ruling.text).toContain(`冻结财产（${MEASURES[1]?.reference}）`);
+    expect(ruling.text).not.toContain('E12345678');
   });
 
   it('a case closed without recorded measures has nothing lifted (restrictionsLifted false)', async () => {

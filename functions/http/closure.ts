@@ -61,6 +61,10 @@ export const resumeEnforcement = idempotent({
       reason: z.enum(['assets-found', 'evasion']),
       basis: RequiredText(4000),
       amountFen: PositiveFen,
+      debtors: z.array(Required(64)).min(1).max(20).optional().meta({
+        description:
+          'The ID numbers (canonicalised) of the debtors enforcement resumes against; required when the application names debtors, each one of them.',
+      }),
     })
     .meta({ id: 'Resumption' }),
   responses: [
@@ -68,7 +72,7 @@ export const resumeEnforcement = idempotent({
     ...COMMON_ERRORS,
     problem(404, 'Unknown or outside your jurisdiction'),
     problem(409, 'INVALID_STATUS'),
-    problem(422, 'AMOUNT_OVER_RELIEF'),
+    problem(422, 'AMOUNT_OVER_RELIEF, RESUMPTION_DEBTOR_REQUIRED, UNKNOWN_DEBTOR'),
   ],
   access: { table: 'write' },
 });

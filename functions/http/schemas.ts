@@ -436,6 +436,10 @@ export const Application = z
         reason: z.enum(['assets-found', 'evasion']),
         basis: z.string(),
         amountFen: Fen,
+        debtors: z
+          .array(z.string())
+          .optional()
+          .meta({ description: 'Names of the debtors it resumes against.' }),
         at: z.string(),
         resumedBy: z.string(),
       })

@@ -79,6 +79,8 @@ export interface ApplicationRecord extends ApplicationFacts {
     reason: 'assets-found' | 'evasion';
     basis: string;
     amountFen: number;
+    /** The debtors it resumes against (canonical ID numbers of `debtors`). */
+    debtors?: string[];
     resumedAt: string;
     resumedBy: string;
   } | null;

@@ -233,6 +233,13 @@ export function factsAfterApproval(app: ApplicationRecord) {
           reason: resumption.reason,
           basis: resumption.basis,
           amountFen: resumption.amountFen,
+          ...(resumption.debtors
+            ? {
+                debtors: resumption.debtors.map(
+                  (n) => app.debtors?.find((d) => d.idNumber === n)?.name ?? maskIdNumber(n),
+                ),
+              }
+            : {}),
           at: resumption.resumedAt,
           resumedBy: resumption.resumedBy,
         }

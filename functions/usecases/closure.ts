@@ -1,6 +1,7 @@
 import { type Campaign, campaignSettings } from '../domain/campaigns.ts';
 import type { CourtRegistry } from '../domain/court-registry.ts';
 import { CATEGORY_LABELS_ZH, isCategory, shanghaiDayOf } from '../domain/eligibility.ts';
+import { canonicalIdNumber } from '../domain/id-number.ts';
 import {
   liftRefusal,
   measuresInForce,
@@ -133,10 +134,47 @@ export async function resumeEnforcement(
   deps: ApplicationDeps,
   principal: Principal,
   id: string,
-  input: { reason: 'assets-found' | 'evasion'; basis: string; amountFen: number },
+  request: {
+    reason: 'assets-found' | 'evasion';
+    basis: string;
+    amountFen: number;
+    debtors?: string[] | undefined;
+  },
   idempotency?: IdempotentWrite<ApplicationRecord>,
 ) {
   const app = await loadForClerk(deps, principal, id);
+  // Resumption is against named debtors (三.4): each one of the application's, by canonical ID number.
+  const named = (request.debtors ?? []).map((n) => canonicalIdNumber(n));
+  const known = new Set((app.debtors ?? []).map((d) => d.idNumber));
+  if (known.size > 0 && named.length === 0)
+    throw new UnprocessableError(
+      'RESUMPTION_DEBTOR_REQUIRED',
+      'Name the debtor(s) enforcement resumes against.',
+      {
+        errors: [{ code: 'RESUMPTION_DEBTOR_REQUIRED', path: 'debtors', message: 'At least one debtor.' }],
+      },
+    );
+  const unknown = named.findIndex((n) => !known.has(n));
+  if (unknown >= 0)
+    throw new UnprocessableError(
+      'UNKNOWN_DEBTOR',
+      'Enforcement resumes only against a debtor of the application.',
+      {
+        errors: [
+          {
+            code: 'UNKNOWN_DEBTOR',
+            path: `debtors[${unknown}]`,
+            message: 'Not a debtor of this application.',
+          },
+        ],
+      },
+    );
+  const input = {
+    reason: request.reason,
+    basis: request.basis,
+    amountFen: request.amountFen,
+    ...(named.length > 0 ? { debtors: [...new Set(named)] } : {}),
+  };
   if (app.status !== 'closed')
     throw new ConflictError(
       'INVALID_STATUS',

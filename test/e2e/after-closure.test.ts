@@ -115,10 +115,16 @@ describe('the case after closure', () => {
 
     const resumed = await api('POST', `/applications/${id}/resumptions`, {
       token: clerk,
-      body: { reason: 'assets-found', basis: '查询发现被执行人名下车辆', amountFen: 500_000 },
+      body: {
+        reason: 'assets-found',
+        basis: '查询发现被执行人名下车辆',
+        amountFen: 500_000,
+        debtors: [DEBTOR.idNumber],
+      },
     });
     expect(resumed.status).toBe(200);
     expect(resumed.body.resumptionDue).toBe(false);
+    expect(resumed.body.resumption.debtors).toEqual([DEBTOR.name]);
     expect((await lift(MEASURES[0]?.reference as string)).body.code).toBe('RESTRICTIONS_MUST_REMAIN');
     const recovered = await api('POST', `/applications/${id}/recoveries`, {
       token: clerk,

@@ -144,3 +144,32 @@ describe('measures after closure (三(一)2: restrictions stay)', () => {
     expect((await w.repo.get(id))?.closure).toMatchObject({ restrictionsLifted: false, measuresInForce: [] });
   });
 });
+
+describe('resumption names the debtor(s) (三.4)', () => {
+  const DEBTOR = { name: '李四', kind: 'natural' as const, idType: 'other' as const, idNumber: 'E12345678' };
+  const ground = { reason: 'assets-found' as const, basis: '查询发现被执行人名下车辆', amountFen: 1_000_000 };
+
+  it('requires a debtor of the application when it names debtors, and records whom it resumes against', async () => {
+    const id = await closed({ ...withMeasures(), debtors: [DEBTOR] });
+    await refusedWithoutChange(w, () => resumeEnforcement(w.deps, people.clerk, id, ground), {
+      code: 'RESUMPTION_DEBTOR_REQUIRED',
+      status: 422,
+    });
+    await refusedWithoutChange(
+      w,
+      () => resumeEnforcement(w.deps, people.clerk, id, { ...ground, debtors: ['E99999999'] }),
+      { code: 'UNKNOWN_DEBTOR', status: 422 },
+    );
+    const resumed = await resumeEnforcement(w.deps, people.clerk, id, {
+      ...ground,
+      debtors: [' e1234-5678 '],
+    });
+    expect(resumed.resumption?.debtors).toEqual(['E12345678']);
+    expect(applicationView(resumed, people.highApprover).resumption?.debtors).toEqual(['李四']);
+  });
+
+  it('an application without recorded debtors (the 2018 data) resumes as before', async () => {
+    const id = await closed();
+    expect((await resumeEnforcement(w.deps, people.clerk, id, ground)).status).toBe('resumed');
+  });
+});

@@ -830,6 +830,8 @@ export interface components {
                 basis: string;
                 /** @description Amount in fen (1 CNY = 100 fen), integer. */
                 amountFen: number;
+                /** @description Names of the debtors it resumes against. */
+                debtors?: string[];
                 at: string;
                 resumedBy: string;
             } | null;
@@ -1104,6 +1106,8 @@ export interface components {
             basis: string;
             /** @description Positive amount in fen. */
             amountFen: number;
+            /** @description The ID numbers (canonicalised) of the debtors enforcement resumes against; required when the application names debtors, each one of them. */
+            debtors?: string[];
         };
         Recovery: {
             /** @description Positive amount in fen. */
@@ -1243,6 +1247,8 @@ export interface components {
                 basis: string;
                 /** @description Amount in fen (1 CNY = 100 fen), integer. */
                 amountFen: number;
+                /** @description Names of the debtors it resumes against. */
+                debtors?: string[];
                 at: string;
                 resumedBy: string;
             } | null;
@@ -3539,7 +3545,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description AMOUNT_OVER_RELIEF; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            /** @description AMOUNT_OVER_RELIEF, RESUMPTION_DEBTOR_REQUIRED, UNKNOWN_DEBTOR; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
             422: {
                 headers: {
                     [name: string]: unknown;

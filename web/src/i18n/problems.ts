@@ -123,6 +123,11 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     zh: '救助后被执行人的限制消费和财产控制措施继续有效；仅在恢复执行且执行到位后方可解除。',
     en: "The debtor's restrictions stay after relief; they may be lifted only after resumption and full recovery.",
   },
+  RESUMPTION_DEBTOR_REQUIRED: {
+    zh: '恢复执行须写明针对的被执行人。',
+    en: 'Name the debtor(s) enforcement resumes against.',
+  },
+  UNKNOWN_DEBTOR: { zh: '该人员不是本案的被执行人。', en: 'Not a debtor of this application.' },
   UNKNOWN_MEASURE: { zh: '案件中没有该文号的措施。', en: 'The case has no measure with this reference.' },
   MEASURE_ALREADY_LIFTED: { zh: '该措施已经解除。', en: 'This measure was already lifted.' },
   NOT_RELIEF_CLOSED: {

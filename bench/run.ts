@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import {
   accessSync,
   constants,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -36,6 +37,19 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const outDir = outArg ? path.resolve(outArg.slice('--out-dir='.length)) : BENCH_DIR;
 const wants = (section: string) => !only || only.has(section);
 
+if (args.includes('--campaign')) {
+  // Its own mode, outside the quick/full budgets: runs, writes and exits (bench/campaign-run.ts).
+  await import('./campaign-run.ts');
+}
+
+/** Keeps the campaign section (bench/campaign.json, from `--campaign`) at the end of RESULTS.md. */
+async function withCampaign(markdown: string): Promise<string> {
+  const file = path.join(outDir, 'campaign.json');
+  if (!existsSync(file)) return markdown;
+  const { renderCampaign, spliceCampaign } = await import('./campaign-report.ts');
+  return spliceCampaign(markdown, renderCampaign(JSON.parse(readFileSync(file, 'utf8'))));
+}
+
 /** Lays RESULTS.md out as the repository's formatter does (aligned tables), so `biome check .` stays clean. */
 function formatMarkdown(file: string): void {
   const root = path.resolve(BENCH_DIR, '..');
@@ -49,7 +63,7 @@ if (args.includes('--render')) {
   // Re-renders RESULTS.md from results.json (after a change of wording in report.ts), running nothing.
   const { renderMarkdown } = await import('./report.ts');
   const saved = JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8')) as Results;
-  writeFileSync(path.join(outDir, 'RESULTS.md'), renderMarkdown(saved));
+  writeFileSync(path.join(outDir, 'RESULTS.md'), await withCampaign(renderMarkdown(saved)));
   formatMarkdown(path.join(outDir, 'RESULTS.md'));
   console.log(`rendered ${path.join(outDir, 'RESULTS.md')}`);
   process.exit(0);
@@ -286,7 +300,7 @@ results.totalSeconds = elapsed();
 const { renderMarkdown } = await import('./report.ts');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(path.join(outDir, 'RESULTS.md'), renderMarkdown(results));
+writeFileSync(path.join(outDir, 'RESULTS.md'), await withCampaign(renderMarkdown(results)));
 formatMarkdown(path.join(outDir, 'RESULTS.md'));
 log(`wrote ${path.join(outDir, 'results.json')} and RESULTS.md (${results.errors.length} section errors)`);
 process.exit(exitCode);

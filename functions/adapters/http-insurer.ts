@@ -1,3 +1,4 @@
+import { currentCorrelationId, PACKAGE_CORRELATION_HEADER } from '../lib/correlation.ts';
 import { signPayload } from '../lib/webhook-signature.ts';
 import { type InsurerClient, type InsurerPackage, InsurerUnavailableError } from '../ports/insurer.ts';
 
@@ -13,11 +14,17 @@ export class HttpInsurerClient implements InsurerClient {
   async send(pkg: InsurerPackage): Promise<void> {
     const body = JSON.stringify(pkg);
     const signature = signPayload(body, await this.secret(), this.nowSeconds());
+    const correlationId = currentCorrelationId();
     let status: number;
     try {
       const res = await fetch(this.endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'relief-signature': signature },
+        headers: {
+          'content-type': 'application/json',
+          'relief-signature': signature,
+          // The insurer echoes it on its webhooks for this package (api-contract.md, Insurer).
+          ...(correlationId ? { [PACKAGE_CORRELATION_HEADER]: correlationId } : {}),
+        },
         body,
         signal: AbortSignal.timeout(this.timeoutMs),
       });

@@ -4,7 +4,13 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { currentCorrelationId } from '../lib/correlation.ts';
 import type { ExecutionStatus, Workflow } from '../ports/workflow.ts';
+
+const correlation = () => {
+  const id = currentCorrelationId();
+  return id ? { correlationId: id } : {};
+};
 
 const GONE = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
@@ -26,7 +32,8 @@ export class SfnWorkflow implements Workflow {
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
           name,
-          input: JSON.stringify(input),
+          // The correlation id of the request (or sweep) that starts it: the tasks log it, the insurer gets it.
+          input: JSON.stringify({ ...input, ...correlation() }),
         }),
       );
       return { executionArn: out.executionArn as string };

@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import type * as z from 'zod';
+import * as z from 'zod';
 import type { DeclaredRoute } from '../lib/route-spec.ts';
 
 /**
@@ -21,6 +21,9 @@ const signatureSchemeOf = (header: string) =>
   SIGNATURE_SCHEMES.find((s) => s.header.toLowerCase() === header.toLowerCase());
 
 /** Any route may be throttled: by the stage's rate limit at the gateway, or by the store behind it. */
+/** A file's bytes (a .docx, a workbook, CSV text). */
+const BINARY = z.string().meta({ format: 'binary' });
+
 const THROTTLED = {
   description:
     'Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) ' +
@@ -53,9 +56,19 @@ export function buildOpenApiDocument(routes: readonly DeclaredRoute[]) {
     for (const r of spec.responses) {
       const prior = responses[String(r.status)];
       const description = prior ? `${prior.description}; ${r.description}` : r.description;
+      // Several representations of one status (JSON, .docx, CSV…) are one response with several
+      // content types: a later one must not drop an earlier one's schema.
+      const content = {
+        ...prior?.content,
+        ...(r.schema
+          ? { [r.contentType ?? 'application/json']: { schema: r.schema } }
+          : r.contentType
+            ? { [r.contentType]: { schema: BINARY } }
+            : {}),
+      };
       responses[String(r.status)] = {
         description,
-        ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : {}),
+        ...(Object.keys(content).length > 0 ? { content } : {}),
       };
     }
     responses['429'] ??= THROTTLED;

@@ -1,8 +1,17 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { Principal } from './auth.ts';
+import {
+  CORRELATION_HEADER,
+  correlationIdOf,
+  currentCorrelationId,
+  PACKAGE_CORRELATION_HEADER,
+  withCorrelationId,
+} from './correlation.ts';
 import {
   AppError,
   BadRequestError,
@@ -12,6 +21,7 @@ import {
   UnsupportedMediaTypeError,
 } from './errors.ts';
 import { logger } from './logger.ts';
+import { countEvent, metrics, refusalMetricOf } from './metrics.ts';
 import type { DeclaredRoute, RouteSpec } from './route-spec.ts';
 import { INVALID_TEXT, isInvalidTextIssue } from './text.ts';
 
@@ -232,6 +242,10 @@ export function defineRoute<
     name: 'problem-json',
     onError: (request) => {
       request.response = toProblem(request.error, request.context.awsRequestId ?? 'unknown');
+      if (request.error instanceof AppError) {
+        const refusal = refusalMetricOf(spec.operationId, request.error.code);
+        if (refusal) countEvent(refusal.name, refusal.dimension);
+      }
     },
   };
 
@@ -260,7 +274,12 @@ export function defineRoute<
     },
   };
 
+  // Powertools the way its examples use it: Lambda context on every log line (keys reset per
+  // invocation), business metrics flushed after the response (also after a refusal, see `problems`).
   const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context, Internal>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(correlationOnLogs)
     .use(problems)
     .use(authenticate)
     .handler(async (event, context) => {
@@ -312,8 +331,34 @@ export function defineRoute<
       });
       return render(response);
     });
-  return { spec: spec as RouteSpec, handler: handler as unknown as ApiHandler };
+  const correlated: ApiHandler = (event, context) => {
+    const id = correlationIdOf(
+      lowerCaseHeaders(event),
+      CORRELATION_HEADERS,
+      event.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown',
+    );
+    return withCorrelationId(id, async () => {
+      const response = await (handler as unknown as ApiHandler)(event, context);
+      return { ...response, headers: { ...(response.headers ?? {}), [CORRELATION_HEADER]: id } };
+    });
+  };
+  return { spec: spec as RouteSpec, handler: correlated };
 }
+
+/**
+ * Where a request's correlation id comes from: the caller's `X-Correlation-Id`, else the one the
+ * insurer echoes on its webhook (`Relief-Correlation-Id`, the package's), else API Gateway's request id.
+ */
+const CORRELATION_HEADERS = [CORRELATION_HEADER, PACKAGE_CORRELATION_HEADER] as const;
+
+/** After injectLambdaContext (which resets the keys): the correlation id on every line of the invocation. */
+const correlationOnLogs: MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> = {
+  name: 'correlation-id',
+  before: () => {
+    const id = currentCorrelationId();
+    if (id) logger.setCorrelationId(id);
+  },
+};
 
 /** The `Audit-Chain` response header of an audit trail: `valid`, or `broken; seq=N; reason=R`. */
 export function auditChainHeader(

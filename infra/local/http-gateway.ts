@@ -542,7 +542,7 @@ function discardRest(req: IncomingMessage): void {
 // Server
 
 const DEFAULT_ALLOWED_HEADERS = 'authorization,content-type,idempotency-key,if-match,accept';
-const EXPOSED_HEADERS = 'etag,location,apigw-requestid,retry-after,audit-chain';
+const EXPOSED_HEADERS = 'etag,location,apigw-requestid,retry-after,audit-chain,x-correlation-id';
 
 function newRequestId(): string {
   return randomBytes(11).toString('base64');

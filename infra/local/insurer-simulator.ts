@@ -10,6 +10,9 @@ import {
   verifySignature,
 } from '../../functions/lib/webhook-signature.ts';
 
+/** The package's correlation id (functions/lib/correlation.ts), echoed on the webhooks about it. */
+const CORRELATION_HEADER = 'relief-correlation-id';
+
 /**
  * The local stand-in for the insurer, PICC (中国人民财产保险股份有限公司). Local mode only: it never
  * exists in a deployment (api-contract.md, "Local mode only").
@@ -98,6 +101,8 @@ export interface ReceivedPackage {
   receivedAt: string;
   /** The `t` of the package's signature. */
   signedAt: number;
+  /** The package POST's `Relief-Correlation-Id`, echoed on every webhook about this package. */
+  correlationId?: string;
 }
 
 export interface WebhookAttempt {
@@ -119,6 +124,8 @@ export interface SentWebhook {
   delivered: boolean;
   /** Retries ended without a 2xx (a final 4xx, or attempts exhausted). */
   gaveUp: boolean;
+  /** Sent as `Relief-Correlation-Id`: the correlation id its package came with. */
+  correlationId?: string;
 }
 
 export type InsurerSimulatorMode = 'normal' | 'down' | 'slow';
@@ -209,6 +216,7 @@ export async function startInsurerSimulator(options: InsurerSimulatorOptions): P
   const received: ReceivedPackage[] = [];
   const known = new Set<string>();
   const sent: SentWebhook[] = [];
+  const correlations = new Map<string, string>();
   const jobs = new Set<Promise<void>>();
   const stop = new AbortController();
 
@@ -300,7 +308,11 @@ export async function startInsurerSimulator(options: InsurerSimulatorOptions): P
           const signature = signPayload(webhook.rawBody, webhookSecret, Math.floor(now().getTime() / 1000));
           const res = await fetch(target, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature },
+            headers: {
+              'content-type': 'application/json',
+              [SIGNATURE_HEADER]: signature,
+              ...(webhook.correlationId ? { [CORRELATION_HEADER]: webhook.correlationId } : {}),
+            },
             body: webhook.rawBody,
             redirect: 'manual',
             signal: AbortSignal.any([stop.signal, AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)]),
@@ -352,6 +364,7 @@ export async function startInsurerSimulator(options: InsurerSimulatorOptions): P
       attempts: [],
       delivered: false,
       gaveUp: false,
+      ...(correlations.has(body.packageId) ? { correlationId: correlations.get(body.packageId) } : {}),
     };
     sent.push(webhook);
     return deliver(webhook);
@@ -488,13 +501,17 @@ export async function startInsurerSimulator(options: InsurerSimulatorOptions): P
     }
     const pkg = parsed.data;
     const duplicate = known.has(pkg.packageId);
+    const correlationHeader = req.headers[CORRELATION_HEADER];
+    const correlationId = typeof correlationHeader === 'string' ? correlationHeader : undefined;
     received.push({
       packageId: pkg.packageId,
       package: pkg,
       duplicate,
       receivedAt: now().toISOString(),
       signedAt: verification.timestamp,
+      ...(correlationId ? { correlationId } : {}),
     });
+    if (correlationId && !duplicate) correlations.set(pkg.packageId, correlationId);
     if (duplicate) {
       log({ msg: 'duplicate package', packageId: pkg.packageId, status: 200 });
       reply(res, 200, { received: true, packageId: pkg.packageId, duplicate: true });

@@ -42,6 +42,11 @@ export interface LocalStackOptions {
   redriveIntervalMs?: number;
   /** How often the audit trail is sealed into a signed checkpoint (default one minute). */
   auditSealIntervalMs?: number;
+  /**
+   * DynamoDB Local keeps the table in memory (`-inMemory`) instead of a SQLite file in dataDir: gone at
+   * stop. For load runs (the benchmark's campaign mode), where the file's writes cost the JVM CPU.
+   */
+  dynamoInMemory?: boolean;
   /** Options for the insurer simulator (ignored when INSURER_ENDPOINT points elsewhere). */
   insurer?: Partial<Pick<InsurerSimulatorOptions, 'payDelayMs' | 'declineRule' | 'payoutAmountFen'>>;
 }
@@ -87,6 +92,12 @@ export interface LocalStack {
   webhookSecret: string;
   /** Resolves when every S3 event seen so far has been handled (for tests and the walk-through). */
   settled(): Promise<void>;
+  /**
+   * Calls `listener` with the object key each time the ObjectCreated handler has finished with it (also
+   * when it failed), so a load generator can wait for its own uploads without polling the table.
+   * Returns the unsubscribe function.
+   */
+  onObjectHandled(listener: (key: string) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -110,7 +121,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     // Built before anything else starts, so that a failed build leaves nothing running.
     const consoleBuild = options.console ? await ensureConsoleBuild(log) : undefined;
-    const dynamo = await startDynamoDbLocal({ dataDir: path.join(dataDir, 'dynamodb'), log });
+    const dynamo = await startDynamoDbLocal({
+      ...(options.dynamoInMemory ? {} : { dataDir: path.join(dataDir, 'dynamodb') }),
+      log,
+    });
     closers.push(() => dynamo.stop());
     const s3 = await startLocalS3({
       dataDir: path.join(dataDir, 's3'),
@@ -243,6 +257,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     closers.push(async () => clearInterval(sealer));
 
     const pending = new Set<Promise<unknown>>();
+    const handledListeners = new Set<(key: string) => void>();
     const unsubscribe = s3.onObjectCreated((e) => {
       // Real S3 URL-encodes keys in notifications; do the same so the handler is exercised as deployed.
       const event = {
@@ -263,9 +278,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           },
         ],
       } as unknown as S3Event;
-      const work = documentUploaded(event).catch((error: Error) =>
-        log(`document-uploaded failed: ${error.name}`),
-      );
+      const work = documentUploaded(event)
+        .catch((error: Error) => log(`document-uploaded failed: ${error.name}`))
+        .finally(() => {
+          for (const listener of handledListeners) listener(e.key);
+        });
       pending.add(work);
       void work.finally(() => pending.delete(work));
     });
@@ -341,6 +358,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       webhookSecret,
       settled: async () => {
         while (pending.size > 0) await Promise.allSettled([...pending]);
+      },
+      onObjectHandled: (listener) => {
+        handledListeners.add(listener);
+        return () => handledListeners.delete(listener);
       },
       close: closeAll,
     };

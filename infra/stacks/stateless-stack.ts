@@ -23,6 +23,7 @@ import { Trigger } from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
 import { WEBHOOK_REJECTED_MESSAGE } from '../../functions/http/insurer.ts';
 import type { Access } from '../../functions/lib/access.ts';
+import { BusinessMetric, METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/lib/metric-names.ts';
 import { SEAL_REFUSED_MESSAGE, WORKFLOW_STUCK_MESSAGE } from '../../functions/tasks/specs.ts';
 import { AslStateMachine, type ResolvedPlaceholder } from '../constructs/asl-state-machine.ts';
 import { type CodeMode, ReliefFunction } from '../constructs/relief-function.ts';
@@ -76,6 +77,8 @@ export class StatelessStack extends Stack {
   readonly stateMachines = new Map<string, AslStateMachine>();
   readonly alarmTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** One dashboard per stage (`relief-<stage>`): API, executions, queues, table, business metrics, alarms. */
+  dashboard!: cloudwatch.Dashboard;
   /** Seals the audit chains changed since the last checkpoint, on a schedule. */
   readonly auditSealer: ReliefFunction;
   /** The role the insurer assumes to call the IAM-authorised webhook (only when the webhook is IAM-authorised). */
@@ -140,7 +143,7 @@ export class StatelessStack extends Stack {
             allowOrigins: settings.corsAllowedOrigins,
             allowMethods: [apigw.CorsHttpMethod.ANY],
             allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
-            exposeHeaders: ['etag', 'location', 'retry-after'],
+            exposeHeaders: ['etag', 'location', 'retry-after', 'x-correlation-id'],
             maxAge: Duration.hours(1),
           }
         : undefined;
@@ -326,25 +329,148 @@ export class StatelessStack extends Stack {
       handler: this.taskFunction('seedCourts').function,
       executeOnHandlerChange: true,
     });
-    for (const fn of [
-      ...this.httpFunctions.values(),
-      ...this.taskFunctions.values(),
-      this.documentUploaded,
-    ]) {
-      const id = fn.node.id;
+    this.operations();
+  }
+
+  /** A metric of functions/lib/metrics.ts (EMF: namespace Relief, dimensions service + stage [+ one more]). */
+  private business(
+    name: string,
+    extra?: Record<string, string>,
+    statistic: 'Sum' | 'Maximum' = 'Sum',
+  ): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: name,
+      dimensionsMap: { service: METRICS_SERVICE, stage: this.input.settings.stage, ...(extra ?? {}) },
+      statistic,
+      period: Duration.minutes(5),
+    });
+  }
+
+  /**
+   * Alarms that page on what matters (each has a runbook line in docs/operations.md, by alarm id), and
+   * the stage's dashboard. Failed/timed-out executions, the dead-letter queue, API 5xx, stuck workflows
+   * and refused seals are alarmed where their resources are made (above); here the rest.
+   */
+  private operations(): void {
+    const { settings } = this.input;
+    const table = this.input.table;
+    const fiveMinutes = Duration.minutes(5);
+    const machines = [...this.stateMachines.values()];
+
+    // Step Functions refused to start executions (StartExecution quota): submissions wait in the outbox.
+    for (const machine of machines) {
       this.alarm(
-        `${id}Errors`,
-        fn.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        `${machine.node.id}ExecutionThrottled`,
+        machine.stateMachine.metric('ExecutionThrottled', { period: fiveMinutes, statistic: 'Sum' }),
         1,
-        `${id}: invocation errors`,
-      );
-      this.alarm(
-        `${id}Throttles`,
-        fn.function.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
-        1,
-        `${id}: throttled invocations`,
+        'Step Functions throttled executions (ExecutionThrottled)',
       );
     }
+    // Read or write requests the table throttled (on-demand: a hot partition or the account's table limit).
+    const tableThrottles = new cloudwatch.MathExpression({
+      expression: 'reads + writes',
+      usingMetrics: {
+        reads: table.metric('ReadThrottleEvents', { period: fiveMinutes, statistic: 'Sum' }),
+        writes: table.metric('WriteThrottleEvents', { period: fiveMinutes, statistic: 'Sum' }),
+      },
+      label: 'DynamoDB throttle events',
+      period: fiveMinutes,
+    });
+    this.alarm('TableThrottles', tableThrottles, 5, 'DynamoDB throttled reads or writes on the table');
+    // The outbox (follow-ups of committed transactions) should empty within a reconcile run or two; no
+    // data means reconcile itself is not running or failing before it reports: that pages too.
+    this.alarm(
+      'OutboxAge',
+      this.business(BusinessMetric.OutboxOldestAgeSeconds, undefined, 'Maximum'),
+      900,
+      'The oldest outbox item waits for more than 15 minutes (or reconcile reports nothing)',
+      { evaluationPeriods: 3, treatMissingData: cloudwatch.TreatMissingData.BREACHING },
+    );
+    this.alarm(
+      'RedriveFailures',
+      this.business(BusinessMetric.RedriveFailures),
+      1,
+      'The re-drive sweep failed to restart a workflow or settle an upload',
+    );
+    this.alarm(
+      'WebhookSignatureRefusals',
+      this.business(BusinessMetric.WebhookRefusals, { reason: 'INVALID_SIGNATURE' }),
+      10,
+      'A spike of insurer webhook calls refused for their Relief-Signature (forged, stale or a rotated secret)',
+    );
+    // Sealing stops silently when the sealer itself fails (the refusals are alarmed above).
+    const every = Math.max(5, settings.auditSealEveryMinutes);
+    this.alarm(
+      'AuditSealerErrors',
+      this.auditSealer.function.metricErrors({ period: Duration.minutes(every), statistic: 'Sum' }),
+      1,
+      'The audit sealer failed two runs in a row: no checkpoint is being written',
+      { evaluationPeriods: 2 },
+    );
+
+    const graph = (title: string, left: cloudwatch.IMetric[], width = 8) =>
+      new cloudwatch.GraphWidget({ title, left, width, height: 6 });
+    const decisionOutcomes = ['approve', 'reject', 'return'];
+    const escalationReasons = ['DECISION_OVERDUE', 'PAYOUT_OVERDUE', 'INSURER_UNREACHABLE'];
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `relief-${settings.stage}`,
+      defaultInterval: Duration.hours(6),
+      widgets: [
+        [
+          graph('API requests 4xx / 5xx', [
+            this.api.metricClientError({ period: fiveMinutes, statistic: 'Sum' }),
+            this.api.metricServerError({ period: fiveMinutes, statistic: 'Sum' }),
+          ]),
+          graph('API latency p50 / p99 (ms)', [
+            this.api.metricLatency({ period: fiveMinutes, statistic: 'p50' }),
+            this.api.metricLatency({ period: fiveMinutes, statistic: 'p99' }),
+          ]),
+          graph(
+            'Executions started / failed / timed out / throttled',
+            machines.flatMap((m) => [
+              m.stateMachine.metricStarted({ period: fiveMinutes, statistic: 'Sum' }),
+              m.stateMachine.metricFailed({ period: fiveMinutes, statistic: 'Sum' }),
+              m.stateMachine.metricTimedOut({ period: fiveMinutes, statistic: 'Sum' }),
+              m.stateMachine.metric('ExecutionThrottled', { period: fiveMinutes, statistic: 'Sum' }),
+            ]),
+          ),
+        ],
+        [
+          graph('Dead letters (uploaded documents)', [
+            this.documentUploadedDlq.metricApproximateNumberOfMessagesVisible({
+              period: fiveMinutes,
+              statistic: 'Maximum',
+            }),
+          ]),
+          graph('Outbox depth / oldest age (s)', [
+            this.business(BusinessMetric.OutboxDepth, undefined, 'Maximum'),
+            this.business(BusinessMetric.OutboxOldestAgeSeconds, undefined, 'Maximum'),
+          ]),
+          graph('DynamoDB throttles / transaction conflicts', [
+            tableThrottles,
+            table.metric('TransactionConflict', { period: fiveMinutes, statistic: 'Sum' }),
+          ]),
+        ],
+        [
+          graph('Applications created / decisions by outcome', [
+            this.business(BusinessMetric.ApplicationsCreated),
+            ...decisionOutcomes.map((o) => this.business(BusinessMetric.Decisions, { outcome: o })),
+          ]),
+          graph('Quota refusals / payouts', [
+            this.business(BusinessMetric.QuotaRefusals, { code: 'QUOTA_EXCEEDED' }),
+            this.business(BusinessMetric.Payouts, { outcome: 'payout.succeeded' }),
+            this.business(BusinessMetric.Payouts, { outcome: 'payout.declined' }),
+          ]),
+          graph('Webhook refusals / escalations / re-drive failures', [
+            this.business(BusinessMetric.WebhookRefusals, { reason: 'INVALID_SIGNATURE' }),
+            ...escalationReasons.map((r) => this.business(BusinessMetric.Escalations, { reason: r })),
+            this.business(BusinessMetric.RedriveFailures),
+          ]),
+        ],
+        [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 6 })],
+      ],
+    });
   }
 
   private stateMachineName(file: string): string {
@@ -395,6 +521,8 @@ export class StatelessStack extends Stack {
       tracing: this.tracing,
       code: this.input.code,
       environment: {
+        // The `stage` dimension of the business metrics (functions/lib/metrics.ts).
+        RELIEF_STAGE: this.input.settings.stage,
         ...this.environmentFor(options.access, options.verifiesTokens ?? false),
         // Only the function that sends packages learns where they go (outbound HTTPS, no grant needed).
         ...(insurer === 'send' && insurerEndpoint ? { INSURER_ENDPOINT: insurerEndpoint } : {}),
@@ -539,13 +667,14 @@ export class StatelessStack extends Stack {
     metric: cloudwatch.IMetric,
     threshold: number,
     description: string,
+    options: { evaluationPeriods?: number; treatMissingData?: cloudwatch.TreatMissingData } = {},
   ): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, `${id}Alarm`, {
       metric,
       threshold,
-      evaluationPeriods: 1,
+      evaluationPeriods: options.evaluationPeriods ?? 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      treatMissingData: options.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: `relief ${this.input.settings.stage}: ${description}`,
     });
     alarm.addAlarmAction(new SnsAction(this.alarmTopic));

@@ -35,7 +35,7 @@ interface Harness {
   decisions: (string | Error)[];
   /** What the dispatch stub does with each payout token: answer paid/declined, throw, or (undefined) never answer. */
   payouts: (string | Error | undefined)[];
-  start(def?: string, input?: { level: number }): Promise<string>;
+  start(def?: string, input?: { level: number; correlationId?: string }): Promise<string>;
 }
 
 let h: Harness;
@@ -122,6 +122,21 @@ describe('relief-approval.asl.json', () => {
       if (state.Type === 'Task') expect(state.TimeoutSeconds, name).toBeGreaterThan(0);
     }
     expect(raw).not.toMatch(/arn:aws:/);
+  });
+
+  it('hands every task its execution input, so the correlation id of the starting request reaches each', async () => {
+    h.decisions.push('approved');
+    h.payouts.push(undefined, 'paid');
+    const def = definition((d) => {
+      (d.States.DispatchPackage as { TimeoutSeconds: number }).TimeoutSeconds = 1;
+    });
+    const d = await finish(await h.start(def, { level: 0, correlationId: 'corr-42' }));
+    expect(d.status).toBe('SUCCEEDED');
+    const received = [...h.calls.record, ...h.calls.handOver, ...h.calls.escalate] as {
+      execution?: { correlationId?: string };
+    }[];
+    expect(received.length).toBeGreaterThanOrEqual(4);
+    for (const payload of received) expect(payload.execution?.correlationId).toBe('corr-42');
   });
 
   it('walks every level of the route and hands over to disbursement after the final approval', async () => {
@@ -227,7 +242,7 @@ describe('relief-approval.asl.json', () => {
     expect(d.status).toBe('SUCCEEDED');
     expect(h.calls.handOver).toHaveLength(10); // 1 + 8 retries, escalation, then the successful resend
     expect(h.calls.escalate).toEqual([
-      { applicationId: 'APP', submissionSeq: 1, reason: 'INSURER_UNREACHABLE' },
+      expect.objectContaining({ applicationId: 'APP', submissionSeq: 1, reason: 'INSURER_UNREACHABLE' }),
     ]);
   });
 
@@ -239,7 +254,9 @@ describe('relief-approval.asl.json', () => {
     h.payouts.push(undefined, 'paid');
     const d = await finish(await h.start(def));
     expect(d.status).toBe('SUCCEEDED');
-    expect(h.calls.escalate).toEqual([{ applicationId: 'APP', submissionSeq: 1, reason: 'PAYOUT_OVERDUE' }]);
+    expect(h.calls.escalate).toEqual([
+      expect.objectContaining({ applicationId: 'APP', submissionSeq: 1, reason: 'PAYOUT_OVERDUE' }),
+    ]);
     expect(h.calls.handOver).toHaveLength(2);
   });
 

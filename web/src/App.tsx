@@ -17,6 +17,10 @@ const OidcCallback = lazy(() => import('./pages/OidcCallback.tsx'));
 const ApplicationsList = lazy(() => import('./pages/ApplicationsList.tsx'));
 const ApplicationPage = lazy(() => import('./pages/ApplicationPage.tsx'));
 const NewApplication = lazy(() => import('./pages/NewApplication.tsx'));
+// The SPC's pages carry ECharts: chunks of their own, loaded only when opened.
+const QuotasPage = lazy(() => import('./pages/QuotasPage.tsx'));
+const ReportPage = lazy(() => import('./pages/ReportPage.tsx'));
+const CampaignsPage = lazy(() => import('./pages/CampaignsPage.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 const Shell = lazy(() => import('./components/Shell.tsx'));
 
@@ -70,6 +74,9 @@ const router = createBrowserRouter(
         { path: 'applications', element: page(<ApplicationsList />) },
         { path: 'applications/new', element: page(<NewApplication />) },
         { path: 'applications/:id', element: page(<ApplicationPage />) },
+        { path: 'quotas', element: page(<QuotasPage />) },
+        { path: 'reports', element: page(<ReportPage />) },
+        { path: 'campaigns', element: page(<CampaignsPage />) },
         { path: '*', element: page(<NotFound />) },
       ],
     },

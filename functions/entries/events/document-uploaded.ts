@@ -2,6 +2,7 @@ import type { S3Event } from 'aws-lambda';
 import { applicationDeps } from '../../factories/dynamodb.ts';
 import { documentStorage } from '../../factories/s3.ts';
 import { logger } from '../../lib/logger.ts';
+import { defineTask } from '../../lib/task.ts';
 import { documentUploaded as spec } from '../../tasks/specs.ts';
 import { settleUploadedObject } from '../../usecases/documents.ts';
 
@@ -11,7 +12,8 @@ import { settleUploadedObject } from '../../usecases/documents.ts';
  * A failure throws so that Lambda retries the event (and then its DLQ); settling is idempotent.
  */
 export { spec };
-export async function handler(event: S3Event): Promise<{ settled: string[] }> {
+export const handler = defineTask(async (payload): Promise<{ settled: string[] }> => {
+  const event = payload as S3Event;
   const settled: string[] = [];
   for (const record of event.Records) {
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
@@ -20,4 +22,4 @@ export async function handler(event: S3Event): Promise<{ settled: string[] }> {
     settled.push(outcome);
   }
   return { settled };
-}
+});

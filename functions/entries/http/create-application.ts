@@ -2,6 +2,7 @@ import { applicationDeps, applicationRepository } from '../../factories/dynamodb
 import { authenticator } from '../../factories/verifier.ts';
 import { createApplication as spec } from '../../http/applications.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
+import { BusinessMetric, countEvent } from '../../lib/metrics.ts';
 import type { StoredResponse } from '../../ports/idempotency.ts';
 import { createApplication } from '../../usecases/applications.ts';
 
@@ -9,7 +10,11 @@ export const route = defineIdempotentRoute(
   spec,
   authenticator,
   (response: StoredResponse) => response,
-  (req, idempotency) => createApplication(applicationDeps(), req.principal, req.body, idempotency),
+  async (req, idempotency) => {
+    const created = await createApplication(applicationDeps(), req.principal, req.body, idempotency);
+    countEvent(BusinessMetric.ApplicationsCreated);
+    return created;
+  },
   applicationRepository,
 );
 export const { handler } = route;

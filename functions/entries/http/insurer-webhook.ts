@@ -1,9 +1,11 @@
 import { applicationDeps } from '../../factories/dynamodb.ts';
 import { approvalWorkflow } from '../../factories/sfn.ts';
 import { insurerWebhook as spec, WEBHOOK_REJECTED_MESSAGE } from '../../http/insurer.ts';
+import { PACKAGE_CORRELATION_HEADER } from '../../lib/correlation.ts';
 import { ServiceUnavailableError, UnauthenticatedError } from '../../lib/errors.ts';
 import { defineRoute, noAuthenticator } from '../../lib/http.ts';
 import { logger } from '../../lib/logger.ts';
+import { BusinessMetric, countEvent } from '../../lib/metrics.ts';
 import { insurerSecrets } from '../../lib/secrets.ts';
 import { verifySignature } from '../../lib/webhook-signature.ts';
 import { handleInsurerEvent } from '../../usecases/payouts.ts';
@@ -39,7 +41,17 @@ async function verify(req: { headers: Record<string, string | undefined>; rawBod
 export const route = defineRoute(
   spec,
   noAuthenticator,
-  async (req) => handleInsurerEvent({ ...applicationDeps(), workflow: approvalWorkflow() }, req.body),
+  async (req) => {
+    // The package's correlation id comes back as Relief-Correlation-Id (and is this request's, lib/http.ts).
+    logger.info('insurer event', {
+      eventType: req.body.type,
+      packageCorrelationId: req.headers[PACKAGE_CORRELATION_HEADER] ?? null,
+    });
+    const result = await handleInsurerEvent({ ...applicationDeps(), workflow: approvalWorkflow() }, req.body);
+    if (!(result.body as { duplicate?: boolean } | undefined)?.duplicate)
+      countEvent(BusinessMetric.Payouts, { name: 'outcome', value: req.body.type });
+    return result;
+  },
   { verify },
 );
 export const { handler } = route;

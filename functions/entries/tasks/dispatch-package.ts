@@ -2,12 +2,13 @@ import { applicationDeps } from '../../factories/dynamodb.ts';
 import { insurerClient } from '../../factories/insurer.ts';
 import { documentStorage } from '../../factories/s3.ts';
 import { approvalWorkflow } from '../../factories/sfn.ts';
+import { defineTask } from '../../lib/task.ts';
 import { DispatchPayload, dispatchPackage as spec } from '../../tasks/specs.ts';
 import { dispatchPackage } from '../../usecases/payouts.ts';
 
 /** The disbursement task: records the payout token and sends the signed package to the insurer. */
 export { spec };
-export async function handler(payload: unknown) {
+export const handler = defineTask(async (payload: unknown) => {
   return dispatchPackage(
     {
       ...applicationDeps(),
@@ -17,4 +18,4 @@ export async function handler(payload: unknown) {
     },
     DispatchPayload.parse(payload),
   );
-}
+});

@@ -1,9 +1,14 @@
 import { applicationDeps } from '../../factories/dynamodb.ts';
+import { BusinessMetric, countEvent } from '../../lib/metrics.ts';
+import { defineTask } from '../../lib/task.ts';
 import { EscalatePayload, escalate as spec } from '../../tasks/specs.ts';
 import { escalateOverdue } from '../../usecases/approval.ts';
 
 /** Approval task: a level left the application waiting too long (audit + counter). */
 export { spec };
-export async function handler(payload: unknown) {
-  return escalateOverdue(applicationDeps(), EscalatePayload.parse(payload));
-}
+export const handler = defineTask(async (payload: unknown) => {
+  const input = EscalatePayload.parse(payload);
+  const result = await escalateOverdue(applicationDeps(), input);
+  countEvent(BusinessMetric.Escalations, { name: 'reason', value: input.reason });
+  return result;
+});

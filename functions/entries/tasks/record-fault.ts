@@ -1,9 +1,10 @@
 import { applicationDeps } from '../../factories/dynamodb.ts';
+import { defineTask } from '../../lib/task.ts';
 import { FaultPayload, recordFault as spec } from '../../tasks/specs.ts';
 import { recordWorkflowFault } from '../../usecases/approval.ts';
 
 /** Approval task: makes a workflow fault visible on the application's trail before the execution fails. */
 export { spec };
-export async function handler(payload: unknown) {
+export const handler = defineTask(async (payload: unknown) => {
   return recordWorkflowFault(applicationDeps(), FaultPayload.parse(payload));
-}
+});

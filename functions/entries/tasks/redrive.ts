@@ -2,6 +2,8 @@ import { applicationDeps } from '../../factories/dynamodb.ts';
 import { documentStorage } from '../../factories/s3.ts';
 import { approvalWorkflow } from '../../factories/sfn.ts';
 import { logger } from '../../lib/logger.ts';
+import { BusinessMetric, countEvent } from '../../lib/metrics.ts';
+import { defineTask } from '../../lib/task.ts';
 import { RedrivePayload, redrive as spec } from '../../tasks/specs.ts';
 import { redriveLostUploads, redriveStuckWorkflows } from '../../usecases/redrive.ts';
 
@@ -12,7 +14,7 @@ import { redriveLostUploads, redriveStuckWorkflows } from '../../usecases/redriv
  * item failed, so that the function's error alarm sees what keeps failing.
  */
 export { spec };
-export async function handler(payload: unknown = {}) {
+export const handler = defineTask(async (payload: unknown = {}) => {
   const parsed = RedrivePayload.safeParse(payload ?? {});
   const options = parsed.success ? parsed.data : {};
   const workflows = await redriveStuckWorkflows(
@@ -20,12 +22,27 @@ export async function handler(payload: unknown = {}) {
     options,
   );
   const uploads = await redriveLostUploads({ ...applicationDeps(), storage: documentStorage() }, options);
+  const quiet = ['running', 'alarmed-before', 'held', 'not-landed', 'busy'];
   const busy = (r: { outcomes: Record<string, number> }) =>
-    Object.keys(r.outcomes).some(
-      (k) => !['running', 'alarmed-before', 'held', 'not-landed', 'busy'].includes(k),
-    );
+    Object.keys(r.outcomes).some((k) => !quiet.includes(k));
+  for (const [kind, r] of [
+    ['workflow', workflows],
+    ['upload', uploads],
+  ] as const) {
+    for (const [outcome, n] of Object.entries(r.outcomes)) {
+      if (!quiet.includes(outcome))
+        countEvent(BusinessMetric.Redrives, { name: 'outcome', value: `${kind}.${outcome}` }, n);
+    }
+  }
+  countEvent(
+    BusinessMetric.RedriveFailures,
+    undefined,
+    (workflows.outcomes.failed ?? 0) +
+      (workflows.outcomes['start-failed'] ?? 0) +
+      (uploads.outcomes.failed ?? 0),
+  );
   if (busy(workflows) || busy(uploads)) logger.info('redrive', { workflows, uploads });
   if (workflows.outcomes.failed || uploads.outcomes.failed || workflows.outcomes['start-failed'])
     throw new Error('Some re-drives failed; they are retried by the next run.');
   return { workflows, uploads };
-}
+});

@@ -2,6 +2,7 @@ import { checkpoints } from '../../factories/audit.ts';
 import { clock } from '../../factories/clock.ts';
 import { auditChainStore } from '../../factories/dynamodb.ts';
 import { logger } from '../../lib/logger.ts';
+import { defineTask } from '../../lib/task.ts';
 import { SEAL_REFUSED_MESSAGE, sealAuditTrail as spec } from '../../tasks/specs.ts';
 import { type SealResult, sealAuditTrail } from '../../usecases/audit-seal.ts';
 
@@ -10,7 +11,7 @@ import { type SealResult, sealAuditTrail } from '../../usecases/audit-seal.ts';
  * of the audit chains changed since the last seal into the next signed checkpoint.
  */
 export { spec };
-export async function handler(): Promise<SealResult> {
+export const handler = defineTask(async (): Promise<SealResult> => {
   const result = await sealAuditTrail({ chains: auditChainStore(), ...checkpoints(), now: clock.now });
   if (result.refused.length > 0) {
     // Counted by a metric filter and alarmed (SEAL_REFUSED_MESSAGE).
@@ -18,4 +19,4 @@ export async function handler(): Promise<SealResult> {
   }
   if (result.checkpoint) logger.info('audit.sealed', { checkpoint: result.checkpoint });
   return result;
-}
+});

@@ -1,6 +1,7 @@
 import { COURTS } from '../../domain/courts.ts';
 import { courtStore } from '../../factories/dynamodb.ts';
 import { logger } from '../../lib/logger.ts';
+import { defineTask } from '../../lib/task.ts';
 import { seedCourts as spec } from '../../tasks/specs.ts';
 
 /**
@@ -9,8 +10,8 @@ import { seedCourts as spec } from '../../tasks/specs.ts';
  * administrator changed since. The only Lambda that bundles courts.registry.json.
  */
 export { spec };
-export async function handler() {
+export const handler = defineTask(async () => {
   const seeded = await courtStore().seedIfAbsent(COURTS, 'deploy:courts.registry.json');
   logger.info('courts.seed', { seeded, courts: COURTS.length });
   return { seeded, courts: COURTS.length };
-}
+});

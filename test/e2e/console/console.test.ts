@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseUrl } from '../../support/api.ts';
+import { noticeClosingReason, noticeRulingParagraph } from '../../support/seed.ts';
 import { checkPage, choose, eventually, launchChromium } from './browser.ts';
 
 /**
@@ -19,6 +20,8 @@ const APPLICANT_ID = `${ID}${checkDigit(ID)}`;
 const WRONG_CHECK_DIGIT = `${ID}${checkDigit(ID) === '0' ? '1' : '0'}`;
 const CASE_NUMBER = `(2024)京0108执${10000 + Math.floor(Math.random() * 89999)}号`;
 const ACCOUNT = '6222020200118877665';
+const CAMPAIGN_ID = `console-${Date.now().toString(36)}`;
+const RULING_NUMBER = `${CASE_NUMBER.replace('号', '')}之一号`;
 
 function checkDigit(first17: string): string {
   const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -216,6 +219,117 @@ describe('the console', () => {
     await eventually(() => page.getByRole('link', { name: CASE_NUMBER }).count()).toBe(1);
     await checkPage(page, 'applications-list-paid');
   }, 60_000);
+
+  it('the clerk closes the paid case and downloads the ruling (.docx)', async () => {
+    const page = contexts[0]?.pages()[0] as Page;
+    await page.goto(applicationUrl);
+    // The mandated paragraph, as the notice words it (seed, 三、1), whitespace aside.
+    await eventually(async () =>
+      ((await page.getByTestId('ruling-text').textContent()) ?? '').replace(/\s+/gu, ''),
+    ).toContain(noticeRulingParagraph());
+    // The form says what is missing before anything is sent.
+    await page.getByRole('button', { name: '报结', exact: true }).click();
+    await eventually(() => page.getByText('必填').count()).toBeGreaterThan(0);
+    await page.getByLabel('裁定书文号').fill(RULING_NUMBER);
+    await page.getByRole('button', { name: '报结', exact: true }).click();
+    await eventually(() => page.locator('[data-status]').first().getAttribute('data-status')).toBe('closed');
+    await eventually(() => page.locator('main').textContent()).toContain(RULING_NUMBER);
+    expect(await page.locator('main').textContent()).toContain(noticeClosingReason());
+    await eventually(() => page.locator('[data-audit-action="application.closed"]').count()).toBe(1);
+    // The actor of the trail is named by court, not by code.
+    expect(await page.locator('[data-audit-action="application.closed"]').textContent()).toContain(
+      '北京市海淀区人民法院',
+    );
+    await eventually(() => page.getByRole('button', { name: '恢复执行', exact: true }).count()).toBe(1);
+    await checkPage(page, 'application-closed');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载裁定书（Word）' }).click(),
+    ]);
+    const id = applicationUrl.split('/').pop() as string;
+    expect(download.suggestedFilename()).toBe(`ruling-${id}.docx`);
+    const bytes = readFileSync(await download.path());
+    // A .docx is a zip: the local file header "PK\x03\x04", and Word's main part inside.
+    expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    expect(bytes.includes(Buffer.from('word/document.xml'))).toBe(true);
+    await eventually(() => page.getByText(`已下载：ruling-${id}.docx`).count()).toBe(1);
+  }, 60_000);
+
+  it('the SPC sees the paid case in the report, allocates quota, and manages campaigns', async () => {
+    const page = await signedIn('SPC', ['spc-admin'], 'spc-admin-zhang');
+    await page.getByRole('link', { name: '活动报表' }).click();
+    await page.waitForURL(/\/console\/reports/);
+    await choose(page, page.getByLabel('救助活动').first(), '演示救助活动（本地）', '演示救助活动（本地）');
+    const beijing = page.locator('[data-report-row="BJ"]');
+    await eventually(() => beijing.count()).toBe(1);
+    // The paid case counts for Beijing's high court: at least one case and its 30,000.00 yuan.
+    const cells = async () => (await beijing.locator('td').allTextContents()).map((c) => c.trim());
+    expect(Number((await cells())[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(((await cells())[3] ?? '').replace(/,/g, ''))).toBeGreaterThanOrEqual(30_000);
+    expect((await cells())[0]).toBe('北京市高级人民法院');
+    await eventually(() => page.getByTestId('report-courts-chart').locator('svg').count()).toBe(1);
+    await eventually(() => page.getByTestId('report-category-chart').textContent()).toContain('追索劳动报酬');
+    await checkPage(page, 'campaign-report');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '导出 CSV' }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toMatch(/^report-.+\.csv$/);
+    expect(readFileSync(await csv.path(), 'utf8')).toContain('北京市高级人民法院');
+    const [xlsx] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '导出 Excel' }).click(),
+    ]);
+    expect(xlsx.suggestedFilename()).toMatch(/^report-.+\.xlsx$/);
+    expect(
+      readFileSync(await xlsx.path())
+        .subarray(0, 2)
+        .toString('latin1'),
+    ).toBe('PK');
+
+    // Quotas: a refusal in words (below what Beijing has disbursed), then an allocation to Tibet.
+    await page.getByRole('link', { name: '救助额度' }).click();
+    await page.waitForURL(/\/console\/quotas/);
+    await eventually(() => page.locator('[data-quota="BJ"]').count()).toBe(1);
+    await page.getByRole('button', { name: '修改 北京市高级人民法院' }).click();
+    await page.getByLabel('分配额度（元）').fill('0.01');
+    await page.getByRole('button', { name: '保存额度' }).click();
+    await eventually(() => page.getByRole('alert').textContent()).toContain(
+      '额度不能低于已占用和已发放的金额。',
+    );
+    await choose(page, page.getByLabel('高级人民法院', { exact: true }), '（XZ）', '西藏');
+    await page.getByLabel('分配额度（元）').fill('1234567.89');
+    await page.getByRole('button', { name: '保存额度' }).click();
+    await eventually(() => page.locator('[data-quota="XZ"]').textContent()).toContain('1,234,567.89');
+    await eventually(() => page.getByTestId('quota-chart').textContent()).toContain('西藏自治区高级人民法院');
+    await checkPage(page, 'quotas');
+
+    // Campaigns: create one, then change its name (PATCH with the ETag read as If-Match).
+    await page.getByRole('link', { name: '救助活动', exact: true }).click();
+    await page.waitForURL(/\/console\/campaigns/);
+    await page.getByRole('button', { name: '新建救助活动' }).click();
+    await page.getByLabel('活动标识').fill(CAMPAIGN_ID);
+    await page.getByLabel('活动名称').fill('浏览器测试救助活动');
+    for (const [label, value] of [
+      ['准备阶段开始', '2030-01-01'],
+      ['准备阶段结束', '2030-01-31'],
+      ['办理阶段开始', '2030-02-01'],
+      ['办理阶段结束', '2030-05-31'],
+      ['报送截止', '2030-06-30'],
+    ] as const) {
+      await page.getByLabel(label).fill(value);
+    }
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    const row = page.locator(`[data-campaign="${CAMPAIGN_ID}"]`);
+    await eventually(() => row.textContent()).toContain('浏览器测试救助活动');
+    expect(await row.textContent()).toContain('2030-02-01 ~ 2030-05-31');
+    await row.getByRole('button', { name: /^修改/ }).click();
+    await page.getByLabel('活动名称').fill('浏览器测试救助活动（已修改）');
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await eventually(() => row.textContent()).toContain('浏览器测试救助活动（已修改）');
+    await checkPage(page, 'campaigns');
+  }, 120_000);
 
   it('a clerk of another court cannot open it: the page says not found, in words', async () => {
     const page = await signedIn('BJ0105', ['clerk'], 'clerk-chaoyang');

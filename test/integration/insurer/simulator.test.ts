@@ -90,6 +90,21 @@ describe('insurer simulator: payouts', () => {
     ]);
   });
 
+  it('echoes the package’s Relief-Correlation-Id on its webhook, and sends none for a package without one', async () => {
+    const sim = await simulator();
+    await postPackage(sim.packagesUrl, makePackage(docs, 'pkg_corr'), {
+      headers: { 'relief-correlation-id': 'corr-pkg-1' },
+    });
+    const [first] = await receiver.waitFor(1);
+    expect(first?.body.packageId).toBe('pkg_corr');
+    expect(first?.correlationId).toBe('corr-pkg-1');
+    expect(sim.received()).toMatchObject([{ packageId: 'pkg_corr', correlationId: 'corr-pkg-1' }]);
+    await postPackage(sim.packagesUrl, makePackage(docs, 'pkg_nocorr'));
+    const [, second] = await receiver.waitFor(2);
+    expect(second?.body.packageId).toBe('pkg_nocorr');
+    expect(second?.correlationId).toBeUndefined();
+  });
+
   it('declines an account ending in 0000 (spaces ignored) with ACCOUNT_REJECTED', async () => {
     const sim = await simulator();
     const pkg = makePackage(docs, 'pkg_zero');

@@ -39,6 +39,8 @@ export interface Delivery {
   rawBody: string;
   body: PayoutWebhook;
   header: string | undefined;
+  /** The delivery's Relief-Correlation-Id (the package's, echoed). */
+  correlationId: string | undefined;
   verification: SignatureVerification;
   /** What the stand-in endpoint answered. */
   status: number;
@@ -62,6 +64,7 @@ export async function startWebhookReceiver(secret = WEBHOOK_SECRET) {
       rawBody: raw.toString('utf8'),
       body: JSON.parse(raw.toString('utf8')) as PayoutWebhook,
       header,
+      correlationId: req.headers['relief-correlation-id'] as string | undefined,
       verification,
       status,
     });
@@ -196,7 +199,13 @@ export function makePackage(
 export async function postPackage(
   packagesUrl: string,
   body: unknown,
-  opts: { secret?: string | string[]; signedAt?: number; header?: string | null; signal?: AbortSignal } = {},
+  opts: {
+    secret?: string | string[];
+    signedAt?: number;
+    header?: string | null;
+    signal?: AbortSignal;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
   const header =
@@ -208,6 +217,7 @@ export async function postPackage(
     headers: {
       'content-type': 'application/json',
       ...(header === null ? {} : { [SIGNATURE_HEADER]: header }),
+      ...(opts.headers ?? {}),
     },
     body: raw,
     ...(opts.signal ? { signal: opts.signal } : {}),

@@ -1270,6 +1270,45 @@ export interface components {
             /** @description Its due date has passed (Beijing time). */
             overdue: boolean;
         };
+        Report: {
+            campaignId: string;
+            totals: {
+                cases: number;
+                persons: number;
+                amountFen: number;
+            } & {
+                [key: string]: unknown;
+            };
+            byHighCourt: ({
+                highCourtCode: string;
+                name: string;
+                cases: number;
+                persons: number;
+                amountFen: number;
+                byCategory: {
+                    [key: string]: {
+                        paid: number;
+                        amountFen: number;
+                    };
+                };
+                pending: number;
+                rejected: number;
+                declined: number;
+            } & {
+                [key: string]: unknown;
+            })[];
+            reconciliation: {
+                consistent: boolean;
+                differences: {
+                    between: string;
+                    differenceFen: number;
+                }[];
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
         EligibilityCheck: {
             campaignId: string;
             candidates: unknown[];
@@ -3325,7 +3364,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        text: string;
+                        closingReason: string;
+                        paragraphs: string[];
+                    };
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
             };
             /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors) */
             400: {
@@ -3928,7 +3974,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
             };
             /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors) */
             400: {

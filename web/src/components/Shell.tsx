@@ -17,7 +17,15 @@ export default function Shell({ children }: { children: ReactNode }) {
   const court = useCourt(session?.court);
   const location = useLocation();
   const navigate = useNavigate();
-  const selected = location.pathname.startsWith('/applications/new') ? 'new' : 'applications';
+  const section = location.pathname.split('/')[1] ?? '';
+  const selected = location.pathname.startsWith('/applications/new')
+    ? 'new'
+    : ['quotas', 'reports', 'campaigns'].includes(section)
+      ? section
+      : 'applications';
+  const spc = hasRole(session, 'spc-admin') && session?.court === 'SPC';
+  // A high court's approver reads its own province's report (the API scopes it).
+  const highCourtApprover = hasRole(session, 'approver') && court.data?.level === 'high';
 
   const signOut = async () => {
     clearSession();
@@ -54,6 +62,11 @@ export default function Shell({ children }: { children: ReactNode }) {
               ...(hasRole(session, 'clerk')
                 ? [{ key: 'new', label: <Link to="/applications/new">{t('navNew')}</Link> }]
                 : []),
+              ...(spc ? [{ key: 'quotas', label: <Link to="/quotas">{t('navQuotas')}</Link> }] : []),
+              ...(spc || highCourtApprover
+                ? [{ key: 'reports', label: <Link to="/reports">{t('navReports')}</Link> }]
+                : []),
+              ...(spc ? [{ key: 'campaigns', label: <Link to="/campaigns">{t('navCampaigns')}</Link> }] : []),
             ]}
           />
         </nav>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileSize, shanghaiTime, yuan } from './format.ts';
+import { fenOf, fileSize, shanghaiTime, shanghaiToday, yuan } from './format.ts';
 
 describe('display formats', () => {
   it('shows fen as yuan with two decimals and grouping', () => {
@@ -20,5 +20,18 @@ describe('display formats', () => {
   it('shows file sizes', () => {
     expect(fileSize(54)).toBe('54 B');
     expect(fileSize(20 * 1024 * 1024)).toBe('20.0 MB');
+  });
+
+  it('reads typed yuan as fen, or nothing when it is not an amount', () => {
+    expect(fenOf('30000')).toBe(3_000_000);
+    expect(fenOf('1,234.5')).toBe(123_450);
+    expect(fenOf('1.005')).toBeUndefined();
+    expect(fenOf('abc')).toBeUndefined();
+    expect(fenOf('')).toBeUndefined();
+  });
+
+  it('gives today as the date in Beijing, a day ahead of UTC after 16:00 UTC', () => {
+    expect(shanghaiToday(new Date('2026-12-01T15:59:59Z'))).toBe('2026-12-01');
+    expect(shanghaiToday(new Date('2026-12-01T16:00:00Z'))).toBe('2026-12-02');
   });
 });

@@ -1,4 +1,4 @@
-import { formatYuan } from '../domain.ts';
+import { formatYuan, yuanToFen } from '../domain.ts';
 
 /** Amounts: integer fen shown as yuan with two decimals (50,000.00). */
 export const yuan = (fen: number | undefined | null) => (typeof fen === 'number' ? formatYuan(fen) : '—');
@@ -28,3 +28,23 @@ export function fileSize(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** A typed amount in yuan as integer fen, or undefined when it is not one (at most two decimals). */
+export function fenOf(yuanText: string | undefined): number | undefined {
+  if (!yuanText) return undefined;
+  try {
+    return yuanToFen(yuanText);
+  } catch {
+    return undefined;
+  }
+}
+
+const SHANGHAI_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** Today in China Standard Time, YYYY-MM-DD. */
+export const shanghaiToday = (now = new Date()) => SHANGHAI_DAY.format(now);

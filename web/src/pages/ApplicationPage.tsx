@@ -15,10 +15,11 @@ import {
 } from 'antd';
 import { useParams } from 'react-router-dom';
 import { type Application, type AuditEntry, api, data, newIdempotencyKey, unwrap } from '../api/client.ts';
-import { courtName, useCampaigns, useCourt } from '../api/queries.ts';
+import { courtName, useCampaigns, useCourt, useCourts } from '../api/queries.ts';
 import { ROLE_KEYS } from '../auth/roles.ts';
 import { hasRole } from '../auth/session.ts';
 import { useSession } from '../auth/use-session.ts';
+import { AfterPayout } from '../components/Closure.tsx';
 import { Materials } from '../components/Materials.tsx';
 import { itemMessage, ProblemAlert } from '../components/ProblemAlert.tsx';
 import { StatusTag } from '../components/StatusTag.tsx';
@@ -229,6 +230,7 @@ function DecisionPanel({ app }: { app: Application }) {
 function AuditTrail({ entries, chain }: { entries: AuditEntry[]; chain: string | null }) {
   const { t, lang } = useLocale();
   const broken = chain?.match(/^broken; seq=(\d+); reason=(.+)$/);
+  const courts = useCourts([...new Set(entries.map((e) => e.actor.court))]);
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       {chain === 'valid' ? (
@@ -246,7 +248,7 @@ function AuditTrail({ entries, chain }: { entries: AuditEntry[]; chain: string |
         items={entries.map((e) => ({
           key: e.seq,
           color: e.action.startsWith('decision.reject') || e.action.includes('declined') ? 'red' : 'blue',
-          title: shanghaiTime(e.at),
+          title: <time dateTime={e.at}>{t('auditAt', { time: shanghaiTime(e.at) })}</time>,
           content: (
             <div data-audit-action={e.action}>
               <Typography.Text strong>{actionLabel(e.action, lang)}</Typography.Text>
@@ -262,12 +264,15 @@ function AuditTrail({ entries, chain }: { entries: AuditEntry[]; chain: string |
                   {e.actor.roles.length > 0
                     ? t('auditActor', {
                         sub: e.actor.sub,
-                        court: e.actor.court,
+                        court: courtName(courts.get(e.actor.court), e.actor.court),
                         roles: e.actor.roles
                           .map((r) => (r in ROLE_KEYS ? t(ROLE_KEYS[r as keyof typeof ROLE_KEYS]) : r))
                           .join('、'),
                       })
-                    : t('auditSystem', { sub: e.actor.sub, court: e.actor.court })}
+                    : t('auditSystem', {
+                        sub: e.actor.sub,
+                        court: courtName(courts.get(e.actor.court), e.actor.court),
+                      })}
                 </Typography.Text>
               </div>
               {typeof e.detail.comment === 'string' && e.detail.comment ? (
@@ -373,6 +378,7 @@ export default function ApplicationPage() {
         <Materials applicationId={a.id} docs={docs.data?.items ?? []} editable={editable} />
       </Card>
       {editable ? <SubmitPanel app={a} /> : null}
+      <AfterPayout app={a} clerk={hasRole(session, 'clerk') && session?.court === a.courtCode} />
       <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('audit')}</h2>}>
         {audit.isError ? <ProblemAlert error={audit.error} /> : null}
         {audit.data ? <AuditTrail entries={audit.data.entries} chain={audit.data.chain} /> : null}

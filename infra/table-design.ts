@@ -32,6 +32,9 @@
  *   gsi5: the approver's queue, sparse: applications pending_approval at a court (gsi5pk = PENDING#<court>,
  *         gsi5sk = <waitingSince>#<id>, oldest first); the attributes exist only while the application
  *         waits at that court (set with every write of the item, gone once it moves on).
+ *   due:  relief-closed applications by the date their next asset check is due, sparse (only while status
+ *         is closed and a check is scheduled): duepk = DUE#<highCourt>, duesk = <nextDue YYYY-MM-DD>#<court>#<id>
+ *         (GET /monitoring/due, functions/usecases/monitoring.ts).
  */
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
@@ -43,6 +46,7 @@ export const TABLE_DESIGN = {
     { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
     { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
     { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
+    { indexName: 'due', partitionKey: 'duepk', sortKey: 'duesk' },
   ],
 } as const;
 

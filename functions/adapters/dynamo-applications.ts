@@ -20,6 +20,7 @@ import {
   type AuditInput,
   type DocumentRecord,
   type DocumentReview,
+  type DueQuery,
   DuplicateApplicationError,
   DuplicateEventError,
   type IdempotencyRecord,
@@ -66,6 +67,8 @@ const KEY_ATTRS = [
   'gsi4sk',
   'gsi5pk',
   'gsi5sk',
+  'duepk',
+  'duesk',
   'entity',
 ];
 
@@ -107,6 +110,12 @@ const pendingUploadKeys = (doc: DocumentRecord) =>
       }
     : {};
 
+/** The sparse due index (infra/table-design.ts `due`): only a closed application with a check scheduled. */
+const dueKeys = (app: ApplicationRecord) =>
+  app.status === 'closed' && app.monitoring?.nextDue
+    ? { duepk: `DUE#${app.highCourtCode}`, duesk: `${app.monitoring.nextDue}#${app.courtCode}#${app.id}` }
+    : {};
+
 function strip<T>(item: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(item)) if (!KEY_ATTRS.includes(k)) out[k] = v;
@@ -127,6 +136,7 @@ function appItem(app: ApplicationRecord): Record<string, unknown> {
     gsi3sk: sortKey,
     ...inFlightKeys(app),
     ...queueKeys(app),
+    ...dueKeys(app),
     ...app,
   };
 }
@@ -1035,6 +1045,45 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       items.push(...(out.Items ?? []).map((i) => strip<ApplicationRecord>(i)));
       start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
     } while (start && items.length < query.limit && reads < LIST_MAX_READS);
+    return { items, nextCursor: encodeCursor(start) };
+  }
+
+  async listDue(query: DueQuery): Promise<Page<ApplicationRecord>> {
+    const pk = `DUE#${query.highCourtCode}`;
+    const filters: string[] = [];
+    const values: Record<string, unknown> = { ':pk': pk, ':before': `${query.before}#\uffff` };
+    if (query.courtOrAncestor) {
+      filters.push('(courtCode = :within OR contains(ancestors, :within))');
+      values[':within'] = query.courtOrAncestor;
+    }
+    if (query.courtCode) {
+      filters.push('courtCode = :courtCode');
+      values[':courtCode'] = query.courtCode;
+    }
+    const items: ApplicationRecord[] = [];
+    let start = decodeCursor(query.cursor, pk, 'duepk');
+    do {
+      const out = await this.doc
+        .send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'due',
+            KeyConditionExpression: 'duepk = :pk AND duesk <= :before',
+            FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
+            ExpressionAttributeValues: values,
+            ScanIndexForward: true,
+            Limit: query.limit - items.length,
+            ExclusiveStartKey: start,
+          }),
+        )
+        .catch((error: Error) => {
+          if (query.cursor && error.name === 'ValidationException')
+            throw new InvalidCursorError('The cursor is not valid.');
+          throw error;
+        });
+      items.push(...(out.Items ?? []).map((i) => strip<ApplicationRecord>(i)));
+      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
+    } while (start && items.length < query.limit);
     return { items, nextCursor: encodeCursor(start) };
   }
 }

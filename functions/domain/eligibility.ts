@@ -13,11 +13,13 @@
  * ID numbers are validated and compared in canonical form (`canonicalIdNumber`); a number that is a
  * valid resident ID entered with document type `other` is ID_TYPE_MISMATCH.
  */
-import type { Campaign } from './campaigns.ts';
+import { type Campaign, shanghaiDate } from './campaigns.ts';
 import { parseCaseNumber, parseCaseNumberSyntax } from './case-number.ts';
 import type { Court } from './courts.ts';
+import { type CreditCodeFailureReason, validateCreditCode } from './credit-code.ts';
 import {
   canonicalIdNumber,
+  isCalendarDate,
   isResidentIdNumber,
   type ResidentIdFailureReason,
   validateResidentId,
@@ -76,8 +78,14 @@ export interface ApplicationFacts {
     kind: 'enforcement' | 'preservation';
     claimAmountFen: number;
     concluded: boolean;
-    terminationConditions: { met: boolean; basis: string };
+    /** 立案日期 of the enforcement case: a Shanghai date YYYY-MM-DD or an instant with its offset. */
+    filedAt?: string;
+    terminationConditions: { met: boolean; basis: string; checklist?: TerminationChecklist };
+    /** Consumption restrictions and property-control measures taken in the case (they stay after relief). */
+    measures?: Measure[];
   };
+  /** The debtor(s) (被执行人) of the case; required when the campaign says so (`requireDebtor`). */
+  debtors?: Debtor[];
   applicant: {
     name: string;
     kind?: 'natural-person' | 'legal-person' | 'other-organization';
@@ -93,6 +101,96 @@ export interface ApplicationFacts {
   bankAccount: { bankName: string; holderName: string; holderIdNumber: string; accountNumber: string };
 }
 
+/** A debtor (被执行人): a natural person by resident ID (or another document), a legal person by its credit code. */
+export interface Debtor {
+  name: string;
+  kind: 'natural' | 'legal';
+  idType: 'resident-id' | 'other' | 'unified-social-credit-code';
+  idNumber: string;
+}
+
+export const MEASURE_KINDS = [
+  'consumption-restriction',
+  'dishonest-list',
+  'property-freeze',
+  'property-seizure',
+  'other',
+] as const;
+
+/** A measure taken against the debtor (限制消费, 失信名单, 冻结, 查封…), in force since `since`. */
+export interface Measure {
+  kind: (typeof MEASURE_KINDS)[number];
+  reference: string;
+  since: string;
+}
+
+/** One item of the termination checklist and what proves it: the date it was done and/or a reference. */
+export interface ChecklistItem {
+  done: boolean;
+  at?: string;
+  reference?: string;
+}
+
+/**
+ * The conditions of Art. 1 of the SPC's provisions on terminating this round of enforcement
+ * (《最高人民法院关于严格规范终结本次执行程序的规定（试行）》); condition (4), more than three months since
+ * filing, is computed from `case.filedAt`. `dishonestListed` is absent where listing is not due.
+ */
+export interface TerminationChecklist {
+  /** (1) 已向被执行人发出执行通知 … */
+  executionNoticeServed: ChecklistItem;
+  /** (1) … 责令被执行人报告财产 */
+  propertyReportOrdered: ChecklistItem;
+  /** (2) 已向被执行人发出限制消费令 */
+  consumptionRestricted: ChecklistItem;
+  /** (2) 并将符合条件的被执行人纳入失信被执行人名单 (where due) */
+  dishonestListed?: ChecklistItem;
+  /** (3) 已穷尽财产调查措施，未发现被执行人有可供执行的财产或者发现的财产不能处置 */
+  investigationExhausted: ChecklistItem;
+  /** (5) 被执行人下落不明的，已依法予以查找；被执行人或者其他人妨害执行的，已依法采取罚款、拘留等强制措施 */
+  debtorSearchedOrSanctioned: ChecklistItem;
+}
+
+/** Each checklist item, the code reported when it is not done, and its words. */
+export const CHECKLIST_ITEMS = [
+  [
+    'executionNoticeServed',
+    'EXECUTION_NOTICE_NOT_SERVED',
+    'the execution notice has not been served',
+    '未向被执行人发出执行通知',
+  ],
+  [
+    'propertyReportOrdered',
+    'PROPERTY_REPORT_NOT_ORDERED',
+    'the debtor has not been ordered to report property',
+    '未责令被执行人报告财产',
+  ],
+  [
+    'consumptionRestricted',
+    'CONSUMPTION_NOT_RESTRICTED',
+    'no consumption-restriction order has been issued',
+    '未向被执行人发出限制消费令',
+  ],
+  [
+    'dishonestListed',
+    'DISHONEST_NOT_LISTED',
+    'the debtor has not been put on the dishonest-debtor list',
+    '未将被执行人纳入失信被执行人名单',
+  ],
+  [
+    'investigationExhausted',
+    'INVESTIGATION_NOT_EXHAUSTED',
+    'the property investigation has not been exhausted',
+    '未穷尽财产调查措施',
+  ],
+  [
+    'debtorSearchedOrSanctioned',
+    'DEBTOR_NOT_SEARCHED',
+    'the absent debtor has not been searched for, or obstruction not sanctioned',
+    '未依法查找下落不明的被执行人或未对妨害执行行为依法采取强制措施',
+  ],
+] as const satisfies readonly (readonly [keyof TerminationChecklist, string, string, string])[];
+
 /** Every failure code, in the order failures are reported. */
 export const FAILURE_CODES = [
   'CATEGORY_NOT_COVERED',
@@ -103,6 +201,18 @@ export const FAILURE_CODES = [
   'CASE_COURT_MISMATCH',
   'CASE_CONCLUDED',
   'TERMINATION_CONDITIONS_NOT_MET',
+  'FILED_AT_REQUIRED',
+  'FILED_AT_IN_FUTURE',
+  'FILED_AT_AFTER_APPLICATION',
+  'FILED_LESS_THAN_THREE_MONTHS',
+  'TERMINATION_CHECKLIST_REQUIRED',
+  'EXECUTION_NOTICE_NOT_SERVED',
+  'PROPERTY_REPORT_NOT_ORDERED',
+  'CONSUMPTION_NOT_RESTRICTED',
+  'DISHONEST_NOT_LISTED',
+  'INVESTIGATION_NOT_EXHAUSTED',
+  'DEBTOR_NOT_SEARCHED',
+  'TERMINATION_PROOF_MISSING',
   'CLAIM_AMOUNT_INVALID',
   'AMOUNT_OVER_LIMIT',
   'SPECIAL_REASON_REQUIRED',
@@ -116,6 +226,9 @@ export const FAILURE_CODES = [
   'RELIEF_EXCEEDS_CLAIM',
   'BANK_ACCOUNT_INCOMPLETE',
   'BANK_ACCOUNT_NOT_APPLICANTS',
+  'DEBTOR_REQUIRED',
+  'DEBTOR_ID_TYPE_MISMATCH',
+  'INVALID_CREDIT_CODE',
 ] as const;
 
 export type FailureCode = (typeof FAILURE_CODES)[number];
@@ -134,10 +247,13 @@ export interface EligibilityResult {
 }
 
 export interface EligibilityContext {
-  campaign: Pick<Campaign, 'standardLimitFen' | 'specialLimitFen'>;
+  campaign: Pick<Campaign, 'standardLimitFen' | 'specialLimitFen'> &
+    Partial<Pick<Campaign, 'requireDebtor' | 'requireTerminationChecklist'>>;
   executingCourt: Court;
   /** Shanghai date YYYY-MM-DD: birth dates in resident IDs must not be after it. */
   today?: string;
+  /** When the application was created (ISO instant): `case.filedAt` must not be after it. */
+  applicationCreatedAt?: string;
   /** True when the system already holds a paid relief for this case and applicant (any court). */
   priorReliefOnRecord?: boolean;
 }
@@ -161,6 +277,222 @@ function isPositiveFen(n: unknown): n is number {
 /** Names compare after Unicode NFKC, trimming and collapsing inner whitespace. */
 function nameKey(s: string): string {
   return String(s).normalize('NFKC').trim().replace(/\s+/g, ' ');
+}
+
+type Fail = (code: FailureCode, path: string, message: string, messageZh: string) => void;
+
+/** The Shanghai calendar date of a date (YYYY-MM-DD, as is) or an instant with an offset; undefined if neither. */
+export function shanghaiDayOf(value: string | undefined): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return isCalendarDate(value) ? value : undefined;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value))
+    return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : shanghaiDate(new Date(t));
+}
+
+/** `date` (YYYY-MM-DD) plus whole calendar months, the day clamped to the month's end (11-30 + 3 → 02-28). */
+export function addCalendarMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const day = Math.min(d, lastDay);
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/**
+ * `case.filedAt` and `case.terminationConditions.checklist`. Both are required when the campaign
+ * requires the checklist, and checked whenever given: filedAt not after today (Shanghai) nor after the
+ * application; more than three months since filing (Art. 1(4)), i.e. today after filedAt + 3 calendar
+ * months, in Shanghai dates; every item done, with the date or reference that proves it. Any
+ * condition not met is also reported as TERMINATION_CONDITIONS_NOT_MET at the checklist (once, and only
+ * when the met/basis check above did not already report it).
+ */
+function evaluateTermination(facts: ApplicationFacts, ctx: EligibilityContext, fail: Fail) {
+  const c = facts.case;
+  const required = ctx.campaign.requireTerminationChecklist === true;
+  const checklist = c.terminationConditions?.checklist;
+  let notMet = false;
+  if (c.filedAt === undefined) {
+    if (required) {
+      fail(
+        'FILED_AT_REQUIRED',
+        'case.filedAt',
+        'The date the enforcement case was filed is required.',
+        '须填写执行案件的立案日期。',
+      );
+      notMet = true;
+    }
+  } else {
+    const filed = shanghaiDayOf(c.filedAt);
+    const created = ctx.applicationCreatedAt ? shanghaiDayOf(ctx.applicationCreatedAt) : undefined;
+    if (filed === undefined) {
+      fail(
+        'FILED_AT_REQUIRED',
+        'case.filedAt',
+        'The filing date must be a date (YYYY-MM-DD) or a time with its offset.',
+        '立案日期格式不正确。',
+      );
+      notMet = true;
+    } else if (ctx.today !== undefined && filed > ctx.today) {
+      fail('FILED_AT_IN_FUTURE', 'case.filedAt', 'The filing date is in the future.', '立案日期晚于今日。');
+    } else if (created !== undefined && filed > created) {
+      fail(
+        'FILED_AT_AFTER_APPLICATION',
+        'case.filedAt',
+        'The filing date is after the application was created.',
+        '立案日期晚于救助申请的创建日期。',
+      );
+    } else if (ctx.today !== undefined && !(ctx.today > addCalendarMonths(filed, 3))) {
+      fail(
+        'FILED_LESS_THAN_THREE_MONTHS',
+        'case.filedAt',
+        `Not more than three months have passed since the case was filed (${filed}, Beijing time).`,
+        `自立案之日起未超过三个月（立案日期${filed}）。`,
+      );
+      notMet = true;
+    }
+  }
+  if (checklist === undefined) {
+    if (required) {
+      fail(
+        'TERMINATION_CHECKLIST_REQUIRED',
+        'case.terminationConditions.checklist',
+        'The checklist of the conditions for terminating this round of enforcement is required.',
+        '须逐项填写终结本次执行程序的条件。',
+      );
+      notMet = true;
+    }
+  } else {
+    for (const [key, code, en, zh] of CHECKLIST_ITEMS) {
+      const item = checklist[key];
+      const path = `case.terminationConditions.checklist.${key}`;
+      if (item === undefined) {
+        if (key === 'dishonestListed') continue; // not due in this case
+        fail(code, path, `Termination condition not met: ${en}.`, `不符合终结本次执行程序的条件：${zh}。`);
+        notMet = true;
+      } else if (item.done !== true) {
+        fail(code, path, `Termination condition not met: ${en}.`, `不符合终结本次执行程序的条件：${zh}。`);
+        notMet = true;
+      } else if (isBlank(item.reference) && shanghaiDayOf(item.at) === undefined) {
+        fail(
+          'TERMINATION_PROOF_MISSING',
+          path,
+          'An item marked done needs the date (at) or the reference (reference) that proves it.',
+          '已完成的事项须载明完成日期或文书编号。',
+        );
+      } else if (
+        item.at !== undefined &&
+        ctx.today !== undefined &&
+        (shanghaiDayOf(item.at) ?? '') > ctx.today
+      ) {
+        fail(
+          'TERMINATION_PROOF_MISSING',
+          `${path}.at`,
+          'The date that proves the item is in the future.',
+          '完成日期晚于今日。',
+        );
+      }
+    }
+  }
+  const alreadyReported = c.terminationConditions?.met !== true || isBlank(c.terminationConditions?.basis);
+  if (notMet && !alreadyReported) {
+    fail(
+      'TERMINATION_CONDITIONS_NOT_MET',
+      'case.terminationConditions.checklist',
+      'The case does not meet every condition for terminating this round of enforcement (see the items).',
+      '案件不符合终结本次执行程序的全部条件（见各项）。',
+    );
+  }
+}
+
+const CREDIT_REASON: Record<CreditCodeFailureReason, [en: string, zh: string]> = {
+  LENGTH: ['must have 18 characters', '应为18位'],
+  CHARACTERS: [
+    'may contain only digits and the letters other than I, O, S, V and Z',
+    '只能由数字和除I、O、S、V、Z以外的大写字母组成',
+  ],
+  DIVISION: ['has an invalid administrative division code', '行政区划码无效'],
+  CHECK_CHARACTER: ['has a wrong check character', '校验码错误'],
+};
+
+/**
+ * The debtor(s): at least one when the campaign requires it (`requireDebtor`); each with a name; a
+ * natural person by a resident ID (validated like the applicant's) or another document, never a credit
+ * code; a legal person by its unified social credit code (GB 32100 check character).
+ */
+function evaluateDebtors(facts: ApplicationFacts, ctx: EligibilityContext, fail: Fail) {
+  const debtors = facts.debtors ?? [];
+  if (debtors.length === 0 && ctx.campaign.requireDebtor === true) {
+    fail(
+      'DEBTOR_REQUIRED',
+      'debtors',
+      'This campaign requires the debtor(s) of the case.',
+      '本次救助活动须填写被执行人。',
+    );
+  }
+  debtors.forEach((d, i) => {
+    const path = `debtors[${i}]`;
+    const who = `Debtor ${i + 1}`;
+    const whoZh = `第${i + 1}个被执行人`;
+    if (d.kind === 'legal') {
+      if (d.idType !== 'unified-social-credit-code') {
+        fail(
+          'DEBTOR_ID_TYPE_MISMATCH',
+          `${path}.idType`,
+          `${who} is a legal person: identify it by its unified social credit code.`,
+          `${whoZh}为法人或其他组织，证件类型应为统一社会信用代码。`,
+        );
+        return;
+      }
+      const code = validateCreditCode(d.idNumber);
+      if (!code.ok) {
+        const [en, zh] = CREDIT_REASON[code.reason];
+        fail(
+          'INVALID_CREDIT_CODE',
+          `${path}.idNumber`,
+          `${who}'s unified social credit code ${en}.`,
+          `${whoZh}的统一社会信用代码${zh}。`,
+        );
+      }
+      return;
+    }
+    if (d.idType === 'unified-social-credit-code') {
+      fail(
+        'DEBTOR_ID_TYPE_MISMATCH',
+        `${path}.idType`,
+        `${who} is a natural person: a unified social credit code identifies organisations only.`,
+        `${whoZh}为自然人，证件类型不能为统一社会信用代码。`,
+      );
+    } else if (d.idType === 'resident-id') {
+      const id = validateResidentId(d.idNumber, ctx.today === undefined ? {} : { today: ctx.today });
+      if (!id.ok) {
+        const [en, zh] = ID_REASON[id.reason];
+        fail(
+          'INVALID_ID_NUMBER',
+          `${path}.idNumber`,
+          `${who}'s resident ID number ${en}.`,
+          `${whoZh}的公民身份号码${zh}。`,
+        );
+      }
+    } else if (canonicalIdNumber(String(d.idNumber ?? '')) === '') {
+      fail(
+        'INVALID_ID_NUMBER',
+        `${path}.idNumber`,
+        `${who}'s document number is required.`,
+        `${whoZh}的证件号码不能为空。`,
+      );
+    } else if (isResidentIdNumber(d.idNumber)) {
+      fail(
+        'ID_TYPE_MISMATCH',
+        `${path}.idType`,
+        `${who}'s ID number is a valid resident ID number: choose the document type resident-id.`,
+        `${whoZh}的证件号码为有效的公民身份号码，证件类型应选择居民身份证。`,
+      );
+    }
+  });
 }
 
 /** Evaluates every eligibility condition and returns all failures (empty and eligible when none). */
@@ -248,6 +580,9 @@ export function evaluateEligibility(facts: ApplicationFacts, ctx: EligibilityCon
       '案件须符合终结本次执行程序的条件，并载明依据。',
     );
   }
+
+  // Condition (3) in detail: the five conditions of Art. 1 of the 终本 provisions, when given or required.
+  evaluateTermination(facts, ctx, fail);
 
   // Condition (5): amount applied for enforcement.
   const claimValid = isPositiveFen(c.claimAmountFen);
@@ -407,6 +742,9 @@ export function evaluateEligibility(facts: ApplicationFacts, ctx: EligibilityCon
       '银行账户须为申请执行人本人开立：开户人证件号码与申请执行人不一致。',
     );
   }
+
+  // The debtor(s) (被执行人).
+  evaluateDebtors(facts, ctx, fail);
 
   // Report in FAILURE_CODES order (stable for clients), keeping insertion order within a code.
   const rank = (code: FailureCode) => FAILURE_CODES.indexOf(code);

@@ -6,7 +6,8 @@
  * the ruling carries `MANDATED_PARAGRAPH` verbatim, the case is closed as 终结执行 with `CLOSING_REASON`
  * verbatim, and measures against the debtor stay in force.
  *
- * Pure: no I/O, no clock. The debtor (被执行人) is not in the system's data and is named generically. The
+ * Pure: no I/O, no clock. The debtor(s) (被执行人) are named when the application records them (by name
+ * only), else generically; the measures that stay in force are listed by kind and reference. The
  * applicant appears by name only: no ID number, no bank account (the input type has no such fields and
  * nothing else is read from the input object).
  */
@@ -99,7 +100,27 @@ export interface RulingInput {
   issuedAt?: string;
   /** The article the ruling cites: the campaign's `rulingLegalBasis`; art. 257(6) (2018) when absent. */
   legalBasis?: LegalBasis;
+  /** The debtor(s) (被执行人), by name only (never an ID number); named generically when absent. */
+  debtorNames?: readonly string[];
+  /** The measures that stay in force (三(一)2), each named by kind and reference. */
+  measures?: readonly { kind: MeasureKind; reference: string }[];
 }
+
+export type MeasureKind =
+  | 'consumption-restriction'
+  | 'dishonest-list'
+  | 'property-freeze'
+  | 'property-seizure'
+  | 'other';
+
+/** The measures' names in a ruling. */
+export const MEASURE_LABELS_ZH: Readonly<Record<MeasureKind, string>> = Object.freeze({
+  'consumption-restriction': '限制消费',
+  'dishonest-list': '纳入失信被执行人名单',
+  'property-freeze': '冻结财产',
+  'property-seizure': '查封、扣押财产',
+  other: '其他措施',
+});
 
 export interface Ruling {
   /** Always `RULING_TITLE` (执行裁定书). */
@@ -189,15 +210,22 @@ export function buildRuling(input: RulingInput): Ruling {
   const issuedOn =
     input.issuedAt === undefined ? paidOn : chineseDate(requireText('issuedAt', input.issuedAt));
 
+  const debtors = (input.debtorNames ?? []).map((n) => requireText('debtorNames', n));
+  const measures = (input.measures ?? []).map(
+    (m) =>
+      `${MEASURE_LABELS_ZH[m.kind] ?? MEASURE_LABELS_ZH.other}（${requireText('measures', m.reference)}）`,
+  );
   const heading = [courtName, RULING_TITLE, documentNumber];
   const body = [
     `申请执行人：${applicant}。`,
+    ...(debtors.length > 0 ? [`被执行人：${debtors.join('、')}。`] : []),
     `本院在执行${caseNumber}案件（案件类别：${category}）过程中，申请执行人${applicant}因案件执行不能而生活困难，` +
       `申请保险救助并同意获得保险救助后本案终结执行。经逐级审批，保险救助金${amount}已于${paidOn}` +
       `支付至申请执行人${applicant}本人开立的银行账户（交易流水号：${transactionRef}），申请执行人已获得保险救助。`,
     MANDATED_PARAGRAPH,
     rulingLegalBasisParagraph(input.legalBasis ?? CPL_BASIS_2018),
     MEASURES_NOT_LIFTED,
+    ...(measures.length > 0 ? [`继续有效的措施：${measures.join('；')}。`] : []),
     `本案以终结执行方式报结，结案事由：${CLOSING_REASON}`,
     RULING_EFFECT,
   ];

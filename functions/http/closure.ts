@@ -61,6 +61,10 @@ export const resumeEnforcement = idempotent({
       reason: z.enum(['assets-found', 'evasion']),
       basis: RequiredText(4000),
       amountFen: PositiveFen,
+      debtors: z.array(Required(64)).min(1).max(20).optional().meta({
+        description:
+          'The ID numbers (canonicalised) of the debtors enforcement resumes against; required when the application names debtors, each one of them.',
+      }),
     })
     .meta({ id: 'Resumption' }),
   responses: [
@@ -68,7 +72,7 @@ export const resumeEnforcement = idempotent({
     ...COMMON_ERRORS,
     problem(404, 'Unknown or outside your jurisdiction'),
     problem(409, 'INVALID_STATUS'),
-    problem(422, 'AMOUNT_OVER_RELIEF'),
+    problem(422, 'AMOUNT_OVER_RELIEF, RESUMPTION_DEBTOR_REQUIRED, UNKNOWN_DEBTOR'),
   ],
   access: { table: 'write' },
 });
@@ -98,6 +102,36 @@ export const recordRecovery = idempotent({
     problem(404, 'Unknown or outside your jurisdiction'),
     problem(409, 'INVALID_STATUS'),
     problem(422, 'RECOVERY_OVER_RELIEF'),
+  ],
+  access: { table: 'write' },
+});
+
+export const liftMeasure = idempotent({
+  operationId: 'liftMeasure',
+  method: 'POST',
+  path: '/applications/{id}/measure-liftings',
+  summary:
+    '解除措施: lift one measure of case.measures after closure; refused while the case is relief-closed (三(一)2)',
+  tags: ['closure'],
+  auth: 'jwt',
+  params: ApplicationParams,
+  body: z
+    .strictObject({
+      reference: Required(200).meta({ description: 'The reference of the measure in case.measures.' }),
+      basis: RequiredText(4000).meta({
+        description: 'Why it is lifted (the debt satisfied after resumption).',
+      }),
+    })
+    .meta({ id: 'MeasureLifting' }),
+  responses: [
+    { status: 200, description: 'Lifted; restrictionsLifted once every measure is', schema: Application },
+    ...COMMON_ERRORS,
+    problem(404, 'Unknown or outside your jurisdiction'),
+    problem(
+      409,
+      'RESTRICTIONS_MUST_REMAIN (relief-closed, or resumed and the resumed amount not yet recovered), INVALID_STATUS (not closed), MEASURE_ALREADY_LIFTED',
+    ),
+    problem(422, 'UNKNOWN_MEASURE'),
   ],
   access: { table: 'write' },
 });

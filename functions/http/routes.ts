@@ -8,11 +8,12 @@ import {
 } from './applications.ts';
 import { decideApplication, submitApplication } from './approval.ts';
 import { createCampaign, getCampaignAudit, patchCampaign } from './campaigns.ts';
-import { closeApplication, getRuling, recordRecovery, resumeEnforcement } from './closure.ts';
+import { closeApplication, getRuling, liftMeasure, recordRecovery, resumeEnforcement } from './closure.ts';
 import { getCourtAudit, importCourts, putCourt } from './courts.ts';
 import { getDocument, listDocuments, requestDocumentUpload, reviewDocument } from './documents.ts';
 import { checkEligibility } from './eligibility.ts';
 import { getInsurerPackage, insurerWebhook, redeliverInsurerPackage } from './insurer.ts';
+import { listDueChecks, recordAssetCheck } from './monitoring.ts';
 import { getQuota, getQuotaAudit, listQuotas, putQuota } from './quotas.ts';
 import { createReconciliation, getReconciliation } from './reconciliations.ts';
 import { getCampaign, getCourt, listCampaigns, listCourts } from './reference.ts';
@@ -65,6 +66,9 @@ const specs: RouteSpec[] = [
   closeApplication,
   resumeEnforcement,
   recordRecovery,
+  liftMeasure,
+  recordAssetCheck,
+  listDueChecks,
   getReport,
   freezeReport,
   getFrozenReport,

@@ -202,6 +202,53 @@ export const PatchCampaignBody = z
   .refine((b) => Object.keys(b).length > 0, { message: 'Change at least one field.' })
   .meta({ id: 'PatchCampaign' });
 
+/** A day or an instant, Beijing time: YYYY-MM-DD, or an ISO 8601 instant with its offset. */
+export const CaseDate = Pattern(
+  /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/,
+).meta({
+  description: 'A date YYYY-MM-DD (Beijing time) or an instant with its offset.',
+});
+
+const ChecklistItem = z
+  .strictObject({
+    done: z.boolean(),
+    at: CaseDate.optional(),
+    reference: Line(200).optional(),
+  })
+  .meta({
+    id: 'ChecklistItem',
+    description: 'Done, with the date (at) and/or the reference that proves it.',
+  });
+
+export const TerminationChecklist = z
+  .strictObject({
+    executionNoticeServed: ChecklistItem,
+    propertyReportOrdered: ChecklistItem,
+    consumptionRestricted: ChecklistItem,
+    dishonestListed: ChecklistItem.optional().meta({ description: 'Absent where listing is not due.' }),
+    investigationExhausted: ChecklistItem,
+    debtorSearchedOrSanctioned: ChecklistItem,
+  })
+  .meta({
+    id: 'TerminationChecklist',
+    description:
+      'The conditions of Art. 1 of 《最高人民法院关于严格规范终结本次执行程序的规定（试行）》 (condition (4), three months since filing, comes from case.filedAt).',
+  });
+
+export const Measure = z
+  .strictObject({
+    kind: z.enum([
+      'consumption-restriction',
+      'dishonest-list',
+      'property-freeze',
+      'property-seizure',
+      'other',
+    ]),
+    reference: Required(200),
+    since: CaseDate,
+  })
+  .meta({ id: 'Measure' });
+
 export const CaseInput = z.strictObject({
   caseNumber: Required(64).meta({ description: 'e.g. (2018)京0105执1234号; half- or full-width brackets.' }),
   category: Required(40).meta({
@@ -212,8 +259,33 @@ export const CaseInput = z.strictObject({
   kind: z.enum(['enforcement', 'preservation']),
   claimAmountFen: Fen,
   concluded: z.boolean(),
-  terminationConditions: z.strictObject({ met: z.boolean(), basis: Text(4000) }),
+  filedAt: CaseDate.optional().meta({
+    description:
+      '立案日期 (Beijing time): a date YYYY-MM-DD or an instant with its offset. Not in the future, not after the application; eligibility needs more than three months since it (终本规定 Art. 1(4)).',
+  }),
+  terminationConditions: z.strictObject({
+    met: z.boolean(),
+    basis: Text(4000),
+    checklist: TerminationChecklist.optional(),
+  }),
+  measures: z
+    .array(Measure)
+    .max(50)
+    .optional()
+    .meta({ description: 'Measures taken against the debtor; they stay in force after relief (三(一)2).' }),
 });
+
+export const DebtorInput = z
+  .strictObject({
+    name: Required(200),
+    kind: z.enum(['natural', 'legal']),
+    idType: z.enum(['resident-id', 'other', 'unified-social-credit-code']),
+    idNumber: Required(64).meta({
+      description:
+        'Canonicalised like applicant.idNumber. A natural person: a resident ID (check digit) or another document; a legal person: its unified social credit code (GB 32100, 18 characters with a check character).',
+    }),
+  })
+  .meta({ id: 'Debtor', description: '被执行人' });
 
 export const ApplicantInput = z.strictObject({
   name: Required(100),
@@ -242,6 +314,12 @@ const factsShape = {
   specialCircumstance: z.strictObject({ reason: Text(4000) }).optional(),
   reliefAmountFen: PositiveFen,
   bankAccount: BankAccountInput,
+  debtors: z
+    .array(DebtorInput)
+    .min(1)
+    .max(20)
+    .optional()
+    .meta({ description: 'The debtor(s); required when the campaign sets requireDebtor.' }),
 };
 
 export const CreateApplicationBody = z
@@ -258,6 +336,7 @@ export const PatchApplicationBody = z
     specialCircumstance: factsShape.specialCircumstance,
     reliefAmountFen: PositiveFen.optional(),
     bankAccount: factsShape.bankAccount.optional(),
+    debtors: factsShape.debtors,
   })
   .refine((v) => Object.keys(v).length > 0, { message: 'Name at least one field to change.' })
   .meta({ id: 'PatchApplication', description: 'Each top-level field given replaces the stored one whole.' });
@@ -292,6 +371,26 @@ export const IntegrityHold = z
       'Disbursement withheld the package: a stored document no longer matches what the high court approved. The quota stays reserved until an operator acts.',
   });
 
+export const AssetCheckBody = z
+  .strictObject({
+    checkedAt: CaseDate.meta({
+      description: 'When the check was made (Beijing date or instant); not in the future.',
+    }),
+    method: z.enum(['network-inquiry', 'field-investigation', 'lead-from-applicant']),
+    result: z.enum(['none-found', 'assets-found', 'evasion-found']),
+    detail: RequiredText(4000),
+    applicantNotifiedAt: CaseDate.optional().meta({ description: 'When the applicant was told the result.' }),
+  })
+  .meta({ id: 'AssetCheckInput' });
+
+export const AssetCheck = z
+  .object({
+    ...AssetCheckBody.shape,
+    recordedAt: z.string(),
+    recordedBy: z.string(),
+  })
+  .meta({ id: 'AssetCheck' });
+
 export const Application = z
   .object({
     id: z.string(),
@@ -314,6 +413,16 @@ export const Application = z
         .string()
         .meta({ description: 'Masked unless you are a clerk of the executing court.' }),
     }),
+    debtors: z
+      .array(
+        z.object({
+          ...DebtorInput.shape,
+          idNumber: z.string().meta({
+            description: "A natural person's number is masked unless you are a clerk of the executing court.",
+          }),
+        }),
+      )
+      .optional(),
     eligibility: Eligibility,
     route: z.array(z.string()),
     pendingAt: z.string().nullable(),
@@ -342,6 +451,10 @@ export const Application = z
         issuedAt: z.string(),
         closingReason: z.string(),
         restrictionsLifted: z.boolean(),
+        measuresInForce: z
+          .array(Measure)
+          .optional()
+          .meta({ description: 'The measures that stay in force after relief (三(一)2); not yet lifted.' }),
         closedAt: z.string(),
         closedBy: z.string(),
       })
@@ -357,6 +470,10 @@ export const Application = z
         reason: z.enum(['assets-found', 'evasion']),
         basis: z.string(),
         amountFen: Fen,
+        debtors: z
+          .array(z.string())
+          .optional()
+          .meta({ description: 'Names of the debtors it resumes against.' }),
         at: z.string(),
         resumedBy: z.string(),
       })
@@ -365,6 +482,19 @@ export const Application = z
     recoveredFen: Fen.nullable().meta({
       description: 'Total recovered after resumption, credited to the relief fund; null unless resumed.',
     }),
+    liftedMeasures: z
+      .array(
+        z.object({ reference: z.string(), basis: z.string(), liftedAt: z.string(), liftedBy: z.string() }),
+      )
+      .optional()
+      .meta({ description: 'Measures lifted after resumption once the debt was satisfied.' }),
+    nextAssetCheckDue: z.string().nullable().meta({
+      description: 'Beijing date the next asset check of the relief-closed case is due; null otherwise.',
+    }),
+    resumptionDue: z
+      .boolean()
+      .meta({ description: 'An asset check found assets or evasion and no resumption is recorded yet.' }),
+    assetChecks: z.array(AssetCheck).optional(),
     integrityHold: IntegrityHold.optional(),
   })
   .meta({ id: 'Application' });

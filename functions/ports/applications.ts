@@ -1,5 +1,6 @@
 import type { AuditEntryContent } from '../domain/audit-chain.ts';
-import type { ApplicationFacts, EligibilityFailure } from '../domain/eligibility.ts';
+import type { ApplicationFacts, EligibilityFailure, Measure } from '../domain/eligibility.ts';
+import type { LiftedMeasure, Monitoring } from '../domain/post-closure.ts';
 import type { Principal } from '../lib/auth.ts';
 import type { IdempotencyRecord, IdempotentWrite } from './idempotency.ts';
 
@@ -78,10 +79,18 @@ export interface ApplicationRecord extends ApplicationFacts {
     reason: 'assets-found' | 'evasion';
     basis: string;
     amountFen: number;
+    /** The debtors it resumes against (canonical ID numbers of `debtors`). */
+    debtors?: string[];
     resumedAt: string;
     resumedBy: string;
   } | null;
   recoveredFen?: number;
+  /** Post-closure asset checks (set at closure); indexed by `nextDue` while the case is closed. */
+  monitoring?: Monitoring | null;
+  /** An asset check found assets or evasion: resumption is due until one (or a reasoned dismissal) is recorded. */
+  resumptionDue?: boolean;
+  /** Measures of `case.measures` lifted after closure (only once resumed and the debt satisfied). */
+  liftedMeasures?: LiftedMeasure[];
   /** Withdrawn (撤回) by the executing court's clerk before approval; the case and applicant may apply again. */
   withdrawal?: { reason: string; withdrawnAt: string; withdrawnBy: string } | null;
   /**
@@ -118,8 +127,10 @@ export interface Closure {
   rulingNumber: string;
   issuedAt: string;
   closingReason: string;
-  /** Always written false (domain.md: restrictions stay); the view reads it from here. */
+  /** Derived from the measures (domain/post-closure.ts restrictionsLiftedOf); false at closure. */
   restrictionsLifted: boolean;
+  /** The measures that stay in force after relief, as recorded at closure (absent on older closures). */
+  measuresInForce?: Measure[];
   closedAt: string;
   closedBy: string;
 }
@@ -440,6 +451,11 @@ export interface ApplicationRepository {
    */
   deferOutbox(item: OutboxItem, dueAt: string): Promise<void>;
   list(scope: ListScope, query: ListQuery): Promise<Page<ApplicationRecord>>;
+  /**
+   * Relief-closed applications of one high court's partition whose next asset check is due on or
+   * before `query.before` (YYYY-MM-DD), earliest first, from the sparse due index (never a scan).
+   */
+  listDue(query: DueQuery): Promise<Page<ApplicationRecord>>;
   addDocument(
     applicationId: string,
     doc: DocumentRecord,
@@ -479,6 +495,17 @@ export interface ApplicationRepository {
   /** Where a named sweep stopped, so that the next bounded run resumes there. */
   getSweepCursor(name: string): Promise<string | null>;
   putSweepCursor(name: string, cursor: string | null): Promise<void>;
+}
+
+export interface DueQuery {
+  highCourtCode: string;
+  before: string;
+  /** Only this executing court's. */
+  courtCode?: string;
+  /** Only this court's and those below it (an intermediate court). */
+  courtOrAncestor?: string;
+  limit: number;
+  cursor?: string;
 }
 
 export type ListScope =

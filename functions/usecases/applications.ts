@@ -106,11 +106,18 @@ async function openCampaign(deps: ApplicationDeps, campaignId: string): Promise<
   return campaign;
 }
 
-function assertEligible(facts: ApplicationFacts, campaign: Campaign, court: Court, now: Date) {
+function assertEligible(
+  facts: ApplicationFacts,
+  campaign: Campaign,
+  court: Court,
+  now: Date,
+  createdAt: string = now.toISOString(),
+) {
   const eligibility = evaluateEligibility(facts, {
     campaign,
     executingCourt: court,
     today: shanghaiDate(now),
+    applicationCreatedAt: createdAt,
   });
   if (!eligibility.eligible) {
     const errors: ProblemItem[] = eligibility.failures.map((f) => ({
@@ -180,6 +187,15 @@ export function applicationView(app: ApplicationRecord, principal: Principal) {
       holderIdNumber: full ? app.bankAccount.holderIdNumber : maskIdNumber(app.bankAccount.holderIdNumber),
       accountNumber: full ? app.bankAccount.accountNumber : maskAccountNumber(app.bankAccount.accountNumber),
     },
+    ...(app.debtors
+      ? {
+          debtors: app.debtors.map((d) => ({
+            ...d,
+            // A legal person's credit code is public (企业信用信息公示); a person's ID number is not.
+            idNumber: full || d.kind === 'legal' ? d.idNumber : maskIdNumber(d.idNumber),
+          })),
+        }
+      : {}),
     eligibility: app.eligibility,
     route: app.route,
     pendingAt: app.pendingAt,
@@ -215,6 +231,7 @@ export function factsAfterApproval(app: ApplicationRecord) {
           issuedAt: closure.issuedAt,
           closingReason: closure.closingReason,
           restrictionsLifted: closure.restrictionsLifted,
+          ...(closure.measuresInForce ? { measuresInForce: closure.measuresInForce } : {}),
           closedAt: closure.closedAt,
           closedBy: closure.closedBy,
         }
@@ -226,11 +243,35 @@ export function factsAfterApproval(app: ApplicationRecord) {
           reason: resumption.reason,
           basis: resumption.basis,
           amountFen: resumption.amountFen,
+          ...(resumption.debtors
+            ? {
+                debtors: resumption.debtors.map(
+                  (n) => app.debtors?.find((d) => d.idNumber === n)?.name ?? maskIdNumber(n),
+                ),
+              }
+            : {}),
           at: resumption.resumedAt,
           resumedBy: resumption.resumedBy,
         }
       : null,
     recoveredFen: app.recoveredFen ?? null,
+    ...(app.liftedMeasures?.length ? { liftedMeasures: app.liftedMeasures } : {}),
+    // Post-closure monitoring: null before closure and once relief-closed monitoring ended or resumed.
+    nextAssetCheckDue: app.status === 'closed' ? (app.monitoring?.nextDue ?? null) : null,
+    resumptionDue: app.resumptionDue === true,
+    ...(app.monitoring
+      ? {
+          assetChecks: app.monitoring.checks.map((c) => ({
+            checkedAt: c.checkedAt,
+            method: c.method,
+            result: c.result,
+            detail: c.detail,
+            ...(c.applicantNotifiedAt ? { applicantNotifiedAt: c.applicantNotifiedAt } : {}),
+            recordedAt: c.recordedAt,
+            recordedBy: c.recordedBy,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -252,6 +293,9 @@ function factsOf(input: ApplicationFacts): ApplicationFacts {
       ...input.bankAccount,
       holderIdNumber: canonicalIdNumber(input.bankAccount.holderIdNumber),
     },
+    ...(input.debtors
+      ? { debtors: input.debtors.map((d) => ({ ...d, idNumber: canonicalIdNumber(d.idNumber) })) }
+      : {}),
   };
 }
 
@@ -362,7 +406,7 @@ export async function patchApplication(
   const campaign = await openCampaign(deps, app.campaignId);
   const court = executingCourtOf(await deps.courts.registry(), principal);
   const facts = factsOf({ ...factsOf(app), ...patch });
-  const eligibility = assertEligible(facts, campaign, court, deps.now());
+  const eligibility = assertEligible(facts, campaign, court, deps.now(), app.createdAt);
   const changed = Object.keys(patch).sort();
   try {
     return await deps.repo.update(

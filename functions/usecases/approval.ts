@@ -107,7 +107,12 @@ async function submitOnce(
   // The route is fixed at the first submission (from the registry as it is now) and kept for every
   // later one: a court moved afterwards never changes where an already submitted application goes.
   const routing = app.submission ? undefined : routingOf(courts, app.courtCode);
-  const eligibility = evaluateEligibility(app, { campaign, executingCourt: court, today: shanghaiDate(now) });
+  const eligibility = evaluateEligibility(app, {
+    campaign,
+    executingCourt: court,
+    today: shanghaiDate(now),
+    applicationCreatedAt: app.createdAt,
+  });
   if (!eligibility.eligible) {
     throw new UnprocessableError('INELIGIBLE', 'The application no longer meets the relief conditions.', {
       errors: eligibility.failures.map((f) => ({

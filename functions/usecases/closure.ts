@@ -1,6 +1,13 @@
 import { type Campaign, campaignSettings } from '../domain/campaigns.ts';
 import type { CourtRegistry } from '../domain/court-registry.ts';
-import { CATEGORY_LABELS_ZH, isCategory } from '../domain/eligibility.ts';
+import { CATEGORY_LABELS_ZH, isCategory, shanghaiDayOf } from '../domain/eligibility.ts';
+import { canonicalIdNumber } from '../domain/id-number.ts';
+import {
+  liftRefusal,
+  measuresInForce,
+  restrictionsLiftedOf,
+  startMonitoring,
+} from '../domain/post-closure.ts';
 import { buildRuling, CLOSING_REASON, type Ruling } from '../domain/ruling.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, UnprocessableError } from '../lib/errors.ts';
@@ -26,6 +33,9 @@ export function rulingOf(app: ApplicationRecord, courts: CourtRegistry, campaign
     transactionRef: app.payout?.transactionRef as string,
     ...(app.closure ? { rulingNumber: app.closure.rulingNumber, issuedAt: app.closure.issuedAt } : {}),
     ...(campaign ? { legalBasis: campaignSettings(campaign).rulingLegalBasis } : {}),
+    ...(app.debtors?.length ? { debtorNames: app.debtors.map((d) => d.name) } : {}),
+    // The measures still in force: at closure, those recorded with it; before, the case's.
+    measures: app.closure?.measuresInForce ?? measuresInForce(app.case.measures, app.liftedMeasures),
   });
 }
 
@@ -64,12 +74,24 @@ export async function closeApplication(
     );
   }
   const at = deps.now().toISOString();
+  // Post-closure monitoring starts with the ruling (its Beijing date), on the campaign's schedule.
+  const campaign = await deps.campaigns.get(app.campaignId);
+  const settings = campaign
+    ? campaignSettings(campaign)
+    : { assetCheckIntervalMonths: 6, assetCheckYears: 5 };
+  const monitoring = startMonitoring(shanghaiDayOf(input.issuedAt) as string, {
+    intervalMonths: settings.assetCheckIntervalMonths,
+    years: settings.assetCheckYears,
+  });
   const closing: Mutation = (current) => {
     if (current.status !== 'paid')
       throw new ConflictError(
         'INVALID_STATUS',
         `Only a paid application can be closed (status ${current.status}).`,
       );
+    // The measures stay in force (三(一)2): recorded with the closure, and restrictionsLifted follows them.
+    const inForce = measuresInForce(current.case.measures, current.liftedMeasures);
+    const restrictionsLifted = restrictionsLiftedOf(current.case.measures, current.liftedMeasures);
     return {
       next: {
         ...current,
@@ -79,10 +101,13 @@ export async function closeApplication(
           rulingNumber: input.rulingNumber,
           issuedAt: input.issuedAt,
           closingReason: CLOSING_REASON,
-          restrictionsLifted: false,
+          restrictionsLifted,
+          measuresInForce: inForce,
           closedAt: at,
           closedBy: principal.sub,
         },
+        monitoring,
+        resumptionDue: false,
       },
       audit: {
         actor: principal,
@@ -93,7 +118,10 @@ export async function closeApplication(
           rulingNumber: input.rulingNumber,
           issuedAt: input.issuedAt,
           closingReason: CLOSING_REASON,
-          restrictionsLifted: false,
+          restrictionsLifted,
+          measuresInForce: inForce.map((m) => m.reference),
+          nextAssetCheckDue: monitoring.nextDue,
+          monitoredUntil: monitoring.until,
         },
       },
     };
@@ -106,10 +134,47 @@ export async function resumeEnforcement(
   deps: ApplicationDeps,
   principal: Principal,
   id: string,
-  input: { reason: 'assets-found' | 'evasion'; basis: string; amountFen: number },
+  request: {
+    reason: 'assets-found' | 'evasion';
+    basis: string;
+    amountFen: number;
+    debtors?: string[] | undefined;
+  },
   idempotency?: IdempotentWrite<ApplicationRecord>,
 ) {
   const app = await loadForClerk(deps, principal, id);
+  // Resumption is against named debtors (三.4): each one of the application's, by canonical ID number.
+  const named = (request.debtors ?? []).map((n) => canonicalIdNumber(n));
+  const known = new Set((app.debtors ?? []).map((d) => d.idNumber));
+  if (known.size > 0 && named.length === 0)
+    throw new UnprocessableError(
+      'RESUMPTION_DEBTOR_REQUIRED',
+      'Name the debtor(s) enforcement resumes against.',
+      {
+        errors: [{ code: 'RESUMPTION_DEBTOR_REQUIRED', path: 'debtors', message: 'At least one debtor.' }],
+      },
+    );
+  const unknown = named.findIndex((n) => !known.has(n));
+  if (unknown >= 0)
+    throw new UnprocessableError(
+      'UNKNOWN_DEBTOR',
+      'Enforcement resumes only against a debtor of the application.',
+      {
+        errors: [
+          {
+            code: 'UNKNOWN_DEBTOR',
+            path: `debtors[${unknown}]`,
+            message: 'Not a debtor of this application.',
+          },
+        ],
+      },
+    );
+  const input = {
+    reason: request.reason,
+    basis: request.basis,
+    amountFen: request.amountFen,
+    ...(named.length > 0 ? { debtors: [...new Set(named)] } : {}),
+  };
   if (app.status !== 'closed')
     throw new ConflictError(
       'INVALID_STATUS',
@@ -140,6 +205,8 @@ export async function resumeEnforcement(
           status: 'resumed',
           version: current.version + 1,
           resumption: { ...input, resumedAt: at, resumedBy: principal.sub },
+          // Resumption answers what an asset check prompted.
+          resumptionDue: false,
           recoveredFen: current.recoveredFen ?? 0,
         },
         audit: {
@@ -222,5 +289,81 @@ export async function recordRecovery(
       report: reportDelta(current, { recoveredFen: input.amountFen }),
       idempotency,
     }),
+  );
+}
+
+/**
+ * 解除措施: lifts one measure of `case.measures` (by its reference) after closure. Refused with 409
+ * RESTRICTIONS_MUST_REMAIN while the case is relief-closed, and after resumption until the money
+ * recovered reaches the resumed amount (domain/post-closure.ts liftRefusal); 409 INVALID_STATUS before
+ * closure (edit the draft's measures instead); 422 UNKNOWN_MEASURE / MEASURE_ALREADY_LIFTED.
+ */
+export async function liftMeasure(
+  deps: ApplicationDeps,
+  principal: Principal,
+  id: string,
+  input: { reference: string; basis: string },
+  idempotency?: IdempotentWrite<ApplicationRecord>,
+) {
+  const app = await loadForClerk(deps, principal, id);
+  const check = (current: ApplicationRecord) => {
+    if (current.status !== 'closed' && current.status !== 'resumed')
+      throw new ConflictError(
+        'INVALID_STATUS',
+        `Measures are lifted after closure; before it, edit the application (status ${current.status}).`,
+      );
+    const measure = (current.case.measures ?? []).find((m) => m.reference === input.reference);
+    if (!measure)
+      throw new UnprocessableError('UNKNOWN_MEASURE', 'The case has no measure with this reference.', {
+        errors: [
+          { code: 'UNKNOWN_MEASURE', path: 'reference', message: 'No such measure in case.measures.' },
+        ],
+      });
+    if ((current.liftedMeasures ?? []).some((l) => l.reference === input.reference))
+      throw new ConflictError('MEASURE_ALREADY_LIFTED', 'This measure was already lifted.');
+    const refusal = liftRefusal(current);
+    if (refusal)
+      throw new ConflictError(
+        refusal,
+        'The debtor’s restrictions stay after relief: a measure may be lifted only once enforcement resumed and the resumed amount was recovered (三(一)2).',
+      );
+    return measure;
+  };
+  check(app);
+  const at = deps.now().toISOString();
+  return deps.repo.update(
+    id,
+    (current) => {
+      const measure = check(current);
+      const liftedMeasures = [
+        ...(current.liftedMeasures ?? []),
+        { reference: input.reference, basis: input.basis, liftedAt: at, liftedBy: principal.sub },
+      ];
+      const restrictionsLifted = restrictionsLiftedOf(current.case.measures, liftedMeasures);
+      return {
+        next: {
+          ...current,
+          version: current.version + 1,
+          liftedMeasures,
+          ...(current.closure
+            ? {
+                closure: {
+                  ...current.closure,
+                  restrictionsLifted,
+                  measuresInForce: measuresInForce(current.case.measures, liftedMeasures),
+                },
+              }
+            : {}),
+        },
+        audit: {
+          actor: principal,
+          action: 'measure.lifted',
+          fromStatus: current.status,
+          toStatus: current.status,
+          detail: { kind: measure.kind, reference: input.reference, basis: input.basis, restrictionsLifted },
+        },
+      };
+    },
+    { idempotency },
   );
 }

@@ -39,10 +39,18 @@ beforeAll(async () => {
 let serial = 0;
 const newKey = (what: string) => `it-${what}-${Date.now()}-${serial++}`;
 
+/** The measure of the lifecycle's case, lifted at its end (liftMeasure). */
+const MEASURE = {
+  kind: 'consumption-restriction',
+  reference: '（2024）甘执7号之一限制消费令',
+  since: '2024-05-01',
+};
+/** Enforcement resumes for (and recovers) this much, so the debt is satisfied and the measure may go. */
+const RESUMED = 40_000;
+
 function gsBody() {
-  const body = applicationBody({ courtPrefix: '甘' });
-  body.reliefAmountFen = RELIEF;
-  return body;
+  const body = { ...applicationBody({ courtPrefix: '甘' }), reliefAmountFen: RELIEF };
+  return { ...body, case: { ...body.case, measures: [MEASURE] } };
 }
 
 async function draft() {
@@ -308,7 +316,7 @@ const CASES: Record<string, Case> = {
   resumeEnforcement: {
     prepare: async () => {
       const path = `/applications/${lifeId()}/resumptions`;
-      const body = { reason: 'assets-found', basis: '发现被执行人名下车辆', amountFen: RELIEF };
+      const body = { reason: 'assets-found', basis: '发现被执行人名下车辆', amountFen: RESUMED };
       return {
         request: { method: 'POST', path, token: clerk, body },
         other: { method: 'POST', path, token: clerk, body: { ...body, reason: 'evasion' } },
@@ -320,7 +328,7 @@ const CASES: Record<string, Case> = {
   recordRecovery: {
     prepare: async () => {
       const path = `/applications/${lifeId()}/recoveries`;
-      const body = { amountFen: 40_000, receivedAt: '2026-11-25', reference: 'R-IDEM-1' };
+      const body = { amountFen: RESUMED, receivedAt: '2026-11-25', reference: 'R-IDEM-1' };
       return {
         request: { method: 'POST', path, token: clerk, body },
         other: { method: 'POST', path, token: clerk, body: { ...body, amountFen: 40_001 } },
@@ -331,6 +339,41 @@ const CASES: Record<string, Case> = {
       recorded: count(await actions(lifeId()), 'recovery.recorded'),
       fund: await fundEntries(lifeId()),
     }),
+  },
+  liftMeasure: {
+    prepare: async () => {
+      const path = `/applications/${lifeId()}/measure-liftings`;
+      const body = { reference: MEASURE.reference, basis: '恢复执行后执行到位，解除限制消费。' };
+      return {
+        request: { method: 'POST', path, token: clerk, body },
+        other: { method: 'POST', path, token: clerk, body: { ...body, basis: '另一个理由。' } },
+        expectStatus: 200,
+      };
+    },
+    footprint: async () => ({
+      lifted: count(await actions(lifeId()), 'measure.lifted'),
+      restrictionsLifted: (await api('GET', `/applications/${lifeId()}`, { token: clerk })).body
+        .restrictionsLifted,
+    }),
+  },
+  recordAssetCheck: {
+    prepare: async () => {
+      const path = `/applications/${lifeId()}/asset-checks`;
+      // Today in Beijing: on or after the ruling (issued now), not in the future.
+      const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      const body = {
+        checkedAt: today,
+        method: 'network-inquiry',
+        result: 'none-found',
+        detail: '网络查控未发现财产。',
+      };
+      return {
+        request: { method: 'POST', path, token: clerk, body },
+        other: { method: 'POST', path, token: clerk, body: { ...body, method: 'field-investigation' } },
+        expectStatus: 201,
+      };
+    },
+    footprint: async () => count(await actions(lifeId()), 'asset-check.recorded'),
   },
   putCourt: {
     prepare: async () => {

@@ -10,6 +10,7 @@ import {
   type AuditInput,
   type DocumentRecord,
   type DocumentReview,
+  type DueQuery,
   DuplicateApplicationError,
   DuplicateEventError,
   type IdempotencyRecord,
@@ -563,6 +564,41 @@ export class MemoryApplicationRepository implements ApplicationRepository {
       start = last ? sortKey(last) : undefined;
     } while (start && items.length < query.limit && reads < LIST_MAX_READS);
     return { items, nextCursor: last ? encodeCursor(pkAttr, pk, last, sortKey) : null };
+  }
+
+  async listDue(query: DueQuery): Promise<Page<ApplicationRecord>> {
+    await tick();
+    const pk = `DUE#${query.highCourtCode}`;
+    const dueSk = (a: ApplicationRecord) => `${a.monitoring?.nextDue}#${a.courtCode}#${a.id}`;
+    const matches = (a: ApplicationRecord) =>
+      (!query.courtOrAncestor ||
+        a.courtCode === query.courtOrAncestor ||
+        a.ancestors.includes(query.courtOrAncestor)) &&
+      (!query.courtCode || a.courtCode === query.courtCode);
+    // The sparse index: closed with a check scheduled, in this high court's partition, earliest first.
+    const partition = [...this.state.applications.values()]
+      .filter(
+        (a) => a.status === 'closed' && !!a.monitoring?.nextDue && a.highCourtCode === query.highCourtCode,
+      )
+      .filter((a) => dueSk(a) <= `${query.before}#\uffff`)
+      .sort((a, b) => dueSk(a).localeCompare(dueSk(b)));
+    let start = decodeCursor(query.cursor, pk, 'duepk');
+    const items: ApplicationRecord[] = [];
+    let last: ApplicationRecord | undefined;
+    do {
+      const limit = query.limit - items.length;
+      const from = start;
+      const read = partition.filter((a) => from === undefined || dueSk(a) > from).slice(0, limit);
+      items.push(...read.filter(matches).map((a) => copy(a)));
+      last = read.length === limit ? read[read.length - 1] : undefined;
+      start = last ? dueSk(last) : undefined;
+    } while (start && items.length < query.limit);
+    const cursor = last
+      ? Buffer.from(
+          JSON.stringify({ pk: `APP#${last.id}`, sk: 'APP', duepk: pk, duesk: dueSk(last) }),
+        ).toString('base64url')
+      : null;
+    return { items, nextCursor: cursor };
   }
 
   addDocument(

@@ -459,6 +459,23 @@ const TARGETS: Record<string, FuzzTarget> = {
     params: () => ({ id: fixtures.resumed }),
     base: () => ({ amountFen: 1, receivedAt: today(), reference: 'R-FUZZ' }),
   },
+  liftMeasure: {
+    fixture: 'resumed',
+    credential: () => ({ token: clerk }),
+    params: () => ({ id: fixtures.resumed }),
+    base: () => ({ reference: 'M-FUZZ', basis: '执行到位' }),
+  },
+  recordAssetCheck: {
+    fixture: 'closed',
+    credential: () => ({ token: clerk }),
+    params: () => ({ id: fixtures.closed }),
+    base: () => ({
+      checkedAt: today(),
+      method: 'network-inquiry',
+      result: 'none-found',
+      detail: '未发现财产',
+    }),
+  },
   withdrawApplication: {
     // A valid body withdraws the draft; a fresh one takes its place for the next run.
     fixture: 'withdrawable',

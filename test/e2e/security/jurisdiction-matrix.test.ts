@@ -385,6 +385,26 @@ const EXPECTATIONS: Record<string, Expectation> = {
     }),
     expect: executingClerk([409, 'INVALID_STATUS']),
   },
+  liftMeasure: {
+    probe: (t) => ({ params: { id: t.paid }, body: { reference: 'M-1', basis: '执行到位' } }),
+    expect: executingClerk([409, 'INVALID_STATUS']),
+  },
+  recordAssetCheck: {
+    probe: (t) => ({
+      params: { id: t.paid },
+      body: {
+        checkedAt: '2024-06-01',
+        method: 'network-inquiry',
+        result: 'none-found',
+        detail: '未发现财产',
+      },
+    }),
+    expect: executingClerk([409, 'NOT_RELIEF_CLOSED']),
+  },
+  listDueChecks: {
+    probe: (t) => ({ query: `courtCode=${t.courtCode}&limit=200` }),
+    expect: withinJurisdiction(200),
+  },
   getReport: {
     // Reports are read by the SPC (all) and by each high court (its jurisdiction); below that, never.
     probe: () => ({ params: { campaignId: 'demo' } }),

@@ -523,6 +523,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/applications/{id}/measure-liftings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 解除措施: lift one measure of case.measures after closure; refused while the case is relief-closed (三(一)2) */
+        post: operations["liftMeasure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{id}/asset-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 财产查询: record an asset check of a relief-closed case (clerk of the executing court); assets or evasion found make resumption due */
+        post: operations["recordAssetCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitoring/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 分类管理: relief-closed cases within your jurisdiction whose asset check is due or overdue, earliest first (from the due index) */
+        get: operations["listDueChecks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/campaigns/{campaignId}/reports": {
         parameters: {
             query?: never;
@@ -821,10 +872,15 @@ export interface components {
                 /** @description Amount in fen (1 CNY = 100 fen), integer. */
                 claimAmountFen: number;
                 concluded: boolean;
+                /** @description 立案日期 (Beijing time): a date YYYY-MM-DD or an instant with its offset. Not in the future, not after the application; eligibility needs more than three months since it (终本规定 Art. 1(4)). */
+                filedAt?: string;
                 terminationConditions: {
                     met: boolean;
                     basis: string;
+                    checklist?: components["schemas"]["TerminationChecklist"];
                 };
+                /** @description Measures taken against the debtor; they stay in force after relief (三(一)2). */
+                measures?: components["schemas"]["Measure"][];
             };
             applicant: {
                 name: string;
@@ -854,6 +910,15 @@ export interface components {
                 /** @description Masked unless you are a clerk of the executing court. */
                 accountNumber: string;
             };
+            debtors?: {
+                name: string;
+                /** @enum {string} */
+                kind: "natural" | "legal";
+                /** @enum {string} */
+                idType: "resident-id" | "other" | "unified-social-credit-code";
+                /** @description A natural person's number is masked unless you are a clerk of the executing court. */
+                idNumber: string;
+            }[];
             eligibility: {
                 eligible: boolean;
                 failures: {
@@ -888,6 +953,8 @@ export interface components {
                 issuedAt: string;
                 closingReason: string;
                 restrictionsLifted: boolean;
+                /** @description The measures that stay in force after relief (三(一)2); not yet lifted. */
+                measuresInForce?: components["schemas"]["Measure"][];
                 closedAt: string;
                 closedBy: string;
             } | null;
@@ -902,12 +969,68 @@ export interface components {
                 basis: string;
                 /** @description Amount in fen (1 CNY = 100 fen), integer. */
                 amountFen: number;
+                /** @description Names of the debtors it resumes against. */
+                debtors?: string[];
                 at: string;
                 resumedBy: string;
             } | null;
             /** @description Total recovered after resumption, credited to the relief fund; null unless resumed. */
             recoveredFen: number | null;
+            /** @description Measures lifted after resumption once the debt was satisfied. */
+            liftedMeasures?: {
+                reference: string;
+                basis: string;
+                liftedAt: string;
+                liftedBy: string;
+            }[];
+            /** @description Beijing date the next asset check of the relief-closed case is due; null otherwise. */
+            nextAssetCheckDue: string | null;
+            /** @description An asset check found assets or evasion and no resumption is recorded yet. */
+            resumptionDue: boolean;
+            assetChecks?: components["schemas"]["AssetCheck"][];
             integrityHold?: components["schemas"]["IntegrityHold"];
+        };
+        /** @description The conditions of Art. 1 of 《最高人民法院关于严格规范终结本次执行程序的规定（试行）》 (condition (4), three months since filing, comes from case.filedAt). */
+        TerminationChecklist: {
+            executionNoticeServed: components["schemas"]["ChecklistItem"];
+            propertyReportOrdered: components["schemas"]["ChecklistItem"];
+            consumptionRestricted: components["schemas"]["ChecklistItem"];
+            /** @description Absent where listing is not due. */
+            dishonestListed?: {
+                done: boolean;
+                /** @description A date YYYY-MM-DD (Beijing time) or an instant with its offset. */
+                at?: string;
+                reference?: string;
+            };
+            investigationExhausted: components["schemas"]["ChecklistItem"];
+            debtorSearchedOrSanctioned: components["schemas"]["ChecklistItem"];
+        };
+        /** @description Done, with the date (at) and/or the reference that proves it. */
+        ChecklistItem: {
+            done: boolean;
+            /** @description A date YYYY-MM-DD (Beijing time) or an instant with its offset. */
+            at?: string;
+            reference?: string;
+        };
+        Measure: {
+            /** @enum {string} */
+            kind: "consumption-restriction" | "dishonest-list" | "property-freeze" | "property-seizure" | "other";
+            reference: string;
+            /** @description A date YYYY-MM-DD (Beijing time) or an instant with its offset. */
+            since: string;
+        };
+        AssetCheck: {
+            /** @description When the check was made (Beijing date or instant); not in the future. */
+            checkedAt: string;
+            /** @enum {string} */
+            method: "network-inquiry" | "field-investigation" | "lead-from-applicant";
+            /** @enum {string} */
+            result: "none-found" | "assets-found" | "evasion-found";
+            detail: string;
+            /** @description When the applicant was told the result. */
+            applicantNotifiedAt?: string;
+            recordedAt: string;
+            recordedBy: string;
         };
         /** @description Disbursement withheld the package: a stored document no longer matches what the high court approved. The quota stays reserved until an operator acts. */
         IntegrityHold: {
@@ -938,10 +1061,15 @@ export interface components {
                 /** @description Amount in fen (1 CNY = 100 fen), integer. */
                 claimAmountFen: number;
                 concluded: boolean;
+                /** @description 立案日期 (Beijing time): a date YYYY-MM-DD or an instant with its offset. Not in the future, not after the application; eligibility needs more than three months since it (终本规定 Art. 1(4)). */
+                filedAt?: string;
                 terminationConditions: {
                     met: boolean;
                     basis: string;
+                    checklist?: components["schemas"]["TerminationChecklist"];
                 };
+                /** @description Measures taken against the debtor; they stay in force after relief (三(一)2). */
+                measures?: components["schemas"]["Measure"][];
             };
             applicant: {
                 name: string;
@@ -971,6 +1099,18 @@ export interface components {
                 /** @description Digits, spaces allowed. */
                 accountNumber: string;
             };
+            /** @description The debtor(s); required when the campaign sets requireDebtor. */
+            debtors?: components["schemas"]["Debtor"][];
+        };
+        /** @description 被执行人 */
+        Debtor: {
+            name: string;
+            /** @enum {string} */
+            kind: "natural" | "legal";
+            /** @enum {string} */
+            idType: "resident-id" | "other" | "unified-social-credit-code";
+            /** @description Canonicalised like applicant.idNumber. A natural person: a resident ID (check digit) or another document; a legal person: its unified social credit code (GB 32100, 18 characters with a check character). */
+            idNumber: string;
         };
         /** @description Each top-level field given replaces the stored one whole. */
         PatchApplication: {
@@ -985,10 +1125,15 @@ export interface components {
                 /** @description Amount in fen (1 CNY = 100 fen), integer. */
                 claimAmountFen: number;
                 concluded: boolean;
+                /** @description 立案日期 (Beijing time): a date YYYY-MM-DD or an instant with its offset. Not in the future, not after the application; eligibility needs more than three months since it (终本规定 Art. 1(4)). */
+                filedAt?: string;
                 terminationConditions: {
                     met: boolean;
                     basis: string;
+                    checklist?: components["schemas"]["TerminationChecklist"];
                 };
+                /** @description Measures taken against the debtor; they stay in force after relief (三(一)2). */
+                measures?: components["schemas"]["Measure"][];
             };
             applicant?: {
                 name: string;
@@ -1018,6 +1163,8 @@ export interface components {
                 /** @description Digits, spaces allowed. */
                 accountNumber: string;
             };
+            /** @description The debtor(s); required when the campaign sets requireDebtor. */
+            debtors?: components["schemas"]["Debtor"][];
         };
         Withdrawal: {
             /** @description Why the application is withdrawn (e.g. created in the wrong campaign). */
@@ -1168,12 +1315,171 @@ export interface components {
             basis: string;
             /** @description Positive amount in fen. */
             amountFen: number;
+            /** @description The ID numbers (canonicalised) of the debtors enforcement resumes against; required when the application names debtors, each one of them. */
+            debtors?: string[];
         };
         Recovery: {
             /** @description Positive amount in fen. */
             amountFen: number;
             receivedAt: string;
             reference: string;
+        };
+        MeasureLifting: {
+            /** @description The reference of the measure in case.measures. */
+            reference: string;
+            /** @description Why it is lifted (the debt satisfied after resumption). */
+            basis: string;
+        };
+        AssetCheckInput: {
+            /** @description When the check was made (Beijing date or instant); not in the future. */
+            checkedAt: string;
+            /** @enum {string} */
+            method: "network-inquiry" | "field-investigation" | "lead-from-applicant";
+            /** @enum {string} */
+            result: "none-found" | "assets-found" | "evasion-found";
+            detail: string;
+            /** @description When the applicant was told the result. */
+            applicantNotifiedAt?: string;
+        };
+        DueCase: {
+            id: string;
+            campaignId: string;
+            courtCode: string;
+            highCourtCode: string;
+            /** @enum {string} */
+            status: "draft" | "pending_approval" | "returned" | "rejected" | "awaiting_payout" | "paid" | "declined" | "closed" | "resumed" | "withdrawn";
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+            createdBy: string;
+            case: {
+                /** @description e.g. (2018)京0105执1234号; half- or full-width brackets. */
+                caseNumber: string;
+                /** @description labor-remuneration | elder-support | spousal-support | child-support | survivor-pension | medical-injury | traffic-injury | work-injury | other */
+                category: string;
+                categoryReason?: string;
+                /** @enum {string} */
+                kind: "enforcement" | "preservation";
+                /** @description Amount in fen (1 CNY = 100 fen), integer. */
+                claimAmountFen: number;
+                concluded: boolean;
+                /** @description 立案日期 (Beijing time): a date YYYY-MM-DD or an instant with its offset. Not in the future, not after the application; eligibility needs more than three months since it (终本规定 Art. 1(4)). */
+                filedAt?: string;
+                terminationConditions: {
+                    met: boolean;
+                    basis: string;
+                    checklist?: components["schemas"]["TerminationChecklist"];
+                };
+                /** @description Measures taken against the debtor; they stay in force after relief (三(一)2). */
+                measures?: components["schemas"]["Measure"][];
+            };
+            applicant: {
+                name: string;
+                /** @enum {string} */
+                kind?: "natural-person" | "legal-person" | "other-organization";
+                /** @enum {string} */
+                idType: "resident-id" | "other";
+                /** @description Masked unless you are a clerk of the executing court. */
+                idNumber: string;
+                phone?: string;
+            };
+            hardship: {
+                statement: string;
+            };
+            consentToTermination: boolean;
+            priorJudicialRelief: boolean;
+            specialCircumstance?: {
+                reason: string;
+            };
+            /** @description Positive amount in fen. */
+            reliefAmountFen: number;
+            bankAccount: {
+                bankName: string;
+                holderName: string;
+                /** @description Canonicalised like applicant.idNumber. */
+                holderIdNumber: string;
+                /** @description Masked unless you are a clerk of the executing court. */
+                accountNumber: string;
+            };
+            debtors?: {
+                name: string;
+                /** @enum {string} */
+                kind: "natural" | "legal";
+                /** @enum {string} */
+                idType: "resident-id" | "other" | "unified-social-credit-code";
+                /** @description A natural person's number is masked unless you are a clerk of the executing court. */
+                idNumber: string;
+            }[];
+            eligibility: {
+                eligible: boolean;
+                failures: {
+                    code: string;
+                    path: string;
+                    message: string;
+                    messageZh: string;
+                }[];
+            };
+            route: string[];
+            pendingAt: string | null;
+            /** @description In the approver’s queue (?pendingAt=): when it arrived at the court it waits at. */
+            waitingSince?: string;
+            /** @description Its due date has passed (Beijing time). */
+            overdue: boolean;
+            /** @description 撤回 by the executing court (status withdrawn); null otherwise. */
+            withdrawal: {
+                reason: string;
+                at: string;
+                by: string;
+            } | null;
+            /** @description The payout the insurer confirmed (发放); null until then. */
+            payout: {
+                /** @description Amount in fen (1 CNY = 100 fen), integer. */
+                amountFen: number;
+                paidAt: string;
+                transactionRef: string;
+            } | null;
+            /** @description 报结 as 终结执行, as recorded; null until closed. */
+            closure: {
+                rulingNumber: string;
+                issuedAt: string;
+                closingReason: string;
+                restrictionsLifted: boolean;
+                /** @description The measures that stay in force after relief (三(一)2); not yet lifted. */
+                measuresInForce?: components["schemas"]["Measure"][];
+                closedAt: string;
+                closedBy: string;
+            } | null;
+            /** @description closure.closingReason; null until closed. */
+            closingReason: string | null;
+            /** @description closure.restrictionsLifted (false: restrictions stay); null until closed. */
+            restrictionsLifted: boolean | null;
+            /** @description 恢复执行 after closure; null unless resumed. */
+            resumption: {
+                /** @enum {string} */
+                reason: "assets-found" | "evasion";
+                basis: string;
+                /** @description Amount in fen (1 CNY = 100 fen), integer. */
+                amountFen: number;
+                /** @description Names of the debtors it resumes against. */
+                debtors?: string[];
+                at: string;
+                resumedBy: string;
+            } | null;
+            /** @description Total recovered after resumption, credited to the relief fund; null unless resumed. */
+            recoveredFen: number | null;
+            /** @description Measures lifted after resumption once the debt was satisfied. */
+            liftedMeasures?: {
+                reference: string;
+                basis: string;
+                liftedAt: string;
+                liftedBy: string;
+            }[];
+            /** @description Beijing date the next asset check of the relief-closed case is due; null otherwise. */
+            nextAssetCheckDue: string | null;
+            /** @description An asset check found assets or evasion and no resumption is recorded yet. */
+            resumptionDue: boolean;
+            assetChecks?: components["schemas"]["AssetCheck"][];
+            integrityHold?: components["schemas"]["IntegrityHold"];
         };
         Report: {
             campaignId: string;
@@ -3967,7 +4273,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description AMOUNT_OVER_RELIEF; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            /** @description AMOUNT_OVER_RELIEF, RESUMPTION_DEBTOR_REQUIRED, UNKNOWN_DEBTOR; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4063,6 +4369,261 @@ export interface operations {
             };
             /** @description RECOVERY_OVER_RELIEF; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    liftMeasure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1-128 of A-Z a-z 0-9 . _ : -), scoped by your court, your subject, the operation and its target. A replay with the same key and request returns the first response (status, headers and body, plus Idempotent-Replayed: true); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description ULID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeasureLifting"];
+            };
+        };
+        responses: {
+            /** @description Lifted; restrictionsLifted once every measure is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors); INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RESTRICTIONS_MUST_REMAIN (relief-closed, or resumed and the resumed amount not yet recovered), INVALID_STATUS (not closed), MEASURE_ALREADY_LIFTED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description UNKNOWN_MEASURE; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recordAssetCheck: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1-128 of A-Z a-z 0-9 . _ : -), scoped by your court, your subject, the operation and its target. A replay with the same key and request returns the first response (status, headers and body, plus Idempotent-Replayed: true); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description ULID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetCheckInput"];
+            };
+        };
+        responses: {
+            /** @description Recorded; the next check is due one interval later */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors); INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description NOT_RELIEF_CLOSED (not closed or resumed), DUPLICATE_ASSET_CHECK (same date and method) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CHECK_IN_FUTURE, CHECK_BEFORE_CLOSURE, APPLICANT_NOTIFIED_BEFORE_CHECK; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listDueChecks: {
+        parameters: {
+            query?: {
+                /** @description Court code, e.g. BJ0105. */
+                courtCode?: string;
+                /** @description Due on or before this Beijing date (default today). */
+                before?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DueCase"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description courtCode outside your jurisdiction */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

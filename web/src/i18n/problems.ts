@@ -70,6 +70,83 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     zh: '不符合救助条件，请看下列未满足的条件。',
     en: 'Not eligible; see the conditions that failed.',
   },
+  // Debtors and the termination checklist (eligibility items; each failure also carries its own words)
+  DEBTOR_REQUIRED: { zh: '本次救助活动须填写被执行人。', en: 'This campaign requires the debtor(s).' },
+  DEBTOR_ID_TYPE_MISMATCH: {
+    zh: '被执行人的证件类型与其身份不符：法人用统一社会信用代码，自然人用身份证件。',
+    en: "The debtor's document type does not fit: a legal person by its credit code, a person by an ID document.",
+  },
+  INVALID_CREDIT_CODE: { zh: '统一社会信用代码无效。', en: 'The unified social credit code is not valid.' },
+  FILED_AT_REQUIRED: { zh: '须填写执行案件的立案日期。', en: 'The filing date of the case is required.' },
+  FILED_AT_IN_FUTURE: { zh: '立案日期晚于今日。', en: 'The filing date is in the future.' },
+  FILED_AT_AFTER_APPLICATION: {
+    zh: '立案日期晚于救助申请的创建日期。',
+    en: 'The filing date is after the application was created.',
+  },
+  FILED_LESS_THAN_THREE_MONTHS: {
+    zh: '自立案之日起未超过三个月。',
+    en: 'Not more than three months have passed since the case was filed.',
+  },
+  TERMINATION_CHECKLIST_REQUIRED: {
+    zh: '须逐项填写终结本次执行程序的条件。',
+    en: 'The termination-conditions checklist is required.',
+  },
+  EXECUTION_NOTICE_NOT_SERVED: {
+    zh: '未向被执行人发出执行通知。',
+    en: 'The execution notice has not been served.',
+  },
+  PROPERTY_REPORT_NOT_ORDERED: {
+    zh: '未责令被执行人报告财产。',
+    en: 'The debtor has not been ordered to report property.',
+  },
+  CONSUMPTION_NOT_RESTRICTED: {
+    zh: '未发出限制消费令。',
+    en: 'No consumption-restriction order has been issued.',
+  },
+  DISHONEST_NOT_LISTED: {
+    zh: '未将被执行人纳入失信被执行人名单。',
+    en: 'The debtor has not been put on the dishonest-debtor list.',
+  },
+  INVESTIGATION_NOT_EXHAUSTED: {
+    zh: '未穷尽财产调查措施。',
+    en: 'The property investigation is not exhausted.',
+  },
+  DEBTOR_NOT_SEARCHED: {
+    zh: '未依法查找下落不明的被执行人或未对妨害执行行为采取强制措施。',
+    en: 'The absent debtor was not searched for, or obstruction not sanctioned.',
+  },
+  TERMINATION_PROOF_MISSING: {
+    zh: '已完成的事项须载明完成日期或文书编号（日期不得晚于今日）。',
+    en: 'An item marked done needs its date or reference (not in the future).',
+  },
+  RESTRICTIONS_MUST_REMAIN: {
+    zh: '救助后被执行人的限制消费和财产控制措施继续有效；仅在恢复执行且执行到位后方可解除。',
+    en: "The debtor's restrictions stay after relief; they may be lifted only after resumption and full recovery.",
+  },
+  RESUMPTION_DEBTOR_REQUIRED: {
+    zh: '恢复执行须写明针对的被执行人。',
+    en: 'Name the debtor(s) enforcement resumes against.',
+  },
+  UNKNOWN_DEBTOR: { zh: '该人员不是本案的被执行人。', en: 'Not a debtor of this application.' },
+  UNKNOWN_MEASURE: { zh: '案件中没有该文号的措施。', en: 'The case has no measure with this reference.' },
+  MEASURE_ALREADY_LIFTED: { zh: '该措施已经解除。', en: 'This measure was already lifted.' },
+  NOT_RELIEF_CLOSED: {
+    zh: '仅对救助后已结案（或已恢复执行）的案件登记财产查询。',
+    en: 'Asset checks are recorded on relief-closed (or resumed) cases only.',
+  },
+  DUPLICATE_ASSET_CHECK: {
+    zh: '同一日期、同一方式的财产查询已经登记。',
+    en: 'A check with this date and method is already recorded.',
+  },
+  CHECK_IN_FUTURE: { zh: '查询日期晚于今日。', en: 'The check is dated in the future.' },
+  CHECK_BEFORE_CLOSURE: {
+    zh: '查询日期早于结案日期。',
+    en: 'The check is dated before the case was closed.',
+  },
+  APPLICANT_NOTIFIED_BEFORE_CHECK: {
+    zh: '告知申请执行人的日期不能早于查询日期。',
+    en: 'The applicant cannot have been told before the check.',
+  },
   DUPLICATE_APPLICATION: {
     zh: '同一案件、同一申请执行人已有未结或已发放的救助申请。',
     en: 'This case and applicant already have an open or paid application.',

@@ -108,15 +108,16 @@ function dateLine(report: CampaignReport): string {
 }
 
 /**
- * The report as CSV with Chinese headers (UTF-8 with BOM so spreadsheet programs read the Chinese);
- * a title line and the dates in words come first, as in the workbook.
+ * The report as CSV with Chinese headers (UTF-8 with BOM so spreadsheet programs read the Chinese). A
+ * table and nothing else — one header row, one row per court — so a program (the CLI, the insurer's
+ * finance tools) parses it as it is; the two dates, in words (Beijing time), are its last two columns.
  */
 export function reportCsv(report: CampaignReport): string {
+  const generated = humanTime(report.generatedAt);
+  const due = humanTime(report.reportDue);
   return `\uFEFF${stringify([
-    [`${report.campaignName}（${report.campaignId}）工作情况统计`],
-    [dateLine(report)],
-    HEADERS,
-    ...rows(report),
+    [...HEADERS, '生成时间', '报送截止'],
+    ...rows(report).map((row) => [...row, generated, due]),
   ])}`;
 }
 

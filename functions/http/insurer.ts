@@ -116,5 +116,5 @@ export const redeliverInsurerPackage = defineSpec({
     problem(404, 'Unknown package'),
     problem(409, 'PACKAGE_NOT_AWAITING_PAYOUT'),
   ],
-  access: { table: 'write', bucket: 'read', workflow: 'respond', insurer: 'send' },
+  access: { table: 'write', bucket: 'read', workflow: 'respond', insurer: 'both' },
 });

@@ -58,10 +58,7 @@ export const problem = (status: number, description: string) => ({
   contentType: 'application/problem+json',
 });
 
-export const CourtCode = z
-  .string()
-  .regex(/^[A-Z]{2,3}[0-9]{0,4}$/)
-  .meta({ description: 'Court code, e.g. BJ0105.' });
+export const CourtCode = Pattern(/^[A-Z]{2,3}[0-9]{0,4}$/).meta({ description: 'Court code, e.g. BJ0105.' });
 
 export const Court = z
   .object({
@@ -202,12 +199,20 @@ export const PatchCampaignBody = z
   .refine((b) => Object.keys(b).length > 0, { message: 'Change at least one field.' })
   .meta({ id: 'PatchCampaign' });
 
+/** True when the day exists (no 2019-02-30) and the time of an instant is a time of day. */
+function isCalendarDate(value: string): boolean {
+  const [y, m, d] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return false;
+  return value.length === 10 || !Number.isNaN(Date.parse(value));
+}
+
 /** A day or an instant, Beijing time: YYYY-MM-DD, or an ISO 8601 instant with its offset. */
-export const CaseDate = Pattern(
-  /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/,
-).meta({
-  description: 'A date YYYY-MM-DD (Beijing time) or an instant with its offset.',
-});
+export const CaseDate = Pattern(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/)
+  .refine(isCalendarDate, { message: 'Not a date of the calendar (e.g. 2019-02-30, or hour 25).' })
+  .meta({
+    description: 'A date YYYY-MM-DD (Beijing time) or an instant with its offset.',
+  });
 
 const ChecklistItem = z
   .strictObject({
@@ -426,12 +431,9 @@ export const Application = z
     eligibility: Eligibility,
     route: z.array(z.string()),
     pendingAt: z.string().nullable(),
-    waitingSince: z
-      .string()
-      .optional()
-      .meta({
-        description: 'In the approver’s queue (?pendingAt=): when it arrived at the court it waits at.',
-      }),
+    waitingSince: z.string().optional().meta({
+      description: 'In the approver’s queue (?pendingAt=): when it arrived at the court it waits at.',
+    }),
     overdue: z
       .boolean()
       .optional()

@@ -20,7 +20,7 @@ export interface Access {
   /**
    * The insurer integration (保险公司对接): both directions read the insurer secret (lib/secrets.ts);
    * `receive` verifies inbound callbacks (the webhook route: no court JWT at API Gateway), `send` signs
-   * outbound packages and learns INSURER_ENDPOINT (outbound HTTPS, no grant needed).
+   * outbound packages and learns INSURER_ENDPOINT (outbound HTTPS, no grant needed), `both` does both.
    */
   insurer?: InsurerAccess;
   /**
@@ -38,4 +38,5 @@ export type BucketAccess = 'read' | 'write' | 'presign';
  * + DescribeExecution (on the machine's executions); `heal`: all of them.
  */
 export type WorkflowAccess = 'start' | 'respond' | 'start-and-respond' | 'redrive' | 'heal';
-export type InsurerAccess = 'receive' | 'send';
+/** `both`: a signed insurer call that also sends (re-delivery of a package). */
+export type InsurerAccess = 'receive' | 'send' | 'both';

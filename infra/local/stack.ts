@@ -107,6 +107,9 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => {});
+  // The business metrics are EMF lines for CloudWatch; locally nobody collects them, and one per request
+  // would bury the runner's own output. POWERTOOLS_METRICS_DISABLED=false shows them.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   // Whatever changed before this instant was in flight in an earlier life of the runner.
   const startedAt = new Date().toISOString();
   const dataDir = path.resolve(options.dataDir);

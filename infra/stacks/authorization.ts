@@ -7,7 +7,7 @@ import { type Settings, unauthenticatedRoutesAllowed, webhookIamAuthorised } fro
  * insurer's signature) and may be IAM-authorised at the gateway.
  */
 export function isInsurerWebhook(route: Pick<RouteSpec, 'access'>): boolean {
-  return route.access.insurer === 'receive';
+  return route.access.insurer === 'receive' || route.access.insurer === 'both';
 }
 
 /**

@@ -181,6 +181,8 @@ export class StatelessStack extends Stack {
       },
     });
 
+    // The insurer's signed routes (the webhook, the package query and re-delivery): one role for all of them.
+    const insurerIamRoutes: { method: string; path: string }[] = [];
     for (const entry of props.catalog.http) {
       const { route } = entry;
       const fn = this.reliefFunction(`Route${pascal(route.operationId)}`, entry, {
@@ -217,9 +219,10 @@ export class StatelessStack extends Stack {
             : `${route.method} ${route.path} is public by the API contract (auth: public): it serves no case data.`,
         });
       }
-      if (webhook) this.webhookRejectionsAlarm(fn);
-      if (webhook && authorization === 'iam') this.insurerWebhookRole(route);
+      if (webhook && route.operationId === 'insurerWebhook') this.webhookRejectionsAlarm(fn);
+      if (webhook && authorization === 'iam') insurerIamRoutes.push(route);
     }
+    if (insurerIamRoutes.length > 0) this.insurerWebhookRole(insurerIamRoutes);
 
     // --- Documents: S3 ObjectCreated → document-uploaded ------------------------------------------
     this.documentUploadedDlq = new sqs.Queue(this, 'DocumentUploadedDlq', {
@@ -525,7 +528,9 @@ export class StatelessStack extends Stack {
         RELIEF_STAGE: this.input.settings.stage,
         ...this.environmentFor(options.access, options.verifiesTokens ?? false),
         // Only the function that sends packages learns where they go (outbound HTTPS, no grant needed).
-        ...(insurer === 'send' && insurerEndpoint ? { INSURER_ENDPOINT: insurerEndpoint } : {}),
+        ...((insurer === 'send' || insurer === 'both') && insurerEndpoint
+          ? { INSURER_ENDPOINT: insurerEndpoint }
+          : {}),
       },
       ...(options.timeout ? { timeout: options.timeout } : {}),
       ...(options.memorySize ? { memorySize: options.memorySize } : {}),
@@ -588,14 +593,14 @@ export class StatelessStack extends Stack {
    * id), allowed to invoke exactly `POST /insurer/webhooks`. The insurer's administrators then let their
    * own caller assume it; the HMAC signature check of the handler stays in force on top.
    */
-  private insurerWebhookRole(route: { method: string; path: string }): void {
+  private insurerWebhookRole(routes: { method: string; path: string }[]): void {
     const { insurerAccountId, insurerExternalId, stage } = this.input.settings;
     if (!insurerAccountId) {
       // parseSettings already refuses this; a hand-built Settings object must not produce a role nobody can use.
       throw new CatalogError('insurerAccountId is required when the insurer webhook is IAM-authorised');
     }
     const role = new iam.Role(this, 'InsurerWebhookRole', {
-      description: `relief ${stage}: assumed by the insurer (account ${insurerAccountId}) to call POST /insurer/webhooks with SigV4`,
+      description: `relief ${stage}: assumed by the insurer (account ${insurerAccountId}) to call its routes (${routes.map((r) => `${r.method} ${r.path}`).join(', ')}) with SigV4`,
       assumedBy: new iam.AccountPrincipal(insurerAccountId).withConditions(
         insurerExternalId ? { StringEquals: { 'sts:ExternalId': insurerExternalId } } : {},
       ),
@@ -605,7 +610,7 @@ export class StatelessStack extends Stack {
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['execute-api:Invoke'],
-        resources: [this.api.arnForExecuteApi(route.method, route.path, '$default')],
+        resources: routes.map((route) => this.api.arnForExecuteApi(route.method, route.path, '$default')),
       }),
     );
     this.insurerRole = role;

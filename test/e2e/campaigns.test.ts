@@ -272,7 +272,16 @@ describe('a campaign created through the API', () => {
       body: { allocatedFen: 50_000_000 },
     });
     expect(quota.status, JSON.stringify(quota.body)).toBe(200);
-    const body = { ...applicationBody({ courtPrefix: PREFIX }), campaignId: id };
+    // A campaign made through the API requires the debtor (requireDebtor defaults to true).
+    const debtors = [
+      {
+        name: '武汉某建筑劳务有限公司',
+        kind: 'legal',
+        idType: 'unified-social-credit-code',
+        idNumber: '91110108551385082Q',
+      },
+    ];
+    const body = { ...applicationBody({ courtPrefix: PREFIX }), campaignId: id, debtors };
     body.case.claimAmountFen = 4_000_000;
     body.reliefAmountFen = 3_500_000;
     const created = await api('POST', '/applications', { token: clerk, body });

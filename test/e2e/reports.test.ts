@@ -128,13 +128,7 @@ describe('campaign report', () => {
     const sheet = book.getWorksheet('汇总');
     const values: unknown[][] = [];
     sheet?.eachRow((row) => values.push((row.values as unknown[]).slice(1)));
-    expect(values.find((r) => r[0] === 'TJ')?.slice(0, 5)).toEqual([
-      'TJ',
-      '天津市高级人民法院',
-      2,
-      2,
-      60000,
-    ]);
+    expect(values.find((r) => r[0] === 'TJ')?.slice(0, 5)).toEqual(['TJ', '天津市高级人民法院', 2, 2, 60000]);
   });
 
   it('freezes a report once; later events show as differences, never as changes', async () => {

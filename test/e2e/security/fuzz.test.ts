@@ -465,6 +465,13 @@ const TARGETS: Record<string, FuzzTarget> = {
     params: () => ({ id: fixtures.resumed }),
     base: () => ({ reference: 'M-FUZZ', basis: '执行到位' }),
   },
+  reviewDocument: {
+    // The clerk reviews before submission; the pending fixture is frozen, so every valid body is refused.
+    fixture: 'pending',
+    credential: () => ({ token: clerk }),
+    params: () => ({ id: fixtures.pending, documentId: '01JZZZZZZZZZZZZZZZZZZZZZZZ' }),
+    base: () => ({ verdict: 'rejected', reason: '扫描件模糊，无法辨认' }),
+  },
   recordAssetCheck: {
     fixture: 'closed',
     credential: () => ({ token: clerk }),

@@ -119,6 +119,8 @@ interface Probe {
   params?: Record<string, string>;
   query?: string;
   body?: unknown;
+  /** A body sent as it is (a text/csv statement), instead of `body` as JSON. */
+  rawBody?: string;
   headers?: Record<string, string>;
 }
 
@@ -363,6 +365,50 @@ const EXPECTATIONS: Record<string, Expectation> = {
     }),
     expect: () => [401, 'INVALID_SIGNATURE'],
   },
+  getInsurerPackage: {
+    // Signed by the insurer like the webhook: a court token, valid or not, is no signature.
+    probe: () => ({ params: { packageId: 'pkg-matrix' } }),
+    expect: () => [401, 'INVALID_SIGNATURE'],
+  },
+  redeliverInsurerPackage: {
+    probe: () => ({ params: { packageId: 'pkg-matrix' } }),
+    expect: () => [401, 'INVALID_SIGNATURE'],
+  },
+  createReconciliation: {
+    // Only an SPC administrator reconciles; the statement lacks its columns, so nothing is stored.
+    probe: () => ({
+      params: { campaignId: 'demo' },
+      rawBody: 'packageId,amountFen\nPKG-MATRIX,1\n',
+      headers: { 'content-type': 'text/csv' },
+    }),
+    expect: (c) => {
+      if (c.kind === 'anonymous') return 401;
+      return c.role === 'spc-admin' ? [422, 'STATEMENT_INVALID'] : [403, 'ROLE_FORBIDDEN'];
+    },
+  },
+  getReconciliation: {
+    probe: () => ({ params: { campaignId: 'demo', id: '01JZZZZZZZZZZZZZZZZZZZZZZZ' } }),
+    expect: (c) => {
+      if (c.kind === 'anonymous') return 401;
+      return c.role === 'spc-admin' ? [404, 'NOT_FOUND'] : [403, 'ROLE_FORBIDDEN'];
+    },
+  },
+  reviewDocument: {
+    // Only the approver of the court where it waits may review a pending application's scans; a
+    // rejection without a reason is then refused, so the document stays as it is.
+    probe: (t) => ({
+      params: { id: t.pending, documentId: t.documentId },
+      body: { verdict: 'rejected', reason: '' },
+    }),
+    expect: (c) => {
+      if (c.kind === 'anonymous') return 401;
+      if (!inside(c)) return 404;
+      if (c.role === 'approver') {
+        return c.relation === 'own' ? [422, 'REVIEW_REASON_REQUIRED'] : [403, 'NOT_PENDING_AT_YOUR_COURT'];
+      }
+      return isExecutingClerk(c) ? [409, 'MATERIALS_FROZEN'] : [403, 'ROLE_FORBIDDEN'];
+    },
+  },
   getRuling: { probe: (t) => ({ params: { id: t.paid } }), expect: withinJurisdiction(200) },
   closeApplication: {
     probe: (t) => ({
@@ -498,7 +544,11 @@ async function call(route: Route, caller: Caller, target = targets.get(caller.ta
   const credential = credentialOf(caller);
   const headers = { ...(probe.headers ?? {}) };
   if (credential) headers.authorization = `Bearer ${credential}`;
-  return api(route.spec.method, path, { headers, ...(probe.body !== undefined ? { body: probe.body } : {}) });
+  return api(route.spec.method, path, {
+    headers,
+    ...(probe.body !== undefined ? { body: probe.body } : {}),
+    ...(probe.rawBody !== undefined ? { rawBody: probe.rawBody } : {}),
+  });
 }
 
 const statusOf = (o: Outcome) => (typeof o === 'number' ? o : o[0]);
@@ -687,7 +737,7 @@ for (const route of apiRoutes) {
 }
 
 describe('outside the jurisdiction', () => {
-  const idRoutes = apiRoutes.filter((r) => r.spec.path.includes('{id}'));
+  const idRoutes = apiRoutes.filter((r) => r.spec.path.startsWith('/applications/{id}'));
 
   it.each(idRoutes.map((r) => [r.spec.operationId, r] as const))(
     '%s answers a foreign court’s application exactly as an unknown id (nothing revealed)',

@@ -53,7 +53,7 @@ describe('ensureTable', () => {
     ]);
     expect(
       Table?.GlobalSecondaryIndexes?.map((g) => [g.IndexName, g.Projection?.ProjectionType]).sort(),
-    ).toEqual(TABLE_DESIGN.globalSecondaryIndexes.map((g) => [g.indexName, 'ALL']));
+    ).toEqual(TABLE_DESIGN.globalSecondaryIndexes.map((g) => [g.indexName, 'ALL']).sort());
     expect(Table?.AttributeDefinitions?.every((a) => a.AttributeType === 'S')).toBe(true);
   });
 
@@ -101,7 +101,7 @@ describe('ensureTable', () => {
     expect(result.indexesAdded).toEqual(later.map((g) => g.indexName));
     const { Table } = await client.send(new DescribeTableCommand({ TableName: 'older' }));
     expect(Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort()).toEqual(
-      TABLE_DESIGN.globalSecondaryIndexes.map((g) => g.indexName),
+      TABLE_DESIGN.globalSecondaryIndexes.map((g) => g.indexName).sort(),
     );
     const kept = await doc.send(new GetCommand({ TableName: 'older', Key: { pk: 'APP#kept', sk: 'APP' } }));
     expect(kept.Item).toBeDefined();

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { displayWidth, humanTime, reportCsv, reportXlsx } from '../../../functions/adapters/report-export.ts';
@@ -93,7 +94,11 @@ describe('report exports a person opens', () => {
   it('the CSV keeps its BOM and writes the dates in words', () => {
     const csv = reportCsv(report);
     expect(csv.startsWith('\uFEFF')).toBe(true);
-    expect(csv).toContain('生成时间 2026年12月1日 15:15（北京时间）');
+    const [header, ...lines] = parse(csv, { bom: true }) as string[][];
+    // A table a program reads as it is: every row as wide as the header, the dates in words last.
+    expect(lines.every((l) => l.length === header?.length)).toBe(true);
+    expect(header?.slice(-2)).toEqual(['生成时间', '报送截止']);
+    expect(lines[0]?.at(-2)).toBe('2026年12月1日 15:15（北京时间）');
     expect(csv).not.toContain('2026-12-01T07:15');
     expect(csv).toContain('TJ,天津市高级人民法院,2,2,60000.00');
   });

@@ -100,8 +100,9 @@ describe.each([
       expect(route?.Properties.AuthorizationType).toBe(authorization);
       expect(route?.Properties.AuthorizerId).toBeUndefined();
       // Every other route keeps its authorisation: IAM applies to the insurer route only.
+      // (the webhook and the insurer's two package routes, all signed by the insurer)
       expect(routes.filter((r) => r.Properties.AuthorizationType === 'AWS_IAM')).toHaveLength(
-        insurerIamAuth ? 1 : 0,
+        insurerIamAuth ? 3 : 0,
       );
       expect(routes.filter((r) => r.Properties.AuthorizationType === 'JWT').length).toBeGreaterThan(10);
     });

@@ -15,7 +15,13 @@ import { cdkJsonContext, type Synthesised, synth } from './synth.ts';
  */
 const INSURER_ACCOUNT = '210987654321';
 const EXTERNAL_ID = 'picc-relief-2024';
-const PUBLIC_KEYS = ['GET /health', 'GET /openapi.json', 'POST /insurer/webhooks'];
+/** The insurer's signed routes: no court token; IAM-authorised in aws-cn without the ICP licence. */
+const INSURER_KEYS = [
+  'POST /insurer/webhooks',
+  'GET /insurer/packages/{packageId}',
+  'POST /insurer/packages/{packageId}/redelivery',
+];
+const PUBLIC_KEYS = ['GET /health', 'GET /openapi.json', ...INSURER_KEYS];
 
 type Resource = { Properties: Record<string, unknown> };
 const routesOf = (s: Synthesised) =>
@@ -50,10 +56,11 @@ describe('aws-cn without an ICP licence (the default)', () => {
     }
   });
 
-  it('IAM-authorises the insurer webhook', () => {
+  it("IAM-authorises the insurer webhook and the insurer's package routes, nothing else", () => {
     const route = routesOf(s).find((r) => routeKey(r) === 'POST /insurer/webhooks');
     expect(route?.Properties.AuthorizationType).toBe('AWS_IAM');
-    expect(routesOf(s).filter((r) => r.Properties.AuthorizationType === 'AWS_IAM')).toHaveLength(1);
+    const iam = routesOf(s).filter((r) => r.Properties.AuthorizationType === 'AWS_IAM');
+    expect(iam.map(routeKey).sort()).toEqual([...INSURER_KEYS].sort());
   });
 
   it('creates the role the insurer assumes: trusted to the insurer account only, with the external id', () => {
@@ -84,6 +91,9 @@ describe('aws-cn without an ICP licence (the default)', () => {
     expect(statements[0].Action).toBe('execute-api:Invoke');
     const resource = JSON.stringify(statements[0].Resource);
     expect(resource).toContain('/$default/POST/insurer/webhooks');
+    expect(resource).toContain('/$default/GET/insurer/packages/{packageId}');
+    expect(resource).toContain('/$default/POST/insurer/packages/{packageId}/redelivery');
+    expect(statements[0].Resource).toHaveLength(3);
     expect(resource).toContain(s.stateless.getLogicalId(s.stateless.api.node.defaultChild as never));
     expect(resource).not.toMatch(/\/\*"?\]?$/);
   });
@@ -113,7 +123,7 @@ describe.each([
     });
   }, 120_000);
 
-  it('serves exactly the three public routes without an authorizer', () => {
+  it("serves exactly the public routes (health, OpenAPI, the insurer's signed routes) without an authorizer", () => {
     const open = routesOf(s).filter((r) => r.Properties.AuthorizationType === 'NONE');
     expect(open.map(routeKey).sort()).toEqual([...PUBLIC_KEYS].sort());
     for (const r of open) expect(r.Properties.AuthorizerId).toBeUndefined();

@@ -248,15 +248,20 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
       s.statefulTemplate.resourceCountIs('AWS::SecretsManager::ResourcePolicy', 0);
     });
 
-    it('lets exactly insurerWebhook and dispatchPackage read it: GetSecretValue on that secret, Decrypt on its key', () => {
+    it("lets exactly the insurer's signed routes and dispatchPackage read it: GetSecretValue on that secret, Decrypt on its key", () => {
       const readers = allFunctions().filter((fn) =>
         actionsOf(statementsOf(s, fn)).some((a) => a.startsWith('secretsmanager:')),
       );
-      expect(readers.map((fn) => fn.node.id).sort()).toEqual(['RouteInsurerWebhook', 'TaskDispatchPackage']);
+      expect(readers.map((fn) => fn.node.id).sort()).toEqual([
+        'RouteGetInsurerPackage',
+        'RouteInsurerWebhook',
+        'RouteRedeliverInsurerPackage',
+        'TaskDispatchPackage',
+      ]);
       // Nothing else in the stateless stack (state machine role, custom resources) touches a secret.
       const policies = Object.values(s.statelessTemplate.findResources('AWS::IAM::Policy'));
       const withSecrets = policies.filter((p) => JSON.stringify(p).includes('secretsmanager:'));
-      expect(withSecrets).toHaveLength(2);
+      expect(withSecrets).toHaveLength(4);
       for (const fn of readers) {
         const statements = statementsOf(s, fn);
         const secret = statements.find((st) => st.Sid === 'InsurerSecret');
@@ -450,11 +455,12 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
       expect(actions.filter((a) => a.startsWith('s3:'))).toEqual([]);
     });
 
-    it('tells only dispatchPackage the insurer endpoint', () => {
+    it('tells only the senders of packages the insurer endpoint (dispatchPackage, the re-delivery route)', () => {
       for (const fn of allFunctions()) {
         const variables = cfnFunction(fn).Properties.Environment.Variables;
-        if (fn === taskFn('dispatchPackage')) expect(variables.INSURER_ENDPOINT).toBe(INSURER_ENDPOINT);
-        else expect(variables.INSURER_ENDPOINT).toBeUndefined();
+        if (fn === taskFn('dispatchPackage') || fn === fnOf('redeliverInsurerPackage')) {
+          expect(variables.INSURER_ENDPOINT).toBe(INSURER_ENDPOINT);
+        } else expect(variables.INSURER_ENDPOINT).toBeUndefined();
       }
     });
 
@@ -546,7 +552,7 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
       const routes = Object.values(s.statelessTemplate.findResources('AWS::ApiGatewayV2::Route'));
       for (const r of apiRoutes.filter((x) => x.spec.auth !== 'local-only')) {
         const route = routes.find((x) => x.Properties.RouteKey === `${r.spec.method} ${r.spec.path}`);
-        if (r.spec.path === '/insurer/webhooks') continue; // its own test below
+        if (r.spec.path.startsWith('/insurer/')) continue; // signed by the insurer: its own test below
         if (r.spec.auth === 'jwt' || !publicRoutes) {
           expect(route?.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: jwtId } });
         } else {

@@ -12,6 +12,12 @@ import { BusinessMetric, countEvent, outboxGauges } from '../../../functions/lib
 import { defineTask } from '../../../functions/lib/task.ts';
 import type { InsurerPackage } from '../../../functions/ports/insurer.ts';
 
+// The local stack of the e2e project turns EMF off for the process it runs in, and workers inherit that
+// environment: these tests read the EMF lines, so they turn it on before lib/metrics.ts is loaded.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+});
+
 /**
  * Issue 18 item 2: the correlation id (request → logs → response → execution input → insurer → webhook)
  * and the business metrics, as Powertools writes them (JSON log lines and EMF documents on stdout).

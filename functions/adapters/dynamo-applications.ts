@@ -23,6 +23,7 @@ import {
   type DueQuery,
   DuplicateApplicationError,
   DuplicateEventError,
+  type FundEntry,
   type IdempotencyRecord,
   type IdempotentWrite,
   LIST_MAX_READS,
@@ -884,6 +885,25 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       }),
     );
     return { recoveredFen: Number(out.Item?.recoveredFen ?? 0), entries: Number(out.Item?.entries ?? 0) };
+  }
+
+  async listFundEntries(campaignId: string): Promise<FundEntry[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': `FUND#${campaignId}`, ':p': 'ENTRY#' },
+      ConsistentRead: true,
+    });
+    return items.map((i) => ({
+      campaignId,
+      applicationId: String(i.applicationId),
+      courtCode: String(i.courtCode),
+      highCourtCode: String(i.highCourtCode),
+      amountFen: Number(i.amountFen),
+      reference: String(i.reference),
+      receivedAt: String(i.receivedAt),
+      recordedAt: String(i.recordedAt),
+    }));
   }
 
   getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {

@@ -12,6 +12,7 @@ import {
   Page,
   Pattern,
   problem,
+  RequiredText,
 } from './schemas.ts';
 
 export const recordAssetCheck = idempotent({
@@ -30,6 +31,29 @@ export const recordAssetCheck = idempotent({
     problem(404, 'Unknown or outside your jurisdiction'),
     problem(409, 'NOT_RELIEF_CLOSED (not closed or resumed), DUPLICATE_ASSET_CHECK (same date and method)'),
     problem(422, 'CHECK_IN_FUTURE, CHECK_BEFORE_CLOSURE, APPLICANT_NOTIFIED_BEFORE_CHECK'),
+  ],
+  access: { table: 'write' },
+});
+
+export const dismissResumption = idempotent({
+  operationId: 'dismissResumption',
+  method: 'POST',
+  path: '/applications/{id}/resumption-dismissals',
+  summary:
+    '不予恢复执行: record why enforcement is not resumed after an asset check found assets or evasion (clerk of the executing court); clears resumptionDue',
+  tags: ['closure'],
+  auth: 'jwt',
+  params: ApplicationParams,
+  body: z
+    .strictObject({
+      reason: RequiredText(4000).meta({ description: 'Why enforcement is not resumed.' }),
+    })
+    .meta({ id: 'ResumptionDismissal' }),
+  responses: [
+    { status: 200, description: 'Dismissed; resumptionDue is false', schema: Application },
+    ...COMMON_ERRORS,
+    problem(404, 'Unknown or outside your jurisdiction'),
+    problem(409, 'RESUMPTION_NOT_DUE (not relief-closed, or no check prompted resumption)'),
   ],
   access: { table: 'write' },
 });

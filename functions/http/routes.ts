@@ -13,9 +13,10 @@ import { getCourtAudit, importCourts, putCourt } from './courts.ts';
 import { getDocument, listDocuments, requestDocumentUpload, reviewDocument } from './documents.ts';
 import { checkEligibility } from './eligibility.ts';
 import { getInsurerPackage, insurerWebhook, redeliverInsurerPackage } from './insurer.ts';
-import { listDueChecks, recordAssetCheck } from './monitoring.ts';
+import { dismissResumption, listDueChecks, recordAssetCheck } from './monitoring.ts';
 import { getQuota, getQuotaAudit, listQuotas, putQuota } from './quotas.ts';
 import { createReconciliation, getReconciliation } from './reconciliations.ts';
+import { getReliefFund } from './relief-fund.ts';
 import { getCampaign, getCourt, listCampaigns, listCourts } from './reference.ts';
 import { freezeReport, getFrozenReport, getReport } from './reports.ts';
 import { health, openapi } from './service.ts';
@@ -68,7 +69,9 @@ const specs: RouteSpec[] = [
   recordRecovery,
   liftMeasure,
   recordAssetCheck,
+  dismissResumption,
   listDueChecks,
+  getReliefFund,
   getReport,
   freezeReport,
   getFrozenReport,

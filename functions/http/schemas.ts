@@ -496,6 +496,10 @@ export const Application = z
     resumptionDue: z
       .boolean()
       .meta({ description: 'An asset check found assets or evasion and no resumption is recorded yet.' }),
+    resumptionDismissals: z
+      .array(z.object({ reason: z.string(), dismissedAt: z.string(), dismissedBy: z.string() }))
+      .optional()
+      .meta({ description: 'Reasoned decisions not to resume enforcement after a check prompted it.' }),
     assetChecks: z.array(AssetCheck).optional(),
     integrityHold: IntegrityHold.optional(),
   })

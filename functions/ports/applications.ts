@@ -89,6 +89,8 @@ export interface ApplicationRecord extends ApplicationFacts {
   monitoring?: Monitoring | null;
   /** An asset check found assets or evasion: resumption is due until one (or a reasoned dismissal) is recorded. */
   resumptionDue?: boolean;
+  /** Reasoned decisions not to resume after an asset check prompted it (三.4), oldest first. */
+  resumptionDismissals?: { reason: string; dismissedAt: string; dismissedBy: string }[];
   /** Measures of `case.measures` lifted after closure (only once resumed and the debt satisfied). */
   liftedMeasures?: LiftedMeasure[];
   /** Withdrawn (撤回) by the executing court's clerk before approval; the case and applicant may apply again. */
@@ -485,6 +487,8 @@ export interface ApplicationRepository {
   hasInsurerEvent(id: string): Promise<boolean>;
   /** The relief fund ledger (recovered money) of a campaign. */
   getFund(campaignId: string): Promise<{ recoveredFen: number; entries: number }>;
+  /** Every credit of the campaign's relief-fund ledger, oldest first (one partition, never a scan). */
+  listFundEntries(campaignId: string): Promise<FundEntry[]>;
   getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Applications in pending_approval / awaiting_payout, least recently changed first (sparse gsi4). */
   listInFlight(query: SweepQuery): Promise<SweepPage<ApplicationRecord>>;
@@ -495,6 +499,18 @@ export interface ApplicationRepository {
   /** Where a named sweep stopped, so that the next bounded run resumes there. */
   getSweepCursor(name: string): Promise<string | null>;
   putSweepCursor(name: string, cursor: string | null): Promise<void>;
+}
+
+/** One credit of the relief-fund ledger, written with the recovery that caused it. */
+export interface FundEntry {
+  campaignId: string;
+  applicationId: string;
+  courtCode: string;
+  highCourtCode: string;
+  amountFen: number;
+  reference: string;
+  receivedAt: string;
+  recordedAt: string;
 }
 
 export interface DueQuery {

@@ -259,6 +259,7 @@ export function factsAfterApproval(app: ApplicationRecord) {
     // Post-closure monitoring: null before closure and once relief-closed monitoring ended or resumed.
     nextAssetCheckDue: app.status === 'closed' ? (app.monitoring?.nextDue ?? null) : null,
     resumptionDue: app.resumptionDue === true,
+    ...(app.resumptionDismissals?.length ? { resumptionDismissals: app.resumptionDismissals } : {}),
     ...(app.monitoring
       ? {
           assetChecks: app.monitoring.checks.map((c) => ({

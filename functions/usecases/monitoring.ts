@@ -130,6 +130,53 @@ export async function recordAssetCheck(
   );
 }
 
+/**
+ * 不予恢复执行: after an `assets-found` / `evasion-found` check, the executing court's clerk records
+ * why enforcement is not resumed; `resumptionDue` goes back to false and the reason stays on the case.
+ * Refused (409 RESUMPTION_NOT_DUE, nothing changes) unless the case is relief-closed with resumption due.
+ */
+export async function dismissResumption(
+  deps: ApplicationDeps,
+  principal: Principal,
+  id: string,
+  input: { reason: string },
+  idempotency?: IdempotentWrite<ApplicationRecord>,
+) {
+  const app = await loadForClerk(deps, principal, id);
+  const judge = (current: ApplicationRecord) => {
+    if (current.status !== 'closed' || current.resumptionDue !== true)
+      throw new ConflictError(
+        'RESUMPTION_NOT_DUE',
+        'Only a relief-closed case whose asset check prompted resumption can have it dismissed.',
+      );
+  };
+  judge(app);
+  const at = deps.now().toISOString();
+  return deps.repo.update(
+    id,
+    (current) => {
+      judge(current);
+      const dismissal = { reason: input.reason, dismissedAt: at, dismissedBy: principal.sub };
+      return {
+        next: {
+          ...current,
+          version: current.version + 1,
+          resumptionDue: false,
+          resumptionDismissals: [...(current.resumptionDismissals ?? []), dismissal],
+        },
+        audit: {
+          actor: principal,
+          action: 'resumption.dismissed',
+          fromStatus: current.status,
+          toStatus: current.status,
+          detail: { reason: input.reason },
+        },
+      };
+    },
+    { idempotency },
+  );
+}
+
 export interface DueInput {
   courtCode?: string | undefined;
   before?: string | undefined;

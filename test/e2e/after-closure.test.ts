@@ -131,6 +131,23 @@ describe('the case after closure', () => {
       body: { amountFen: 500_000, receivedAt: new Date().toISOString(), reference: 'R-HN-1' },
     });
     expect(recovered.status).toBe(201);
+    // The recovery is credited to the relief fund (三.4), seen by the high court and the SPC.
+    const campaignId = 'demo';
+    for (const reader of [approvers[2] as string, await token('SPC', ['spc-admin'], 'spc-after-closure')]) {
+      const fund = await api('GET', `/relief-fund?campaignId=${campaignId}`, { token: reader });
+      expect(fund.status, JSON.stringify(fund.body)).toBe(200);
+      const hn = fund.body.highCourts.find((h: { highCourtCode: string }) => h.highCourtCode === 'HN');
+      expect(hn.cases).toContainEqual({
+        applicationId: id,
+        courtCode: 'HN0102',
+        recoveredFen: 500_000,
+        entries: 1,
+      });
+      expect(hn.reconciled).toBe(true);
+      expect(fund.body.totals.reconciled).toBe(true);
+    }
+    const notHers = await api('GET', `/relief-fund?campaignId=${campaignId}`, { token: clerk });
+    expect([notHers.status, notHers.body.code]).toEqual([403, 'FUND_NOT_VISIBLE']);
     const first = await lift(MEASURES[0]?.reference as string);
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     expect(first.body.closure.measuresInForce).toEqual([MEASURES[1]]);

@@ -313,6 +313,36 @@ const CASES: Record<string, Case> = {
     },
     footprint: async () => count(await actions(lifeId()), 'application.closed'),
   },
+  dismissResumption: {
+    prepare: async () => {
+      // A lead from the applicant finds assets (today in Beijing): resumption is due, and the clerk
+      // records why it is not resumed (the lifecycle resumes right after, from the closed state).
+      const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      const found = await api('POST', `/applications/${lifeId()}/asset-checks`, {
+        token: clerk,
+        body: {
+          checkedAt: today,
+          method: 'lead-from-applicant',
+          result: 'assets-found',
+          detail: '申请人提供车辆线索。',
+        },
+        headers: { 'idempotency-key': newKey('dismissal-check') },
+      });
+      expect(found.status, JSON.stringify(found.body)).toBe(201);
+      expect(found.body.resumptionDue).toBe(true);
+      const path = `/applications/${lifeId()}/resumption-dismissals`;
+      const body = { reason: '所涉车辆已设定抵押，暂不恢复执行。' };
+      return {
+        request: { method: 'POST', path, token: clerk, body },
+        other: { method: 'POST', path, token: clerk, body: { reason: '另一个理由。' } },
+        expectStatus: 200,
+      };
+    },
+    footprint: async () => ({
+      dismissed: count(await actions(lifeId()), 'resumption.dismissed'),
+      due: (await api('GET', `/applications/${lifeId()}`, { token: clerk })).body.resumptionDue,
+    }),
+  },
   resumeEnforcement: {
     prepare: async () => {
       const path = `/applications/${lifeId()}/resumptions`;

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../functions/lib/auth.ts';
 import { applicationView } from '../../functions/usecases/applications.ts';
 import { closeApplication, resumeEnforcement } from '../../functions/usecases/closure.ts';
-import { listDue, recordAssetCheck } from '../../functions/usecases/monitoring.ts';
+import { dismissResumption, listDue, recordAssetCheck } from '../../functions/usecases/monitoring.ts';
 import { people, refusedWithoutChange, type World, world } from './world.ts';
 
 let w: World;
@@ -146,5 +146,58 @@ describe('post-closure monitoring (终本规定 Art. 9 by analogy)', () => {
         status: 404,
       },
     );
+  });
+});
+
+describe('dismissResumption (不予恢复执行, a reasoned dismissal of resumptionDue)', () => {
+  const reason = { reason: '所涉车辆已设定抵押，变价款不足以清偿在先债权，暂不恢复执行。' };
+
+  it('clears resumptionDue with the reason kept on the case and audited; the case stays closed and monitored', async () => {
+    const id = await closed();
+    at('2026-09-11');
+    await recordAssetCheck(w.deps, people.clerk, id, check('2026-09-11', 'evasion-found'));
+    const dismissed = await dismissResumption(w.deps, people.clerk, id, reason);
+    expect(dismissed.status).toBe('closed');
+    expect(applicationView(dismissed, people.clerk)).toMatchObject({
+      resumptionDue: false,
+      nextAssetCheckDue: '2027-03-11',
+      resumptionDismissals: [
+        { ...reason, dismissedBy: people.clerk.sub, dismissedAt: '2026-09-11T02:00:00.000Z' },
+      ],
+    });
+    expect((await w.verifiedAudit(id)).at(-1)).toMatchObject({
+      action: 'resumption.dismissed',
+      fromStatus: 'closed',
+      toStatus: 'closed',
+      detail: reason,
+    });
+    // A later check finding assets makes it due again.
+    at('2027-03-11');
+    const again = await recordAssetCheck(w.deps, people.clerk, id, check('2027-03-11', 'assets-found'));
+    expect(again.resumptionDue).toBe(true);
+  });
+
+  it('refuses, changing nothing: no check prompted resumption, not closed, already resumed (409 RESUMPTION_NOT_DUE); other courts (404) and roles (403)', async () => {
+    const paid = await w.paid();
+    const notDue = { code: 'RESUMPTION_NOT_DUE', status: 409 };
+    await refusedWithoutChange(w, () => dismissResumption(w.deps, people.clerk, paid, reason), notDue);
+    const id = await closed();
+    await refusedWithoutChange(w, () => dismissResumption(w.deps, people.clerk, id, reason), notDue);
+    at('2026-09-11');
+    await recordAssetCheck(w.deps, people.clerk, id, check('2026-09-11', 'assets-found'));
+    await refusedWithoutChange(w, () => dismissResumption(w.deps, people.foreignClerk, id, reason), {
+      code: 'NOT_FOUND',
+      status: 404,
+    });
+    await refusedWithoutChange(w, () => dismissResumption(w.deps, people.basicApprover, id, reason), {
+      code: 'ROLE_FORBIDDEN',
+      status: 403,
+    });
+    await resumeEnforcement(w.deps, people.clerk, id, {
+      reason: 'assets-found',
+      basis: '查询发现被执行人名下车辆',
+      amountFen: 1_000_000,
+    });
+    await refusedWithoutChange(w, () => dismissResumption(w.deps, people.clerk, id, reason), notDue);
   });
 });

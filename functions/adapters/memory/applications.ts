@@ -13,6 +13,7 @@ import {
   type DueQuery,
   DuplicateApplicationError,
   DuplicateEventError,
+  type FundEntry,
   type IdempotencyRecord,
   IdempotencyReplay,
   type IdempotentWrite,
@@ -703,6 +704,14 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     await tick();
     const fund = this.state.fund.get(campaignId);
     return { recoveredFen: fund?.recoveredFen ?? 0, entries: fund?.entries ?? 0 };
+  }
+
+  async listFundEntries(campaignId: string): Promise<FundEntry[]> {
+    await tick();
+    return [...this.state.fundEntries.entries()]
+      .filter(([, e]) => e.campaignId === campaignId)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, e]) => ({ ...e }));
   }
 
   async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {

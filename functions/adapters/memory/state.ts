@@ -3,6 +3,7 @@ import type {
   ApplicationRecord,
   AuditEntry,
   DocumentRecord,
+  FundEntry,
   IdempotencyRecord,
   OutboxItem,
 } from '../../ports/applications.ts';
@@ -46,16 +47,7 @@ export interface MemoryState {
   campaigns: Map<string, Campaign>;
 }
 
-export interface FundEntry {
-  campaignId: string;
-  applicationId: string;
-  courtCode: string;
-  highCourtCode: string;
-  amountFen: number;
-  reference: string;
-  receivedAt: string;
-  recordedAt: string;
-}
+export type { FundEntry } from '../../ports/applications.ts';
 
 export interface InsurerEventMark {
   id: string;

@@ -483,6 +483,13 @@ const TARGETS: Record<string, FuzzTarget> = {
       detail: '未发现财产',
     }),
   },
+  dismissResumption: {
+    // The closed fixture has no check that prompted resumption: every valid body is refused (409).
+    fixture: 'closed',
+    credential: () => ({ token: clerk }),
+    params: () => ({ id: fixtures.closed }),
+    base: () => ({ reason: '所涉财产已设定抵押，暂不恢复执行。' }),
+  },
   withdrawApplication: {
     // A valid body withdraws the draft; a fresh one takes its place for the next run.
     fixture: 'withdrawable',

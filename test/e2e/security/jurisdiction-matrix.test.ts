@@ -447,9 +447,22 @@ const EXPECTATIONS: Record<string, Expectation> = {
     }),
     expect: executingClerk([409, 'NOT_RELIEF_CLOSED']),
   },
+  dismissResumption: {
+    probe: (t) => ({ params: { id: t.paid }, body: { reason: '查询所得财产已设定抵押，暂不恢复执行。' } }),
+    expect: executingClerk([409, 'RESUMPTION_NOT_DUE']),
+  },
   listDueChecks: {
     probe: (t) => ({ query: `courtCode=${t.courtCode}&limit=200` }),
     expect: withinJurisdiction(200),
+  },
+  getReliefFund: {
+    // The relief fund is read by the SPC's administrators (all) and by each high court (its province).
+    probe: () => ({ query: 'campaignId=demo' }),
+    expect: (c) => {
+      if (c.kind === 'anonymous') return 401;
+      if (c.court === 'SPC') return c.role === 'spc-admin' ? 200 : [403, 'FUND_NOT_VISIBLE'];
+      return HIGH_COURTS.has(c.court) ? 200 : [403, 'FUND_NOT_VISIBLE'];
+    },
   },
   getReport: {
     // Reports are read by the SPC (all) and by each high court (its jurisdiction); below that, never.

@@ -557,6 +557,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/applications/{id}/resumption-dismissals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 不予恢复执行: record why enforcement is not resumed after an asset check found assets or evasion (clerk of the executing court); clears resumptionDue */
+        post: operations["dismissResumption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/monitoring/due": {
         parameters: {
             query?: never;
@@ -566,6 +583,23 @@ export interface paths {
         };
         /** 分类管理: relief-closed cases within your jurisdiction whose asset check is due or overdue, earliest first (from the due index) */
         get: operations["listDueChecks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/relief-fund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 救助款回收 (三.4): enforcement recoveries credited to the relief fund, per high court and per case, with totals (spc-admin all; a high court its province; others 403 FUND_NOT_VISIBLE) */
+        get: operations["getReliefFund"];
         put?: never;
         post?: never;
         delete?: never;
@@ -987,6 +1021,12 @@ export interface components {
             nextAssetCheckDue: string | null;
             /** @description An asset check found assets or evasion and no resumption is recorded yet. */
             resumptionDue: boolean;
+            /** @description Reasoned decisions not to resume enforcement after a check prompted it. */
+            resumptionDismissals?: {
+                reason: string;
+                dismissedAt: string;
+                dismissedBy: string;
+            }[];
             assetChecks?: components["schemas"]["AssetCheck"][];
             integrityHold?: components["schemas"]["IntegrityHold"];
         };
@@ -1341,6 +1381,10 @@ export interface components {
             /** @description When the applicant was told the result. */
             applicantNotifiedAt?: string;
         };
+        ResumptionDismissal: {
+            /** @description Why enforcement is not resumed. */
+            reason: string;
+        };
         DueCase: {
             id: string;
             campaignId: string;
@@ -1478,8 +1522,42 @@ export interface components {
             nextAssetCheckDue: string | null;
             /** @description An asset check found assets or evasion and no resumption is recorded yet. */
             resumptionDue: boolean;
+            /** @description Reasoned decisions not to resume enforcement after a check prompted it. */
+            resumptionDismissals?: {
+                reason: string;
+                dismissedAt: string;
+                dismissedBy: string;
+            }[];
             assetChecks?: components["schemas"]["AssetCheck"][];
             integrityHold?: components["schemas"]["IntegrityHold"];
+        };
+        ReliefFund: {
+            campaignId: string;
+            /** @description "all" (SPC) or the high court whose province this is. */
+            scope: string;
+            totals: {
+                recoveredFen: number;
+                entries: number;
+                reportedRecoveredFen: number;
+                /** @description Every high court’s credits equal its recorded recoveries and (SPC) the entries add up to the ledger total. */
+                reconciled: boolean;
+            };
+            highCourts: {
+                highCourtCode: string;
+                /** @description Credited to the fund, from the ledger entries. */
+                recoveredFen: number;
+                entries: number;
+                /** @description The recoveries recorded on the applications (report counters). */
+                reportedRecoveredFen: number;
+                reconciled: boolean;
+                cases: {
+                    applicationId: string;
+                    /** @description The executing court. */
+                    courtCode: string;
+                    recoveredFen: number;
+                    entries: number;
+                }[];
+            }[];
         };
         Report: {
             campaignId: string;
@@ -4567,6 +4645,97 @@ export interface operations {
             };
         };
     };
+    dismissResumption: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1-128 of A-Z a-z 0-9 . _ : -), scoped by your court, your subject, the operation and its target. A replay with the same key and request returns the first response (status, headers and body, plus Idempotent-Replayed: true); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description ULID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResumptionDismissal"];
+            };
+        };
+        responses: {
+            /** @description Dismissed; resumptionDue is false */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors); INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown or outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RESUMPTION_NOT_DUE (not relief-closed, or no check prompted resumption) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     listDueChecks: {
         parameters: {
             query?: {
@@ -4623,6 +4792,72 @@ export interface operations {
                 };
             };
             /** @description courtCode outside your jurisdiction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getReliefFund: {
+        parameters: {
+            query: {
+                /** @description The campaign whose fund ledger to read. */
+                campaignId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The fund, reconciled to the recoveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReliefFund"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown campaign */
             404: {
                 headers: {
                     [name: string]: unknown;

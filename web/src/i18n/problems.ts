@@ -317,6 +317,11 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
   },
   REPORT_ALREADY_FROZEN: { zh: '报表已封存。', en: 'The report is already frozen.' },
   REPORT_NOT_VISIBLE: { zh: '无权查看该报表。', en: 'You may not see this report.' },
+  FUND_NOT_VISIBLE: { zh: '无权查看救助款回收情况。', en: 'You may not see the relief fund.' },
+  RESUMPTION_NOT_DUE: {
+    zh: '该案件当前无需决定是否恢复执行。',
+    en: 'No asset check has made resumption due for this case.',
+  },
   INSURER_NOT_CONFIGURED: { zh: '保险公司接口尚未配置。', en: 'The insurer is not configured.' },
   INSURER_UNAVAILABLE: { zh: '保险公司接口暂不可用。', en: 'The insurer is unavailable.' },
   INVALID_SIGNATURE: { zh: '签名无效。', en: 'Invalid signature.' },

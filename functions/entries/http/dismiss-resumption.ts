@@ -1,0 +1,17 @@
+import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { authenticator } from '../../factories/verifier.ts';
+import { dismissResumption as spec } from '../../http/monitoring.ts';
+import { defineIdempotentRoute } from '../../lib/idempotency.ts';
+import type { ApplicationRecord } from '../../ports/applications.ts';
+import { applicationView } from '../../usecases/applications.ts';
+import { dismissResumption } from '../../usecases/monitoring.ts';
+
+export const route = defineIdempotentRoute(
+  spec,
+  authenticator,
+  (app: ApplicationRecord, req) => ({ status: 200, body: applicationView(app, req.principal), headers: {} }),
+  (req, idempotency) =>
+    dismissResumption(applicationDeps(), req.principal, req.params.id, req.body, idempotency),
+  applicationRepository,
+);
+export const { handler } = route;

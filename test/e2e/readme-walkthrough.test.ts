@@ -44,6 +44,14 @@ describe('README walk-through', () => {
     expect(stdout).toContain('被执行人确无财产可供执行，申请执行人同意获得保险救助后案件终结执行。');
     expect(stdout).toContain('/tmp/ruling.docx');
     expect(stdout).toMatch(/^false$/m);
+    // Step 11a: one asset check after closure; nothing found, the next is due six months on.
+    expect(stdout).toMatch(/^none-found$/m);
+    const nextDue = stdout.match(/^next asset check due (\d{4}-\d{2}-\d{2})$/m)?.[1];
+    expect(nextDue, 'step 11a prints the next due date').toBeDefined();
+    const inSixMonths = new Date(Date.now() + 8 * 3600_000);
+    inSixMonths.setUTCDate(1); // the month only: a due date on the 31st clamps to the month's last day
+    inSixMonths.setUTCMonth(inSixMonths.getUTCMonth() + 6);
+    expect(nextDue?.slice(0, 7)).toBe(inSixMonths.toISOString().slice(0, 7));
     expect(stdout.toLowerCase()).toContain('audit-chain: valid');
     // Step 13 screens the samples of four courts in four provinces, each with its own court's token.
     expect(stdout.match(/^screened \d+ candidate\(s\) for campaign demo$/gm)).toHaveLength(4);

@@ -16,8 +16,8 @@ import { getInsurerPackage, insurerWebhook, redeliverInsurerPackage } from './in
 import { dismissResumption, listDueChecks, recordAssetCheck } from './monitoring.ts';
 import { getQuota, getQuotaAudit, listQuotas, putQuota } from './quotas.ts';
 import { createReconciliation, getReconciliation } from './reconciliations.ts';
-import { getReliefFund } from './relief-fund.ts';
 import { getCampaign, getCourt, listCampaigns, listCourts } from './reference.ts';
+import { getReliefFund } from './relief-fund.ts';
 import { freezeReport, getFrozenReport, getReport } from './reports.ts';
 import { health, openapi } from './service.ts';
 import { withdrawApplication } from './withdrawal.ts';

@@ -486,6 +486,11 @@ export interface ApplicationRepository {
   /** The relief fund ledger (recovered money) of a campaign. */
   getFund(campaignId: string): Promise<{ recoveredFen: number; entries: number }>;
   getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Records a key's response on its own, for a request whose changes are several transactions of their
+   * own (a decision batch: each item is one decision's transaction). A key recorded meanwhile: IdempotencyReplay.
+   */
+  recordIdempotency<T>(write: IdempotentWrite<T>, result: T): Promise<void>;
   /** Applications in pending_approval / awaiting_payout, least recently changed first (sparse gsi4). */
   listInFlight(query: SweepQuery): Promise<SweepPage<ApplicationRecord>>;
   /** Documents still `pending`, oldest first (sparse gsi4). */

@@ -705,6 +705,18 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     return { recoveredFen: fund?.recoveredFen ?? 0, entries: fund?.entries ?? 0 };
   }
 
+  async recordIdempotency<T>(write: IdempotentWrite<T>, result: T): Promise<void> {
+    await tick();
+    try {
+      transact([this.idempotencyPut(write, result)], this.faults.take());
+    } catch (error) {
+      if (error instanceof MemoryTransactionCanceled && error.failed().has('idempotency')) {
+        throw this.replay(write);
+      }
+      throw error;
+    }
+  }
+
   async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
     await tick();
     return copy(this.state.idempotency.get(idempotencyKey(scope, key)));

@@ -86,7 +86,12 @@ async function decideItem(
     return { applicationId, status: decided.status, pendingAt: decided.pendingAt };
   } catch (error) {
     if (error instanceof AppError) {
-      return { applicationId, ...(await standing(deps, principal, applicationId)), code: error.code, message: error.message };
+      return {
+        applicationId,
+        ...(await standing(deps, principal, applicationId)),
+        code: error.code,
+        message: error.message,
+      };
     }
     logger.error('batch item failed', { applicationId, errorName: (error as Error)?.name ?? 'Unknown' });
     return {

@@ -20,7 +20,11 @@ async function atHighCourt(reliefAmountFen = 3_000_000) {
   return id;
 }
 
-const item = (applicationId: string, decision: 'approve' | 'reject' | 'return' = 'approve', comment = '同意') => ({
+const item = (
+  applicationId: string,
+  decision: 'approve' | 'reject' | 'return' = 'approve',
+  comment = '同意',
+) => ({
   applicationId,
   decision,
   comment,
@@ -43,7 +47,11 @@ describe('decideBatch (批量审批)', () => {
   it('refuses exactly the items the quota no longer covers when it runs out mid-batch, in the given order', async () => {
     w = await world({ quotaFen: 7_000_000 });
     const ids = [await atHighCourt(), await atHighCourt(), await atHighCourt(), await atHighCourt(1_000_000)];
-    const out = await decideBatch(w.deps, people.highApprover, ids.map((id) => item(id)));
+    const out = await decideBatch(
+      w.deps,
+      people.highApprover,
+      ids.map((id) => item(id)),
+    );
     expect(out.results.map((r) => [r.status, r.code ?? null])).toEqual([
       ['awaiting_payout', null],
       ['awaiting_payout', null],
@@ -61,7 +69,10 @@ describe('decideBatch (批量审批)', () => {
   it('answers NOT_FOUND for an unknown id and for another province’s application, revealing nothing', async () => {
     const mine = await w.submitted();
     const foreign = await w.submitted();
-    const out = await decideBatch(w.deps, people.foreignApprover, [item(foreign), item('no-such-application')]);
+    const out = await decideBatch(w.deps, people.foreignApprover, [
+      item(foreign),
+      item('no-such-application'),
+    ]);
     expect(out.results).toEqual([
       expect.objectContaining({ applicationId: foreign, status: null, pendingAt: null, code: 'NOT_FOUND' }),
       expect.objectContaining({ applicationId: 'no-such-application', status: null, code: 'NOT_FOUND' }),
@@ -113,7 +124,11 @@ describe('decideBatch (批量审批)', () => {
     const real = w.deps.repo;
     const repo: ApplicationRepository = Object.create(real);
     repo.get = (id: string) => (id === broken ? Promise.reject(new TypeError('boom')) : real.get(id));
-    const out = await decideBatch({ ...w.deps, repo }, people.basicApprover, [item(a), item(broken), item(b)]);
+    const out = await decideBatch({ ...w.deps, repo }, people.basicApprover, [
+      item(a),
+      item(broken),
+      item(b),
+    ]);
     expect(out.results.map((r) => r.code ?? r.status)).toEqual([
       'pending_approval',
       'INTERNAL_ERROR',

@@ -18,7 +18,8 @@ export const route = defineIdempotentRoute(
       idempotency,
     );
     req.body.items.forEach((item, i) => {
-      if (!result.results[i]?.code) countEvent(BusinessMetric.Decisions, { name: 'outcome', value: item.decision });
+      if (!result.results[i]?.code)
+        countEvent(BusinessMetric.Decisions, { name: 'outcome', value: item.decision });
     });
     return result;
   },

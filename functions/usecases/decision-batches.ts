@@ -7,9 +7,6 @@ import type { IdempotentWrite } from '../ports/idempotency.ts';
 import { hasRole, loadVisible } from './applications.ts';
 import { type ApprovalDeps, decideApplication } from './approval.ts';
 
-/** At most this many items in one batch (api-contract `POST /decision-batches`). */
-export const MAX_BATCH_ITEMS = 200;
-
 export interface BatchItem {
   applicationId: string;
   decision: DecisionKind;
@@ -99,7 +96,7 @@ async function decideItem(
       status: null,
       pendingAt: null,
       code: 'INTERNAL_ERROR',
-      message: 'This item could not be decided because of an internal error; nothing was changed. Retry it.',
+      message: 'This item failed with an internal error; reload the application to see where it stands, then retry it.',
     };
   }
 }

@@ -96,7 +96,8 @@ async function decideItem(
       status: null,
       pendingAt: null,
       code: 'INTERNAL_ERROR',
-      message: 'This item failed with an internal error; reload the application to see where it stands, then retry it.',
+      message:
+        'This item failed with an internal error; reload the application to see where it stands, then retry it.',
     };
   }
 }

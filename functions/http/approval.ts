@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { COMMON_ERRORS } from './applications.ts';
 import { idempotent } from './idempotency.ts';
-import { ApplicationId, ApplicationParams, problem, Required, RequiredText, Text } from './schemas.ts';
+import { ApplicationParams, Pattern, problem, Required, RequiredText, Text } from './schemas.ts';
 
 export const SubmitBody = z
   .strictObject({
@@ -86,7 +86,12 @@ export const decideApplication = idempotent({
 export const DecisionBatchBody = z
   .strictObject({
     items: z
-      .array(z.strictObject({ applicationId: ApplicationId, ...DecisionBody.shape }))
+      .array(
+        z.strictObject({
+          applicationId: Pattern(/^[0-9A-Z]{26}$/).meta({ description: 'ULID' }),
+          ...DecisionBody.shape,
+        }),
+      )
       .min(1)
       .max(200),
   })

@@ -113,6 +113,8 @@ export const DecisionBatchResult = z
 
 export const decideBatch = idempotent({
   operationId: 'decideBatch',
+  // Up to 200 decisions one after the other (each its own transaction, ~3 requests): more than 10 s.
+  timeoutSeconds: 29,
   method: 'POST',
   path: '/decision-batches',
   summary: 'Decide up to 200 applications waiting at your court in one request (批量审批)',

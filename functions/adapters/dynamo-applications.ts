@@ -910,6 +910,18 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     return readIdempotency(this.doc, this.tableName, scope, key);
   }
 
+  async recordIdempotency<T>(write: IdempotentWrite<T>, result: T): Promise<void> {
+    const put = idempotencyPut(this.tableName, write, result, this.now()).Put;
+    if (!put) return;
+    try {
+      await this.doc.send(new PutCommand(put));
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      const replay = await replayOf(this.doc, this.tableName, write, undefined);
+      throw replay ?? error;
+    }
+  }
+
   /**
    * Reads one gsi4 family shard by shard, oldest first, up to `limit` items at or before `before`;
    * the cursor names the shard and the position within it, null after the last shard.

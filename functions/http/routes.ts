@@ -6,7 +6,7 @@ import {
   listApplications,
   patchApplication,
 } from './applications.ts';
-import { decideApplication, submitApplication } from './approval.ts';
+import { decideApplication, decideBatch, submitApplication } from './approval.ts';
 import { createCampaign, getCampaignAudit, patchCampaign } from './campaigns.ts';
 import { closeApplication, getRuling, liftMeasure, recordRecovery, resumeEnforcement } from './closure.ts';
 import { getCourtAudit, importCourts, putCourt } from './courts.ts';
@@ -54,6 +54,7 @@ const specs: RouteSpec[] = [
   reviewDocument,
   submitApplication,
   decideApplication,
+  decideBatch,
   putQuota,
   listQuotas,
   getQuota,

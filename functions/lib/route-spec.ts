@@ -44,6 +44,11 @@ export interface RouteSpec<
   maxBodyBytes?: number;
   /** The resources the route's function may touch (lib/access.ts): its IAM grants and configuration. */
   access: Access;
+  /**
+   * The function's timeout when a route needs more than the default 10 s (at most 29: API Gateway's HTTP
+   * API answers 503 after 30 s whatever the function does).
+   */
+  timeoutSeconds?: number;
   /** Declared with `idempotent()` (functions/http/idempotency.ts): takes an Idempotency-Key. */
   idempotent?: true;
 }

@@ -490,6 +490,11 @@ export interface ApplicationRepository {
   /** Every credit of the campaign's relief-fund ledger, oldest first (one partition, never a scan). */
   listFundEntries(campaignId: string): Promise<FundEntry[]>;
   getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Records a key's response on its own, for a request whose changes are several transactions of their
+   * own (a decision batch: each item is one decision's transaction). A key recorded meanwhile: IdempotencyReplay.
+   */
+  recordIdempotency<T>(write: IdempotentWrite<T>, result: T): Promise<void>;
   /** Applications in pending_approval / awaiting_payout, least recently changed first (sparse gsi4). */
   listInFlight(query: SweepQuery): Promise<SweepPage<ApplicationRecord>>;
   /** Documents still `pending`, oldest first (sparse gsi4). */

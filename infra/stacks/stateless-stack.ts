@@ -188,6 +188,7 @@ export class StatelessStack extends Stack {
       const fn = this.reliefFunction(`Route${pascal(route.operationId)}`, entry, {
         description: `${route.method} ${route.path} (${route.operationId})`,
         access: route.access,
+        ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
         verifiesTokens: route.auth === 'jwt',
       });
       this.httpFunctions.set(route.operationId, fn);

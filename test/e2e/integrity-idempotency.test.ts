@@ -137,6 +137,9 @@ const lifeId = () => life.id as string;
 /** A draft of its own, withdrawn (the lifecycle's application must stay open). */
 const withdrawn: { id?: string } = {};
 
+/** An application of its own, submitted, decided in a batch (rejected: no quota, no payout). */
+const batched: { id?: string } = {};
+
 /** A draft of its own whose document is reviewed. */
 const reviewed: { id?: string } = {};
 
@@ -266,6 +269,32 @@ const CASES: Record<string, Case> = {
     },
     // The workflow writes to the application after the approval (dispatch, payout): count decisions only.
     footprint: async () => (await actions(lifeId())).filter((a) => a.startsWith('decision.')).length,
+  },
+  decideBatch: {
+    prepare: async () => {
+      batched.id = await draft();
+      await uploadAllDocuments(batched.id, clerk);
+      const submitted = await api('POST', `/applications/${batched.id}/submit`, { token: clerk, body: form });
+      expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
+      const items = (comment: string) => [{ applicationId: batched.id, decision: 'reject', comment }];
+      return {
+        request: {
+          method: 'POST',
+          path: '/decision-batches',
+          token: approver,
+          body: { items: items('不符合条件') },
+        },
+        other: {
+          method: 'POST',
+          path: '/decision-batches',
+          token: approver,
+          body: { items: items('另一理由') },
+        },
+        expectStatus: 200,
+      };
+    },
+    footprint: async () =>
+      (await actions(batched.id as string)).filter((a) => a.startsWith('decision.')).length,
   },
   createReconciliation: {
     prepare: async () => {

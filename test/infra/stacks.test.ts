@@ -455,6 +455,11 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
       expect(actions.filter((a) => a.startsWith('s3:'))).toEqual([]);
     });
 
+    it('gives the batch decision route 29 s (200 decisions in a row) and other routes the default 10 s', () => {
+      expect(cfnFunction(fnOf('decideBatch')).Properties.Timeout).toBe(29);
+      expect(cfnFunction(fnOf('decideApplication')).Properties.Timeout).toBe(10);
+    });
+
     it('tells only the senders of packages the insurer endpoint (dispatchPackage, the re-delivery route)', () => {
       for (const fn of allFunctions()) {
         const variables = cfnFunction(fn).Properties.Environment.Variables;

@@ -714,6 +714,18 @@ export class MemoryApplicationRepository implements ApplicationRepository {
       .map(([, e]) => ({ ...e }));
   }
 
+  async recordIdempotency<T>(write: IdempotentWrite<T>, result: T): Promise<void> {
+    await tick();
+    try {
+      transact([this.idempotencyPut(write, result)], this.faults.take());
+    } catch (error) {
+      if (error instanceof MemoryTransactionCanceled && error.failed().has('idempotency')) {
+        throw this.replay(write);
+      }
+      throw error;
+    }
+  }
+
   async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
     await tick();
     return copy(this.state.idempotency.get(idempotencyKey(scope, key)));

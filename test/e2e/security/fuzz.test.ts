@@ -364,6 +364,15 @@ const TARGETS: Record<string, FuzzTarget> = {
     base: () => ({ decision: 'return', comment: '请补充困难证明' }),
     restore: restorePending,
   },
+  decideBatch: {
+    // A batch of one on the pending fixture; a 200 may have returned it (restored), or refused the item.
+    fixture: 'pending',
+    credential: () => ({ token: approver }),
+    base: () => ({
+      items: [{ applicationId: fixtures.pending, decision: 'return', comment: '请补充困难证明' }],
+    }),
+    restore: restorePending,
+  },
   putCourt: {
     // A Tibetan court no other suite reads; a valid mutation may rename it, nothing else.
     credential: () => ({ token: spcAdmin }),

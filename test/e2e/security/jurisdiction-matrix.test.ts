@@ -131,6 +131,8 @@ interface Expectation {
   /** A request that is valid for the route's schemas, aimed at the caller's target fixtures. */
   probe: (t: Target) => Probe;
   expect: (caller: Caller) => Outcome;
+  /** For a 200 that answers per item (decideBatch): the code of the probe's first item. */
+  itemCode?: (caller: PrincipalCaller) => string;
 }
 
 const inside = (c: PrincipalCaller) => INSIDE.get(c.relation) === true;
@@ -315,6 +317,19 @@ const EXPECTATIONS: Record<string, Expectation> = {
       if (!inside(c)) return 404;
       if (c.role !== 'approver') return [403, 'ROLE_FORBIDDEN'];
       return c.relation === 'own' ? [422, 'COMMENT_REQUIRED'] : [403, 'NOT_PENDING_AT_YOUR_COURT'];
+    },
+  },
+  decideBatch: {
+    // The same probe as decideApplication's, as a batch of one: the batch is refused as a whole only
+    // for a caller who is not an approver; an approver's item gets the single decision's refusal.
+    probe: (t) => ({ body: { items: [{ applicationId: t.pending, decision: 'reject', comment: '' }] } }),
+    expect: (c) => {
+      if (c.kind === 'anonymous') return 401;
+      return c.role === 'approver' ? 200 : [403, 'ROLE_FORBIDDEN'];
+    },
+    itemCode: (c) => {
+      if (!inside(c)) return 'NOT_FOUND';
+      return c.relation === 'own' ? 'COMMENT_REQUIRED' : 'NOT_PENDING_AT_YOUR_COURT';
     },
   },
   putQuota: {
@@ -733,6 +748,9 @@ for (const route of apiRoutes) {
         const expected = outcome as Outcome;
         const res = await call(route, caller);
         expect(res.status, `${method} ${path} as ${caller.label}: ${show(res)}`).toBe(statusOf(expected));
+        if (res.status === 200 && expectation?.itemCode && caller.kind === 'principal') {
+          expect(res.body.results[0].code, show(res)).toBe(expectation.itemCode(caller));
+        }
         if (res.status >= 400) {
           expectProblem(res);
           const code = codeOf(expected);

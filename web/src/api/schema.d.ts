@@ -318,6 +318,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/decision-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide up to 200 applications waiting at your court in one request (批量审批) */
+        post: operations["decideBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/campaigns/{campaignId}/quotas/{highCourtCode}": {
         parameters: {
             query?: never;
@@ -1265,6 +1282,25 @@ export interface components {
             decision: "approve" | "reject" | "return";
             /** @default  */
             comment: string;
+        };
+        DecisionBatchResult: {
+            results: {
+                applicationId: string;
+                status: string | null;
+                pendingAt: string | null;
+                code?: string;
+                message?: string;
+            }[];
+        };
+        DecisionBatch: {
+            items: {
+                /** @description ULID */
+                applicationId: string;
+                /** @enum {string} */
+                decision: "approve" | "reject" | "return";
+                /** @default  */
+                comment: string;
+            }[];
         };
         Quota: {
             campaignId: string;
@@ -3439,6 +3475,76 @@ export interface operations {
                 };
             };
             /** @description COMMENT_REQUIRED, MATERIALS_INCOMPLETE (approve only: a document of the evidence set was rejected meanwhile; return the application); IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    decideBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key (1-128 of A-Z a-z 0-9 . _ : -), scoped by your court, your subject, the operation and its target. A replay with the same key and request returns the first response (status, headers and body, plus Idempotent-Replayed: true); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionBatch"];
+            };
+        };
+        responses: {
+            /** @description One result per item, in the order given; `code` only on a refused item. Each item is decided on its own, sequentially in the given order, exactly as `POST /applications/{id}/decisions` would (jurisdiction, level, submitter ≠ approver, quota at the high court), each in its own transaction: an item is applied whole or not at all. A refused item carries the single decision’s code (e.g. QUOTA_EXCEEDED once the quota runs out, NOT_FOUND for an id outside your jurisdiction, NOT_PENDING_AT_YOUR_COURT), its current `status` and `pendingAt` where you may see it; a repeated id is DUPLICATE_IN_BATCH; an unexpected failure of one item is INTERNAL_ERROR for that item only. With Idempotency-Key the results are recorded for the whole batch. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionBatchResult"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors); INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -215,6 +215,10 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     zh: '该申请当前不在本院审批。',
     en: 'The application does not wait at your court.',
   },
+  DUPLICATE_IN_BATCH: {
+    zh: '该申请在本批中已出现，只按第一次出现的条目审批。',
+    en: 'This application appears earlier in the batch; only its first item was decided.',
+  },
   DECISION_ALREADY_RECORDED: { zh: '本级已作出审批意见。', en: 'Your level has already decided.' },
   SUBMITTER_CANNOT_DECIDE: {
     zh: '提交人不能审批自己提交的申请。',

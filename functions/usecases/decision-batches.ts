@@ -1,0 +1,117 @@
+import type { DecisionKind } from '../domain/approval.ts';
+import type { Principal } from '../lib/auth.ts';
+import { AppError, ForbiddenError } from '../lib/errors.ts';
+import { logger } from '../lib/logger.ts';
+import type { ApplicationStatus } from '../ports/applications.ts';
+import type { IdempotentWrite } from '../ports/idempotency.ts';
+import { hasRole, loadVisible } from './applications.ts';
+import { type ApprovalDeps, decideApplication } from './approval.ts';
+
+export interface BatchItem {
+  applicationId: string;
+  decision: DecisionKind;
+  comment: string;
+}
+
+export interface BatchItemResult {
+  applicationId: string;
+  /** After the decision, or as it stands when the item was refused (null when not visible to the caller). */
+  status: ApplicationStatus | null;
+  pendingAt: string | null;
+  /** The refusal's stable code (the same as a single decision's), absent when the item was decided. */
+  code?: string;
+  message?: string;
+}
+
+export interface BatchResult {
+  results: BatchItemResult[];
+}
+
+/**
+ * 批量审批: each item is one `decideApplication` — the same rules (jurisdiction, level, submitter ≠
+ * approver, quota at the high court) and the same single transaction per item, so an item is applied
+ * whole or not at all. Items run sequentially, in the order given: the quota is reserved item by item,
+ * so when it runs out mid-batch exactly the items that no longer fit are refused (QUOTA_EXCEEDED), in a
+ * predictable order, and a batch holds at most one decision's worth of load on the table at a time.
+ * A refusal becomes that item's code; a second item for the same id is DUPLICATE_IN_BATCH; an
+ * unexpected error is logged and that item is INTERNAL_ERROR, the others carry on.
+ *
+ * With an Idempotency-Key the results are recorded once all items ran; a retry after a crash midway
+ * runs again, and the items decided the first time answer DECISION_ALREADY_RECORDED (nothing twice).
+ */
+export async function decideBatch(
+  deps: ApprovalDeps,
+  principal: Principal,
+  items: readonly BatchItem[],
+  idempotency?: IdempotentWrite<BatchResult>,
+): Promise<BatchResult> {
+  if (!hasRole(principal, 'approver')) {
+    throw new ForbiddenError('ROLE_FORBIDDEN', 'Only an approver may decide.');
+  }
+  const seen = new Set<string>();
+  const results: BatchItemResult[] = [];
+  for (const item of items) {
+    if (seen.has(item.applicationId)) {
+      results.push({
+        applicationId: item.applicationId,
+        status: null,
+        pendingAt: null,
+        code: 'DUPLICATE_IN_BATCH',
+        message: 'This application appears earlier in the batch; it was decided (or refused) once there.',
+      });
+      continue;
+    }
+    seen.add(item.applicationId);
+    results.push(await decideItem(deps, principal, item));
+  }
+  const result = { results };
+  if (idempotency) await deps.repo.recordIdempotency(idempotency, result);
+  return result;
+}
+
+async function decideItem(
+  deps: ApprovalDeps,
+  principal: Principal,
+  item: BatchItem,
+): Promise<BatchItemResult> {
+  const { applicationId } = item;
+  try {
+    const decided = await decideApplication(deps, principal, applicationId, {
+      decision: item.decision,
+      comment: item.comment,
+    });
+    return { applicationId, status: decided.status, pendingAt: decided.pendingAt };
+  } catch (error) {
+    if (error instanceof AppError) {
+      return {
+        applicationId,
+        ...(await standing(deps, principal, applicationId)),
+        code: error.code,
+        message: error.message,
+      };
+    }
+    logger.error('batch item failed', { applicationId, errorName: (error as Error)?.name ?? 'Unknown' });
+    return {
+      applicationId,
+      status: null,
+      pendingAt: null,
+      code: 'INTERNAL_ERROR',
+      message:
+        'This item failed with an internal error; reload the application to see where it stands, then retry it.',
+    };
+  }
+}
+
+/** Where a refused item stands, for the caller's information; nothing for an id the caller may not see. */
+async function standing(
+  deps: ApprovalDeps,
+  principal: Principal,
+  id: string,
+): Promise<{ status: ApplicationStatus | null; pendingAt: string | null }> {
+  try {
+    const app = await loadVisible(deps, principal, id);
+    return { status: app.status, pendingAt: app.pendingAt };
+  } catch {
+    return { status: null, pendingAt: null };
+  }
+}

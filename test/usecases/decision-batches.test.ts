@@ -1,0 +1,152 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ApplicationRepository } from '../../functions/ports/applications.ts';
+import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
+import { decideApplication, submitApplication } from '../../functions/usecases/approval.ts';
+import { type BatchResult, decideBatch } from '../../functions/usecases/decision-batches.ts';
+import { FORM, idempotencyFor, people, refusedWithoutChange, type World, world } from './world.ts';
+
+let w: World;
+beforeEach(async () => {
+  w = await world();
+});
+
+const approve = { decision: 'approve' as const, comment: '同意' };
+
+/** Submitted and approved at the basic and intermediate levels: waiting at the high court JX. */
+async function atHighCourt(reliefAmountFen = 3_000_000) {
+  const id = await w.submitted(w.facts({ reliefAmountFen }));
+  await decideApplication(w.deps, people.basicApprover, id, approve);
+  await decideApplication(w.deps, people.midApprover, id, approve);
+  return id;
+}
+
+const item = (
+  applicationId: string,
+  decision: 'approve' | 'reject' | 'return' = 'approve',
+  comment = '同意',
+) => ({
+  applicationId,
+  decision,
+  comment,
+});
+
+describe('decideBatch (批量审批)', () => {
+  it('decides each item as a single decision would, level by level', async () => {
+    const a = await w.submitted();
+    const b = await w.submitted();
+    const out = await decideBatch(w.deps, people.basicApprover, [item(a), item(b, 'reject', '不符合条件')]);
+    expect(out.results).toEqual([
+      { applicationId: a, status: 'pending_approval', pendingAt: 'JX01' },
+      { applicationId: b, status: 'rejected', pendingAt: null },
+    ]);
+    const actions = (await w.repo.listAudit(a)).map((e) => e.action);
+    expect(actions.filter((x) => x === 'decision.approve')).toHaveLength(1);
+    expect((await w.repo.get(b))?.status).toBe('rejected');
+  });
+
+  it('refuses exactly the items the quota no longer covers when it runs out mid-batch, in the given order', async () => {
+    w = await world({ quotaFen: 7_000_000 });
+    const ids = [await atHighCourt(), await atHighCourt(), await atHighCourt(), await atHighCourt(1_000_000)];
+    const out = await decideBatch(
+      w.deps,
+      people.highApprover,
+      ids.map((id) => item(id)),
+    );
+    expect(out.results.map((r) => [r.status, r.code ?? null])).toEqual([
+      ['awaiting_payout', null],
+      ['awaiting_payout', null],
+      // 1,000,000 left: the third (3,000,000) no longer fits, the fourth (1,000,000) still does.
+      ['pending_approval', 'QUOTA_EXCEEDED'],
+      ['awaiting_payout', null],
+    ]);
+    expect(out.results[2]?.pendingAt).toBe('JX');
+    expect(await w.quota()).toMatchObject({ reservedFen: 7_000_000, availableFen: 0 });
+    const refused = await w.repo.get(ids[2] as string);
+    expect(refused?.quotaReservation ?? null).toBeNull();
+    expect((refused?.decisions ?? []).filter((d) => d.court === 'JX')).toHaveLength(0);
+  });
+
+  it('answers NOT_FOUND for an unknown id and for another province’s application, revealing nothing', async () => {
+    const mine = await w.submitted();
+    const foreign = await w.submitted();
+    const out = await decideBatch(w.deps, people.foreignApprover, [
+      item(foreign),
+      item('no-such-application'),
+    ]);
+    expect(out.results).toEqual([
+      expect.objectContaining({ applicationId: foreign, status: null, pendingAt: null, code: 'NOT_FOUND' }),
+      expect.objectContaining({ applicationId: 'no-such-application', status: null, code: 'NOT_FOUND' }),
+    ]);
+    expect((await w.repo.get(foreign))?.decisions ?? []).toHaveLength(0);
+    // An application of the caller's own jurisdiction in the same batch is still decided.
+    const mixed = await decideBatch(w.deps, people.basicApprover, [item('no-such-application'), item(mine)]);
+    expect(mixed.results.map((r) => r.code ?? r.status)).toEqual(['NOT_FOUND', 'pending_approval']);
+  });
+
+  it('decides a duplicated id once: the second item is DUPLICATE_IN_BATCH', async () => {
+    const a = await w.submitted();
+    const out = await decideBatch(w.deps, people.basicApprover, [item(a), item(a, 'reject', '不同意')]);
+    expect(out.results.map((r) => r.code ?? r.status)).toEqual(['pending_approval', 'DUPLICATE_IN_BATCH']);
+    const app = await w.repo.get(a);
+    expect(app?.decisions).toHaveLength(1);
+    expect(app?.decisions?.[0]?.decision).toBe('approve');
+  });
+
+  it('refuses per item under the single decision’s rules: another court’s level, the submitter, a missing reason', async () => {
+    const waitingAtBasic = await w.submitted();
+    const own = await w.ready();
+    await submitApplication(w.deps, people.clerkApprover, own, FORM);
+    const noReason = await w.submitted();
+    const mid = await decideBatch(w.deps, people.midApprover, [item(waitingAtBasic)]);
+    expect(mid.results[0]).toMatchObject({
+      code: 'NOT_PENDING_AT_YOUR_COURT',
+      status: 'pending_approval',
+      pendingAt: 'JX0102',
+    });
+    const out = await decideBatch(w.deps, people.clerkApprover, [item(own), item(noReason, 'reject', '')]);
+    expect(out.results.map((r) => r.code)).toEqual(['SUBMITTER_CANNOT_DECIDE', 'COMMENT_REQUIRED']);
+    expect((await w.repo.get(own))?.decisions ?? []).toHaveLength(0);
+    expect((await w.repo.get(noReason))?.decisions ?? []).toHaveLength(0);
+  });
+
+  it('refuses a caller who is not an approver as a whole (403 ROLE_FORBIDDEN), changing nothing', async () => {
+    const a = await w.submitted();
+    await refusedWithoutChange(w, () => decideBatch(w.deps, people.clerk, [item(a)]), {
+      code: 'ROLE_FORBIDDEN',
+      status: 403,
+    });
+  });
+
+  it('keeps deciding the other items when one fails unexpectedly (that item: INTERNAL_ERROR)', async () => {
+    const a = await w.submitted();
+    const broken = await w.submitted();
+    const b = await w.submitted();
+    const real = w.deps.repo;
+    const repo: ApplicationRepository = Object.create(real);
+    repo.get = (id: string) => (id === broken ? Promise.reject(new TypeError('boom')) : real.get(id));
+    const out = await decideBatch({ ...w.deps, repo }, people.basicApprover, [
+      item(a),
+      item(broken),
+      item(b),
+    ]);
+    expect(out.results.map((r) => r.code ?? r.status)).toEqual([
+      'pending_approval',
+      'INTERNAL_ERROR',
+      'pending_approval',
+    ]);
+    expect((await w.repo.get(broken))?.decisions ?? []).toHaveLength(0);
+  });
+
+  it('records the results under the Idempotency-Key once; the key recorded meanwhile is a replay', async () => {
+    const a = await w.submitted();
+    const items = [item(a)];
+    const key = idempotencyFor<BatchResult>(people.basicApprover, 'decideBatch', {}, 'k-1', { items });
+    const first = await decideBatch(w.deps, people.basicApprover, items, key);
+    const stored = await w.repo.getIdempotency(key.scope, key.key);
+    expect(stored?.response.body).toEqual(first);
+    const again = await decideBatch(w.deps, people.basicApprover, items, key).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(IdempotencyReplay);
+    expect((again as IdempotencyReplay).record.response.body).toEqual(first);
+    expect((await w.repo.get(a))?.decisions).toHaveLength(1);
+  });
+});

@@ -1,7 +1,7 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HttpInsurerClient } from '../../../functions/adapters/http-insurer.ts';
 import { SfnWorkflow } from '../../../functions/adapters/sfn-workflow.ts';
 import { currentCorrelationId, withCorrelationId } from '../../../functions/lib/correlation.ts';
@@ -14,8 +14,15 @@ import type { InsurerPackage } from '../../../functions/ports/insurer.ts';
 
 // The local stack of the e2e project turns EMF off for the process it runs in, and workers inherit that
 // environment: these tests read the EMF lines, so they turn it on before lib/metrics.ts is loaded.
-vi.hoisted(() => {
+const metricsSetting = vi.hoisted(() => {
+  const before = process.env.POWERTOOLS_METRICS_DISABLED;
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  return before;
+});
+// The worker runs other files next: leave the setting as it was.
+afterAll(() => {
+  if (metricsSetting === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+  else process.env.POWERTOOLS_METRICS_DISABLED = metricsSetting;
 });
 
 /**

@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as z from 'zod';
+import { decodeUtf8OrGbk } from '../functions/domain/text-encoding.ts';
 import { CourtImportReport } from '../functions/http/schemas.ts';
 import { readCsvTable } from './csv.ts';
 import {
@@ -94,19 +95,12 @@ export function decodeCourtFile(
       '文件不是文本文件（是否为.xlsx？），请另存为CSV',
     );
   }
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
-  } catch {
-    // not UTF-8: try GBK below
-  }
-  try {
-    return { text: new TextDecoder('gb18030', { fatal: true }).decode(bytes), encoding: 'gb18030' };
-  } catch {
-    return refuse(
-      'the file is neither UTF-8 nor GBK text; save it as "CSV UTF-8"',
-      '文件既不是UTF-8也不是GBK编码，请另存为“CSV UTF-8”格式',
-    );
-  }
+  const decoded = decodeUtf8OrGbk(bytes);
+  if (decoded) return decoded;
+  return refuse(
+    'the file is neither UTF-8 nor GBK text; save it as "CSV UTF-8"',
+    '文件既不是UTF-8也不是GBK编码，请另存为“CSV UTF-8”格式',
+  );
 }
 
 /** Reads and checks a court file; throws InputError listing every bad cell with its line and column. */

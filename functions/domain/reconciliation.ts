@@ -3,6 +3,7 @@
  * parsing (RFC 4180 via csv-parse) and matching; every refusal names the row and the column.
  */
 import { CsvError, parse } from 'csv-parse/sync';
+import { decodeUtf8OrGbk } from './text-encoding.ts';
 
 export const STATEMENT_COLUMNS = ['packageId', 'transactionRef', 'amountFen', 'paidAt'] as const;
 type Column = (typeof STATEMENT_COLUMNS)[number];
@@ -33,23 +34,17 @@ export interface StatementRow {
 
 /** UTF-8 (a BOM is dropped) or, failing that, GBK/GB18030; anything else is refused. */
 export function decodeStatement(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'gb18030' } {
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
-  } catch {
-    // not UTF-8: the insurer's finance systems export GBK
-  }
-  try {
-    return { text: new TextDecoder('gb18030', { fatal: true }).decode(bytes), encoding: 'gb18030' };
-  } catch {
-    throw new StatementError([
-      {
-        code: 'INVALID_ENCODING',
-        path: 'body',
-        message: 'The statement is neither UTF-8 nor GBK text.',
-        messageZh: '对账单既不是UTF-8编码也不是GBK编码的文本。',
-      },
-    ]);
-  }
+  // The insurer's finance systems export UTF-8 or GBK.
+  const decoded = decodeUtf8OrGbk(bytes);
+  if (decoded) return decoded;
+  throw new StatementError([
+    {
+      code: 'INVALID_ENCODING',
+      path: 'body',
+      message: 'The statement is neither UTF-8 nor GBK text.',
+      messageZh: '对账单既不是UTF-8编码也不是GBK编码的文本。',
+    },
+  ]);
 }
 
 const DATE =

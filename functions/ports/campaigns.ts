@@ -1,18 +1,10 @@
 import type { Campaign } from '../domain/campaigns.ts';
+import type { QuotaRow } from '../domain/quota.ts';
 import type { AuditEntry, AuditInput } from './applications.ts';
 import type { IdempotentWrite } from './idempotency.ts';
 
-export interface QuotaRecord {
-  campaignId: string;
-  highCourtCode: string;
-  allocatedFen: number;
-  reservedFen: number;
-  disbursedFen: number;
-  /** allocated − reserved − disbursed, kept as its own counter so conditions need no arithmetic. */
-  availableFen: number;
-  version: number;
-  updatedAt: string;
-}
+/** A quota as the campaign store returns it: the row without its audit chain head. */
+export type QuotaRecord = Omit<QuotaRow, 'auditSeq' | 'auditHead'>;
 
 /** A campaign as stored: its definition plus the head of its change trail. */
 export type StoredCampaign = Campaign & { auditSeq?: number; auditHead?: string; updatedAt?: string };

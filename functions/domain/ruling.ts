@@ -11,6 +11,8 @@
  * applicant appears by name only: no ID number, no bank account (the input type has no such fields and
  * nothing else is read from the input object).
  */
+
+import { isCalendarDay } from './calendar.ts';
 import { formatYuan, isFen } from './money.ts';
 
 /** The text the notice requires in every such ruling, verbatim (（三）1, joined, without whitespace). */
@@ -161,8 +163,7 @@ export function chineseDate(iso: string): string {
   const dateOnly = DATE_ONLY.exec(text);
   if (dateOnly) {
     const [y, m, d] = [Number(dateOnly[1]), Number(dateOnly[2]), Number(dateOnly[3])];
-    const probe = new Date(Date.UTC(y, m - 1, d));
-    if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d) {
+    if (!isCalendarDay(y, m, d)) {
       throw new RangeError(`chineseDate: not a calendar date: ${JSON.stringify(iso)}`);
     }
     return `${y}年${m}月${d}日`;

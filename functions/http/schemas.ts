@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isCalendarDay } from '../domain/calendar.ts';
 import { blockText, lineText } from '../lib/text.ts';
 import { APPLICATION_STATUSES, DOCUMENT_TYPES } from '../ports/applications.ts';
 
@@ -202,8 +203,7 @@ export const PatchCampaignBody = z
 /** True when the day exists (no 2019-02-30) and the time of an instant is a time of day. */
 function isCalendarDate(value: string): boolean {
   const [y, m, d] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
-  const day = new Date(Date.UTC(y, m - 1, d));
-  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return false;
+  if (!isCalendarDay(y, m, d)) return false;
   return value.length === 10 || !Number.isNaN(Date.parse(value));
 }
 

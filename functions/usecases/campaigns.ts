@@ -1,4 +1,5 @@
 import { type ChainVerification, GENESIS_HASH, verifyChain } from '../domain/audit-chain.ts';
+import { isCalendarDay } from '../domain/calendar.ts';
 import {
   type Campaign,
   campaignSettings,
@@ -87,10 +88,7 @@ export function beijingTime(value: string, edge: 'start' | 'end'): string | unde
   const date = DATE_ONLY.exec(value);
   if (date) {
     const [y, m, d] = [Number(date[1]), Number(date[2]), Number(date[3])];
-    const probe = new Date(Date.UTC(y, m - 1, d));
-    if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d) {
-      return undefined;
-    }
+    if (!isCalendarDay(y, m, d)) return undefined;
     return edge === 'start' ? shanghaiStartOfDay(value) : shanghaiEndOfDay(value);
   }
   const t = Date.parse(value);

@@ -71,6 +71,10 @@ export const DueItem = z
   .object({
     ...Application.shape,
     overdue: z.boolean().meta({ description: 'Its due date has passed (Beijing time).' }),
+    escalatedAt: z.string().nullable().meta({
+      description:
+        'When the overdue sweep escalated this check to the executing court and its high court (once per due date); null if not escalated.',
+    }),
   })
   .meta({ id: 'DueCase' });
 

@@ -493,6 +493,10 @@ export const Application = z
     nextAssetCheckDue: z.string().nullable().meta({
       description: 'Beijing date the next asset check of the relief-closed case is due; null otherwise.',
     }),
+    assetCheckEscalatedAt: z.string().nullable().meta({
+      description:
+        'When the asset check now due was escalated as overdue to the executing court and its high court; null otherwise.',
+    }),
     resumptionDue: z
       .boolean()
       .meta({ description: 'An asset check found assets or evasion and no resumption is recorded yet.' }),

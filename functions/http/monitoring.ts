@@ -30,7 +30,10 @@ export const recordAssetCheck = idempotent({
     ...COMMON_ERRORS,
     problem(404, 'Unknown or outside your jurisdiction'),
     problem(409, 'NOT_RELIEF_CLOSED (not closed or resumed), DUPLICATE_ASSET_CHECK (same date and method)'),
-    problem(422, 'CHECK_IN_FUTURE, CHECK_BEFORE_CLOSURE, APPLICANT_NOTIFIED_BEFORE_CHECK'),
+    problem(
+      422,
+      'CHECK_IN_FUTURE, CHECK_BEFORE_CLOSURE, APPLICANT_NOTIFIED_BEFORE_CHECK, APPLICANT_NOTIFIED_IN_FUTURE',
+    ),
   ],
   access: { table: 'write' },
 });

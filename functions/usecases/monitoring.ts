@@ -59,7 +59,7 @@ function refuse(code: string): never {
  * 财产查询: the executing court's clerk records an asset check of a relief-closed case; the schedule
  * moves on one interval from the check; `assets-found` / `evasion-found` set `resumptionDue` (三.4).
  * Refusals change nothing: 409 NOT_RELIEF_CLOSED / DUPLICATE_ASSET_CHECK, 422 CHECK_IN_FUTURE /
- * CHECK_BEFORE_CLOSURE / APPLICANT_NOTIFIED_BEFORE_CHECK.
+ * CHECK_BEFORE_CLOSURE / APPLICANT_NOTIFIED_BEFORE_CHECK / APPLICANT_NOTIFIED_IN_FUTURE.
  */
 export async function recordAssetCheck(
   deps: ApplicationDeps,
@@ -88,6 +88,21 @@ export async function recordAssetCheck(
   }
   const now = deps.now();
   const today = shanghaiDate(now);
+  if (notifiedOn !== undefined && notifiedOn > today) {
+    throw new UnprocessableError(
+      'APPLICANT_NOTIFIED_IN_FUTURE',
+      'The applicant cannot be told in the future.',
+      {
+        errors: [
+          {
+            code: 'APPLICANT_NOTIFIED_IN_FUTURE',
+            path: 'applicantNotifiedAt',
+            message: 'After today (Beijing time).',
+          },
+        ],
+      },
+    );
+  }
   const judge = (current: ApplicationRecord) => {
     const refusal = assetCheckRefusal(current, { checkedOn, method: input.method }, today);
     if (refusal) refuse(refusal);

@@ -4739,7 +4739,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description CHECK_IN_FUTURE, CHECK_BEFORE_CLOSURE, APPLICANT_NOTIFIED_BEFORE_CHECK; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            /** @description CHECK_IN_FUTURE, CHECK_BEFORE_CLOSURE, APPLICANT_NOTIFIED_BEFORE_CHECK, APPLICANT_NOTIFIED_IN_FUTURE; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -6,11 +6,11 @@ import {
   Application,
   ApplicationParams,
   AssetCheckBody,
+  CalendarDay,
   CourtCode,
   Cursor,
   Limit,
   Page,
-  Pattern,
   problem,
   RequiredText,
 } from './schemas.ts';
@@ -63,9 +63,7 @@ export const dismissResumption = idempotent({
 
 export const DueQuery = z.strictObject({
   courtCode: CourtCode.optional(),
-  before: Pattern(/^\d{4}-\d{2}-\d{2}$/)
-    .optional()
-    .meta({ description: 'Due on or before this Beijing date (default today).' }),
+  before: CalendarDay.optional().meta({ description: 'Due on or before this Beijing date (default today).' }),
   limit: Limit,
   cursor: Cursor.optional(),
 });

@@ -194,4 +194,26 @@ describe('overdue asset checks escalate (逾期未查)', () => {
     expect(await sweep()).toMatchObject({ escalated: 1, passComplete: true });
     expect(await overdueEntries(id)).toHaveLength(1);
   });
+
+  it('counts a case whose write fails as failed, escalates the others, and escalates it on a later pass', async () => {
+    const failing = await closed();
+    const other = await closed();
+    at('2026-09-12');
+    const update = w.repo.update.bind(w.repo);
+    const flaky = {
+      ...w.deps,
+      repo: Object.assign(Object.create(w.repo), {
+        update: (id: string, ...rest: unknown[]) =>
+          id === failing
+            ? Promise.reject(new Error('throttled'))
+            : (update as (...a: unknown[]) => Promise<ApplicationRecord>)(id, ...rest),
+      }),
+    };
+    const result = await escalateOverdueAssetChecks(flaky, {});
+    expect(result).toMatchObject({ escalated: 1, outcomes: { escalated: 1, failed: 1 } });
+    expect(await overdueEntries(failing)).toEqual([]);
+    expect(await overdueEntries(other)).toHaveLength(1);
+    expect(await sweep()).toMatchObject({ escalated: 1, outcomes: { 'escalated-before': 1, escalated: 1 } });
+    expect(await overdueEntries(failing)).toHaveLength(1);
+  });
 });

@@ -1191,7 +1191,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     }
     const items: ApplicationRecord[] = [];
     let start = decodeCursor(query.cursor, pk, 'duepk');
+    let reads = 0;
     do {
+      reads++;
       const out = await this.doc
         .send(
           new QueryCommand({
@@ -1212,7 +1214,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         });
       items.push(...(out.Items ?? []).map((i) => strip<ApplicationRecord>(i)));
       start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
-    } while (start && items.length < query.limit);
+      // As list(): a selective court filter over a large partition gives a short page with a cursor.
+    } while (start && items.length < query.limit && reads < LIST_MAX_READS);
     return { items, nextCursor: encodeCursor(start) };
   }
 }

@@ -460,7 +460,8 @@ export interface ApplicationRepository {
   list(scope: ListScope, query: ListQuery): Promise<Page<ApplicationRecord>>;
   /**
    * Relief-closed applications of one high court's partition whose next asset check is due on or
-   * before `query.before` (YYYY-MM-DD), earliest first, from the sparse due index (never a scan).
+   * before `query.before` (YYYY-MM-DD), earliest first, from the sparse due index (never a scan);
+   * like list(), at most LIST_MAX_READS reads per page (a court filter may give a short page with a cursor).
    */
   listDue(query: DueQuery): Promise<Page<ApplicationRecord>>;
   addDocument(

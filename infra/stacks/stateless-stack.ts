@@ -403,6 +403,14 @@ export class StatelessStack extends Stack {
       10,
       'A spike of insurer webhook calls refused for their Relief-Signature (forged, stale or a rotated secret)',
     );
+    // Post-closure asset checks past their due date (the overdue sweep, hourly): each is escalated once
+    // to the executing court and its high court; the count tells the operator the backlog grows.
+    this.alarm(
+      'AssetChecksOverdue',
+      this.business(BusinessMetric.AssetChecksOverdue),
+      1,
+      'Post-closure asset checks passed their due date unrecorded and were escalated to the executing court and its high court',
+    );
     // Sealing stops silently when the sealer itself fails (the refusals are alarmed above).
     const every = Math.max(5, settings.auditSealEveryMinutes);
     this.alarm(
@@ -466,10 +474,11 @@ export class StatelessStack extends Stack {
             this.business(BusinessMetric.Payouts, { outcome: 'payout.succeeded' }),
             this.business(BusinessMetric.Payouts, { outcome: 'payout.declined' }),
           ]),
-          graph('Webhook refusals / escalations / re-drive failures', [
+          graph('Webhook refusals / escalations / re-drive failures / overdue asset checks', [
             this.business(BusinessMetric.WebhookRefusals, { reason: 'INVALID_SIGNATURE' }),
             ...escalationReasons.map((r) => this.business(BusinessMetric.Escalations, { reason: r })),
             this.business(BusinessMetric.RedriveFailures),
+            this.business(BusinessMetric.AssetChecksOverdue),
           ]),
         ],
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 6 })],

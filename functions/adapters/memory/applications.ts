@@ -588,14 +588,16 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     let start = decodeCursor(query.cursor, pk, 'duepk');
     const items: ApplicationRecord[] = [];
     let last: ApplicationRecord | undefined;
+    let reads = 0;
     do {
+      reads++;
       const limit = query.limit - items.length;
       const from = start;
       const read = partition.filter((a) => from === undefined || dueSk(a) > from).slice(0, limit);
       items.push(...read.filter(matches).map((a) => copy(a)));
       last = read.length === limit ? read[read.length - 1] : undefined;
       start = last ? dueSk(last) : undefined;
-    } while (start && items.length < query.limit);
+    } while (start && items.length < query.limit && reads < LIST_MAX_READS);
     const cursor = last
       ? Buffer.from(
           JSON.stringify({ pk: `APP#${last.id}`, sk: 'APP', duepk: pk, duesk: dueSk(last) }),

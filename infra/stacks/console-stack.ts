@@ -50,7 +50,8 @@ export const SPA_ROUTING_FUNCTION = `function handler(event) {
   if (uri.indexOf('${CONSOLE_PREFIX}') !== 0) return request;
   var rest = uri.substring(${CONSOLE_PREFIX.length});
   var last = rest.split('/').pop();
-  if (rest === 'config.json' || rest.indexOf('assets/') === 0 || last.indexOf('.') !== -1) return request;
+  // A file name (config.json, index-Bx12.js, favicon.svg) or anything under assets/: as asked.
+  if (rest.indexOf('assets/') === 0 || last.indexOf('.') !== -1) return request;
   request.uri = '${CONSOLE_PREFIX}index.html';
   return request;
 }
@@ -200,7 +201,7 @@ export class ConsoleStack extends Stack {
     const assets = new s3deploy.BucketDeployment(this, 'ConsoleAssets', {
       destinationBucket: this.bucket,
       destinationKeyPrefix: CONSOLE_KEY_PREFIX,
-      sources: [s3deploy.Source.asset(assetsDir, { exclude: ['.source-hash'] })],
+      sources: [s3deploy.Source.asset(assetsDir, { exclude: ['.source-hash', 'index.html', 'config.json'] })],
       exclude: ['*'],
       include: ['assets/*'],
       cacheControl: [IMMUTABLE],
@@ -212,7 +213,7 @@ export class ConsoleStack extends Stack {
       destinationBucket: this.bucket,
       destinationKeyPrefix: CONSOLE_KEY_PREFIX,
       sources: [
-        s3deploy.Source.asset(assetsDir, { exclude: ['.source-hash', 'config.json'] }),
+        s3deploy.Source.asset(assetsDir, { exclude: ['.source-hash', 'config.json', 'assets'] }),
         // Written at deploy time: the API URL is resolved by CloudFormation, not known to the build.
         s3deploy.Source.jsonData('config.json', this.config, { escape: true }),
       ],

@@ -96,12 +96,26 @@ function expectConfigFromStackOutputs(s: Synthesised) {
   // The API URL is a deploy-time marker, replaced by the custom resource with the stateless stack's value.
   expect(config.apiUrl).toMatch(/^https:\/\/<<marker:0xbaba:\d+>>\.execute-api\./);
   expect(text).not.toMatch(/[a-z0-9]{10}\.execute-api/);
+  // …and it is what the console itself accepts (web/src/config.ts; imported by a computed path because the
+  // root tsconfig has no DOM types, which that module's browser half needs).
+  const deployed = JSON.parse(text.replace(/<<marker:0xbaba:\d+>>/g, 'abcdefghij'));
+  expect(consoleParseConfig(deployed, 'https://console.example')).toEqual({
+    mode: 'oidc',
+    apiUrl: expect.stringMatching(/^https:\/\/abcdefghij\.execute-api\.[a-z]{2}-[a-z]+-\d\.abcdefghij\/$/),
+    oidc: config.oidc,
+  });
   const stateless = s.stateless.stackName;
   expect(JSON.stringify(markers)).toContain(stateless);
   expect(props.DestinationBucketKeyPrefix).toBe(CONSOLE_KEY_PREFIX);
   expect(props.SystemMetadata).toEqual({ 'cache-control': 'no-cache' });
   expect(props.SourceMarkersConfig).toContainEqual({ jsonEscape: true });
 }
+
+const CONSOLE_CONFIG_MODULE = '../../web/src/config.ts';
+let consoleParseConfig: (raw: unknown, origin: string) => unknown;
+beforeAll(async () => {
+  ({ parseConfig: consoleParseConfig } = await import(/* @vite-ignore */ CONSOLE_CONFIG_MODULE));
+});
 
 describe('the console in the aws partition (CloudFront, default domain)', () => {
   let s: Synthesised;

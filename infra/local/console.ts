@@ -148,6 +148,8 @@ export function createConsoleSite(options: ConsoleSiteOptions) {
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
     `connect-src 'self' ${options.connectSources.join(' ')}`.trim(),
+    // Documents are shown inline from blob URLs the page made (PDF in a frame).
+    'frame-src blob:',
     "frame-ancestors 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -59,6 +59,28 @@ async function submitted(
   return { id, caseNumber: body.case.caseNumber };
 }
 
+/** A real one-page PDF (with its cross-reference table), so the browser's viewer shows a page. */
+function onePagePdf(line: string): Buffer {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${`BT /F1 24 Tf 72 760 Td (${line}) Tj ET`.length} >>\nstream\nBT /F1 24 Tf 72 760 Td (${line}) Tj ET\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(body.length);
+    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) body += `${String(o).padStart(10, '0')} 00000 n \n`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}
+
 const status = (page: Page) => page.locator('[data-status]').first().getAttribute('data-status');
 
 beforeAll(async () => {
@@ -131,7 +153,7 @@ describe('the approving judge', () => {
     expect(await request.textContent()).toContain('合肥市瑶海区人民法院');
     expect(await request.locator('[data-replace="identity"]').getAttribute('data-replaced')).toBe('false');
     await checkPage(clerk, 'clerk-returned');
-    const scan = Buffer.from('%PDF-1.4\n% identity, a clear copy\n%%EOF\n');
+    const scan = onePagePdf('Identity proof - a clear copy');
     await clerk
       .locator('[data-material="identity"] input[type="file"]')
       .setInputFiles({ name: 'identity.pdf', mimeType: 'application/pdf', buffer: scan });
@@ -150,6 +172,7 @@ describe('the approving judge', () => {
     await approver.getByRole('button', { name: '查看 身份证明' }).click();
     await eventually(() => view.locator('[data-hash]').getAttribute('data-hash')).toBe('verified');
     expect(await view.getByTestId('recorded-sha').textContent()).toBe(sha256Hex(scan));
+    await checkPage(approver, 'approver-application-pdf');
     await approver.getByLabel('意见说明').fill('材料已补正，同意');
     await approver.getByRole('button', { name: '提交审批意见' }).click();
     await eventually(() => approver.getByRole('button', { name: '提交审批意见' }).count()).toBe(0);
@@ -173,6 +196,12 @@ describe('the approving judge', () => {
     await page.getByRole('link', { name: '待审批' }).click();
     await page.waitForURL(/\/console\/queue$/);
     await eventually(() => page.locator('[data-queue-row]').count()).toBe(4);
+    // Server-side pages: three at a time, the next one fetched by its cursor.
+    await page.goto(`${baseUrl()}/console/queue?limit=3`);
+    await eventually(() => page.locator('[data-queue-row]').count()).toBe(3);
+    await page.getByRole('button', { name: '加载更多' }).click();
+    await eventually(() => page.locator('[data-queue-row]').count()).toBe(4);
+    await eventually(() => page.getByRole('button', { name: '加载更多' }).isDisabled()).toBe(true);
     // Oldest first: in the order they were submitted.
     expect(
       await page

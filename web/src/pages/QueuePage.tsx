@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, List, Modal, Radio, Space, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { type Application, api, data, newIdempotencyKey, type Schemas } from '../api/client.ts';
 import { useSession } from '../auth/use-session.ts';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
@@ -12,6 +12,8 @@ import { shanghaiTime, yuan } from '../lib/format.ts';
 type Decision = 'approve' | 'reject' | 'return';
 type BatchResult = Schemas['DecisionBatchResult']['results'][number];
 const PAGE = 50;
+/** `?limit=` (1–200) sets the server page size; 50 otherwise. */
+const pageSize = (raw: string | null) => Math.min(200, Math.max(1, Math.trunc(Number(raw)) || PAGE));
 
 // An overdue row is tinted as well as tagged (the tag's words carry the meaning; the tint only helps).
 const OVERDUE_CSS = '.queue-overdue > td { background: #fff1f0 !important; }';
@@ -59,6 +61,8 @@ export default function QueuePage() {
   const session = useSession();
   const court = session?.court ?? '';
   const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const limit = pageSize(params.get('limit'));
   const queryClient = useQueryClient();
   const [selected, setSelected] = useState<string[]>([]);
   const [confirming, setConfirming] = useState<{ decision: Decision; comment: string } | null>(null);
@@ -67,13 +71,13 @@ export default function QueuePage() {
   const decision = Form.useWatch('decision', form) ?? 'approve';
 
   const queue = useInfiniteQuery({
-    queryKey: ['queue', court],
+    queryKey: ['queue', court, limit],
     enabled: Boolean(court),
     initialPageParam: '',
     queryFn: ({ pageParam }) =>
       data(
         api().GET('/applications', {
-          params: { query: { pendingAt: court, limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) } },
+          params: { query: { pendingAt: court, limit, ...(pageParam ? { cursor: pageParam } : {}) } },
         }),
       ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,

@@ -104,13 +104,30 @@ describe('the approving judge', () => {
 
     // The approver finds it in the queue and opens it with a click on its row.
     const approver = await signedIn('AH0102', ['approver'], 'approver-yaohai');
+    // Nothing here is 14 days old: the page is shown the server's answer with this case marked overdue,
+    // to see how an overdue row reads (the API's own overdue rule is tested in approver-queue.test.ts).
+    const queueCall = /\/applications\?pendingAt=AH0102/;
+    await approver.route(queueCall, async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      for (const a of body.items) if (a.id === id) a.overdue = true;
+      await route.fulfill({ response, json: body });
+    });
     await approver.getByRole('link', { name: '待审批' }).click();
     await approver.waitForURL(/\/console\/queue$/);
     const row = approver.locator(`[data-queue-row="${id}"]`);
     await eventually(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain(caseNumber);
-    expect(await row.locator('[data-overdue]').getAttribute('data-overdue')).toBe('false');
+    // Marked in words (the tag) as well as by the row's tint.
+    expect(await row.locator('[data-overdue]').textContent()).toBe('已超期');
+    expect(await row.getAttribute('class')).toContain('queue-overdue');
+    // Beijing time (UTC+8, no daylight saving), whatever the browser's zone (Europe/London here).
+    const since = (await row.locator('time').getAttribute('datetime')) as string;
+    expect(await row.locator('time').textContent()).toBe(
+      new Date(Date.parse(since) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' '),
+    );
     await checkPage(approver, 'approver-queue');
+    await approver.unroute(queueCall);
     await row.locator('td').nth(3).click();
     await approver.waitForURL(new RegExp(`/console/applications/${id}$`));
 
@@ -125,10 +142,15 @@ describe('the approving judge', () => {
     await checkPage(approver, 'approver-application');
 
     // A rejection needs a reason, then the scan is rejected and the return names it.
-    await approver.getByRole('button', { name: '驳回 身份证明' }).click();
+    // Clicked again if the first click went astray (the page may still shift as court names arrive).
+    const reason = approver.getByLabel('驳回理由：身份证明');
+    await eventually(async () => {
+      if ((await reason.count()) === 0) await approver.getByRole('button', { name: '驳回 身份证明' }).click();
+      return reason.count();
+    }).toBe(1);
     await approver.getByRole('button', { name: '确认驳回' }).click();
     await eventually(() => approver.getByText('驳回材料须说明理由。').count()).toBe(1);
-    await approver.getByLabel('驳回理由：身份证明').fill('身份证复印件模糊，无法辨认');
+    await reason.fill('身份证复印件模糊，无法辨认');
     await approver.getByRole('button', { name: '确认驳回' }).click();
     await eventually(() =>
       approver.locator('[data-review="identity"] [data-review-verdict]').getAttribute('data-review-verdict'),
@@ -162,6 +184,12 @@ describe('the approving judge', () => {
       20_000,
     ).toBe('true');
     await eventually(() => clerk.getByText('六类材料已齐全').count()).toBe(1);
+    // The clerk reviews the new scan before submitting it (材料审查 by the executing court).
+    await clerk.getByRole('button', { name: '审查通过 身份证明' }).click();
+    await eventually(() =>
+      clerk.locator('[data-review="identity"] [data-review-verdict]').getAttribute('data-review-verdict'),
+    ).toBe('accepted');
+    await eventually(() => clerk.locator('[data-audit-action="document.review-accepted"]').count()).toBe(1);
     await clerk.getByLabel('审查意见').fill('已更换身份证明，材料齐全');
     await clerk.getByRole('button', { name: '提交审批', exact: true }).click();
     await eventually(() => status(clerk)).toBe('pending_approval');
@@ -196,6 +224,7 @@ describe('the approving judge', () => {
     await page.getByRole('link', { name: '待审批' }).click();
     await page.waitForURL(/\/console\/queue$/);
     await eventually(() => page.locator('[data-queue-row]').count()).toBe(4);
+    expect(await page.locator('[data-overdue]').allTextContents()).toEqual(Array(4).fill('未超期'));
     // Server-side pages: three at a time, the next one fetched by its cursor.
     await page.goto(`${baseUrl()}/console/queue?limit=3`);
     await eventually(() => page.locator('[data-queue-row]').count()).toBe(3);

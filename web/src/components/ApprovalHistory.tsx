@@ -4,16 +4,13 @@ import type { AuditEntry, DocumentRecord, DocumentType } from '../api/client.ts'
 import { courtName, useCourts } from '../api/queries.ts';
 import { actionLabel, DOCUMENT_LABELS } from '../i18n/labels.ts';
 import { useLocale } from '../i18n/locale.tsx';
+import { lastReturn, routeSteps, stepComment } from '../lib/approval.ts';
 import { shanghaiTime } from '../lib/format.ts';
-
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
 /** The submissions and each level's decision, from the audit trail (who, at which court, when, why). */
 export function RouteSoFar({ entries }: { entries: AuditEntry[] }) {
   const { t, lang } = useLocale();
-  const steps = entries.filter(
-    (e) => e.action === 'application.submitted' || e.action.startsWith('decision.'),
-  );
+  const steps = routeSteps(entries);
   const courts = useCourts([...new Set(steps.map((e) => e.actor.court))]);
   if (steps.length === 0) return <Typography.Text>{t('noDecisionsYet')}</Typography.Text>;
   return (
@@ -39,36 +36,19 @@ export function RouteSoFar({ entries }: { entries: AuditEntry[] }) {
         {
           title: t('colComment'),
           key: 'comment',
-          render: (_, e) =>
-            text(e.detail.comment) ||
-            text((e.detail.approvalForm as { reviewOpinion?: unknown } | undefined)?.reviewOpinion) ||
-            '—',
+          render: (_, e) => stepComment(e) || '—',
         },
       ]}
     />
   );
 }
 
-interface ToReplace {
-  documentId: string;
-  type: DocumentType;
-  reason: string;
-}
-
-/**
- * What the latest return asked for: the returning court's comment and the documents to replace, each
- * marked once a newer document of its type has been uploaded.
- */
+/** What the latest return asked for: the returning court's comment and the documents to replace. */
 export function ReturnRequest({ entries, docs }: { entries: AuditEntry[]; docs: DocumentRecord[] }) {
   const { t, lang } = useLocale();
-  const last = entries.findLast((e) => e.action === 'decision.return');
-  const courts = useCourts(last ? [last.actor.court] : []);
-  if (!last) return null;
-  const asked = (Array.isArray(last.detail.documentsToReplace) ? last.detail.documentsToReplace : []).filter(
-    (d): d is ToReplace => typeof d === 'object' && d !== null && typeof (d as ToReplace).type === 'string',
-  );
-  const replaced = (d: ToReplace) =>
-    docs.some((x) => x.type === d.type && x.documentId !== d.documentId && x.status === 'uploaded');
+  const request = lastReturn(entries, docs);
+  const courts = useCourts(request ? [request.court] : []);
+  if (!request) return null;
   return (
     <Alert
       type="warning"
@@ -79,19 +59,19 @@ export function ReturnRequest({ entries, docs }: { entries: AuditEntry[]; docs: 
         <>
           <div>
             {t('returnRequestBody', {
-              court: courtName(courts.get(last.actor.court), last.actor.court),
-              comment: text(last.detail.comment),
+              court: courtName(courts.get(request.court), request.court),
+              comment: request.comment,
             })}
           </div>
-          {asked.length > 0 ? (
+          {request.documents.length > 0 ? (
             <>
               <div style={{ marginTop: 4 }}>{t('returnReplace')}</div>
               <ul style={{ margin: 0, paddingInlineStart: 20 }}>
-                {asked.map((d) => (
-                  <li key={d.documentId} data-replace={d.type} data-replaced={replaced(d) ? 'true' : 'false'}>
-                    <strong>{DOCUMENT_LABELS[d.type]?.[lang] ?? d.type}</strong>
+                {request.documents.map((d) => (
+                  <li key={d.documentId} data-replace={d.type} data-replaced={d.replaced ? 'true' : 'false'}>
+                    <strong>{DOCUMENT_LABELS[d.type as DocumentType]?.[lang] ?? d.type}</strong>
                     {d.reason ? `：${d.reason}` : ''}
-                    {replaced(d) ? `（${t('returnReplaced')}）` : ''}
+                    {d.replaced ? `（${t('returnReplaced')}）` : ''}
                   </li>
                 ))}
               </ul>

@@ -182,7 +182,9 @@ function DecisionPanel({ app }: { app: Application }) {
   });
   return (
     <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('decisionTitle')}</h2>} size="small">
-      <Typography.Paragraph>{t('decisionWaitsHere')}</Typography.Paragraph>
+      <Typography.Paragraph>
+        {t('decisionWaitsHere')} {t('returnRejectFirst')}
+      </Typography.Paragraph>
       <Form
         form={form}
         name="decision"

@@ -7,13 +7,11 @@ import { useSession } from '../auth/use-session.ts';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { categoryLabel, statusLabel } from '../i18n/labels.ts';
 import { useLocale } from '../i18n/locale.tsx';
+import { queuePageSize } from '../lib/approval.ts';
 import { shanghaiTime, yuan } from '../lib/format.ts';
 
 type Decision = 'approve' | 'reject' | 'return';
 type BatchResult = Schemas['DecisionBatchResult']['results'][number];
-const PAGE = 50;
-/** `?limit=` (1–200) sets the server page size; 50 otherwise. */
-const pageSize = (raw: string | null) => Math.min(200, Math.max(1, Math.trunc(Number(raw)) || PAGE));
 
 // An overdue row is tinted as well as tagged (the tag's words carry the meaning; the tint only helps).
 const OVERDUE_CSS = '.queue-overdue > td { background: #fff1f0 !important; }';
@@ -62,7 +60,7 @@ export default function QueuePage() {
   const court = session?.court ?? '';
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const limit = pageSize(params.get('limit'));
+  const limit = queuePageSize(params.get('limit'));
   const queryClient = useQueryClient();
   const [selected, setSelected] = useState<string[]>([]);
   const [confirming, setConfirming] = useState<{ decision: Decision; comment: string } | null>(null);

@@ -13,6 +13,8 @@ export function consoleContentSecurityPolicy(connectSources: readonly string[]):
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
     `connect-src 'self' ${connectSources.join(' ')}`.trim(),
+    // Documents are shown inline from blob URLs the page made (PDF in a frame).
+    'frame-src blob:',
     "frame-ancestors 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -91,7 +91,10 @@ row is checked first; one bad row (each named with its line and column) refuses 
 nothing sent. Each request carries an Idempotency-Key derived from the file's content and the chunk's
 index, so re-running the same file after a crash replays what was applied instead of deciding twice.
 The result CSV: applicationId,decision,status,pendingAt,code (code empty when decided), one row per
-input row, written atomically. Exit 1 when any application was not decided. Needs an approver token.
+input row, written atomically. Exit 1 when any application was not decided. After a crash in the
+middle of a chunk (no answer: NOT_CONFIRMED) the server has nothing recorded for that key; re-running
+decides the rest and answers DECISION_ALREADY_RECORDED for the items decided the first time.
+Needs an approver token.
 
 Example:
   relief queue --json | jq -r '.items[] | [.id, "approve", "同意"] | @csv' > decisions.csv

@@ -427,12 +427,12 @@ export function renderMarkdown(r: Results): string {
     p('## 6. Batch decisions');
     p();
     p(
-      `${b.items + b.singlesPerRun} applications of ${b.holder} itself (route ${b.holder} only: its approval is final and reserves quota in the same transaction) are brought to the high court over HTTP once (untimed). ` +
-        `Per run, one \`POST /decision-batches\` decides ${b.items} of them (timed, with an Idempotency-Key) and ${b.singlesPerRun} are decided one at a time with ` +
-        '`POST /applications/{id}/decisions` (each timed); which goes first alternates per run. Every run but the last returns them (退回) and the clerk resubmits them (untimed): ' +
-        'fresh cases per run would cost minutes of preparation each on this machine. The last run approves them, the quota set so that all fit. ' +
+      `Per run: ${b.items + b.singlesPerRun} fresh applications of ${b.holder} itself (route ${b.holder} only: its approval is final and reserves quota in the same transaction) are brought to the high court over HTTP (untimed) and the quota of ${b.holder} is set so that all fit. ` +
+        `Then one \`POST /decision-batches\` approves ${b.items} of them (timed, with an Idempotency-Key) and ${b.singlesPerRun} are approved one at a time with ` +
+        '`POST /applications/{id}/decisions` (each timed); which goes first alternates per run. A one-item batch warms the route up first. ' +
+        'Each approval also lets its workflow run on (dispatch to the insurer simulator, payout webhook) in this same process, so a batch of 200 competes with up to 200 workflows it set going; deployed, those run in other Lambdas. ' +
         `The batch decides its items one after another, each in its own transaction, inside one request whose Lambda timeout is ${b.timeoutSeconds} s (the local runner does not enforce it). ` +
-        `The p99 over ${b.runs.length} runs is close to their maximum. A warm-up batch of one item runs first. ` +
+        `The p99 over ${b.runs.length} runs is close to their maximum. ` +
         'The machine is shared with other engineers’ work: the load average (1/5/15 min, 2 cores) is given per run.',
     );
     p();

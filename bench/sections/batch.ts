@@ -2,13 +2,12 @@ import os from 'node:os';
 import { getCourt } from '../../functions/domain/courts.ts';
 import { decideBatch as decideBatchSpec } from '../../functions/http/approval.ts';
 import type { BenchContext } from '../lib/context.ts';
-import { decide, nextCase, prepareAtHighCourt, submitWhenReady } from '../lib/flow.ts';
+import { decide, nextCase, prepareAtHighCourt } from '../lib/flow.ts';
 import { mapLimit, percentile, round, type Spread, spread } from '../lib/stats.ts';
 
 type Kind = 'approve' | 'return';
 
 export interface DecisionBatchRun {
-  /** `return` (退回; the clerk resubmits before the next run) in every run but the last, which approves. */
   decision: Kind;
   items: number;
   /** Wall time of the one POST /decision-batches (HTTP, client side). */
@@ -43,12 +42,11 @@ export interface DecisionBatchResult {
 const AMOUNT_FEN = 100_000;
 
 /**
- * `items` + `singles` applications of 陕西高院 (SN, route SN only: its approval is final and reserves
- * quota) are brought to the high court over HTTP once (untimed; preparing a fresh set per run costs
- * minutes on a loaded machine). Per run, one POST /decision-batches decides `items` of them (timed) and
- * `singles` are decided one after another with POST /applications/{id}/decisions (each timed), the order
- * alternating per run. Every run but the last returns them (退回) and the clerk resubmits them (untimed);
- * the last approves them, SN's quota set so that all fit.
+ * Per run: `items` + `singles` fresh applications of 陕西高院 (SN, route SN only: its approval is final
+ * and reserves quota in the same transaction) are brought to the high court over HTTP (untimed) and
+ * SN's quota is set so that all fit; then one POST /decision-batches approves `items` of them (timed)
+ * and `singles` are approved one after another with POST /applications/{id}/decisions (each timed), the
+ * order alternating per run. A one-item batch warms the route up first.
  */
 export async function decisionBatch(
   ctx: BenchContext,
@@ -79,31 +77,30 @@ export async function decisionBatch(
       },
     });
 
-  // Untimed: every case brought to the high court once; the runs before the last return them
-  // (退回) and the clerk resubmits, so only the last run needs fresh cases' worth of quota.
-  const tPrep = performance.now();
-  const [warm, ...ids] = await prepare(opts.items + opts.singles + 1);
+  // Warm-up (untimed): the batch route's handler loaded and its first call made.
+  const [warm] = await prepare(1);
   await ctx.stack.settled();
-  ctx.log(
-    `  decisionBatch: ${ids.length + 1} cases prepared in ${round((performance.now() - tPrep) / 1000, 1)} s`,
-  );
-  // Warm-up (untimed): both routes' handlers loaded and their first call made.
   await batch([warm as string], 'return', `bench-batch-warm-${Date.now()}`);
-  const batchIds = ids.slice(0, opts.items);
-  const singleIds = ids.slice(opts.items);
 
   const runs: DecisionBatchRun[] = [];
   for (let r = 0; r < opts.runs; r++) {
     // All runs, even past the time box: p50/p99 over fewer runs would say little (the box is logged).
     if (performance.now() > opts.deadline) ctx.log(`  decisionBatch: past its time box at run ${r + 1}`);
-    const decision: Kind = r === opts.runs - 1 ? 'approve' : 'return';
-    if (decision === 'approve') {
-      const before = (await ctx.api.expect(200, 'GET', quotaPath, { token: spc })).body;
-      await ctx.api.expect(200, 'PUT', quotaPath, {
-        token: spc,
-        body: { allocatedFen: before.reservedFen + before.disbursedFen + ids.length * AMOUNT_FEN },
-      });
-    }
+    // Untimed: fresh cases at the high court, and SN's quota set so that all of them fit.
+    const tPrep = performance.now();
+    const ids = await prepare(opts.items + opts.singles);
+    await ctx.stack.settled();
+    ctx.log(
+      `  decisionBatch run ${r + 1}: ${ids.length} cases prepared in ${round((performance.now() - tPrep) / 1000, 1)} s`,
+    );
+    const batchIds = ids.slice(0, opts.items);
+    const singleIds = ids.slice(opts.items);
+    const decision: Kind = 'approve';
+    const before = (await ctx.api.expect(200, 'GET', quotaPath, { token: spc })).body;
+    await ctx.api.expect(200, 'PUT', quotaPath, {
+      token: spc,
+      body: { allocatedFen: before.reservedFen + before.disbursedFen + ids.length * AMOUNT_FEN },
+    });
     const loadAverageAtStart = os.loadavg();
     let batchMs = 0;
     let decided = 0;
@@ -149,15 +146,6 @@ export async function decisionBatch(
     ctx.log(
       `  decisionBatch run ${r + 1}/${opts.runs} (${decision}): ${decided}/${batchIds.length} decided in ${run.batchMs} ms (${run.perItemMs} ms/item); single p50 ${round(percentile(singleMs, 50), 1)} ms; load ${run.loadAverageAtStart[0]}`,
     );
-    if (decision === 'return') {
-      // Untimed: the clerk resubmits every returned case (its documents stand), back at the high court.
-      const tResubmit = performance.now();
-      await mapLimit(ids, 8, (id) => submitWhenReady(ctx.api, id, holder));
-      await ctx.stack.settled();
-      ctx.log(
-        `  decisionBatch: ${ids.length} resubmitted in ${round((performance.now() - tResubmit) / 1000, 1)} s`,
-      );
-    }
   }
   const batchValues = runs.map((x) => x.batchMs);
   const singles = runs.flatMap((x) => x.singleMs);

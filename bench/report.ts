@@ -449,7 +449,7 @@ export function renderMarkdown(r: Results): string {
     p('|---|---|---|---|---|---|---|---|---|');
     b.runs.forEach((x, i) => {
       p(
-        `| ${i + 1} | ${x.decision} | ${x.decided} / ${x.items} | ${x.batchMs} | ${x.perItemMs} | ${round(median(x.singleMs), 1)} / ${round(Math.max(...x.singleMs), 1)} | ${x.loadAverageAtStart.map((v) => v.toFixed(1)).join(' / ')} | ${x.loadAverageAtEnd.map((v) => v.toFixed(1)).join(' / ')} | ${x.invariantHolds ? 'held' : 'VIOLATED'} |`,
+        `| ${i + 1} | ${x.status === 200 ? '200' : `**${x.status}** (no per-item answer)`} | ${x.decided} / ${x.items} | ${x.batchMs} | ${x.perItemMs} | ${round(median(x.singleMs), 1)} / ${round(Math.max(...x.singleMs), 1)} | ${x.loadAverageAtStart.map((v) => v.toFixed(1)).join(' / ')} | ${x.loadAverageAtEnd.map((v) => v.toFixed(1)).join(' / ')} | ${x.invariantHolds ? 'held' : 'VIOLATED'} |`,
       );
     });
     p();

@@ -1,6 +1,6 @@
 /**
  * `relief decide --batch FILE.csv [--out RESULTS.csv]` (批量审批): the approver's decisions from a CSV,
- * sent as `POST /decision-batches` in chunks of at most 200.
+ * sent as `POST /decision-batches` in chunks of at most 200 (50 by default: see DEFAULT_DECISION_CHUNK).
  *
  * The CSV: header `applicationId,decision,comment` (comment may be left out when every decision is an
  * approval); UTF-8 with or without BOM, or GBK as Excel saves "CSV". Every row is checked before
@@ -11,8 +11,9 @@
  * Each chunk carries an Idempotency-Key derived from the file's bytes, the chunk size and the chunk's
  * index: a re-run of the same file after a crash or a lost answer replays the recorded results of the
  * chunks that were applied instead of deciding again. The chunks are sent one after another; a chunk
- * the server refuses as a whole (401, 403, 5xx, network) stops the run: its items are recorded with the
- * problem's code (NOT_CONFIRMED when no answer came: re-run the file to learn it), later ones NOT_SENT.
+ * the server refuses as a whole stops the run: its items are recorded with the problem's code for a 4xx
+ * (nothing applied), NOT_CONFIRMED for a 5xx or no answer (some may have been: re-run the file to learn
+ * it), and the later chunks' items NOT_SENT.
  *
  * The result CSV (default `<file>.results.csv` beside the input), one row per input row in input order:
  * applicationId, decision, status, pendingAt, code (empty when decided). UTF-8 with BOM, CRLF, written
@@ -43,9 +44,14 @@ import { defaultResultPath } from './screen.ts';
 
 /** The endpoint's limit per request. */
 export const MAX_DECISION_CHUNK = 200;
+/**
+ * Items per request by default: 200 approvals at a high court took 27 s on the loaded benchmark machine
+ * (bench/RESULTS.md, batch decisions), against the route's 29 s timeout; 50 keep a request well inside it.
+ */
+export const DEFAULT_DECISION_CHUNK = 50;
 export const DECISION_COLUMNS = ['applicationId', 'decision', 'comment'] as const;
 export const DECISION_RESULT_COLUMNS = ['applicationId', 'decision', 'status', 'pendingAt', 'code'] as const;
-/** Recorded for the items of a chunk whose request got no answer (it may have been applied). */
+/** Recorded for the items of a chunk whose request got no answer or a 5xx (some may have been applied). */
 export const NOT_CONFIRMED = 'NOT_CONFIRMED';
 /** Recorded for the items of the chunks after the one that stopped the run. */
 export const NOT_SENT = 'NOT_SENT';
@@ -75,7 +81,7 @@ export interface DecisionRow {
 export interface DecideOptions {
   file: string;
   out?: string;
-  /** Items per request, 1-200 (default 200). */
+  /** Items per request, 1-200 (default 50). */
   chunk: number;
   quiet: boolean;
 }
@@ -238,7 +244,9 @@ export async function decideBatch(opts: DecideOptions, client: ApiClient, io: Io
       } catch (err) {
         if (err instanceof HttpError) {
           stopped = formatHttpError(err);
-          const code = err.problem?.code ?? `HTTP_${err.status}`;
+          // A 4xx refused the whole chunk (nothing applied); a 5xx (e.g. the route's timeout) may have
+          // come after some items were decided, each in its own transaction.
+          const code = err.status >= 500 ? NOT_CONFIRMED : (err.problem?.code ?? `HTTP_${err.status}`);
           chunk.forEach((_, k) => {
             results[start + k] = { status: null, pendingAt: null, code };
           });

@@ -8,7 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { type AuditTargetOptions, auditSeal, auditVerify } from './audit.ts';
 import { CANDIDATE_COLUMNS } from './candidates.ts';
 import { COURT_COLUMNS, importCourtsFile } from './courts.ts';
-import { decideBatch, MAX_DECISION_CHUNK } from './decide.ts';
+import { DEFAULT_DECISION_CHUNK, decideBatch, MAX_DECISION_CHUNK } from './decide.ts';
 import {
   EXIT_INPUT,
   EXIT_OK,
@@ -92,7 +92,7 @@ nothing sent. Each request carries an Idempotency-Key derived from the file's co
 index, so re-running the same file after a crash replays what was applied instead of deciding twice.
 The result CSV: applicationId,decision,status,pendingAt,code (code empty when decided), one row per
 input row, written atomically. Exit 1 when any application was not decided. After a crash in the
-middle of a chunk (no answer: NOT_CONFIRMED) the server has nothing recorded for that key; re-running
+middle of a chunk (no answer, or a 5xx such as the route's timeout: NOT_CONFIRMED) the server has nothing recorded for that key; re-running
 decides the rest and answers DECISION_ALREADY_RECORDED for the items decided the first time.
 Needs an approver token.
 
@@ -253,16 +253,14 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 
   program
     .command('decide')
-    .description(
-      'approver: decide the applications listed in a CSV (POST /decision-batches, ≤ 200 per request)',
-    )
+    .description('approver: decide the applications listed in a CSV (POST /decision-batches, in chunks)')
     .requiredOption('--batch <decisions.csv>', 'applicationId,decision,comment; one application per row')
     .option('--out <file>', 'per-row result CSV (default: <decisions>.results.csv beside the input)')
     .option(
       '--chunk <n>',
-      `applications per request, 1-${MAX_DECISION_CHUNK}`,
+      `applications per request, 1-${MAX_DECISION_CHUNK} (each request must finish within the route's timeout)`,
       (v) => Number(v),
-      MAX_DECISION_CHUNK,
+      DEFAULT_DECISION_CHUNK,
     )
     .option('--quiet', 'no progress bar')
     .addHelpText('after', DECIDE_HELP)

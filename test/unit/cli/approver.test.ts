@@ -246,6 +246,23 @@ describe('relief decide --batch', () => {
     expect(r.err).toContain('re-running the same file is safe');
   });
 
+  it('records NOT_CONFIRMED for a chunk answered 5xx (some items may have been decided)', async () => {
+    write('d.csv', `${header}${[1, 2, 3].map((n) => `${ulid(n)},approve,`).join('\n')}\n`);
+    api.options.failBatchOnCall = { call: 1, status: 500 };
+    const r = await run(['decide', '--batch', 'd.csv', '--chunk', '2'], { token: APPROVER });
+    expect(r.code).toBe(1);
+    expect(readResults('d.results.csv').map((x) => x.code)).toEqual([NOT_CONFIRMED, NOT_CONFIRMED, NOT_SENT]);
+  });
+
+  it('sends 50 items per request by default', async () => {
+    const rows = Array.from({ length: 120 }, (_, i) => `${ulid(i + 1)},approve,`);
+    write('d.csv', `${header}${rows.join('\n')}\n`);
+    const r = await run(['decide', '--batch', 'd.csv'], { token: APPROVER });
+    expect(r.code).toBe(0);
+    expect(batches().map((b) => (b.body as { items: unknown[] }).items.length)).toEqual([50, 50, 20]);
+    expect(readResults('d.results.csv')).toHaveLength(120);
+  });
+
   it('records NOT_CONFIRMED for a chunk whose answer was lost; the re-run learns it from the replay', async () => {
     write('d.csv', `${header}${[1, 2, 3].map((n) => `${ulid(n)},approve,`).join('\n')}\n`);
     api.options.dropBatchOnCall = 2;

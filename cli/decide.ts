@@ -45,8 +45,9 @@ import { defaultResultPath } from './screen.ts';
 /** The endpoint's limit per request. */
 export const MAX_DECISION_CHUNK = 200;
 /**
- * Items per request by default: 200 approvals at a high court took 27 s on the loaded benchmark machine
- * (bench/RESULTS.md, batch decisions), against the route's 29 s timeout; 50 keep a request well inside it.
+ * Items per request by default: 200 approvals at a high court took 23–30 s on the loaded benchmark
+ * machine and 2 of 5 such batches hit the route's 29 s timeout (bench/RESULTS.md, batch decisions); 50
+ * keep a request well inside it.
  */
 export const DEFAULT_DECISION_CHUNK = 50;
 export const DECISION_COLUMNS = ['applicationId', 'decision', 'comment'] as const;

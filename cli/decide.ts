@@ -56,6 +56,9 @@ export const DECISION_RESULT_COLUMNS = ['applicationId', 'decision', 'status', '
 export const NOT_CONFIRMED = 'NOT_CONFIRMED';
 /** Recorded for the items of the chunks after the one that stopped the run. */
 export const NOT_SENT = 'NOT_SENT';
+/** The server's code for items a batch did not reach before its time ran out (sent again, see below). */
+export const NOT_ATTEMPTED = 'NOT_ATTEMPTED';
+const MAX_REST_ROUNDS = 20;
 const MAX_COMMENT = 4000;
 const ULID = /^[0-9A-Z]{26}$/;
 
@@ -220,28 +223,41 @@ export async function decideBatch(opts: DecideOptions, client: ApiClient, io: Io
         continue;
       }
       try {
-        const answer = await client.json('POST', '/decision-batches', {
-          body: {
-            items: chunk.map((r) => ({
-              applicationId: r.applicationId,
-              decision: r.decision,
-              comment: r.comment,
-            })),
-          },
-          headers: { 'idempotency-key': chunkKey(bytes, opts.chunk, index) },
-          // Safe to repeat: the key makes a repeat a replay.
-          retry: true,
-        });
-        const parsed = DecisionBatchResult.safeParse(answer);
-        const got = parsed.success ? parsed.data.results : [];
-        if (got.length !== chunk.length || got.some((r, k) => r.applicationId !== chunk[k]?.applicationId)) {
-          throw new ServerError(
-            `POST /decision-batches: the answer does not hold one result per item, in order (chunk ${index + 1})`,
-          );
+        // The server stops a batch before its timeout and marks the items it did not reach
+        // NOT_ATTEMPTED (nothing written for them): those go again, as a batch of their own.
+        let pending = chunk.map((_, k) => k);
+        for (let round = 0; pending.length > 0; round++) {
+          const part = pending.map((k) => chunk[k] as DecisionRow);
+          const key = chunkKey(bytes, opts.chunk, index) + (round === 0 ? '' : `:rest${round}`);
+          const answer = await client.json('POST', '/decision-batches', {
+            body: {
+              items: part.map((r) => ({
+                applicationId: r.applicationId,
+                decision: r.decision,
+                comment: r.comment,
+              })),
+            },
+            headers: { 'idempotency-key': key },
+            // Safe to repeat: the key makes a repeat a replay.
+            retry: true,
+          });
+          const parsed = DecisionBatchResult.safeParse(answer);
+          const got = parsed.success ? parsed.data.results : [];
+          if (got.length !== part.length || got.some((r, j) => r.applicationId !== part[j]?.applicationId)) {
+            throw new ServerError(
+              `POST /decision-batches: the answer does not hold one result per item, in order (chunk ${index + 1})`,
+            );
+          }
+          const again: number[] = [];
+          got.forEach((r, j) => {
+            const k = pending[j] as number;
+            results[start + k] = { status: r.status, pendingAt: r.pendingAt, code: r.code };
+            if (r.code === NOT_ATTEMPTED) again.push(k);
+          });
+          // No progress at all (the server cannot decide even one in time): stop, they stay NOT_ATTEMPTED.
+          if (again.length === pending.length || round >= MAX_REST_ROUNDS) break;
+          pending = again;
         }
-        got.forEach((r, k) => {
-          results[start + k] = { status: r.status, pendingAt: r.pendingAt, code: r.code };
-        });
       } catch (err) {
         if (err instanceof HttpError) {
           stopped = formatHttpError(err);

@@ -40,6 +40,8 @@ export interface HttpRequest<B, Q, P> {
   /** The exact bytes of a `textBody` route's request body (undefined for every other route). */
   rawBytes?: Buffer;
   event: APIGatewayProxyEventV2;
+  /** Milliseconds left before the function's timeout (Lambda's clock); long work stops in time with it. */
+  remainingMs?: () => number;
 }
 
 export interface HttpResponse {
@@ -356,6 +358,7 @@ export function defineRoute<
         rawBody,
         ...(rawBytes ? { rawBytes } : {}),
         event,
+        remainingMs: () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY,
       });
       return render(response);
     });

@@ -7,6 +7,9 @@ import type { IdempotentWrite } from '../ports/idempotency.ts';
 import { hasRole, loadVisible } from './applications.ts';
 import { type ApprovalDeps, decideApplication } from './approval.ts';
 
+/** Time kept for recording the results and answering when a batch stops early (see decideBatch). */
+export const BATCH_RESERVE_MS = 5_000;
+
 export interface BatchItem {
   applicationId: string;
   decision: DecisionKind;
@@ -38,19 +41,37 @@ export interface BatchResult {
  *
  * With an Idempotency-Key the results are recorded once all items ran; a retry after a crash midway
  * runs again, and the items decided the first time answer DECISION_ALREADY_RECORDED (nothing twice).
+ *
+ * A batch never runs into the function's timeout (which would answer 500 with no results): when less
+ * than BATCH_RESERVE_MS is left, the items not reached yet are NOT_ATTEMPTED (nothing written for
+ * them; send them again in a new batch) and the answer is given with what was decided.
  */
 export async function decideBatch(
   deps: ApprovalDeps,
   principal: Principal,
   items: readonly BatchItem[],
   idempotency?: IdempotentWrite<BatchResult>,
+  opts: { remainingMs?: () => number } = {},
 ): Promise<BatchResult> {
   if (!hasRole(principal, 'approver')) {
     throw new ForbiddenError('ROLE_FORBIDDEN', 'Only an approver may decide.');
   }
   const seen = new Set<string>();
   const results: BatchItemResult[] = [];
+  let outOfTime = false;
   for (const item of items) {
+    outOfTime ||= (opts.remainingMs?.() ?? Number.POSITIVE_INFINITY) < BATCH_RESERVE_MS;
+    if (outOfTime) {
+      results.push({
+        applicationId: item.applicationId,
+        status: null,
+        pendingAt: null,
+        code: 'NOT_ATTEMPTED',
+        message:
+          'The batch ran out of time before this item; nothing was written for it. Send it again in a new batch.',
+      });
+      continue;
+    }
     if (seen.has(item.applicationId)) {
       results.push({
         applicationId: item.applicationId,
@@ -65,6 +86,9 @@ export async function decideBatch(
     results.push(await decideItem(deps, principal, item));
   }
   const result = { results };
+  const skipped = results.filter((r) => r.code === 'NOT_ATTEMPTED').length;
+  if (skipped > 0)
+    logger.warn('decision batch stopped before its time ran out', { skipped, items: items.length });
   if (idempotency) await deps.repo.recordIdempotency(idempotency, result);
   return result;
 }

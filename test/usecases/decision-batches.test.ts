@@ -150,3 +150,30 @@ describe('decideBatch (批量审批)', () => {
     expect((await w.repo.get(a))?.decisions).toHaveLength(1);
   });
 });
+
+describe('decideBatch within the function’s time', () => {
+  it('stops before the timeout: the items not reached are NOT_ATTEMPTED, nothing written for them, and the answer is recorded', async () => {
+    const ids = [await w.submitted(), await w.submitted(), await w.submitted()];
+    // 20 s left for the first item, then less than the reserve.
+    const left = [20_000, 4_000, 3_000];
+    const remainingMs = () => left.shift() ?? 0;
+    const before = await Promise.all(ids.map(async (id) => (await w.repo.listAudit(id)).length));
+    const out = await decideBatch(
+      w.deps,
+      people.basicApprover,
+      ids.map((id) => item(id)),
+      undefined,
+      { remainingMs },
+    );
+    expect(out.results.map((r) => r.code ?? 'decided')).toEqual([
+      'decided',
+      'NOT_ATTEMPTED',
+      'NOT_ATTEMPTED',
+    ]);
+    for (const [i, id] of ids.entries()) {
+      if (i === 0) continue;
+      expect((await w.repo.get(id))?.status).toBe('pending_approval');
+      expect((await w.repo.listAudit(id)).length).toBe(before[i]);
+    }
+  });
+});

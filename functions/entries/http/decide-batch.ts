@@ -16,6 +16,7 @@ export const route = defineIdempotentRoute(
       req.principal,
       req.body.items,
       idempotency,
+      req.remainingMs ? { remainingMs: req.remainingMs } : {},
     );
     req.body.items.forEach((item, i) => {
       if (!result.results[i]?.code)

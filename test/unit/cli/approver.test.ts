@@ -128,6 +128,20 @@ describe('relief queue', () => {
 describe('relief decide --batch', () => {
   const header = 'applicationId,decision,comment\n';
 
+  it('sends again, under keys of their own, the items a batch did not reach before its time ran out', async () => {
+    const rows = Array.from({ length: 5 }, (_, i) => `${ulid(i + 1)},approve,同意`);
+    write('d.csv', `${header}${rows.join('\n')}\n`);
+    api.options.batchTimeFor = 2;
+    const r = await run(['decide', '--batch', 'd.csv', '--chunk', '5', '--out', 'out.csv'], {
+      token: APPROVER,
+    });
+    expect(r.code).toBe(0);
+    expect(batches().map((b) => (b.body as { items: unknown[] }).items.length)).toEqual([5, 3, 1]);
+    const key = chunkKey(readFileSync(path.join(dir, 'd.csv')), 5, 0);
+    expect(batches().map((b) => b.headers['idempotency-key'])).toEqual([key, `${key}:rest1`, `${key}:rest2`]);
+    expect(readResults('out.csv').map((x) => x.code)).toEqual(['', '', '', '', '']);
+  });
+
   it('sends the decisions in chunks with a content-derived key each and writes the per-row results', async () => {
     const rows = Array.from({ length: 5 }, (_, i) => `${ulid(i + 1)},approve,同意`);
     rows[3] = `${ulid(4)},退回,材料不清`;

@@ -35,6 +35,8 @@ export interface FakeOptions {
   failBatchOnCall?: { call: number; status: number; problem?: Record<string, unknown> };
   /** Drop the connection of the nth POST /decision-batches (no answer) after applying it. */
   dropBatchOnCall?: number;
+  /** Decide at most this many items per POST /decision-batches, the rest NOT_ATTEMPTED (out of time). */
+  batchTimeFor?: number;
 }
 
 export interface RecordedRequest {
@@ -270,10 +272,14 @@ export async function startFakeApi(options: Partial<FakeOptions> = {}): Promise<
       }
       const items = (body as { items: { applicationId: string }[] }).items;
       const answer = {
-        results: items.map((i) => ({
-          applicationId: i.applicationId,
-          ...(opts.decisionOutcomes.get(i.applicationId) ?? { status: 'approved', pendingAt: null }),
-        })),
+        results: items.map((i, n) =>
+          opts.batchTimeFor !== undefined && n >= opts.batchTimeFor
+            ? { applicationId: i.applicationId, status: null, pendingAt: null, code: 'NOT_ATTEMPTED' }
+            : {
+                applicationId: i.applicationId,
+                ...(opts.decisionOutcomes.get(i.applicationId) ?? { status: 'approved', pendingAt: null }),
+              },
+        ),
       };
       if (key) batchReplies.set(key, answer);
       if (opts.dropBatchOnCall === batchCalls) {

@@ -219,6 +219,10 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     zh: '该申请当前不在本院审批。',
     en: 'The application does not wait at your court.',
   },
+  NOT_ATTEMPTED: {
+    zh: '本批审批时间已用尽，该条未处理（未作任何更改），请在新的一批中重新提交。',
+    en: 'The batch ran out of time before this item; nothing was written for it. Send it again in a new batch.',
+  },
   DUPLICATE_IN_BATCH: {
     zh: '该申请在本批中已出现，只按第一次出现的条目审批。',
     en: 'This application appears earlier in the batch; only its first item was decided.',

@@ -1,3 +1,5 @@
+import { AFTER_CLOSURE_EN, AFTER_CLOSURE_ZH } from './after-closure-messages.ts';
+
 /** The console's own words (antd's come from its zh_CN / en_US locales). Chinese first; English mirrors it. */
 const zh = {
   appTitle: '涉民生执行案件保险救助',
@@ -244,6 +246,7 @@ const zh = {
   save: '保存',
   campaignSaved: '救助活动已保存',
   nothingChanged: '没有修改任何内容。',
+  ...AFTER_CLOSURE_ZH,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -492,6 +495,7 @@ const en: Record<MessageKey, string> = {
   save: 'Save',
   campaignSaved: 'Campaign saved',
   nothingChanged: 'Nothing was changed.',
+  ...AFTER_CLOSURE_EN,
 };
 
 export const MESSAGES = { zh, en } as const;

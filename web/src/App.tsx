@@ -21,6 +21,9 @@ const NewApplication = lazy(() => import('./pages/NewApplication.tsx'));
 const QuotasPage = lazy(() => import('./pages/QuotasPage.tsx'));
 const ReportPage = lazy(() => import('./pages/ReportPage.tsx'));
 const CampaignsPage = lazy(() => import('./pages/CampaignsPage.tsx'));
+// After closure (issue 15): the monitoring list and the relief fund.
+const MonitoringPage = lazy(() => import('./pages/MonitoringPage.tsx'));
+const ReliefFundPage = lazy(() => import('./pages/ReliefFundPage.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 const Shell = lazy(() => import('./components/Shell.tsx'));
 
@@ -77,6 +80,8 @@ const router = createBrowserRouter(
         { path: 'quotas', element: page(<QuotasPage />) },
         { path: 'reports', element: page(<ReportPage />) },
         { path: 'campaigns', element: page(<CampaignsPage />) },
+        { path: 'monitoring', element: page(<MonitoringPage />) },
+        { path: 'relief-fund', element: page(<ReliefFundPage />) },
         { path: '*', element: page(<NotFound />) },
       ],
     },

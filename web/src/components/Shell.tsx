@@ -20,12 +20,15 @@ export default function Shell({ children }: { children: ReactNode }) {
   const section = location.pathname.split('/')[1] ?? '';
   const selected = location.pathname.startsWith('/applications/new')
     ? 'new'
-    : ['quotas', 'reports', 'campaigns'].includes(section)
+    : ['quotas', 'reports', 'campaigns', 'monitoring', 'relief-fund'].includes(section)
       ? section
       : 'applications';
   const spc = hasRole(session, 'spc-admin') && session?.court === 'SPC';
   // A high court's approver reads its own province's report (the API scopes it).
   const highCourtApprover = hasRole(session, 'approver') && court.data?.level === 'high';
+  // After closure: clerks and high courts watch the asset checks due; the SPC and high courts the fund.
+  const highCourt = court.data?.level === 'high';
+  const monitors = hasRole(session, 'clerk') || highCourt || spc;
 
   const signOut = async () => {
     clearSession();
@@ -67,6 +70,12 @@ export default function Shell({ children }: { children: ReactNode }) {
                 ? [{ key: 'reports', label: <Link to="/reports">{t('navReports')}</Link> }]
                 : []),
               ...(spc ? [{ key: 'campaigns', label: <Link to="/campaigns">{t('navCampaigns')}</Link> }] : []),
+              ...(monitors
+                ? [{ key: 'monitoring', label: <Link to="/monitoring">{t('navMonitoring')}</Link> }]
+                : []),
+              ...(spc || highCourt
+                ? [{ key: 'relief-fund', label: <Link to="/relief-fund">{t('navReliefFund')}</Link> }]
+                : []),
             ]}
           />
         </nav>

@@ -170,9 +170,20 @@ function ResumeForm({ app }: { app: Application }) {
           <Form.Item
             label={t('resumeDebtors')}
             name="debtors"
-            rules={[{ required: true, type: 'array', min: 1, message: t('resumeDebtorsRequired') }]}
+            // A validator, not `required`: antd would put aria-required on the group's <div>, which
+            // has no role that allows it.
+            rules={[
+              {
+                validator: (_, v: string[] | undefined) =>
+                  (v ?? []).length > 0
+                    ? Promise.resolve()
+                    : Promise.reject(new Error(t('resumeDebtorsRequired'))),
+              },
+            ]}
           >
             <Checkbox.Group
+              role="group"
+              aria-label={t('resumeDebtors')}
               options={debtors.map((d) => ({ value: d.idNumber, label: `${d.name}（${d.idNumber}）` }))}
             />
           </Form.Item>

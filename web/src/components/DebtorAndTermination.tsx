@@ -1,11 +1,17 @@
 import { Button, Card, Checkbox, Col, Form, Input, Radio, Row, Select, Space, Typography } from 'antd';
 import type { Rule } from 'antd/es/form';
 import { useEffect } from 'react';
-import type { CreateApplication } from '../api/client.ts';
 import { addCalendarMonths, validateCreditCode, validateResidentId } from '../domain.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
+import { type ChecklistKey, type Debtor, type Measure, trimmed } from '../lib/case-facts.ts';
 import { shanghaiToday } from '../lib/format.ts';
+
+export {
+  type DebtorTerminationValues,
+  debtorTerminationFacts,
+  debtorTerminationField,
+} from '../lib/case-facts.ts';
 
 /**
  * The new-application form's parts from issue 15: the debtor(s) (被执行人), the filing date and the
@@ -13,38 +19,6 @@ import { shanghaiToday } from '../lib/format.ts';
  * proof), and the measures against the debtor that stay in force after relief. Inline checks use the
  * server's own domain code (resident ID check digit, GB 32100 check character); the server stays the judge.
  */
-
-type Facts = Omit<CreateApplication, 'campaignId'>;
-type Debtor = NonNullable<Facts['debtors']>[number];
-type Measure = NonNullable<Facts['case']['measures']>[number];
-type Checklist = NonNullable<Facts['case']['terminationConditions']['checklist']>;
-export type ChecklistKey = keyof Checklist;
-
-export interface DebtorValue {
-  name?: string;
-  kind?: Debtor['kind'];
-  idType?: Debtor['idType'];
-  idNumber?: string;
-}
-export interface MeasureValue {
-  kind?: Measure['kind'];
-  reference?: string;
-  since?: string;
-}
-export interface ChecklistItemValue {
-  done?: boolean;
-  at?: string;
-  reference?: string;
-}
-/** The form fields these parts add to the new-application form. */
-export interface DebtorTerminationValues {
-  filedAt?: string;
-  debtors?: DebtorValue[];
-  measures?: MeasureValue[];
-  /** Whether the checklist is filled in (always, when the campaign requires it). */
-  useChecklist?: boolean;
-  checklist?: Partial<Record<ChecklistKey, ChecklistItemValue>>;
-}
 
 /** Art. 1's five conditions, in its order, with the checklist items that prove each; (4) is the filing date. */
 const CONDITIONS: { key: MessageKey; items: ChecklistKey[] }[] = [
@@ -54,7 +28,6 @@ const CONDITIONS: { key: MessageKey; items: ChecklistKey[] }[] = [
   { key: 'tcCondition4', items: [] },
   { key: 'tcCondition5', items: ['debtorSearchedOrSanctioned'] },
 ];
-export const CHECKLIST_KEYS: ChecklistKey[] = CONDITIONS.flatMap((c) => c.items);
 export const CHECKLIST_LABELS: Record<ChecklistKey, MessageKey> = {
   executionNoticeServed: 'tcExecutionNoticeServed',
   propertyReportOrdered: 'tcPropertyReportOrdered',
@@ -91,63 +64,6 @@ const CREDIT_REASONS: Record<string, MessageKey> = {
   DIVISION: 'creditDivision',
   CHECK_CHARACTER: 'creditCheckCharacter',
 };
-
-const trimmed = (s: string | undefined) => (s ?? '').trim();
-
-/** These parts of the form as the API's body: merged into `case` and the top level by the form. */
-export function debtorTerminationFacts(v: DebtorTerminationValues): {
-  case: Pick<Facts['case'], 'filedAt' | 'measures'>;
-  checklist?: Checklist;
-  debtors?: Debtor[];
-} {
-  const debtors = (v.debtors ?? []).map((d) => ({
-    name: trimmed(d.name),
-    kind: d.kind ?? 'natural',
-    idType: d.idType ?? 'resident-id',
-    idNumber: trimmed(d.idNumber),
-  }));
-  const measures = (v.measures ?? []).map((m) => ({
-    kind: m.kind ?? 'consumption-restriction',
-    reference: trimmed(m.reference),
-    since: trimmed(m.since),
-  }));
-  let checklist: Checklist | undefined;
-  if (v.useChecklist) {
-    const entries = CHECKLIST_KEYS.flatMap((key) => {
-      const item = v.checklist?.[key] ?? {};
-      const at = trimmed(item.at);
-      const reference = trimmed(item.reference);
-      // Listing as a dishonest debtor is due only where its conditions are met: left empty, it is not due.
-      if (key === 'dishonestListed' && !item.done && !at && !reference) return [];
-      return [
-        [key, { done: item.done === true, ...(at ? { at } : {}), ...(reference ? { reference } : {}) }],
-      ];
-    });
-    checklist = Object.fromEntries(entries) as Checklist;
-  }
-  return {
-    case: {
-      ...(v.filedAt ? { filedAt: v.filedAt } : {}),
-      ...(measures.length > 0 ? { measures } : {}),
-    },
-    ...(checklist ? { checklist } : {}),
-    ...(debtors.length > 0 ? { debtors } : {}),
-  };
-}
-
-/** The form field (name path) a server error's `path` belongs to, for these parts. */
-export function debtorTerminationField(path: string): (string | number)[] | undefined {
-  if (path === 'case.filedAt') return ['filedAt'];
-  if (path === 'debtors') return ['debtors'];
-  const debtor = /^debtors\[(\d+)\]\.(name|kind|idType|idNumber)$/.exec(path);
-  if (debtor) return ['debtors', Number(debtor[1]), debtor[2] as string];
-  const measure = /^case\.measures\[(\d+)\]\.(kind|reference|since)$/.exec(path);
-  if (measure) return ['measures', Number(measure[1]), measure[2] as string];
-  const item = /^case\.terminationConditions\.checklist\.(\w+)(?:\.(at|reference))?$/.exec(path);
-  if (item && CHECKLIST_KEYS.includes(item[1] as ChecklistKey))
-    return ['checklist', item[1] as string, item[2] ?? 'done'];
-  return undefined;
-}
 
 const heading = (text: string) => <h2 style={{ fontSize: 16, margin: 0 }}>{text}</h2>;
 
@@ -211,7 +127,7 @@ function DebtorRow({ index, remove, removable }: { index: number; remove(): void
           </Form.Item>
         </Col>
         <Col xs={24} md={8}>
-          <Form.Item label={t('idType')} name={[index, 'idType']}>
+          <Form.Item label={t('debtorIdType')} name={[index, 'idType']}>
             <Select
               aria-label={t('debtorIdTypeN', { n })}
               options={
@@ -227,7 +143,7 @@ function DebtorRow({ index, remove, removable }: { index: number; remove(): void
         </Col>
         <Col xs={24} md={16}>
           <Form.Item
-            label={kind === 'legal' ? t('idTypeCreditCode') : t('idNumber')}
+            label={kind === 'legal' ? t('idTypeCreditCode') : t('debtorIdNumber')}
             name={[index, 'idNumber']}
             dependencies={[['debtors', index, 'idType']]}
             validateDebounce={300}
@@ -306,6 +222,10 @@ export function TerminationChecklistCard({ required }: { required: boolean }) {
   const { t } = useLocale();
   const form = Form.useFormInstance();
   const shown = (Form.useWatch('useChecklist', form) as boolean | undefined) || required;
+  useEffect(() => {
+    // Required by the campaign: the checklist is always sent (the box is hidden, not absent).
+    if (required) form.setFieldValue('useChecklist', true);
+  }, [required, form]);
   const filedRules: Rule[] = [
     ...(required ? [{ required: true, message: t('required') }] : []),
     notFuture(t),
@@ -386,13 +306,10 @@ export function TerminationChecklistCard({ required }: { required: boolean }) {
       <Form.Item label={t('filedAt')} name="filedAt" rules={filedRules} extra={t('filedAtHint')}>
         <Input type="date" />
       </Form.Item>
-      {required ? (
-        <Typography.Paragraph strong>{t('tcRequired')}</Typography.Paragraph>
-      ) : (
-        <Form.Item name="useChecklist" valuePropName="checked">
-          <Checkbox>{t('tcUse')}</Checkbox>
-        </Form.Item>
-      )}
+      {required ? <Typography.Paragraph strong>{t('tcRequired')}</Typography.Paragraph> : null}
+      <Form.Item name="useChecklist" valuePropName="checked" hidden={required}>
+        <Checkbox>{t('tcUse')}</Checkbox>
+      </Form.Item>
       {shown ? (
         <ol style={{ paddingInlineStart: 20, margin: 0 }}>
           {CONDITIONS.map((c) => (

@@ -28,7 +28,7 @@ export default function Shell({ children }: { children: ReactNode }) {
   const highCourtApprover = hasRole(session, 'approver') && court.data?.level === 'high';
   // After closure: clerks and high courts watch the asset checks due; the SPC and high courts the fund.
   const highCourt = court.data?.level === 'high';
-  const monitors = hasRole(session, 'clerk') || highCourt || spc;
+  const monitors = hasRole(session, 'clerk') || highCourt;
 
   const signOut = async () => {
     clearSession();

@@ -1,6 +1,7 @@
 import { fmtSpread, median, round } from './lib/stats.ts';
 import type { BundleResult } from './sections/coldstart.ts';
 import { TARGETS } from './sections/coldstart.ts';
+import type { ConsoleResult } from './sections/console.ts';
 import type { ContentionResult } from './sections/contention.ts';
 import type { GrowthResult, PerCaseResult } from './sections/cost.ts';
 import { PRICES } from './sections/cost.ts';
@@ -35,6 +36,7 @@ export interface Results {
   perCase?: PerCaseResult;
   simulation?: SimulationResult;
   growth?: GrowthResult;
+  console?: ConsoleResult;
   errors: { section: string; message: string }[];
   /**
    * Sections re-measured later by `--only=<sections> --merge` into this file: where and when, so that a
@@ -159,6 +161,12 @@ export function renderMarkdown(r: Results): string {
     p(`| Step Functions state transitions per case | ${c.stateTransitions} | — | |`);
     p(
       `| Lambda invocations per case | ${c.lambda.invocations} (${c.lambda.gbSeconds} GB-s at 256 MB) | — | |`,
+    );
+  }
+  if (r.console) {
+    const c = r.console;
+    p(
+      `| console first load: entry + static imports, JavaScript gzipped (${c.files.length} files) | ${c.gzipKb} KB (${c.kb} KB minified) | < ${c.targetGzipKb} KB | ${yes(c.pass)} |`,
     );
   }
   p();
@@ -411,6 +419,30 @@ export function renderMarkdown(r: Results): string {
         'so the DynamoDB lines are an upper bound; China regions (cn-northwest-1) are billed in CNY at other rates. Storage, logs, KMS and data transfer are not included. ' +
         'The reconciler (every minute when deployed) is a fixed cost, not per case.',
     );
+    p();
+  }
+  if (r.console) {
+    const c = r.console;
+    const again = r.remeasured?.console;
+    p('## 6. Console first load');
+    p();
+    if (again)
+      p(
+        `Re-measured on its own (\`npm run bench -- --only=console --merge\`) at commit ${again.commit} on ${again.startedAt.slice(0, 10)}.`,
+      );
+    if (again) p();
+    p(
+      'The JavaScript a browser fetches before the console’s first page renders: the entry chunk ' +
+        `(\`${c.entry}\`) and, transitively, its static imports as Vite’s build manifest lists them ` +
+        '(`web/dist/.vite/manifest.json`; the lazily loaded pages, `dynamicImports`, are not counted), minified as ' +
+        'served and gzipped at zlib’s default level (web/scripts/first-load.ts; test/e2e/console/after-closure.test.ts ' +
+        `holds it under the same ${c.targetGzipKb} KB target).`,
+    );
+    p();
+    p('| file | minified (KB) | gzipped (KB) |');
+    p('|---|---|---|');
+    for (const f of c.files) p(`| \`${f.file}\` | ${f.kb} | ${f.gzipKb} |`);
+    p(`| **total** | **${c.kb}** | **${c.gzipKb}** (target < ${c.targetGzipKb}: ${yes(c.pass)}) |`);
     p();
   }
   p('## Section timings');

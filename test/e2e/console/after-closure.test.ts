@@ -1,6 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCodeCheckCharacter } from '../../../functions/domain/credit-code.ts';
+import { FIRST_LOAD_BUDGET_BYTES, firstLoad } from '../../../web/scripts/first-load.ts';
 import { api, baseUrl, token, uploadAllDocuments } from '../../support/api.ts';
 import { residentId } from '../../support/applications.ts';
 import { checkPage, choose, eventually, launchChromium } from './browser.ts';
@@ -90,6 +92,15 @@ afterAll(async () => {
 });
 
 describe('the console after closure', () => {
+  it('keeps the first load, the entry and its static imports from the Vite manifest, under 400 KB gzipped', () => {
+    // The stack built web/dist before the tests; the pages added here are lazy chunks, not first load.
+    const load = firstLoad(fileURLToPath(new URL('../../../web/dist/', import.meta.url)));
+    expect(load.files.map((f) => f.file)).toContain(load.entry);
+    expect(load.files.some((f) => /MonitoringPage|ReliefFundPage|AfterClosure/.test(f.file))).toBe(false);
+    expect(FIRST_LOAD_BUDGET_BYTES).toBe(400 * 1024);
+    expect(load.gzipBytes).toBeLessThan(FIRST_LOAD_BUDGET_BYTES);
+  });
+
   it('the new-application form takes the debtors, the filing date, the 终本 checklist and the measures', async () => {
     const page = await signedIn('HN0102', ['clerk'], 'clerk-furong');
     clerkPage = page;

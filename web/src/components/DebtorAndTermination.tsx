@@ -4,7 +4,14 @@ import { useEffect } from 'react';
 import { addCalendarMonths, validateCreditCode, validateResidentId } from '../domain.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
-import { type ChecklistKey, type Debtor, type Measure, trimmed } from '../lib/case-facts.ts';
+import {
+  type ChecklistKey,
+  type Debtor,
+  type DebtorValue,
+  isBlankDebtor,
+  type Measure,
+  trimmed,
+} from '../lib/case-facts.ts';
 import { shanghaiToday } from '../lib/format.ts';
 
 export {
@@ -167,9 +174,16 @@ export function DebtorsCard({ required }: { required: boolean }) {
   const { t } = useLocale();
   const form = Form.useFormInstance();
   useEffect(() => {
-    // A campaign that requires the debtor starts the clerk with one to fill in.
-    if (required && (form.getFieldValue('debtors') ?? []).length === 0)
+    // A campaign that requires the debtor starts the clerk with one to fill in; another campaign drops
+    // the rows left empty (they would be required fields of a debtor nobody named).
+    const rows: DebtorValue[] = form.getFieldValue('debtors') ?? [];
+    if (required && rows.length === 0)
       form.setFieldValue('debtors', [{ kind: 'natural', idType: 'resident-id', name: '', idNumber: '' }]);
+    if (!required && rows.some(isBlankDebtor))
+      form.setFieldValue(
+        'debtors',
+        rows.filter((d) => !isBlankDebtor(d)),
+      );
   }, [required, form]);
   return (
     <Card size="small" style={{ marginTop: 16 }} title={heading(t('sectionDebtors'))} data-testid="debtors">

@@ -48,16 +48,21 @@ export default function Shell({ children }: { children: ReactNode }) {
           borderBottom: '1px solid #d9d9d9',
           display: 'flex',
           alignItems: 'center',
-          gap: 24,
+          // The menu never folds items into "…" (a folded item is aria-hidden yet focusable, and hides a
+          // page): when the header is too narrow for every entry, the user's block wraps to a second row.
+          flexWrap: 'wrap',
+          height: 'auto',
+          columnGap: 24,
           paddingInline: 24,
         }}
       >
         <Link to="/applications" style={{ color: '#1f1f1f', fontWeight: 600, whiteSpace: 'nowrap' }}>
           {t('appTitle')} · {t('appSubtitle')}
         </Link>
-        <nav aria-label={t('navApplications')} style={{ flex: 1, minWidth: 0 }}>
+        <nav aria-label={t('navApplications')} style={{ flex: '1 1 auto' }}>
           <Menu
             mode="horizontal"
+            disabledOverflow
             selectedKeys={[selected]}
             style={{ borderBottom: 'none' }}
             items={[

@@ -6,6 +6,15 @@ describe('the debtor, checklist and measure fields as the API body', () => {
     expect(debtorTerminationFacts({ debtors: [], measures: [], useChecklist: false })).toEqual({ case: {} });
   });
 
+  it('leaves out debtor and measure rows the clerk left empty', () => {
+    expect(
+      debtorTerminationFacts({
+        debtors: [{ name: ' ', kind: 'natural', idType: 'resident-id', idNumber: '' }],
+        measures: [{ kind: 'other', reference: '', since: '' }],
+      }),
+    ).toEqual({ case: {} });
+  });
+
   it('sends the debtors and measures trimmed, the filing date as typed', () => {
     const facts = debtorTerminationFacts({
       filedAt: '2025-03-03',

@@ -49,23 +49,31 @@ export const CHECKLIST_KEYS: ChecklistKey[] = [
 
 export const trimmed = (s: string | undefined) => (s ?? '').trim();
 
+/** A debtor row with neither a name nor a number. */
+export const isBlankDebtor = (d: DebtorValue) => !trimmed(d.name) && !trimmed(d.idNumber);
+
 /** These parts of the form as the API's body: merged into `case` and the top level by the form. */
 export function debtorTerminationFacts(v: DebtorTerminationValues): {
   case: Pick<Facts['case'], 'filedAt' | 'measures'>;
   checklist?: Checklist;
   debtors?: Debtor[];
 } {
-  const debtors = (v.debtors ?? []).map((d) => ({
-    name: trimmed(d.name),
-    kind: d.kind ?? 'natural',
-    idType: d.idType ?? 'resident-id',
-    idNumber: trimmed(d.idNumber),
-  }));
-  const measures = (v.measures ?? []).map((m) => ({
-    kind: m.kind ?? 'consumption-restriction',
-    reference: trimmed(m.reference),
-    since: trimmed(m.since),
-  }));
+  // A row the clerk added (or a campaign that requires a debtor opened) and left empty is not a debtor.
+  const debtors = (v.debtors ?? [])
+    .filter((d) => !isBlankDebtor(d))
+    .map((d) => ({
+      name: trimmed(d.name),
+      kind: d.kind ?? 'natural',
+      idType: d.idType ?? 'resident-id',
+      idNumber: trimmed(d.idNumber),
+    }));
+  const measures = (v.measures ?? [])
+    .filter((m) => trimmed(m.reference) || trimmed(m.since))
+    .map((m) => ({
+      kind: m.kind ?? 'consumption-restriction',
+      reference: trimmed(m.reference),
+      since: trimmed(m.since),
+    }));
   let checklist: Checklist | undefined;
   if (v.useChecklist) {
     const entries = CHECKLIST_KEYS.flatMap((key) => {

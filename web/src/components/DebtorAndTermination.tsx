@@ -1,6 +1,6 @@
 import { Button, Card, Checkbox, Col, Form, Input, Radio, Row, Select, Space, Typography } from 'antd';
 import type { Rule } from 'antd/es/form';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { addCalendarMonths, validateCreditCode, validateResidentId } from '../domain.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
@@ -236,9 +236,18 @@ export function TerminationChecklistCard({ required }: { required: boolean }) {
   const { t } = useLocale();
   const form = Form.useFormInstance();
   const shown = (Form.useWatch('useChecklist', form) as boolean | undefined) || required;
+  // Whether the box was ticked for the clerk because the campaign required it (not by the clerk).
+  const forced = useRef(false);
   useEffect(() => {
-    // Required by the campaign: the checklist is always sent (the box is hidden, not absent).
-    if (required) form.setFieldValue('useChecklist', true);
+    // Required by the campaign: the checklist is always sent (the box is hidden, not absent). Back to a
+    // campaign that does not require it, the checklist is the clerk's choice again, starting unticked.
+    if (required) {
+      form.setFieldValue('useChecklist', true);
+      forced.current = true;
+    } else if (forced.current) {
+      form.setFieldValue('useChecklist', false);
+      forced.current = false;
+    }
   }, [required, form]);
   const filedRules: Rule[] = [
     ...(required ? [{ required: true, message: t('required') }] : []),

@@ -106,16 +106,21 @@ describe('the console after closure', () => {
     clerkPage = page;
     await page.getByRole('link', { name: '新建申请' }).click();
     await page.waitForURL(/\/console\/applications\/new/);
-    await eventually(() => page.getByLabel('救助活动').isVisible()).toBe(true);
-    await choose(page, page.getByLabel('救助活动'), CAMPAIGN_NAME, CAMPAIGN_ID);
+    await eventually(() => page.getByLabel('救助活动', { exact: true }).isVisible()).toBe(true);
+    await choose(page, page.getByLabel('救助活动', { exact: true }), CAMPAIGN_NAME, CAMPAIGN_ID);
     // The campaign requires the debtor: the form opens one to fill in, and says the checklist is required.
     await eventually(() => page.getByLabel('被执行人 1 姓名或名称').count()).toBe(1);
     await eventually(() => page.getByText('本次救助活动须逐项填写终本条件。').count()).toBe(1);
     // Another campaign that requires neither: the empty debtor goes, the checklist is optional and unticked.
-    await choose(page, page.getByLabel('救助活动'), '演示救助活动（本地）', '演示救助活动（本地）');
+    await choose(
+      page,
+      page.getByLabel('救助活动', { exact: true }),
+      '演示救助活动（本地）',
+      '演示救助活动（本地）',
+    );
     await eventually(() => page.getByLabel('被执行人 1 姓名或名称').count()).toBe(0);
     expect(await page.getByRole('checkbox', { name: '逐项填写终本条件' }).isChecked()).toBe(false);
-    await choose(page, page.getByLabel('救助活动'), CAMPAIGN_NAME, CAMPAIGN_ID);
+    await choose(page, page.getByLabel('救助活动', { exact: true }), CAMPAIGN_NAME, CAMPAIGN_ID);
     await eventually(() => page.getByLabel('被执行人 1 姓名或名称').count()).toBe(1);
 
     await page.getByLabel('案号').fill(CASE_NUMBER);

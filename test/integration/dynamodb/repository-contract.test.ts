@@ -488,7 +488,7 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     const s = make();
     const app = await s.repo.create(record(), audit('application.created'));
     const token = { submissionSeq: 1, level: 0, token: 'tok' };
-    expect(await s.repo.recordTaskToken(app.id, token)).toBe('moved-on');
+    expect((await s.repo.recordTaskToken(app.id, token)).outcome).toBe('moved-on');
     await s.repo.update(
       app.id,
       mutation((c) => ({
@@ -504,9 +504,16 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
       })),
     );
     const before = await s.repo.get(app.id);
-    expect(await s.repo.recordTaskToken(app.id, { ...token, level: 1 })).toBe('moved-on');
-    expect(await s.repo.recordTaskToken(app.id, { ...token, submissionSeq: 2 })).toBe('moved-on');
-    expect(await s.repo.recordTaskToken(app.id, token)).toBe('recorded');
+    expect((await s.repo.recordTaskToken(app.id, { ...token, level: 1 })).outcome).toBe('moved-on');
+    expect((await s.repo.recordTaskToken(app.id, { ...token, submissionSeq: 2 })).outcome).toBe('moved-on');
+    // Another execution than the submission's current one records nothing; the item comes back as it is.
+    const foreign = await s.repo.recordTaskToken(app.id, token, `${app.id}-s1-other`);
+    expect(foreign.outcome).toBe('moved-on');
+    expect(foreign.app?.version).toBe(before?.version);
+    expect(foreign.app?.submission?.executionName).toBe(`${app.id}-s1`);
+    const recorded = await s.repo.recordTaskToken(app.id, token, `${app.id}-s1`);
+    expect(recorded.outcome).toBe('recorded');
+    expect(recorded.app?.taskToken).toEqual(token);
     const after = await s.repo.get(app.id);
     expect(after?.taskToken).toEqual(token);
     // The version moves, so a change built on a read from before the token is built again (and keeps
@@ -515,7 +522,7 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
       version: (before?.version ?? 0) + 1,
       auditSeq: before?.auditSeq,
     });
-    expect(await s.repo.recordTaskToken(newId(), token)).toBe('moved-on');
+    expect(await s.repo.recordTaskToken(newId(), token)).toEqual({ outcome: 'moved-on', app: undefined });
   });
 
   it('adds documents with their audit entry, and settles each once', async () => {

@@ -2,6 +2,7 @@ import { fmtSpread, median, round } from './lib/stats.ts';
 import type { DecisionBatchResult } from './sections/batch.ts';
 import type { BundleResult } from './sections/coldstart.ts';
 import { TARGETS } from './sections/coldstart.ts';
+import type { ConsoleResult } from './sections/console.ts';
 import type { ContentionResult } from './sections/contention.ts';
 import type { GrowthResult, PerCaseResult } from './sections/cost.ts';
 import { PRICES } from './sections/cost.ts';
@@ -37,6 +38,7 @@ export interface Results {
   perCase?: PerCaseResult;
   simulation?: SimulationResult;
   growth?: GrowthResult;
+  console?: ConsoleResult;
   errors: { section: string; message: string }[];
   /**
    * Sections re-measured later by `--only=<sections> --merge` into this file: where and when, so that a
@@ -170,6 +172,12 @@ export function renderMarkdown(r: Results): string {
     p(`| Step Functions state transitions per case | ${c.stateTransitions} | — | |`);
     p(
       `| Lambda invocations per case | ${c.lambda.invocations} (${c.lambda.gbSeconds} GB-s at 256 MB) | — | |`,
+    );
+  }
+  if (r.console) {
+    const c = r.console;
+    p(
+      `| console first load: entry + static imports, JavaScript gzipped (${c.files.length} files) | ${c.gzipKb} KB (${c.kb} KB minified) | < ${c.targetGzipKb} KB | ${yes(c.pass)} |`,
     );
   }
   p();
@@ -433,7 +441,7 @@ export function renderMarkdown(r: Results): string {
         `Then one \`POST /decision-batches\` approves ${b.items} of them (timed, with an Idempotency-Key) and ${b.singlesPerRun} are approved one at a time with ` +
         '`POST /applications/{id}/decisions` (each timed); which goes first alternates per run. A one-item batch warms the route up first. ' +
         'Each approval also lets its workflow run on (dispatch to the insurer simulator, payout webhook) in this same process, so a batch of 200 competes with up to 200 workflows it set going; deployed, those run in other Lambdas. ' +
-        `The batch decides its items one after another, each in its own transaction, inside one request whose Lambda timeout is ${b.timeoutSeconds} s; the local runner enforces it as Lambda does: past it the request answers 500 with no per-item results, and the items decided until then stay decided (an Idempotency-Key records nothing then). ` +
+        `The batch decides its items one after another, each in its own transaction, inside one request whose Lambda timeout is ${b.timeoutSeconds} s; the local runner enforces it as Lambda does. Since the batch keeps 5 s in hand (usecases/decision-batches.ts \`BATCH_RESERVE_MS\`), items it cannot reach in time answer NOT_ATTEMPTED (nothing written for them; the CLI sends them again); before that change, runs past the timeout answered 500 with no per-item results. ` +
         `The p99 over ${b.runs.length} runs is close to their maximum. ` +
         'The machine is shared with other engineers’ work: the load average (1/5/15 min, 2 cores) is given per run.',
     );
@@ -459,6 +467,30 @@ export function renderMarkdown(r: Results): string {
       `Batch of ${b.items}: p50 ${b.batchMs.p50} ms, p99 ${b.batchMs.p99} ms (${fmtSpread(b.batchMs.spread)} ms over runs); per item ${fmtSpread(b.perItemMs, 2)} ms. ` +
         `Single decision (same runs, ${b.singleMs.samples} samples): p50 ${b.singleMs.p50} ms, p99 ${b.singleMs.p99} ms.`,
     );
+    p();
+  }
+  if (r.console) {
+    const c = r.console;
+    const again = r.remeasured?.console;
+    p('## 7. Console first load');
+    p();
+    if (again)
+      p(
+        `Re-measured on its own (\`npm run bench -- --only=console --merge\`) at commit ${again.commit} on ${again.startedAt.slice(0, 10)}.`,
+      );
+    if (again) p();
+    p(
+      'The JavaScript a browser fetches before the console’s first page renders: the entry chunk ' +
+        `(\`${c.entry}\`) and, transitively, its static imports as Vite’s build manifest lists them ` +
+        '(`web/dist/.vite/manifest.json`; the lazily loaded pages, `dynamicImports`, are not counted), minified as ' +
+        'served and gzipped at zlib’s default level (web/scripts/first-load.ts; test/e2e/console/after-closure.test.ts ' +
+        `holds it under the same ${c.targetGzipKb} KB target).`,
+    );
+    p();
+    p('| file | minified (KB) | gzipped (KB) |');
+    p('|---|---|---|');
+    for (const f of c.files) p(`| \`${f.file}\` | ${f.kb} | ${f.gzipKb} |`);
+    p(`| **total** | **${c.kb}** | **${c.gzipKb}** (target < ${c.targetGzipKb}: ${yes(c.pass)}) |`);
     p();
   }
   p('## Section timings');

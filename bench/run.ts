@@ -2,7 +2,8 @@
  * `npm run bench` (full) / `npm run bench -- --quick`: benchmarks of relief against the local stack,
  * started in process in a temporary directory on free ports. Writes bench/results.json and
  * bench/RESULTS.md (or into --out-dir=DIR). Sections: cold-start proxy (bundles), warm latency,
- * quota contention, batch decisions, cost per case, cost growth, campaign simulation. See bench/README.md.
+ * quota contention, batch decisions, cost per case, cost growth, campaign simulation, the console's
+ * first load. See bench/README.md.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -176,6 +177,11 @@ try {
   bundling = wants('coldStart')
     ? section('bundle', () => buildBundles(path.join(work, 'bundles')))
     : Promise.resolve(undefined);
+  // The console's first load needs only its build (seconds when web/ changed, else nothing).
+  if (wants('console')) {
+    const { measureConsole } = await import('./sections/console.ts');
+    results.console = await section('console', () => measureConsole(log));
+  }
   const needsStack = ['latency', 'contention', 'decisionBatch', 'perCase', 'growth', 'simulation'].some(
     wants,
   );

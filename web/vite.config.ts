@@ -17,6 +17,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    // dist/.vite/manifest.json: the chunk graph the bench and the first-load test size (web/scripts/first-load.ts).
+    manifest: true,
     // The entry stays small; pages are separate chunks loaded on navigation.
     chunkSizeWarningLimit: 1200,
   },

@@ -49,7 +49,9 @@ function callerOf(): string {
   const frames = (holder.stack ?? '').split('\n').slice(1);
   for (const layer of ['usecases', 'tasks', 'entries', 'adapters']) {
     for (const f of frames) {
-      const m = f.match(new RegExp(`at (?:async )?([\\w.<>$]+)? ?\\(?[^()]*functions/${layer}/([\\w/.-]+)\\.ts`));
+      const m = f.match(
+        new RegExp(`at (?:async )?([\\w.<>$]+)? ?\\(?[^()]*functions/${layer}/([\\w/.-]+)\\.ts`),
+      );
       if (m) return `${layer}/${m[2]}:${m[1] ?? '?'}`;
     }
   }

@@ -213,7 +213,7 @@ export class ConsoleStack extends Stack {
       destinationBucket: this.bucket,
       destinationKeyPrefix: CONSOLE_KEY_PREFIX,
       sources: [
-        s3deploy.Source.asset(assetsDir, { exclude: ['.source-hash', 'config.json', 'assets'] }),
+        s3deploy.Source.asset(assetsDir, { exclude: ['.source-hash', '.vite', 'config.json', 'assets'] }),
         // Written at deploy time: the API URL is resolved by CloudFormation, not known to the build.
         s3deploy.Source.jsonData('config.json', this.config, { escape: true }),
       ],

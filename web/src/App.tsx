@@ -23,6 +23,9 @@ const ReportPage = lazy(() => import('./pages/ReportPage.tsx'));
 const CampaignsPage = lazy(() => import('./pages/CampaignsPage.tsx'));
 // The approving judge's queue and batch decisions.
 const QueuePage = lazy(() => import('./pages/QueuePage.tsx'));
+// After closure (issue 15): the monitoring list and the relief fund.
+const MonitoringPage = lazy(() => import('./pages/MonitoringPage.tsx'));
+const ReliefFundPage = lazy(() => import('./pages/ReliefFundPage.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 const Shell = lazy(() => import('./components/Shell.tsx'));
 
@@ -80,6 +83,8 @@ const router = createBrowserRouter(
         { path: 'reports', element: page(<ReportPage />) },
         { path: 'campaigns', element: page(<CampaignsPage />) },
         { path: 'queue', element: page(<QueuePage />) },
+        { path: 'monitoring', element: page(<MonitoringPage />) },
+        { path: 'relief-fund', element: page(<ReliefFundPage />) },
         { path: '*', element: page(<NotFound />) },
       ],
     },

@@ -3,7 +3,9 @@
  * validation says exactly what the API would. The server stays the judge; this only saves a round trip.
  */
 export { parseCaseNumber } from '../../functions/domain/case-number.ts';
+export { validateCreditCode } from '../../functions/domain/credit-code.ts';
 export {
+  addCalendarMonths,
   CATEGORIES,
   CATEGORY_LABELS_EN,
   CATEGORY_LABELS_ZH,

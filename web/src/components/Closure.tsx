@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Descriptions, Form, Input, Radio, Space, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { ApiProblem, type Application, api, data, newIdempotencyKey } from '../api/client.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { downloadFrom } from '../lib/download.ts';
 import { fenOf, shanghaiTime, shanghaiToday, yuan } from '../lib/format.ts';
+import { AfterClosure } from './AfterClosure.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -119,31 +120,74 @@ function amountRule(t: ReturnType<typeof useLocale>['t'], capFen: number) {
   };
 }
 
+interface ResumeValues {
+  reason: 'assets-found' | 'evasion';
+  basis: string;
+  amount: string;
+  debtors?: string[];
+}
+
+/** 恢复执行: against the named debtor(s), on a ground, capped at the relief paid (shown). */
 function ResumeForm({ app }: { app: Application }) {
   const { t } = useLocale();
   const refresh = useRefresh(app.id);
   const cap = app.payout?.amountFen ?? app.reliefAmountFen;
+  const debtors = app.debtors ?? [];
+  const last = app.assetChecks?.at(-1);
   const resume = useMutation({
-    mutationFn: (v: { reason: 'assets-found' | 'evasion'; basis: string; amount: string }) =>
+    mutationFn: (v: ResumeValues) =>
       data(
         api().POST('/applications/{id}/resumptions', {
           params: { path: { id: app.id } },
           headers: { 'Idempotency-Key': newIdempotencyKey() },
-          body: { reason: v.reason, basis: v.basis.trim(), amountFen: fenOf(v.amount) ?? 0 },
+          body: {
+            reason: v.reason,
+            basis: v.basis.trim(),
+            amountFen: fenOf(v.amount) ?? 0,
+            ...(debtors.length > 0 ? { debtors: v.debtors ?? [] } : {}),
+          },
         }),
       ),
     onSuccess: refresh,
   });
   return (
-    <Card size="small" title={heading(t('resumeTitle'))}>
+    <Card size="small" title={heading(t('resumeTitle'))} data-testid="resume-form">
+      <Typography.Paragraph data-testid="resume-cap">
+        {t('resumeCapNote', { cap: yuan(cap) })}
+      </Typography.Paragraph>
       <Form
         name="resumption"
         layout="vertical"
-        initialValues={{ reason: 'assets-found', basis: '', amount: '' }}
-        onFinish={(v: { reason: 'assets-found' | 'evasion'; basis: string; amount: string }) =>
-          resume.mutate(v)
-        }
+        initialValues={{
+          reason: last?.result === 'evasion-found' ? 'evasion' : 'assets-found',
+          basis: '',
+          amount: '',
+          debtors: debtors.map((d) => d.idNumber),
+        }}
+        onFinish={(v: ResumeValues) => resume.mutate(v)}
       >
+        {debtors.length > 0 ? (
+          <Form.Item
+            label={t('resumeDebtors')}
+            name="debtors"
+            // A validator, not `required`: antd would put aria-required on the group's <div>, which
+            // has no role that allows it.
+            rules={[
+              {
+                validator: (_, v: string[] | undefined) =>
+                  (v ?? []).length > 0
+                    ? Promise.resolve()
+                    : Promise.reject(new Error(t('resumeDebtorsRequired'))),
+              },
+            ]}
+          >
+            <Checkbox.Group
+              role="group"
+              aria-label={t('resumeDebtors')}
+              options={debtors.map((d) => ({ value: d.idNumber, label: `${d.name}（${d.idNumber}）` }))}
+            />
+          </Form.Item>
+        ) : null}
         <Form.Item label={t('resumeReason')} name="reason">
           <Radio.Group
             optionType="button"
@@ -259,6 +303,16 @@ export function AfterPayout({ app, clerk }: { app: Application; clerk: boolean }
                       children: `${app.resumption.reason === 'assets-found' ? t('resumeAssetsFound') : t('resumeEvasion')} · ${yuan(app.resumption.amountFen)} · ${shanghaiTime(app.resumption.at)}`,
                       span: 2,
                     },
+                    ...(app.resumption.debtors && app.resumption.debtors.length > 0
+                      ? [
+                          {
+                            key: 'resumedAgainst',
+                            label: t('resumeDebtors'),
+                            children: app.resumption.debtors.join('、'),
+                            span: 2,
+                          },
+                        ]
+                      : []),
                     { key: 'basis', label: t('resumeBasis'), children: app.resumption.basis, span: 2 },
                     { key: 'recovered', label: t('recoveredTotal'), children: yuan(app.recoveredFen ?? 0) },
                   ]
@@ -267,6 +321,7 @@ export function AfterPayout({ app, clerk }: { app: Application; clerk: boolean }
           />
         </Card>
       ) : null}
+      <AfterClosure app={app} clerk={clerk} />
       <Ruling app={app} />
       {clerk && app.status === 'paid' ? <CloseForm app={app} /> : null}
       {clerk && app.status === 'closed' ? <ResumeForm app={app} /> : null}

@@ -20,12 +20,15 @@ export default function Shell({ children }: { children: ReactNode }) {
   const section = location.pathname.split('/')[1] ?? '';
   const selected = location.pathname.startsWith('/applications/new')
     ? 'new'
-    : ['quotas', 'reports', 'campaigns', 'queue'].includes(section)
+    : ['quotas', 'reports', 'campaigns', 'queue', 'monitoring', 'relief-fund'].includes(section)
       ? section
       : 'applications';
   const spc = hasRole(session, 'spc-admin') && session?.court === 'SPC';
   // A high court's approver reads its own province's report (the API scopes it).
   const highCourtApprover = hasRole(session, 'approver') && court.data?.level === 'high';
+  // After closure: clerks and high courts watch the asset checks due; the SPC and high courts the fund.
+  const highCourt = court.data?.level === 'high';
+  const monitors = hasRole(session, 'clerk') || highCourt;
 
   const signOut = async () => {
     clearSession();
@@ -45,16 +48,21 @@ export default function Shell({ children }: { children: ReactNode }) {
           borderBottom: '1px solid #d9d9d9',
           display: 'flex',
           alignItems: 'center',
-          gap: 24,
+          // The menu never folds items into "…" (a folded item is aria-hidden yet focusable, and hides a
+          // page): when the header is too narrow for every entry, the user's block wraps to a second row.
+          flexWrap: 'wrap',
+          height: 'auto',
+          columnGap: 24,
           paddingInline: 24,
         }}
       >
         <Link to="/applications" style={{ color: '#1f1f1f', fontWeight: 600, whiteSpace: 'nowrap' }}>
           {t('appTitle')} · {t('appSubtitle')}
         </Link>
-        <nav aria-label={t('navApplications')} style={{ flex: 1, minWidth: 0 }}>
+        <nav aria-label={t('navApplications')} style={{ flex: '1 1 auto' }}>
           <Menu
             mode="horizontal"
+            disabledOverflow
             selectedKeys={[selected]}
             style={{ borderBottom: 'none' }}
             items={[
@@ -70,6 +78,12 @@ export default function Shell({ children }: { children: ReactNode }) {
                 ? [{ key: 'reports', label: <Link to="/reports">{t('navReports')}</Link> }]
                 : []),
               ...(spc ? [{ key: 'campaigns', label: <Link to="/campaigns">{t('navCampaigns')}</Link> }] : []),
+              ...(monitors
+                ? [{ key: 'monitoring', label: <Link to="/monitoring">{t('navMonitoring')}</Link> }]
+                : []),
+              ...(spc || highCourt
+                ? [{ key: 'relief-fund', label: <Link to="/relief-fund">{t('navReliefFund')}</Link> }]
+                : []),
             ]}
           />
         </nav>

@@ -1,3 +1,5 @@
+import { AFTER_CLOSURE_EN, AFTER_CLOSURE_ZH } from './after-closure-messages.ts';
+
 /** The console's own words (antd's come from its zh_CN / en_US locales). Chinese first; English mirrors it. */
 const zh = {
   appTitle: '涉民生执行案件保险救助',
@@ -298,6 +300,7 @@ const zh = {
   returnReplaceNone: '退回时未指明需要更换的材料。',
   returnReplaced: '已重新上传',
   returnRejectFirst: '如需更换材料，请先驳回该材料，再退回。',
+  ...AFTER_CLOSURE_ZH,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -600,6 +603,7 @@ const en: Record<MessageKey, string> = {
   returnReplaceNone: 'The return names no document to replace.',
   returnReplaced: 'Uploaded again',
   returnRejectFirst: 'To ask for a replacement, reject the document first, then return.',
+  ...AFTER_CLOSURE_EN,
 };
 
 export const MESSAGES = { zh, en } as const;

@@ -84,6 +84,28 @@ function Facts({ app }: { app: Application }) {
           children: `${yn(app.case.terminationConditions.met)}${app.case.terminationConditions.basis ? ` · ${app.case.terminationConditions.basis}` : ''}`,
           span: 2,
         },
+        ...(app.case.filedAt
+          ? [{ key: 'filedAt', label: t('filedAt'), children: app.case.filedAt.slice(0, 10) }]
+          : []),
+        ...(app.debtors && app.debtors.length > 0
+          ? [
+              {
+                key: 'debtors',
+                label: t('sectionDebtors'),
+                span: 2,
+                children: (
+                  <span data-testid="debtors-facts">
+                    {app.debtors
+                      .map(
+                        (d) =>
+                          `${d.name}（${d.kind === 'legal' ? t('debtorLegal') : t('debtorNatural')}，${d.idNumber}）`,
+                      )
+                      .join('；')}
+                  </span>
+                ),
+              },
+            ]
+          : []),
         { key: 'name', label: t('applicantName'), children: app.applicant.name },
         {
           key: 'id',

@@ -27,6 +27,14 @@ import {
 } from '../api/client.ts';
 import { useCampaigns, useCourt } from '../api/queries.ts';
 import { useSession } from '../auth/use-session.ts';
+import {
+  DebtorsCard,
+  type DebtorTerminationValues,
+  debtorTerminationFacts,
+  debtorTerminationField,
+  MeasuresCard,
+  TerminationChecklistCard,
+} from '../components/DebtorAndTermination.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { CATEGORIES, formatYuan, parseCaseNumber, validateResidentId, yuanToFen } from '../domain.ts';
 import { categoryLabel } from '../i18n/labels.ts';
@@ -34,7 +42,7 @@ import { useLocale } from '../i18n/locale.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { useDebounced } from '../lib/use-debounced.ts';
 
-interface Values {
+interface Values extends DebtorTerminationValues {
   campaignId: string;
   caseNumber: string;
   category: string;
@@ -121,15 +129,22 @@ function fenOrUndefined(yuan: string | undefined): number | undefined {
 /** The form as the API's body (without campaignId): what POST /applications and the live check receive. */
 function toCandidate(v: Partial<Values>): Omit<CreateApplication, 'campaignId'> {
   const text = (s: string | undefined) => s ?? '';
+  const extra = debtorTerminationFacts(v);
   return {
+    ...(extra.debtors ? { debtors: extra.debtors } : {}),
     case: {
+      ...extra.case,
       caseNumber: text(v.caseNumber).trim(),
       category: text(v.category),
       ...(v.category === 'other' && v.categoryReason ? { categoryReason: v.categoryReason } : {}),
       kind: v.kind ?? 'enforcement',
       claimAmountFen: fenOrUndefined(v.claimYuan) as number,
       concluded: v.concluded ?? false,
-      terminationConditions: { met: v.terminationMet ?? false, basis: text(v.terminationBasis) },
+      terminationConditions: {
+        met: v.terminationMet ?? false,
+        basis: text(v.terminationBasis),
+        ...(extra.checklist ? { checklist: extra.checklist } : {}),
+      },
     },
     applicant: {
       name: text(v.applicantName),
@@ -242,11 +257,14 @@ export default function NewApplication() {
       // Point each failed condition or field at its input, in words.
       if (!(error instanceof ApiProblem)) return;
       const fields = error.errors
-        .map((e) => ({ name: FIELD_OF_PATH[e.path], e }))
-        .filter((x): x is { name: keyof Values; e: (typeof error.errors)[number] } => Boolean(x.name));
+        .map((e) => ({ name: FIELD_OF_PATH[e.path] ?? debtorTerminationField(e.path), e }))
+        .filter((x): x is { name: keyof Values | (string | number)[]; e: (typeof error.errors)[number] } =>
+          Boolean(x.name),
+        );
       form.setFields(
         fields.map(({ name, e }) => ({
-          name,
+          // A list item's path (debtors[0].idNumber) is a name path the typed form cannot spell.
+          name: name as keyof Values,
           errors: [lang === 'zh' && e.messageZh ? e.messageZh : e.message],
         })),
       );
@@ -419,6 +437,8 @@ export default function NewApplication() {
               </Form.Item>
             </Card>
 
+            <TerminationChecklistCard required={limits?.requireTerminationChecklist === true} />
+
             <Card
               size="small"
               style={{ marginTop: 16 }}
@@ -454,6 +474,9 @@ export default function NewApplication() {
                 </Col>
               </Row>
             </Card>
+
+            <DebtorsCard required={limits?.requireDebtor === true} />
+            <MeasuresCard />
 
             <Card
               size="small"

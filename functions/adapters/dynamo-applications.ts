@@ -15,6 +15,7 @@ import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import { highCourtIncrements, reportMarkers } from '../domain/report.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
+import { invocationScope } from '../lib/invocation.ts';
 import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
 import {
   type ApplicationRecord,
@@ -247,12 +248,23 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   /** The outbox shard the next listOutbox starts with. */
   private outboxStart = 0;
   /**
-   * The latest consistent read (or successful write) of each application by this instance, kept for
-   * SEEN_MS: a change's first attempt builds on it instead of reading the item again, so a request
-   * reads its application once. Safe because every change is conditioned on the version and audit
-   * sequence it was built on: if the item moved meanwhile, the write is cancelled and the retry reads.
+   * Within one invocation (lib/invocation.ts: a request, a task, an event), the latest consistent read
+   * or successful write of each application, kept for SEEN_MS: a change's first attempt builds on it
+   * instead of reading the item again, so a request reads its application once. Safe because every
+   * change is conditioned on the version and audit sequence it was built on: if the item moved
+   * meanwhile, the write is cancelled and the retry reads. Never shared between invocations.
    */
-  private readonly seen = new Map<string, { record: ApplicationRecord; at: number }>();
+  private seen(): Map<string, { record: ApplicationRecord; at: number }> | undefined {
+    const scope = invocationScope();
+    if (!scope) return undefined;
+    const key = `applications:${this.tableName}`;
+    let seen = scope.get(key) as Map<string, { record: ApplicationRecord; at: number }> | undefined;
+    if (!seen) {
+      seen = new Map();
+      scope.set(key, seen);
+    }
+    return seen;
+  }
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -328,15 +340,18 @@ export class DynamoApplicationRepository implements ApplicationRepository {
 
   /** See `seen`. A copy, so that a caller changing its record in place cannot change what is remembered. */
   private remember(record: ApplicationRecord): void {
-    this.seen.delete(record.id);
-    this.seen.set(record.id, { record: structuredClone(record), at: Date.now() });
-    if (this.seen.size > SEEN_MAX) this.seen.delete(this.seen.keys().next().value as string);
+    const seen = this.seen();
+    if (!seen) return;
+    seen.delete(record.id);
+    seen.set(record.id, { record: structuredClone(record), at: Date.now() });
+    if (seen.size > SEEN_MAX) seen.delete(seen.keys().next().value as string);
   }
 
   /** The remembered record if it is recent (and remembered at or after `notBefore`), once. */
   private recall(id: string, notBefore = 0): ApplicationRecord | undefined {
-    const hit = this.seen.get(id);
-    this.seen.delete(id);
+    const seen = this.seen();
+    const hit = seen?.get(id);
+    seen?.delete(id);
     return hit && hit.at >= notBefore && Date.now() - hit.at <= SEEN_MS ? hit.record : undefined;
   }
 

@@ -20,6 +20,7 @@ import {
   type ProblemItem,
   UnsupportedMediaTypeError,
 } from './errors.ts';
+import { withInvocationScope } from './invocation.ts';
 import { logger } from './logger.ts';
 import { countEvent, metrics, refusalMetricOf } from './metrics.ts';
 import type { DeclaredRoute, RouteSpec } from './route-spec.ts';
@@ -368,10 +369,12 @@ export function defineRoute<
       CORRELATION_HEADERS,
       event.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown',
     );
-    return withCorrelationId(id, async () => {
-      const response = await (handler as unknown as ApiHandler)(event, context);
-      return { ...response, headers: { ...(response.headers ?? {}), [CORRELATION_HEADER]: id } };
-    });
+    return withCorrelationId(id, () =>
+      withInvocationScope(async () => {
+        const response = await (handler as unknown as ApiHandler)(event, context);
+        return { ...response, headers: { ...(response.headers ?? {}), [CORRELATION_HEADER]: id } };
+      }),
+    );
   };
   return { spec: spec as RouteSpec, handler: correlated };
 }

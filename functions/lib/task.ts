@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { isCorrelationId, withCorrelationId } from './correlation.ts';
+import { withInvocationScope } from './invocation.ts';
 import { logger } from './logger.ts';
 import { publishBusinessMetrics } from './metrics.ts';
 
@@ -16,15 +17,17 @@ export function defineTask<R>(
     const fromExecution = (payload as { execution?: { correlationId?: unknown } } | null | undefined)
       ?.execution?.correlationId;
     const id = isCorrelationId(fromExecution) ? fromExecution : (context?.awsRequestId ?? 'task');
-    return withCorrelationId(id, async () => {
-      if (context) logger.addContext(context);
-      logger.setCorrelationId(id);
-      try {
-        return await run(payload);
-      } finally {
-        publishBusinessMetrics();
-        logger.resetKeys();
-      }
-    });
+    return withCorrelationId(id, () =>
+      withInvocationScope(async () => {
+        if (context) logger.addContext(context);
+        logger.setCorrelationId(id);
+        try {
+          return await run(payload);
+        } finally {
+          publishBusinessMetrics();
+          logger.resetKeys();
+        }
+      }),
+    );
   };
 }

@@ -79,6 +79,8 @@ describe.each([
     it('creates task functions only for the placeholders and schedules that name them', () => {
       expect([...s.stateless.taskFunctions.keys()].sort()).toEqual([
         'dispatchPackage',
+        // Not named by a placeholder: the hourly schedule of the overdue asset-check sweep.
+        'escalateOverdueChecks',
         'reconcile',
         'recordTaskToken',
         'redrive',

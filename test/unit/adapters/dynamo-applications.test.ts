@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoApplicationRepository, shardOf } from '../../../functions/adapters/dynamo-applications.ts';
 import { toProblem } from '../../../functions/lib/http.ts';
+import { withInvocationScope } from '../../../functions/lib/invocation.ts';
 import type { ApplicationRecord } from '../../../functions/ports/applications.ts';
 import { IdempotencyReplay, VersionConflictError } from '../../../functions/ports/applications.ts';
 
@@ -225,8 +226,11 @@ describe('DynamoApplicationRepository: a request reads its application once', ()
     ddb.on(GetCommand).resolves({ Item: stored });
     ddb.on(TransactWriteCommand).resolves({});
     const r = repo();
-    const seen = await r.get('A');
-    await r.update('A', approve);
+    const seen = await withInvocationScope(async () => {
+      const read = await r.get('A');
+      await r.update('A', approve);
+      return read;
+    });
     expect(seen?.version).toBe(3);
     expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
     const put = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Put;
@@ -250,7 +254,7 @@ describe('DynamoApplicationRepository: a request reads its application once', ()
         }),
       )
       .resolves({});
-    await repo().update('A', approve);
+    await withInvocationScope(() => repo().update('A', approve));
     expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
     const second = ddb.commandCalls(TransactWriteCommand)[1]?.args[0].input.TransactItems?.[0]?.Put;
     expect(second?.ExpressionAttributeValues).toEqual({ ':v': 4, ':s': 6 });
@@ -260,14 +264,29 @@ describe('DynamoApplicationRepository: a request reads its application once', ()
     ddb.on(GetCommand).resolves({ Item: stored });
     ddb.on(TransactWriteCommand).resolves({});
     const r = repo();
-    await r.get('A');
-    const realNow = Date.now;
-    Date.now = () => realNow() + 60_000;
-    try {
-      await r.update('A', approve);
-    } finally {
-      Date.now = realNow;
-    }
+    await withInvocationScope(async () => {
+      await r.get('A');
+      const realNow = Date.now;
+      Date.now = () => realNow() + 60_000;
+      try {
+        await r.update('A', approve);
+      } finally {
+        Date.now = realNow;
+      }
+    });
     expect(ddb.commandCalls(GetCommand)).toHaveLength(2);
+  });
+
+  it('never builds on what another invocation read: each request, task or event reads for itself', async () => {
+    ddb.on(GetCommand).resolves({ Item: stored });
+    ddb.on(TransactWriteCommand).resolves({});
+    const r = repo();
+    // An earlier request read the item; the item may have changed since without its version moving.
+    await withInvocationScope(() => r.get('A'));
+    await withInvocationScope(() => r.update('A', approve));
+    // And outside any invocation nothing is remembered at all.
+    await r.get('A');
+    await r.update('A', approve);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(4);
   });
 });

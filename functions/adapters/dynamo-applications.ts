@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -10,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
-import { highCourtIncrements, reportMarkers } from '../domain/report.ts';
+import { courtIncrements, highCourtIncrements, reportMarkers } from '../domain/report.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
 import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
 import {
@@ -803,21 +804,24 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   }
 
   /**
-   * The report counters of the change's high court (the only row it writes: national figures are
-   * derived at read time, see domain/report.ts `nationalTotals`), moved in the same transaction.
-   * Distinct cases and persons use marker items: the first payout of a case (or person) creates the
-   * marker and counts; later ones only check it exists.
+   * The report counters of the change's high court and of its executing court (`byCourt`; national
+   * figures are derived at read time, see domain/report.ts `nationalTotals`), moved in the same
+   * transaction. Distinct cases and persons use marker items: the first payout of a case (or person)
+   * creates the marker and counts; later ones only check it exists. The markers are read in one
+   * BatchGetItem (a payout's only read before its transaction), whatever their number.
    */
   private async reportItems(delta: ReportDelta): Promise<Labelled[]> {
     const pk = `REPORT#${delta.campaignId}`;
     const items: Labelled[] = [];
     const created = new Set<string>();
-    for (const marker of reportMarkers(delta)) {
+    const markers = reportMarkers(delta);
+    const existing = await this.existingKeys(
+      pk,
+      markers.map((m) => m.key),
+    );
+    for (const marker of markers) {
       const sk = marker.key;
-      const out = await this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }),
-      );
-      if (out.Item) {
+      if (existing.has(sk)) {
         items.push([
           'report-marker',
           {
@@ -842,17 +846,15 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         ]);
       }
     }
-    const sk = `HIGH#${delta.highCourtCode}`;
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':e': 'report-counters', ':h': sk };
-    const parts = Object.entries(highCourtIncrements(delta, created)).map(([name, value], i) => {
-      names[`#c${i}`] = name;
-      values[`:c${i}`] = value;
-      return `#c${i} :c${i}`;
-    });
-    items.push([
-      'report',
-      {
+    const counterUpdate = (sk: string, add: Record<string, number>): TransactItem => {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':e': 'report-counters', ':h': sk };
+      const parts = Object.entries(add).map(([name, value], i) => {
+        names[`#c${i}`] = name;
+        values[`:c${i}`] = value;
+        return `#c${i} :c${i}`;
+      });
+      return {
         Update: {
           TableName: this.tableName,
           Key: { pk, sk },
@@ -860,9 +862,38 @@ export class DynamoApplicationRepository implements ApplicationRepository {
           ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: values,
         },
-      },
+      };
+    };
+    items.push(['report', counterUpdate(`HIGH#${delta.highCourtCode}`, highCourtIncrements(delta, created))]);
+    items.push([
+      'report',
+      counterUpdate(`COURT#${delta.highCourtCode}#${delta.courtCode}`, courtIncrements(delta, created)),
     ]);
     return items;
+  }
+
+  /** Which of these sort keys exist under `pk`: one consistent BatchGetItem (retrying unprocessed keys). */
+  private async existingKeys(pk: string, sks: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    let keys = sks.map((sk) => ({ pk, sk }));
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > 0) await sleep(backoffMs(attempt));
+      const out = await this.doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [this.tableName]: {
+              Keys: keys,
+              ConsistentRead: true,
+              ProjectionExpression: '#sk',
+              ExpressionAttributeNames: { '#sk': 'sk' },
+            },
+          },
+        }),
+      );
+      for (const item of out.Responses?.[this.tableName] ?? []) found.add(String(item.sk));
+      keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as { pk: string; sk: string }[];
+    }
+    return found;
   }
 
   async hasInsurerEvent(id: string): Promise<boolean> {

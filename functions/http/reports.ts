@@ -8,6 +8,22 @@ export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml
 const CampaignParams = z.strictObject({ campaignId: z.string().min(1).max(64) });
 const FrozenParams = z.strictObject({ campaignId: z.string().min(1).max(64), highCourtCode: CourtCode });
 
+const Figures = {
+  cases: z.int(),
+  persons: z.int(),
+  amountFen: z.int(),
+  byCategory: z.record(z.string(), z.object({ paid: z.int(), amountFen: z.int() })),
+  pending: z.int(),
+  rejected: z.int(),
+  declined: z.int(),
+};
+
+/** One court within its high court: every court with activity in the campaign. */
+const CourtRow = z
+  .object({ courtCode: z.string(), name: z.string(), ...Figures })
+  .loose()
+  .meta({ id: 'CourtReport' });
+
 const HighCourtRow = z
   .object({
     highCourtCode: z.string(),
@@ -19,6 +35,12 @@ const HighCourtRow = z
     pending: z.int(),
     rejected: z.int(),
     declined: z.int(),
+    byCourt: z.array(CourtRow),
+    effects: z
+      .string()
+      .nullable()
+      .describe('The narrative of effects (取得的效果), or null before one is written'),
+    effectsUpdatedAt: z.string().nullable(),
   })
   .loose();
 

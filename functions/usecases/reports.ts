@@ -46,14 +46,26 @@ export async function campaignReport(
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) throw new NotFoundError(`No campaign ${campaignId}.`);
   const scope = scopeOf(principal);
-  const [{ byHighCourt, total }, quotas, courts] = await Promise.all([
+  const only = scope === 'all' ? undefined : scope;
+  const [{ byHighCourt, total }, quotas, courts, courtRows, narratives] = await Promise.all([
     deps.reports.counters(campaignId),
     deps.quotas.list(campaignId),
     deps.courts.registry(),
+    deps.reports.courtCounters(campaignId, only),
+    deps.reports.narratives(campaignId, only),
   ]);
   const quotaBy = new Map(quotas.map((q) => [q.highCourtCode, q]));
   const codes = scope === 'all' ? QUOTA_HOLDER_CODES : [scope];
-  const rows = codes.map((code) => row(courts, code, byHighCourt.get(code) ?? {}, quotaBy.get(code)));
+  const rows = codes.map((code) =>
+    row(
+      courts,
+      code,
+      byHighCourt.get(code) ?? {},
+      quotaBy.get(code),
+      courtRows.get(code),
+      narratives.get(code),
+    ),
+  );
   const sum = (pick: (r: HighCourtReport) => number) => rows.reduce((acc, r) => acc + pick(r), 0);
   const totals =
     scope === 'all'

@@ -100,6 +100,20 @@ describe('campaign report', () => {
       declined: 1,
     });
     expect(res.body.byHighCourt).toHaveLength(32);
+    expect(tjRow(res).byCourt).toEqual([
+      expect.objectContaining({
+        courtCode: 'TJ0104',
+        cases: 2,
+        persons: 2,
+        amountFen: 3 * RELIEF,
+        paid: 3,
+        rejected: 1,
+        declined: 1,
+        resumed: 1,
+        recoveredFen: 500_000,
+        byCategory: expect.objectContaining({ 'labor-remuneration': { paid: 3, amountFen: 3 * RELIEF } }),
+      }),
+    ]);
     expect(res.body.reconciliation).toMatchObject({ consistent: true, differences: [] });
   });
 

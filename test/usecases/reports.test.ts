@@ -64,6 +64,44 @@ describe('campaignReport (工作总结报告)', () => {
     });
   });
 
+  it('breaks each high court down by executing court (byCourt), from the court rows the same transactions move', async () => {
+    await w.paid();
+    await w.paid();
+    const rejected = await w.submitted();
+    await decideApplication(w.deps, people.basicApprover, rejected, {
+      decision: 'reject',
+      comment: '不符合',
+    });
+    await w.submitted();
+    for (const p of [people.spcAdmin, people.highApprover]) {
+      const jx = (await campaignReport(w.deps, p, campaign())).byHighCourt.find(
+        (r) => r.highCourtCode === 'JX',
+      );
+      expect(jx?.byCourt).toEqual([
+        {
+          courtCode: 'JX0102',
+          name: (await w.deps.courts.registry()).get('JX0102')?.name,
+          cases: 2,
+          persons: 2,
+          paid: 2,
+          amountFen: 6_000_000,
+          byCategory: expect.objectContaining({ 'labor-remuneration': { paid: 2, amountFen: 6_000_000 } }),
+          pending: 1,
+          approved: 2,
+          rejected: 1,
+          returned: 0,
+          declined: 0,
+          resumed: 0,
+          recoveredFen: 0,
+        },
+      ]);
+    }
+    const spc = await campaignReport(w.deps, people.spcAdmin, campaign());
+    expect(spc.byHighCourt.find((r) => r.highCourtCode === 'BJ')?.byCourt).toEqual([]);
+    const bj = await campaignReport(w.deps, people.foreignApprover, campaign());
+    expect(bj.byHighCourt.map((r) => [r.highCourtCode, r.byCourt])).toEqual([['BJ', []]]);
+  });
+
   it('403s courts below the high courts (REPORT_NOT_VISIBLE) and 404s an unknown campaign', async () => {
     expect((await refusal(campaignReport(w.deps, people.midApprover, campaign()))).code).toBe(
       'REPORT_NOT_VISIBLE',

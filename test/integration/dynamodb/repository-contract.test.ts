@@ -418,10 +418,11 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     const s = make();
     const campaignId = `c-${uniq()}`;
     const app = await s.repo.create(record({ campaignId }), audit('application.created'));
-    const paid = (caseKey: string, personKey: string, highCourtCode = 'JX') => ({
+    const paid = (caseKey: string, personKey: string, highCourtCode = 'JX', courtCode = 'JX0102') => ({
       report: {
         campaignId,
         highCourtCode,
+        courtCode,
         add: { paid: 1, amountFen: 100, pending: 0 },
         paid: { category: 'labor-remuneration', amountFen: 100, caseKey, personKey },
       },
@@ -429,18 +430,39 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     await s.repo.update(app.id, escalate, paid('case-a', 'person-a'));
     await s.repo.update(app.id, escalate, paid('case-a', 'person-b'));
     await s.repo.update(app.id, escalate, paid('case-b', 'person-a'));
+    await s.repo.update(app.id, escalate, paid('case-c', 'person-a', 'JX', 'JX0103'));
     const { byHighCourt, total } = await s.reports.counters(campaignId);
     const expected = {
+      paid: 4,
+      amountFen: 400,
+      cases: 3,
+      persons: 2,
+      'cat:labor-remuneration:paid': 4,
+      'cat:labor-remuneration:amountFen': 400,
+    };
+    expect(byHighCourt.get('JX')).toEqual({ ...expected, nationalPersons: 2 });
+    expect(total).toEqual(expected);
+    expect([...byHighCourt.keys()]).toEqual(['JX']);
+    // byCourt: each executing court its own row, its persons distinct within the court
+    const courts = await s.reports.courtCounters(campaignId, 'JX');
+    expect([...courts.keys()]).toEqual(['JX']);
+    expect(courts.get('JX')?.get('JX0102')).toEqual({
       paid: 3,
       amountFen: 300,
       cases: 2,
       persons: 2,
       'cat:labor-remuneration:paid': 3,
       'cat:labor-remuneration:amountFen': 300,
-    };
-    expect(byHighCourt.get('JX')).toEqual({ ...expected, nationalPersons: 2 });
-    expect(total).toEqual(expected);
-    expect([...byHighCourt.keys()]).toEqual(['JX']);
+    });
+    expect(courts.get('JX')?.get('JX0103')).toEqual({
+      paid: 1,
+      amountFen: 100,
+      cases: 1,
+      persons: 1,
+      'cat:labor-remuneration:paid': 1,
+      'cat:labor-remuneration:amountFen': 100,
+    });
+    expect((await s.reports.courtCounters(campaignId, 'HA')).size).toBe(0);
   });
 
   it('derives the national figures from the high-court rows: a person paid in two high courts is one person nationally', async () => {
@@ -451,6 +473,7 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
       report: {
         campaignId,
         highCourtCode,
+        courtCode: `${highCourtCode}0102`,
         add: { paid: 1, amountFen: 100 },
         paid: { category: 'support', amountFen: 100, caseKey, personKey },
       },

@@ -1,5 +1,10 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoApplicationRepository, shardOf } from '../../../functions/adapters/dynamo-applications.ts';
@@ -166,14 +171,16 @@ describe('DynamoApplicationRepository idempotency records', () => {
 });
 
 describe('DynamoApplicationRepository: no item written by every court’s traffic', () => {
-  it('moves only the high court’s report row with a payout (no campaign-total row)', async () => {
+  it('moves only the high court’s and the executing court’s report rows with a payout (no campaign-total row), reading its markers in one request', async () => {
     ddb.on(GetCommand).resolves({});
     ddb.on(GetCommand, { Key: { pk: 'APP#A', sk: 'APP' } }).resolves({ Item: stored });
+    ddb.on(BatchGetCommand).resolves({ Responses: { relief: [{ sk: 'MARK#CASE#c' }] } });
     ddb.on(TransactWriteCommand).resolves({});
     await repo().update('A', approve, {
       report: {
         campaignId: 'demo',
         highCourtCode: 'BJ',
+        courtCode: 'BJ0105',
         add: { paid: 1, amountFen: 100 },
         paid: { category: 'support', amountFen: 100, caseKey: 'c', personKey: 'p' },
       },
@@ -184,7 +191,16 @@ describe('DynamoApplicationRepository: no item written by every court’s traffi
       .filter((k) => String(k?.pk).startsWith('REPORT#'))
       .map((k) => String(k?.sk))
       .filter((sk) => !sk.startsWith('MARK#'));
-    expect(reportKeys).toEqual(['HIGH#BJ']);
+    expect(reportKeys).toEqual(['HIGH#BJ', 'COURT#BJ#BJ0105']);
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
+    expect(
+      ddb.commandCalls(GetCommand).filter((c) => String(c.args[0].input.Key?.sk).startsWith('MARK#')),
+    ).toEqual([]);
+    // the case marker exists (checked), the three person markers are new (put)
+    const markers = items.filter((i) =>
+      String((i.Put?.Item ?? i.ConditionCheck?.Key)?.sk).startsWith('MARK#'),
+    );
+    expect(markers.map((i) => (i.Put ? 'put' : 'check'))).toEqual(['check', 'put', 'put', 'put']);
   });
 });
 

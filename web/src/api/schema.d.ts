@@ -1619,6 +1619,10 @@ export interface components {
                 pending: number;
                 rejected: number;
                 declined: number;
+                byCourt: components["schemas"]["CourtReport"][];
+                /** @description The narrative of effects (取得的效果), or null before one is written */
+                effects: string | null;
+                effectsUpdatedAt: string | null;
             } & {
                 [key: string]: unknown;
             })[];
@@ -1631,6 +1635,24 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
+        } & {
+            [key: string]: unknown;
+        };
+        CourtReport: {
+            courtCode: string;
+            name: string;
+            cases: number;
+            persons: number;
+            amountFen: number;
+            byCategory: {
+                [key: string]: {
+                    paid: number;
+                    amountFen: number;
+                };
+            };
+            pending: number;
+            rejected: number;
+            declined: number;
         } & {
             [key: string]: unknown;
         };

@@ -1,12 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { QUOTA_HOLDER_CODES } from '../../functions/domain/courts.ts';
+import type { Principal } from '../../functions/lib/auth.ts';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
+import type { StoredNarrative } from '../../functions/ports/reports.ts';
 import { decideApplication } from '../../functions/usecases/approval.ts';
 import {
   campaignReport,
   type FrozenReport,
   freezeReport,
   frozenReport,
+  putNarrative,
 } from '../../functions/usecases/reports.ts';
 import { idempotencyFor, people, refusal, refusedWithoutChange, type World, world } from './world.ts';
 
@@ -167,5 +170,135 @@ describe('freezeReport and frozenReport', () => {
     )) as IdempotencyReplay;
     expect(replay).toBeInstanceOf(IdempotencyReplay);
     expect(replay.record.response.body).toEqual(JSON.parse(JSON.stringify(first)));
+  });
+});
+
+describe('putNarrative (取得的效果)', () => {
+  const EFFECTS = '救助申请执行人十二名，化解信访隐患三件，群众满意度明显提升。';
+  const jxRow = async (p: Principal = people.spcAdmin) =>
+    (await campaignReport(w.deps, p, campaign())).byHighCourt.find((r) => r.highCourtCode === 'JX');
+
+  it('records the high court’s narrative, shown in its report row; each version is kept as its own record', async () => {
+    expect(await jxRow()).toMatchObject({ effects: null, effectsUpdatedAt: null });
+    const first = await putNarrative(w.deps, people.highApprover, campaign(), 'JX', { effects: EFFECTS });
+    expect(first).toMatchObject({
+      highCourtCode: 'JX',
+      effects: EFFECTS,
+      version: 1,
+      updatedBy: people.highApprover.sub,
+    });
+    w.clock.advance(60_000);
+    const second = await putNarrative(
+      w.deps,
+      people.spcAdmin,
+      campaign(),
+      'JX',
+      { effects: `${EFFECTS}（修订）` },
+      1,
+    );
+    expect(second.version).toBe(2);
+    expect(await jxRow(people.highApprover)).toMatchObject({
+      effects: `${EFFECTS}（修订）`,
+      effectsUpdatedAt: second.updatedAt,
+    });
+    expect(second.updatedAt).not.toBe(first.updatedAt);
+    expect(w.state.narratives.get(`${campaign()}#JX#v1`)).toMatchObject({
+      effects: EFFECTS,
+      actor: people.highApprover,
+    });
+    expect((await jxRow())?.byCourt).toEqual([]);
+    expect(
+      (await campaignReport(w.deps, people.spcAdmin, campaign())).byHighCourt.find(
+        (r) => r.highCourtCode === 'BJ',
+      )?.effects,
+    ).toBeNull();
+  });
+
+  it('lets only that high court’s approvers and the SPC’s administrators write (403 ROLE_FORBIDDEN), changing nothing', async () => {
+    for (const p of [
+      people.highClerk,
+      people.foreignApprover,
+      people.midApprover,
+      people.basicApprover,
+      people.spcClerk,
+    ])
+      await refusedWithoutChange(w, () => putNarrative(w.deps, p, campaign(), 'JX', { effects: EFFECTS }), {
+        code: 'ROLE_FORBIDDEN',
+        status: 403,
+      });
+    await refusedWithoutChange(
+      w,
+      () => putNarrative(w.deps, people.spcAdmin, 'nope', 'JX', { effects: EFFECTS }),
+      {
+        code: 'NOT_FOUND',
+        status: 404,
+      },
+    );
+    await refusedWithoutChange(
+      w,
+      () => putNarrative(w.deps, people.spcAdmin, campaign(), 'JX01', { effects: EFFECTS }),
+      {
+        code: 'NOT_FOUND',
+        status: 404,
+      },
+    );
+  });
+
+  it('refuses a stale If-Match (409 VERSION_CONFLICT) without writing', async () => {
+    await putNarrative(w.deps, people.highApprover, campaign(), 'JX', { effects: EFFECTS });
+    for (const stale of [0, 2])
+      await refusedWithoutChange(
+        w,
+        () => putNarrative(w.deps, people.highApprover, campaign(), 'JX', { effects: '另一版本' }, stale),
+        { code: 'VERSION_CONFLICT', status: 409 },
+      );
+  });
+
+  it('is covered by the frozen copy’s hash: after freezing it is refused (409 REPORT_ALREADY_FROZEN) and the copy keeps it', async () => {
+    await w.paid();
+    await putNarrative(w.deps, people.highApprover, campaign(), 'JX', { effects: EFFECTS });
+    const frozen = await freezeReport(w.deps, people.highApprover, campaign(), 'JX');
+    expect(frozen.report).toMatchObject({
+      effects: EFFECTS,
+      byCourt: [expect.objectContaining({ courtCode: 'JX0102', paid: 1 })],
+    });
+    await refusedWithoutChange(
+      w,
+      () => putNarrative(w.deps, people.spcAdmin, campaign(), 'JX', { effects: '冻结后改写' }),
+      { code: 'REPORT_ALREADY_FROZEN', status: 409 },
+    );
+    const read = await frozenReport(w.deps, people.spcAdmin, campaign(), 'JX');
+    expect(read).toMatchObject({ hash: frozen.hash, hashValid: true, report: { effects: EFFECTS } });
+    // the hash covers the narrative: the same copy with another narrative no longer verifies
+    const stored = w.state.frozenReports.get(`${campaign()}#JX`) as { report: { effects: string } };
+    stored.report.effects = '冻结后改写';
+    expect((await frozenReport(w.deps, people.spcAdmin, campaign(), 'JX')).hashValid).toBe(false);
+  });
+
+  it('records the key with the narrative, and a replay gets the first response', async () => {
+    const write = idempotencyFor<StoredNarrative>(
+      people.highApprover,
+      'putReportNarrative',
+      { highCourtCode: 'JX' },
+      'k-1',
+      {
+        effects: EFFECTS,
+      },
+    );
+    const first = await putNarrative(
+      w.deps,
+      people.highApprover,
+      campaign(),
+      'JX',
+      { effects: EFFECTS },
+      undefined,
+      write,
+    );
+    const replay = await refusal(
+      putNarrative(w.deps, people.highApprover, campaign(), 'JX', { effects: EFFECTS }, undefined, write),
+    );
+    expect(replay).toBeInstanceOf(IdempotencyReplay);
+    expect((replay as IdempotencyReplay).record.response).toMatchObject({ status: 200, body: first });
+    expect((await jxRow())?.effects).toBe(EFFECTS);
   });
 });

@@ -5,6 +5,7 @@ import {
   QUOTA_HOLDERS as QUOTA_HOLDER_CODES,
 } from '../domain/provinces.ts';
 import { type CampaignReport, type HighCourtReport, highCourtReport as row } from '../domain/report.ts';
+import type { WrittenReportInput } from '../domain/written-report.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.ts';
 import { retryOnStaleRead, StaleReadError } from '../lib/retry.ts';
@@ -257,11 +258,51 @@ export async function putNarrative(
         );
       if (error instanceof NarrativeVersionConflict) {
         if (expectedVersion !== undefined)
-          throw new ConflictError('VERSION_CONFLICT', 'The narrative changed since you read it; read it again.');
+          throw new ConflictError(
+            'VERSION_CONFLICT',
+            'The narrative changed since you read it; read it again.',
+          );
         throw new StaleReadError('narrative');
       }
       throw error;
     }
     return next;
   });
+}
+
+/**
+ * GET …/reports/summary?highCourtCode=: what the written report (书面报告) is built from — the report as
+ * the caller reads it, the campaign's dates and when that high court's report was frozen. One high
+ * court's: that high court or the SPC (another high court: 404); without one: the national report,
+ * the SPC's only.
+ */
+export async function reportSummary(
+  deps: ReportDeps,
+  principal: Principal,
+  campaignId: string,
+  highCourtCode?: string,
+): Promise<WrittenReportInput> {
+  const scope = scopeOf(principal);
+  if (highCourtCode === undefined && scope !== 'all')
+    throw new ForbiddenError(
+      'REPORT_NOT_VISIBLE',
+      'The national written report is the SPC’s; a high court asks for its own with highCourtCode.',
+    );
+  if (
+    highCourtCode !== undefined &&
+    ((scope !== 'all' && scope !== highCourtCode) || !isQuotaHolder(highCourtCode))
+  )
+    throw new NotFoundError();
+  const campaign = await deps.campaigns.get(campaignId);
+  if (!campaign) throw new NotFoundError(`No campaign ${campaignId}.`);
+  const [report, frozen] = await Promise.all([
+    campaignReport(deps, principal, campaignId),
+    highCourtCode === undefined ? undefined : deps.reports.getFrozen(campaignId, highCourtCode),
+  ]);
+  return {
+    campaign,
+    report,
+    ...(highCourtCode === undefined ? {} : { highCourtCode }),
+    frozenAt: typeof frozen?.frozenAt === 'string' ? frozen.frozenAt : null,
+  };
 }

@@ -10,6 +10,7 @@ import {
   freezeReport,
   frozenReport,
   putNarrative,
+  reportSummary,
 } from '../../functions/usecases/reports.ts';
 import { idempotencyFor, people, refusal, refusedWithoutChange, type World, world } from './world.ts';
 
@@ -300,5 +301,31 @@ describe('putNarrative (取得的效果)', () => {
     expect(replay).toBeInstanceOf(IdempotencyReplay);
     expect((replay as IdempotencyReplay).record.response).toMatchObject({ status: 200, body: first });
     expect((await jxRow())?.effects).toBe(EFFECTS);
+  });
+});
+
+describe('reportSummary (书面报告)', () => {
+  it('gives the high court its own and the SPC any or the national one, with the campaign and when it was frozen', async () => {
+    await w.paid();
+    const own = await reportSummary(w.deps, people.highApprover, campaign(), 'JX');
+    expect(own).toMatchObject({ campaign: { id: campaign() }, highCourtCode: 'JX', frozenAt: null });
+    expect(own.report.byHighCourt.map((r) => r.highCourtCode)).toEqual(['JX']);
+    const frozen = await freezeReport(w.deps, people.highApprover, campaign(), 'JX');
+    expect((await reportSummary(w.deps, people.spcAdmin, campaign(), 'JX')).frozenAt).toBe(frozen.frozenAt);
+    const national = await reportSummary(w.deps, people.spcAdmin, campaign());
+    expect(national.highCourtCode).toBeUndefined();
+    expect(national.report.byHighCourt).toHaveLength(QUOTA_HOLDER_CODES.length);
+  });
+
+  it('refuses the national report to a high court (403), another high court’s (404), courts below (403), unknown campaigns and courts (404)', async () => {
+    expect((await refusal(reportSummary(w.deps, people.highApprover, campaign()))).code).toBe(
+      'REPORT_NOT_VISIBLE',
+    );
+    expect((await refusal(reportSummary(w.deps, people.foreignApprover, campaign(), 'JX'))).status).toBe(404);
+    expect((await refusal(reportSummary(w.deps, people.midApprover, campaign(), 'JX'))).code).toBe(
+      'REPORT_NOT_VISIBLE',
+    );
+    expect((await refusal(reportSummary(w.deps, people.spcAdmin, 'nope', 'JX'))).status).toBe(404);
+    expect((await refusal(reportSummary(w.deps, people.spcAdmin, campaign(), 'JX01'))).status).toBe(404);
   });
 });

@@ -30,6 +30,8 @@ export interface FakeOptions {
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string, without its "?". */
+  query: string;
   headers: IncomingMessage['headers'];
   body: unknown;
 }
@@ -46,6 +48,11 @@ export const FAKE_XLSX = Buffer.concat([
   Buffer.from('PK\u0003\u0004', 'latin1'),
   Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
 ]);
+/** Bytes of the fake written report (.docx), binary like the workbook. */
+export const FAKE_DOCX = Buffer.concat([
+  Buffer.from('PK\u0003\u0004word', 'latin1'),
+  Buffer.from(Array.from({ length: 256 }, (_, i) => 255 - i)),
+]);
 export const FAKE_REPORT_CSV = '\uFEFF高级人民法院代码,救助案件数\r\nBJ,3\r\n';
 export const FAKE_REPORT = {
   campaignId: 'demo',
@@ -54,6 +61,7 @@ export const FAKE_REPORT = {
 };
 export const DEMO_LIMITS = { standardLimitFen: 5_000_000, specialLimitFen: 10_000_000 };
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json') {
   const data = Buffer.isBuffer(body)
@@ -99,9 +107,9 @@ export async function startFakeApi(options: Partial<FakeOptions> = {}): Promise<
     } catch {
       return problem(res, 400, 'MALFORMED_JSON', 'Malformed JSON', 'The body is not JSON.');
     }
-    const path = (req.url ?? '/').split('?')[0] as string;
+    const [path = '/', search = ''] = (req.url ?? '/').split('?');
     const method = req.method ?? 'GET';
-    requests.push({ method, path, headers: req.headers, body });
+    requests.push({ method, path, query: search, headers: req.headers, body });
 
     if (method === 'POST' && path === '/dev/tokens' && opts.devTokens) {
       const b = body as { court: string; roles: string[]; sub: string };
@@ -208,6 +216,13 @@ export async function startFakeApi(options: Partial<FakeOptions> = {}): Promise<
         ],
         nextCursor: null,
       });
+    }
+    const summary = /^\/campaigns\/([^/]+)\/reports\/summary$/.exec(path);
+    if (method === 'GET' && summary) {
+      if (summary[1] !== 'demo') return problem(res, 404, 'NOT_FOUND', 'Not Found', 'Unknown campaign.');
+      if (new URLSearchParams(search).get('highCourtCode') === 'SH')
+        return problem(res, 404, 'NOT_FOUND', 'Not Found', 'Not yours.');
+      return send(res, 200, FAKE_DOCX, opts.reportContentType ?? DOCX);
     }
     const reports = /^\/campaigns\/([^/]+)\/reports$/.exec(path);
     if (method === 'GET' && reports) {

@@ -23,7 +23,12 @@ import {
   VersionConflictError,
 } from '../../../functions/ports/applications.ts';
 import { QuotaBelowCommittedError, type QuotaLedger } from '../../../functions/ports/quotas.ts';
-import { ReportAlreadyFrozenError, type ReportStore } from '../../../functions/ports/reports.ts';
+import {
+  NarrativeVersionConflict,
+  ReportAlreadyFrozenError,
+  type ReportStore,
+  type StoredNarrative,
+} from '../../../functions/ports/reports.ts';
 import {
   createLocalDynamoClients,
   type DynamoDbLocal,
@@ -746,5 +751,37 @@ describe.each(implementations)('QuotaLedger and ReportStore contract: %s', (_nam
       ReportAlreadyFrozenError,
     );
     expect(await s.reports.getFrozen(campaignId, 'JX')).toEqual(frozen);
+  });
+
+  it('keeps a narrative per high court on its version; a stale version is NarrativeVersionConflict, a frozen report ReportAlreadyFrozenError, a replayed key an IdempotencyReplay', async () => {
+    const s = make();
+    const campaignId = `c-${uniq()}`;
+    const narrative = (version: number, highCourtCode = 'XJ'): StoredNarrative => ({
+      campaignId,
+      highCourtCode,
+      effects: `第${version}稿`,
+      version,
+      updatedAt: '2026-12-01T08:00:00.000Z',
+      updatedBy: 'a',
+      actor: { sub: 'a', court: highCourtCode, roles: ['approver'] },
+    });
+    const key = {
+      scope: `["XJ","a","putReportNarrative","${uniq()}"]`,
+      key: 'n',
+      requestHash: 'h',
+      respond: (n: StoredNarrative) => ({ status: 200, body: n, headers: {} }),
+    };
+    await s.reports.putNarrative(narrative(1), key);
+    await expect(s.reports.putNarrative(narrative(1), key)).rejects.toBeInstanceOf(IdempotencyReplay);
+    await expect(s.reports.putNarrative(narrative(1))).rejects.toBeInstanceOf(NarrativeVersionConflict);
+    await expect(s.reports.putNarrative(narrative(3))).rejects.toBeInstanceOf(NarrativeVersionConflict);
+    await s.reports.putNarrative(narrative(2));
+    await s.reports.putNarrative(narrative(1, 'XJBT'));
+    expect((await s.reports.narratives(campaignId, 'XJ')).get('XJ')).toEqual(narrative(2));
+    expect([...(await s.reports.narratives(campaignId, 'XJ')).keys()]).toEqual(['XJ']);
+    expect([...(await s.reports.narratives(campaignId)).keys()].sort()).toEqual(['XJ', 'XJBT']);
+    await s.reports.freeze(campaignId, 'XJ', { campaignId, highCourtCode: 'XJ', hash: 'x' });
+    await expect(s.reports.putNarrative(narrative(3))).rejects.toBeInstanceOf(ReportAlreadyFrozenError);
+    expect((await s.reports.narratives(campaignId, 'XJ')).get('XJ')?.version).toBe(2);
   });
 });

@@ -136,6 +136,16 @@ export function renderCampaign(run: CampaignRun): string {
   if (r.failures.length)
     p(`| first failures | ${r.failures.map((f) => f.replaceAll('|', '\\|')).join('<br>')} |  |  |`);
   p();
+  if (r.dynamo.byCallerPerCase) {
+    p(
+      'Where each request goes (`RELIEF_BENCH_ATTRIBUTE=1`: the use case, task or adapter function on the call stack of each request, per closed case; background sweeps included):',
+    );
+    p();
+    p('| requests per case | made by → operation |');
+    p('|---|---|');
+    for (const [k, v] of Object.entries(r.dynamo.byCallerPerCase)) if (v >= 0.05) p(`| ${v} | ${k} |`);
+    p();
+  }
   return out.join('\n');
 }
 

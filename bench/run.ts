@@ -2,7 +2,7 @@
  * `npm run bench` (full) / `npm run bench -- --quick`: benchmarks of relief against the local stack,
  * started in process in a temporary directory on free ports. Writes bench/results.json and
  * bench/RESULTS.md (or into --out-dir=DIR). Sections: cold-start proxy (bundles), warm latency,
- * quota contention, cost per case, cost growth, campaign simulation. See bench/README.md.
+ * quota contention, batch decisions, cost per case, cost growth, campaign simulation. See bench/README.md.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -78,6 +78,7 @@ const SETTINGS = quick
       coldStartRuns: 1,
       latency: { runs: 2, n: 3, warmup: 1 },
       contention: { runs: 2, n: 6, k: 3 },
+      decisionBatch: { runs: 2, items: 10, singles: 3 },
       perCase: { cases: 2 },
       growth: { small: 1_000, large: 10_000, runs: 2, samples: 8 },
       simulation: { target: 200, concurrency: 16 },
@@ -87,6 +88,7 @@ const SETTINGS = quick
       coldStartRuns: 5,
       latency: { runs: 5, n: 20, warmup: 3 },
       contention: { runs: 5, n: 40, k: 20 },
+      decisionBatch: { runs: 5, items: 200, singles: 10 },
       perCase: { cases: 10 },
       growth: { small: 1_000, large: 100_000, runs: 5, samples: 30 },
       simulation: { target: 10_000, concurrency: 16 },
@@ -174,7 +176,9 @@ try {
   bundling = wants('coldStart')
     ? section('bundle', () => buildBundles(path.join(work, 'bundles')))
     : Promise.resolve(undefined);
-  const needsStack = ['latency', 'contention', 'perCase', 'growth', 'simulation'].some(wants);
+  const needsStack = ['latency', 'contention', 'decisionBatch', 'perCase', 'growth', 'simulation'].some(
+    wants,
+  );
   if (needsStack) {
     const tStack = performance.now();
     const { startLocalStack } = await import('../infra/local/stack.ts');
@@ -225,9 +229,10 @@ try {
     const shares: [string, number][] = [
       ['latency', 0.25],
       ['contention', quick ? 0.1 : 0.15],
+      ['decisionBatch', 0.1],
       ['perCase', 0.05],
-      ['growth', quick ? 0.35 : 0.3],
-      ['simulation', 0.25],
+      ['growth', quick ? 0.3 : 0.25],
+      ['simulation', 0.2],
     ];
     const deadlineFor = (name: string) => {
       const i = shares.findIndex(([n]) => n === name);
@@ -246,6 +251,10 @@ try {
     const { contention } = await import('./sections/contention.ts');
     results.contention = await section('contention', () =>
       contention(ctx, { ...SETTINGS.contention, deadline: deadlineFor('contention') }),
+    );
+    const { decisionBatch } = await import('./sections/batch.ts');
+    results.decisionBatch = await section('decisionBatch', () =>
+      decisionBatch(ctx, { ...SETTINGS.decisionBatch, deadline: deadlineFor('decisionBatch') }),
     );
     const { perCase, growth } = await import('./sections/cost.ts');
     results.perCase = await section('perCase', () =>

@@ -13,6 +13,8 @@ const RETRYABLE = new Set([429, 502, 503, 504]);
 
 export interface RequestOptions {
   body?: unknown;
+  /** A body sent as these exact bytes with this content type (instead of `body` as JSON). */
+  raw?: { contentType: string; bytes: Uint8Array };
   accept?: string;
   /** Send the bearer token (default true). */
   auth?: boolean;
@@ -64,8 +66,11 @@ export class ApiClient {
       this.requireToken();
       headers.authorization = `Bearer ${this.token}`;
     }
-    let body: string | undefined;
-    if (opts.body !== undefined) {
+    let body: string | Uint8Array | undefined;
+    if (opts.raw) {
+      body = opts.raw.bytes;
+      headers['content-type'] = opts.raw.contentType;
+    } else if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
       headers['content-type'] = 'application/json';
     }

@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { type AuditTargetOptions, auditSeal, auditVerify } from './audit.ts';
 import { CANDIDATE_COLUMNS } from './candidates.ts';
 import { COURT_COLUMNS, importCourtsFile } from './courts.ts';
+import { DEFAULT_DECISION_CHUNK, decideBatch, MAX_DECISION_CHUNK } from './decide.ts';
 import {
   EXIT_INPUT,
   EXIT_OK,
@@ -20,7 +21,9 @@ import {
 } from './errors.ts';
 import { ApiClient, DEFAULT_API, formatHttpError, parseApiUrl } from './http.ts';
 import { type Io, processIo } from './io.ts';
+import { queue } from './queue.ts';
 import { listQuotas, setQuotas } from './quotas.ts';
+import { reconcile } from './reconcile.ts';
 import { report, reportSummary } from './report.ts';
 import { DEFAULT_BATCH, MAX_BATCH, printIssues, ReportedHttpError, screen } from './screen.ts';
 import { mintToken } from './token.ts';
@@ -71,6 +74,42 @@ Examples:
   relief courts import designations.csv            # dry run: what would change
   relief courts import designations.csv --apply    # import it`;
 
+const QUEUE_HELP = `
+Every page is fetched (following nextCursor). Columns: applicationId, caseNumber, applicant (masked as the
+API shows it), reliefYuan, waitingSince (when it reached the court, Beijing time), overdue (past the
+level's time limit). Needs an approver token.
+
+Examples:
+  export RELIEF_TOKEN=$(relief token --court BJ --roles approver)
+  relief queue
+  relief queue --json > queue.json`;
+
+const DECIDE_HELP = `
+The CSV (UTF-8 with or without BOM, or GBK; header row): applicationId,decision,comment. decision:
+approve|reject|return (or 批准/同意, 不批准/不同意/驳回, 退回); a reject or return needs a comment. Every
+row is checked first; one bad row (each named with its line and column) refuses the file: exit 2,
+nothing sent. Each request carries an Idempotency-Key derived from the file's content and the chunk's
+index, so re-running the same file after a crash replays what was applied instead of deciding twice.
+The result CSV: applicationId,decision,status,pendingAt,code (code empty when decided), one row per
+input row, written atomically. Exit 1 when any application was not decided. After a crash in the
+middle of a chunk (no answer, or a 5xx such as the route's timeout: NOT_CONFIRMED) the server has nothing recorded for that key; re-running
+decides the rest and answers DECISION_ALREADY_RECORDED for the items decided the first time.
+Needs an approver token.
+
+Example:
+  relief queue --json | jq -r '.items[] | [.id, "approve", "同意"] | @csv' > decisions.csv
+  (add the header line applicationId,decision,comment), then
+  relief decide --batch decisions.csv --out results.csv`;
+
+const RECONCILE_HELP = `
+The statement is sent as it is (UTF-8 or GBK; header packageId,transactionRef,amountFen,paidAt in any
+order); the server checks every row and column (a refusal: each problem with its line, exit 2, nothing
+stored). Printed: matched, missing from the statement, unknown packages, amount mismatches, duplicates
+and declined-but-paid, each with its line. Needs an spc-admin token.
+
+Example:
+  relief reconcile statement.csv --campaign demo`;
+
 const AUDIT_HELP = `
 Every audit entry is hash-chained on its application, quota, campaign or the court registry; a sealer (every minute locally, on a
 schedule when deployed) signs the heads of the chains that changed into a Merkle checkpoint kept where the
@@ -88,7 +127,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   let exitCode = EXIT_OK;
   const program = new Command('relief');
   program
-    .description('Operator CLI of relief (保险救助): screen candidate cases, set quotas, fetch reports.')
+    .description(
+      'Operator CLI of relief (保险救助): screen candidate cases, set quotas, decide, reconcile, fetch reports.',
+    )
     .version(version())
     .option('--api <url>', `API base URL (default: env RELIEF_API, else ${DEFAULT_API})`)
     .option('--token <jwt>', 'bearer token (default: env RELIEF_TOKEN)')
@@ -99,11 +140,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     })
     .showHelpAfterError('(relief --help for usage)');
 
+  const tokenOf = (cmd: Command) =>
+    cmd.optsWithGlobals<{ token?: string }>().token ?? (io.env.RELIEF_TOKEN || undefined);
   const clientOf = (cmd: Command) => {
-    const g = cmd.optsWithGlobals<{ api?: string; token?: string }>();
+    const g = cmd.optsWithGlobals<{ api?: string }>();
     const api = parseApiUrl(g.api ?? (io.env.RELIEF_API || DEFAULT_API));
-    const token = g.token ?? (io.env.RELIEF_TOKEN || undefined);
-    return new ApiClient(api, token, io);
+    return new ApiClient(api, tokenOf(cmd), io);
   };
 
   program
@@ -215,6 +257,63 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         exitCode = await report({ campaign, format: opts.format, out: opts.out }, clientOf(cmd), io);
       },
     );
+
+  program
+    .command('queue')
+    .description(
+      'approver: the applications waiting at your court, oldest first (GET /applications?pendingAt=)',
+    )
+    .option(
+      '--court <code>',
+      "the court whose queue to list (default: the token's court; another court's only for the SPC)",
+    )
+    .option('--campaign <id>', 'only this campaign (the SPC must name one)')
+    .option('--json', 'print the queue as JSON')
+    .addHelpText('after', QUEUE_HELP)
+    .action(async (opts: { court?: string; campaign?: string; json?: boolean }, cmd: Command) => {
+      exitCode = await queue(
+        { court: opts.court, campaign: opts.campaign, json: opts.json === true },
+        clientOf(cmd),
+        tokenOf(cmd),
+        io,
+      );
+    });
+
+  program
+    .command('decide')
+    .description('approver: decide the applications listed in a CSV (POST /decision-batches, in chunks)')
+    .requiredOption('--batch <decisions.csv>', 'applicationId,decision,comment; one application per row')
+    .option('--out <file>', 'per-row result CSV (default: <decisions>.results.csv beside the input)')
+    .option(
+      '--chunk <n>',
+      `applications per request, 1-${MAX_DECISION_CHUNK} (each request must finish within the route's timeout)`,
+      (v) => Number(v),
+      DEFAULT_DECISION_CHUNK,
+    )
+    .option('--quiet', 'no progress bar')
+    .addHelpText('after', DECIDE_HELP)
+    .action(async (opts: { batch: string; out?: string; chunk: number; quiet?: boolean }, cmd: Command) => {
+      exitCode = await decideBatch(
+        { file: opts.batch, out: opts.out, chunk: opts.chunk, quiet: opts.quiet === true },
+        clientOf(cmd),
+        io,
+      );
+    });
+
+  program
+    .command('reconcile')
+    .description("SPC: reconcile the insurer's payment statement (POST /campaigns/{id}/reconciliations)")
+    .argument('<statement.csv>', 'packageId,transactionRef,amountFen,paidAt')
+    .requiredOption('--campaign <id>', 'campaign id')
+    .option('--json', 'print the stored reconciliation as JSON')
+    .addHelpText('after', RECONCILE_HELP)
+    .action(async (file: string, opts: { campaign: string; json?: boolean }, cmd: Command) => {
+      exitCode = await reconcile(
+        { file, campaign: opts.campaign, json: opts.json === true },
+        clientOf(cmd),
+        io,
+      );
+    });
 
   const audit = program
     .command('audit')

@@ -34,7 +34,7 @@
  *         waits at that court (set with every write of the item, gone once it moves on).
  *   due:  relief-closed applications by the date their next asset check is due, sparse (only while status
  *         is closed and a check is scheduled): duepk = DUE#<highCourt>, duesk = <nextDue YYYY-MM-DD>#<court>#<id>
- *         (GET /monitoring/due, functions/usecases/monitoring.ts).
+ *         (GET /monitoring/due, and the hourly overdue sweep up to yesterday; functions/usecases/monitoring.ts).
  */
 export const TABLE_DESIGN = {
   partitionKey: 'pk',

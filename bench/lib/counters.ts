@@ -19,6 +19,12 @@ export interface DynamoCounts {
   /** Requests whose response carried no ConsumedCapacity. */
   withoutCapacity: number;
   background: number;
+  /**
+   * Requests by the code that made them: `<use case or task file>:<function> → <operation>`, from the
+   * call stack (the innermost frame under functions/usecases, functions/tasks or functions/entries).
+   * Recorded only when `RELIEF_BENCH_ATTRIBUTE=1` (capturing a stack per request costs CPU).
+   */
+  byCaller: Record<string, number>;
 }
 
 const empty = (): DynamoCounts => ({
@@ -28,7 +34,27 @@ const empty = (): DynamoCounts => ({
   writeCapacity: 0,
   withoutCapacity: 0,
   background: 0,
+  byCaller: {},
 });
+
+const ATTRIBUTE = process.env.RELIEF_BENCH_ATTRIBUTE === '1';
+
+/** The use case (or task, or entry) that issued the request, from the current call stack. */
+function callerOf(): string {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 60;
+  Error.captureStackTrace(holder);
+  Error.stackTraceLimit = limit;
+  const frames = (holder.stack ?? '').split('\n').slice(1);
+  for (const layer of ['usecases', 'tasks', 'entries', 'adapters']) {
+    for (const f of frames) {
+      const m = f.match(new RegExp(`at (?:async )?([\\w.<>$]+)? ?\\(?[^()]*functions/${layer}/([\\w/.-]+)\\.ts`));
+      if (m) return `${layer}/${m[2]}:${m[1] ?? '?'}`;
+    }
+  }
+  return '?';
+}
 
 type Input = Record<string, unknown>;
 
@@ -91,6 +117,10 @@ export class DynamoCounter {
             return next(args);
           }
           this.counts.requests[name] = (this.counts.requests[name] ?? 0) + 1;
+          if (ATTRIBUTE) {
+            const key = `${callerOf()} → ${name.replace(/Command$/, '')}`;
+            this.counts.byCaller[key] = (this.counts.byCaller[key] ?? 0) + 1;
+          }
           for (const t of targetsOf(name, args.input))
             this.counts.targets[t] = (this.counts.targets[t] ?? 0) + 1;
           const result = await next({ ...args, input: { ...args.input, ReturnConsumedCapacity: 'TOTAL' } });

@@ -171,6 +171,7 @@ export interface CampaignResult {
     byOperation: Record<string, number>;
     /** The most requested operation/key prefixes, per case (as bench/lib/counters.ts names them). */
     topTargetsPerCase: Record<string, number>;
+    byCallerPerCase?: Record<string, number>;
     writeUnitsPerCase: number;
     readUnitsPerCase: number;
     /** Transaction items + single writes per second (what DynamoDB Local commits). */
@@ -507,6 +508,15 @@ export async function campaign(
           .slice(0, 15)
           .map(([k, v]) => [k, round(v / Math.max(done, 1), 2)]),
       ),
+      ...(Object.keys(counts.byCaller).length > 0
+        ? {
+            byCallerPerCase: Object.fromEntries(
+              Object.entries(counts.byCaller)
+                .sort((a, b) => b[1] - a[1])
+                .map(([k, v]) => [k, round(v / Math.max(done, 1), 2)]),
+            ),
+          }
+        : {}),
       writeUnitsPerCase: round(counts.writeCapacity / Math.max(done, 1), 1),
       readUnitsPerCase: round(counts.readCapacity / Math.max(done, 1), 1),
       itemWritesPerSec: round(writesOf(counts) / wallSeconds, 0),

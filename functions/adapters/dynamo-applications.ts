@@ -1,5 +1,6 @@
 import {
   BatchGetCommand,
+  type BatchGetCommandOutput,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -9,6 +10,7 @@ import {
   type QueryCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../domain/report.ts';
@@ -232,6 +234,10 @@ function decodeCursor(
   }
 }
 
+/** How long, and for how many applications, a read is remembered for the change that follows it. */
+const SEEN_MS = 10_000;
+const SEEN_MAX = 256;
+
 /**
  * DynamoDB adapter for applications, their documents, audit trail and idempotency records
  * (single table, see infra/table-design.ts). Every change and its audit entry go in one
@@ -240,6 +246,13 @@ function decodeCursor(
 export class DynamoApplicationRepository implements ApplicationRepository {
   /** The outbox shard the next listOutbox starts with. */
   private outboxStart = 0;
+  /**
+   * The latest consistent read (or successful write) of each application by this instance, kept for
+   * SEEN_MS: a change's first attempt builds on it instead of reading the item again, so a request
+   * reads its application once. Safe because every change is conditioned on the version and audit
+   * sequence it was built on: if the item moved meanwhile, the write is cancelled and the retry reads.
+   */
+  private readonly seen = new Map<string, { record: ApplicationRecord; at: number }>();
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -308,7 +321,23 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: appPk(id), sk: APP_SK }, ConsistentRead: true }),
     );
-    return out.Item ? strip<ApplicationRecord>(out.Item) : undefined;
+    const record = out.Item ? strip<ApplicationRecord>(out.Item) : undefined;
+    if (record) this.remember(record);
+    return record;
+  }
+
+  /** See `seen`. A copy, so that a caller changing its record in place cannot change what is remembered. */
+  private remember(record: ApplicationRecord): void {
+    this.seen.delete(record.id);
+    this.seen.set(record.id, { record: structuredClone(record), at: Date.now() });
+    if (this.seen.size > SEEN_MAX) this.seen.delete(this.seen.keys().next().value as string);
+  }
+
+  /** The remembered record if it is recent (and remembered at or after `notBefore`), once. */
+  private recall(id: string, notBefore = 0): ApplicationRecord | undefined {
+    const hit = this.seen.get(id);
+    this.seen.delete(id);
+    return hit && hit.at >= notBefore && Date.now() - hit.at <= SEEN_MS ? hit.record : undefined;
   }
 
   private quotaUpdate(change: QuotaChange): TransactItem {
@@ -388,6 +417,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
             Item: appItem(stored),
             ConditionExpression: 'version = :v AND auditSeq = :s',
             ExpressionAttributeValues: { ':v': current.version, ':s': current.auditSeq },
+            // Lost to another change: the item as it is now comes back with the refusal, so the
+            // retry builds on it without reading it again.
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },
       ],
@@ -509,6 +541,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     const refusal = await this.refusal(cancelled, options.idempotency);
     if (refusal) throw refusal;
     const failed = new Set(cancelled.failed);
+    const now = cancelled.failed.has('application') ? cancelled.itemOf('application') : undefined;
+    if (now) this.remember(strip<ApplicationRecord>(unmarshall(now as never)));
     // Another payout of the same case or person created a distinctness marker first: count again.
     if (failed.has('report-marker')) failed.add('application');
     // A conflicting concurrent transaction or a throttled item wrote nothing: read again and retry.
@@ -554,14 +588,20 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     onOtherFailure?: (failed: Set<string>, error: unknown) => undefined,
   ): Promise<ApplicationRecord> {
     let last: { error: unknown; codes: readonly (string | undefined)[] } | undefined;
+    let notBefore = 0;
     for (let i = 0; i < CONFLICT_RETRY.attempts; i++) {
-      const current = await this.get(id);
+      // The request's own read, or (after a lost attempt) the item its refusal carried back (see commit).
+      const current = this.recall(id, notBefore) ?? (await this.get(id));
+      notBefore = Date.now();
       if (!current) throw new VersionConflictError('The application no longer exists.');
       if (expectedVersion !== undefined && current.version !== expectedVersion) {
         throw new VersionConflictError('The application was changed by someone else.');
       }
       const result = await attempt(current);
-      if (result.ok) return result.stored;
+      if (result.ok) {
+        this.remember(result.stored);
+        return result.stored;
+      }
       onOtherFailure?.(result.failed, result.error);
       if (!result.failed.has('application')) throw result.error;
       last = result;
@@ -588,9 +628,10 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   async recordTaskToken(
     id: string,
     token: { submissionSeq: number; level: number; token: string },
-  ): Promise<'recorded' | 'moved-on'> {
+    executionName?: string,
+  ): Promise<{ outcome: 'recorded' | 'moved-on'; app: ApplicationRecord | undefined }> {
     try {
-      await this.doc.send(
+      const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: appPk(id), sk: APP_SK },
@@ -598,7 +639,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
           // flight) then fails its condition and is built again on a read that has the token, instead
           // of writing the item back without it (which left the workflow waiting on a lost token).
           UpdateExpression: 'SET taskToken = :t, #version = #version + :one',
-          ConditionExpression: '#status = :pending AND submission.seq = :seq AND #level = :level',
+          ConditionExpression: `#status = :pending AND submission.seq = :seq AND #level = :level${
+            executionName === undefined ? '' : ' AND submission.executionName = :exec'
+          }`,
           ExpressionAttributeNames: { '#status': 'status', '#level': 'level', '#version': 'version' },
           ExpressionAttributeValues: {
             ':t': token,
@@ -606,13 +649,22 @@ export class DynamoApplicationRepository implements ApplicationRepository {
             ':pending': 'pending_approval',
             ':seq': token.submissionSeq,
             ':level': token.level,
+            ...(executionName === undefined ? {} : { ':exec': executionName }),
           },
+          // One request either way: the item after the write, or as it stood when the condition failed.
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return 'recorded';
+      const app = out.Attributes ? strip<ApplicationRecord>(out.Attributes) : undefined;
+      if (app) this.remember(app);
+      return { outcome: 'recorded', app };
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return 'moved-on';
-      throw error;
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      const item = (error as { Item?: Record<string, unknown> }).Item;
+      const app = item ? strip<ApplicationRecord>(unmarshall(item as never)) : undefined;
+      if (app) this.remember(app);
+      return { outcome: 'moved-on', app };
     }
   }
 
@@ -703,6 +755,33 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     return this.retrying(applicationId, undefined, (current) =>
       this.commit(current, mutate, extra, () => (idempotency ? { idempotency } : {})),
     );
+  }
+
+  async getWithDocument(
+    applicationId: string,
+    documentId: string,
+  ): Promise<{ app: ApplicationRecord | undefined; doc: DocumentRecord | undefined }> {
+    const keys = [
+      { pk: appPk(applicationId), sk: APP_SK },
+      { pk: appPk(applicationId), sk: docSk(documentId) },
+    ];
+    const out = await this.doc.send(
+      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+    );
+    if ((out.UnprocessedKeys?.[this.tableName]?.Keys?.length ?? 0) > 0) {
+      // Throttled in part: read the two one by one (rare; correctness over a request).
+      const [app, doc] = await Promise.all([
+        this.get(applicationId),
+        this.getDocument(applicationId, documentId),
+      ]);
+      return { app, doc };
+    }
+    const items = out.Responses?.[this.tableName] ?? [];
+    const appItem = items.find((i) => i.sk === APP_SK);
+    const docItem = items.find((i) => i.sk !== APP_SK);
+    const app = appItem ? strip<ApplicationRecord>(appItem) : undefined;
+    if (app) this.remember(app);
+    return { app, doc: docItem ? strip<DocumentRecord>(docItem) : undefined };
   }
 
   async getDocument(applicationId: string, documentId: string): Promise<DocumentRecord | undefined> {
@@ -815,10 +894,25 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     const items: Labelled[] = [];
     const created = new Set<string>();
     const markers = reportMarkers(delta);
-    const existing = await this.existingKeys(
-      pk,
-      markers.map((m) => m.key),
-    );
+    // Which markers exist, in one request (consistent: the transaction's conditions then confirm it).
+    const existing = new Set<string>();
+    if (markers.length > 0) {
+      let keys: Record<string, unknown>[] | undefined = markers.map((m) => ({ pk, sk: m.key }));
+      for (let i = 0; keys && keys.length > 0 && i < 5; i++) {
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'sk' },
+            },
+          }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) existing.add(String(item.sk));
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+        if (keys && keys.length > 0) await sleep(backoffMs(i));
+      }
+      if (keys && keys.length > 0)
+        throw new ConcurrentUpdateError('The report counters could not be read; retry shortly.');
+    }
     for (const marker of markers) {
       const sk = marker.key;
       if (existing.has(sk)) {
@@ -870,30 +964,6 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       counterUpdate(`COURT#${delta.highCourtCode}#${delta.courtCode}`, courtIncrements(delta, created)),
     ]);
     return items;
-  }
-
-  /** Which of these sort keys exist under `pk`: one consistent BatchGetItem (retrying unprocessed keys). */
-  private async existingKeys(pk: string, sks: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    let keys = sks.map((sk) => ({ pk, sk }));
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 0) await sleep(backoffMs(attempt));
-      const out = await this.doc.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [this.tableName]: {
-              Keys: keys,
-              ConsistentRead: true,
-              ProjectionExpression: '#sk',
-              ExpressionAttributeNames: { '#sk': 'sk' },
-            },
-          },
-        }),
-      );
-      for (const item of out.Responses?.[this.tableName] ?? []) found.add(String(item.sk));
-      keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as { pk: string; sk: string }[];
-    }
-    return found;
   }
 
   async hasInsurerEvent(id: string): Promise<boolean> {
@@ -1125,7 +1195,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     }
     const items: ApplicationRecord[] = [];
     let start = decodeCursor(query.cursor, pk, 'duepk');
+    let reads = 0;
     do {
+      reads++;
       const out = await this.doc
         .send(
           new QueryCommand({
@@ -1146,7 +1218,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         });
       items.push(...(out.Items ?? []).map((i) => strip<ApplicationRecord>(i)));
       start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
-    } while (start && items.length < query.limit);
+      // As list(): a selective court filter over a large partition gives a short page with a cursor.
+    } while (start && items.length < query.limit && reads < LIST_MAX_READS);
     return { items, nextCursor: encodeCursor(start) };
   }
 }

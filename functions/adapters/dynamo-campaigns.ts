@@ -41,6 +41,9 @@ export const APPROVALS_COUNTER_SK = 'COUNTER';
 
 export { CampaignWriteConflictError } from '../ports/campaigns.ts';
 
+/** How long a container trusts a campaign definition it read (see DynamoCampaignStore.cache). */
+export const CAMPAIGN_CACHE_MS = 30_000;
+
 const DEFINITION_FIELDS = [
   'id',
   'name',
@@ -61,12 +64,22 @@ const DEFINITION_FIELDS = [
  * they can be listed without a scan. A later campaign is an item, not a code change.
  */
 export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
+  /**
+   * Definitions read by this container, kept for CAMPAIGN_CACHE_MS: every request of a case needs its
+   * campaign, and a campaign changes a few times a year. A consistent read (the SPC's administration)
+   * bypasses and refreshes it, and this container's own writes drop it; other containers see a change
+   * within CAMPAIGN_CACHE_MS (docs/scale.md).
+   */
+  private readonly cache = new Map<string, { value: StoredCampaign; at: number }>();
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
   async get(id: string, opts: { consistent?: boolean } = {}): Promise<StoredCampaign | undefined> {
+    const hit = opts.consistent ? undefined : this.cache.get(id);
+    if (hit && Date.now() - hit.at < CAMPAIGN_CACHE_MS) return structuredClone(hit.value);
     const out = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
@@ -74,7 +87,13 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
         ...(opts.consistent ? { ConsistentRead: true } : {}),
       }),
     );
-    return out.Item ? toStored(out.Item) : undefined;
+    if (!out.Item) {
+      this.cache.delete(id);
+      return undefined;
+    }
+    const value = toStored(out.Item);
+    this.cache.set(id, { value: structuredClone(value), at: Date.now() });
+    return value;
   }
 
   async list(): Promise<Campaign[]> {
@@ -100,6 +119,7 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
    * so a restart that refreshes a seeded campaign never breaks the trail of changes made through the API.
    */
   async put(campaign: Campaign): Promise<void> {
+    this.cache.delete(campaign.id);
     const fields = DEFINITION_FIELDS.filter((f) => f !== 'id' && campaign[f] !== undefined);
     await this.doc.send(
       new UpdateCommand({
@@ -118,6 +138,7 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
         },
       }),
     );
+    this.cache.delete(campaign.id);
   }
 
   /** The largest approved claims of a campaign and the approvals counter (see `approvalsPk`). */
@@ -160,7 +181,11 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
     at: string,
     idempotency?: IdempotentWrite<StoredCampaign>,
   ): Promise<StoredCampaign> {
-    return this.write(undefined, campaign, audit, at, undefined, idempotency);
+    try {
+      return await this.write(undefined, campaign, audit, at, undefined, idempotency);
+    } finally {
+      this.cache.delete(campaign.id);
+    }
   }
 
   /**
@@ -175,7 +200,11 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
     approvalsSeen: number,
     idempotency?: IdempotentWrite<StoredCampaign>,
   ): Promise<StoredCampaign> {
-    return this.write(current, next, audit, at, approvalsSeen, idempotency);
+    try {
+      return await this.write(current, next, audit, at, approvalsSeen, idempotency);
+    } finally {
+      this.cache.delete(next.id);
+    }
   }
 
   private async write(

@@ -109,7 +109,7 @@ export function shanghaiDate(at: Date): string {
 }
 
 /** Adds whole days to a YYYY-MM-DD date. */
-function addDays(date: string, days: number): string {
+export function addDays(date: string, days: number): string {
   const t = Date.parse(`${date}T00:00:00Z`);
   return new Date(t + days * DAY_MS).toISOString().slice(0, 10);
 }

@@ -79,6 +79,20 @@ export interface Monitoring {
   until: string;
   nextDue: string | null;
   checks: AssetCheck[];
+  /**
+   * Overdue checks escalated to the executing court and its high court (the overdue sweep), oldest
+   * first: at most one per due date, which is what makes the sweep idempotent.
+   */
+  escalations?: OverdueEscalation[];
+}
+
+/** One overdue check escalated (usecases/monitoring.ts escalateOverdueAssetChecks). */
+export interface OverdueEscalation {
+  /** The due date that had passed (YYYY-MM-DD, Beijing). */
+  due: string;
+  escalatedAt: string;
+  /** The executing court and its high court, as told. */
+  escalatedTo: [courtCode: string, highCourtCode: string];
 }
 
 /** `date` plus whole calendar months, the day clamped to the month end (as eligibility counts). */
@@ -126,6 +140,22 @@ export function isCheckDue(m: Monitoring | null | undefined, day: string): boole
 /** Overdue on `day`: its due date has passed. */
 export function isCheckOverdue(m: Monitoring | null | undefined, day: string): boolean {
   return !!m?.nextDue && m.nextDue < day;
+}
+
+/**
+ * The overdue check to escalate on `day`, if any: the case's due date has passed and no escalation for
+ * that due date was recorded (a second sweep, or the same due date again, escalates nothing new).
+ */
+export function overdueToEscalate(m: Monitoring | null | undefined, day: string): string | undefined {
+  if (!m || !isCheckOverdue(m, day)) return undefined;
+  const due = m.nextDue as string;
+  return (m.escalations ?? []).some((e) => e.due === due) ? undefined : due;
+}
+
+/** When the check now due was escalated as overdue, or null. */
+export function escalatedAtOf(m: Monitoring | null | undefined): string | null {
+  if (!m?.nextDue) return null;
+  return (m.escalations ?? []).find((e) => e.due === m.nextDue)?.escalatedAt ?? null;
 }
 
 /** A result that prompts resumption of enforcement (三.4): assets found, or evasion. */

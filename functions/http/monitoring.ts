@@ -6,11 +6,11 @@ import {
   Application,
   ApplicationParams,
   AssetCheckBody,
+  CalendarDay,
   CourtCode,
   Cursor,
   Limit,
   Page,
-  Pattern,
   problem,
   RequiredText,
 } from './schemas.ts';
@@ -30,7 +30,10 @@ export const recordAssetCheck = idempotent({
     ...COMMON_ERRORS,
     problem(404, 'Unknown or outside your jurisdiction'),
     problem(409, 'NOT_RELIEF_CLOSED (not closed or resumed), DUPLICATE_ASSET_CHECK (same date and method)'),
-    problem(422, 'CHECK_IN_FUTURE, CHECK_BEFORE_CLOSURE, APPLICANT_NOTIFIED_BEFORE_CHECK'),
+    problem(
+      422,
+      'CHECK_IN_FUTURE, CHECK_BEFORE_CLOSURE, APPLICANT_NOTIFIED_BEFORE_CHECK, APPLICANT_NOTIFIED_IN_FUTURE',
+    ),
   ],
   access: { table: 'write' },
 });
@@ -60,9 +63,7 @@ export const dismissResumption = idempotent({
 
 export const DueQuery = z.strictObject({
   courtCode: CourtCode.optional(),
-  before: Pattern(/^\d{4}-\d{2}-\d{2}$/)
-    .optional()
-    .meta({ description: 'Due on or before this Beijing date (default today).' }),
+  before: CalendarDay.optional().meta({ description: 'Due on or before this Beijing date (default today).' }),
   limit: Limit,
   cursor: Cursor.optional(),
 });
@@ -71,6 +72,10 @@ export const DueItem = z
   .object({
     ...Application.shape,
     overdue: z.boolean().meta({ description: 'Its due date has passed (Beijing time).' }),
+    escalatedAt: z.string().nullable().meta({
+      description:
+        'When the overdue sweep escalated this check to the executing court and its high court (once per due date); null if not escalated.',
+    }),
   })
   .meta({ id: 'DueCase' });
 

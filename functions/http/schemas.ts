@@ -207,6 +207,11 @@ function isCalendarDate(value: string): boolean {
   return value.length === 10 || !Number.isNaN(Date.parse(value));
 }
 
+/** A day of the calendar, YYYY-MM-DD (no 2019-02-30): a list's date bound. */
+export const CalendarDay = Pattern(/^\d{4}-\d{2}-\d{2}$/).refine(isCalendarDate, {
+  message: 'Not a date of the calendar (e.g. 2019-02-30).',
+});
+
 /** A day or an instant, Beijing time: YYYY-MM-DD, or an ISO 8601 instant with its offset. */
 export const CaseDate = Pattern(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/)
   .refine(isCalendarDate, { message: 'Not a date of the calendar (e.g. 2019-02-30, or hour 25).' })
@@ -492,6 +497,10 @@ export const Application = z
       .meta({ description: 'Measures lifted after resumption once the debt was satisfied.' }),
     nextAssetCheckDue: z.string().nullable().meta({
       description: 'Beijing date the next asset check of the relief-closed case is due; null otherwise.',
+    }),
+    assetCheckEscalatedAt: z.string().nullable().meta({
+      description:
+        'When the asset check now due was escalated as overdue to the executing court and its high court; null otherwise.',
     }),
     resumptionDue: z
       .boolean()

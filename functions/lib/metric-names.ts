@@ -22,6 +22,8 @@ export const BusinessMetric = {
   Redrives: 'Redrives',
   /** Re-drives that failed (workflow failed or start-failed, upload failed): retried by the next run, alarmed. */
   RedriveFailures: 'RedriveFailures',
+  /** Post-closure asset checks escalated as overdue by the overdue sweep (one per check and due date), alarmed. */
+  AssetChecksOverdue: 'AssetChecksOverdue',
   /** After each reconcile run: outbox items still waiting (up to 100) and the oldest one's age. */
   OutboxDepth: 'OutboxDepth',
   OutboxOldestAgeSeconds: 'OutboxOldestAgeSeconds',

@@ -438,11 +438,16 @@ export interface ApplicationRepository {
     mutate: Mutation,
     opts?: UpdateOptions | ((current: ApplicationRecord) => UpdateOptions),
   ): Promise<ApplicationRecord>;
-  /** Records the workflow's token for (submission, level) iff the application still waits there. */
+  /**
+   * Records the workflow's token for (submission, level) iff the application still waits there (and,
+   * with `executionName`, iff that execution is the submission's current one), in one request.
+   * `app` is the application as it stands after the attempt (recorded or not); absent if none exists.
+   */
   recordTaskToken(
     id: string,
     token: { submissionSeq: number; level: number; token: string },
-  ): Promise<'recorded' | 'moved-on'>;
+    executionName?: string,
+  ): Promise<{ outcome: 'recorded' | 'moved-on'; app: ApplicationRecord | undefined }>;
   /**
    * Up to `limit` outbox items due at or before `dueBy` (default: all), earliest due first within each
    * shard of the outbox (the DynamoDB adapter spreads it over IN_FLIGHT_SHARDS partitions).
@@ -457,7 +462,8 @@ export interface ApplicationRepository {
   list(scope: ListScope, query: ListQuery): Promise<Page<ApplicationRecord>>;
   /**
    * Relief-closed applications of one high court's partition whose next asset check is due on or
-   * before `query.before` (YYYY-MM-DD), earliest first, from the sparse due index (never a scan).
+   * before `query.before` (YYYY-MM-DD), earliest first, from the sparse due index (never a scan);
+   * like list(), at most LIST_MAX_READS reads per page (a court filter may give a short page with a cursor).
    */
   listDue(query: DueQuery): Promise<Page<ApplicationRecord>>;
   addDocument(
@@ -467,6 +473,11 @@ export interface ApplicationRepository {
     idempotency?: IdempotentWrite<ApplicationRecord>,
   ): Promise<ApplicationRecord>;
   getDocument(applicationId: string, documentId: string): Promise<DocumentRecord | undefined>;
+  /** The application and one of its documents, both consistent, in one request where the store allows. */
+  getWithDocument(
+    applicationId: string,
+    documentId: string,
+  ): Promise<{ app: ApplicationRecord | undefined; doc: DocumentRecord | undefined }>;
   listDocuments(applicationId: string): Promise<DocumentRecord[]>;
   /**
    * Moves a document from `from` (default pending) to uploaded/rejected with its audit entry; false

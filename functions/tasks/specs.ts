@@ -47,6 +47,11 @@ export const DispatchPayload = z.object({ ...Ref, taskToken: TaskToken, executio
 export const EscalatePayload = z.object({ ...Ref, reason: z.string() });
 export const FaultPayload = z.object({ ...Ref, error: z.unknown() });
 /** A schedule's event carries none of these: the deployed defaults apply. The local runner's start-up pass sets them. */
+/** The overdue sweep's options (a schedule sends none): items per run, a new pass. */
+export const OverdueSweepPayload = z.object({
+  limit: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
+  fromStart: z.optional(z.boolean()),
+});
 export const RedrivePayload = z.object({
   quietSeconds: z.optional(z.int().check(z.minimum(0), z.maximum(86_400))),
   limit: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
@@ -109,6 +114,18 @@ export const redrive: TaskSpec = {
   memoryMiB: 1024,
 };
 
+export const escalateOverdueChecks: TaskSpec = {
+  name: 'escalateOverdueChecks',
+  description: 'sweep: escalates overdue post-closure asset checks (audit + metric)',
+  trigger: 'schedule',
+  // Due dates are Beijing days: hourly is soon enough, and a backlog drains one bounded run an hour.
+  everyMinutes: 60,
+  // Reads the sparse due index, writes one audit entry and the escalation mark per overdue check.
+  access: { table: 'write' },
+  // Up to 200 index items and their conditioned writes per run.
+  timeoutSeconds: 120,
+};
+
 export const documentUploaded: TaskSpec = {
   name: 'documentUploaded',
   description: 'S3 ObjectCreated: settles an uploaded document',
@@ -148,6 +165,7 @@ export const taskSpecs: readonly TaskSpec[] = [
   recordFault,
   reconcile,
   redrive,
+  escalateOverdueChecks,
   documentUploaded,
   sealAuditTrail,
   seedCourts,

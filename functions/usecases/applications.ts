@@ -4,6 +4,7 @@ import { parseCaseNumber } from '../domain/case-number.ts';
 import type { Court, CourtRegistry } from '../domain/court-registry.ts';
 import { type ApplicationFacts, evaluateEligibility } from '../domain/eligibility.ts';
 import { canonicalIdNumber, identityKeyOf, maskAccountNumber, maskIdNumber } from '../domain/id-number.ts';
+import { escalatedAtOf } from '../domain/post-closure.ts';
 import type { Principal, Role } from '../lib/auth.ts';
 import {
   BadRequestError,
@@ -258,6 +259,7 @@ export function factsAfterApproval(app: ApplicationRecord) {
     ...(app.liftedMeasures?.length ? { liftedMeasures: app.liftedMeasures } : {}),
     // Post-closure monitoring: null before closure and once relief-closed monitoring ended or resumed.
     nextAssetCheckDue: app.status === 'closed' ? (app.monitoring?.nextDue ?? null) : null,
+    assetCheckEscalatedAt: app.status === 'closed' ? escalatedAtOf(app.monitoring) : null,
     resumptionDue: app.resumptionDue === true,
     ...(app.resumptionDismissals?.length ? { resumptionDismissals: app.resumptionDismissals } : {}),
     ...(app.monitoring

@@ -93,7 +93,9 @@ async function submitOnce(
       `An application in status "${app.status}" cannot be submitted.`,
     );
   }
-  const campaign = await deps.campaigns.get(app.campaignId);
+  // The campaign as it is now, not a container's cached copy: submission re-checks eligibility
+  // against the current limits and window (once per case).
+  const campaign = await deps.campaigns.get(app.campaignId, { consistent: true });
   const now = deps.now();
   if (!campaign || !isInHandlingWindow(campaign, now)) {
     throw new ConflictError(
@@ -466,13 +468,20 @@ async function decideOnce(
     throw error;
   }
   const decided = entry as DecisionEntry;
-  await deliverDecision(deps, {
-    kind: 'deliver-decision',
-    applicationId: id,
-    submissionSeq: decided.submissionSeq,
-    level: decided.level,
-    createdAt: at,
-  }).catch((error: Error) =>
+  await deliverDecision(
+    deps,
+    {
+      kind: 'deliver-decision',
+      applicationId: id,
+      submissionSeq: decided.submissionSeq,
+      level: decided.level,
+      createdAt: at,
+    },
+    undefined,
+    // As the decision wrote it: its token is the one recorded then (recording one later moves the
+    // version, and the token's own task then finds the decision and answers it).
+    stored,
+  ).catch((error: Error) =>
     logger.warn('decision delivery deferred', { applicationId: id, errorName: error.name }),
   );
   return { status: stored.status, pendingAt: stored.pendingAt, decision: decided };
@@ -487,8 +496,10 @@ export async function deliverDecision(
   deps: ApprovalDeps,
   item: Extract<OutboxItem, { kind: 'deliver-decision' }>,
   onGone?: (app: ApplicationRecord) => Promise<boolean>,
+  /** The application as the caller just wrote it (no need to read it again). */
+  written?: ApplicationRecord,
 ) {
-  const app = await deps.repo.get(item.applicationId);
+  const app = written ?? (await deps.repo.get(item.applicationId));
   const entry = app?.decisions?.find((d) => d.submissionSeq === item.submissionSeq && d.level === item.level);
   if (!app || !entry || app.submission?.seq !== item.submissionSeq) {
     await deps.repo.completeOutbox(item);
@@ -535,14 +546,10 @@ export async function recordTaskToken(
     executionName?: string;
   },
 ) {
-  if (input.executionName !== undefined) {
-    const current = await deps.repo.get(input.applicationId);
-    if (current?.submission?.executionName !== input.executionName)
-      throw new SupersededError('The execution is not the current one of its submission.');
-  }
   const token = { submissionSeq: input.submissionSeq, level: input.level, token: input.taskToken };
-  const outcome = await deps.repo.recordTaskToken(input.applicationId, token);
-  const app = await deps.repo.get(input.applicationId);
+  const { outcome, app } = await deps.repo.recordTaskToken(input.applicationId, token, input.executionName);
+  if (input.executionName !== undefined && app?.submission?.executionName !== input.executionName)
+    throw new SupersededError('The execution is not the current one of its submission.');
   if (!app || app.submission?.seq !== input.submissionSeq)
     throw new SupersededError('The submission was superseded.');
   const entry = app.decisions?.find(

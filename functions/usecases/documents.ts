@@ -241,11 +241,15 @@ export async function settleUploadedObject(
     logger.warn('object outside the document layout ignored');
     return 'ignored';
   }
-  const doc = await deps.repo.getDocument(ids.applicationId, ids.documentId);
+  // One read for both; a retry after a stale read reads the application again.
+  const first = await deps.repo.getWithDocument(ids.applicationId, ids.documentId);
+  const doc = first.doc;
   if (doc?.status === 'uploaded') return recheckUploadedObject(deps, doc);
   if (doc?.status !== 'pending') return 'ignored';
+  let seen = first.app;
   return retryOnStaleRead('settling a document', async () => {
-    const app = await deps.repo.get(doc.applicationId);
+    const app = seen ?? (await deps.repo.get(doc.applicationId));
+    seen = undefined;
     if (!app) return 'ignored';
     const late = isLate(app, doc);
     const problems: string[] = [];

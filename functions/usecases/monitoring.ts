@@ -1,10 +1,14 @@
-import { shanghaiDate } from '../domain/campaigns.ts';
+import { addDays, shanghaiDate } from '../domain/campaigns.ts';
+import type { CourtRegistry } from '../domain/court-registry.ts';
 import { shanghaiDayOf } from '../domain/eligibility.ts';
 import {
   type AssetCheck,
   afterAssetCheck,
   assetCheckRefusal,
+  escalatedAtOf,
   isCheckOverdue,
+  type OverdueEscalation,
+  overdueToEscalate,
   promptsResumption,
 } from '../domain/post-closure.ts';
 import type { Principal } from '../lib/auth.ts';
@@ -15,6 +19,7 @@ import {
   NotFoundError,
   UnprocessableError,
 } from '../lib/errors.ts';
+import { logger } from '../lib/logger.ts';
 import type { ApplicationRecord, Page } from '../ports/applications.ts';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
 import { type ApplicationDeps, loadForClerk } from './applications.ts';
@@ -54,7 +59,7 @@ function refuse(code: string): never {
  * 财产查询: the executing court's clerk records an asset check of a relief-closed case; the schedule
  * moves on one interval from the check; `assets-found` / `evasion-found` set `resumptionDue` (三.4).
  * Refusals change nothing: 409 NOT_RELIEF_CLOSED / DUPLICATE_ASSET_CHECK, 422 CHECK_IN_FUTURE /
- * CHECK_BEFORE_CLOSURE / APPLICANT_NOTIFIED_BEFORE_CHECK.
+ * CHECK_BEFORE_CLOSURE / APPLICANT_NOTIFIED_BEFORE_CHECK / APPLICANT_NOTIFIED_IN_FUTURE.
  */
 export async function recordAssetCheck(
   deps: ApplicationDeps,
@@ -83,6 +88,21 @@ export async function recordAssetCheck(
   }
   const now = deps.now();
   const today = shanghaiDate(now);
+  if (notifiedOn !== undefined && notifiedOn > today) {
+    throw new UnprocessableError(
+      'APPLICANT_NOTIFIED_IN_FUTURE',
+      'The applicant cannot be told in the future.',
+      {
+        errors: [
+          {
+            code: 'APPLICANT_NOTIFIED_IN_FUTURE',
+            path: 'applicantNotifiedAt',
+            message: 'After today (Beijing time).',
+          },
+        ],
+      },
+    );
+  }
   const judge = (current: ApplicationRecord) => {
     const refusal = assetCheckRefusal(current, { checkedOn, method: input.method }, today);
     if (refusal) refuse(refusal);
@@ -268,7 +288,167 @@ export async function listDue(deps: ApplicationDeps, principal: Principal, input
       app,
       nextAssetCheckDue: app.monitoring?.nextDue ?? null,
       overdue: isCheckOverdue(app.monitoring, today),
+      escalatedAt: escalatedAtOf(app.monitoring),
     })),
     nextCursor,
   };
+}
+
+/** The sweep's stored position (repo sweep cursor `OVERDUE_SWEEP`): a high court's partition and the index's cursor in it. */
+export const OVERDUE_SWEEP = 'asset-checks-overdue';
+
+function decodeSweepCursor(cursor: string | null, partitions: number): { h: number; c?: string } {
+  try {
+    return decodeDueCursor(cursor ?? undefined, partitions);
+  } catch {
+    // Our own stored value, unreadable (or the registry shrank): begin a new pass.
+    return { h: 0 };
+  }
+}
+
+export interface OverdueSweepOptions {
+  /** Index items read per run (default 200); the next run resumes where this one stopped. */
+  limit?: number;
+  /** Begin a new pass instead of resuming the stored one. */
+  fromStart?: boolean;
+}
+
+export interface OverdueSweepResult {
+  /** Index items read this run. */
+  examined: number;
+  /** Checks escalated this run (one audit entry each): the operator metric AssetChecksOverdue. */
+  escalated: number;
+  /** The run reached the end of the last partition: the next run begins a new pass. */
+  passComplete: boolean;
+  outcomes: Record<string, number>;
+}
+
+class MovedOn extends Error {}
+
+/**
+ * 逾期未查 (item 4: "an overdue check escalates to the executing court and its high court"): one bounded
+ * run over the sparse due index, each high court's partition in turn, reading only checks whose due
+ * date has passed (due on or before yesterday, Beijing). Each one not yet escalated for that due date
+ * gets one audit entry `asset-check.overdue` naming the executing court, its high court and the due
+ * date, and is marked on its schedule (`monitoring.escalations`), in the same conditioned write: a
+ * second run, or a concurrent one, escalates nothing new. A check recorded later moves the due date,
+ * and that one escalates again if it passes too. The run stops after `limit` index items and stores
+ * its cursor; the next resumes there, and a completed pass starts over (already escalated checks are
+ * read again but skipped, so the cost of a pass is the size of the overdue backlog, alarmed on).
+ */
+export async function escalateOverdueAssetChecks(
+  deps: ApplicationDeps,
+  options: OverdueSweepOptions = {},
+): Promise<OverdueSweepResult> {
+  const courts = await deps.courts.registry();
+  const partitions = courts.quotaHolderCodes;
+  const now = deps.now();
+  const today = shanghaiDate(now);
+  const before = addDays(today, -1);
+  const limit = options.limit ?? 200;
+  let { h, c } = decodeSweepCursor(
+    options.fromStart ? null : await deps.repo.getSweepCursor(OVERDUE_SWEEP),
+    partitions.length,
+  );
+  const outcomes: Record<string, number> = {};
+  const count = (key: string) => {
+    outcomes[key] = (outcomes[key] ?? 0) + 1;
+  };
+  let examined = 0;
+  let cursor: string | null = null;
+  while (h < partitions.length) {
+    let page: Page<ApplicationRecord>;
+    try {
+      page = await deps.repo.listDue({
+        highCourtCode: partitions[h] as string,
+        before,
+        limit: limit - examined,
+        ...(c ? { cursor: c } : {}),
+      });
+    } catch (error) {
+      if ((error as Error).name !== 'InvalidCursorError' || !c) throw error;
+      // A stored cursor that no longer names a position: this partition from its start.
+      c = undefined;
+      continue;
+    }
+    for (const listed of page.items) {
+      examined++;
+      // The index copy already says it was escalated: nothing to read.
+      if (!overdueToEscalate(listed.monitoring, today)) {
+        count('escalated-before');
+        continue;
+      }
+      try {
+        count(await escalateOne(deps, courts, listed.id, today, now.toISOString()));
+      } catch (error) {
+        count('failed');
+        logger.warn('overdue asset check escalation failed', {
+          applicationId: listed.id,
+          errorName: (error as Error).name,
+        });
+      }
+    }
+    if (page.nextCursor) {
+      cursor = encodeDueCursor(h, page.nextCursor);
+      break;
+    }
+    h += 1;
+    c = undefined;
+    if (examined >= limit) {
+      cursor = h < partitions.length ? encodeDueCursor(h, null) : null;
+      break;
+    }
+  }
+  await deps.repo.putSweepCursor(OVERDUE_SWEEP, cursor);
+  return { examined, escalated: outcomes.escalated ?? 0, passComplete: cursor === null, outcomes };
+}
+
+/** Escalates one application's overdue check, judged on the record itself (the index is eventually consistent). */
+async function escalateOne(
+  deps: ApplicationDeps,
+  courts: CourtRegistry,
+  id: string,
+  today: string,
+  at: string,
+): Promise<'escalated' | 'moved-on'> {
+  let escalatedDue: string | undefined;
+  try {
+    await deps.repo.update(id, (current) => {
+      const due = current.status === 'closed' ? overdueToEscalate(current.monitoring, today) : undefined;
+      if (!due || !current.monitoring) throw new MovedOn();
+      escalatedDue = due;
+      const escalatedTo: OverdueEscalation['escalatedTo'] = [current.courtCode, current.highCourtCode];
+      const escalation: OverdueEscalation = { due, escalatedAt: at, escalatedTo };
+      return {
+        next: {
+          ...current,
+          version: current.version + 1,
+          monitoring: {
+            ...current.monitoring,
+            escalations: [...(current.monitoring.escalations ?? []), escalation],
+          },
+        },
+        audit: {
+          actor: { sub: 'system:monitoring', court: current.courtCode, roles: [] },
+          action: 'asset-check.overdue',
+          fromStatus: current.status,
+          toStatus: current.status,
+          detail: {
+            due,
+            executingCourt: { code: current.courtCode, name: courts.get(current.courtCode)?.name ?? null },
+            highCourt: {
+              code: current.highCourtCode,
+              name: courts.get(current.highCourtCode)?.name ?? null,
+            },
+            escalatedTo,
+          },
+        },
+      };
+    });
+  } catch (error) {
+    if (error instanceof MovedOn) return 'moved-on';
+    throw error;
+  }
+  logger.info('asset check overdue', { applicationId: id, due: escalatedDue });
+  return 'escalated';
 }

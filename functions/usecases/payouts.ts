@@ -347,8 +347,9 @@ export async function handleInsurerEvent(
 
   const paid = event.type === 'payout.succeeded';
   const at = deps.now().toISOString();
+  let settled: ApplicationRecord;
   try {
-    await deps.repo.update(
+    settled = await deps.repo.update(
       app.id,
       (current) => {
         if (current.status !== 'awaiting_payout' || current.payout?.packageId !== event.packageId)
@@ -431,13 +432,17 @@ export async function handleInsurerEvent(
     }
     throw error;
   }
-  await deliverPayout(deps, {
-    kind: 'deliver-payout',
-    applicationId: app.id,
-    submissionSeq: app.submission?.seq ?? 0,
-    outcome: paid ? 'paid' : 'declined',
-    createdAt: at,
-  }).catch((error: Error) =>
+  await deliverPayout(
+    deps,
+    {
+      kind: 'deliver-payout',
+      applicationId: app.id,
+      submissionSeq: app.submission?.seq ?? 0,
+      outcome: paid ? 'paid' : 'declined',
+      createdAt: at,
+    },
+    settled,
+  ).catch((error: Error) =>
     logger.warn('payout delivery deferred', { applicationId: app.id, errorName: error.name }),
   );
   return { status: 200, body: { received: true, status: paid ? 'paid' : 'declined' } };
@@ -447,8 +452,10 @@ export async function handleInsurerEvent(
 export async function deliverPayout(
   deps: Pick<PayoutDeps, 'repo' | 'workflow'>,
   item: Extract<OutboxItem, { kind: 'deliver-payout' }>,
+  /** The application as the caller just wrote it (no need to read it again). */
+  written?: ApplicationRecord,
 ) {
-  const app = await deps.repo.get(item.applicationId);
+  const app = written ?? (await deps.repo.get(item.applicationId));
   const token = app?.payout?.taskToken;
   if (!app || !token || app.submission?.seq !== item.submissionSeq) {
     await deps.repo.completeOutbox(item);

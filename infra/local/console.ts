@@ -5,6 +5,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONSOLE_PREFIX, consoleContentSecurityPolicy } from '../console/policy.ts';
+
+export { CONSOLE_PREFIX };
 
 /**
  * The console (web/) in the local runner: a `vite build` output served under /console/ on the API's
@@ -18,7 +21,6 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const WEB_DIR = path.join(ROOT, 'web');
 export const CONSOLE_DIST = path.join(WEB_DIR, 'dist');
-export const CONSOLE_PREFIX = '/console/';
 const STAMP = '.source-hash';
 
 /** What a build depends on: the console's sources and config, and the shared domain rules it imports. */
@@ -140,19 +142,7 @@ export interface ConsoleSiteOptions {
  */
 export function createConsoleSite(options: ConsoleSiteOptions) {
   const dist = path.resolve(options.dist);
-  const csp = [
-    "default-src 'self'",
-    "script-src 'self'",
-    // antd writes its CSS-in-JS into <style> elements.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src 'self' ${options.connectSources.join(' ')}`.trim(),
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "object-src 'none'",
-  ].join('; ');
+  const csp = consoleContentSecurityPolicy(options.connectSources);
   const config = JSON.stringify(options.config);
 
   function send(

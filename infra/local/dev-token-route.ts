@@ -99,3 +99,26 @@ export function devExecutionRoute(sfn: LocalStepFunctions, stateMachineArn: stri
     },
   );
 }
+
+/**
+ * `POST /dev/sweeps/escalate-overdue-checks` — local mode only: runs one pass of the overdue asset-check
+ * sweep now (the runner also runs it every minute), as EventBridge runs it hourly when deployed.
+ */
+export function devOverdueSweepRoute(run: () => Promise<unknown>): Route {
+  return defineRoute(
+    {
+      operationId: 'runLocalOverdueSweep',
+      method: 'POST',
+      path: '/dev/sweeps/escalate-overdue-checks',
+      summary: 'Run the overdue asset-check sweep now (local runner only)',
+      tags: ['local'],
+      auth: 'local-only',
+      responses: [{ status: 200, description: 'What the run did' }],
+      access: {},
+    },
+    () => {
+      throw new Error('no authenticator for local-only routes');
+    },
+    async () => ({ status: 200, body: await run() }),
+  );
+}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import { loadOrCreateLocalSigningKey } from '../../functions/adapters/local-checkpoints.ts';
 import { createConsoleSite, ensureConsoleBuild } from './console.ts';
-import { devExecutionRoute, devTokenRoute } from './dev-token-route.ts';
+import { devExecutionRoute, devOverdueSweepRoute, devTokenRoute } from './dev-token-route.ts';
 import { devJwks, LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateDevSigningKey } from './dev-tokens.ts';
 import { docsRoutes } from './docs-route.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from './dynamodb.ts';
@@ -40,6 +40,8 @@ export interface LocalStackOptions {
    * engine's executions did not survive the restart — then every `redriveIntervalMs` (default 30 s).
    */
   redriveIntervalMs?: number;
+  /** How often the overdue asset-check sweep runs (default one minute; hourly when deployed). */
+  overdueSweepIntervalMs?: number;
   /** How often the audit trail is sealed into a signed checkpoint (default one minute). */
   auditSealIntervalMs?: number;
   /**
@@ -238,6 +240,28 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         });
     }, options.redriveIntervalMs ?? 30_000);
     closers.push(async () => clearInterval(redriver));
+    // The deployed overdue sweep runs hourly (EventBridge); locally every minute, and on demand with
+    // POST /dev/sweeps/escalate-overdue-checks. Runs never overlap: a requested run waits for the last.
+    const escalateOverdueChecks = task('escalateOverdueChecks');
+    let overdueRun: Promise<unknown> = Promise.resolve();
+    let overdueBusy = false;
+    const runOverdueSweep = (payload: unknown = {}) => {
+      const next = overdueRun
+        .catch(() => {})
+        .then(() => {
+          overdueBusy = true;
+          return escalateOverdueChecks(payload).finally(() => {
+            overdueBusy = false;
+          });
+        });
+      overdueRun = next;
+      return next;
+    };
+    const overdueSweeper = setInterval(() => {
+      if (overdueBusy) return;
+      runOverdueSweep().catch((error: Error) => log(`overdue sweep failed: ${error.message}`));
+    }, options.overdueSweepIntervalMs ?? 60_000);
+    closers.push(async () => clearInterval(overdueSweeper));
     // The deployed sealer runs on a schedule (auditSealEveryMinutes); locally every minute, and on
     // demand with `relief audit seal`.
     const sealAuditTrail = task('sealAuditTrail') as () => Promise<{
@@ -296,6 +320,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ...routes,
         devTokenRoute(key),
         devExecutionRoute(stepFunctions, stateMachineArn),
+        devOverdueSweepRoute(() => runOverdueSweep({ fromStart: true })),
         ...docsRoutes(),
       ].map((r) => ({
         method: r.spec.method,

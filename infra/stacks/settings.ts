@@ -102,6 +102,36 @@ export const SettingsSchema = z.object({
   auditSealEveryMinutes: z.coerce.number().int().min(1).max(1440).default(15),
   /** Optional e-mail address subscribed to the alarm topic. */
   alarmEmail: z.email().optional(),
+  /** The console's OIDC client id at the courts' issuer (written into the console's config.json at deploy time). */
+  consoleClientId: z.string().min(1).default('relief-console'),
+  /** OAuth scopes the console asks for. */
+  consoleOidcScope: z.string().min(1).default('openid profile'),
+  /**
+   * The console's own host name (CloudFront alternate domain name, e.g. relief.court.example.cn): optional
+   * in the aws partition (default: the distribution's *.cloudfront.net name), required in aws-cn with
+   * `icpLicensed` (*.cloudfront.cn cannot serve content; the ICP-filed domain must). Added to the API's and
+   * the documents bucket's CORS origins.
+   */
+  consoleDomainName: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      'a lowercase DNS host name such as relief.court.example.cn',
+    )
+    .optional(),
+  /** ACM certificate (in us-east-1) for `consoleDomainName`, aws partition only (CloudFront in China has no ACM). */
+  consoleCertificateArn: z
+    .string()
+    .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN in us-east-1')
+    .optional(),
+  /**
+   * IAM server certificate id (ASCA…) for `consoleDomainName`: how CloudFront in aws-cn takes a certificate
+   * (upload it with `aws iam upload-server-certificate --path /cloudfront/`). Also accepted in the aws partition.
+   */
+  consoleIamCertificateId: z
+    .string()
+    .regex(/^[A-Z0-9]{16,128}$/, 'an IAM server certificate id (ASCA…)')
+    .optional(),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -137,7 +167,48 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
             '(-c insurerAccountId=123456789012), or -c icpLicensed=true if the account holds an ICP licence',
     );
   }
+  consoleSettingsProblem(settings);
   return settings;
+}
+
+/**
+ * How the stage serves the console: `cloudfront` (private bucket behind CloudFront with origin access
+ * control) where the stage may serve unauthenticated content, `private-bucket` otherwise (aws-cn without an
+ * ICP licence: the files stay in the private bucket, pulled by the courts' own web server with a read-only
+ * role; see README "The console in a deployment"). The same `icpLicensed` switch as the API's public routes.
+ */
+export type ConsoleHosting = 'cloudfront' | 'private-bucket';
+export function consoleHosting(settings: Pick<Settings, 'region' | 'icpLicensed'>): ConsoleHosting {
+  return unauthenticatedRoutesAllowed(settings) ? 'cloudfront' : 'private-bucket';
+}
+
+function consoleSettingsProblem(settings: Settings): void {
+  const fail = (message: string) => {
+    throw new SettingsError(`Invalid CDK context settings: ${message}`);
+  };
+  const china = partitionOf(settings.region) === 'aws-cn';
+  if (settings.consoleCertificateArn && settings.consoleIamCertificateId)
+    fail('consoleCertificateArn, consoleIamCertificateId: set one certificate for the console, not both');
+  if (china && settings.consoleCertificateArn)
+    fail(
+      'consoleCertificateArn: CloudFront in aws-cn does not take ACM certificates; upload the certificate to IAM ' +
+        '(aws iam upload-server-certificate --path /cloudfront/ …) and set -c consoleIamCertificateId=ASCA…',
+    );
+  const certificate = settings.consoleCertificateArn ?? settings.consoleIamCertificateId;
+  if (certificate && !settings.consoleDomainName)
+    fail('consoleDomainName: required with a console certificate (the host name the certificate is for)');
+  if (consoleHosting(settings) !== 'cloudfront') return;
+  if (china && (!settings.consoleDomainName || !settings.consoleIamCertificateId))
+    fail(
+      'consoleDomainName, consoleIamCertificateId: required in aws-cn with icpLicensed=true, where the console is ' +
+        'served by CloudFront: *.cloudfront.cn cannot serve content, so give the ICP-filed host name ' +
+        '(-c consoleDomainName=relief.court.example.cn) and its certificate uploaded to IAM (-c consoleIamCertificateId=ASCA…)',
+    );
+  if (settings.consoleDomainName && !certificate)
+    fail(
+      'consoleCertificateArn: required with consoleDomainName (CloudFront serves an alternate domain name only with its ' +
+        'certificate: an ACM certificate in us-east-1, or -c consoleIamCertificateId=ASCA… for one uploaded to IAM)',
+    );
 }
 
 /**

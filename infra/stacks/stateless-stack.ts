@@ -68,6 +68,8 @@ const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
  */
 export class StatelessStack extends Stack {
   readonly api: apigw.HttpApi;
+  /** The API's one stage ($default): its `url` is the API's base URL (the console's `apiUrl`). */
+  readonly apiStage: apigw.HttpStage;
   readonly httpFunctions = new Map<string, ReliefFunction>();
   readonly taskFunctions = new Map<string, ReliefFunction>();
   readonly documentUploaded: ReliefFunction;
@@ -83,6 +85,11 @@ export class StatelessStack extends Stack {
   readonly auditSealer: ReliefFunction;
   /** The role the insurer assumes to call the IAM-authorised webhook (only when the webhook is IAM-authorised). */
   insurerRole: iam.Role | undefined;
+
+  /** `https://<api id>.execute-api.<region>.<url suffix>`: the origin browsers call (CSP, CORS). */
+  get apiOrigin(): string {
+    return `https://${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
+  }
 
   private readonly input: StatelessStackProps;
   private readonly retention: logs.RetentionDays;
@@ -156,7 +163,7 @@ export class StatelessStack extends Stack {
       ...(corsPreflight ? { corsPreflight } : {}),
     });
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: this.retention });
-    new apigw.HttpStage(this, 'ApiStage', {
+    this.apiStage = new apigw.HttpStage(this, 'ApiStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
@@ -180,6 +187,8 @@ export class StatelessStack extends Stack {
         ),
       },
     });
+
+    new CfnOutput(this, 'ApiUrl', { description: 'The API base URL', value: this.apiStage.url });
 
     // The insurer's signed routes (the webhook, the package query and re-delivery): one role for all of them.
     const insurerIamRoutes: { method: string; path: string }[] = [];
@@ -403,6 +412,14 @@ export class StatelessStack extends Stack {
       10,
       'A spike of insurer webhook calls refused for their Relief-Signature (forged, stale or a rotated secret)',
     );
+    // Post-closure asset checks past their due date (the overdue sweep, hourly): each is escalated once
+    // to the executing court and its high court; the count tells the operator the backlog grows.
+    this.alarm(
+      'AssetChecksOverdue',
+      this.business(BusinessMetric.AssetChecksOverdue),
+      1,
+      'Post-closure asset checks passed their due date unrecorded and were escalated to the executing court and its high court',
+    );
     // Sealing stops silently when the sealer itself fails (the refusals are alarmed above).
     const every = Math.max(5, settings.auditSealEveryMinutes);
     this.alarm(
@@ -466,10 +483,11 @@ export class StatelessStack extends Stack {
             this.business(BusinessMetric.Payouts, { outcome: 'payout.succeeded' }),
             this.business(BusinessMetric.Payouts, { outcome: 'payout.declined' }),
           ]),
-          graph('Webhook refusals / escalations / re-drive failures', [
+          graph('Webhook refusals / escalations / re-drive failures / overdue asset checks', [
             this.business(BusinessMetric.WebhookRefusals, { reason: 'INVALID_SIGNATURE' }),
             ...escalationReasons.map((r) => this.business(BusinessMetric.Escalations, { reason: r })),
             this.business(BusinessMetric.RedriveFailures),
+            this.business(BusinessMetric.AssetChecksOverdue),
           ]),
         ],
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 6 })],

@@ -9,7 +9,7 @@ import { PlaceholderError } from '../../infra/constructs/asl-state-machine.ts';
 import { CatalogError, type HandlerCatalog, handlerCatalog } from '../../infra/stacks/catalog.ts';
 import { buildReliefApp } from '../../infra/stacks/relief-app.ts';
 import { SettingsError } from '../../infra/stacks/settings.ts';
-import { cdkJsonContext, FIXTURES, type Synthesised, synth, tokensOf } from './synth.ts';
+import { CN_CONSOLE, cdkJsonContext, FIXTURES, type Synthesised, synth, tokensOf } from './synth.ts';
 
 const FIXTURE_ASL = path.join(FIXTURES, 'statemachines');
 
@@ -51,7 +51,7 @@ describe.each([
         context: {
           region,
           insurerIamAuth: String(insurerIamAuth),
-          ...(insurerIamAuth ? INSURER_ACCOUNT : { icpLicensed: 'true' }),
+          ...(insurerIamAuth ? INSURER_ACCOUNT : { icpLicensed: 'true', ...CN_CONSOLE }),
         },
         stateMachinesDir: FIXTURE_ASL,
         cfnValidation: false,

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../functions/http/routes.ts';
 import { buildReliefApp } from '../../infra/stacks/relief-app.ts';
 import { SettingsError } from '../../infra/stacks/settings.ts';
-import { cdkJsonContext, type Synthesised, synth } from './synth.ts';
+import { CN_CONSOLE, cdkJsonContext, type Synthesised, synth } from './synth.ts';
 
 /**
  * ICP (备案): in aws-cn, API Gateway answers 403 on an unauthenticated route of an account without an ICP
@@ -118,7 +118,7 @@ describe.each([
   let s: Synthesised;
   beforeAll(async () => {
     s = await synth({
-      context: { region, stage: 'test', ...(icpLicensed ? { icpLicensed } : {}) },
+      context: { region, stage: 'test', ...(icpLicensed ? { icpLicensed, ...CN_CONSOLE } : {}) },
       cfnValidation: false,
     });
   }, 120_000);

@@ -52,6 +52,7 @@ describe.each(partitions)('operations in $region', ({ region, extra }) => {
     ['Relief', 'RedriveFailures', 1],
     ['Relief', 'WorkflowStuck', 1],
     ['Relief', 'AuditSealRefused', 1],
+    ['Relief', 'AssetChecksOverdue', 1],
   ] as const)('pages on %s %s at %d', (namespace, metric, threshold) => {
     const found = byMetric(namespace, metric);
     expect(found).toHaveLength(1);
@@ -67,6 +68,12 @@ describe.each(partitions)('operations in $region', ({ region, extra }) => {
       TreatMissingData: 'breaching',
     });
     expect(dims(outbox)).toEqual({ service: 'relief', stage: 'ops' });
+  });
+
+  it('pages on overdue asset checks the sweep escalated (the EMF metric, no extra dimension)', () => {
+    const [overdue] = byMetric('Relief', 'AssetChecksOverdue');
+    expect(overdue).toMatchObject({ Statistic: 'Sum', Threshold: 1, EvaluationPeriods: 1 });
+    expect(dims(overdue)).toEqual({ service: 'relief', stage: 'ops' });
   });
 
   it('pages on a spike of webhook signature refusals (the EMF metric by reason)', () => {

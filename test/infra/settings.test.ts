@@ -6,7 +6,7 @@ import {
   SettingsError,
   tracingAvailable,
 } from '../../infra/stacks/settings.ts';
-import { cdkJsonContext } from './synth.ts';
+import { CN_CONSOLE, cdkJsonContext } from './synth.ts';
 
 const base = { jwtIssuer: 'https://idp.court.example/realms/relief', jwtAudience: 'relief-api' };
 
@@ -96,7 +96,7 @@ describe('deployment settings', () => {
     });
 
     it('needs no insurer account in aws-cn with icpLicensed, nor in aws by default', () => {
-      expect(parseSettings({ ...cn, icpLicensed: 'true' }).icpLicensed).toBe(true);
+      expect(parseSettings({ ...cn, ...CN_CONSOLE, icpLicensed: 'true' }).icpLicensed).toBe(true);
       expect(() => parseSettings(global)).not.toThrow();
     });
 

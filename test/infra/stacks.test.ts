@@ -744,6 +744,25 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
         MemorySize: 1024,
       });
     });
+
+    it('runs the overdue asset-check sweep every hour', () => {
+      const rules = Object.values(s.statelessTemplate.findResources('AWS::Events::Rule')).map(
+        (r) => r.Properties,
+      );
+      const fn = taskFn('escalateOverdueChecks');
+      const arn = {
+        'Fn::GetAtt': [s.stateless.getLogicalId(fn.function.node.defaultChild as CfnFunction), 'Arn'],
+      };
+      const sweep = rules.filter((r) =>
+        (r.Targets as { Arn: unknown }[] | undefined)?.some(
+          (t) => JSON.stringify(t.Arn) === JSON.stringify(arn),
+        ),
+      );
+      expect(sweep).toEqual([
+        expect.objectContaining({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' }),
+      ]);
+      expect(cfnFunction(fn).Properties).toMatchObject({ Handler: 'index.handler', Timeout: 120 });
+    });
   });
 
   describe('alarms', () => {

@@ -13,6 +13,15 @@ export function cdkJsonContext(): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
 }
 
+/**
+ * What aws-cn with an ICP licence needs to serve the console on CloudFront: the ICP-filed host name and
+ * its certificate in IAM (*.cloudfront.cn cannot serve; CloudFront in China takes no ACM certificate).
+ */
+export const CN_CONSOLE = {
+  consoleDomainName: 'relief.court.example.cn',
+  consoleIamCertificateId: 'ASCAEXAMPLE1234567890',
+} as const;
+
 export const FIXTURES = path.join(REPO_ROOT, 'test/infra/fixtures');
 
 export interface Synthesised extends ReliefApp {
@@ -20,6 +29,7 @@ export interface Synthesised extends ReliefApp {
   stateful: ReliefApp['stateful'];
   statefulTemplate: Template;
   statelessTemplate: Template;
+  consoleTemplate: Template;
   /** Both templates as JSON text, for literal searches. */
   text: string;
   /** Parsed validation-report.json of the cloud assembly (cdk-nag and CloudFormation validation). */
@@ -48,11 +58,13 @@ export async function synth(options: SynthOptions = {}): Promise<Synthesised> {
   const assembly = app.synth();
   const stateful = assembly.getStackArtifact(relief.stateful.artifactId).template;
   const stateless = assembly.getStackArtifact(relief.stateless.artifactId).template;
+  const consoleStack = assembly.getStackArtifact(relief.console.artifactId).template;
   return {
     ...relief,
     app,
     statefulTemplate: Template.fromJSON(stateful),
     statelessTemplate: Template.fromJSON(stateless),
+    consoleTemplate: Template.fromJSON(consoleStack),
     text: JSON.stringify([stateful, stateless]),
     report: JSON.parse(readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8')),
   };

@@ -117,7 +117,7 @@ describe('post-closure monitoring (终本规定 Art. 9 by analogy)', () => {
     expect(await dueIds(people.highClerk)).toEqual([]);
   });
 
-  it('refuses, changing nothing: not relief-closed (409), before closure, in the future (422), duplicate date and method (409)', async () => {
+  it('refuses, changing nothing: not relief-closed (409), before closure, in the future, the applicant told before the check or in the future (422), duplicate date and method (409)', async () => {
     const paid = await w.paid();
     await refusedWithoutChange(w, () => recordAssetCheck(w.deps, people.clerk, paid, check('2026-03-10')), {
       code: 'NOT_RELIEF_CLOSED',
@@ -138,6 +138,30 @@ describe('post-closure monitoring (终本规定 Art. 9 by analogy)', () => {
       code: 'DUPLICATE_ASSET_CHECK',
       status: 409,
     });
+    // The applicant is told of the result after the check, and not on a day still to come.
+    await refusedWithoutChange(
+      w,
+      () =>
+        recordAssetCheck(w.deps, people.clerk, paid, {
+          ...check('2026-03-30'),
+          applicantNotifiedAt: '2026-03-29',
+        }),
+      { code: 'APPLICANT_NOTIFIED_BEFORE_CHECK', status: 422 },
+    );
+    await refusedWithoutChange(
+      w,
+      () =>
+        recordAssetCheck(w.deps, people.clerk, paid, {
+          ...check('2026-03-30'),
+          applicantNotifiedAt: '2026-04-02',
+        }),
+      { code: 'APPLICANT_NOTIFIED_IN_FUTURE', status: 422 },
+    );
+    const told = await recordAssetCheck(w.deps, people.clerk, paid, {
+      ...check('2026-03-30'),
+      applicantNotifiedAt: '2026-04-01',
+    });
+    expect(told.monitoring?.checks.at(-1)?.applicantNotifiedAt).toBe('2026-04-01');
     await refusedWithoutChange(
       w,
       () => recordAssetCheck(w.deps, people.foreignClerk, paid, check('2026-03-31')),

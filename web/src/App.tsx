@@ -21,6 +21,8 @@ const NewApplication = lazy(() => import('./pages/NewApplication.tsx'));
 const QuotasPage = lazy(() => import('./pages/QuotasPage.tsx'));
 const ReportPage = lazy(() => import('./pages/ReportPage.tsx'));
 const CampaignsPage = lazy(() => import('./pages/CampaignsPage.tsx'));
+// The approving judge's queue and batch decisions.
+const QueuePage = lazy(() => import('./pages/QueuePage.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 const Shell = lazy(() => import('./components/Shell.tsx'));
 
@@ -77,6 +79,7 @@ const router = createBrowserRouter(
         { path: 'quotas', element: page(<QuotasPage />) },
         { path: 'reports', element: page(<ReportPage />) },
         { path: 'campaigns', element: page(<CampaignsPage />) },
+        { path: 'queue', element: page(<QueuePage />) },
         { path: '*', element: page(<NotFound />) },
       ],
     },

@@ -504,21 +504,23 @@ export class MemoryApplicationRepository implements ApplicationRepository {
   async recordTaskToken(
     id: string,
     token: { submissionSeq: number; level: number; token: string },
-  ): Promise<'recorded' | 'moved-on'> {
+    executionName?: string,
+  ): Promise<{ outcome: 'recorded' | 'moved-on'; app: ApplicationRecord | undefined }> {
     await tick();
     const app = this.state.applications.get(id);
     if (
       app?.status !== 'pending_approval' ||
       app.submission?.seq !== token.submissionSeq ||
-      app.level !== token.level
+      app.level !== token.level ||
+      (executionName !== undefined && app.submission.executionName !== executionName)
     ) {
-      return 'moved-on';
+      return { outcome: 'moved-on', app: app ? copy(app) : undefined };
     }
     // As in DynamoDB: the version moves (a change built on an earlier read is built again), the
     // audit sequence does not.
     app.taskToken = copy(token);
     app.version += 1;
-    return 'recorded';
+    return { outcome: 'recorded', app: copy(app) };
   }
 
   async listOutbox(limit: number, dueBy?: string): Promise<OutboxItem[]> {
@@ -597,14 +599,16 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     let start = decodeCursor(query.cursor, pk, 'duepk');
     const items: ApplicationRecord[] = [];
     let last: ApplicationRecord | undefined;
+    let reads = 0;
     do {
+      reads++;
       const limit = query.limit - items.length;
       const from = start;
       const read = partition.filter((a) => from === undefined || dueSk(a) > from).slice(0, limit);
       items.push(...read.filter(matches).map((a) => copy(a)));
       last = read.length === limit ? read[read.length - 1] : undefined;
       start = last ? dueSk(last) : undefined;
-    } while (start && items.length < query.limit);
+    } while (start && items.length < query.limit && reads < LIST_MAX_READS);
     const cursor = last
       ? Buffer.from(
           JSON.stringify({ pk: `APP#${last.id}`, sk: 'APP', duepk: pk, duesk: dueSk(last) }),
@@ -637,6 +641,17 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     return this.retrying(applicationId, undefined, (current) =>
       this.commit(current, mutate, extra, () => (idempotency ? { idempotency } : {})),
     );
+  }
+
+  async getWithDocument(
+    applicationId: string,
+    documentId: string,
+  ): Promise<{ app: ApplicationRecord | undefined; doc: DocumentRecord | undefined }> {
+    const [app, doc] = await Promise.all([
+      this.get(applicationId),
+      this.getDocument(applicationId, documentId),
+    ]);
+    return { app, doc };
   }
 
   async getDocument(applicationId: string, documentId: string): Promise<DocumentRecord | undefined> {

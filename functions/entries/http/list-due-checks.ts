@@ -10,7 +10,11 @@ export const route = defineRoute(spec, authenticator, async (req) => {
   return {
     status: 200,
     body: {
-      items: page.items.map((i) => ({ ...applicationView(i.app, req.principal), overdue: i.overdue })),
+      items: page.items.map((i) => ({
+        ...applicationView(i.app, req.principal),
+        overdue: i.overdue,
+        escalatedAt: i.escalatedAt,
+      })),
       nextCursor: page.nextCursor,
     },
   };

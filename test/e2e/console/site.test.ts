@@ -17,6 +17,7 @@ describe('the console on the runner', () => {
       '/console/',
       '/console/applications',
       '/console/applications/01J0000000000000000000000A',
+      '/console/queue',
     ]) {
       const res = await get(path);
       expect(res.status, path).toBe(200);
@@ -24,6 +25,9 @@ describe('the console on the runner', () => {
       const csp = res.headers.get('content-security-policy') ?? '';
       expect(csp).toContain("script-src 'self'");
       expect(csp).toContain("frame-ancestors 'none'");
+      // Frames only for the documents the page itself fetched and shows inline (blob: URLs), nothing else.
+      expect(csp.split('; ')).toContain('frame-src blob:');
+      expect(csp).toContain("object-src 'none'");
       expect(res.headers.get('cache-control')).toBe('no-cache');
       expect(await res.text()).toContain('<div id="root"></div>');
     }

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
 import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
 import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
@@ -516,7 +516,7 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     const s = make();
     const app = await s.repo.create(record(), audit('application.created'));
     const token = { submissionSeq: 1, level: 0, token: 'tok' };
-    expect(await s.repo.recordTaskToken(app.id, token)).toBe('moved-on');
+    expect((await s.repo.recordTaskToken(app.id, token)).outcome).toBe('moved-on');
     await s.repo.update(
       app.id,
       mutation((c) => ({
@@ -532,9 +532,16 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
       })),
     );
     const before = await s.repo.get(app.id);
-    expect(await s.repo.recordTaskToken(app.id, { ...token, level: 1 })).toBe('moved-on');
-    expect(await s.repo.recordTaskToken(app.id, { ...token, submissionSeq: 2 })).toBe('moved-on');
-    expect(await s.repo.recordTaskToken(app.id, token)).toBe('recorded');
+    expect((await s.repo.recordTaskToken(app.id, { ...token, level: 1 })).outcome).toBe('moved-on');
+    expect((await s.repo.recordTaskToken(app.id, { ...token, submissionSeq: 2 })).outcome).toBe('moved-on');
+    // Another execution than the submission's current one records nothing; the item comes back as it is.
+    const foreign = await s.repo.recordTaskToken(app.id, token, `${app.id}-s1-other`);
+    expect(foreign.outcome).toBe('moved-on');
+    expect(foreign.app?.version).toBe(before?.version);
+    expect(foreign.app?.submission?.executionName).toBe(`${app.id}-s1`);
+    const recorded = await s.repo.recordTaskToken(app.id, token, `${app.id}-s1`);
+    expect(recorded.outcome).toBe('recorded');
+    expect(recorded.app?.taskToken).toEqual(token);
     const after = await s.repo.get(app.id);
     expect(after?.taskToken).toEqual(token);
     // The version moves, so a change built on a read from before the token is built again (and keeps
@@ -543,7 +550,7 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
       version: (before?.version ?? 0) + 1,
       auditSeq: before?.auditSeq,
     });
-    expect(await s.repo.recordTaskToken(newId(), token)).toBe('moved-on');
+    expect(await s.repo.recordTaskToken(newId(), token)).toEqual({ outcome: 'moved-on', app: undefined });
   });
 
   it('adds documents with their audit entry, and settles each once', async () => {
@@ -675,6 +682,128 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     }
     expect(found).toEqual([oldest.id]);
     expect(pages).toBeGreaterThan(1);
+  });
+
+  describe('listDue (the sparse due index of relief-closed cases)', () => {
+    /** A relief-closed case of `courtCode` in the high court partition `high`, next check due `due`. */
+    const closedCase = (
+      high: string,
+      courtCode: string,
+      due: string | null,
+      over: Partial<ApplicationRecord> = {},
+    ) =>
+      s.repo.create(
+        record({
+          status: 'closed',
+          courtCode,
+          highCourtCode: high,
+          ancestors: [courtCode.slice(0, 4), high],
+          monitoring: {
+            closedOn: '2026-03-11',
+            intervalMonths: 6,
+            until: '2031-03-11',
+            nextDue: due,
+            checks: [],
+          },
+          ...over,
+        }),
+        audit('application.created', { toStatus: 'closed' }),
+      );
+    let s: Subject;
+    /** A fresh high court partition per scenario (the DynamoDB table is shared). */
+    let high: string;
+    beforeEach(() => {
+      s = make();
+      high = `H${uniq()}`;
+    });
+    const ids = (page: { items: ApplicationRecord[] }) => page.items.map((a) => a.id);
+
+    it('lists one high court’s partition, earliest due first, due on or before `before`, with the court filters', async () => {
+      const a = await closedCase(high, 'JX0102', '2026-09-11');
+      const b = await closedCase(high, 'JX0103', '2026-09-10');
+      const c = await closedCase(high, 'JX0201', '2026-09-12');
+      await closedCase(high, 'JX0102', '2026-09-13'); // after `before`
+      await closedCase(`H${uniq()}`, 'JX0102', '2026-09-11'); // another partition
+      await closedCase(high, 'JX0102', null); // monitoring ended: not on the index
+      await closedCase(high, 'JX0102', '2026-09-01', { status: 'resumed' }); // not relief-closed any more
+      const due = (q: { before: string; courtCode?: string; courtOrAncestor?: string }) =>
+        s.repo.listDue({ highCourtCode: high, limit: 50, ...q });
+
+      expect(ids(await due({ before: '2026-09-12' }))).toEqual([b.id, a.id, c.id]);
+      expect(ids(await due({ before: '2026-09-11' }))).toEqual([b.id, a.id]);
+      expect(ids(await due({ before: '2026-09-09' }))).toEqual([]);
+      expect(ids(await due({ before: '2026-09-12', courtCode: 'JX0102' }))).toEqual([a.id]);
+      expect(ids(await due({ before: '2026-09-12', courtOrAncestor: 'JX01' }))).toEqual([b.id, a.id]);
+      expect(ids(await due({ before: '2026-09-12', courtOrAncestor: 'JX02' }))).toEqual([c.id]);
+      // What the index holds is the record as stored.
+      expect((await due({ before: '2026-09-12', courtCode: 'JX0201' })).items).toEqual([
+        await s.repo.get(c.id),
+      ]);
+    });
+
+    it('pages with a cursor: a page that ends at the end names where it stopped, the last page is short; foreign cursors are refused', async () => {
+      const [a, b, c] = [
+        await closedCase(high, 'JX0102', '2026-09-10'),
+        await closedCase(high, 'JX0102', '2026-09-11'),
+        await closedCase(high, 'JX0102', '2026-09-12'),
+      ].map((x) => x.id);
+      const query = { highCourtCode: high, before: '2026-12-31' };
+      const first = await s.repo.listDue({ ...query, limit: 2 });
+      expect(ids(first)).toEqual([a, b]);
+      expect(first.nextCursor).not.toBeNull();
+      const second = await s.repo.listDue({ ...query, limit: 2, cursor: first.nextCursor as string });
+      expect(ids(second)).toEqual([c]);
+      expect(second.nextCursor).toBeNull();
+      const whole = await s.repo.listDue({ ...query, limit: 3 });
+      expect(ids(whole)).toEqual([a, b, c]);
+      expect(await s.repo.listDue({ ...query, limit: 3, cursor: whole.nextCursor as string })).toEqual({
+        items: [],
+        nextCursor: null,
+      });
+      for (const cursor of [first.nextCursor as string, 'garbage'])
+        await expect(
+          s.repo.listDue({ highCourtCode: `H${uniq()}`, before: '2026-12-31', limit: 2, cursor }),
+        ).rejects.toMatchObject({ name: 'InvalidCursorError' });
+    });
+
+    it('reads a bounded number of times per page: a selective court filter gives a short page with a cursor, and the cursors find the case once', async () => {
+      for (let i = 0; i < 2 * LIST_MAX_READS + 3; i++) await closedCase(high, 'JX0102', '2026-09-10');
+      const last = await closedCase(high, 'JX0201', '2026-09-20');
+      const query = { highCourtCode: high, before: '2026-12-31', courtCode: 'JX0201', limit: 1 };
+      const first = await s.repo.listDue(query);
+      expect(first.items).toEqual([]);
+      expect(first.nextCursor).not.toBeNull();
+      const found: string[] = [];
+      let cursor: string | null = first.nextCursor;
+      while (cursor) {
+        const page = await s.repo.listDue({ ...query, cursor });
+        found.push(...ids(page));
+        cursor = page.nextCursor;
+      }
+      expect(found).toEqual([last.id]);
+    });
+
+    it('follows the record: a recorded check moves the case to its next due date, resumption takes it off the index', async () => {
+      const checked = await closedCase(high, 'JX0102', '2026-09-11');
+      const resumed = await closedCase(high, 'JX0102', '2026-09-11');
+      const due = (before: string) => s.repo.listDue({ highCourtCode: high, before, limit: 50 }).then(ids);
+      expect(await due('2026-09-11')).toEqual(expect.arrayContaining([checked.id, resumed.id]));
+      await s.repo.update(
+        checked.id,
+        mutation((c) => ({
+          monitoring: {
+            ...(c.monitoring as NonNullable<ApplicationRecord['monitoring']>),
+            nextDue: '2027-03-12',
+          },
+        })),
+      );
+      await s.repo.update(
+        resumed.id,
+        mutation(() => ({ status: 'resumed' })),
+      );
+      expect(await due('2026-09-11')).toEqual([]);
+      expect(await due('2027-03-12')).toEqual([checked.id]);
+    });
   });
 });
 

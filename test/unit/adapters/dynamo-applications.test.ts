@@ -5,6 +5,7 @@ import {
   GetCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoApplicationRepository, shardOf } from '../../../functions/adapters/dynamo-applications.ts';
@@ -174,6 +175,7 @@ describe('DynamoApplicationRepository: no item written by every court’s traffi
   it('moves only the high court’s and the executing court’s report rows with a payout (no campaign-total row), reading its markers in one request', async () => {
     ddb.on(GetCommand).resolves({});
     ddb.on(GetCommand, { Key: { pk: 'APP#A', sk: 'APP' } }).resolves({ Item: stored });
+    // The case marker exists, the person markers not yet (the markers are read in one request).
     ddb.on(BatchGetCommand).resolves({ Responses: { relief: [{ sk: 'MARK#CASE#c' }] } });
     ddb.on(TransactWriteCommand).resolves({});
     await repo().update('A', approve, {
@@ -225,5 +227,57 @@ describe('DynamoApplicationRepository: the outbox is sharded', () => {
       partitions.add(String(put?.gsi4pk));
     }
     expect(partitions.size).toBeGreaterThan(1);
+  });
+});
+
+describe('DynamoApplicationRepository: a request reads its application once', () => {
+  it('builds a change on the read the request just made, without reading the item again', async () => {
+    ddb.on(GetCommand).resolves({ Item: stored });
+    ddb.on(TransactWriteCommand).resolves({});
+    const r = repo();
+    const seen = await r.get('A');
+    await r.update('A', approve);
+    expect(seen?.version).toBe(3);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+    const put = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Put;
+    expect(put?.ExpressionAttributeValues).toEqual({ ':v': 3, ':s': 5 });
+  });
+
+  it('retries a lost change on the item its refusal carried back, without reading it', async () => {
+    const moved = { ...stored, version: 4, auditSeq: 6 };
+    ddb.on(GetCommand).resolves({ Item: stored });
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(
+        new TransactionCanceledException({
+          message: 'Transaction cancelled',
+          $metadata: {},
+          CancellationReasons: [
+            // DynamoDB returns the item of a failed condition typed (the document client leaves it so).
+            { Code: 'ConditionalCheckFailed', Item: marshall(moved, { removeUndefinedValues: true }) },
+            { Code: 'None' },
+          ],
+        }),
+      )
+      .resolves({});
+    await repo().update('A', approve);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+    const second = ddb.commandCalls(TransactWriteCommand)[1]?.args[0].input.TransactItems?.[0]?.Put;
+    expect(second?.ExpressionAttributeValues).toEqual({ ':v': 4, ':s': 6 });
+  });
+
+  it('reads again when the remembered read is older than a moment', async () => {
+    ddb.on(GetCommand).resolves({ Item: stored });
+    ddb.on(TransactWriteCommand).resolves({});
+    const r = repo();
+    await r.get('A');
+    const realNow = Date.now;
+    Date.now = () => realNow() + 60_000;
+    try {
+      await r.update('A', approve);
+    } finally {
+      Date.now = realNow;
+    }
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(2);
   });
 });

@@ -25,12 +25,22 @@ export interface FakeOptions {
   quotaStatus?: number;
   /** Content type answered for reports instead of the requested one. */
   reportContentType?: string;
+  /** The approver queues by court (GET /applications?pendingAt=), oldest first. */
+  queues: Record<string, Record<string, unknown>[]>;
+  /** Items per page of a queue (the CLI asks for 200; the fake pages smaller to exercise nextCursor). */
+  queuePageSize: number;
+  /** POST /decision-batches: the result of an application id (default: approved, pendingAt null). */
+  decisionOutcomes: Map<string, { status: string | null; pendingAt: string | null; code?: string }>;
+  /** Answer the nth (1-based) and every later POST /decision-batches with this status and problem. */
+  failBatchOnCall?: { call: number; status: number; problem?: Record<string, unknown> };
+  /** Drop the connection of the nth POST /decision-batches (no answer) after applying it. */
+  dropBatchOnCall?: number;
 }
 
 export interface RecordedRequest {
   method: string;
   path: string;
-  /** The query string, without its "?". */
+  /** The query string, without '?' ('' when none). */
   query: string;
   headers: IncomingMessage['headers'];
   body: unknown;
@@ -58,6 +68,37 @@ export const FAKE_REPORT = {
   campaignId: 'demo',
   totals: { cases: 3, persons: 3, amountFen: 9_000_000 },
   byHighCourt: [],
+};
+/** The reconciliation the fake answers for any statement without the word BAD. */
+export const FAKE_RECONCILIATION = {
+  id: '01JRECONCILIATION000000000',
+  campaignId: 'demo',
+  recordedAt: '2026-12-01T07:15:00.000Z',
+  recordedBy: { sub: 'spc', court: 'SPC', roles: ['spc-admin'] },
+  statement: { sha256: 'ab'.repeat(32), sizeBytes: 200, encoding: 'utf-8' },
+  rows: 4,
+  matched: 1,
+  matchedFen: 300_000,
+  missingFromStatement: [
+    {
+      packageId: 'PKG-MISSING-1',
+      applicationId: '01JAPPMISSING0000000000000',
+      status: 'approved',
+      amountFen: 250_000,
+    },
+  ],
+  unknownPackages: [{ row: 3, packageId: 'PKG-NOBODY', transactionRef: 'PICC-9', amountFen: 1_000 }],
+  amountMismatches: [
+    {
+      row: 4,
+      packageId: 'PKG-MISMATCH',
+      applicationId: '01JAPPMISMATCH000000000000',
+      approvedFen: 500_000,
+      statedFen: 450_000,
+    },
+  ],
+  duplicates: [{ row: 5, packageId: 'PKG-OK', firstRow: 2, transactionRef: 'PICC-1' }],
+  declinedButPaid: [],
 };
 export const DEMO_LIMITS = { standardLimitFen: 5_000_000, specialLimitFen: 10_000_000 };
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -87,29 +128,58 @@ function problem(
   );
 }
 
-/** Fake tokens are `fake.<court>.<roles>`. */
+/** Fake tokens are `fake.<court>.<roles>`, or JWT-shaped `x.<base64url {court, roles}>.y` (not verified). */
 function principal(req: IncomingMessage): { court: string; roles: string[] } | undefined {
-  const m = /^Bearer fake\.([A-Z0-9]+)\.([a-z,-]+)$/.exec(req.headers.authorization ?? '');
-  return m ? { court: m[1] as string, roles: (m[2] as string).split(',') } : undefined;
+  const header = req.headers.authorization ?? '';
+  const m = /^Bearer fake\.([A-Z0-9]+)\.([a-z,-]+)$/.exec(header);
+  if (m) return { court: m[1] as string, roles: (m[2] as string).split(',') };
+  const jwt = /^Bearer [\w-]+\.([\w-]+)\.[\w-]+$/.exec(header);
+  if (!jwt) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(jwt[1] as string, 'base64url').toString('utf8'));
+    return typeof claims.court === 'string' ? { court: claims.court, roles: claims.roles ?? [] } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JWT-shaped token the fake accepts (and `relief queue` reads its court from). */
+export function fakeJwt(court: string, roles: string[]): string {
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  return `${part({ alg: 'none' })}.${part({ sub: 'u', court, roles })}.sig`;
 }
 
 export async function startFakeApi(options: Partial<FakeOptions> = {}): Promise<FakeApi> {
-  const opts: FakeOptions = { devTokens: true, belowCommitted: new Set(), ...options };
+  const opts: FakeOptions = {
+    devTokens: true,
+    belowCommitted: new Set(),
+    queues: {},
+    queuePageSize: 2,
+    decisionOutcomes: new Map(),
+    ...options,
+  };
   const requests: RecordedRequest[] = [];
   let checkCalls = 0;
+  let batchCalls = 0;
+  /** Idempotency-Key → the recorded answer of POST /decision-batches (replayed like the server). */
+  const batchReplies = new Map<string, unknown>();
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      return problem(res, 400, 'MALFORMED_JSON', 'Malformed JSON', 'The body is not JSON.');
+    if ((req.headers['content-type'] ?? '').startsWith('text/csv')) body = Buffer.concat(chunks);
+    else {
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        return problem(res, 400, 'MALFORMED_JSON', 'Malformed JSON', 'The body is not JSON.');
+      }
     }
-    const [path = '/', search = ''] = (req.url ?? '/').split('?');
+    const [path, search] = (req.url ?? '/').split('?') as [string, string | undefined];
+    const query = new URLSearchParams(search ?? '');
     const method = req.method ?? 'GET';
-    requests.push({ method, path, query: search, headers: req.headers, body });
+    requests.push({ method, path, query: search ?? '', headers: req.headers, body });
 
     if (method === 'POST' && path === '/dev/tokens' && opts.devTokens) {
       const b = body as { court: string; roles: string[]; sub: string };
@@ -119,7 +189,11 @@ export async function startFakeApi(options: Partial<FakeOptions> = {}): Promise<
       });
     }
     const who = principal(req);
-    const known = path === '/eligibility-checks' || path.startsWith('/campaigns/');
+    const known =
+      path === '/eligibility-checks' ||
+      path === '/applications' ||
+      path === '/decision-batches' ||
+      path.startsWith('/campaigns/');
     if (!known)
       return problem(res, 404, 'ROUTE_NOT_FOUND', 'Not Found', `No route matches ${method} on this path.`);
     if (!who)
@@ -175,6 +249,73 @@ export async function startFakeApi(options: Partial<FakeOptions> = {}): Promise<
       });
     }
 
+    if (method === 'GET' && path === '/applications') {
+      const court = query.get('pendingAt') ?? '';
+      if (court !== who.court && who.court !== 'SPC')
+        return problem(res, 403, 'QUEUE_NOT_YOURS', 'Forbidden', `The queue of ${court} is not yours.`);
+      const all = opts.queues[court] ?? [];
+      const from = Number(query.get('cursor') ?? '0');
+      const size = Math.min(opts.queuePageSize, Number(query.get('limit') ?? '50'));
+      const items = all.slice(from, from + size);
+      return send(res, 200, { items, nextCursor: from + size < all.length ? String(from + size) : null });
+    }
+
+    if (method === 'POST' && path === '/decision-batches') {
+      batchCalls++;
+      const key = String(req.headers['idempotency-key'] ?? '');
+      const recorded = key ? batchReplies.get(key) : undefined;
+      if (recorded) return send(res, 200, recorded);
+      if (opts.failBatchOnCall && batchCalls >= opts.failBatchOnCall.call) {
+        const f = opts.failBatchOnCall;
+        return send(
+          res,
+          f.status,
+          f.problem ?? { title: 'Boom', status: f.status, code: 'BOOM', detail: 'It failed.' },
+          'application/problem+json',
+        );
+      }
+      const items = (body as { items: { applicationId: string }[] }).items;
+      const answer = {
+        results: items.map((i) => ({
+          applicationId: i.applicationId,
+          ...(opts.decisionOutcomes.get(i.applicationId) ?? { status: 'approved', pendingAt: null }),
+        })),
+      };
+      if (key) batchReplies.set(key, answer);
+      if (opts.dropBatchOnCall === batchCalls) {
+        res.destroy();
+        return;
+      }
+      return send(res, 200, answer);
+    }
+
+    const reconciliations = /^\/campaigns\/([^/]+)\/reconciliations$/.exec(path);
+    if (method === 'POST' && reconciliations) {
+      if (!who.roles.includes('spc-admin'))
+        return problem(res, 403, 'FORBIDDEN', 'Forbidden', 'Only the SPC reconciles.');
+      if (reconciliations[1] !== 'demo')
+        return problem(res, 404, 'NOT_FOUND', 'Not Found', 'Unknown campaign.');
+      if (!Buffer.isBuffer(body))
+        return problem(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type', 'Send text/csv.');
+      if (body.toString('utf8').includes('BAD')) {
+        return problem(res, 422, 'STATEMENT_INVALID', 'Unprocessable', 'The statement was refused.', {
+          errors: [
+            {
+              code: 'UNKNOWN_COLUMN',
+              path: 'header.colour',
+              message: 'Header, column 5: "colour" is not a statement column.',
+            },
+            {
+              code: 'NEGATIVE_AMOUNT',
+              path: 'rows[3].amountFen',
+              message: 'row 3, column amountFen: negative.',
+            },
+          ],
+        });
+      }
+      return send(res, 201, FAKE_RECONCILIATION);
+    }
+
     const quota = /^\/campaigns\/([^/]+)\/quotas\/([A-Z0-9]+)$/.exec(path);
     if (method === 'PUT' && quota) {
       const code = quota[2] as string;
@@ -220,7 +361,7 @@ export async function startFakeApi(options: Partial<FakeOptions> = {}): Promise<
     const summary = /^\/campaigns\/([^/]+)\/reports\/summary$/.exec(path);
     if (method === 'GET' && summary) {
       if (summary[1] !== 'demo') return problem(res, 404, 'NOT_FOUND', 'Not Found', 'Unknown campaign.');
-      if (new URLSearchParams(search).get('highCourtCode') === 'SH')
+      if (query.get('highCourtCode') === 'SH')
         return problem(res, 404, 'NOT_FOUND', 'Not Found', 'Not yours.');
       return send(res, 200, FAKE_DOCX, opts.reportContentType ?? DOCX);
     }

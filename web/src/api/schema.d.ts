@@ -1070,6 +1070,8 @@ export interface components {
             }[];
             /** @description Beijing date the next asset check of the relief-closed case is due; null otherwise. */
             nextAssetCheckDue: string | null;
+            /** @description When the asset check now due was escalated as overdue to the executing court and its high court; null otherwise. */
+            assetCheckEscalatedAt: string | null;
             /** @description An asset check found assets or evasion and no resumption is recorded yet. */
             resumptionDue: boolean;
             /** @description Reasoned decisions not to resume enforcement after a check prompted it. */
@@ -1590,6 +1592,8 @@ export interface components {
             }[];
             /** @description Beijing date the next asset check of the relief-closed case is due; null otherwise. */
             nextAssetCheckDue: string | null;
+            /** @description When the asset check now due was escalated as overdue to the executing court and its high court; null otherwise. */
+            assetCheckEscalatedAt: string | null;
             /** @description An asset check found assets or evasion and no resumption is recorded yet. */
             resumptionDue: boolean;
             /** @description Reasoned decisions not to resume enforcement after a check prompted it. */
@@ -1600,6 +1604,8 @@ export interface components {
             }[];
             assetChecks?: components["schemas"]["AssetCheck"][];
             integrityHold?: components["schemas"]["IntegrityHold"];
+            /** @description When the overdue sweep escalated this check to the executing court and its high court (once per due date); null if not escalated. */
+            escalatedAt: string | null;
         };
         ReliefFund: {
             campaignId: string;
@@ -4803,7 +4809,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description CHECK_IN_FUTURE, CHECK_BEFORE_CLOSURE, APPLICANT_NOTIFIED_BEFORE_CHECK; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            /** @description CHECK_IN_FUTURE, CHECK_BEFORE_CLOSURE, APPLICANT_NOTIFIED_BEFORE_CHECK, APPLICANT_NOTIFIED_IN_FUTURE; IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, Progress, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Progress, Table, Tag, Typography } from 'antd';
 import { type DragEvent, useRef, useState } from 'react';
 import {
   ApiProblem,
@@ -13,6 +13,7 @@ import { DOCUMENT_LABELS, DOCUMENT_STATUS_LABELS, DOCUMENT_TYPES } from '../i18n
 import { useLocale } from '../i18n/locale.tsx';
 import { fileSize, shanghaiTime } from '../lib/format.ts';
 import { ACCEPTED_TYPES, checkFile, putWithProgress, sha256Hex, UploadProblem } from '../lib/upload.ts';
+import { DocumentReview, DocumentView } from './DocumentViewer.tsx';
 import { ProblemAlert } from './ProblemAlert.tsx';
 
 type Phase = 'hashing' | 'uploading' | 'confirming' | 'error';
@@ -118,14 +119,19 @@ export function Materials({
   applicationId,
   docs,
   editable,
+  reviewable = false,
 }: {
   applicationId: string;
   docs: DocumentRecord[];
   editable: boolean;
+  /** 材料审查: accept or reject each uploaded document (the clerk before submission, the deciding approver). */
+  reviewable?: boolean;
 }) {
   const { t, lang, problem } = useLocale();
   const queryClient = useQueryClient();
   const [slots, setSlots] = useState<Partial<Record<DocumentType, SlotState>>>({});
+  // Documents shown inline below their row (any reader may view what was uploaded).
+  const [viewing, setViewing] = useState<DocumentType[]>([]);
   const latest = latestByType(docs);
   const set = (type: DocumentType, state: SlotState | undefined) =>
     setSlots((prev) => ({ ...prev, [type]: state }));
@@ -179,6 +185,12 @@ export function Materials({
         pagination={false}
         style={{ marginTop: 12 }}
         dataSource={rows}
+        expandable={{
+          showExpandColumn: false,
+          expandedRowKeys: viewing.filter((type) => latest.get(type)?.status !== 'pending'),
+          expandedRowRender: (r) =>
+            r.doc ? <DocumentView applicationId={applicationId} doc={r.doc} /> : null,
+        }}
         columns={[
           {
             title: t('docType'),
@@ -211,6 +223,41 @@ export function Materials({
             width: 170,
             render: (_, r) => shanghaiTime(r.doc?.uploadedAt),
           },
+          {
+            title: t('viewDocument'),
+            key: 'view',
+            width: 90,
+            render: (_, r) => {
+              if (!r.doc || r.doc.status === 'pending') return '—';
+              const open = viewing.includes(r.type);
+              const label = DOCUMENT_LABELS[r.type][lang];
+              return (
+                <Button
+                  size="small"
+                  aria-expanded={open}
+                  aria-label={`${t(open ? 'hideDocument' : 'viewDocument')} ${label}`}
+                  onClick={() => setViewing((v) => (open ? v.filter((x) => x !== r.type) : [...v, r.type]))}
+                >
+                  {t(open ? 'hideDocument' : 'viewDocument')}
+                </Button>
+              );
+            },
+          },
+          ...(reviewable
+            ? [
+                {
+                  title: t('reviewColumn'),
+                  key: 'review',
+                  width: 240,
+                  render: (_: unknown, r: (typeof rows)[number]) =>
+                    r.doc && r.doc.status !== 'pending' ? (
+                      <DocumentReview applicationId={applicationId} doc={r.doc} />
+                    ) : (
+                      '—'
+                    ),
+                },
+              ]
+            : []),
           ...(editable
             ? [
                 {

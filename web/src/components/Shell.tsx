@@ -20,7 +20,7 @@ export default function Shell({ children }: { children: ReactNode }) {
   const section = location.pathname.split('/')[1] ?? '';
   const selected = location.pathname.startsWith('/applications/new')
     ? 'new'
-    : ['quotas', 'reports', 'campaigns'].includes(section)
+    : ['quotas', 'reports', 'campaigns', 'queue'].includes(section)
       ? section
       : 'applications';
   const spc = hasRole(session, 'spc-admin') && session?.court === 'SPC';
@@ -61,6 +61,9 @@ export default function Shell({ children }: { children: ReactNode }) {
               { key: 'applications', label: <Link to="/applications">{t('navApplications')}</Link> },
               ...(hasRole(session, 'clerk')
                 ? [{ key: 'new', label: <Link to="/applications/new">{t('navNew')}</Link> }]
+                : []),
+              ...(hasRole(session, 'approver')
+                ? [{ key: 'queue', label: <Link to="/queue">{t('navQueue')}</Link> }]
                 : []),
               ...(spc ? [{ key: 'quotas', label: <Link to="/quotas">{t('navQuotas')}</Link> }] : []),
               ...(spc || highCourtApprover

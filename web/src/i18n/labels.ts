@@ -52,6 +52,8 @@ const ACTIONS: Record<string, Pair> = {
   'document.requested': { zh: '登记材料', en: 'Document registered' },
   'document.uploaded': { zh: '材料上传确认', en: 'Document uploaded' },
   'document.rejected': { zh: '材料被拒收', en: 'Document rejected' },
+  'document.review-accepted': { zh: '材料审查通过', en: 'Document accepted in review' },
+  'document.review-rejected': { zh: '材料审查驳回', en: 'Document rejected in review' },
   'decision.approve': { zh: '审批同意', en: 'Approved' },
   'decision.reject': { zh: '审批不同意', en: 'Rejected' },
   'decision.return': { zh: '退回补充材料', en: 'Returned' },

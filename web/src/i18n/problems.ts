@@ -147,6 +147,10 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     zh: '告知申请执行人的日期不能早于查询日期。',
     en: 'The applicant cannot have been told before the check.',
   },
+  APPLICANT_NOTIFIED_IN_FUTURE: {
+    zh: '告知申请执行人的日期晚于今日。',
+    en: 'The applicant is said to have been told on a day still to come.',
+  },
   DUPLICATE_APPLICATION: {
     zh: '同一案件、同一申请执行人已有未结或已发放的救助申请。',
     en: 'This case and applicant already have an open or paid application.',

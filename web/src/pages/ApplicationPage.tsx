@@ -19,6 +19,7 @@ import { courtName, useCampaigns, useCourt, useCourts } from '../api/queries.ts'
 import { ROLE_KEYS } from '../auth/roles.ts';
 import { hasRole } from '../auth/session.ts';
 import { useSession } from '../auth/use-session.ts';
+import { ReturnRequest, RouteSoFar } from '../components/ApprovalHistory.tsx';
 import { AfterPayout } from '../components/Closure.tsx';
 import { Materials } from '../components/Materials.tsx';
 import { itemMessage, ProblemAlert } from '../components/ProblemAlert.tsx';
@@ -181,7 +182,9 @@ function DecisionPanel({ app }: { app: Application }) {
   });
   return (
     <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('decisionTitle')}</h2>} size="small">
-      <Typography.Paragraph>{t('decisionWaitsHere')}</Typography.Paragraph>
+      <Typography.Paragraph>
+        {t('decisionWaitsHere')} {t('returnRejectFirst')}
+      </Typography.Paragraph>
       <Form
         form={form}
         name="decision"
@@ -350,7 +353,12 @@ export default function ApplicationPage() {
             {t('pendingAt')}: <CourtLabel code={a.pendingAt} />
           </Typography.Paragraph>
         ) : null}
+        <h3 style={{ fontSize: 14, margin: '16px 0 8px' }}>{t('routeSoFar')}</h3>
+        {audit.data ? <RouteSoFar entries={audit.data.entries} /> : null}
       </Card>
+      {a.status === 'returned' && audit.data ? (
+        <ReturnRequest entries={audit.data.entries} docs={docs.data?.items ?? []} />
+      ) : null}
       {decides ? <DecisionPanel app={a} /> : null}
       <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('facts')}</h2>}>
         <Facts app={a} />
@@ -375,7 +383,12 @@ export default function ApplicationPage() {
       </Card>
       <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('documents')}</h2>}>
         {docs.isError ? <ProblemAlert error={docs.error} /> : null}
-        <Materials applicationId={a.id} docs={docs.data?.items ?? []} editable={editable} />
+        <Materials
+          applicationId={a.id}
+          docs={docs.data?.items ?? []}
+          editable={editable}
+          reviewable={editable || decides}
+        />
       </Card>
       {editable ? <SubmitPanel app={a} /> : null}
       <AfterPayout app={a} clerk={hasRole(session, 'clerk') && session?.court === a.courtCode} />

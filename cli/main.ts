@@ -24,7 +24,7 @@ import { type Io, processIo } from './io.ts';
 import { queue } from './queue.ts';
 import { listQuotas, setQuotas } from './quotas.ts';
 import { reconcile } from './reconcile.ts';
-import { report } from './report.ts';
+import { report, reportSummary } from './report.ts';
 import { DEFAULT_BATCH, MAX_BATCH, printIssues, ReportedHttpError, screen } from './screen.ts';
 import { mintToken } from './token.ts';
 
@@ -222,13 +222,41 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 
   program
     .command('report')
-    .description('a campaign report (GET /campaigns/{id}/reports) as CSV, .xlsx or JSON')
+    .description(
+      'a campaign report (GET /campaigns/{id}/reports) as CSV, .xlsx or JSON; with --summary the written report (书面报告) as .docx',
+    )
     .argument('<campaign>', 'campaign id, e.g. demo')
     .option('--format <format>', 'csv | xlsx | json', 'json')
+    .option('--summary', 'the written report as .docx (GET /campaigns/{id}/reports/summary)')
+    .option(
+      '--high-court <code>',
+      'with --summary: that high court’s report (default: the national one, SPC)',
+    )
     .option('--out <file>', 'write to this file (atomically) instead of stdout')
-    .action(async (campaign: string, opts: { format: string; out?: string }, cmd: Command) => {
-      exitCode = await report({ campaign, format: opts.format, out: opts.out }, clientOf(cmd), io);
-    });
+    .action(
+      async (
+        campaign: string,
+        opts: { format: string; summary?: boolean; highCourt?: string; out?: string },
+        cmd: Command,
+      ) => {
+        if (opts.summary) {
+          if (cmd.getOptionValueSource('format') === 'cli')
+            throw new UsageError('--summary writes a .docx: leave out --format');
+          exitCode = await reportSummary(
+            {
+              campaign,
+              out: opts.out,
+              ...(opts.highCourt === undefined ? {} : { highCourt: opts.highCourt }),
+            },
+            clientOf(cmd),
+            io,
+          );
+          return;
+        }
+        if (opts.highCourt !== undefined) throw new UsageError('--high-court: only with --summary');
+        exitCode = await report({ campaign, format: opts.format, out: opts.out }, clientOf(cmd), io);
+      },
+    );
 
   program
     .command('queue')

@@ -13,7 +13,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
-import { highCourtIncrements, reportMarkers } from '../domain/report.ts';
+import { courtIncrements, highCourtIncrements, reportMarkers } from '../domain/report.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
 import { invocationScope } from '../lib/invocation.ts';
 import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
@@ -898,10 +898,11 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   }
 
   /**
-   * The report counters of the change's high court (the only row it writes: national figures are
-   * derived at read time, see domain/report.ts `nationalTotals`), moved in the same transaction.
-   * Distinct cases and persons use marker items: the first payout of a case (or person) creates the
-   * marker and counts; later ones only check it exists.
+   * The report counters of the change's high court and of its executing court (`byCourt`; national
+   * figures are derived at read time, see domain/report.ts `nationalTotals`), moved in the same
+   * transaction. Distinct cases and persons use marker items: the first payout of a case (or person)
+   * creates the marker and counts; later ones only check it exists. The markers are read in one
+   * BatchGetItem (a payout's only read before its transaction), whatever their number.
    */
   private async reportItems(delta: ReportDelta): Promise<Labelled[]> {
     const pk = `REPORT#${delta.campaignId}`;
@@ -954,17 +955,15 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         ]);
       }
     }
-    const sk = `HIGH#${delta.highCourtCode}`;
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':e': 'report-counters', ':h': sk };
-    const parts = Object.entries(highCourtIncrements(delta, created)).map(([name, value], i) => {
-      names[`#c${i}`] = name;
-      values[`:c${i}`] = value;
-      return `#c${i} :c${i}`;
-    });
-    items.push([
-      'report',
-      {
+    const counterUpdate = (sk: string, add: Record<string, number>): TransactItem => {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':e': 'report-counters', ':h': sk };
+      const parts = Object.entries(add).map(([name, value], i) => {
+        names[`#c${i}`] = name;
+        values[`:c${i}`] = value;
+        return `#c${i} :c${i}`;
+      });
+      return {
         Update: {
           TableName: this.tableName,
           Key: { pk, sk },
@@ -972,7 +971,12 @@ export class DynamoApplicationRepository implements ApplicationRepository {
           ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: values,
         },
-      },
+      };
+    };
+    items.push(['report', counterUpdate(`HIGH#${delta.highCourtCode}`, highCourtIncrements(delta, created))]);
+    items.push([
+      'report',
+      counterUpdate(`COURT#${delta.highCourtCode}#${delta.courtCode}`, courtIncrements(delta, created)),
     ]);
     return items;
   }

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { CATEGORIES, CATEGORY_LABELS_ZH } from '../domain/eligibility.ts';
+import { humanTime } from '../domain/human-time.ts';
 import { formatYuan } from '../domain/money.ts';
 import type { CampaignReport } from '../domain/report.ts';
 
@@ -9,21 +10,7 @@ const yuan = (fen: number) => formatYuan(fen).replaceAll(',', '');
 const yuanNumber = (fen: number) => fen / 100;
 const YUAN_FORMAT = '#,##0.00';
 
-const SHANGHAI = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** An instant as a reader expects it: `2026年12月1日 15:15（北京时间）`. */
-export function humanTime(iso: string): string {
-  const parts = Object.fromEntries(SHANGHAI.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
-  return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日 ${parts.hour}:${parts.minute}（北京时间）`;
-}
+export { humanTime } from '../domain/human-time.ts';
 
 /** Display width of a cell's text: CJK and full-width characters count double. */
 export function displayWidth(value: unknown): number {

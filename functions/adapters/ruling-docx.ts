@@ -9,6 +9,7 @@
  */
 import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx';
 import { type buildRuling, MANDATED_PARAGRAPH } from '../domain/ruling.ts';
+import { A4_TWIPS, RULING_FONT } from './docx-style.ts';
 
 export type RenderableRuling = ReturnType<typeof buildRuling>;
 
@@ -17,11 +18,7 @@ export interface RulingDocxMeta {
   caseNumber: string;
 }
 
-/** Fonts: 宋体 for East Asian text, SimSun (its Latin name) for the rest. */
-export const RULING_FONT = { ascii: 'SimSun', hAnsi: 'SimSun', cs: 'SimSun', eastAsia: '宋体' } as const;
-
-/** A4 in twips (210 mm × 297 mm). */
-export const A4_TWIPS = { width: 11906, height: 16838 } as const;
+export { A4_TWIPS, RULING_FONT } from './docx-style.ts';
 
 /** Half-points: 二号 (22 pt) for the title, 三号 (16 pt) for the court name and body. */
 const TITLE_SIZE = 44;

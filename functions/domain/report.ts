@@ -5,6 +5,32 @@
 import type { CourtRegistry } from './court-registry.ts';
 import { CATEGORIES } from './eligibility.ts';
 
+/** One court's figures within its high court (every court with activity: it has a counter row). */
+export interface CourtReport {
+  courtCode: string;
+  name: string;
+  cases: number;
+  persons: number;
+  amountFen: number;
+  paid: number;
+  byCategory: Record<string, { paid: number; amountFen: number }>;
+  pending: number;
+  approved: number;
+  rejected: number;
+  returned: number;
+  declined: number;
+  resumed: number;
+  recoveredFen: number;
+}
+
+/** The high court's narrative of effects (取得的效果, notice 三.5), as the report shows it. */
+export interface Narrative {
+  effects: string;
+  version: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
 export interface HighCourtReport {
   highCourtCode: string;
   name: string;
@@ -21,6 +47,11 @@ export interface HighCourtReport {
   resumed: number;
   recoveredFen: number;
   quota: { allocatedFen: number; reservedFen: number; disbursedFen: number; remainingFen: number };
+  /** Every court of the high court's jurisdiction with activity in the campaign, by court code. */
+  byCourt: CourtReport[];
+  /** The narrative of effects, or null before one is written; a frozen copy's hash covers both. */
+  effects: string | null;
+  effectsUpdatedAt: string | null;
 }
 
 export interface ReportTotals {
@@ -50,21 +81,13 @@ export interface CampaignReport {
   };
 }
 
-/** One high court's row from its counters (counter name → value) and its quota figures. */
-export function highCourtReport(
-  courts: CourtRegistry,
-  code: string,
-  c: Record<string, number>,
-  quota?: { allocatedFen: number; reservedFen: number; disbursedFen: number },
-): HighCourtReport {
+/** The figures a counter row (high court or court) carries, by name. */
+function figures(c: Record<string, number>) {
   const n = (k: string) => c[k] ?? 0;
   const byCategory: Record<string, { paid: number; amountFen: number }> = {};
   for (const cat of CATEGORIES)
     byCategory[cat] = { paid: n(`cat:${cat}:paid`), amountFen: n(`cat:${cat}:amountFen`) };
-  const q = quota ?? { allocatedFen: 0, reservedFen: 0, disbursedFen: 0 };
   return {
-    highCourtCode: code,
-    name: courts.get(code)?.name ?? code,
     cases: n('cases'),
     persons: n('persons'),
     amountFen: n('amountFen'),
@@ -77,12 +100,42 @@ export function highCourtReport(
     declined: n('declined'),
     resumed: n('resumed'),
     recoveredFen: n('recoveredFen'),
+  };
+}
+
+/** One court's row from its counter row. */
+export function courtReport(courts: CourtRegistry, code: string, c: Record<string, number>): CourtReport {
+  return { courtCode: code, name: courts.get(code)?.name ?? code, ...figures(c) };
+}
+
+/**
+ * One high court's row from its counters (counter name → value), its quota figures, its courts'
+ * counter rows (court code → counters) and its narrative.
+ */
+export function highCourtReport(
+  courts: CourtRegistry,
+  code: string,
+  c: Record<string, number>,
+  quota?: { allocatedFen: number; reservedFen: number; disbursedFen: number },
+  courtRows: ReadonlyMap<string, Record<string, number>> = new Map(),
+  narrative?: Narrative,
+): HighCourtReport {
+  const q = quota ?? { allocatedFen: 0, reservedFen: 0, disbursedFen: 0 };
+  return {
+    highCourtCode: code,
+    name: courts.get(code)?.name ?? code,
+    ...figures(c),
     quota: {
       allocatedFen: q.allocatedFen,
       reservedFen: q.reservedFen,
       disbursedFen: q.disbursedFen,
       remainingFen: q.allocatedFen - q.reservedFen - q.disbursedFen,
     },
+    byCourt: [...courtRows.keys()]
+      .sort()
+      .map((court) => courtReport(courts, court, courtRows.get(court) ?? {})),
+    effects: narrative?.effects ?? null,
+    effectsUpdatedAt: narrative?.updatedAt ?? null,
   };
 }
 
@@ -93,6 +146,8 @@ export type Counters = Record<string, number>;
 export interface ReportChange {
   campaignId: string;
   highCourtCode: string;
+  /** The executing court, whose own counter row (`byCourt`) moves in the same transaction. */
+  courtCode: string;
   /** Counter increments, e.g. { pending: -1, paid: 1, amountFen: 300000 }. */
   add: Partial<Record<string, number>>;
   /** On payout: the category and the distinct-case / distinct-person keys (hashed, no personal data). */
@@ -106,10 +161,14 @@ export interface ReportChange {
  */
 export const NATIONAL_PERSONS = 'nationalPersons';
 
-/** A distinctness marker of a payout (its sort key within the campaign's report) and what its first creation counts. */
+/**
+ * A distinctness marker of a payout (its sort key within the campaign's report), what its first
+ * creation counts, and in which row: the high court's, the executing court's, or both.
+ */
 export interface ReportMarker {
   key: string;
   counts: Counters;
+  rows: 'high' | 'court' | 'both';
 }
 
 /**
@@ -119,9 +178,18 @@ export interface ReportMarker {
 export function reportMarkers(change: ReportChange): ReportMarker[] {
   if (!change.paid) return [];
   return [
-    { key: `MARK#CASE#${change.paid.caseKey}`, counts: { cases: 1 } },
-    { key: `MARK#PERSON#${change.highCourtCode}#${change.paid.personKey}`, counts: { persons: 1 } },
-    { key: `MARK#PERSON#ALL#${change.paid.personKey}`, counts: { [NATIONAL_PERSONS]: 1 } },
+    { key: `MARK#CASE#${change.paid.caseKey}`, counts: { cases: 1 }, rows: 'both' },
+    {
+      key: `MARK#PERSON#${change.highCourtCode}#${change.paid.personKey}`,
+      counts: { persons: 1 },
+      rows: 'high',
+    },
+    { key: `MARK#PERSON#ALL#${change.paid.personKey}`, counts: { [NATIONAL_PERSONS]: 1 }, rows: 'high' },
+    {
+      key: `MARK#PERSON#COURT#${change.courtCode}#${change.paid.personKey}`,
+      counts: { persons: 1 },
+      rows: 'court',
+    },
   ];
 }
 
@@ -130,6 +198,18 @@ export function reportMarkers(change: ReportChange): ReportMarker[] {
  * transaction creates (the others exist and count nothing). Zero increments are left out.
  */
 export function highCourtIncrements(change: ReportChange, created: ReadonlySet<string>): Counters {
+  return increments(change, created, 'high');
+}
+
+/**
+ * The increments of the executing court's counter row (`byCourt`): the same counters as its high
+ * court's row, its persons distinct within the court, and no national-persons counter.
+ */
+export function courtIncrements(change: ReportChange, created: ReadonlySet<string>): Counters {
+  return increments(change, created, 'court');
+}
+
+function increments(change: ReportChange, created: ReadonlySet<string>, row: 'high' | 'court'): Counters {
   const add: Counters = {};
   const plus = (name: string, value: number) => {
     add[name] = (add[name] ?? 0) + value;
@@ -141,7 +221,8 @@ export function highCourtIncrements(change: ReportChange, created: ReadonlySet<s
     plus(`cat:${cat}:amountFen`, change.paid.amountFen);
   }
   for (const marker of reportMarkers(change))
-    if (created.has(marker.key)) for (const [name, value] of Object.entries(marker.counts)) plus(name, value);
+    if ((marker.rows === row || marker.rows === 'both') && created.has(marker.key))
+      for (const [name, value] of Object.entries(marker.counts)) plus(name, value);
   for (const [name, value] of Object.entries(add)) if (value === 0) delete add[name];
   return add;
 }

@@ -2,11 +2,28 @@ import * as z from 'zod';
 import { defineSpec } from '../lib/route-spec.ts';
 import { COMMON_ERRORS } from './applications.ts';
 import { idempotent } from './idempotency.ts';
-import { CourtCode, problem } from './schemas.ts';
+import { CourtCode, problem, Text } from './schemas.ts';
 
 export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const CampaignParams = z.strictObject({ campaignId: z.string().min(1).max(64) });
 const FrozenParams = z.strictObject({ campaignId: z.string().min(1).max(64), highCourtCode: CourtCode });
+
+const Figures = {
+  cases: z.int(),
+  persons: z.int(),
+  amountFen: z.int(),
+  byCategory: z.record(z.string(), z.object({ paid: z.int(), amountFen: z.int() })),
+  pending: z.int(),
+  rejected: z.int(),
+  declined: z.int(),
+};
+
+/** One court within its high court: every court with activity in the campaign. */
+const CourtRow = z
+  .object({ courtCode: z.string(), name: z.string(), ...Figures })
+  .loose()
+  .meta({ id: 'CourtReport' });
 
 const HighCourtRow = z
   .object({
@@ -19,6 +36,12 @@ const HighCourtRow = z
     pending: z.int(),
     rejected: z.int(),
     declined: z.int(),
+    byCourt: z.array(CourtRow),
+    effects: z
+      .string()
+      .nullable()
+      .describe('The narrative of effects (取得的效果), or null before one is written'),
+    effectsUpdatedAt: z.string().nullable(),
   })
   .loose();
 
@@ -99,6 +122,73 @@ export const getFrozenReport = defineSpec({
     },
     ...COMMON_ERRORS,
     problem(404, 'Not frozen, or not yours'),
+  ],
+  access: { table: 'read' },
+});
+
+const NarrativeParams = z.strictObject({ campaignId: z.string().min(1).max(64), highCourtCode: CourtCode });
+
+export const NarrativeBody = z
+  .strictObject({
+    effects: Text(4000).meta({
+      description: 'The narrative of effects (取得的效果, notice 三.5), at most 4,000 characters',
+    }),
+  })
+  .meta({ id: 'NarrativeBody' });
+
+export const Narrative = z
+  .object({
+    campaignId: z.string(),
+    highCourtCode: z.string(),
+    effects: z.string(),
+    version: z.int(),
+    updatedAt: z.string(),
+    updatedBy: z.string(),
+  })
+  .loose()
+  .meta({ id: 'Narrative' });
+
+/**
+ * PUT …/reports/narratives/{highCourtCode}: the narrative of effects in that high court's report and
+ * written report. `If-Match` (the ETag "v<version>") is optional, as on PUT /courts/{code}.
+ */
+export const putReportNarrative = idempotent({
+  operationId: 'putReportNarrative',
+  method: 'PUT',
+  path: '/campaigns/{campaignId}/reports/narratives/{highCourtCode}',
+  summary:
+    "Record a high court's narrative of effects (取得的效果) (that high court's approvers, or the SPC's administrators); refused once its report is frozen",
+  tags: ['reports'],
+  auth: 'jwt',
+  params: NarrativeParams,
+  headers: [
+    { name: 'If-Match', required: false, description: 'Optional: the ETag (narrative version) you read.' },
+  ],
+  body: NarrativeBody,
+  responses: [
+    { status: 200, description: 'The narrative as stored (ETag: its version)', schema: Narrative },
+    ...COMMON_ERRORS,
+    problem(400, 'INVALID_IF_MATCH'),
+    problem(404, 'Unknown campaign or high court'),
+    problem(409, 'REPORT_ALREADY_FROZEN, VERSION_CONFLICT, CONCURRENT_UPDATE'),
+  ],
+  access: { table: 'write' },
+});
+
+export const getReportSummary = defineSpec({
+  operationId: 'getReportSummary',
+  method: 'GET',
+  path: '/campaigns/{campaignId}/reports/summary',
+  summary:
+    "The written report (书面报告) as .docx: one high court's (that high court or the SPC), or without highCourtCode the national one (SPC)",
+  tags: ['reports'],
+  auth: 'jwt',
+  params: CampaignParams,
+  query: z.strictObject({ highCourtCode: CourtCode.optional() }),
+  responses: [
+    { status: 200, description: 'The written report as a Word document', contentType: DOCX },
+    ...COMMON_ERRORS,
+    problem(404, 'Unknown campaign, or another high court'),
   ],
   access: { table: 'read' },
 });

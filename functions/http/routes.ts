@@ -18,7 +18,7 @@ import { getQuota, getQuotaAudit, listQuotas, putQuota } from './quotas.ts';
 import { createReconciliation, getReconciliation } from './reconciliations.ts';
 import { getCampaign, getCourt, listCampaigns, listCourts } from './reference.ts';
 import { getReliefFund } from './relief-fund.ts';
-import { freezeReport, getFrozenReport, getReport } from './reports.ts';
+import { freezeReport, getFrozenReport, getReport, getReportSummary, putReportNarrative } from './reports.ts';
 import { health, openapi } from './service.ts';
 import { withdrawApplication } from './withdrawal.ts';
 
@@ -76,6 +76,8 @@ const specs: RouteSpec[] = [
   getReport,
   freezeReport,
   getFrozenReport,
+  putReportNarrative,
+  getReportSummary,
   checkEligibility,
 ];
 

@@ -276,6 +276,8 @@ export interface UpdateOptions {
 export interface ReportDelta {
   campaignId: string;
   highCourtCode: string;
+  /** The executing court: its own counter row (the report's `byCourt`) moves in the same transaction. */
+  courtCode: string;
   /** Counter increments, e.g. { pending: -1, paid: 1, amountFen: 300000 }. */
   add: Partial<Record<ReportCounter, number>>;
   /** On payout: the category and the distinct-case / distinct-person keys (hashed, no personal data). */

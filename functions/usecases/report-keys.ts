@@ -12,6 +12,7 @@ export function reportDelta(app: ApplicationRecord, add: ReportDelta['add'], pai
   return {
     campaignId: app.campaignId,
     highCourtCode: app.highCourtCode,
+    courtCode: app.courtCode,
     add,
     ...(paid
       ? { paid: { category: app.case.category, amountFen: add.amountFen ?? 0, caseKey, personKey } }

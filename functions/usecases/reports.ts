@@ -5,13 +5,20 @@ import {
   QUOTA_HOLDERS as QUOTA_HOLDER_CODES,
 } from '../domain/provinces.ts';
 import { type CampaignReport, type HighCourtReport, highCourtReport as row } from '../domain/report.ts';
+import type { WrittenReportInput } from '../domain/written-report.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.ts';
+import { retryOnStaleRead, StaleReadError } from '../lib/retry.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
 import type { CourtDirectory } from '../ports/courts.ts';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
 import type { QuotaLedger } from '../ports/quotas.ts';
-import { ReportAlreadyFrozenError, type ReportStore } from '../ports/reports.ts';
+import {
+  NarrativeVersionConflict,
+  ReportAlreadyFrozenError,
+  type ReportStore,
+  type StoredNarrative,
+} from '../ports/reports.ts';
 
 export type { CampaignReport, HighCourtReport } from '../domain/report.ts';
 
@@ -46,14 +53,26 @@ export async function campaignReport(
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) throw new NotFoundError(`No campaign ${campaignId}.`);
   const scope = scopeOf(principal);
-  const [{ byHighCourt, total }, quotas, courts] = await Promise.all([
+  const only = scope === 'all' ? undefined : scope;
+  const [{ byHighCourt, total }, quotas, courts, courtRows, narratives] = await Promise.all([
     deps.reports.counters(campaignId),
     deps.quotas.list(campaignId),
     deps.courts.registry(),
+    deps.reports.courtCounters(campaignId, only),
+    deps.reports.narratives(campaignId, only),
   ]);
   const quotaBy = new Map(quotas.map((q) => [q.highCourtCode, q]));
   const codes = scope === 'all' ? QUOTA_HOLDER_CODES : [scope];
-  const rows = codes.map((code) => row(courts, code, byHighCourt.get(code) ?? {}, quotaBy.get(code)));
+  const rows = codes.map((code) =>
+    row(
+      courts,
+      code,
+      byHighCourt.get(code) ?? {},
+      quotaBy.get(code),
+      courtRows.get(code),
+      narratives.get(code),
+    ),
+  );
   const sum = (pick: (r: HighCourtReport) => number) => rows.reduce((acc, r) => acc + pick(r), 0);
   const totals =
     scope === 'all'
@@ -184,4 +203,106 @@ export async function frozenReport(
     if (snapshot[key] !== live[key]) differences.push({ field: key, frozen: snapshot[key], live: live[key] });
   }
   return { ...frozen, hashValid: hashOf(snapshot) === frozen.hash, differences };
+}
+
+/** Who may write a high court's narrative: that high court's approvers, or the SPC's administrators. */
+function mayWriteNarrative(principal: Principal, highCourtCode: string): boolean {
+  if (principal.court === 'SPC') return principal.roles.includes('spc-admin');
+  return principal.court === highCourtCode && principal.roles.includes('approver');
+}
+
+/**
+ * PUT …/reports/narratives/{highCourtCode}: the narrative of effects (取得的效果, notice 三.5) of a
+ * high court's written report. Each version is kept as its own record (who, when, what); with
+ * `expectedVersion` (If-Match) only over that version. Once the report is frozen the narrative never
+ * changes (409 REPORT_ALREADY_FROZEN): the frozen copy's hash covers it.
+ */
+export async function putNarrative(
+  deps: ReportDeps,
+  principal: Principal,
+  campaignId: string,
+  highCourtCode: string,
+  input: { effects: string },
+  expectedVersion?: number,
+  idempotency?: IdempotentWrite<StoredNarrative>,
+): Promise<StoredNarrative> {
+  if (!mayWriteNarrative(principal, highCourtCode))
+    throw new ForbiddenError(
+      'ROLE_FORBIDDEN',
+      'A high court’s narrative is written by its approvers or by the SPC’s administrators.',
+    );
+  if (!isQuotaHolder(highCourtCode)) throw new NotFoundError(`No high court ${highCourtCode}.`);
+  const campaign = await deps.campaigns.get(campaignId);
+  if (!campaign) throw new NotFoundError(`No campaign ${campaignId}.`);
+  return retryOnStaleRead('the narrative was written', async () => {
+    const current = (await deps.reports.narratives(campaignId, highCourtCode)).get(highCourtCode);
+    const version = current?.version ?? 0;
+    if (expectedVersion !== undefined && expectedVersion !== version)
+      throw new ConflictError('VERSION_CONFLICT', `The narrative is at version ${version}; read it again.`);
+    const next: StoredNarrative = {
+      campaignId,
+      highCourtCode,
+      effects: input.effects,
+      version: version + 1,
+      updatedAt: deps.now().toISOString(),
+      updatedBy: principal.sub,
+      actor: { sub: principal.sub, court: principal.court, roles: [...principal.roles] },
+    };
+    try {
+      await deps.reports.putNarrative(next, idempotency);
+    } catch (error) {
+      if (error instanceof ReportAlreadyFrozenError)
+        throw new ConflictError(
+          'REPORT_ALREADY_FROZEN',
+          'This report was frozen already; its narrative never changes.',
+        );
+      if (error instanceof NarrativeVersionConflict) {
+        if (expectedVersion !== undefined)
+          throw new ConflictError(
+            'VERSION_CONFLICT',
+            'The narrative changed since you read it; read it again.',
+          );
+        throw new StaleReadError('narrative');
+      }
+      throw error;
+    }
+    return next;
+  });
+}
+
+/**
+ * GET …/reports/summary?highCourtCode=: what the written report (书面报告) is built from — the report as
+ * the caller reads it, the campaign's dates and when that high court's report was frozen. One high
+ * court's: that high court or the SPC (another high court: 404); without one: the national report,
+ * the SPC's only.
+ */
+export async function reportSummary(
+  deps: ReportDeps,
+  principal: Principal,
+  campaignId: string,
+  highCourtCode?: string,
+): Promise<WrittenReportInput> {
+  const scope = scopeOf(principal);
+  if (highCourtCode === undefined && scope !== 'all')
+    throw new ForbiddenError(
+      'REPORT_NOT_VISIBLE',
+      'The national written report is the SPC’s; a high court asks for its own with highCourtCode.',
+    );
+  if (
+    highCourtCode !== undefined &&
+    ((scope !== 'all' && scope !== highCourtCode) || !isQuotaHolder(highCourtCode))
+  )
+    throw new NotFoundError();
+  const campaign = await deps.campaigns.get(campaignId);
+  if (!campaign) throw new NotFoundError(`No campaign ${campaignId}.`);
+  const [report, frozen] = await Promise.all([
+    campaignReport(deps, principal, campaignId),
+    highCourtCode === undefined ? undefined : deps.reports.getFrozen(campaignId, highCourtCode),
+  ]);
+  return {
+    campaign,
+    report,
+    ...(highCourtCode === undefined ? {} : { highCourtCode }),
+    frozenAt: typeof frozen?.frozenAt === 'string' ? frozen.frozenAt : null,
+  };
 }

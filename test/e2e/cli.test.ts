@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_CANDIDATES } from '../../cli/make-sample.ts';
 import { api, baseUrl, token, uploadAllDocuments } from '../support/api.ts';
 import { applicationBody } from '../support/applications.ts';
+import { docxContent } from '../support/docx.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'relief.mjs');
@@ -129,6 +130,25 @@ describe('relief CLI against the local stack', () => {
     const json = await relief(['report', 'demo', '--format', 'json'], { token: spc });
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ campaignId: 'demo' });
+  });
+
+  it('relief report demo --summary [--high-court BJ] writes the written report (.docx) the API serves', async () => {
+    const one = path.join(dir, 'summary-bj.docx');
+    const r = await relief(['report', 'demo', '--summary', '--high-court', 'BJ', '--out', one], {
+      token: spc,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const { paragraphs } = docxContent(readFileSync(one));
+    expect(paragraphs[0]).toMatch(/^北京市高级人民法院关于.+情况的书面报告$/);
+    const national = path.join(dir, 'summary.docx');
+    expect((await relief(['report', 'demo', '--summary', '--out', national], { token: spc })).code).toBe(0);
+    expect(docxContent(readFileSync(national)).paragraphs[0]).toMatch(/^最高人民法院关于/);
+    const refused = await relief(['report', 'demo', '--summary', '--high-court', 'SH', '--out', one], {
+      token: await token('BJ', ['approver'], 'cli-summary-bj'),
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('HTTP 404');
   });
 
   it('relief report for an unknown campaign exits 1 with the problem', async () => {

@@ -540,6 +540,21 @@ const CASES: Record<string, Case> = {
     footprint: async () =>
       (await api('GET', '/campaigns/demo/reports/GS/frozen', { token: approver })).body.frozenAt,
   },
+  putReportNarrative: {
+    prepare: async () => {
+      const path = '/campaigns/demo/reports/narratives/QH';
+      return {
+        request: { method: 'PUT', path, token: spc, body: { effects: '救助困难群众，化解矛盾纠纷。' } },
+        other: { method: 'PUT', path, token: spc, body: { effects: '另一段效果说明。' } },
+        expectStatus: 200,
+      };
+    },
+    footprint: async () => {
+      const report = await api('GET', '/campaigns/demo/reports', { token: spc });
+      const qh = report.body.byHighCourt.find((r: { highCourtCode: string }) => r.highCourtCode === 'QH');
+      return { effects: qh.effects, effectsUpdatedAt: qh.effectsUpdatedAt };
+    },
+  },
   withdrawApplication: {
     prepare: async () => {
       withdrawn.id = await draft();

@@ -2,11 +2,13 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, baseUrl, eventually, token, uploadAllDocuments } from '../support/api.ts';
 import { applicationBody } from '../support/applications.ts';
+import { docxContent } from '../support/docx.ts';
 
 /** A mixed campaign in `demo-b` (nothing else uses it): paid, paid twice in one case, declined, rejected, resumed. */
 const CAMPAIGN = 'demo-b';
 const form = { approvalForm: { reviewOpinion: '同意', reviewedBy: '赵法官' } };
 const RELIEF = 2_000_000;
+const EFFECTS = '救助困难群众二人，化解信访隐患一件，群众满意。';
 let clerk: string;
 let basic: string;
 let high: string;
@@ -100,6 +102,20 @@ describe('campaign report', () => {
       declined: 1,
     });
     expect(res.body.byHighCourt).toHaveLength(32);
+    expect(tjRow(res).byCourt).toEqual([
+      expect.objectContaining({
+        courtCode: 'TJ0104',
+        cases: 2,
+        persons: 2,
+        amountFen: 3 * RELIEF,
+        paid: 3,
+        rejected: 1,
+        declined: 1,
+        resumed: 1,
+        recoveredFen: 500_000,
+        byCategory: expect.objectContaining({ 'labor-remuneration': { paid: 3, amountFen: 3 * RELIEF } }),
+      }),
+    ]);
     expect(res.body.reconciliation).toMatchObject({ consistent: true, differences: [] });
   });
 
@@ -131,6 +147,95 @@ describe('campaign report', () => {
     expect(values.find((r) => r[0] === 'TJ')?.slice(0, 5)).toEqual(['TJ', '天津市高级人民法院', 2, 2, 60000]);
   });
 
+  it('records the high court’s narrative of effects (its approvers or the SPC), shown in its report row', async () => {
+    const path = `/campaigns/${CAMPAIGN}/reports/narratives/TJ`;
+    expect((await api('PUT', path, { token: clerk, body: { effects: EFFECTS } })).status).toBe(403);
+    expect((await api('PUT', path, { token: high, body: { effects: 'x'.repeat(4001) } })).status).toBe(400);
+    const put = await api('PUT', path, { token: high, body: { effects: '初稿' } });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.headers.get('etag')).toBe('"v1"');
+    expect(put.body).toMatchObject({ highCourtCode: 'TJ', effects: '初稿', version: 1 });
+    const stale = await api('PUT', path, {
+      token: spc,
+      body: { effects: EFFECTS },
+      headers: { 'if-match': '"v0"' },
+    });
+    expect([stale.status, stale.body.code]).toEqual([409, 'VERSION_CONFLICT']);
+    const second = await api('PUT', path, {
+      token: spc,
+      body: { effects: EFFECTS },
+      headers: { 'if-match': '"v1"' },
+    });
+    expect(second.status).toBe(200);
+    expect(tjRow(await report(high))).toMatchObject({
+      effects: EFFECTS,
+      effectsUpdatedAt: second.body.updatedAt,
+    });
+  });
+
+  it('writes the written report (.docx) whose figures are the JSON report’s, with a Chinese file name (RFC 5987)', async () => {
+    const json = tjRow(await report(high)) as {
+      cases: number;
+      persons: number;
+      amountFen: number;
+      byCourt: { name: string; cases: number; persons: number; amountFen: number; paid: number }[];
+    };
+    const res = await fetch(`${baseUrl()}/campaigns/${CAMPAIGN}/reports/summary?highCourtCode=TJ`, {
+      headers: { authorization: `Bearer ${high}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    const disposition = res.headers.get('content-disposition') ?? '';
+    expect(disposition).toMatch(/^attachment; filename="[\x20-\x7e]+\.docx"; filename\*=UTF-8''/);
+    const encoded = disposition.split("filename*=UTF-8''")[1] ?? '';
+    expect(encoded).toMatch(/^[A-Za-z0-9%!#$&+\-.^_`|~]+$/);
+    expect(decodeURIComponent(encoded)).toMatch(/^天津市高级人民法院.+书面报告\.docx$/);
+    const { paragraphs, tables } = docxContent(Buffer.from(await res.arrayBuffer()));
+    const yuan = (fen: number) => (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2 });
+    expect(
+      paragraphs.some((p) =>
+        p.includes(`共救助案件${json.cases}件，救助${json.persons}人，发放救助金额${yuan(json.amountFen)}元`),
+      ),
+    ).toBe(true);
+    expect(paragraphs).toContain(EFFECTS);
+    const byCourt = tables[1] ?? [];
+    for (const court of json.byCourt)
+      expect(byCourt).toContainEqual(
+        expect.arrayContaining([
+          court.name,
+          String(court.cases),
+          String(court.persons),
+          yuan(court.amountFen),
+        ]),
+      );
+    expect(byCourt.at(-1)?.slice(0, 4)).toEqual([
+      '合计',
+      String(json.cases),
+      String(json.persons),
+      yuan(json.amountFen),
+    ]);
+    // The national report is the SPC's; another high court's is not found; below the high courts, never.
+    const national = await fetch(`${baseUrl()}/campaigns/${CAMPAIGN}/reports/summary`, {
+      headers: { authorization: `Bearer ${spc}` },
+    });
+    expect(national.status).toBe(200);
+    const totals = (await report()).body.totals;
+    expect(
+      docxContent(Buffer.from(await national.arrayBuffer())).paragraphs.some((p) =>
+        p.includes(`全国法院共救助案件${totals.cases}件，救助${totals.persons}人`),
+      ),
+    ).toBe(true);
+    expect((await api('GET', `/campaigns/${CAMPAIGN}/reports/summary`, { token: high })).status).toBe(403);
+    expect(
+      (await api('GET', `/campaigns/${CAMPAIGN}/reports/summary?highCourtCode=BJ`, { token: high })).status,
+    ).toBe(404);
+    expect(
+      (await api('GET', `/campaigns/${CAMPAIGN}/reports/summary?highCourtCode=TJ`, { token: clerk })).status,
+    ).toBe(403);
+  });
+
   it('freezes a report once; later events show as differences, never as changes', async () => {
     const frozen = await api('POST', `/campaigns/${CAMPAIGN}/reports/TJ/freeze`, { token: high });
     expect(frozen.status).toBe(201);
@@ -143,6 +248,14 @@ describe('campaign report', () => {
     expect(after.body.hashValid).toBe(true);
     expect(after.body.report.cases).toBe(2);
     expect(after.body.differences).toEqual(expect.arrayContaining([{ field: 'cases', frozen: 2, live: 3 }]));
+    // The frozen copy carries the narrative under its hash; writing it afterwards is refused.
+    expect(after.body.report.effects).toBe(EFFECTS);
+    const late = await api('PUT', `/campaigns/${CAMPAIGN}/reports/narratives/TJ`, {
+      token: spc,
+      body: { effects: '冻结后改写' },
+    });
+    expect([late.status, late.body.code]).toEqual([409, 'REPORT_ALREADY_FROZEN']);
+    expect(tjRow(await report()).effects).toBe(EFFECTS);
   });
 });
 

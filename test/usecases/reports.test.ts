@@ -1,12 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { QUOTA_HOLDER_CODES } from '../../functions/domain/courts.ts';
+import type { Principal } from '../../functions/lib/auth.ts';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
+import type { StoredNarrative } from '../../functions/ports/reports.ts';
 import { decideApplication } from '../../functions/usecases/approval.ts';
 import {
   campaignReport,
   type FrozenReport,
   freezeReport,
   frozenReport,
+  putNarrative,
+  reportSummary,
 } from '../../functions/usecases/reports.ts';
 import { idempotencyFor, people, refusal, refusedWithoutChange, type World, world } from './world.ts';
 
@@ -62,6 +66,44 @@ describe('campaignReport (工作总结报告)', () => {
       consistent: false,
       differences: [{ between: 'report/quota-ledger', differenceFen: -1 }],
     });
+  });
+
+  it('breaks each high court down by executing court (byCourt), from the court rows the same transactions move', async () => {
+    await w.paid();
+    await w.paid();
+    const rejected = await w.submitted();
+    await decideApplication(w.deps, people.basicApprover, rejected, {
+      decision: 'reject',
+      comment: '不符合',
+    });
+    await w.submitted();
+    for (const p of [people.spcAdmin, people.highApprover]) {
+      const jx = (await campaignReport(w.deps, p, campaign())).byHighCourt.find(
+        (r) => r.highCourtCode === 'JX',
+      );
+      expect(jx?.byCourt).toEqual([
+        {
+          courtCode: 'JX0102',
+          name: (await w.deps.courts.registry()).get('JX0102')?.name,
+          cases: 2,
+          persons: 2,
+          paid: 2,
+          amountFen: 6_000_000,
+          byCategory: expect.objectContaining({ 'labor-remuneration': { paid: 2, amountFen: 6_000_000 } }),
+          pending: 1,
+          approved: 2,
+          rejected: 1,
+          returned: 0,
+          declined: 0,
+          resumed: 0,
+          recoveredFen: 0,
+        },
+      ]);
+    }
+    const spc = await campaignReport(w.deps, people.spcAdmin, campaign());
+    expect(spc.byHighCourt.find((r) => r.highCourtCode === 'BJ')?.byCourt).toEqual([]);
+    const bj = await campaignReport(w.deps, people.foreignApprover, campaign());
+    expect(bj.byHighCourt.map((r) => [r.highCourtCode, r.byCourt])).toEqual([['BJ', []]]);
   });
 
   it('403s courts below the high courts (REPORT_NOT_VISIBLE) and 404s an unknown campaign', async () => {
@@ -129,5 +171,161 @@ describe('freezeReport and frozenReport', () => {
     )) as IdempotencyReplay;
     expect(replay).toBeInstanceOf(IdempotencyReplay);
     expect(replay.record.response.body).toEqual(JSON.parse(JSON.stringify(first)));
+  });
+});
+
+describe('putNarrative (取得的效果)', () => {
+  const EFFECTS = '救助申请执行人十二名，化解信访隐患三件，群众满意度明显提升。';
+  const jxRow = async (p: Principal = people.spcAdmin) =>
+    (await campaignReport(w.deps, p, campaign())).byHighCourt.find((r) => r.highCourtCode === 'JX');
+
+  it('records the high court’s narrative, shown in its report row; each version is kept as its own record', async () => {
+    expect(await jxRow()).toMatchObject({ effects: null, effectsUpdatedAt: null });
+    const first = await putNarrative(w.deps, people.highApprover, campaign(), 'JX', { effects: EFFECTS });
+    expect(first).toMatchObject({
+      highCourtCode: 'JX',
+      effects: EFFECTS,
+      version: 1,
+      updatedBy: people.highApprover.sub,
+    });
+    w.clock.advance(60_000);
+    const second = await putNarrative(
+      w.deps,
+      people.spcAdmin,
+      campaign(),
+      'JX',
+      { effects: `${EFFECTS}（修订）` },
+      1,
+    );
+    expect(second.version).toBe(2);
+    expect(await jxRow(people.highApprover)).toMatchObject({
+      effects: `${EFFECTS}（修订）`,
+      effectsUpdatedAt: second.updatedAt,
+    });
+    expect(second.updatedAt).not.toBe(first.updatedAt);
+    expect(w.state.narratives.get(`${campaign()}#JX#v1`)).toMatchObject({
+      effects: EFFECTS,
+      actor: people.highApprover,
+    });
+    expect((await jxRow())?.byCourt).toEqual([]);
+    expect(
+      (await campaignReport(w.deps, people.spcAdmin, campaign())).byHighCourt.find(
+        (r) => r.highCourtCode === 'BJ',
+      )?.effects,
+    ).toBeNull();
+  });
+
+  it('lets only that high court’s approvers and the SPC’s administrators write (403 ROLE_FORBIDDEN), changing nothing', async () => {
+    for (const p of [
+      people.highClerk,
+      people.foreignApprover,
+      people.midApprover,
+      people.basicApprover,
+      people.spcClerk,
+    ])
+      await refusedWithoutChange(w, () => putNarrative(w.deps, p, campaign(), 'JX', { effects: EFFECTS }), {
+        code: 'ROLE_FORBIDDEN',
+        status: 403,
+      });
+    await refusedWithoutChange(
+      w,
+      () => putNarrative(w.deps, people.spcAdmin, 'nope', 'JX', { effects: EFFECTS }),
+      {
+        code: 'NOT_FOUND',
+        status: 404,
+      },
+    );
+    await refusedWithoutChange(
+      w,
+      () => putNarrative(w.deps, people.spcAdmin, campaign(), 'JX01', { effects: EFFECTS }),
+      {
+        code: 'NOT_FOUND',
+        status: 404,
+      },
+    );
+  });
+
+  it('refuses a stale If-Match (409 VERSION_CONFLICT) without writing', async () => {
+    await putNarrative(w.deps, people.highApprover, campaign(), 'JX', { effects: EFFECTS });
+    for (const stale of [0, 2])
+      await refusedWithoutChange(
+        w,
+        () => putNarrative(w.deps, people.highApprover, campaign(), 'JX', { effects: '另一版本' }, stale),
+        { code: 'VERSION_CONFLICT', status: 409 },
+      );
+  });
+
+  it('is covered by the frozen copy’s hash: after freezing it is refused (409 REPORT_ALREADY_FROZEN) and the copy keeps it', async () => {
+    await w.paid();
+    await putNarrative(w.deps, people.highApprover, campaign(), 'JX', { effects: EFFECTS });
+    const frozen = await freezeReport(w.deps, people.highApprover, campaign(), 'JX');
+    expect(frozen.report).toMatchObject({
+      effects: EFFECTS,
+      byCourt: [expect.objectContaining({ courtCode: 'JX0102', paid: 1 })],
+    });
+    await refusedWithoutChange(
+      w,
+      () => putNarrative(w.deps, people.spcAdmin, campaign(), 'JX', { effects: '冻结后改写' }),
+      { code: 'REPORT_ALREADY_FROZEN', status: 409 },
+    );
+    const read = await frozenReport(w.deps, people.spcAdmin, campaign(), 'JX');
+    expect(read).toMatchObject({ hash: frozen.hash, hashValid: true, report: { effects: EFFECTS } });
+    // the hash covers the narrative: the same copy with another narrative no longer verifies
+    const stored = w.state.frozenReports.get(`${campaign()}#JX`) as { report: { effects: string } };
+    stored.report.effects = '冻结后改写';
+    expect((await frozenReport(w.deps, people.spcAdmin, campaign(), 'JX')).hashValid).toBe(false);
+  });
+
+  it('records the key with the narrative, and a replay gets the first response', async () => {
+    const write = idempotencyFor<StoredNarrative>(
+      people.highApprover,
+      'putReportNarrative',
+      { highCourtCode: 'JX' },
+      'k-1',
+      {
+        effects: EFFECTS,
+      },
+    );
+    const first = await putNarrative(
+      w.deps,
+      people.highApprover,
+      campaign(),
+      'JX',
+      { effects: EFFECTS },
+      undefined,
+      write,
+    );
+    const replay = await refusal(
+      putNarrative(w.deps, people.highApprover, campaign(), 'JX', { effects: EFFECTS }, undefined, write),
+    );
+    expect(replay).toBeInstanceOf(IdempotencyReplay);
+    expect((replay as IdempotencyReplay).record.response).toMatchObject({ status: 200, body: first });
+    expect((await jxRow())?.effects).toBe(EFFECTS);
+  });
+});
+
+describe('reportSummary (书面报告)', () => {
+  it('gives the high court its own and the SPC any or the national one, with the campaign and when it was frozen', async () => {
+    await w.paid();
+    const own = await reportSummary(w.deps, people.highApprover, campaign(), 'JX');
+    expect(own).toMatchObject({ campaign: { id: campaign() }, highCourtCode: 'JX', frozenAt: null });
+    expect(own.report.byHighCourt.map((r) => r.highCourtCode)).toEqual(['JX']);
+    const frozen = await freezeReport(w.deps, people.highApprover, campaign(), 'JX');
+    expect((await reportSummary(w.deps, people.spcAdmin, campaign(), 'JX')).frozenAt).toBe(frozen.frozenAt);
+    const national = await reportSummary(w.deps, people.spcAdmin, campaign());
+    expect(national.highCourtCode).toBeUndefined();
+    expect(national.report.byHighCourt).toHaveLength(QUOTA_HOLDER_CODES.length);
+  });
+
+  it('refuses the national report to a high court (403), another high court’s (404), courts below (403), unknown campaigns and courts (404)', async () => {
+    expect((await refusal(reportSummary(w.deps, people.highApprover, campaign()))).code).toBe(
+      'REPORT_NOT_VISIBLE',
+    );
+    expect((await refusal(reportSummary(w.deps, people.foreignApprover, campaign(), 'JX'))).status).toBe(404);
+    expect((await refusal(reportSummary(w.deps, people.midApprover, campaign(), 'JX'))).code).toBe(
+      'REPORT_NOT_VISIBLE',
+    );
+    expect((await refusal(reportSummary(w.deps, people.spcAdmin, 'nope', 'JX'))).status).toBe(404);
+    expect((await refusal(reportSummary(w.deps, people.spcAdmin, campaign(), 'JX01'))).status).toBe(404);
   });
 });

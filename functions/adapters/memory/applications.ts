@@ -1,6 +1,6 @@
 import { waitingSince } from '../../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
-import { highCourtIncrements, reportMarkers } from '../../domain/report.ts';
+import { courtIncrements, highCourtIncrements, reportMarkers } from '../../domain/report.ts';
 import { ConcurrentUpdateError } from '../../lib/errors.ts';
 import { CONFLICT_RETRY } from '../../lib/retry.ts';
 import {
@@ -282,7 +282,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     };
   }
 
-  /** The high court's counter row and the distinct-case/person markers, as the DynamoDB adapter keeps them. */
+  /** The high court's and the executing court's counter rows and the distinct-case/person markers, as the DynamoDB adapter keeps them. */
   private reportOps(delta: ReportDelta): Operation[] {
     const campaign = delta.campaignId;
     const ops: Operation[] = [];
@@ -315,6 +315,17 @@ export class MemoryApplicationRepository implements ApplicationRepository {
         const row = this.state.reportCounters.get(rowKey) ?? {};
         for (const [name, value] of Object.entries(add)) row[name] = (row[name] ?? 0) + value;
         this.state.reportCounters.set(rowKey, row);
+      },
+    });
+    const courtAdd = courtIncrements(delta, created);
+    const courtKey = `${campaign}#COURT#${delta.highCourtCode}#${delta.courtCode}`;
+    ops.push({
+      label: 'report',
+      item: `REPORT#${courtKey}`,
+      apply: () => {
+        const row = this.state.reportCounters.get(courtKey) ?? {};
+        for (const [name, value] of Object.entries(courtAdd)) row[name] = (row[name] ?? 0) + value;
+        this.state.reportCounters.set(courtKey, row);
       },
     });
     return ops;

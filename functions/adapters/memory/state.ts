@@ -8,7 +8,7 @@ import type {
   OutboxItem,
 } from '../../ports/applications.ts';
 import type { StoredQuota } from '../../ports/quotas.ts';
-import type { CounterRow } from '../../ports/reports.ts';
+import type { CounterRow, StoredNarrative } from '../../ports/reports.ts';
 
 /**
  * The in-memory "table" every memory adapter shares, as the DynamoDB adapters share one table: the
@@ -36,6 +36,8 @@ export interface MemoryState {
   reportMarkers: Set<string>;
   /** `${campaignId}#${highCourtCode}` → frozen report. */
   frozenReports: Map<string, Record<string, unknown>>;
+  /** `${campaignId}#${highCourtCode}` → current narrative; `…#v${version}` → each version written. */
+  narratives: Map<string, StoredNarrative>;
   /** campaignId → relief fund ledger (recovered money). */
   fund: Map<string, { recoveredFen: number; entries: number }>;
   /** `${campaignId}#${at}#${applicationId}#${seq}` → fund entry. */
@@ -69,6 +71,7 @@ export function createMemoryState(): MemoryState {
     reportCounters: new Map(),
     reportMarkers: new Set(),
     frozenReports: new Map(),
+    narratives: new Map(),
     fund: new Map(),
     fundEntries: new Map(),
     insurerEvents: new Map(),

@@ -404,6 +404,12 @@ const TARGETS: Record<string, FuzzTarget> = {
       ],
     }),
   },
+  putReportNarrative: {
+    // 西藏's narrative in demo, which no other suite reads; a valid body may rewrite it, nothing else.
+    credential: () => ({ token: spcAdmin }),
+    params: () => ({ campaignId: 'demo', highCourtCode: 'XZ' }),
+    base: () => ({ effects: '救助困难群众，化解矛盾纠纷，取得良好社会效果。' }),
+  },
   putQuota: {
     credential: () => ({ token: spcAdmin }),
     params: () => ({ campaignId: 'demo', highCourtCode: 'XZ' }),
@@ -568,6 +574,7 @@ interface Snapshot {
   applications: number;
   fixture?: Awaited<ReturnType<typeof footprint>>;
   quota?: unknown;
+  narrative?: unknown;
 }
 
 async function countApplications(): Promise<number> {
@@ -587,14 +594,29 @@ async function countApplications(): Promise<number> {
 }
 
 async function snapshot(route: Route, target: FuzzTarget): Promise<Snapshot> {
-  const [applications, fixture, quota] = await Promise.all([
+  const [applications, fixture, quota, narrative] = await Promise.all([
     countApplications(),
     target.fixture ? footprint(fixtures[target.fixture], clerk) : undefined,
     route.spec.operationId === 'putQuota'
       ? api('GET', QUOTA_PATH, { token: spcAdmin }).then((r) => r.body)
       : undefined,
+    route.spec.operationId === 'putReportNarrative'
+      ? api('GET', '/campaigns/demo/reports', { token: spcAdmin }).then((r) =>
+          r.body.byHighCourt
+            .filter((row: { highCourtCode: string }) => row.highCourtCode === 'XZ')
+            .map((row: { effects: unknown; effectsUpdatedAt: unknown }) => [
+              row.effects,
+              row.effectsUpdatedAt,
+            ]),
+        )
+      : undefined,
   ]);
-  return { applications, ...(fixture ? { fixture } : {}), ...(quota ? { quota } : {}) };
+  return {
+    applications,
+    ...(fixture ? { fixture } : {}),
+    ...(quota ? { quota } : {}),
+    ...(narrative ? { narrative } : {}),
+  };
 }
 
 function pathOf(route: Route, params: Record<string, string> = {}) {

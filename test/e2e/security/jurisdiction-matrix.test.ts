@@ -504,6 +504,28 @@ const EXPECTATIONS: Record<string, Expectation> = {
       return HIGH_COURTS.has(c.court) ? [404, 'NOT_FOUND'] : [403, 'REPORT_NOT_VISIBLE'];
     },
   },
+  putReportNarrative: {
+    // That high court's approvers or the SPC's administrators; BJ's demo-prep report is frozen (beforeAll),
+    // so the callers let in are refused as writing after the freeze, and nothing is stored.
+    probe: () => ({
+      params: { campaignId: 'demo-prep', highCourtCode: 'BJ' },
+      body: { effects: '矩阵测试的效果说明。' },
+    }),
+    expect: (c) => {
+      if (c.kind === 'anonymous') return 401;
+      const allowed = c.court === 'SPC' ? c.role === 'spc-admin' : c.court === 'BJ' && c.role === 'approver';
+      return allowed ? [409, 'REPORT_ALREADY_FROZEN'] : [403, 'ROLE_FORBIDDEN'];
+    },
+  },
+  getReportSummary: {
+    // One high court's written report: the SPC and that high court; another high court 404; below, 403.
+    probe: () => ({ params: { campaignId: 'demo-prep' }, query: 'highCourtCode=BJ' }),
+    expect: (c) => {
+      if (c.kind === 'anonymous') return 401;
+      if (c.court === 'SPC' || c.court === 'BJ') return 200;
+      return HIGH_COURTS.has(c.court) ? [404, 'NOT_FOUND'] : [403, 'REPORT_NOT_VISIBLE'];
+    },
+  },
   checkEligibility: {
     // Screening (排查) persists nothing and concerns the caller's own court only: no foreign target.
     probe: (t) => {

@@ -23,7 +23,12 @@ import {
   VersionConflictError,
 } from '../../../functions/ports/applications.ts';
 import { QuotaBelowCommittedError, type QuotaLedger } from '../../../functions/ports/quotas.ts';
-import { ReportAlreadyFrozenError, type ReportStore } from '../../../functions/ports/reports.ts';
+import {
+  NarrativeVersionConflict,
+  ReportAlreadyFrozenError,
+  type ReportStore,
+  type StoredNarrative,
+} from '../../../functions/ports/reports.ts';
 import {
   createLocalDynamoClients,
   type DynamoDbLocal,
@@ -418,10 +423,11 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     const s = make();
     const campaignId = `c-${uniq()}`;
     const app = await s.repo.create(record({ campaignId }), audit('application.created'));
-    const paid = (caseKey: string, personKey: string, highCourtCode = 'JX') => ({
+    const paid = (caseKey: string, personKey: string, highCourtCode = 'JX', courtCode = 'JX0102') => ({
       report: {
         campaignId,
         highCourtCode,
+        courtCode,
         add: { paid: 1, amountFen: 100, pending: 0 },
         paid: { category: 'labor-remuneration', amountFen: 100, caseKey, personKey },
       },
@@ -429,18 +435,39 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     await s.repo.update(app.id, escalate, paid('case-a', 'person-a'));
     await s.repo.update(app.id, escalate, paid('case-a', 'person-b'));
     await s.repo.update(app.id, escalate, paid('case-b', 'person-a'));
+    await s.repo.update(app.id, escalate, paid('case-c', 'person-a', 'JX', 'JX0103'));
     const { byHighCourt, total } = await s.reports.counters(campaignId);
     const expected = {
+      paid: 4,
+      amountFen: 400,
+      cases: 3,
+      persons: 2,
+      'cat:labor-remuneration:paid': 4,
+      'cat:labor-remuneration:amountFen': 400,
+    };
+    expect(byHighCourt.get('JX')).toEqual({ ...expected, nationalPersons: 2 });
+    expect(total).toEqual(expected);
+    expect([...byHighCourt.keys()]).toEqual(['JX']);
+    // byCourt: each executing court its own row, its persons distinct within the court
+    const courts = await s.reports.courtCounters(campaignId, 'JX');
+    expect([...courts.keys()]).toEqual(['JX']);
+    expect(courts.get('JX')?.get('JX0102')).toEqual({
       paid: 3,
       amountFen: 300,
       cases: 2,
       persons: 2,
       'cat:labor-remuneration:paid': 3,
       'cat:labor-remuneration:amountFen': 300,
-    };
-    expect(byHighCourt.get('JX')).toEqual({ ...expected, nationalPersons: 2 });
-    expect(total).toEqual(expected);
-    expect([...byHighCourt.keys()]).toEqual(['JX']);
+    });
+    expect(courts.get('JX')?.get('JX0103')).toEqual({
+      paid: 1,
+      amountFen: 100,
+      cases: 1,
+      persons: 1,
+      'cat:labor-remuneration:paid': 1,
+      'cat:labor-remuneration:amountFen': 100,
+    });
+    expect((await s.reports.courtCounters(campaignId, 'HA')).size).toBe(0);
   });
 
   it('derives the national figures from the high-court rows: a person paid in two high courts is one person nationally', async () => {
@@ -451,6 +478,7 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
       report: {
         campaignId,
         highCourtCode,
+        courtCode: `${highCourtCode}0102`,
         add: { paid: 1, amountFen: 100 },
         paid: { category: 'support', amountFen: 100, caseKey, personKey },
       },
@@ -852,5 +880,37 @@ describe.each(implementations)('QuotaLedger and ReportStore contract: %s', (_nam
       ReportAlreadyFrozenError,
     );
     expect(await s.reports.getFrozen(campaignId, 'JX')).toEqual(frozen);
+  });
+
+  it('keeps a narrative per high court on its version; a stale version is NarrativeVersionConflict, a frozen report ReportAlreadyFrozenError, a replayed key an IdempotencyReplay', async () => {
+    const s = make();
+    const campaignId = `c-${uniq()}`;
+    const narrative = (version: number, highCourtCode = 'XJ'): StoredNarrative => ({
+      campaignId,
+      highCourtCode,
+      effects: `第${version}稿`,
+      version,
+      updatedAt: '2026-12-01T08:00:00.000Z',
+      updatedBy: 'a',
+      actor: { sub: 'a', court: highCourtCode, roles: ['approver'] },
+    });
+    const key = {
+      scope: `["XJ","a","putReportNarrative","${uniq()}"]`,
+      key: 'n',
+      requestHash: 'h',
+      respond: (n: StoredNarrative) => ({ status: 200, body: n, headers: {} }),
+    };
+    await s.reports.putNarrative(narrative(1), key);
+    await expect(s.reports.putNarrative(narrative(1), key)).rejects.toBeInstanceOf(IdempotencyReplay);
+    await expect(s.reports.putNarrative(narrative(1))).rejects.toBeInstanceOf(NarrativeVersionConflict);
+    await expect(s.reports.putNarrative(narrative(3))).rejects.toBeInstanceOf(NarrativeVersionConflict);
+    await s.reports.putNarrative(narrative(2));
+    await s.reports.putNarrative(narrative(1, 'XJBT'));
+    expect((await s.reports.narratives(campaignId, 'XJ')).get('XJ')).toEqual(narrative(2));
+    expect([...(await s.reports.narratives(campaignId, 'XJ')).keys()]).toEqual(['XJ']);
+    expect([...(await s.reports.narratives(campaignId)).keys()].sort()).toEqual(['XJ', 'XJBT']);
+    await s.reports.freeze(campaignId, 'XJ', { campaignId, highCourtCode: 'XJ', hash: 'x' });
+    await expect(s.reports.putNarrative(narrative(3))).rejects.toBeInstanceOf(ReportAlreadyFrozenError);
+    expect((await s.reports.narratives(campaignId, 'XJ')).get('XJ')?.version).toBe(2);
   });
 });

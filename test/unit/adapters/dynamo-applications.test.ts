@@ -173,16 +173,17 @@ describe('DynamoApplicationRepository idempotency records', () => {
 });
 
 describe('DynamoApplicationRepository: no item written by every court’s traffic', () => {
-  it('moves only the high court’s report row with a payout (no campaign-total row)', async () => {
+  it('moves only the high court’s and the executing court’s report rows with a payout (no campaign-total row), reading its markers in one request', async () => {
     ddb.on(GetCommand).resolves({});
     ddb.on(GetCommand, { Key: { pk: 'APP#A', sk: 'APP' } }).resolves({ Item: stored });
-    // No distinctness marker exists yet (the markers are read in one request).
-    ddb.on(BatchGetCommand).resolves({ Responses: {} });
+    // The case marker exists, the person markers not yet (the markers are read in one request).
+    ddb.on(BatchGetCommand).resolves({ Responses: { relief: [{ sk: 'MARK#CASE#c' }] } });
     ddb.on(TransactWriteCommand).resolves({});
     await repo().update('A', approve, {
       report: {
         campaignId: 'demo',
         highCourtCode: 'BJ',
+        courtCode: 'BJ0105',
         add: { paid: 1, amountFen: 100 },
         paid: { category: 'support', amountFen: 100, caseKey: 'c', personKey: 'p' },
       },
@@ -193,7 +194,16 @@ describe('DynamoApplicationRepository: no item written by every court’s traffi
       .filter((k) => String(k?.pk).startsWith('REPORT#'))
       .map((k) => String(k?.sk))
       .filter((sk) => !sk.startsWith('MARK#'));
-    expect(reportKeys).toEqual(['HIGH#BJ']);
+    expect(reportKeys).toEqual(['HIGH#BJ', 'COURT#BJ#BJ0105']);
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
+    expect(
+      ddb.commandCalls(GetCommand).filter((c) => String(c.args[0].input.Key?.sk).startsWith('MARK#')),
+    ).toEqual([]);
+    // the case marker exists (checked), the three person markers are new (put)
+    const markers = items.filter((i) =>
+      String((i.Put?.Item ?? i.ConditionCheck?.Key)?.sk).startsWith('MARK#'),
+    );
+    expect(markers.map((i) => (i.Put ? 'put' : 'check'))).toEqual(['check', 'put', 'put', 'put']);
   });
 });
 

@@ -25,6 +25,9 @@ const court = (code: string, name: string, amountFen: number): HighCourtReport =
     disbursedFen: amountFen,
     remainingFen: 100_000_000 - amountFen,
   },
+  byCourt: [],
+  effects: null,
+  effectsUpdatedAt: null,
 });
 
 const report: CampaignReport = {

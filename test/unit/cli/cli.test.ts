@@ -8,6 +8,7 @@ import { SAMPLE_CANDIDATES, sampleAllocationsCsv, sampleCandidatesCsv } from '..
 import { QUOTA_HOLDER_CODES } from '../../../functions/domain/courts.ts';
 import {
   captureIo,
+  FAKE_DOCX,
   FAKE_REPORT,
   FAKE_REPORT_CSV,
   FAKE_XLSX,
@@ -348,6 +349,79 @@ describe('relief report', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('answered application/json for Accept: text/csv');
     expect(existsSync(path.join(dir, 'r.csv'))).toBe(false);
+  });
+});
+
+describe('relief report --summary', () => {
+  const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+  it('writes a high court’s written report (.docx) unchanged, atomically, asking for the Word media type', async () => {
+    const r = await run([
+      'report',
+      'demo',
+      '--summary',
+      '--high-court',
+      'bj',
+      '--out',
+      'tj.docx',
+      '--token',
+      SPC,
+    ]);
+    expect(r.code, r.err).toBe(0);
+    expect(readFileSync(path.join(dir, 'tj.docx')).equals(FAKE_DOCX)).toBe(true);
+    expect(api.requests[0]).toMatchObject({
+      path: '/campaigns/demo/reports/summary',
+      query: 'highCourtCode=BJ',
+      headers: { accept: DOCX },
+    });
+    expect(r.out).toMatch(/^wrote .*tj\.docx \(\d+ bytes, docx\)\n$/);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('asks for the national report without --high-court, and pipes it only when stdout is not a terminal', async () => {
+    const piped = await run(['report', 'demo', '--summary', '--token', SPC]);
+    expect(piped.code).toBe(0);
+    expect(piped.outBytes.equals(FAKE_DOCX)).toBe(true);
+    expect(api.requests[0]).toMatchObject({ path: '/campaigns/demo/reports/summary', query: '' });
+    const tty = await run(['report', 'demo', '--summary', '--token', SPC], {}, true);
+    expect(tty.code).toBe(2);
+    expect(tty.err).toContain('--out is required for --summary');
+    expect(api.requests).toHaveLength(1);
+  });
+
+  it('refuses --format or a malformed --high-court with --summary, and --high-court without it, with exit 2 before calling the API', async () => {
+    for (const args of [
+      ['--summary', '--format', 'csv'],
+      ['--summary', '--high-court', 'BJ0105'],
+      ['--high-court', 'BJ'],
+    ]) {
+      const r = await run(['report', 'demo', ...args, '--out', 'x.docx', '--token', SPC]);
+      expect(r.code, args.join(' ')).toBe(2);
+    }
+    expect(api.requests).toEqual([]);
+    expect(existsSync(path.join(dir, 'x.docx'))).toBe(false);
+  });
+
+  it('exits 1 with the problem and no file when the API refuses, or answers another media type', async () => {
+    const r = await run([
+      'report',
+      'demo',
+      '--summary',
+      '--high-court',
+      'SH',
+      '--out',
+      's.docx',
+      '--token',
+      SPC,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('HTTP 404');
+    expect(existsSync(path.join(dir, 's.docx'))).toBe(false);
+    api.options.reportContentType = 'application/json';
+    const wrong = await run(['report', 'demo', '--summary', '--out', 's.docx', '--token', SPC]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain(`answered application/json for Accept: ${DOCX}`);
+    expect(existsSync(path.join(dir, 's.docx'))).toBe(false);
   });
 });
 

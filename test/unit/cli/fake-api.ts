@@ -60,6 +60,11 @@ export const FAKE_XLSX = Buffer.concat([
   Buffer.from('PK\u0003\u0004', 'latin1'),
   Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
 ]);
+/** Bytes of the fake written report (.docx), binary like the workbook. */
+export const FAKE_DOCX = Buffer.concat([
+  Buffer.from('PK\u0003\u0004word', 'latin1'),
+  Buffer.from(Array.from({ length: 256 }, (_, i) => 255 - i)),
+]);
 export const FAKE_REPORT_CSV = '\uFEFF高级人民法院代码,救助案件数\r\nBJ,3\r\n';
 export const FAKE_REPORT = {
   campaignId: 'demo',
@@ -99,6 +104,7 @@ export const FAKE_RECONCILIATION = {
 };
 export const DEMO_LIMITS = { standardLimitFen: 5_000_000, specialLimitFen: 10_000_000 };
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json') {
   const data = Buffer.isBuffer(body)
@@ -357,6 +363,13 @@ export async function startFakeApi(options: Partial<FakeOptions> = {}): Promise<
         ],
         nextCursor: null,
       });
+    }
+    const summary = /^\/campaigns\/([^/]+)\/reports\/summary$/.exec(path);
+    if (method === 'GET' && summary) {
+      if (summary[1] !== 'demo') return problem(res, 404, 'NOT_FOUND', 'Not Found', 'Unknown campaign.');
+      if (query.get('highCourtCode') === 'SH')
+        return problem(res, 404, 'NOT_FOUND', 'Not Found', 'Not yours.');
+      return send(res, 200, FAKE_DOCX, opts.reportContentType ?? DOCX);
     }
     const reports = /^\/campaigns\/([^/]+)\/reports$/.exec(path);
     if (method === 'GET' && reports) {

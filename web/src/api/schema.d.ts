@@ -676,6 +676,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/campaigns/{campaignId}/reports/narratives/{highCourtCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Record a high court's narrative of effects (取得的效果) (that high court's approvers, or the SPC's administrators); refused once its report is frozen */
+        put: operations["putReportNarrative"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{campaignId}/reports/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The written report (书面报告) as .docx: one high court's (that high court or the SPC), or without highCourtCode the national one (SPC) */
+        get: operations["getReportSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/eligibility-checks": {
         parameters: {
             query?: never;
@@ -1625,6 +1659,10 @@ export interface components {
                 pending: number;
                 rejected: number;
                 declined: number;
+                byCourt: components["schemas"]["CourtReport"][];
+                /** @description The narrative of effects (取得的效果), or null before one is written */
+                effects: string | null;
+                effectsUpdatedAt: string | null;
             } & {
                 [key: string]: unknown;
             })[];
@@ -1639,6 +1677,38 @@ export interface components {
             };
         } & {
             [key: string]: unknown;
+        };
+        CourtReport: {
+            courtCode: string;
+            name: string;
+            cases: number;
+            persons: number;
+            amountFen: number;
+            byCategory: {
+                [key: string]: {
+                    paid: number;
+                    amountFen: number;
+                };
+            };
+            pending: number;
+            rejected: number;
+            declined: number;
+        } & {
+            [key: string]: unknown;
+        };
+        Narrative: {
+            campaignId: string;
+            highCourtCode: string;
+            effects: string;
+            version: number;
+            updatedAt: string;
+            updatedBy: string;
+        } & {
+            [key: string]: unknown;
+        };
+        NarrativeBody: {
+            /** @description The narrative of effects (取得的效果, notice 三.5), at most 4,000 characters */
+            effects: string;
         };
         EligibilityCheck: {
             campaignId: string;
@@ -5205,6 +5275,168 @@ export interface operations {
                 };
             };
             /** @description Not frozen, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putReportNarrative: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional: the ETag (narrative version) you read. */
+                "If-Match"?: string;
+                /** @description Retry-safe key (1-128 of A-Z a-z 0-9 . _ : -), scoped by your court, your subject, the operation and its target. A replay with the same key and request returns the first response (status, headers and body, plus Idempotent-Replayed: true); the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                campaignId: string;
+                /** @description Court code, e.g. BJ0105. */
+                highCourtCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NarrativeBody"];
+            };
+        };
+        responses: {
+            /** @description The narrative as stored (ETag: its version) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Narrative"];
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors); INVALID_IF_MATCH; INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown campaign or high court */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description REPORT_ALREADY_FROZEN, VERSION_CONFLICT, CONCURRENT_UPDATE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED (this Idempotency-Key was used with another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: throttled by the API’s rate limit (API Gateway answers `{"message":"Too Many Requests"}`) or by the store (problem+json, code `THROTTLED`, with `Retry-After`). Retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getReportSummary: {
+        parameters: {
+            query?: {
+                /** @description Court code, e.g. BJ0105. */
+                highCourtCode?: string;
+            };
+            header?: never;
+            path: {
+                campaignId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The written report as a Word document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
+            };
+            /** @description Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown campaign, or another high court */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -74,5 +74,13 @@ export async function choose(
       await page.keyboard.press('Escape');
     }
   }
-  await page.locator('.ant-select-dropdown').last().waitFor({ state: 'hidden' });
+  // The list closes by itself after a choice; on a loaded machine it has been seen to stay open (a
+  // second open raced the choice): close it with Escape, which keeps the value chosen.
+  const list = page.locator('.ant-select-dropdown').last();
+  try {
+    await list.waitFor({ state: 'hidden', timeout: 5_000 });
+  } catch {
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'hidden' });
+  }
 }

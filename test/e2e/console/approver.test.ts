@@ -281,6 +281,8 @@ describe('the approving judge', () => {
     expect(await refused.textContent()).toContain(cases[3]?.caseNumber);
     // The queue refreshed: all four have moved on to 福州中院.
     await eventually(() => page.locator('[data-queue-row]').count()).toBe(0);
+    // The confirmation has closed (not still fading out over the results, which axe would measure).
+    await page.getByTestId('batch-confirm').waitFor({ state: 'hidden' });
     await checkPage(page, 'approver-batch-results');
     for (const c of cases) {
       const app = (await api('GET', `/applications/${c.id}`, { token: clerkToken })).body;

@@ -31,6 +31,15 @@ mkdirSync(SCREENSHOTS, { recursive: true });
  * named after the page.
  */
 export async function checkPage(page: Page, name: string): Promise<void> {
+  // A dialog still fading in or out has half-transparent text: axe would measure its contrast mid-way
+  // (seen under load). Wait until antd's motion classes are gone (bounded; the check runs regardless).
+  await page
+    .waitForFunction(
+      `!document.querySelector('[class*="-enter-active"], [class*="-appear-active"], [class*="-leave-active"]')`,
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined);
   const { violations } = await new AxeBuilder({ page }).analyze();
   const bad = violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

@@ -10,6 +10,16 @@ import { apiRoutes } from '../../../functions/http/routes.ts';
  */
 const LINT_CONFIG = { extends: ['recommended'] };
 
+/**
+ * The one finding accepted, exactly: the contract binds `PUT …/reports/narratives/{highCourtCode}`
+ * beside the existing `POST …/reports/{highCourtCode}/freeze`. They cannot collide: `{highCourtCode}`
+ * is a court code (capital letters and digits, its schema), so neither "narratives" nor "freeze" is ever one, and API
+ * Gateway matches the literal segment first. Any other ambiguity still fails.
+ */
+const ACCEPTED = new Set([
+  'warn no-ambiguous-paths: Paths should resolve unambiguously. Found two ambiguous paths: `/campaigns/{campaignId}/reports/{highCourtCode}/freeze` and `/campaigns/{campaignId}/reports/narratives/{highCourtCode}`. at #/paths/~1campaigns~1{campaignId}~1reports~1narratives~1{highCourtCode}',
+]);
+
 // biome-ignore lint/suspicious/noExplicitAny: the document is asserted field by field
 type Doc = any;
 let doc: Doc;
@@ -33,7 +43,7 @@ describe('OpenAPI document lint (Redocly recommended)', () => {
     const report = problems.map(
       (p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location.map((l) => l.pointer).join(', ')}`,
     );
-    expect(report).toEqual([]);
+    expect(report.filter((line) => !ACCEPTED.has(line))).toEqual([]);
   });
 
   it('would report an operation without security (the lint is really on)', async () => {
@@ -44,7 +54,9 @@ describe('OpenAPI document lint (Redocly recommended)', () => {
       absoluteRef: '/openapi.json',
       config: await createConfig(LINT_CONFIG),
     });
-    expect(problems.map((p) => `${p.severity} ${p.ruleId}`)).toEqual(['error security-defined']);
+    expect(
+      problems.filter((p) => p.ruleId !== 'no-ambiguous-paths').map((p) => `${p.severity} ${p.ruleId}`),
+    ).toEqual(['error security-defined']);
   });
 });
 

@@ -4,35 +4,17 @@
  * bold, body paragraphs justified with a two-character first-line indent; each table with a header row
  * repeated on every page, full page width, amounts aligned right.
  */
-import {
-  AlignmentType,
-  Document,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-} from 'docx';
+import { AlignmentType, Document, Packer, Paragraph, Table, TableCell, TableRow, WidthType } from 'docx';
 import type { WrittenReport, WrittenTable } from '../domain/written-report.ts';
-import { A4_TWIPS, RULING_FONT } from './docx-style.ts';
-
-/** Half-points: 二号 (22 pt) title, 三号 (16 pt) headings and body, 五号 (10.5 pt) tables. */
-const TITLE_SIZE = 44;
-const BODY_SIZE = 32;
-const TABLE_SIZE = 21;
-const FIRST_LINE_INDENT = 640;
-
-function run(text: string, opts: { bold?: boolean; size?: number } = {}): TextRun {
-  return new TextRun({
-    text,
-    bold: opts.bold ?? false,
-    size: opts.size ?? BODY_SIZE,
-    font: RULING_FONT,
-    language: { value: 'zh-CN', eastAsia: 'zh-CN' },
-  });
-}
+import {
+  A4_TWIPS,
+  BODY_SIZE,
+  FIRST_LINE_INDENT,
+  RULING_FONT,
+  TABLE_SIZE,
+  TITLE_SIZE,
+  zhRun,
+} from './docx-style.ts';
 
 const NUMERIC = /^-?[\d,]+(\.\d+)?$/;
 
@@ -46,7 +28,7 @@ function table(t: WrittenTable): Table {
             : NUMERIC.test(text)
               ? AlignmentType.RIGHT
               : AlignmentType.LEFT,
-          children: [run(text, { bold: header, size: TABLE_SIZE })],
+          children: [zhRun(text, { bold: header, size: TABLE_SIZE })],
         }),
       ],
     });
@@ -65,20 +47,20 @@ export async function renderReportDocx(report: WrittenReport): Promise<Buffer> {
     new Paragraph({
       alignment: AlignmentType.CENTER,
       spacing: { after: 240 },
-      children: [run(report.title, { bold: true, size: TITLE_SIZE })],
+      children: [zhRun(report.title, { bold: true, size: TITLE_SIZE })],
     }),
-    new Paragraph({ alignment: AlignmentType.CENTER, children: [run(report.reporter)] }),
+    new Paragraph({ alignment: AlignmentType.CENTER, children: [zhRun(report.reporter)] }),
     new Paragraph({
       alignment: AlignmentType.CENTER,
       spacing: { after: 240 },
-      children: [run(report.dateLine)],
+      children: [zhRun(report.dateLine)],
     }),
   ];
   for (const section of report.sections) {
     children.push(
       new Paragraph({
         spacing: { before: 240, after: 120 },
-        children: [run(section.heading, { bold: true })],
+        children: [zhRun(section.heading, { bold: true })],
       }),
     );
     for (const text of section.paragraphs)
@@ -87,7 +69,7 @@ export async function renderReportDocx(report: WrittenReport): Promise<Buffer> {
           alignment: AlignmentType.JUSTIFIED,
           indent: { firstLine: FIRST_LINE_INDENT },
           spacing: { line: 560, lineRule: 'exact' },
-          children: [run(text)],
+          children: [zhRun(text)],
         }),
       );
     if (section.table) children.push(table(section.table));

@@ -7,9 +7,9 @@
  * The output is deterministic except for the creation/modification timestamps `docx` writes into
  * docProps/core.xml.
  */
-import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx';
+import { AlignmentType, Document, Packer, Paragraph } from 'docx';
 import { type buildRuling, MANDATED_PARAGRAPH } from '../domain/ruling.ts';
-import { A4_TWIPS, RULING_FONT } from './docx-style.ts';
+import { A4_TWIPS, BODY_SIZE, FIRST_LINE_INDENT, RULING_FONT, TITLE_SIZE, zhRun } from './docx-style.ts';
 
 export type RenderableRuling = ReturnType<typeof buildRuling>;
 
@@ -19,22 +19,6 @@ export interface RulingDocxMeta {
 }
 
 export { A4_TWIPS, RULING_FONT } from './docx-style.ts';
-
-/** Half-points: 二号 (22 pt) for the title, 三号 (16 pt) for the court name and body. */
-const TITLE_SIZE = 44;
-const BODY_SIZE = 32;
-/** Two characters of 16 pt = 32 pt = 640 twips. */
-const FIRST_LINE_INDENT = 640;
-
-function run(text: string, opts: { bold?: boolean; size?: number } = {}): TextRun {
-  return new TextRun({
-    text,
-    bold: opts.bold ?? false,
-    size: opts.size ?? BODY_SIZE,
-    font: RULING_FONT,
-    language: { value: 'zh-CN', eastAsia: 'zh-CN' },
-  });
-}
 
 function check(ruling: RenderableRuling, meta: RulingDocxMeta): void {
   const { heading, body, signature, paragraphs } = ruling;
@@ -65,15 +49,19 @@ export async function renderRulingDocx(ruling: RenderableRuling, meta: RulingDoc
   check(ruling, meta);
   const headingParagraphs = ruling.heading.map((text, i) => {
     if (i === 0)
-      return new Paragraph({ alignment: AlignmentType.CENTER, children: [run(text, { bold: true })] });
+      return new Paragraph({ alignment: AlignmentType.CENTER, children: [zhRun(text, { bold: true })] });
     if (text === ruling.title) {
       return new Paragraph({
         alignment: AlignmentType.CENTER,
         spacing: { before: 120, after: 240 },
-        children: [run(text, { bold: true, size: TITLE_SIZE })],
+        children: [zhRun(text, { bold: true, size: TITLE_SIZE })],
       });
     }
-    return new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { after: 240 }, children: [run(text)] });
+    return new Paragraph({
+      alignment: AlignmentType.RIGHT,
+      spacing: { after: 240 },
+      children: [zhRun(text)],
+    });
   });
   const bodyParagraphs = ruling.body.map(
     (text) =>
@@ -81,7 +69,7 @@ export async function renderRulingDocx(ruling: RenderableRuling, meta: RulingDoc
         alignment: AlignmentType.JUSTIFIED,
         indent: { firstLine: FIRST_LINE_INDENT },
         spacing: { line: 560, lineRule: 'exact' },
-        children: [run(text)],
+        children: [zhRun(text)],
       }),
   );
   const signatureParagraphs = ruling.signature.map(
@@ -89,7 +77,7 @@ export async function renderRulingDocx(ruling: RenderableRuling, meta: RulingDoc
       new Paragraph({
         alignment: AlignmentType.RIGHT,
         spacing: i === 0 ? { before: 480 } : {},
-        children: [run(text)],
+        children: [zhRun(text)],
       }),
   );
 

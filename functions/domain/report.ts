@@ -5,10 +5,8 @@
 import type { CourtRegistry } from './court-registry.ts';
 import { CATEGORIES } from './eligibility.ts';
 
-/** One court's figures within its high court (every court with activity: it has a counter row). */
-export interface CourtReport {
-  courtCode: string;
-  name: string;
+/** The figures every row of the report carries, a court's or a high court's. */
+export interface ReportFigures {
   cases: number;
   persons: number;
   amountFen: number;
@@ -21,6 +19,12 @@ export interface CourtReport {
   declined: number;
   resumed: number;
   recoveredFen: number;
+}
+
+/** One court's figures within its high court (every court with activity: it has a counter row). */
+export interface CourtReport extends ReportFigures {
+  courtCode: string;
+  name: string;
 }
 
 /** The high court's narrative of effects (取得的效果, notice 三.5), as the report shows it. */
@@ -31,21 +35,9 @@ export interface Narrative {
   updatedBy: string;
 }
 
-export interface HighCourtReport {
+export interface HighCourtReport extends ReportFigures {
   highCourtCode: string;
   name: string;
-  cases: number;
-  persons: number;
-  amountFen: number;
-  paid: number;
-  byCategory: Record<string, { paid: number; amountFen: number }>;
-  pending: number;
-  approved: number;
-  rejected: number;
-  returned: number;
-  declined: number;
-  resumed: number;
-  recoveredFen: number;
   quota: { allocatedFen: number; reservedFen: number; disbursedFen: number; remainingFen: number };
   /** Every court of the high court's jurisdiction with activity in the campaign, by court code. */
   byCourt: CourtReport[];

@@ -35,7 +35,13 @@ export async function checkPage(page: Page, name: string): Promise<void> {
   // (seen under load). Wait until antd's motion classes are gone (bounded; the check runs regardless).
   await page
     .waitForFunction(
-      `!document.querySelector('[class*="-enter-active"], [class*="-appear-active"], [class*="-leave-active"]')`,
+      // A function, not a string: the console's CSP (no 'unsafe-eval') refuses evaluating a string.
+      () =>
+        !(
+          globalThis as unknown as { document: { querySelector(s: string): unknown } }
+        ).document.querySelector(
+          '[class*="-enter-active"], [class*="-appear-active"], [class*="-leave-active"]',
+        ),
       undefined,
       { timeout: 5_000 },
     )

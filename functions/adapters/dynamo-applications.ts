@@ -1162,38 +1162,19 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       filters.push('courtCode = :courtCode');
       values[':courtCode'] = query.courtCode;
     }
-    const items: ApplicationRecord[] = [];
-    let start = decodeCursor(query.cursor, pk, pkAttr);
-    // Filters apply after the read: keep reading until the page is full, the index is exhausted or
-    // LIST_MAX_READS reads were made (then the page is short and the cursor says where to go on).
-    let reads = 0;
-    do {
-      reads++;
-      const out = await this.doc
-        .send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: index,
-            KeyConditionExpression: `${pkAttr} = :pk`,
-            FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
-            ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
-            ExpressionAttributeValues: values,
-            // Newest first, except the queue: oldest waiting first.
-            ScanIndexForward: scope.kind === 'pendingAt',
-            Limit: query.limit - items.length,
-            ExclusiveStartKey: start,
-          }),
-        )
-        .catch((error: Error) => {
-          // A cursor that decodes but does not name a real position: the client's mistake, not ours.
-          if (query.cursor && error.name === 'ValidationException')
-            throw new InvalidCursorError('The cursor is not valid.');
-          throw error;
-        });
-      items.push(...(out.Items ?? []).map((i) => strip<ApplicationRecord>(i)));
-      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
-    } while (start && items.length < query.limit && reads < LIST_MAX_READS);
-    return { items, nextCursor: encodeCursor(start) };
+    return this.boundedPage(
+      {
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: `${pkAttr} = :pk`,
+        FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
+        ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+        ExpressionAttributeValues: values,
+        // Newest first, except the queue: oldest waiting first.
+        ScanIndexForward: scope.kind === 'pendingAt',
+      },
+      { cursor: query.cursor, limit: query.limit, pk, pkAttr },
+    );
   }
 
   async listDue(query: DueQuery): Promise<Page<ApplicationRecord>> {
@@ -1208,33 +1189,44 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       filters.push('courtCode = :courtCode');
       values[':courtCode'] = query.courtCode;
     }
+    return this.boundedPage(
+      {
+        TableName: this.tableName,
+        IndexName: 'due',
+        KeyConditionExpression: 'duepk = :pk AND duesk <= :before',
+        FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: true,
+      },
+      { cursor: query.cursor, limit: query.limit, pk, pkAttr: 'duepk' },
+    );
+  }
+
+  /**
+   * One page of applications from an index query whose filters apply after the read: reads until the
+   * page is full, the index is exhausted or LIST_MAX_READS reads were made (then the page is short and
+   * the cursor says where to go on), so a selective filter over a large partition never reads it whole.
+   */
+  private async boundedPage(
+    input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
+    page: { cursor: string | undefined; limit: number; pk: string; pkAttr: string },
+  ): Promise<Page<ApplicationRecord>> {
     const items: ApplicationRecord[] = [];
-    let start = decodeCursor(query.cursor, pk, 'duepk');
+    let start = decodeCursor(page.cursor, page.pk, page.pkAttr);
     let reads = 0;
     do {
       reads++;
       const out = await this.doc
-        .send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: 'due',
-            KeyConditionExpression: 'duepk = :pk AND duesk <= :before',
-            FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
-            ExpressionAttributeValues: values,
-            ScanIndexForward: true,
-            Limit: query.limit - items.length,
-            ExclusiveStartKey: start,
-          }),
-        )
+        .send(new QueryCommand({ ...input, Limit: page.limit - items.length, ExclusiveStartKey: start }))
         .catch((error: Error) => {
-          if (query.cursor && error.name === 'ValidationException')
+          // A cursor that decodes but does not name a real position: the client's mistake, not ours.
+          if (page.cursor && error.name === 'ValidationException')
             throw new InvalidCursorError('The cursor is not valid.');
           throw error;
         });
       items.push(...(out.Items ?? []).map((i) => strip<ApplicationRecord>(i)));
       start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
-      // As list(): a selective court filter over a large partition gives a short page with a cursor.
-    } while (start && items.length < query.limit && reads < LIST_MAX_READS);
+    } while (start && items.length < page.limit && reads < LIST_MAX_READS);
     return { items, nextCursor: encodeCursor(start) };
   }
 }

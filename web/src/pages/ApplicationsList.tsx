@@ -1,9 +1,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Input, Select, Space, Table, Typography } from 'antd';
+import { Alert, Input, Select, Space, Table, Typography } from 'antd';
 import { useMemo } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { type Application, type ApplicationStatus, api, data } from '../api/client.ts';
 import { courtName, useCampaigns, useCourt } from '../api/queries.ts';
+import { CursorPager, useUrlPaging } from '../components/CursorPager.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { StatusTag } from '../components/StatusTag.tsx';
 import { categoryLabel, STATUS_LABELS } from '../i18n/labels.ts';
@@ -24,13 +25,12 @@ function CourtCell({ code }: { code: string | null }) {
  */
 export default function ApplicationsList() {
   const { t, lang } = useLocale();
-  const [params, setParams] = useSearchParams();
+  const paging = useUrlPaging();
+  const { params, cursor, update, resetPaging } = paging;
   const status = params.get('status') ?? '';
   const campaignId = params.get('campaign') ?? '';
   const campaigns = useCampaigns();
   const limit = Number(params.get('limit') ?? 50) || 50;
-  const cursor = params.get('cursor') ?? '';
-  const trail = (params.get('trail') ?? '').split(' ').filter(Boolean);
   const search = params.get('q') ?? '';
 
   const list = useQuery({
@@ -50,16 +50,6 @@ export default function ApplicationsList() {
         }),
       ),
   });
-
-  const update = (next: Record<string, string | null>) => {
-    const merged = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(next)) {
-      if (v === null || v === '') merged.delete(k);
-      else merged.set(k, v);
-    }
-    setParams(merged);
-  };
-  const resetPaging = { cursor: null, trail: null };
 
   const rows = useMemo(() => {
     const items = list.data?.items ?? [];
@@ -102,7 +92,6 @@ export default function ApplicationsList() {
     },
   ];
 
-  const pageNumber = trail.length + (cursor ? 2 : 1);
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }}>
@@ -156,34 +145,7 @@ export default function ApplicationsList() {
         pagination={false}
         locale={{ emptyText: t('emptyList') }}
       />
-      <nav aria-label={t('pageN', { n: pageNumber })}>
-        <Space>
-          <Button disabled={!cursor} onClick={() => update({ cursor: null, trail: null })}>
-            {t('firstPage')}
-          </Button>
-          <Button
-            disabled={!cursor}
-            onClick={() => {
-              const previous = trail.slice(0, -1);
-              update({ cursor: trail.at(-1) ?? null, trail: previous.join(' ') || null });
-            }}
-          >
-            {t('prevPage')}
-          </Button>
-          <span>{t('pageN', { n: pageNumber })}</span>
-          <Button
-            disabled={!list.data?.nextCursor}
-            onClick={() =>
-              update({
-                cursor: list.data?.nextCursor ?? null,
-                trail: cursor ? [...trail, cursor].join(' ') : null,
-              })
-            }
-          >
-            {t('nextPage')}
-          </Button>
-        </Space>
-      </nav>
+      <CursorPager paging={paging} nextCursor={list.data?.nextCursor} />
     </Space>
   );
 }

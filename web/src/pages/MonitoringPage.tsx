@@ -1,11 +1,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { type HTMLAttributes, useMemo } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { type Application, api, type Court, data } from '../api/client.ts';
 import { courtName, useCourt, useHighCourts } from '../api/queries.ts';
 import { useSession } from '../auth/use-session.ts';
 import { DueTag, RESULT_LABELS } from '../components/AfterClosure.tsx';
+import { CursorPager, useUrlPaging } from '../components/CursorPager.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { StatusTag } from '../components/StatusTag.tsx';
 import { useLocale } from '../i18n/locale.tsx';
@@ -56,12 +57,11 @@ export default function MonitoringPage() {
   const { t } = useLocale();
   const session = useSession();
   const own = useCourt(session?.court);
-  const [params, setParams] = useSearchParams();
+  const paging = useUrlPaging();
+  const { params, cursor, update, resetPaging } = paging;
   const courtCode = params.get('court') ?? '';
   const before = params.get('before') ?? shanghaiToday();
   const limit = Number(params.get('limit') ?? 50) || 50;
-  const cursor = params.get('cursor') ?? '';
-  const trail = (params.get('trail') ?? '').split(' ').filter(Boolean);
   const courts = useFilterCourts(own.data);
   const options = useMemo(
     () => courts.map((c) => ({ value: c.code, label: `${c.name}（${c.code}）` })),
@@ -85,16 +85,6 @@ export default function MonitoringPage() {
         }),
       ),
   });
-  const update = (next: Record<string, string | null>) => {
-    const merged = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(next)) {
-      if (v === null || v === '') merged.delete(k);
-      else merged.set(k, v);
-    }
-    setParams(merged);
-  };
-  const resetPaging = { cursor: null, trail: null };
-  const pageNumber = trail.length + (cursor ? 2 : 1);
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
@@ -186,34 +176,7 @@ export default function MonitoringPage() {
           },
         ]}
       />
-      <nav aria-label={t('pageN', { n: pageNumber })}>
-        <Space>
-          <Button disabled={!cursor} onClick={() => update(resetPaging)}>
-            {t('firstPage')}
-          </Button>
-          <Button
-            disabled={!cursor}
-            onClick={() => {
-              const previous = trail.slice(0, -1);
-              update({ cursor: trail.at(-1) ?? null, trail: previous.join(' ') || null });
-            }}
-          >
-            {t('prevPage')}
-          </Button>
-          <span>{t('pageN', { n: pageNumber })}</span>
-          <Button
-            disabled={!list.data?.nextCursor}
-            onClick={() =>
-              update({
-                cursor: list.data?.nextCursor ?? null,
-                trail: cursor ? [...trail, cursor].join(' ') : null,
-              })
-            }
-          >
-            {t('nextPage')}
-          </Button>
-        </Space>
-      </nav>
+      <CursorPager paging={paging} nextCursor={list.data?.nextCursor} />
     </Space>
   );
 }

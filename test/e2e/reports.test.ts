@@ -179,7 +179,20 @@ describe('campaign report', () => {
       persons: number;
       amountFen: number;
       byCourt: { name: string; cases: number; persons: number; amountFen: number; paid: number }[];
+      approvalTimes: {
+        level: string;
+        decided: number;
+        totalHours: number;
+        meanHours: number;
+        p90Hours: number | null;
+        overLimit: number;
+      }[];
     };
+    // Every decision's wait at its level: TJ0104 reports straight to the high court (direct route).
+    expect(json.approvalTimes.map((t) => [t.level, t.decided])).toEqual([
+      ['basic', 5],
+      ['high', 4],
+    ]);
     const res = await fetch(`${baseUrl()}/campaigns/${CAMPAIGN}/reports/summary?highCourtCode=TJ`, {
       headers: { authorization: `Bearer ${high}` },
     });
@@ -216,6 +229,18 @@ describe('campaign report', () => {
       String(json.persons),
       yuan(json.amountFen),
     ]);
+    // 审批用时: the docx table's figures are the JSON report's.
+    const tier: Record<string, string> = { basic: '基层人民法院', high: '高级人民法院' };
+    expect(tables[2]?.slice(1)).toEqual(
+      json.approvalTimes.map((t) => [
+        tier[t.level],
+        String(t.decided),
+        t.totalHours.toFixed(1),
+        t.meanHours.toFixed(1),
+        t.p90Hours === null ? '超过336' : String(t.p90Hours),
+        String(t.overLimit),
+      ]),
+    );
     // The national report is the SPC's; another high court's is not found; below the high courts, never.
     const national = await fetch(`${baseUrl()}/campaigns/${CAMPAIGN}/reports/summary`, {
       headers: { authorization: `Bearer ${spc}` },

@@ -26,6 +26,7 @@ const court = (code: string, name: string, amountFen: number): HighCourtReport =
     remainingFen: 100_000_000 - amountFen,
   },
   byCourt: [],
+  approvalTimes: [],
   effects: null,
   effectsUpdatedAt: null,
 });
@@ -44,6 +45,7 @@ const report: CampaignReport = {
     rejected: 0,
     declined: 0,
     recoveredFen: 0,
+    approvalTimes: [],
   },
   byHighCourt: [
     court('TJ', '天津市高级人民法院', 6_000_000),

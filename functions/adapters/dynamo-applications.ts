@@ -49,6 +49,7 @@ import {
 import { applicationChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { APPROVALS_COUNTER_SK, approvalMarkSk, approvalsPk } from './dynamo-campaigns.ts';
 import { idempotencyPut, readIdempotency, replayOf } from './dynamo-idempotency.ts';
+import { quotaKey } from './dynamo-quota-keys.ts';
 import { type Cancellation, type Labelled, type TransactItem, writeLabelled } from './dynamo-transaction.ts';
 
 const APP_SK = 'APP';
@@ -356,7 +357,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   }
 
   private quotaUpdate(change: QuotaChange): TransactItem {
-    const key = { pk: `CAMPAIGN#${change.campaignId}`, sk: `QUOTA#${change.highCourtCode}` };
+    const key = quotaKey(change.campaignId, change.highCourtCode);
     const values = { ':a': change.amountFen, ':one': 1 };
     const base = { TableName: this.tableName, Key: key, ExpressionAttributeValues: values };
     switch (change.op) {

@@ -14,6 +14,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../domain/report.ts';
+import { currentCorrelationId } from '../lib/correlation.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
 import { invocationScope } from '../lib/invocation.ts';
 import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
@@ -45,6 +46,7 @@ import {
   type SweepQuery,
   type UpdateOptions,
   VersionConflictError,
+  withOutboxCorrelation,
 } from '../ports/applications.ts';
 import { applicationChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { APPROVALS_COUNTER_SK, approvalMarkSk, approvalsPk } from './dynamo-campaigns.ts';
@@ -391,7 +393,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     }
   }
 
-  private outboxPut(item: OutboxItem): TransactItem {
+  private outboxPut(written: OutboxItem): TransactItem {
+    const item = withOutboxCorrelation(written, currentCorrelationId());
     return {
       Put: {
         TableName: this.tableName,

@@ -1,4 +1,5 @@
 import { AFTER_CLOSURE_EN, AFTER_CLOSURE_ZH } from './after-closure-messages.ts';
+import { REPORT_EN, REPORT_ZH } from './report-messages.ts';
 
 /** The console's own words (antd's come from its zh_CN / en_US locales). Chinese first; English mirrors it. */
 const zh = {
@@ -301,6 +302,7 @@ const zh = {
   returnReplaced: '已重新上传',
   returnRejectFirst: '如需更换材料，请先驳回该材料，再退回。',
   ...AFTER_CLOSURE_ZH,
+  ...REPORT_ZH,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -604,6 +606,7 @@ const en: Record<MessageKey, string> = {
   returnReplaced: 'Uploaded again',
   returnRejectFirst: 'To ask for a replacement, reject the document first, then return.',
   ...AFTER_CLOSURE_EN,
+  ...REPORT_EN,
 };
 
 export const MESSAGES = { zh, en } as const;

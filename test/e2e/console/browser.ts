@@ -121,8 +121,13 @@ export async function signIn(
   await page.goto(`${baseUrl()}/`);
   await page.waitForURL(/\/console\/sign-in/);
   const en = options.lang === 'en';
-  if (en) await page.getByRole('radio', { name: 'English' }).click();
-  await choose(page, page.getByLabel(en ? 'Court' : '法院').first(), `（${court}）`, court);
+  if (en) await page.getByText('English', { exact: true }).click();
+  await choose(
+    page,
+    page.getByLabel(en ? 'Court' : '法院').first(),
+    en ? `(${court})` : `（${court}）`,
+    court,
+  );
   const labels = en
     ? ([
         ['Clerk', 'clerk'],

@@ -29,6 +29,8 @@ const zh = {
   notFoundTitle: '页面不存在',
   backToList: '返回申请列表',
   errorCode: '代码',
+  /** Between the items of a list in running text. */
+  listSeparator: '、',
   // list
   listTitle: '救助申请',
   filterStatus: '状态',
@@ -335,6 +337,7 @@ const en: Record<MessageKey, string> = {
   notFoundTitle: 'Page not found',
   backToList: 'Back to the list',
   errorCode: 'code',
+  listSeparator: ', ',
   listTitle: 'Relief applications',
   filterStatus: 'Status',
   filterAll: 'All statuses',

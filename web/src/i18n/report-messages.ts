@@ -4,7 +4,7 @@
  * conflict.
  */
 export const REPORT_ZH = {
-  reportDetailTitle: '辖区明细',
+  reportDetailTitle: '辖区明细：{court}',
   reportDetailCourt: '查看的高级人民法院',
   byCourt: '按法院',
   noCourtRows: '该辖区尚无救助活动数据。',
@@ -20,7 +20,7 @@ export const REPORT_ZH = {
 } as const;
 
 export const REPORT_EN: Record<keyof typeof REPORT_ZH, string> = {
-  reportDetailTitle: 'Courts of the high court',
+  reportDetailTitle: 'Courts of {court}',
   reportDetailCourt: 'High court shown',
   byCourt: 'By court',
   noCourtRows: 'No activity in this jurisdiction yet.',

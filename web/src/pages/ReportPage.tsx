@@ -251,7 +251,7 @@ function HighCourtDetail({
   if (!row) return null;
   const title = (
     <h2 style={{ fontSize: 16, margin: 0 }}>
-      {t('reportDetailTitle')}：{row.name}
+      {t('reportDetailTitle', { court: row.name })}
     </h2>
   );
   return (

@@ -34,7 +34,20 @@ function collect(value: unknown): void {
 /** The page's own Chinese: text and labelling attributes with Chinese left once the data is taken out. */
 async function untranslated(): Promise<string[]> {
   const texts = await page.evaluate(() => {
-    const doc = (globalThis as unknown as { document: Document }).document;
+    // The page's DOM (this file is typed for Node, without the DOM's types).
+    type El = {
+      parentElement: El | null;
+      closest(s: string): El | null;
+      getAttribute(a: string): string | null;
+    };
+    type Doc = {
+      body: { querySelectorAll(s: string): Iterable<El> };
+      createTreeWalker(
+        root: unknown,
+        what: number,
+      ): { nextNode(): (El & { textContent: string | null }) | null };
+    };
+    const doc = (globalThis as unknown as { document: Doc }).document;
     const out: string[] = [];
     const walker = doc.createTreeWalker(doc.body, 4 /* NodeFilter.SHOW_TEXT */);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -64,7 +77,7 @@ async function untranslated(): Promise<string[]> {
 }
 
 async function expectEnglish(name: string): Promise<void> {
-  await eventually(() => page.evaluate(() => globalThis.document.documentElement.lang)).toBe('en');
+  await eventually(() => page.locator('html').getAttribute('lang')).toBe('en');
   expect(await untranslated(), `Chinese UI text on ${name}`).toEqual([]);
   await checkPage(page, `en-${name}`);
 }

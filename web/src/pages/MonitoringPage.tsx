@@ -65,7 +65,7 @@ export default function MonitoringPage() {
   const courts = useFilterCourts(own.data);
   const options = useMemo(
     () => courts.map((c) => ({ value: c.code, label: `${c.name}${aside(c.code)}` })),
-    [courts],
+    [courts, aside],
   );
 
   const list = useQuery({

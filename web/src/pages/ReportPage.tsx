@@ -249,11 +249,7 @@ function HighCourtDetail({
   const [chosen, setChosen] = useState<string | undefined>(undefined);
   const row = rows.find((r) => r.highCourtCode === chosen) ?? rows[0];
   if (!row) return null;
-  const title = (
-    <h2 style={{ fontSize: 16, margin: 0 }}>
-      {t('reportDetailTitle', { court: row.name })}
-    </h2>
-  );
+  const title = <h2 style={{ fontSize: 16, margin: 0 }}>{t('reportDetailTitle', { court: row.name })}</h2>;
   return (
     <Card
       size="small"

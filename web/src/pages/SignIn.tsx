@@ -60,7 +60,7 @@ function LocalSignIn({ returnTo }: { returnTo: string }) {
         label: `${c.name}${aside(c.code)}`,
         search: `${c.name} ${c.code}`.toLowerCase(),
       })),
-    [courts.data],
+    [courts.data, aside],
   );
   const signIn = useMutation({
     mutationFn: async (values: LocalForm) => {

@@ -149,6 +149,45 @@ function appItem(app: ApplicationRecord): Record<string, unknown> {
   };
 }
 
+/**
+ * Every item the repository's transactions leave for an application as it stands — the record with
+ * its index keys, its duplicate lock (while it holds one), its documents, its audit entries, its open
+ * outbox items and its chain's seal mark — for fixtures that load hundreds of applications at once
+ * (BatchWriteItem) rather than replay each one's transactions. Report counters are not included.
+ */
+export function storedApplicationItems(
+  tableName: string,
+  parts: {
+    app: ApplicationRecord;
+    documents: readonly DocumentRecord[];
+    audit: readonly AuditEntry[];
+    outbox: readonly OutboxItem[];
+  },
+): Record<string, unknown>[] {
+  const { app } = parts;
+  const last = parts.audit.at(-1);
+  return [
+    appItem(app),
+    { pk: dupPk(app.duplicateKey), sk: 'DUP', entity: 'duplicate-lock', applicationId: app.id },
+    ...parts.documents.map((doc) => ({
+      pk: appPk(app.id),
+      sk: docSk(doc.documentId),
+      entity: 'document',
+      ...pendingUploadKeys(doc),
+      ...doc,
+    })),
+    ...parts.audit.map((entry) => ({ pk: appPk(app.id), sk: auditSk(entry.seq), entity: 'audit', ...entry })),
+    ...parts.outbox.map((item) => ({
+      pk: appPk(item.applicationId),
+      sk: `OUTBOX#${outboxId(item)}`,
+      entity: 'outbox',
+      ...outboxKeys(item),
+      ...item,
+    })),
+    ...(last ? [sealPendingPut(tableName, applicationChainId(app.id), last.seq, last.at).Put.Item] : []),
+  ];
+}
+
 /** Builds the next audit entry on top of `current`'s chain head. */
 function chain(current: ApplicationRecord, input: AuditInput, at: string): { entry: AuditEntry } {
   const content = {

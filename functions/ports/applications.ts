@@ -285,11 +285,13 @@ export interface ReportDelta {
   highCourtCode: string;
   /** The executing court: its own counter row (the report's `byCourt`) moves in the same transaction. */
   courtCode: string;
-  /** Counter increments, e.g. { pending: -1, paid: 1, amountFen: 300000 }. */
-  add: Partial<Record<ReportCounter, number>>;
+  /** Counter increments, e.g. { pending: -1, paid: 1, amountFen: 300000 }; a decision's wait (domain/approval-times.ts). */
+  add: Partial<Record<ReportCounter | WaitCounter, number>>;
   /** On payout: the category and the distinct-case / distinct-person keys (hashed, no personal data). */
   paid?: { category: string; amountFen: number; caseKey: string; personKey: string };
 }
+
+import type { WaitCounter } from '../domain/approval-times.ts';
 
 export const REPORT_COUNTERS = [
   'pending',

@@ -1,4 +1,6 @@
 import { ApprovalRuleError, type DecisionKind, decide } from '../domain/approval.ts';
+import { waitingSince } from '../domain/approval-queue.ts';
+import { waitCounters } from '../domain/approval-times.ts';
 import { isInHandlingWindow, shanghaiDate } from '../domain/campaigns.ts';
 import { evaluateEligibility } from '../domain/eligibility.ts';
 import type { Principal } from '../lib/auth.ts';
@@ -423,13 +425,17 @@ async function decideOnce(
             : {}),
           // A rejected application is no longer open: the same case and applicant may apply again.
           releaseDuplicateLock: outcome.outcome === 'rejected',
-          ...(outcome.outcome === 'rejected'
-            ? { report: reportDelta(current, { pending: -1, rejected: 1 }) }
-            : outcome.outcome === 'returned'
-              ? { report: reportDelta(current, { pending: -1, returned: 1 }) }
-              : outcome.outcome === 'approved'
-                ? { report: reportDelta(current, { approved: 1 }) }
-                : {}),
+          // Every decision also adds its wait at this level (审批用时) to the same counter rows.
+          report: reportDelta(current, {
+            ...(outcome.outcome === 'rejected'
+              ? { pending: -1, rejected: 1 }
+              : outcome.outcome === 'returned'
+                ? { pending: -1, returned: 1 }
+                : outcome.outcome === 'approved'
+                  ? { approved: 1 }
+                  : {}),
+            ...waitCounters(level, Date.parse(at) - Date.parse(waitingSince(current) ?? at)),
+          }),
           outbox: [
             {
               kind: 'deliver-decision',

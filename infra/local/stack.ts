@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import { loadOrCreateLocalSigningKey } from '../../functions/adapters/local-checkpoints.ts';
 import { createConsoleSite, ensureConsoleBuild } from './console.ts';
+import { withLocalClockShift } from './dev-clock.ts';
 import { devExecutionRoute, devOverdueSweepRoute, devTokenRoute } from './dev-token-route.ts';
 import { devJwks, LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateDevSigningKey } from './dev-tokens.ts';
 import { docsRoutes } from './docs-route.ts';
@@ -327,7 +328,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ].map((r) => ({
         method: r.spec.method,
         path: r.spec.path,
-        handler: r.handler,
+        handler: withLocalClockShift(r.handler),
       })),
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 3000,

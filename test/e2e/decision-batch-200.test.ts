@@ -20,10 +20,11 @@ const BATCH = Number(process.env.BATCH200_N ?? 200);
 const OTHERS = 10;
 const RELIEF = 100_000;
 /**
- * Room for this many of the 210 candidates: the quota runs out a fifth of the way into the batch, well
- * before its time budget can stop it (NOT_ATTEMPTED) even on a loaded machine.
+ * Room for this many of the 210 candidates: the quota runs out a tenth of the way into the batch (the
+ * twenty singles alone ask for as many), before its time budget can stop it (NOT_ATTEMPTED) even when
+ * a loaded machine lets it reach only a few dozen items.
  */
-const ROOM = 40;
+const ROOM = 20;
 const quotaPath = `/campaigns/demo/quotas/${COURT}`;
 
 const clerk: Principal = { sub: 'clerk-batch200', court: COURT, roles: ['clerk'] };
@@ -153,7 +154,10 @@ describe('a queue of 200 decided with one batch call, concurrent with single dec
         `${results.filter((r) => r.code === 'NOT_ATTEMPTED').length} not attempted, ${elapsed} ms`,
     );
     // The quota ran out mid-way: exactly the items that fit were approved, never more.
-    expect(results.some((r) => r.code === 'QUOTA_EXCEEDED')).toBe(true);
+    const quotaRefusals =
+      results.filter((r) => r.code === 'QUOTA_EXCEEDED').length +
+      singleResults.filter((x) => x.res.body?.code === 'QUOTA_EXCEEDED').length;
+    expect(quotaRefusals).toBeGreaterThan(0);
     expect(approved).toBe(ROOM);
     const after = await quota();
     expect(after.reservedFen + after.disbursedFen).toBeLessThanOrEqual(after.allocatedFen);
@@ -187,8 +191,9 @@ describe('a queue of 200 decided with one batch call, concurrent with single dec
       // The batch's answer for the item is what happened to it.
       const r = byId.get(id);
       if (r && !r.code) expect([r.status, r.pendingAt]).toEqual(['awaiting_payout', null]);
-      if (r?.code === 'QUOTA_EXCEEDED' || r?.code === 'NOT_ATTEMPTED')
-        expect([r.status, r.pendingAt]).toEqual(['pending_approval', COURT]);
+      // Refused for quota: it still waits at SD, as the answer says. Not attempted: nothing read or written.
+      if (r?.code === 'QUOTA_EXCEEDED') expect([r.status, r.pendingAt]).toEqual(['pending_approval', COURT]);
+      if (r?.code === 'NOT_ATTEMPTED') expect([r.status, r.pendingAt]).toEqual([null, null]);
       if (r?.code) expect(by, id).not.toBe(BATCH_APPROVER);
       if (r?.code === 'DECISION_ALREADY_RECORDED') expect(singleApproved.has(id)).toBe(true);
     });

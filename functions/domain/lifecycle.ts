@@ -26,7 +26,18 @@ import type {
 } from './application.ts';
 import { type DecisionKind, decide as decideLevel } from './approval.ts';
 import type { ApplicationFacts, EligibilityFailure, Measure } from './eligibility.ts';
-import { liftRefusal, type Monitoring, measuresInForce, restrictionsLiftedOf } from './post-closure.ts';
+import {
+  type AssetCheck,
+  afterAssetCheck,
+  assetCheckRefusal,
+  liftRefusal,
+  type Monitoring,
+  measuresInForce,
+  type OverdueEscalation,
+  overdueToEscalate,
+  promptsResumption,
+  restrictionsLiftedOf,
+} from './post-closure.ts';
 import { CLOSING_REASON } from './ruling.ts';
 
 /** Before submission, or back from a return (退回补充): the executing court's clerk holds the application. */
@@ -741,6 +752,96 @@ export function dismissResumption<A extends Actor>(
       resumptionDismissals: [...(app.resumptionDismissals ?? []), dismissal],
     }),
     audit: audit(input.actor, 'resumption.dismissed', app.status, app.status, { reason: input.reason }),
+    effects: {},
+  };
+}
+
+// ── post-closure monitoring ────────────────────────────────────────────────────────────────────
+
+function assetCheckRefused(code: string): LifecycleRefusal {
+  switch (code) {
+    case 'NOT_RELIEF_CLOSED':
+      return conflict(
+        'NOT_RELIEF_CLOSED',
+        'Asset checks are recorded on relief-closed (closed or resumed) applications.',
+      );
+    case 'DUPLICATE_ASSET_CHECK':
+      return conflict('DUPLICATE_ASSET_CHECK', 'A check with this date and method is already recorded.');
+    case 'CHECK_IN_FUTURE':
+      return unprocessable(
+        'CHECK_IN_FUTURE',
+        'The check is dated in the future.',
+        'checkedAt',
+        'After today (Beijing time).',
+      );
+    default:
+      return unprocessable(
+        'CHECK_BEFORE_CLOSURE',
+        'The check is dated before the case was closed.',
+        'checkedAt',
+        'Before the ruling.',
+      );
+  }
+}
+
+/**
+ * 定期查控: an asset check on a relief-closed case (domain/post-closure.ts assetCheckRefusal says when
+ * not); the next check moves on one interval, and a find makes resumption due on a closed case (三.4).
+ */
+export const recordAssetCheck = guarded(
+  <A extends Actor>(
+    app: ApplicationRecord,
+    input: { actor: A; check: AssetCheck; today: string },
+    _now: Date,
+  ): Transition<A> => {
+    const refusal = assetCheckRefusal(app, input.check, input.today);
+    if (refusal) throw assetCheckRefused(refusal);
+    const { check } = input;
+    const monitoring = afterAssetCheck(app.monitoring as Monitoring, check);
+    const resumptionDue =
+      app.status === 'closed' && (app.resumptionDue === true || promptsResumption(check.result));
+    return {
+      next: advance(app, { monitoring, resumptionDue }),
+      audit: audit(input.actor, 'asset-check.recorded', app.status, app.status, {
+        checkedAt: check.checkedAt,
+        method: check.method,
+        result: check.result,
+        nextDue: monitoring.nextDue,
+        resumptionDue,
+      }),
+      effects: {},
+    };
+  },
+  (app: ApplicationRecord, check: { checkedOn: string; method: string }, today: string): void => {
+    const refusal = assetCheckRefusal(app, check, today);
+    if (refusal) throw assetCheckRefused(refusal);
+  },
+);
+
+/**
+ * An asset check overdue on a closed case, escalated to the executing and the high court; refused
+ * (NOT_OVERDUE) when nothing is overdue to escalate any more.
+ */
+export function escalateOverdueCheck<A extends Actor>(
+  app: ApplicationRecord,
+  input: { actor: A; today: string; courtName: (code: string) => string | null },
+  now: Date,
+): Transition<A> & { due: string } {
+  const due = app.status === 'closed' ? overdueToEscalate(app.monitoring, input.today) : undefined;
+  if (!due || !app.monitoring) throw conflict('NOT_OVERDUE', 'No asset check is overdue to escalate.');
+  const escalatedTo: OverdueEscalation['escalatedTo'] = [app.courtCode, app.highCourtCode];
+  const escalation: OverdueEscalation = { due, escalatedAt: now.toISOString(), escalatedTo };
+  return {
+    due,
+    next: advance(app, {
+      monitoring: { ...app.monitoring, escalations: [...(app.monitoring.escalations ?? []), escalation] },
+    }),
+    audit: audit(input.actor, 'asset-check.overdue', app.status, app.status, {
+      due,
+      executingCourt: { code: app.courtCode, name: input.courtName(app.courtCode) },
+      highCourt: { code: app.highCourtCode, name: input.courtName(app.highCourtCode) },
+      escalatedTo,
+    }),
     effects: {},
   };
 }

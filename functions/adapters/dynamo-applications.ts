@@ -13,6 +13,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
+import { isInFlight } from '../domain/lifecycle.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../domain/report.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
 import { invocationScope } from '../lib/invocation.ts';
@@ -81,7 +82,6 @@ const KEY_ATTRS = [
 export const IN_FLIGHT_SHARDS = 16;
 
 /** Statuses in which a workflow must be alive: such applications are on the in-flight index (gsi4). */
-const IN_FLIGHT_STATUSES = new Set(['pending_approval', 'awaiting_payout']);
 
 /** A stable shard of the gsi4 families for an id (FNV-1a), so an item always lands in the same partition. */
 export function shardOf(id: string): number {
@@ -91,7 +91,7 @@ export function shardOf(id: string): number {
 }
 
 const inFlightKeys = (app: ApplicationRecord) =>
-  IN_FLIGHT_STATUSES.has(app.status)
+  isInFlight(app.status)
     ? { gsi4pk: `INFLIGHT#${shardOf(app.id)}`, gsi4sk: `${app.updatedAt}#${app.id}` }
     : {};
 

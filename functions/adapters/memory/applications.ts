@@ -1,5 +1,6 @@
 import { waitingSince } from '../../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
+import { isInFlight } from '../../domain/lifecycle.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../../domain/report.ts';
 import { ConcurrentUpdateError } from '../../lib/errors.ts';
 import { CONFLICT_RETRY } from '../../lib/retry.ts';
@@ -149,7 +150,6 @@ function decodeCursor(cursor: string | undefined, expectedPk: string, pkAttr: st
  * records go in the same all-or-nothing transaction, and fail with the same errors.
  */
 /** Statuses in which a workflow must be alive: the DynamoDB adapter's in-flight index (gsi4). */
-const IN_FLIGHT_STATUSES = new Set(['pending_approval', 'awaiting_payout']);
 
 /**
  * One bounded read of a sweep family, ordered by its sort key as gsi4 orders each shard (the memory
@@ -760,7 +760,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
   async listInFlight(query: SweepQuery): Promise<SweepPage<ApplicationRecord>> {
     await tick();
     const rows = [...this.state.applications.values()]
-      .filter((a) => IN_FLIGHT_STATUSES.has(a.status) && a.updatedAt <= query.before)
+      .filter((a) => isInFlight(a.status) && a.updatedAt <= query.before)
       .map((a) => ({ key: `${a.updatedAt}#${a.id}`, item: copy(a) }));
     return sweepPage(rows, query);
   }

@@ -14,6 +14,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import { isInFlight } from '../domain/lifecycle.ts';
+import { quotaMovement } from '../domain/quota.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../domain/report.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
 import { invocationScope } from '../lib/invocation.ts';
@@ -355,39 +356,20 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     return hit && hit.at >= notBefore && Date.now() - hit.at <= SEEN_MS ? hit.record : undefined;
   }
 
+  /** A reservation, release or commit (domain/quota.ts quotaMovement) as one conditioned counter update. */
   private quotaUpdate(change: QuotaChange): TransactItem {
     const key = { pk: `CAMPAIGN#${change.campaignId}`, sk: `QUOTA#${change.highCourtCode}` };
-    const values = { ':a': change.amountFen, ':one': 1 };
-    const base = { TableName: this.tableName, Key: key, ExpressionAttributeValues: values };
-    switch (change.op) {
-      case 'reserve':
-        return {
-          Update: {
-            ...base,
-            UpdateExpression:
-              'SET availableFen = availableFen - :a, reservedFen = reservedFen + :a, version = version + :one',
-            ConditionExpression: 'availableFen >= :a',
-          },
-        };
-      case 'release':
-        return {
-          Update: {
-            ...base,
-            UpdateExpression:
-              'SET availableFen = availableFen + :a, reservedFen = reservedFen - :a, version = version + :one',
-            ConditionExpression: 'reservedFen >= :a',
-          },
-        };
-      case 'commit':
-        return {
-          Update: {
-            ...base,
-            UpdateExpression:
-              'SET disbursedFen = disbursedFen + :a, reservedFen = reservedFen - :a, version = version + :one',
-            ConditionExpression: 'reservedFen >= :a',
-          },
-        };
-    }
+    const movement = quotaMovement(change.op);
+    const sets = movement.moves.map(([c, sign]) => `${c} = ${c} ${sign < 0 ? '-' : '+'} :a`);
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: key,
+        ExpressionAttributeValues: { ':a': change.amountFen, ':one': 1 },
+        UpdateExpression: `SET ${sets.join(', ')}, version = version + :one`,
+        ConditionExpression: `${movement.covers} >= :a`,
+      },
+    };
   }
 
   private outboxPut(item: OutboxItem): TransactItem {

@@ -1,6 +1,7 @@
 import { waitingSince } from '../../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
 import { isInFlight } from '../../domain/lifecycle.ts';
+import { applyQuotaMovement } from '../../domain/quota.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../../domain/report.ts';
 import { ConcurrentUpdateError } from '../../lib/errors.ts';
 import { CONFLICT_RETRY } from '../../lib/retry.ts';
@@ -252,32 +253,20 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     return new IdempotencyReplay(copy(record) as IdempotencyRecord);
   }
 
+  /** A reservation, release or commit on the quota row, by domain/quota.ts (as the DynamoDB update). */
   private quotaOp(change: QuotaChange): Operation {
     const key = `${change.campaignId}#${change.highCourtCode}`;
-    const row = () => this.state.quotas.get(key);
-    const a = change.amountFen;
-    const condition =
-      change.op === 'reserve'
-        ? () => (row()?.availableFen ?? Number.NEGATIVE_INFINITY) >= a
-        : () => (row()?.reservedFen ?? Number.NEGATIVE_INFINITY) >= a;
+    const moved = () => {
+      const q = this.state.quotas.get(key);
+      return q ? applyQuotaMovement(q, change.op, change.amountFen) : undefined;
+    };
     return {
       label: 'quota',
       item: `QUOTA#${key}`,
-      condition,
+      condition: () => moved() !== undefined,
       apply: () => {
-        const q = row();
-        if (!q) return;
-        if (change.op === 'reserve') {
-          q.availableFen -= a;
-          q.reservedFen += a;
-        } else if (change.op === 'release') {
-          q.availableFen += a;
-          q.reservedFen -= a;
-        } else {
-          q.disbursedFen += a;
-          q.reservedFen -= a;
-        }
-        q.version += 1;
+        const next = moved();
+        if (next) this.state.quotas.set(key, next);
       },
     };
   }

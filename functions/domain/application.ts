@@ -32,6 +32,17 @@ export const APPLICATION_STATUSES: readonly ApplicationStatus[] = [
   'withdrawn',
 ];
 
+/** Before submission, or back from a return (退回补充): the executing court's clerk holds the application. */
+export const WITH_CLERK: readonly ApplicationStatus[] = ['draft', 'returned'];
+/** Between submission and the insurer's answer: a workflow execution carries it. */
+export const IN_FLIGHT: readonly ApplicationStatus[] = ['pending_approval', 'awaiting_payout'];
+/** The relief was paid (and possibly closed and resumed since). */
+export const PAID_OUT: readonly ApplicationStatus[] = ['paid', 'closed', 'resumed'];
+
+export const isWithClerk = (status: ApplicationStatus) => WITH_CLERK.includes(status);
+export const isInFlight = (status: ApplicationStatus) => IN_FLIGHT.includes(status);
+export const isPaidOut = (status: ApplicationStatus) => PAID_OUT.includes(status);
+
 /** An application (救助申请) as stored: the applicant's facts plus workflow state. */
 export interface ApplicationRecord extends ApplicationFacts {
   id: string;

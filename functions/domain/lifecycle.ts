@@ -13,16 +13,17 @@
  * makes. The system's notes on an in-flight case (package dispatched or withheld) leave it as it is
  * (`annotate`): they are no edit a client's If-Match could have raced.
  */
-import type {
-  ApplicationRecord,
-  ApplicationStatus,
-  DecisionEntry,
-  DocumentToReplace,
-  EvidenceDocument,
-  IntegrityHold,
-  OutboxItem,
-  QuotaChange,
-  ReportCounter,
+import {
+  type ApplicationRecord,
+  type ApplicationStatus,
+  type DecisionEntry,
+  type DocumentToReplace,
+  type EvidenceDocument,
+  type IntegrityHold,
+  isWithClerk,
+  type OutboxItem,
+  type QuotaChange,
+  type ReportCounter,
 } from './application.ts';
 import { type DecisionKind, decide as decideLevel } from './approval.ts';
 import type { ApplicationFacts, EligibilityFailure, Measure } from './eligibility.ts';
@@ -40,16 +41,8 @@ import {
 } from './post-closure.ts';
 import { CLOSING_REASON } from './ruling.ts';
 
-/** Before submission, or back from a return (退回补充): the executing court's clerk holds the application. */
-export const WITH_CLERK: readonly ApplicationStatus[] = ['draft', 'returned'];
-/** Between submission and the insurer's answer: a workflow execution carries it. */
-export const IN_FLIGHT: readonly ApplicationStatus[] = ['pending_approval', 'awaiting_payout'];
-/** The relief was paid (and possibly closed and resumed since). */
-export const PAID_OUT: readonly ApplicationStatus[] = ['paid', 'closed', 'resumed'];
-
-export const isWithClerk = (status: ApplicationStatus) => WITH_CLERK.includes(status);
-export const isInFlight = (status: ApplicationStatus) => IN_FLIGHT.includes(status);
-export const isPaidOut = (status: ApplicationStatus) => PAID_OUT.includes(status);
+// The status sets (WITH_CLERK, IN_FLIGHT, PAID_OUT) live with the statuses in application.ts.
+export { IN_FLIGHT, isInFlight, isPaidOut, isWithClerk, PAID_OUT, WITH_CLERK } from './application.ts';
 
 /** A transition refused: nothing changes. `kind` says how a use case reports it (409, 403 or 422). */
 export class LifecycleRefusal extends Error {
@@ -165,7 +158,7 @@ function assertEditable(app: ApplicationRecord): void {
 }
 
 /** 修改申请: new facts; a returned application goes back to draft (and stops counting as returned). */
-export const edit = guarded(
+export const edit = /* @__PURE__ */ guarded(
   <A extends Actor>(
     app: ApplicationRecord,
     input: {
@@ -228,7 +221,7 @@ function assertSubmittable(app: ApplicationRecord): void {
  * route (`routing`) is fixed at the first submission and kept for every later one. The outbox starts
  * the submission's execution.
  */
-export const submit = guarded(
+export const submit = /* @__PURE__ */ guarded(
   <A extends Actor>(
     app: ApplicationRecord,
     input: {
@@ -310,7 +303,7 @@ function assertDecidable(app: ApplicationRecord, actor: Actor): void {
  * an ApprovalRuleError from there passes through). The high court's approval reserves the quota; a
  * rejection releases the duplicate lock; the outbox hands the decision to the workflow.
  */
-export const decide = guarded(
+export const decide = /* @__PURE__ */ guarded(
   <A extends Actor>(
     app: ApplicationRecord,
     input: {
@@ -400,7 +393,7 @@ function assertAwaitingPayout(app: ApplicationRecord): void {
 }
 
 /** 发放: the package goes to the insurer (any integrity hold is lifted); the attempt is counted. */
-export const dispatch = guarded(
+export const dispatch = /* @__PURE__ */ guarded(
   <A extends Actor>(
     app: ApplicationRecord,
     input: { actor: A; packageId: string; taskToken: string; documents: EvidenceDocument[] },
@@ -788,7 +781,7 @@ function assetCheckRefused(code: string): LifecycleRefusal {
  * 定期查控: an asset check on a relief-closed case (domain/post-closure.ts assetCheckRefusal says when
  * not); the next check moves on one interval, and a find makes resumption due on a closed case (三.4).
  */
-export const recordAssetCheck = guarded(
+export const recordAssetCheck = /* @__PURE__ */ guarded(
   <A extends Actor>(
     app: ApplicationRecord,
     input: { actor: A; check: AssetCheck; today: string },

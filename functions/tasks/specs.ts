@@ -108,7 +108,7 @@ export const redrive: TaskSpec = {
   everyMinutes: 5,
   // DescribeExecution, StartExecution; reads the pending documents' objects (HeadObject/GetObject +
   // kms:Decrypt) to settle them; never answers a task token.
-  access: { table: 'write', bucket: 'read', workflow: 'redrive' },
+  access: { table: 'write', bucket: 'inspect', workflow: 'redrive' },
   // A run may hash a few lost uploads (up to 20 MiB each) besides its workflow checks.
   timeoutSeconds: 120,
   memoryMiB: 1024,
@@ -130,7 +130,7 @@ export const documentUploaded: TaskSpec = {
   name: 'documentUploaded',
   description: 'S3 ObjectCreated: settles an uploaded document',
   trigger: 'object-created',
-  access: { table: 'write', bucket: 'read' },
+  access: { table: 'write', bucket: 'inspect' },
   // Hashes the whole object (up to 20 MiB) to compare it with the declared SHA-256.
   timeoutSeconds: 60,
   memoryMiB: 1024,

@@ -14,7 +14,7 @@ import {
   type DocumentType,
   type EvidenceDocument,
 } from '../ports/applications.ts';
-import type { DocumentStorage } from '../ports/campaigns.ts';
+import type { DocumentStorage, ObjectInspector } from '../ports/campaigns.ts';
 import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
 import {
   type ApplicationDeps,
@@ -26,6 +26,11 @@ import {
 
 export interface DocumentDeps extends ApplicationDeps {
   storage: DocumentStorage;
+}
+
+/** What settling an uploaded object needs of the bucket: inspection only (no presigning). */
+export interface InspectDeps extends ApplicationDeps {
+  storage: ObjectInspector;
 }
 
 export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
@@ -230,7 +235,7 @@ function isLate(app: ApplicationRecord, doc: DocumentRecord): boolean {
  * Idempotent: a repeated or late event for a settled document changes nothing.
  */
 export async function settleUploadedObject(
-  deps: DocumentDeps,
+  deps: InspectDeps,
   key: string,
   /** `redrive`: the re-drive sweep found the object after its S3 event was lost (on the audit entry). */
   options: { via?: 'redrive' } = {},
@@ -299,7 +304,7 @@ export async function settleUploadedObject(
  * OBJECT_CHANGED (OBJECT_MISSING when it is gone), audited, whatever the application's status. Disbursement checks the objects again.
  */
 async function recheckUploadedObject(
-  deps: DocumentDeps,
+  deps: InspectDeps,
   doc: DocumentRecord,
 ): Promise<'rejected' | 'ignored'> {
   const actual = await deps.storage.inspect(doc.s3Key);

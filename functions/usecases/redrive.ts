@@ -3,7 +3,7 @@ import { logger } from '../lib/logger.ts';
 import type { ApplicationRecord, WorkflowAlarm } from '../ports/applications.ts';
 import type { ExecutionStatus, Workflow } from '../ports/workflow.ts';
 import type { ApplicationDeps } from './applications.ts';
-import { type DocumentDeps, settleUploadedObject } from './documents.ts';
+import { type InspectDeps, settleUploadedObject } from './documents.ts';
 import { packageIdOf } from './payouts.ts';
 
 /**
@@ -354,7 +354,7 @@ export const UPLOAD_ABANDONED_AFTER_SECONDS = 2 * 3600;
  * there yet, or taken off the index once no upload can arrive any more.
  */
 export async function redriveLostUploads(
-  deps: DocumentDeps,
+  deps: InspectDeps,
   options: SweepOptions = {},
 ): Promise<SweepResult> {
   const now = deps.now().getTime();

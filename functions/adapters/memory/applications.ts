@@ -1,6 +1,6 @@
+import { isInFlight } from '../../domain/application.ts';
 import { waitingSince } from '../../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
-import { isInFlight } from '../../domain/lifecycle.ts';
 import { applyQuotaMovement } from '../../domain/quota.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../../domain/report.ts';
 import { ConcurrentUpdateError } from '../../lib/errors.ts';

@@ -16,6 +16,7 @@ import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import { quotaMovement } from '../domain/quota.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../domain/report.ts';
+import { currentCorrelationId } from '../lib/correlation.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
 import { invocationScope } from '../lib/invocation.ts';
 import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
@@ -47,10 +48,12 @@ import {
   type SweepQuery,
   type UpdateOptions,
   VersionConflictError,
+  withOutboxCorrelation,
 } from '../ports/applications.ts';
 import { applicationChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { APPROVALS_COUNTER_SK, approvalMarkSk, approvalsPk } from './dynamo-campaigns.ts';
 import { idempotencyPut, readIdempotency, replayOf } from './dynamo-idempotency.ts';
+import { quotaKey } from './dynamo-quota-keys.ts';
 import { type Cancellation, type Labelled, type TransactItem, writeLabelled } from './dynamo-transaction.ts';
 
 const APP_SK = 'APP';
@@ -145,6 +148,45 @@ function appItem(app: ApplicationRecord): Record<string, unknown> {
     ...dueKeys(app),
     ...app,
   };
+}
+
+/**
+ * Every item the repository's transactions leave for an application as it stands — the record with
+ * its index keys, its duplicate lock (while it holds one), its documents, its audit entries, its open
+ * outbox items and its chain's seal mark — for fixtures that load hundreds of applications at once
+ * (BatchWriteItem) rather than replay each one's transactions. Report counters are not included.
+ */
+export function storedApplicationItems(
+  tableName: string,
+  parts: {
+    app: ApplicationRecord;
+    documents: readonly DocumentRecord[];
+    audit: readonly AuditEntry[];
+    outbox: readonly OutboxItem[];
+  },
+): Record<string, unknown>[] {
+  const { app } = parts;
+  const last = parts.audit.at(-1);
+  return [
+    appItem(app),
+    { pk: dupPk(app.duplicateKey), sk: 'DUP', entity: 'duplicate-lock', applicationId: app.id },
+    ...parts.documents.map((doc) => ({
+      pk: appPk(app.id),
+      sk: docSk(doc.documentId),
+      entity: 'document',
+      ...pendingUploadKeys(doc),
+      ...doc,
+    })),
+    ...parts.audit.map((entry) => ({ pk: appPk(app.id), sk: auditSk(entry.seq), entity: 'audit', ...entry })),
+    ...parts.outbox.map((item) => ({
+      pk: appPk(item.applicationId),
+      sk: `OUTBOX#${outboxId(item)}`,
+      entity: 'outbox',
+      ...outboxKeys(item),
+      ...item,
+    })),
+    ...(last ? [sealPendingPut(tableName, applicationChainId(app.id), last.seq, last.at).Put.Item] : []),
+  ];
 }
 
 /** Builds the next audit entry on top of `current`'s chain head. */
@@ -358,7 +400,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
 
   /** A reservation, release or commit (domain/quota.ts quotaMovement) as one conditioned counter update. */
   private quotaUpdate(change: QuotaChange): TransactItem {
-    const key = { pk: `CAMPAIGN#${change.campaignId}`, sk: `QUOTA#${change.highCourtCode}` };
+    const key = quotaKey(change.campaignId, change.highCourtCode);
     const movement = quotaMovement(change.op);
     const sets = movement.moves.map(([c, sign]) => `${c} = ${c} ${sign < 0 ? '-' : '+'} :a`);
     return {
@@ -372,7 +414,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     };
   }
 
-  private outboxPut(item: OutboxItem): TransactItem {
+  private outboxPut(written: OutboxItem): TransactItem {
+    const item = withOutboxCorrelation(written, currentCorrelationId());
     return {
       Put: {
         TableName: this.tableName,

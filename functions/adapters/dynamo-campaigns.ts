@@ -19,6 +19,7 @@ import {
 import type { IdempotentWrite } from '../ports/idempotency.ts';
 import { campaignChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
+import { quotaKey } from './dynamo-quota-keys.ts';
 import { type Labelled, writeLabelled } from './dynamo-transaction.ts';
 
 const CAMPAIGNS_PK = 'CAMPAIGNS';
@@ -337,7 +338,7 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: `CAMPAIGN#${campaignId}`, sk: `QUOTA#${highCourtCode}`, entity: 'quota', ...quota },
+          Item: { ...quotaKey(campaignId, highCourtCode), entity: 'quota', ...quota },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

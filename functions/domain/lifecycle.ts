@@ -26,6 +26,8 @@ import {
   type ReportCounter,
 } from './application.ts';
 import { type DecisionKind, decide as decideLevel } from './approval.ts';
+import { waitingSince } from './approval-queue.ts';
+import { type WaitCounter, waitCounters } from './approval-times.ts';
 import type { ApplicationFacts, EligibilityFailure, Measure } from './eligibility.ts';
 import {
   type AssetCheck,
@@ -84,7 +86,7 @@ export interface Effects {
   /** The application is no longer open: the same case and applicant may apply again. */
   releaseDuplicateLock?: boolean;
   /** Report counter increments of this application (`paid`: also its paid-case keys). */
-  report?: { add: Partial<Record<ReportCounter, number>>; paid?: boolean };
+  report?: { add: Partial<Record<ReportCounter | WaitCounter, number>>; paid?: boolean };
   fundCredit?: { campaignId: string; amountFen: number; reference: string; receivedAt: string };
 }
 
@@ -342,14 +344,19 @@ export const decide = /* @__PURE__ */ guarded(
       highCourtCode: app.highCourtCode,
       amountFen: app.reliefAmountFen,
     };
-    const report: Effects['report'] =
-      outcome.outcome === 'rejected'
-        ? { add: { pending: -1, rejected: 1 } }
-        : outcome.outcome === 'returned'
-          ? { add: { pending: -1, returned: 1 } }
-          : outcome.outcome === 'approved'
-            ? { add: { approved: 1 } }
-            : undefined;
+    // Every decision also adds its wait at this level (审批用时, domain/approval-times.ts) to the counters.
+    const report: Effects['report'] = {
+      add: {
+        ...(outcome.outcome === 'rejected'
+          ? { pending: -1, rejected: 1 }
+          : outcome.outcome === 'returned'
+            ? { pending: -1, returned: 1 }
+            : outcome.outcome === 'approved'
+              ? { approved: 1 }
+              : {}),
+        ...waitCounters(level, Date.parse(at) - Date.parse(waitingSince(app) ?? at)),
+      },
+    };
     return {
       entry,
       next: advance(app, {
@@ -376,7 +383,7 @@ export const decide = /* @__PURE__ */ guarded(
       effects: {
         ...(outcome.reservesQuota ? { quota: { ...reserve, op: 'reserve' } } : {}),
         releaseDuplicateLock: outcome.outcome === 'rejected',
-        ...(report ? { report } : {}),
+        report,
         outbox: [
           { kind: 'deliver-decision', applicationId: app.id, submissionSeq: seq, level, createdAt: at },
         ],

@@ -19,9 +19,26 @@ const Figures = {
   declined: z.int(),
 };
 
+/** 审批用时: the decisions at one level of the approval chain and how long they waited there. */
+const ApprovalTime = z
+  .object({
+    level: z.enum(['basic', 'intermediate', 'high']).describe('The deciding courts’ level'),
+    decided: z.int().describe('Decisions (approve, return, reject) taken at this level'),
+    totalHours: z.number().describe('Their waiting time in total, from arrival at the level to the decision'),
+    meanHours: z.number(),
+    p90Hours: z
+      .number()
+      .nullable()
+      .describe(
+        '90% were decided within this many hours (the upper edge of a fixed histogram bucket: 1, 4, 8, 24, 48, 72, 120, 168, 240, 336); null beyond 336 (the 14-day limit)',
+      ),
+    overLimit: z.int().describe('Decided after the level’s 14-day time limit'),
+  })
+  .meta({ id: 'ApprovalTime' });
+
 /** One court within its high court: every court with activity in the campaign. */
 const CourtRow = z
-  .object({ courtCode: z.string(), name: z.string(), ...Figures })
+  .object({ courtCode: z.string(), name: z.string(), ...Figures, approvalTimes: z.array(ApprovalTime) })
   .loose()
   .meta({ id: 'CourtReport' });
 
@@ -37,6 +54,7 @@ const HighCourtRow = z
     rejected: z.int(),
     declined: z.int(),
     byCourt: z.array(CourtRow),
+    approvalTimes: z.array(ApprovalTime),
     effects: z
       .string()
       .nullable()
@@ -48,7 +66,14 @@ const HighCourtRow = z
 export const Report = z
   .object({
     campaignId: z.string(),
-    totals: z.object({ cases: z.int(), persons: z.int(), amountFen: z.int() }).loose(),
+    totals: z
+      .object({
+        cases: z.int(),
+        persons: z.int(),
+        amountFen: z.int(),
+        approvalTimes: z.array(ApprovalTime),
+      })
+      .loose(),
     byHighCourt: z.array(HighCourtRow),
     reconciliation: z
       .object({
@@ -80,7 +105,7 @@ export const getReport = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown campaign'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA', 'REPORT'] } },
 });
 
 export const freezeReport = idempotent({
@@ -101,7 +126,7 @@ export const freezeReport = idempotent({
     problem(404, 'Unknown campaign'),
     problem(409, 'REPORT_ALREADY_FROZEN'),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA'], write: ['IDEMP', 'REPORT'] } },
 });
 
 export const getFrozenReport = defineSpec({
@@ -123,7 +148,7 @@ export const getFrozenReport = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Not frozen, or not yours'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA', 'REPORT'] } },
 });
 
 const NarrativeParams = z.strictObject({ campaignId: z.string().min(1).max(64), highCourtCode: CourtCode });
@@ -172,7 +197,7 @@ export const putReportNarrative = idempotent({
     problem(404, 'Unknown campaign or high court'),
     problem(409, 'REPORT_ALREADY_FROZEN, VERSION_CONFLICT, CONCURRENT_UPDATE'),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA'], write: ['IDEMP', 'REPORT'] } },
 });
 
 export const getReportSummary = defineSpec({
@@ -190,5 +215,5 @@ export const getReportSummary = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown campaign, or another high court'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA', 'REPORT'] } },
 });

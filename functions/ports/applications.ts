@@ -6,6 +6,7 @@ import type {
   QuotaChange,
   ReportCounter,
 } from '../domain/application.ts';
+import type { WaitCounter } from '../domain/approval-times.ts';
 import type { AuditEntryContent } from '../domain/audit-chain.ts';
 import type { Actor } from '../domain/lifecycle.ts';
 import type { IdempotencyRecord, IdempotentWrite } from './idempotency.ts';
@@ -33,6 +34,7 @@ export {
   type Submission,
   type SubmissionRedrive,
   type WorkflowAlarm,
+  withOutboxCorrelation,
 } from '../domain/application.ts';
 export { type IdempotencyRecord, IdempotencyReplay, type IdempotentWrite } from './idempotency.ts';
 
@@ -58,8 +60,8 @@ export interface ReportDelta {
   highCourtCode: string;
   /** The executing court: its own counter row (the report's `byCourt`) moves in the same transaction. */
   courtCode: string;
-  /** Counter increments, e.g. { pending: -1, paid: 1, amountFen: 300000 }. */
-  add: Partial<Record<ReportCounter, number>>;
+  /** Counter increments, e.g. { pending: -1, paid: 1, amountFen: 300000 }; a decision's wait (domain/approval-times.ts). */
+  add: Partial<Record<ReportCounter | WaitCounter, number>>;
   /** On payout: the category and the distinct-case / distinct-person keys (hashed, no personal data). */
   paid?: { category: string; amountFen: number; caseKey: string; personKey: string };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import { loadOrCreateLocalSigningKey } from '../../functions/adapters/local-checkpoints.ts';
 import { createConsoleSite, ensureConsoleBuild } from './console.ts';
+import { withLocalClockShift } from './dev-clock.ts';
 import { devExecutionRoute, devOverdueSweepRoute, devTokenRoute } from './dev-token-route.ts';
 import { devJwks, LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateDevSigningKey } from './dev-tokens.ts';
 import { docsRoutes } from './docs-route.ts';
@@ -203,9 +204,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     delete process.env.AWS_PROFILE;
     // The Lambda entries read configuration at first use: import them only now that it is set.
-    const { loadRouteEntries, loadTaskEntries } = await import('./entries.ts');
+    const { guardTableAccess, loadRouteEntries, loadTaskEntries } = await import('./entries.ts');
     const routes = await loadRouteEntries();
     const tasks = await loadTaskEntries();
+    // Each entry may touch only the partitions its spec names, as its deployed role (LeadingKeys).
+    await guardTableAccess();
     const task = (name: string) => {
       const handler = tasks.get(name);
       if (!handler) throw new Error(`no task entry ${name}`);
@@ -325,7 +328,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ].map((r) => ({
         method: r.spec.method,
         path: r.spec.path,
-        handler: r.handler,
+        handler: withLocalClockShift(r.handler),
       })),
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 3000,

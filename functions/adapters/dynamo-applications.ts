@@ -11,8 +11,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { isInFlight } from '../domain/application.ts';
 import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
+import { quotaMovement } from '../domain/quota.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../domain/report.ts';
 import { currentCorrelationId } from '../lib/correlation.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
@@ -84,7 +86,6 @@ const KEY_ATTRS = [
 export const IN_FLIGHT_SHARDS = 16;
 
 /** Statuses in which a workflow must be alive: such applications are on the in-flight index (gsi4). */
-const IN_FLIGHT_STATUSES = new Set(['pending_approval', 'awaiting_payout']);
 
 /** A stable shard of the gsi4 families for an id (FNV-1a), so an item always lands in the same partition. */
 export function shardOf(id: string): number {
@@ -94,7 +95,7 @@ export function shardOf(id: string): number {
 }
 
 const inFlightKeys = (app: ApplicationRecord) =>
-  IN_FLIGHT_STATUSES.has(app.status)
+  isInFlight(app.status)
     ? { gsi4pk: `INFLIGHT#${shardOf(app.id)}`, gsi4sk: `${app.updatedAt}#${app.id}` }
     : {};
 
@@ -397,39 +398,20 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     return hit && hit.at >= notBefore && Date.now() - hit.at <= SEEN_MS ? hit.record : undefined;
   }
 
+  /** A reservation, release or commit (domain/quota.ts quotaMovement) as one conditioned counter update. */
   private quotaUpdate(change: QuotaChange): TransactItem {
     const key = quotaKey(change.campaignId, change.highCourtCode);
-    const values = { ':a': change.amountFen, ':one': 1 };
-    const base = { TableName: this.tableName, Key: key, ExpressionAttributeValues: values };
-    switch (change.op) {
-      case 'reserve':
-        return {
-          Update: {
-            ...base,
-            UpdateExpression:
-              'SET availableFen = availableFen - :a, reservedFen = reservedFen + :a, version = version + :one',
-            ConditionExpression: 'availableFen >= :a',
-          },
-        };
-      case 'release':
-        return {
-          Update: {
-            ...base,
-            UpdateExpression:
-              'SET availableFen = availableFen + :a, reservedFen = reservedFen - :a, version = version + :one',
-            ConditionExpression: 'reservedFen >= :a',
-          },
-        };
-      case 'commit':
-        return {
-          Update: {
-            ...base,
-            UpdateExpression:
-              'SET disbursedFen = disbursedFen + :a, reservedFen = reservedFen - :a, version = version + :one',
-            ConditionExpression: 'reservedFen >= :a',
-          },
-        };
-    }
+    const movement = quotaMovement(change.op);
+    const sets = movement.moves.map(([c, sign]) => `${c} = ${c} ${sign < 0 ? '-' : '+'} :a`);
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: key,
+        ExpressionAttributeValues: { ':a': change.amountFen, ':one': 1 },
+        UpdateExpression: `SET ${sets.join(', ')}, version = version + :one`,
+        ConditionExpression: `${movement.covers} >= :a`,
+      },
+    };
   }
 
   private outboxPut(written: OutboxItem): TransactItem {

@@ -118,7 +118,7 @@ export const redrive: TaskSpec = {
   // kms:Decrypt) to settle them; never answers a task token.
   access: {
     table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ', 'SWEEP'], indexes: ['gsi4'] },
-    bucket: 'read',
+    bucket: 'inspect',
     workflow: 'redrive',
   },
   // A run may hash a few lost uploads (up to 20 MiB each) besides its workflow checks.
@@ -142,7 +142,7 @@ export const documentUploaded: TaskSpec = {
   name: 'documentUploaded',
   description: 'S3 ObjectCreated: settles an uploaded document',
   trigger: 'object-created',
-  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ'] }, bucket: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ'] }, bucket: 'inspect' },
   // Hashes the whole object (up to 20 MiB) to compare it with the declared SHA-256.
   timeoutSeconds: 60,
   memoryMiB: 1024,

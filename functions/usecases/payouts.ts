@@ -7,6 +7,7 @@ import {
   type DocumentRecord,
   DuplicateEventError,
   type EvidenceDocument,
+  handoffDueAt,
   type IntegrityHold,
   type OutboxItem,
 } from '../ports/applications.ts';
@@ -347,9 +348,8 @@ export async function handleInsurerEvent(
 
   const paid = event.type === 'payout.succeeded';
   const at = deps.now().toISOString();
-  let settled: ApplicationRecord;
   try {
-    settled = await deps.repo.update(
+    await deps.repo.update(
       app.id,
       (current) => {
         if (current.status !== 'awaiting_payout' || current.payout?.packageId !== event.packageId)
@@ -419,6 +419,15 @@ export async function handleInsurerEvent(
             submissionSeq: current.submission?.seq ?? 0,
             outcome: paid ? 'paid' : 'declined',
             createdAt: at,
+            ...(current.payout?.taskToken
+              ? {
+                  handoff: {
+                    token: current.payout.taskToken,
+                    output: { outcome: paid ? 'paid' : 'declined' },
+                  },
+                  dueAt: handoffDueAt(at),
+                }
+              : {}),
           },
         ],
       }),
@@ -432,19 +441,7 @@ export async function handleInsurerEvent(
     }
     throw error;
   }
-  await deliverPayout(
-    deps,
-    {
-      kind: 'deliver-payout',
-      applicationId: app.id,
-      submissionSeq: app.submission?.seq ?? 0,
-      outcome: paid ? 'paid' : 'declined',
-      createdAt: at,
-    },
-    settled,
-  ).catch((error: Error) =>
-    logger.warn('payout delivery deferred', { applicationId: app.id, errorName: error.name }),
-  );
+  // The workflow learns the outcome after the response: the outbox item's hand-off (usecases/approval.ts handOff).
   return { status: 200, body: { received: true, status: paid ? 'paid' : 'declined' } };
 }
 

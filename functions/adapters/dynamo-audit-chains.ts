@@ -11,14 +11,14 @@ import {
 import type { ChainedAuditEntry } from '../domain/audit-chain.ts';
 import type { ChainState } from '../domain/audit-seal.ts';
 import type { AuditChainStore, PendingSeal } from '../ports/audit-seal.ts';
+import { QUOTA_PK_PREFIX, quotaKey } from './dynamo-quota-keys.ts';
 
 /**
  * The audit chains of the single table, as the sealer and its verifier see them.
  *
  * Chains are named by what they trail, mapped to the table's keys (infra/table-design.ts):
  *   application/<id>                 entries APP#<id> / AUDIT#<seq>,  head auditSeq/auditHead on APP#<id> / APP
- *   quota/<campaignId>/<highCourt>   entries QUOTA_AUDIT#<c>#<h> / AUDIT#<seq> (and, from the earlier layout,
- *                                    CAMPAIGN#<c> / QUOTA#<h>#AUDIT#<seq>), head on CAMPAIGN#<c> / QUOTA#<h>
+ *   quota/<campaignId>/<highCourt>   entries QUOTA_AUDIT#<c>#<h> / AUDIT#<seq>, head on QUOTA#<c> / <h>
  *   campaign/<campaignId>            entries CAMPAIGN_AUDIT#<c> / AUDIT#<seq>, head on CAMPAIGNS / CAMPAIGN#<c>
  *   courts                           the court registry's one chain (every PUT and import): entries
  *                                    COURTS#AUDIT / AUDIT#<seq>, head on COURTS / REGISTRY
@@ -57,13 +57,11 @@ export function chainKeys(chainId: string): ChainKeys | undefined {
   if (quota?.[1] && quota[2]) {
     const campaignId = decodeURIComponent(quota[1]);
     const code = decodeURIComponent(quota[2]);
+    const head = quotaKey(campaignId, code);
     return {
-      pk: `CAMPAIGN#${campaignId}`,
-      headSk: `QUOTA#${code}`,
-      entries: [
-        { pk: `CAMPAIGN#${campaignId}`, prefix: `QUOTA#${code}#AUDIT#` },
-        { pk: `QUOTA_AUDIT#${campaignId}#${code}`, prefix: 'AUDIT#' },
-      ],
+      pk: head.pk,
+      headSk: head.sk,
+      entries: [{ pk: `QUOTA_AUDIT#${campaignId}#${code}`, prefix: 'AUDIT#' }],
     };
   }
   const campaign = /^campaign\/([^/]+)$/.exec(chainId);
@@ -96,8 +94,7 @@ export function chainIdOfItem(item: {
   if (pk === 'COURTS' && sk === 'REGISTRY') return changed ? COURTS_CHAIN_ID : undefined;
   if (pk.startsWith('APP#') && (sk === 'APP' || sk.startsWith('AUDIT#')))
     return applicationChainId(pk.slice(4));
-  const quota = /^QUOTA#([^#]+)(#AUDIT#.*)?$/.exec(sk);
-  if (pk.startsWith('CAMPAIGN#') && quota?.[1]) return quotaChainId(pk.slice('CAMPAIGN#'.length), quota[1]);
+  if (pk.startsWith(QUOTA_PK_PREFIX) && sk) return quotaChainId(pk.slice(QUOTA_PK_PREFIX.length), sk);
   const trail = /^QUOTA_AUDIT#([^#]+)#([^#]+)$/.exec(pk);
   if (trail?.[1] && trail[2] && sk.startsWith('AUDIT#')) return quotaChainId(trail[1], trail[2]);
   return undefined;

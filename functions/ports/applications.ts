@@ -222,7 +222,9 @@ export interface QuotaChange {
 /**
  * Work that must happen after a transaction (start an execution, send a task token), kept until done.
  * An item whose delivery failed is put back for later (`deferOutbox`): `attempts` so far, due again at
- * `dueAt` (absent: due since `createdAt`).
+ * `dueAt` (absent: due since `createdAt`). `correlationId`: the id of the request that wrote it
+ * (lib/correlation.ts, stamped by the repository when absent); a late delivery runs under it, so its
+ * logs, the execution it starts and the insurer call join the request's.
  */
 export type OutboxItem = (
   | { kind: 'start-execution'; applicationId: string; submissionSeq: number; createdAt: string }
@@ -242,7 +244,12 @@ export type OutboxItem = (
       createdAt: string;
       handoff?: OutboxHandoff;
     }
-) & { attempts?: number; dueAt?: string };
+) & { attempts?: number; dueAt?: string; correlationId?: string };
+
+/** The item as stored: with the current correlation id unless it carries one. */
+export function withOutboxCorrelation(item: OutboxItem, correlationId: string | undefined): OutboxItem {
+  return item.correlationId || !correlationId ? item : { ...item, correlationId };
+}
 
 /**
  * What the hand-off after the response sends (usecases/approval.ts `handOff`, fed by the table's

@@ -5,6 +5,7 @@ import { verifyChain } from '../../functions/domain/audit-chain.ts';
 import { demoCampaign } from '../../functions/domain/campaigns.ts';
 import { QUOTA_HOLDER_CODES } from '../../functions/domain/courts.ts';
 import type { Principal } from '../../functions/lib/auth.ts';
+import { underRecordedCorrelationId } from '../../functions/lib/correlation.ts';
 import { DOCUMENT_TYPES, type DocumentType } from '../../functions/ports/applications.ts';
 import type { IdempotentWrite, StoredResponse } from '../../functions/ports/idempotency.ts';
 import { type CreateApplicationInput, createApplication } from '../../functions/usecases/applications.ts';
@@ -212,7 +213,11 @@ export async function world(options: { quotaFen?: number; now?: string } = {}) {
       const outcomes: string[] = [];
       for (const item of await adapters.repo.listOutbox(1000)) {
         if (!('handoff' in item) || !item.handoff) continue;
-        outcomes.push(await handOff(deps, item).catch(() => 'failed'));
+        outcomes.push(
+          await underRecordedCorrelationId(item.correlationId, () => handOff(deps, item)).catch(
+            () => 'failed',
+          ),
+        );
       }
       return outcomes;
     },

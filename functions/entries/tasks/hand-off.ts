@@ -3,6 +3,7 @@ import type { AttributeValue, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { applicationDeps } from '../../factories/dynamodb.ts';
 import { approvalWorkflow } from '../../factories/sfn.ts';
+import { underRecordedCorrelationId } from '../../lib/correlation.ts';
 import { logger } from '../../lib/logger.ts';
 import { defineTask } from '../../lib/task.ts';
 import type { OutboxItem } from '../../ports/applications.ts';
@@ -15,6 +16,7 @@ const HandOffRecord = z.looseObject({
   applicationId: z.string().check(z.minLength(1)),
   submissionSeq: z.int(),
   createdAt: z.string(),
+  correlationId: z.optional(z.string()),
   handoff: z.optional(
     z.object({ token: z.string().check(z.minLength(1)), output: z.record(z.string(), z.unknown()) }),
   ),
@@ -36,7 +38,10 @@ export const handler = defineTask(async (payload: unknown) => {
     const item = HandOffRecord.parse(unmarshall(image as Record<string, AttributeValue> as never));
     let outcome: string;
     try {
-      outcome = await handOff(deps, item as unknown as OutboxItem);
+      // Under the correlation id of the request that wrote the item (q18's outbox correlation id).
+      outcome = await underRecordedCorrelationId(item.correlationId, () =>
+        handOff(deps, item as unknown as OutboxItem),
+      );
     } catch (error) {
       outcome = 'failed';
       logger.warn('hand-off deferred to reconcile', {

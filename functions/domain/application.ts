@@ -245,6 +245,7 @@ export type OutboxItem = (
       submissionSeq: number;
       level: number;
       createdAt: string;
+      handoff?: OutboxHandoff;
     }
   | {
       kind: 'deliver-payout';
@@ -252,12 +253,31 @@ export type OutboxItem = (
       submissionSeq: number;
       outcome: 'paid' | 'declined';
       createdAt: string;
+      handoff?: OutboxHandoff;
     }
 ) & { attempts?: number; dueAt?: string; correlationId?: string };
 
 /** The item as stored: with the current correlation id unless it carries one. */
 export function withOutboxCorrelation(item: OutboxItem, correlationId: string | undefined): OutboxItem {
   return item.correlationId || !correlationId ? item : { ...item, correlationId };
+}
+
+/**
+ * What the hand-off after the response sends (usecases/approval.ts `handOff`, fed by the table's
+ * stream): the waiting task's token and its output as the transaction knew them, so delivering needs
+ * no read. Absent when no token waited yet (the token's own task answers the decision on arrival).
+ */
+export interface OutboxHandoff {
+  token: string;
+  output: Record<string, unknown>;
+}
+
+/** How long the reconcile sweep leaves an item with a hand-off to the stream before it steps in. */
+export const HANDOFF_GRACE_MS = 15_000;
+
+/** When the reconcile sweep may step in for an item with a hand-off written at `at`. */
+export function handoffDueAt(at: string): string {
+  return new Date(Date.parse(at) + HANDOFF_GRACE_MS).toISOString();
 }
 
 /** When an outbox item is due (again). */

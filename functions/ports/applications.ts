@@ -35,6 +35,9 @@ export {
   type SubmissionRedrive,
   type WorkflowAlarm,
   withOutboxCorrelation,
+  type OutboxHandoff,
+  HANDOFF_GRACE_MS,
+  handoffDueAt,
 } from '../domain/application.ts';
 export { type IdempotencyRecord, IdempotencyReplay, type IdempotentWrite } from './idempotency.ts';
 

@@ -13,6 +13,8 @@ import {
   type DecisionEntry,
   DOCUMENT_TYPES,
   type DocumentRecord,
+  handoffDueAt,
+  type OutboxHandoff,
   type OutboxItem,
   QuotaExceededError,
   VersionConflictError,
@@ -268,8 +270,13 @@ async function decideOnce(
           entry = t.entry;
           return t;
         },
-        // `entry` is the decision the mutation above just recorded in this same attempt.
-        () => ({
+        // `entry` is the decision the mutation above just recorded in this same attempt; the outbox
+        // item carries the hand-off when the level's token is already recorded (handOff, after the response).
+        (current, t) => ({
+          outbox: (t.effects.outbox ?? []).map((item) => ({
+            ...item,
+            ...decisionHandoff(current, t.entry.level, decisionOutput(t.entry, t.next), at),
+          })),
           idempotency: idempotentVia(idempotency, (decided: ApplicationRecord) => ({
             status: decided.status,
             pendingAt: decided.pendingAt,
@@ -298,24 +305,47 @@ async function decideOnce(
     }
     throw error;
   }
+  // The hand-off to the workflow follows the response: the outbox item written with the decision is
+  // delivered from the table's stream (handOff), the reconcile sweep being the backstop.
   const decided = entry as DecisionEntry;
-  await deliverDecision(
-    deps,
-    {
-      kind: 'deliver-decision',
-      applicationId: id,
-      submissionSeq: decided.submissionSeq,
-      level: decided.level,
-      createdAt: at,
-    },
-    undefined,
-    // As the decision wrote it: its token is the one recorded then (recording one later moves the
-    // version, and the token's own task then finds the decision and answers it).
-    stored,
-  ).catch((error: Error) =>
-    logger.warn('decision delivery deferred', { applicationId: id, errorName: error.name }),
-  );
   return { status: stored.status, pendingAt: stored.pendingAt, decision: decided };
+}
+
+/**
+ * The hand-off a decision's outbox item carries when its level's token is already recorded (and not
+ * re-driven past), with `dueAt` moved so the reconcile sweep leaves it to the stream for a while.
+ */
+function decisionHandoff(
+  current: ApplicationRecord,
+  level: number,
+  output: ReturnType<typeof decisionOutput>,
+  at: string,
+): { handoff: OutboxHandoff; dueAt: string } | Record<string, never> {
+  const token = current.taskToken;
+  const seq = current.submission?.seq ?? 0;
+  if (!token || token.submissionSeq !== seq || token.level !== level) return {};
+  if ((current.submission?.redrive?.level ?? 0) > level) return {};
+  return { handoff: { token: token.token, output }, dueAt: handoffDueAt(at) };
+}
+
+/**
+ * The hand-off after the response: the table's stream delivers each new outbox item that carries a
+ * hand-off (functions/entries/tasks/hand-off.ts; locally the runner's emulation, in order per
+ * application). Sends the token the transaction recorded and completes the item. A token gone, a
+ * failure or an item without a hand-off stays for the token's own task or the reconcile sweep, which
+ * reads the application and decides (a decision whose token is gone is settled only once the workflow
+ * is known to carry on).
+ */
+export async function handOff(
+  deps: Pick<ApprovalDeps, 'repo' | 'workflow'>,
+  item: OutboxItem,
+): Promise<'sent' | 'gone' | 'left'> {
+  if (item.kind === 'start-execution' || !item.handoff) return 'left';
+  const result = await deps.workflow.sendTaskSuccess(item.handoff.token, item.handoff.output);
+  // A payout's token gone: its task waits no more (deliverPayout settles it the same way).
+  if (result === 'gone' && item.kind === 'deliver-decision') return 'gone';
+  await deps.repo.completeOutbox(item);
+  return result;
 }
 
 /**

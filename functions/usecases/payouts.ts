@@ -8,6 +8,7 @@ import {
   type DocumentRecord,
   DuplicateEventError,
   type EvidenceDocument,
+  handoffDueAt,
   type IntegrityHold,
   type OutboxItem,
 } from '../ports/applications.ts';
@@ -324,10 +325,9 @@ export async function handleInsurerEvent(
   const paid = event.type === 'payout.succeeded';
   const now = deps.now();
   const at = now.toISOString();
-  let settled: ApplicationRecord;
   let effects: lifecycle.Effects = {};
   try {
-    settled = await deps.repo.update(
+    await deps.repo.update(
       app.id,
       (current) => {
         try {
@@ -339,7 +339,26 @@ export async function handleInsurerEvent(
           throw error;
         }
       },
-      (current) => ({ ...effectOptions(current, effects), insurerEvent: eventMark }),
+      (current) => {
+        const options = effectOptions(current, effects);
+        return {
+          ...options,
+          insurerEvent: eventMark,
+          // The hand-off to the waiting payout task follows the response (handOff, fed by the stream).
+          ...(options.outbox && current.payout?.taskToken
+            ? {
+                outbox: options.outbox.map((item) => ({
+                  ...item,
+                  handoff: {
+                    token: current.payout?.taskToken as string,
+                    output: { outcome: paid ? 'paid' : 'declined' },
+                  },
+                  dueAt: handoffDueAt(at),
+                })),
+              }
+            : {}),
+        };
+      },
     );
   } catch (error) {
     if (error instanceof DuplicateEventError) return duplicate;
@@ -350,19 +369,7 @@ export async function handleInsurerEvent(
     }
     throw error;
   }
-  await deliverPayout(
-    deps,
-    {
-      kind: 'deliver-payout',
-      applicationId: app.id,
-      submissionSeq: app.submission?.seq ?? 0,
-      outcome: paid ? 'paid' : 'declined',
-      createdAt: at,
-    },
-    settled,
-  ).catch((error: Error) =>
-    logger.warn('payout delivery deferred', { applicationId: app.id, errorName: error.name }),
-  );
+  // The workflow learns the outcome after the response: the outbox item's hand-off (usecases/approval.ts handOff).
   return { status: 200, body: { received: true, status: paid ? 'paid' : 'declined' } };
 }
 

@@ -1,7 +1,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { applicationDeps } from '../../factories/dynamodb.ts';
+import { applicationRepository } from '../../factories/dynamodb.ts';
 import { approvalWorkflow } from '../../factories/sfn.ts';
 import { underRecordedCorrelationId } from '../../lib/correlation.ts';
 import { logger } from '../../lib/logger.ts';
@@ -30,7 +30,8 @@ const HandOffRecord = z.looseObject({
  */
 export { spec };
 export const handler = defineTask(async (payload: unknown) => {
-  const deps = { ...applicationDeps(), workflow: approvalWorkflow() };
+  // Only the application store: the hand-off reads no campaign or court (its grant is APP only).
+  const deps = { repo: applicationRepository(), workflow: approvalWorkflow() };
   const outcomes: Record<string, number> = {};
   for (const record of (payload as DynamoDBStreamEvent).Records ?? []) {
     const image = record.dynamodb?.NewImage;

@@ -222,15 +222,8 @@ function superseding<T>(fn: () => T, message = 'The payout was settled meanwhile
   }
 }
 
-export interface InsurerEvent {
-  id: string;
-  type: 'payout.succeeded' | 'payout.declined';
-  packageId: string;
-  amountFen?: number;
-  paidAt?: string;
-  transactionRef?: string;
-  reason?: string;
-}
+/** The insurer's event as the webhook parsed it: the payout event the lifecycle settles. */
+export type InsurerEvent = lifecycle.PayoutEvent;
 
 class StateChanged extends Error {}
 

@@ -112,7 +112,7 @@ export const getApplicationAudit = defineSpec({
     {
       status: 200,
       description:
-        'Entries oldest first (an array, per the contract). The header Audit-Chain says whether the hash chain verifies: `valid`, or `broken; seq=N; reason=R`.',
+        "Entries oldest first (an array, per the contract): the application's own chain and each document's chain (grant, upload, rejection, reviews; those entries carry `documentId`, and their seq is on that document's chain), merged by time. Each submission and decision anchors the heads of the document chains it read (`detail.documentChains`). The header Audit-Chain says whether every chain and anchor verifies: `valid`, or `broken; seq=N; reason=R` (with `; document=<id>` when the break is on a document's chain or its anchor).",
       schema: z.array(AuditEntry),
     },
     ...COMMON_ERRORS,

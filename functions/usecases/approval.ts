@@ -1,3 +1,4 @@
+import { documentAnchors } from '../domain/application-trail.ts';
 import { ApprovalRuleError, type DecisionKind, decide } from '../domain/approval.ts';
 import { isInHandlingWindow, shanghaiDate } from '../domain/campaigns.ts';
 import { evaluateEligibility } from '../domain/eligibility.ts';
@@ -50,11 +51,15 @@ function submittedView(app: ApplicationRecord) {
 
 /**
  * A submission or decision records the evidence set it read: it is written only if the application is
- * still as read (every document change writes an audit entry on the application, so an unchanged audit
- * sequence means unchanged documents); otherwise it is read and decided again (retryOnStaleRead).
+ * still as read and so are its documents; otherwise it is read and decided again (retryOnStaleRead).
+ * Document changes are on the documents' own chains: a change that can alter an evidence set once it
+ * is uploaded (a review, an object that changed) moves the application's docsVersion; an upload that
+ * enters the materials moves its type's slot, which the submission freezes (UpdateOptions.freezeMaterials).
  */
 function assertSameRead(read: ApplicationRecord, current: ApplicationRecord) {
-  if (current.auditSeq !== read.auditSeq) throw new StaleReadError();
+  if (current.auditSeq !== read.auditSeq || current.docsVersion !== read.docsVersion) {
+    throw new StaleReadError();
+  }
 }
 
 /**
@@ -125,7 +130,7 @@ async function submitOnce(
       })),
     });
   }
-  const docs = await deps.repo.listDocuments(id);
+  const { documents: docs, slots } = await deps.repo.readMaterials(id);
   const evidence = evidenceSet(docs);
   assertComplete(evidence, docs, 'Upload first');
   const documents = evidenceOf(evidence);
@@ -175,12 +180,15 @@ async function submitOnce(
               route: fixed.route,
               approvalForm: input.approvalForm,
               documents,
+              // The head of every document chain it freezes: the application chain commits to them.
+              documentChains: documentAnchors(docs),
             },
           },
         };
       },
       (current) => ({
         expectedVersion: undefined,
+        freezeMaterials: { slots, freezeSeq: (current.submission?.seq ?? 0) + 1 },
         report: reportDelta(
           current,
           current.status === 'returned' ? { pending: 1, returned: -1 } : { pending: 1 },
@@ -402,6 +410,7 @@ async function decideOnce(
               ...(outcome.outcome === 'returned' && toReplace.length > 0
                 ? { documentsToReplace: toReplace }
                 : {}),
+              documentChains: documentAnchors(docs),
             },
           },
         };

@@ -1410,7 +1410,37 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         ScanIndexForward: scope.kind === 'pendingAt',
       },
       { cursor: query.cursor, limit: query.limit, pk, pkAttr },
+      // gsi1-3 hold only the keys and what the filters need (infra/table-design.ts): read the items.
+      scope.kind !== 'pendingAt',
     );
+  }
+
+  /**
+   * The whole items of a page read from an index that holds only part of them, in the page's order:
+   * one BatchGetItem per 100 (a page of up to 100 is one request), unprocessed keys read again.
+   * Eventually consistent, as the index read before it is.
+   */
+  private async hydrate(keys: Record<string, unknown>[]): Promise<ApplicationRecord[]> {
+    const byPk = new Map<string, ApplicationRecord>();
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys
+        .slice(i, i + 100)
+        .map((k) => ({ pk: k.pk, sk: k.sk }));
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0) await sleep(backoffMs(attempt - 1));
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          byPk.set(String(item.pk), strip<ApplicationRecord>(item));
+        }
+        pending = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+        if (pending && pending.length > 0 && attempt >= CONFLICT_RETRY.attempts) {
+          throw new ConcurrentUpdateError('The applications could not be read now. Retry shortly.');
+        }
+      }
+    }
+    return keys.flatMap((k) => byPk.get(String(k.pk)) ?? []);
   }
 
   async listDue(query: DueQuery): Promise<Page<ApplicationRecord>> {
@@ -1446,8 +1476,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   private async boundedPage(
     input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
     page: { cursor: string | undefined; limit: number; pk: string; pkAttr: string },
+    partial = false,
   ): Promise<Page<ApplicationRecord>> {
-    const items: ApplicationRecord[] = [];
+    const items: Record<string, unknown>[] = [];
     let start = decodeCursor(page.cursor, page.pk, page.pkAttr);
     let reads = 0;
     do {
@@ -1460,10 +1491,13 @@ export class DynamoApplicationRepository implements ApplicationRepository {
             throw new InvalidCursorError('The cursor is not valid.');
           throw error;
         });
-      items.push(...(out.Items ?? []).map((i) => strip<ApplicationRecord>(i)));
+      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
       start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
     } while (start && items.length < page.limit && reads < LIST_MAX_READS);
-    return { items, nextCursor: encodeCursor(start) };
+    return {
+      items: partial ? await this.hydrate(items) : items.map((i) => strip<ApplicationRecord>(i)),
+      nextCursor: encodeCursor(start),
+    };
   }
 }
 

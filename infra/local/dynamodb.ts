@@ -446,7 +446,8 @@ function assertMatchesDesign(tableName: string, table: TableDescription | undefi
       const want = projectionOf(gsi.projection);
       const have = `${found.Projection?.ProjectionType} ${[...(found.Projection?.NonKeyAttributes ?? [])].sort().join(',')}`;
       const wanted = `${want.ProjectionType} ${[...(want.NonKeyAttributes ?? [])].sort().join(',')}`;
-      if (have !== wanted) problems.push(`index ${gsi.indexName} projects ${have.trim()}, expected ${wanted.trim()}`);
+      if (have !== wanted)
+        problems.push(`index ${gsi.indexName} projects ${have.trim()}, expected ${wanted.trim()}`);
     }
   }
   if (problems.length) {

@@ -17,7 +17,8 @@
  *   IDEMP#<sub>#<key>   / IDEMP               idempotency records (ttl)
  *   COURT#<code>        / COURT               court directory
  *   CAMPAIGN#<id>       / CAMPAIGN            campaigns
- *   CAMPAIGN#<id>       / QUOTA#<highCourt>   quota ledger rows (auditSeq, auditHead)
+ *   QUOTA#<campaign>    / <highCourt>         quota ledger rows (auditSeq, auditHead); own partition, so grants
+ *                       tell quota writers from campaign writers by key (dynamodb:LeadingKeys)
  *   QUOTA_AUDIT#<id>#<highCourt> / AUDIT#<seq 10 digits>  a quota's allocation trail, hash-chained (own
  *                       partition, so reallocations never push quota rows past a 1 MB query page)
  *   SEALQ#<shard 00-15> / <chainId>           audit chains changed since their last seal (audit-seal)

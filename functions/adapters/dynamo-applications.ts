@@ -15,6 +15,7 @@ import { type DocumentChain, mergeTrail } from '../domain/application-trail.ts';
 import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../domain/report.ts';
+import { currentCorrelationId } from '../lib/correlation.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
 import { invocationScope } from '../lib/invocation.ts';
 import { backoffMs, CONFLICT_RETRY, StaleReadError, sleep } from '../lib/retry.ts';
@@ -51,6 +52,7 @@ import {
   type SweepQuery,
   type UpdateOptions,
   VersionConflictError,
+  withOutboxCorrelation,
 } from '../ports/applications.ts';
 import {
   applicationChainId,
@@ -60,6 +62,7 @@ import {
 } from './dynamo-audit-chains.ts';
 import { APPROVALS_COUNTER_SK, approvalMarkSk, approvalsPk } from './dynamo-campaigns.ts';
 import { idempotencyPut, readIdempotency, replayOf } from './dynamo-idempotency.ts';
+import { quotaKey } from './dynamo-quota-keys.ts';
 import { type Cancellation, type Labelled, type TransactItem, writeLabelled } from './dynamo-transaction.ts';
 
 const APP_SK = 'APP';
@@ -385,7 +388,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   }
 
   private quotaUpdate(change: QuotaChange): TransactItem {
-    const key = { pk: `CAMPAIGN#${change.campaignId}`, sk: `QUOTA#${change.highCourtCode}` };
+    const key = quotaKey(change.campaignId, change.highCourtCode);
     const values = { ':a': change.amountFen, ':one': 1 };
     const base = { TableName: this.tableName, Key: key, ExpressionAttributeValues: values };
     switch (change.op) {
@@ -419,7 +422,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     }
   }
 
-  private outboxPut(item: OutboxItem): TransactItem {
+  private outboxPut(written: OutboxItem): TransactItem {
+    const item = withOutboxCorrelation(written, currentCorrelationId());
     return {
       Put: {
         TableName: this.tableName,

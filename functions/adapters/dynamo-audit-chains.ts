@@ -11,6 +11,7 @@ import {
 import type { ChainedAuditEntry } from '../domain/audit-chain.ts';
 import type { ChainState } from '../domain/audit-seal.ts';
 import type { AuditChainStore, PendingSeal } from '../ports/audit-seal.ts';
+import { QUOTA_PK_PREFIX, quotaKey } from './dynamo-quota-keys.ts';
 
 /**
  * The audit chains of the single table, as the sealer and its verifier see them.
@@ -20,8 +21,7 @@ import type { AuditChainStore, PendingSeal } from '../ports/audit-seal.ts';
  *   document/<appId>/<documentId>    entries APP#<appId> / DOCAUDIT#<documentId>#<seq>, head on APP#<appId> /
  *                                    DOC#<documentId> (a document's own chain; the application chain
  *                                    anchors its head at each submission and decision)
- *   quota/<campaignId>/<highCourt>   entries QUOTA_AUDIT#<c>#<h> / AUDIT#<seq> (and, from the earlier layout,
- *                                    CAMPAIGN#<c> / QUOTA#<h>#AUDIT#<seq>), head on CAMPAIGN#<c> / QUOTA#<h>
+ *   quota/<campaignId>/<highCourt>   entries QUOTA_AUDIT#<c>#<h> / AUDIT#<seq>, head on QUOTA#<c> / <h>
  *   campaign/<campaignId>            entries CAMPAIGN_AUDIT#<c> / AUDIT#<seq>, head on CAMPAIGNS / CAMPAIGN#<c>
  *   courts                           the court registry's one chain (every PUT and import): entries
  *                                    COURTS#AUDIT / AUDIT#<seq>, head on COURTS / REGISTRY
@@ -71,13 +71,11 @@ export function chainKeys(chainId: string): ChainKeys | undefined {
   if (quota?.[1] && quota[2]) {
     const campaignId = decodeURIComponent(quota[1]);
     const code = decodeURIComponent(quota[2]);
+    const head = quotaKey(campaignId, code);
     return {
-      pk: `CAMPAIGN#${campaignId}`,
-      headSk: `QUOTA#${code}`,
-      entries: [
-        { pk: `CAMPAIGN#${campaignId}`, prefix: `QUOTA#${code}#AUDIT#` },
-        { pk: `QUOTA_AUDIT#${campaignId}#${code}`, prefix: 'AUDIT#' },
-      ],
+      pk: head.pk,
+      headSk: head.sk,
+      entries: [{ pk: `QUOTA_AUDIT#${campaignId}#${code}`, prefix: 'AUDIT#' }],
     };
   }
   const campaign = /^campaign\/([^/]+)$/.exec(chainId);
@@ -115,8 +113,7 @@ export function chainIdOfItem(item: {
     return changed ? documentChainId(pk.slice(4), sk.slice('DOC#'.length)) : undefined;
   const docEntry = /^DOCAUDIT#([^#]+)#\d+$/.exec(sk);
   if (pk.startsWith('APP#') && docEntry?.[1]) return documentChainId(pk.slice(4), docEntry[1]);
-  const quota = /^QUOTA#([^#]+)(#AUDIT#.*)?$/.exec(sk);
-  if (pk.startsWith('CAMPAIGN#') && quota?.[1]) return quotaChainId(pk.slice('CAMPAIGN#'.length), quota[1]);
+  if (pk.startsWith(QUOTA_PK_PREFIX) && sk) return quotaChainId(pk.slice(QUOTA_PK_PREFIX.length), sk);
   const trail = /^QUOTA_AUDIT#([^#]+)#([^#]+)$/.exec(pk);
   if (trail?.[1] && trail[2] && sk.startsWith('AUDIT#')) return quotaChainId(trail[1], trail[2]);
   return undefined;

@@ -20,6 +20,7 @@ import {
 import type { IdempotentWrite } from '../ports/idempotency.ts';
 import { campaignChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
+import { quotaKey } from './dynamo-quota-keys.ts';
 
 const CAMPAIGNS_PK = 'CAMPAIGNS';
 const campaignKey = (id: string) => ({ pk: CAMPAIGNS_PK, sk: `CAMPAIGN#${id}` });
@@ -339,7 +340,7 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: `CAMPAIGN#${campaignId}`, sk: `QUOTA#${highCourtCode}`, entity: 'quota', ...quota },
+          Item: { ...quotaKey(campaignId, highCourtCode), entity: 'quota', ...quota },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

@@ -12,14 +12,10 @@ import type { IdempotentWrite } from '../ports/idempotency.ts';
 import type { QuotaLedger, StoredQuota } from '../ports/quotas.ts';
 import { quotaChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
+import { quotaKey } from './dynamo-quota-keys.ts';
 import { type Labelled, writeLabelled } from './dynamo-transaction.ts';
 
 export { QuotaBelowCommittedError } from '../ports/quotas.ts';
-
-const quotaKey = (campaignId: string, code: string) => ({
-  pk: `CAMPAIGN#${campaignId}`,
-  sk: `QUOTA#${code}`,
-});
 
 /**
  * A quota's allocation trail lives in its own partition, one per campaign and high court, so that
@@ -29,8 +25,6 @@ const auditKey = (campaignId: string, code: string, seq: number) => ({
   pk: `QUOTA_AUDIT#${campaignId}#${code}`,
   sk: `AUDIT#${String(seq).padStart(10, '0')}`,
 });
-/** Where entries were written before they had their own partition (read, never written, any more). */
-const legacyAuditPrefix = (code: string) => `QUOTA#${code}#AUDIT#`;
 
 function toQuota(item: Record<string, unknown>): StoredQuota {
   const { pk: _pk, sk: _sk, entity: _e, ...rest } = item;
@@ -88,12 +82,11 @@ export class DynamoQuotaLedger implements QuotaLedger {
   async list(campaignId: string): Promise<StoredQuota[]> {
     const items = await this.queryAll({
       TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :q)',
-      ExpressionAttributeValues: { ':pk': `CAMPAIGN#${campaignId}`, ':q': 'QUOTA#' },
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': quotaKey(campaignId, '').pk },
       ConsistentRead: true,
     });
-    // Entries of the earlier layout may still sit between the quota rows: skipped, never counted.
-    return items.filter((i) => !String(i.sk).includes('#AUDIT#')).map(toQuota);
+    return items.map(toQuota);
   }
 
   /**
@@ -158,25 +151,14 @@ export class DynamoQuotaLedger implements QuotaLedger {
     );
   }
 
-  /** The allocation trail, oldest first (entries of the earlier layout included). */
+  /** The allocation trail, oldest first. */
   async listAudit(campaignId: string, highCourtCode: string): Promise<AuditEntry[]> {
-    const [own, legacy] = await Promise.all([
-      this.queryAll({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': auditKey(campaignId, highCourtCode, 0).pk, ':p': 'AUDIT#' },
-        ConsistentRead: true,
-      }),
-      this.queryAll({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: {
-          ':pk': `CAMPAIGN#${campaignId}`,
-          ':p': legacyAuditPrefix(highCourtCode),
-        },
-        ConsistentRead: true,
-      }),
-    ]);
-    return [...legacy, ...own].map(toEntry).sort((a, b) => a.seq - b.seq);
+    const own = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': auditKey(campaignId, highCourtCode, 0).pk, ':p': 'AUDIT#' },
+      ConsistentRead: true,
+    });
+    return own.map(toEntry).sort((a, b) => a.seq - b.seq);
   }
 }

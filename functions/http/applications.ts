@@ -41,7 +41,7 @@ export const createApplication = idempotent({
       'INELIGIBLE (every failing condition in errors), ID_TYPE_MISMATCH (a valid resident ID number sent with idType other), UNKNOWN_CAMPAIGN, IDEMPOTENCY_KEY_REUSED',
     ),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'DUP', 'IDEMP', 'SEALQ'] } },
 });
 
 export const getApplication = defineSpec({
@@ -57,7 +57,7 @@ export const getApplication = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown or outside your jurisdiction'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['APP', 'CAMPAIGNS', 'COURTS'] } },
 });
 
 export const listApplications = defineSpec({
@@ -76,7 +76,7 @@ export const listApplications = defineSpec({
     problem(404, 'courtCode outside your jurisdiction'),
     problem(422, 'CAMPAIGN_REQUIRED (SPC)'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], indexes: ['gsi1', 'gsi2', 'gsi3', 'gsi5'] } },
 });
 
 export const patchApplication = idempotent({
@@ -97,7 +97,7 @@ export const patchApplication = idempotent({
     problem(422, 'INELIGIBLE, ID_TYPE_MISMATCH'),
     problem(428, 'IF_MATCH_REQUIRED'),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'DUP', 'IDEMP', 'REPORT', 'SEALQ'] } },
 });
 
 export const getApplicationAudit = defineSpec({
@@ -118,5 +118,5 @@ export const getApplicationAudit = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown or outside your jurisdiction'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['APP', 'CAMPAIGNS', 'COURTS'] } },
 });

@@ -45,7 +45,10 @@ export const submitApplication = idempotent({
     problem(422, 'MATERIALS_INCOMPLETE (missing types in errors), INELIGIBLE'),
   ],
   // Submitting starts the approval execution.
-  access: { table: 'write', workflow: 'start' },
+  access: {
+    table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'IDEMP', 'REPORT', 'SEALQ'] },
+    workflow: 'start',
+  },
 });
 
 export const decideApplication = idempotent({
@@ -80,7 +83,13 @@ export const decideApplication = idempotent({
     ),
   ],
   // Deciding answers the waiting task token.
-  access: { table: 'write', workflow: 'respond' },
+  access: {
+    table: {
+      read: ['CAMPAIGNS', 'COURTS'],
+      write: ['APP', 'CAMPAIGN_APPROVALS', 'DUP', 'IDEMP', 'QUOTA', 'REPORT', 'SEALQ'],
+    },
+    workflow: 'respond',
+  },
 });
 
 export const DecisionBatchBody = z
@@ -131,5 +140,11 @@ export const decideBatch = idempotent({
     ...COMMON_ERRORS,
   ],
   // Each item's decision answers its waiting task token.
-  access: { table: 'write', workflow: 'respond' },
+  access: {
+    table: {
+      read: ['CAMPAIGNS', 'COURTS'],
+      write: ['APP', 'CAMPAIGN_APPROVALS', 'DUP', 'IDEMP', 'QUOTA', 'REPORT', 'SEALQ'],
+    },
+    workflow: 'respond',
+  },
 });

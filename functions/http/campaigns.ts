@@ -24,7 +24,9 @@ export const createCampaign = idempotent({
     problem(409, 'CAMPAIGN_EXISTS'),
     problem(422, CAMPAIGN_INVALID),
   ],
-  access: { table: 'write' },
+  access: {
+    table: { read: ['CAMPAIGN_APPROVALS'], write: ['CAMPAIGNS', 'CAMPAIGN_AUDIT', 'IDEMP', 'SEALQ'] },
+  },
 });
 
 export const patchCampaign = idempotent({
@@ -49,7 +51,9 @@ export const patchCampaign = idempotent({
     problem(422, CAMPAIGN_INVALID),
     problem(428, 'IF_MATCH_REQUIRED'),
   ],
-  access: { table: 'write' },
+  access: {
+    table: { read: ['CAMPAIGN_APPROVALS'], write: ['CAMPAIGNS', 'CAMPAIGN_AUDIT', 'IDEMP', 'SEALQ'] },
+  },
 });
 
 export const getCampaignAudit = defineSpec({
@@ -71,5 +75,5 @@ export const getCampaignAudit = defineSpec({
     problem(403, 'CAMPAIGN_AUDIT_NOT_VISIBLE (read at the SPC)'),
     problem(404, 'Unknown campaign'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'CAMPAIGN_AUDIT'] } },
 });

@@ -26,7 +26,7 @@ export const getRuling = defineSpec({
     problem(404, 'Unknown or outside your jurisdiction'),
     problem(409, 'NOT_PAID'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['APP', 'CAMPAIGNS', 'COURTS'] } },
 });
 
 export const closeApplication = idempotent({
@@ -45,7 +45,7 @@ export const closeApplication = idempotent({
     problem(409, 'INVALID_STATUS'),
     problem(422, 'RULING_BEFORE_PAYOUT'),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'IDEMP', 'SEALQ'] } },
 });
 
 export const resumeEnforcement = idempotent({
@@ -74,7 +74,7 @@ export const resumeEnforcement = idempotent({
     problem(409, 'INVALID_STATUS'),
     problem(422, 'AMOUNT_OVER_RELIEF, RESUMPTION_DEBTOR_REQUIRED, UNKNOWN_DEBTOR'),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'IDEMP', 'REPORT', 'SEALQ'] } },
 });
 
 export const recordRecovery = idempotent({
@@ -103,7 +103,7 @@ export const recordRecovery = idempotent({
     problem(409, 'INVALID_STATUS'),
     problem(422, 'RECOVERY_OVER_RELIEF'),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'FUND', 'IDEMP', 'REPORT', 'SEALQ'] } },
 });
 
 export const liftMeasure = idempotent({
@@ -133,5 +133,5 @@ export const liftMeasure = idempotent({
     ),
     problem(422, 'UNKNOWN_MEASURE'),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'IDEMP', 'SEALQ'] } },
 });

@@ -34,7 +34,7 @@ export const putCourt = idempotent({
       'UNKNOWN_PARENT_COURT, COURT_PARENT_CYCLE, COURT_PARENT_CROSSES_PROVINCE, COURT_LEVEL_MISMATCH, COURT_PROVINCE_MISMATCH, INVALID_CASE_COURT_PREFIX, DIRECT_TO_HIGH_COURT_NOT_ALLOWED',
     ),
   ],
-  access: { table: 'write' },
+  access: { table: { write: ['COURTS', 'COURTS_AUDIT', 'IDEMP', 'SEALQ'] } },
 });
 
 /**
@@ -61,7 +61,7 @@ export const importCourts = idempotent({
       'DUPLICATE_COURT_CODE, UNKNOWN_PARENT_COURT, COURT_PARENT_CYCLE, COURT_PARENT_CROSSES_PROVINCE, COURT_LEVEL_MISMATCH, COURT_PROVINCE_MISMATCH, INVALID_CASE_COURT_PREFIX, DIRECT_TO_HIGH_COURT_NOT_ALLOWED, INVALID_COURT_CODE',
     ),
   ],
-  access: { table: 'write' },
+  access: { table: { write: ['COURTS', 'COURTS_AUDIT', 'IDEMP', 'SEALQ'] } },
 });
 
 const CourtAuditEntry = z
@@ -98,5 +98,5 @@ export const getCourtAudit = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown court'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['COURTS', 'COURTS_AUDIT'] } },
 });

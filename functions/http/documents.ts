@@ -42,7 +42,7 @@ export const requestDocumentUpload = idempotent({
     ),
   ],
   // Presigned upload: the URL is signed with this function's role, so the role needs PutObject + the data key.
-  access: { table: 'write', bucket: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'IDEMP', 'SEALQ'] }, bucket: 'write' },
 });
 
 export const listDocuments = defineSpec({
@@ -62,7 +62,7 @@ export const listDocuments = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown or outside your jurisdiction'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['APP', 'CAMPAIGNS', 'COURTS'] } },
 });
 
 export const getDocument = defineSpec({
@@ -79,7 +79,7 @@ export const getDocument = defineSpec({
     problem(404, 'Unknown or outside your jurisdiction'),
   ],
   // Presigned download, same reasoning with GetObject + kms:Decrypt.
-  access: { table: 'read', bucket: 'read' },
+  access: { table: { read: ['APP', 'CAMPAIGNS', 'COURTS'] }, bucket: 'read' },
 });
 
 export const ReviewDocumentBody = z
@@ -114,5 +114,5 @@ export const reviewDocument = idempotent({
     ),
     problem(422, 'REVIEW_REASON_REQUIRED (a rejection without a reason)'),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'IDEMP', 'SEALQ'] } },
 });

@@ -50,5 +50,5 @@ export const checkEligibility = defineSpec({
     problem(422, 'UNKNOWN_CAMPAIGN'),
   ],
   // Screening persists nothing: it only reads the campaign.
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'] } },
 });

@@ -52,7 +52,18 @@ export const insurerWebhook = defineSpec({
   ],
   // Verifies the signature with the insurer secret, records the outcome and answers the payout task
   // token (deliver-payout outbox).
-  access: { table: 'write', workflow: 'respond', insurer: 'receive' },
+  access: {
+    // Unauthenticated at the gateway, so the narrowest grant of all writers: a payout outcome
+    // (handleInsurerEvent) settles the application, commits or releases its quota reservation, counts the
+    // payout in the report and frees the duplicate lock when declined, in one transaction. No campaign,
+    // court, quota trail, idempotency or fund item.
+    table: {
+      read: ['CAMPAIGNS', 'COURTS'],
+      write: ['APP', 'DUP', 'INSURER_EVENT', 'QUOTA', 'REPORT', 'SEALQ'],
+    },
+    workflow: 'respond',
+    insurer: 'receive',
+  },
 });
 
 const PackageParams = z.strictObject({ packageId: z.string().min(1).max(64) });
@@ -92,7 +103,7 @@ export const getInsurerPackage = defineSpec({
     problem(401, 'INVALID_SIGNATURE'),
     problem(404, 'Unknown package'),
   ],
-  access: { table: 'read', insurer: 'receive' },
+  access: { table: { read: ['APP'] }, insurer: 'receive' },
 });
 
 /** `POST /insurer/packages/{packageId}/redelivery` — the insurer asks for the package again. */
@@ -116,5 +127,10 @@ export const redeliverInsurerPackage = defineSpec({
     problem(404, 'Unknown package'),
     problem(409, 'PACKAGE_NOT_AWAITING_PAYOUT'),
   ],
-  access: { table: 'write', bucket: 'read', workflow: 'respond', insurer: 'both' },
+  access: {
+    table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ'] },
+    bucket: 'read',
+    workflow: 'respond',
+    insurer: 'both',
+  },
 });

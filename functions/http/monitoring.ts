@@ -35,7 +35,7 @@ export const recordAssetCheck = idempotent({
       'CHECK_IN_FUTURE, CHECK_BEFORE_CLOSURE, APPLICANT_NOTIFIED_BEFORE_CHECK, APPLICANT_NOTIFIED_IN_FUTURE',
     ),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'IDEMP', 'SEALQ'] } },
 });
 
 export const dismissResumption = idempotent({
@@ -58,7 +58,7 @@ export const dismissResumption = idempotent({
     problem(404, 'Unknown or outside your jurisdiction'),
     problem(409, 'RESUMPTION_NOT_DUE (not relief-closed, or no check prompted resumption)'),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'IDEMP', 'SEALQ'] } },
 });
 
 export const DueQuery = z.strictObject({
@@ -93,5 +93,5 @@ export const listDueChecks = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'courtCode outside your jurisdiction'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], indexes: ['due'] } },
 });

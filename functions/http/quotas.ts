@@ -36,7 +36,7 @@ export const putQuota = idempotent({
     problem(409, 'QUOTA_BELOW_COMMITTED, CONCURRENT_UPDATE (retry after Retry-After)'),
     problem(422, 'NOT_A_QUOTA_HOLDER'),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS'], write: ['IDEMP', 'QUOTA', 'QUOTA_AUDIT', 'SEALQ'] } },
 });
 
 export const listQuotas = defineSpec({
@@ -56,7 +56,7 @@ export const listQuotas = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown campaign'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'QUOTA'] } },
 });
 
 export const getQuota = defineSpec({
@@ -72,7 +72,7 @@ export const getQuota = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown or not yours'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'QUOTA'] } },
 });
 
 export const getQuotaAudit = defineSpec({
@@ -93,5 +93,5 @@ export const getQuotaAudit = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown campaign or quota, or not yours'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'QUOTA', 'QUOTA_AUDIT'] } },
 });

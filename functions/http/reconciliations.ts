@@ -69,7 +69,7 @@ export const createReconciliation = idempotent({
       'STATEMENT_INVALID: each problem in errors with its row and column (UNKNOWN_COLUMN, MISSING_COLUMN, DUPLICATE_COLUMN, INVALID_ENCODING, NEGATIVE_AMOUNT, FRACTIONAL_AMOUNT, INVALID_AMOUNT, INVALID_DATE, VALUE_REQUIRED, EXTRA_CELLS, MALFORMED_CSV)',
     ),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS'], write: ['IDEMP', 'RECON'], indexes: ['gsi3'] } },
 });
 
 export const getReconciliation = defineSpec({
@@ -86,5 +86,5 @@ export const getReconciliation = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown reconciliation'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['RECON'] } },
 });

@@ -21,7 +21,7 @@ export const getCourt = defineSpec({
   params: z.strictObject({ code: CourtCode }),
   responses: [{ status: 200, description: 'The court', schema: Court }, ...COMMON_ERRORS, notFound],
   // The registry is table data (ports/courts.ts), cached per container.
-  access: { table: 'read' },
+  access: { table: { read: ['COURTS'] } },
 });
 
 export const listCourts = defineSpec({
@@ -33,7 +33,7 @@ export const listCourts = defineSpec({
   auth: 'jwt',
   query: CourtsQuery,
   responses: [{ status: 200, description: 'A page', schema: Page(Court) }, ...COMMON_ERRORS],
-  access: { table: 'read' },
+  access: { table: { read: ['COURTS'] } },
 });
 
 export const listCampaigns = defineSpec({
@@ -44,7 +44,7 @@ export const listCampaigns = defineSpec({
   tags: ['reference'],
   auth: 'jwt',
   responses: [{ status: 200, description: 'All campaigns', schema: Page(Campaign) }, ...COMMON_ERRORS],
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS'] } },
 });
 
 export const getCampaign = defineSpec({
@@ -56,5 +56,5 @@ export const getCampaign = defineSpec({
   auth: 'jwt',
   params: z.strictObject({ campaignId: z.string().min(1).max(64) }),
   responses: [{ status: 200, description: 'The campaign', schema: Campaign }, ...COMMON_ERRORS, notFound],
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS'] } },
 });

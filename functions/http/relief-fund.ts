@@ -56,5 +56,5 @@ export const getReliefFund = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown campaign'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'FUND', 'REPORT'] } },
 });

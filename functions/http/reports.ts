@@ -80,7 +80,7 @@ export const getReport = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown campaign'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA', 'REPORT'] } },
 });
 
 export const freezeReport = idempotent({
@@ -101,7 +101,7 @@ export const freezeReport = idempotent({
     problem(404, 'Unknown campaign'),
     problem(409, 'REPORT_ALREADY_FROZEN'),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA'], write: ['IDEMP', 'REPORT'] } },
 });
 
 export const getFrozenReport = defineSpec({
@@ -123,7 +123,7 @@ export const getFrozenReport = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Not frozen, or not yours'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA', 'REPORT'] } },
 });
 
 const NarrativeParams = z.strictObject({ campaignId: z.string().min(1).max(64), highCourtCode: CourtCode });
@@ -172,7 +172,7 @@ export const putReportNarrative = idempotent({
     problem(404, 'Unknown campaign or high court'),
     problem(409, 'REPORT_ALREADY_FROZEN, VERSION_CONFLICT, CONCURRENT_UPDATE'),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA'], write: ['IDEMP', 'REPORT'] } },
 });
 
 export const getReportSummary = defineSpec({
@@ -190,5 +190,5 @@ export const getReportSummary = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown campaign, or another high court'),
   ],
-  access: { table: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA', 'REPORT'] } },
 });

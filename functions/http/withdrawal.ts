@@ -26,5 +26,5 @@ export const withdrawApplication = idempotent({
     problem(404, 'Unknown or outside your jurisdiction'),
     problem(409, 'INVALID_STATUS (not draft or returned), CONCURRENT_UPDATE'),
   ],
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'DUP', 'IDEMP', 'REPORT', 'SEALQ'] } },
 });

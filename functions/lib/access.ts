@@ -8,7 +8,12 @@
  * keys to write) and the key of the insurer secret.
  */
 export interface Access {
-  /** The table (TABLE_NAME): `read` GetItem/BatchGetItem/Query; `write` also Put/Update/Delete/ConditionCheck (transactions). */
+  /**
+   * The table (TABLE_NAME), by key family: the partitions the function reads and writes, and the indexes
+   * it queries. CDK limits each grant with `dynamodb:LeadingKeys` to those partitions; the local runner
+   * refuses any other key (infra/local/access-guard.ts), so the e2e tier fails when a use case starts
+   * touching a partition its spec does not name.
+   */
   table?: TableAccess;
   /**
    * The documents bucket (DOCUMENTS_BUCKET), objects under applications/. Presigned URLs are executed
@@ -30,7 +35,84 @@ export interface Access {
   auditCheckpoints?: 'seal';
 }
 
-export type TableAccess = 'read' | 'write';
+/**
+ * The table's partition-key families (infra/table-design.ts), each with the `dynamodb:LeadingKeys`
+ * patterns (IAM StringLike: `*` any characters) that match its partition keys and no other family's.
+ */
+export const KEY_FAMILIES = {
+  /** APP#<id>: the application, its audit entries, documents and outbox items. */
+  APP: ['APP#*'],
+  /** DUP#<case>#<person>: the system-wide duplicate lock. */
+  DUP: ['DUP#*'],
+  /** IDEMP#<digest>: idempotency records. */
+  IDEMP: ['IDEMP#*'],
+  /** REPORT#<campaign>: report counters and distinct markers. */
+  REPORT: ['REPORT#*'],
+  /** QUOTA#<campaign>: the quota ledger rows. */
+  QUOTA: ['QUOTA#*'],
+  /** QUOTA_AUDIT#<campaign>#<highCourt>: a quota's allocation trail. */
+  QUOTA_AUDIT: ['QUOTA_AUDIT#*'],
+  /** CAMPAIGNS: the campaign rows. */
+  CAMPAIGNS: ['CAMPAIGNS'],
+  /** CAMPAIGN_AUDIT#<campaign>: a campaign's settings trail. */
+  CAMPAIGN_AUDIT: ['CAMPAIGN_AUDIT#*'],
+  /** CAMPAIGN_APPROVALS#<campaign>: approvals counted against a campaign's limits. */
+  CAMPAIGN_APPROVALS: ['CAMPAIGN_APPROVALS#*'],
+  /** COURTS: the court registry. */
+  COURTS: ['COURTS'],
+  /** COURTS#AUDIT: the registry's trail. */
+  COURTS_AUDIT: ['COURTS#AUDIT'],
+  /** FUND#<campaign>: the relief fund's ledger. */
+  FUND: ['FUND#*'],
+  /** INSURER_EVENT#<id>: insurer callbacks already applied. */
+  INSURER_EVENT: ['INSURER_EVENT#*'],
+  /** RECON#<campaign>: reconciliations with the insurer. */
+  RECON: ['RECON#*'],
+  /** SEALQ#<shard>: audit chains changed since their last seal. */
+  SEALQ: ['SEALQ#*'],
+  /** SWEEP#<name>: a sweep's last run. */
+  SWEEP: ['SWEEP#*'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type KeyFamily = keyof typeof KEY_FAMILIES;
+
+/** The table's indexes (infra/table-design.ts; test/infra asserts the two lists agree). */
+export const TABLE_INDEXES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'due'] as const;
+export type TableIndex = (typeof TABLE_INDEXES)[number];
+
+export interface TableAccess {
+  /** Partitions read: GetItem, BatchGetItem, Query on the table, ConditionCheckItem (a transaction's check). */
+  read?: readonly KeyFamily[];
+  /** Partitions written: PutItem, UpdateItem, DeleteItem, BatchWriteItem; a written family is readable too. */
+  write?: readonly KeyFamily[];
+  /**
+   * Indexes queried (Query only). `dynamodb:LeadingKeys` names the table's partition key, so index reads
+   * get their own statement on exactly these index ARNs, without the condition (read-only).
+   */
+  indexes?: readonly TableIndex[];
+}
+
+/** The family a partition key belongs to, by the same patterns IAM applies (StringLike). */
+export function keyFamilyOf(pk: string): KeyFamily | undefined {
+  for (const [family, patterns] of Object.entries(KEY_FAMILIES)) {
+    if (patterns.some((p) => stringLike(p, pk))) return family as KeyFamily;
+  }
+  return undefined;
+}
+
+/** IAM StringLike: `*` any run of characters, `?` one character, everything else literal. */
+export function stringLike(pattern: string, value: string): boolean {
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${source}$`, 's').test(value);
+}
+
+/** The families a table access may read (read and write families). */
+export function readableFamilies(access: TableAccess): KeyFamily[] {
+  return [...new Set([...(access.read ?? []), ...(access.write ?? [])])].sort();
+}
 /** `presign` = both directions. */
 export type BucketAccess = 'read' | 'write' | 'presign';
 /**

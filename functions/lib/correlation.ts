@@ -6,7 +6,8 @@ import { logger } from './logger.ts';
  * (`X-Correlation-Id` when valid, else API Gateway's request id), put on every log line (Powertools
  * `correlation_id`), returned as a response header, carried into the Step Functions execution input
  * (`correlationId`; each task receives it as `execution.correlationId`), sent to the insurer as
- * `Relief-Correlation-Id` on the package POST, and read back from the insurer's webhook.
+ * `Relief-Correlation-Id` on the package POST, and read back from the insurer's webhook. Outbox items
+ * record it (`OutboxItem.correlationId`), and the reconciler delivers each under its item's id.
  *
  * Held in AsyncLocalStorage so adapters (sfn-workflow, http-insurer) read it without every use case
  * passing it along, and concurrent requests in the local runner never see each other's id.
@@ -49,4 +50,22 @@ export function withCorrelationId<T>(id: string, fn: () => T): T {
 /** The correlation id of the work in progress, if any. */
 export function currentCorrelationId(): string | undefined {
   return store.getStore();
+}
+
+/**
+ * Runs `fn` under the correlation id a piece of deferred work recorded (an outbox item's: the request
+ * that wrote it), so a late delivery's logs and calls join that request's; without a valid one, under
+ * the current id. The logger gets the current id back afterwards (the sweep's own lines stay its own).
+ */
+export async function underRecordedCorrelationId<T>(
+  id: string | undefined,
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (!isCorrelationId(id) || id === currentCorrelationId()) return fn();
+  const outer = currentCorrelationId();
+  try {
+    return await withCorrelationId(id, fn);
+  } finally {
+    if (outer !== undefined) logger.setCorrelationId(outer);
+  }
 }

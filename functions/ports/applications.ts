@@ -228,7 +228,9 @@ export interface QuotaChange {
 /**
  * Work that must happen after a transaction (start an execution, send a task token), kept until done.
  * An item whose delivery failed is put back for later (`deferOutbox`): `attempts` so far, due again at
- * `dueAt` (absent: due since `createdAt`).
+ * `dueAt` (absent: due since `createdAt`). `correlationId`: the id of the request that wrote it
+ * (lib/correlation.ts, stamped by the repository when absent); a late delivery runs under it, so its
+ * logs, the execution it starts and the insurer call join the request's.
  */
 export type OutboxItem = (
   | { kind: 'start-execution'; applicationId: string; submissionSeq: number; createdAt: string }
@@ -246,7 +248,12 @@ export type OutboxItem = (
       outcome: 'paid' | 'declined';
       createdAt: string;
     }
-) & { attempts?: number; dueAt?: string };
+) & { attempts?: number; dueAt?: string; correlationId?: string };
+
+/** The item as stored: with the current correlation id unless it carries one. */
+export function withOutboxCorrelation(item: OutboxItem, correlationId: string | undefined): OutboxItem {
+  return item.correlationId || !correlationId ? item : { ...item, correlationId };
+}
 
 /** When an outbox item is due (again). */
 export const outboxDueAt = (item: OutboxItem): string => item.dueAt ?? item.createdAt;

@@ -64,7 +64,7 @@ export const recordTaskToken: TaskSpec = {
   description: 'approval task: records the waiting level’s task token',
   trigger: 'workflow',
   // Sends the decision back itself when the decision was recorded before the token.
-  access: { table: 'write', workflow: 'respond' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP'] }, workflow: 'respond' },
 };
 
 export const dispatchPackage: TaskSpec = {
@@ -73,21 +73,26 @@ export const dispatchPackage: TaskSpec = {
   trigger: 'workflow',
   // Records the payout token, presigns document downloads for the insurer (GetObject + kms:Decrypt),
   // signs the package with the insurer secret and POSTs it; answers the token itself when already settled.
-  access: { table: 'write', bucket: 'read', workflow: 'respond', insurer: 'send' },
+  access: {
+    table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ'] },
+    bucket: 'read',
+    workflow: 'respond',
+    insurer: 'send',
+  },
 };
 
 export const escalate: TaskSpec = {
   name: 'escalate',
   description: 'approval task: escalates an overdue level',
   trigger: 'workflow',
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ'] } },
 };
 
 export const recordFault: TaskSpec = {
   name: 'recordFault',
   description: 'approval task: records a workflow fault on the application',
   trigger: 'workflow',
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ'] } },
 };
 
 export const reconcile: TaskSpec = {
@@ -98,7 +103,10 @@ export const reconcile: TaskSpec = {
   // Starts executions and delivers decisions and payout outcomes from the outbox; a decision whose
   // token is gone is settled only once DescribeExecution shows the workflow carries on, else the
   // execution is re-driven.
-  access: { table: 'write', workflow: 'heal' },
+  access: {
+    table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ'], indexes: ['gsi4'] },
+    workflow: 'heal',
+  },
 };
 
 export const redrive: TaskSpec = {
@@ -108,7 +116,11 @@ export const redrive: TaskSpec = {
   everyMinutes: 5,
   // DescribeExecution, StartExecution; reads the pending documents' objects (HeadObject/GetObject +
   // kms:Decrypt) to settle them; never answers a task token.
-  access: { table: 'write', bucket: 'read', workflow: 'redrive' },
+  access: {
+    table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ', 'SWEEP'], indexes: ['gsi4'] },
+    bucket: 'read',
+    workflow: 'redrive',
+  },
   // A run may hash a few lost uploads (up to 20 MiB each) besides its workflow checks.
   timeoutSeconds: 120,
   memoryMiB: 1024,
@@ -121,7 +133,7 @@ export const escalateOverdueChecks: TaskSpec = {
   // Due dates are Beijing days: hourly is soon enough, and a backlog drains one bounded run an hour.
   everyMinutes: 60,
   // Reads the sparse due index, writes one audit entry and the escalation mark per overdue check.
-  access: { table: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ', 'SWEEP'], indexes: ['due'] } },
   // Up to 200 index items and their conditioned writes per run.
   timeoutSeconds: 120,
 };
@@ -130,7 +142,7 @@ export const documentUploaded: TaskSpec = {
   name: 'documentUploaded',
   description: 'S3 ObjectCreated: settles an uploaded document',
   trigger: 'object-created',
-  access: { table: 'write', bucket: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ'] }, bucket: 'read' },
   // Hashes the whole object (up to 20 MiB) to compare it with the declared SHA-256.
   timeoutSeconds: 60,
   memoryMiB: 1024,
@@ -143,7 +155,13 @@ export const sealAuditTrail: TaskSpec = {
   everyMinutes: 'auditSealEveryMinutes',
   // Reads the audit chains and deletes their pending-seal marks; writes checkpoint objects to the Object
   // Lock bucket and signs them with the audit key.
-  access: { table: 'write', auditCheckpoints: 'seal' },
+  access: {
+    table: {
+      read: ['APP', 'CAMPAIGNS', 'CAMPAIGN_AUDIT', 'COURTS', 'COURTS_AUDIT', 'QUOTA', 'QUOTA_AUDIT'],
+      write: ['SEALQ'],
+    },
+    auditCheckpoints: 'seal',
+  },
   // Up to MAX_LEAVES_PER_CHECKPOINT chains read and verified per run.
   timeoutSeconds: 300,
   memoryMiB: 1024,
@@ -154,7 +172,7 @@ export const seedCourts: TaskSpec = {
   description: 'deploy: writes the committed court registry into the table when it has none',
   trigger: 'deploy',
   // The only function that bundles courts.registry.json.
-  access: { table: 'write' },
+  access: { table: { write: ['COURTS'] } },
 };
 
 /** Every task function, once. */

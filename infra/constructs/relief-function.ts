@@ -10,7 +10,13 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { BucketAccess, TableAccess, WorkflowAccess } from '../../functions/lib/access.ts';
+import {
+  type BucketAccess,
+  KEY_FAMILIES,
+  readableFamilies,
+  type TableAccess,
+  type WorkflowAccess,
+} from '../../functions/lib/access.ts';
 import { TABLE_DESIGN } from '../table-design.ts';
 
 /**
@@ -80,15 +86,30 @@ export function esbuildOptions(projectRoot: string) {
 const STUB_CODE =
   "exports.handler = async () => { throw new Error('relief: stub code, synthesised for assertions only'); };";
 
-const DYNAMODB_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-/** TransactWriteItems is authorised per item by these (ConditionCheckItem for condition-only items). */
+/**
+ * TransactWriteItems and BatchGetItem/BatchWriteItem are authorised per item by the item actions, each
+ * item's partition key as dynamodb:LeadingKeys; a transaction's condition-only item (ConditionCheckItem)
+ * reads, so it is granted where its partition is readable.
+ */
+const DYNAMODB_READ = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+];
 const DYNAMODB_WRITE = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
 ];
+
+/** `ForAllValues:StringLike` on dynamodb:LeadingKeys: every partition key of the request matches a family. */
+export function leadingKeysCondition(families: readonly (keyof typeof KEY_FAMILIES)[]) {
+  return {
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': families.flatMap((f) => KEY_FAMILIES[f]) },
+  };
+}
 /** Data-key use on a customer managed key, spelled out (no `GenerateDataKey*` / `ReEncrypt*` wildcards). */
 const KMS_DECRYPT = ['kms:Decrypt', 'kms:DescribeKey'];
 const KMS_ENCRYPT = [
@@ -105,7 +126,8 @@ export class ReliefFunction extends Construct {
   readonly logGroup: logs.LogGroup;
   /** What was bound, for reviews and tests. */
   readonly bindings: {
-    table?: TableAccess;
+    /** The table access as JSON (families read, written, indexes). */
+    table?: string;
     bucket?: BucketAccess;
     workflow?: WorkflowAccess;
     /** The insurer secret is read-only for functions. */
@@ -188,26 +210,59 @@ export class ReliefFunction extends Construct {
     this.function.addEnvironment(name, value);
   }
 
-  /** TABLE_NAME + item access on the table and its indexes (named from infra/table-design.ts, no wildcard). */
+  /**
+   * TABLE_NAME + item access by key family (functions/lib/access.ts): `TableRead` on the partitions read
+   * or written, `TableWrite` on those written, each limited with dynamodb:LeadingKeys (the table's
+   * partition key) and on the table ARN only; `TableIndexes`: Query on exactly the indexes named, without
+   * LeadingKeys (AWS evaluates that key against the table's partition key, which an index Query does not
+   * name), read-only, so an index grant can never write. Index names come from infra/table-design.ts.
+   */
   bindTable(table: ITable, access: TableAccess): this {
-    this.once('table', access);
+    this.once('table', JSON.stringify(access));
     this.setEnv('TABLE_NAME', table.tableName);
-    const resources = [
-      table.tableArn,
-      ...TABLE_DESIGN.globalSecondaryIndexes.map((i) => `${table.tableArn}/index/${i.indexName}`),
-    ];
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: access === 'read' ? 'TableRead' : 'TableReadWrite',
-        actions: access === 'read' ? DYNAMODB_READ : [...DYNAMODB_READ, ...DYNAMODB_WRITE],
-        resources,
-      }),
-    );
+    const readable = readableFamilies(access);
+    const writable = [...new Set(access.write ?? [])].sort();
+    const indexes = [...new Set(access.indexes ?? [])].sort();
+    if (readable.length === 0 && indexes.length === 0) {
+      throw new Error(`${this.node.path}: table access names no key family and no index`);
+    }
+    const known = new Set<string>(TABLE_DESIGN.globalSecondaryIndexes.map((i) => i.indexName));
+    for (const i of indexes)
+      if (!known.has(i)) throw new Error(`${this.node.path}: no index ${i} in the table design`);
+    if (readable.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'TableRead',
+          actions: DYNAMODB_READ,
+          resources: [table.tableArn],
+          conditions: leadingKeysCondition(readable),
+        }),
+      );
+    }
+    if (writable.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'TableWrite',
+          actions: DYNAMODB_WRITE,
+          resources: [table.tableArn],
+          conditions: leadingKeysCondition(writable),
+        }),
+      );
+    }
+    if (indexes.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'TableIndexes',
+          actions: ['dynamodb:Query'],
+          resources: indexes.map((i) => `${table.tableArn}/index/${i}`),
+        }),
+      );
+    }
     if (table.encryptionKey) {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'TableKey',
-          actions: access === 'read' ? KMS_DECRYPT : [...KMS_DECRYPT, ...KMS_ENCRYPT],
+          actions: writable.length === 0 ? KMS_DECRYPT : [...KMS_DECRYPT, ...KMS_ENCRYPT],
           resources: [table.encryptionKey.keyArn],
         }),
       );

@@ -3,6 +3,7 @@ import { apiRoutes } from '../../functions/http/routes.ts';
 import type { Route } from '../../functions/lib/http.ts';
 import { type DeclaredRoute, routeEntryPath } from '../../functions/lib/route-spec.ts';
 import { type TaskSpec, taskEntryPath, taskSpecs } from '../../functions/tasks/specs.ts';
+import { installAccessGuard, runUnder } from './access-guard.ts';
 
 /**
  * The Lambda entries (functions/entries/), imported as Lambda runs them: the local runner and the
@@ -28,7 +29,12 @@ export async function loadRouteEntries(routes: readonly DeclaredRoute[] = apiRou
         `${file} must export route (defined from the ${spec.operationId} spec) and its handler`,
       );
     }
-    out.push({ spec, handler: module.handler as Route['handler'] });
+    const handler = module.handler as Route['handler'];
+    out.push({
+      spec,
+      handler: ((...args: Parameters<Route['handler']>) =>
+        runUnder(spec.operationId, spec.access ?? {}, () => handler(...args))) as Route['handler'],
+    });
   }
   return out;
 }
@@ -46,7 +52,22 @@ export async function loadTaskEntries(
     if (module.spec !== spec || typeof module.handler !== 'function') {
       throw new Error(`${file} must export spec (the ${spec.name} task spec) and handler`);
     }
-    out.set(spec.name, module.handler as TaskHandler);
+    const handler = module.handler as TaskHandler;
+    out.set(spec.name, (payload) => runUnder(spec.name, spec.access, () => handler(payload)));
   }
   return out;
+}
+
+/**
+ * Checks the entries' DynamoDB requests against their specs' grants (infra/local/access-guard.ts), as
+ * RELIEF_ACCESS_GUARD says (`enforce` unless set). Call once the configuration is in the environment.
+ */
+export async function guardTableAccess(): Promise<void> {
+  const mode = (process.env.RELIEF_ACCESS_GUARD ?? 'enforce') as 'enforce' | 'record' | 'off';
+  const { documentClient } = await load('functions/factories/dynamodb.ts');
+  installAccessGuard(
+    (documentClient as () => Parameters<typeof installAccessGuard>[0])(),
+    mode,
+    process.env.RELIEF_ACCESS_GUARD_FILE,
+  );
 }

@@ -203,9 +203,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     delete process.env.AWS_PROFILE;
     // The Lambda entries read configuration at first use: import them only now that it is set.
-    const { loadRouteEntries, loadTaskEntries } = await import('./entries.ts');
+    const { guardTableAccess, loadRouteEntries, loadTaskEntries } = await import('./entries.ts');
     const routes = await loadRouteEntries();
     const tasks = await loadTaskEntries();
+    // Each entry may touch only the partitions its spec names, as its deployed role (LeadingKeys).
+    await guardTableAccess();
     const task = (name: string) => {
       const handler = tasks.get(name);
       if (!handler) throw new Error(`no task entry ${name}`);

@@ -20,7 +20,7 @@ function catalogWithWebhookWithoutInsurer(): HandlerCatalog {
     ...catalog,
     http: catalog.http.map((f) =>
       f.route.operationId === 'insurerWebhook'
-        ? { ...f, route: { ...f.route, access: { table: 'write', workflow: 'respond' } } }
+        ? { ...f, route: { ...f.route, access: { table: f.route.access.table, workflow: 'respond' } } }
         : f,
     ),
   };

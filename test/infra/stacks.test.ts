@@ -401,7 +401,7 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
       const start = statements.find((st) => st.Sid === 'Workflow');
       expect(JSON.stringify(start?.Resource)).toContain(':stateMachine:relief-test-approval');
       // The in-flight index is one of the table's indexes the grant names (no index wildcard).
-      const table = statements.find((st) => st.Sid === 'TableReadWrite');
+      const table = statements.find((st) => st.Sid === 'TableIndexes');
       expect(JSON.stringify(table?.Resource)).toContain('/index/gsi4');
       expect(JSON.stringify(table?.Resource)).not.toContain('/index/*');
     });

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { currentCorrelationId, withCorrelationId } from '../../functions/lib/correlation.ts';
 import { toProblem } from '../../functions/lib/http.ts';
 import { DOCUMENT_TYPES } from '../../functions/ports/applications.ts';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
@@ -478,6 +479,68 @@ describe('decideApplication (审批)', () => {
     const error = await refusal(decideApplication(w.deps, people.basicApprover, id, approve));
     expect(toProblem(error, 'req-1').statusCode).toBe(429);
     expect(w.dump()).toEqual(before);
+  });
+});
+
+describe('the correlation id of deferred work', () => {
+  /** The correlation id current at each workflow call (the execution input and the token answer carry it). */
+  function watchCorrelation() {
+    const seen: { call: string; id: string | undefined }[] = [];
+    const { start, sendTaskSuccess } = w.workflow;
+    w.workflow.start = (...args: Parameters<typeof start>) => {
+      seen.push({ call: `start ${args[0]}`, id: currentCorrelationId() });
+      return start.apply(w.workflow, args);
+    };
+    w.workflow.sendTaskSuccess = (...args: Parameters<typeof sendTaskSuccess>) => {
+      seen.push({ call: `send ${args[0]}`, id: currentCorrelationId() });
+      return sendTaskSuccess.apply(w.workflow, args);
+    };
+    return seen;
+  }
+
+  it('starts a late execution under the submitting request’s id, and leaves the sweep its own', async () => {
+    const id = await w.ready();
+    const seen = watchCorrelation();
+    w.workflow.failStarts = 1;
+    await withCorrelationId('req-submit-1', () => submitApplication(w.deps, people.clerk, id, FORM));
+    expect((await w.repo.listOutbox(10)).map((o) => [o.kind, o.correlationId])).toEqual([
+      ['start-execution', 'req-submit-1'],
+    ]);
+    const after = await withCorrelationId('sweep-1', async () => {
+      expect(await reconcile(w.deps)).toEqual({ started: 1 });
+      return currentCorrelationId();
+    });
+    expect(after).toBe('sweep-1');
+    expect(seen).toEqual([
+      { call: `start ${id}-s1`, id: 'req-submit-1' },
+      { call: `start ${id}-s1`, id: 'req-submit-1' },
+    ]);
+  });
+
+  it('resends a lost decision under the deciding request’s id, not the submission’s or the sweep’s', async () => {
+    const id = await w.submitted();
+    await recordTaskToken(w.deps, { applicationId: id, submissionSeq: 1, level: 0, taskToken: 't0' });
+    const seen = watchCorrelation();
+    w.workflow.failSends = 1;
+    await withCorrelationId('req-decide-1', () =>
+      decideApplication(w.deps, people.basicApprover, id, approve),
+    );
+    await withCorrelationId('sweep-2', () => reconcile(w.deps));
+    expect(seen).toEqual([
+      { call: 'send t0', id: 'req-decide-1' },
+      { call: 'send t0', id: 'req-decide-1' },
+    ]);
+    expect(w.workflow.sent.map((s) => s.token)).toEqual(['t0']);
+  });
+
+  it('delivers an item written outside any request under the sweep’s own id', async () => {
+    const id = await w.ready();
+    const seen = watchCorrelation();
+    w.workflow.failStarts = 1;
+    await submitApplication(w.deps, people.clerk, id, FORM);
+    expect((await w.repo.listOutbox(10))[0]?.correlationId).toBeUndefined();
+    await withCorrelationId('sweep-3', () => reconcile(w.deps));
+    expect(seen.at(-1)).toEqual({ call: `start ${id}-s1`, id: 'sweep-3' });
   });
 });
 

@@ -2,6 +2,7 @@ import { type DocumentChain, mergeTrail } from '../../domain/application-trail.t
 import { waitingSince } from '../../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../../domain/report.ts';
+import { currentCorrelationId } from '../../lib/correlation.ts';
 import { ConcurrentUpdateError } from '../../lib/errors.ts';
 import { CONFLICT_RETRY, StaleReadError } from '../../lib/retry.ts';
 import {
@@ -37,6 +38,7 @@ import {
   type SweepQuery,
   type UpdateOptions,
   VersionConflictError,
+  withOutboxCorrelation,
 } from '../../ports/applications.ts';
 import { recordOf } from '../../ports/idempotency.ts';
 import { MemoryFaults } from './faults.ts';
@@ -437,12 +439,13 @@ export class MemoryApplicationRepository implements ApplicationRepository {
         },
       );
     }
+    const correlationId = currentCorrelationId();
     for (const item of options.outbox ?? []) {
       const key = `${item.applicationId}#${outboxId(item)}`;
       ops.push({
         label: 'outbox',
         item: `OUTBOX#${key}`,
-        apply: () => this.state.outbox.set(key, copy(item)),
+        apply: () => this.state.outbox.set(key, copy(withOutboxCorrelation(item, correlationId))),
       });
     }
     for (const slot of options.freezeMaterials?.slots ?? []) {

@@ -7,6 +7,7 @@ import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts'
 import { DynamoReportStore } from '../../../functions/adapters/dynamo-reports.ts';
 import { createMemoryAdapters } from '../../../functions/adapters/memory/index.ts';
 import { GENESIS_HASH, verifyChain } from '../../../functions/domain/audit-chain.ts';
+import { withCorrelationId } from '../../../functions/lib/correlation.ts';
 import { StaleReadError } from '../../../functions/lib/retry.ts';
 import {
   type ApplicationRecord,
@@ -405,6 +406,42 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     await s.repo.completeOutbox(first);
     await s.repo.deferOutbox(first, later);
     expect(await mine()).toEqual([second]);
+  });
+
+  it('stamps an outbox item with the correlation id of the work that wrote it, kept when deferred', async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    const base = `1990-01-05T00:00:00.${String(serial % 1000).padStart(3, '0')}Z`;
+    const start: OutboxItem = {
+      kind: 'start-execution',
+      applicationId: app.id,
+      submissionSeq: 1,
+      createdAt: base,
+    };
+    const decision: OutboxItem = {
+      kind: 'deliver-decision',
+      applicationId: app.id,
+      submissionSeq: 1,
+      level: 0,
+      createdAt: `${base}1`,
+      correlationId: 'written-with-its-own',
+    };
+    await withCorrelationId('req-contract-1', () =>
+      s.repo.update(app.id, escalate, { outbox: [start, decision] }),
+    );
+    const mine = async () => (await s.repo.listOutbox(100)).filter((o) => o.applicationId === app.id);
+    expect(await mine()).toEqual([{ ...start, correlationId: 'req-contract-1' }, decision]);
+    await s.repo.deferOutbox(start, '1990-01-06T00:00:00.000Z');
+    expect((await mine()).find((o) => o.kind === 'start-execution')).toMatchObject({
+      correlationId: 'req-contract-1',
+      attempts: 1,
+    });
+    // Written outside any request (no current id): no correlation id, never an empty one.
+    const other = await s.repo.create(record(), audit('application.created'));
+    await s.repo.update(other.id, escalate, { outbox: [{ ...start, applicationId: other.id }] });
+    const [bare] = (await s.repo.listOutbox(100)).filter((o) => o.applicationId === other.id);
+    expect(bare).toBeDefined();
+    expect(bare && 'correlationId' in bare).toBe(false);
   });
 
   it('takes an insurer event id once: a second use is a DuplicateEventError, writing nothing', async () => {

@@ -237,7 +237,7 @@ describe('the table', () => {
   it('lets exactly floor(available / amount) of 50 concurrent conditional decrements succeed', async () => {
     const initial = 1_000;
     const amount = 30;
-    const key = { pk: 'CAMPAIGN#c1', sk: 'QUOTA#hc1' };
+    const key = { pk: 'QUOTA#c1', sk: 'hc1' };
     await doc.send(new PutCommand({ TableName: TABLE, Item: { ...key, availableFen: initial } }));
 
     const outcomes = await Promise.allSettled(

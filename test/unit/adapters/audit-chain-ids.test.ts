@@ -27,7 +27,14 @@ describe('campaign and court chains', () => {
     expect(chainIdOfItem({ pk: 'CAMPAIGNS', sk: 'CAMPAIGN#demo' })).toBeUndefined();
     expect(chainIdOfItem({ pk: 'COURTS', sk: 'REGISTRY', auditSeq: 1 })).toBe('courts');
     expect(chainIdOfItem({ pk: 'COURTS', sk: 'REGISTRY', auditSeq: 0 })).toBeUndefined();
-    // The quota chains are unchanged.
-    expect(chainIdOfItem({ pk: 'CAMPAIGN#demo', sk: 'QUOTA#BJ', auditSeq: 1 })).toBe('quota/demo/BJ');
+    // A quota's head row lives in the quota partition (QUOTA#<campaign> / <high court>), its trail apart.
+    expect(chainIdOfItem({ pk: 'QUOTA#demo', sk: 'BJ', auditSeq: 1 })).toBe('quota/demo/BJ');
+    expect(chainIdOfItem({ pk: 'QUOTA_AUDIT#demo#BJ', sk: 'AUDIT#0000000001' })).toBe('quota/demo/BJ');
+    expect(chainIdOfItem({ pk: 'CAMPAIGN#demo', sk: 'QUOTA#BJ', auditSeq: 1 })).toBeUndefined();
+    expect(chainKeys('quota/demo/BJ')).toEqual({
+      pk: 'QUOTA#demo',
+      headSk: 'BJ',
+      entries: [{ pk: 'QUOTA_AUDIT#demo#BJ', prefix: 'AUDIT#' }],
+    });
   });
 });

@@ -20,8 +20,8 @@ const ledger = () =>
   );
 
 const quota = {
-  pk: 'CAMPAIGN#demo',
-  sk: 'QUOTA#QH',
+  pk: 'QUOTA#demo',
+  sk: 'QH',
   campaignId: 'demo',
   highCourtCode: 'QH',
   allocatedFen: 100,

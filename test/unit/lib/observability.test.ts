@@ -4,7 +4,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HttpInsurerClient } from '../../../functions/adapters/http-insurer.ts';
 import { SfnWorkflow } from '../../../functions/adapters/sfn-workflow.ts';
-import { currentCorrelationId, withCorrelationId } from '../../../functions/lib/correlation.ts';
+import {
+  currentCorrelationId,
+  underRecordedCorrelationId,
+  withCorrelationId,
+} from '../../../functions/lib/correlation.ts';
 import { ConflictError, UnauthenticatedError } from '../../../functions/lib/errors.ts';
 import { defineRoute, noAuthenticator } from '../../../functions/lib/http.ts';
 import { logger } from '../../../functions/lib/logger.ts';
@@ -263,6 +267,31 @@ describe('the correlation id leaves the system', () => {
     const headers = fetchMock.mock.calls[0]?.[1]?.headers as Record<string, string>;
     expect(headers['relief-correlation-id']).toBe('pkg-corr');
     expect(headers['relief-signature']).toMatch(/^t=/);
+  });
+});
+
+describe('deferred work under the id it recorded', () => {
+  it('logs and calls under an outbox item’s id, then gives the logger the sweep’s back', async () => {
+    const inside = await withCorrelationId('sweep-9', async () => {
+      const during = await underRecordedCorrelationId('req-late-1', async () => ({
+        current: currentCorrelationId(),
+        logged: logger.getCorrelationId(),
+      }));
+      return { during, after: { current: currentCorrelationId(), logged: logger.getCorrelationId() } };
+    });
+    expect(inside).toEqual({
+      during: { current: 'req-late-1', logged: 'req-late-1' },
+      after: { current: 'sweep-9', logged: 'sweep-9' },
+    });
+  });
+
+  it('keeps the current id for an item without one, or with one no log query could carry', async () => {
+    for (const recorded of [undefined, '', 'has spaces', 'x'.repeat(129)]) {
+      const seen = await withCorrelationId('sweep-10', () =>
+        underRecordedCorrelationId(recorded, async () => currentCorrelationId()),
+      );
+      expect(seen, String(recorded)).toBe('sweep-10');
+    }
   });
 });
 

@@ -76,7 +76,8 @@ export const listApplications = defineSpec({
     problem(404, 'courtCode outside your jurisdiction'),
     problem(422, 'CAMPAIGN_REQUIRED (SPC)'),
   ],
-  access: { table: { read: ['CAMPAIGNS', 'COURTS'], indexes: ['gsi1', 'gsi2', 'gsi3', 'gsi5'] } },
+  // APP: gsi1-3 hold only what the list filters on; a page reads its items by key (BatchGetItem).
+  access: { table: { read: ['APP', 'CAMPAIGNS', 'COURTS'], indexes: ['gsi1', 'gsi2', 'gsi3', 'gsi5'] } },
 });
 
 export const patchApplication = idempotent({

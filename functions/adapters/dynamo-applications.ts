@@ -12,8 +12,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type DocumentChain, mergeTrail } from '../domain/application-trail.ts';
+import { isInFlight } from '../domain/application.ts';
 import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
+import { quotaMovement } from '../domain/quota.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../domain/report.ts';
 import { currentCorrelationId } from '../lib/correlation.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
@@ -98,7 +100,6 @@ const KEY_ATTRS = [
 export const IN_FLIGHT_SHARDS = 16;
 
 /** Statuses in which a workflow must be alive: such applications are on the in-flight index (gsi4). */
-const IN_FLIGHT_STATUSES = new Set(['pending_approval', 'awaiting_payout']);
 
 /** A stable shard of the gsi4 families for an id (FNV-1a), so an item always lands in the same partition. */
 export function shardOf(id: string): number {
@@ -108,7 +109,7 @@ export function shardOf(id: string): number {
 }
 
 const inFlightKeys = (app: ApplicationRecord) =>
-  IN_FLIGHT_STATUSES.has(app.status)
+  isInFlight(app.status)
     ? { gsi4pk: `INFLIGHT#${shardOf(app.id)}`, gsi4sk: `${app.updatedAt}#${app.id}` }
     : {};
 
@@ -161,6 +162,45 @@ function appItem(app: ApplicationRecord): Record<string, unknown> {
     ...dueKeys(app),
     ...app,
   };
+}
+
+/**
+ * Every item the repository's transactions leave for an application as it stands — the record with
+ * its index keys, its duplicate lock (while it holds one), its documents, its audit entries, its open
+ * outbox items and its chain's seal mark — for fixtures that load hundreds of applications at once
+ * (BatchWriteItem) rather than replay each one's transactions. Report counters are not included.
+ */
+export function storedApplicationItems(
+  tableName: string,
+  parts: {
+    app: ApplicationRecord;
+    documents: readonly DocumentRecord[];
+    audit: readonly AuditEntry[];
+    outbox: readonly OutboxItem[];
+  },
+): Record<string, unknown>[] {
+  const { app } = parts;
+  const last = parts.audit.at(-1);
+  return [
+    appItem(app),
+    { pk: dupPk(app.duplicateKey), sk: 'DUP', entity: 'duplicate-lock', applicationId: app.id },
+    ...parts.documents.map((doc) => ({
+      pk: appPk(app.id),
+      sk: docSk(doc.documentId),
+      entity: 'document',
+      ...pendingUploadKeys(doc),
+      ...doc,
+    })),
+    ...parts.audit.map((entry) => ({ pk: appPk(app.id), sk: auditSk(entry.seq), entity: 'audit', ...entry })),
+    ...parts.outbox.map((item) => ({
+      pk: appPk(item.applicationId),
+      sk: `OUTBOX#${outboxId(item)}`,
+      entity: 'outbox',
+      ...outboxKeys(item),
+      ...item,
+    })),
+    ...(last ? [sealPendingPut(tableName, applicationChainId(app.id), last.seq, last.at).Put.Item] : []),
+  ];
 }
 
 /** Builds the next audit entry on top of `current`'s chain head. */
@@ -387,39 +427,20 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     return hit && hit.at >= notBefore && Date.now() - hit.at <= SEEN_MS ? hit.record : undefined;
   }
 
+  /** A reservation, release or commit (domain/quota.ts quotaMovement) as one conditioned counter update. */
   private quotaUpdate(change: QuotaChange): TransactItem {
     const key = quotaKey(change.campaignId, change.highCourtCode);
-    const values = { ':a': change.amountFen, ':one': 1 };
-    const base = { TableName: this.tableName, Key: key, ExpressionAttributeValues: values };
-    switch (change.op) {
-      case 'reserve':
-        return {
-          Update: {
-            ...base,
-            UpdateExpression:
-              'SET availableFen = availableFen - :a, reservedFen = reservedFen + :a, version = version + :one',
-            ConditionExpression: 'availableFen >= :a',
-          },
-        };
-      case 'release':
-        return {
-          Update: {
-            ...base,
-            UpdateExpression:
-              'SET availableFen = availableFen + :a, reservedFen = reservedFen - :a, version = version + :one',
-            ConditionExpression: 'reservedFen >= :a',
-          },
-        };
-      case 'commit':
-        return {
-          Update: {
-            ...base,
-            UpdateExpression:
-              'SET disbursedFen = disbursedFen + :a, reservedFen = reservedFen - :a, version = version + :one',
-            ConditionExpression: 'reservedFen >= :a',
-          },
-        };
-    }
+    const movement = quotaMovement(change.op);
+    const sets = movement.moves.map(([c, sign]) => `${c} = ${c} ${sign < 0 ? '-' : '+'} :a`);
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: key,
+        ExpressionAttributeValues: { ':a': change.amountFen, ':one': 1 },
+        UpdateExpression: `SET ${sets.join(', ')}, version = version + :one`,
+        ConditionExpression: `${movement.covers} >= :a`,
+      },
+    };
   }
 
   private outboxPut(written: OutboxItem): TransactItem {

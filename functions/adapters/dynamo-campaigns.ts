@@ -3,7 +3,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
@@ -21,6 +20,7 @@ import type { IdempotentWrite } from '../ports/idempotency.ts';
 import { campaignChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
 import { quotaKey } from './dynamo-quota-keys.ts';
+import { type Labelled, writeLabelled } from './dynamo-transaction.ts';
 
 const CAMPAIGNS_PK = 'CAMPAIGNS';
 const campaignKey = (id: string) => ({ pk: CAMPAIGNS_PK, sk: `CAMPAIGN#${id}` });
@@ -247,54 +247,52 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
             ConditionExpression: 'version = :v',
             ExpressionAttributeValues: { ':v': current.version },
           };
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...campaignKey(next.id), entity: 'campaign', ...stored },
-          ...condition,
+    const items: Labelled[] = [
+      [
+        'campaign',
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...campaignKey(next.id), entity: 'campaign', ...stored },
+            ...condition,
+          },
         },
-      },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...auditKey(next.id, seq), entity: 'campaign-audit', ...entry },
-          ConditionExpression: 'attribute_not_exists(pk)',
+      ],
+      [
+        'audit',
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...auditKey(next.id, seq), entity: 'campaign-audit', ...entry },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
         },
-      },
+      ],
     ];
     if (approvalsSeen !== undefined) {
-      items.push({
-        ConditionCheck: {
-          TableName: this.tableName,
-          Key: { pk: approvalsPk(next.id), sk: APPROVALS_COUNTER_SK },
-          ConditionExpression:
-            approvalsSeen === 0 ? 'attribute_not_exists(pk) OR approvals = :zero' : 'approvals = :n',
-          ExpressionAttributeValues: approvalsSeen === 0 ? { ':zero': 0 } : { ':n': approvalsSeen },
+      items.push([
+        'approvals',
+        {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: { pk: approvalsPk(next.id), sk: APPROVALS_COUNTER_SK },
+            ConditionExpression:
+              approvalsSeen === 0 ? 'attribute_not_exists(pk) OR approvals = :zero' : 'approvals = :n',
+            ExpressionAttributeValues: approvalsSeen === 0 ? { ':zero': 0 } : { ':n': approvalsSeen },
+          },
         },
-      });
+      ]);
     }
-    const idempotencyIndex = items.length;
-    if (idempotency) items.push(idempotencyPut(this.tableName, idempotency, stored, new Date(at)));
-    items.push(sealPendingPut(this.tableName, campaignChainId(next.id), seq, at));
-    try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
-      return stored;
-    } catch (error) {
-      if ((error as Error).name !== 'TransactionCanceledException') throw error;
-      const reasons = (error as { CancellationReasons?: { Code?: string; Item?: unknown }[] })
-        .CancellationReasons;
-      if (idempotency && reasons?.[idempotencyIndex]?.Code === 'ConditionalCheckFailed') {
-        const replay = await replayOf(
-          this.doc,
-          this.tableName,
-          idempotency,
-          reasons[idempotencyIndex]?.Item as Record<string, unknown> | undefined,
-        );
-        if (replay) throw replay;
-      }
-      throw new CampaignWriteConflictError(current ? 'changed' : 'exists');
+    if (idempotency)
+      items.push(['idempotency', idempotencyPut(this.tableName, idempotency, stored, new Date(at))]);
+    items.push(['seal', sealPendingPut(this.tableName, campaignChainId(next.id), seq, at)]);
+    const cancelled = await writeLabelled(this.doc, items);
+    if (!cancelled) return stored;
+    if (idempotency && cancelled.failed.has('idempotency')) {
+      const replay = await replayOf(this.doc, this.tableName, idempotency, cancelled.itemOf('idempotency'));
+      if (replay) throw replay;
     }
+    throw new CampaignWriteConflictError(current ? 'changed' : 'exists');
   }
 
   /** The change trail, oldest first. */

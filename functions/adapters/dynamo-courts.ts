@@ -1,11 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import { type Court, type CourtLevel, CourtRegistry } from '../domain/court-registry.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
@@ -13,6 +7,7 @@ import type { CourtAuditEntry, CourtChange, CourtStore } from '../ports/courts.t
 import type { IdempotentWrite } from '../ports/idempotency.ts';
 import { COURTS_CHAIN_ID, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
+import { type Labelled, writeLabelled } from './dynamo-transaction.ts';
 
 const REGISTRY_KEY = { pk: 'COURTS', sk: 'REGISTRY' };
 const AUDIT_PK = 'COURTS#AUDIT';
@@ -157,58 +152,46 @@ export class DynamoCourtStore implements CourtStore {
       head.auditHead,
     );
     const next = new CourtRegistry(courts, base.version + 1);
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...REGISTRY_KEY,
-                  entity: 'court-registry',
-                  version: next.version,
-                  count: courts.length,
-                  source: change.action,
-                  updatedAt: at,
-                  auditSeq: seq,
-                  auditHead: entry.hash,
-                  data: encodeCourts(courts),
-                },
-                ConditionExpression: 'version = :v',
-                ExpressionAttributeValues: { ':v': base.version },
-              },
+    const items: Labelled[] = [
+      [
+        'registry',
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...REGISTRY_KEY,
+              entity: 'court-registry',
+              version: next.version,
+              count: courts.length,
+              source: change.action,
+              updatedAt: at,
+              auditSeq: seq,
+              auditHead: entry.hash,
+              data: encodeCourts(courts),
             },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  pk: AUDIT_PK,
-                  sk: auditSk(seq),
-                  entity: 'court-audit',
-                  courts: change.courts,
-                  ...entry,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            ...(idempotency ? [idempotencyPut(this.tableName, idempotency, next, this.now())] : []),
-            // Last, so the idempotency record's cancellation reason stays at index 2.
-            sealPendingPut(this.tableName, COURTS_CHAIN_ID, seq, at),
-          ],
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'TransactionCanceledException') throw error;
-      const reasons = (error as { CancellationReasons?: { Code?: string; Item?: unknown }[] })
-        .CancellationReasons;
-      if (idempotency && reasons?.[2]?.Code === 'ConditionalCheckFailed') {
-        const replay = await replayOf(
-          this.doc,
-          this.tableName,
-          idempotency,
-          reasons[2].Item as Record<string, unknown> | undefined,
-        );
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': base.version },
+          },
+        },
+      ],
+      [
+        'audit',
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: AUDIT_PK, sk: auditSk(seq), entity: 'court-audit', courts: change.courts, ...entry },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+    ];
+    if (idempotency)
+      items.push(['idempotency', idempotencyPut(this.tableName, idempotency, next, this.now())]);
+    items.push(['seal', sealPendingPut(this.tableName, COURTS_CHAIN_ID, seq, at)]);
+    const cancelled = await writeLabelled(this.doc, items);
+    if (cancelled) {
+      if (idempotency && cancelled.failed.has('idempotency')) {
+        const replay = await replayOf(this.doc, this.tableName, idempotency, cancelled.itemOf('idempotency'));
         if (replay) throw replay;
       }
       throw new ConcurrentUpdateError('The court registry changed meanwhile; nothing was written. Retry.');

@@ -3,12 +3,14 @@ import ExcelJS from 'exceljs';
 import { CATEGORIES, CATEGORY_LABELS_ZH } from '../domain/eligibility.ts';
 import { humanTime } from '../domain/human-time.ts';
 import { formatYuan } from '../domain/money.ts';
-import type { CampaignReport } from '../domain/report.ts';
+import type { CampaignReport, CourtReport, HighCourtReport } from '../domain/report.ts';
 
 const yuan = (fen: number) => formatYuan(fen).replaceAll(',', '');
 /** Yuan as a number for a spreadsheet cell (shown with YUAN_FORMAT), exact to the fen. */
 const yuanNumber = (fen: number) => fen / 100;
 const YUAN_FORMAT = '#,##0.00';
+/** The narrative column's width (characters): prose wraps within it. */
+const NARRATIVE_WIDTH = 80;
 
 export { humanTime } from '../domain/human-time.ts';
 
@@ -26,9 +28,8 @@ export function displayWidth(value: unknown): number {
   return width;
 }
 
-const HEADERS = [
-  '高级人民法院代码',
-  '高级人民法院',
+/** The figures every row carries, a high court's (its jurisdiction) or a court's. */
+const FIGURE_HEADERS = [
   '救助案件数',
   '救助人数',
   '发放救助金额（元）',
@@ -38,74 +39,128 @@ const HEADERS = [
   '保险公司拒付',
   '恢复执行',
   '执行回款（元）',
-  '分配额度（元）',
-  '预留额度（元）',
-  '已发放额度（元）',
-  '剩余额度（元）',
+];
+const QUOTA_HEADERS = ['分配额度（元）', '预留额度（元）', '已发放额度（元）', '剩余额度（元）'];
+
+/** The summary sheet's columns: one row per high court and the national total. */
+const HEADERS = ['高级人民法院代码', '高级人民法院', ...FIGURE_HEADERS, ...QUOTA_HEADERS];
+
+type Money = (fen: number) => string | number;
+type Figures = Pick<
+  CourtReport,
+  | 'cases'
+  | 'persons'
+  | 'amountFen'
+  | 'paid'
+  | 'pending'
+  | 'rejected'
+  | 'declined'
+  | 'resumed'
+  | 'recoveredFen'
+>;
+
+const figureCells = (f: Figures, money: Money) => [
+  f.cases,
+  f.persons,
+  money(f.amountFen),
+  f.paid,
+  f.pending,
+  f.rejected,
+  f.declined,
+  f.resumed,
+  money(f.recoveredFen),
 ];
 
-function rows(report: CampaignReport, money: (fen: number) => string | number = yuan): (string | number)[][] {
-  const yuan = money;
+const quotaCells = (q: HighCourtReport['quota'], money: Money) => [
+  money(q.allocatedFen),
+  money(q.reservedFen),
+  money(q.disbursedFen),
+  money(q.remainingFen),
+];
+
+/** The national figures (the totals; resumptions and quota summed over the high courts' rows). */
+function nationalCells(report: CampaignReport, money: Money) {
+  const t = report.totals;
+  const sum = (pick: (r: HighCourtReport) => number) => report.byHighCourt.reduce((a, r) => a + pick(r), 0);
+  return {
+    figures: figureCells({ ...t, resumed: sum((r) => r.resumed) }, money),
+    quota: [
+      money(sum((r) => r.quota.allocatedFen)),
+      money(sum((r) => r.quota.reservedFen)),
+      money(sum((r) => r.quota.disbursedFen)),
+      money(sum((r) => r.quota.remainingFen)),
+    ],
+  };
+}
+
+function rows(report: CampaignReport, money: Money = yuan): (string | number)[][] {
   const body = report.byHighCourt.map((r) => [
     r.highCourtCode,
     r.name,
-    r.cases,
-    r.persons,
-    yuan(r.amountFen),
-    r.paid,
-    r.pending,
-    r.rejected,
-    r.declined,
-    r.resumed,
-    yuan(r.recoveredFen),
-    yuan(r.quota.allocatedFen),
-    yuan(r.quota.reservedFen),
-    yuan(r.quota.disbursedFen),
-    yuan(r.quota.remainingFen),
+    ...figureCells(r, money),
+    ...quotaCells(r.quota, money),
   ]);
-  const t = report.totals;
-  const q = (pick: (r: CampaignReport['byHighCourt'][number]) => number) =>
-    yuan(report.byHighCourt.reduce((a, r) => a + pick(r), 0));
-  body.push([
-    '合计',
-    '',
-    t.cases,
-    t.persons,
-    yuan(t.amountFen),
-    t.paid,
-    t.pending,
-    t.rejected,
-    t.declined,
-    report.byHighCourt.reduce((a, r) => a + r.resumed, 0),
-    yuan(t.recoveredFen),
-    q((r) => r.quota.allocatedFen),
-    q((r) => r.quota.reservedFen),
-    q((r) => r.quota.disbursedFen),
-    q((r) => r.quota.remainingFen),
-  ]);
+  const national = nationalCells(report, money);
+  body.push(['合计', '', ...national.figures, ...national.quota]);
   return body;
 }
 
 /** Columns of HEADERS that hold money (yuan): numbers with YUAN_FORMAT in the workbook. */
-const MONEY_COLUMNS = HEADERS.flatMap((h, i) => (h.endsWith('（元）') ? [i + 1] : []));
+const moneyColumns = (headers: readonly string[]) =>
+  headers.flatMap((h, i) => (h.endsWith('（元）') ? [i + 1] : []));
+const MONEY_COLUMNS = moneyColumns(HEADERS);
 
 /** The report's two dates in words (Beijing time), for the title lines of the CSV and the workbook. */
 function dateLine(report: CampaignReport): string {
   return `生成时间 ${humanTime(report.generatedAt)}；报送截止 ${humanTime(report.reportDue)}`;
 }
 
+/** The CSV's columns: each high court's row, then its courts' rows (byCourt), then the national total. */
+export const CSV_HEADERS = [
+  '高级人民法院代码',
+  '高级人民法院',
+  '法院代码',
+  '法院',
+  ...FIGURE_HEADERS,
+  ...QUOTA_HEADERS,
+  '取得的效果',
+  '取得的效果更新时间',
+  '生成时间',
+  '报送截止',
+] as const;
+
+/** The row of a high court's own jurisdiction in the CSV's 法院 column (its courts follow it). */
+export const JURISDICTION_ROW = '辖区合计';
+
 /**
  * The report as CSV with Chinese headers (UTF-8 with BOM so spreadsheet programs read the Chinese). A
- * table and nothing else — one header row, one row per court — so a program (the CLI, the insurer's
- * finance tools) parses it as it is; the two dates, in words (Beijing time), are its last two columns.
+ * table and nothing else — one header row, every row as wide — so a program (the CLI, the insurer's
+ * finance tools) parses it as it is: per high court its jurisdiction's row (法院 辖区合计, with its
+ * quota and its narrative of effects), then one row per court with activity (byCourt; the quota is the
+ * high court's, so blank there), then the national 合计. Dates in words (Beijing time); amounts in yuan.
  */
 export function reportCsv(report: CampaignReport): string {
   const generated = humanTime(report.generatedAt);
   const due = humanTime(report.reportDue);
-  return `\uFEFF${stringify([
-    [...HEADERS, '生成时间', '报送截止'],
-    ...rows(report).map((row) => [...row, generated, due]),
-  ])}`;
+  const noQuota = QUOTA_HEADERS.map(() => '');
+  const lines: (string | number)[][] = [];
+  for (const r of report.byHighCourt) {
+    lines.push([
+      r.highCourtCode,
+      r.name,
+      '',
+      JURISDICTION_ROW,
+      ...figureCells(r, yuan),
+      ...quotaCells(r.quota, yuan),
+      r.effects ?? '',
+      r.effectsUpdatedAt ? humanTime(r.effectsUpdatedAt) : '',
+    ]);
+    for (const c of r.byCourt)
+      lines.push([r.highCourtCode, r.name, c.courtCode, c.name, ...figureCells(c, yuan), ...noQuota, '', '']);
+  }
+  const national = nationalCells(report, yuan);
+  lines.push(['合计', '', '', '', ...national.figures, ...national.quota, '', '']);
+  return `\uFEFF${stringify([[...CSV_HEADERS], ...lines.map((line) => [...line, generated, due])])}`;
 }
 
 /** Widths from content (CJK counts double), bounded so one long cell does not take the page. */
@@ -174,5 +229,38 @@ export async function reportXlsx(report: CampaignReport): Promise<Buffer> {
   }
   fitColumns(byCategory, 1);
   printable(byCategory, 1);
+
+  const byCourt = book.addWorksheet('按法院');
+  const courtHeaders = ['高级人民法院代码', '高级人民法院', '法院代码', '法院', ...FIGURE_HEADERS];
+  byCourt.addRow(courtHeaders).font = { bold: true };
+  const courtMoney = moneyColumns(courtHeaders);
+  for (const r of report.byHighCourt)
+    for (const c of r.byCourt) {
+      const row = byCourt.addRow([
+        r.highCourtCode,
+        r.name,
+        c.courtCode,
+        c.name,
+        ...figureCells(c, yuanNumber),
+      ]);
+      for (const k of courtMoney) row.getCell(k).numFmt = YUAN_FORMAT;
+    }
+  fitColumns(byCourt, 1);
+  printable(byCourt, 1);
+
+  const effects = book.addWorksheet('取得的效果');
+  effects.addRow(['高级人民法院代码', '高级人民法院', '取得的效果', '更新时间']).font = { bold: true };
+  for (const r of report.byHighCourt)
+    effects.addRow([
+      r.highCourtCode,
+      r.name,
+      r.effects ?? '（尚未填写）',
+      r.effectsUpdatedAt ? humanTime(r.effectsUpdatedAt) : '',
+    ]);
+  fitColumns(effects, 1);
+  // The narrative is prose: a wide column whose text wraps, rows growing to hold it.
+  effects.getColumn(3).width = NARRATIVE_WIDTH;
+  effects.getColumn(3).alignment = { wrapText: true, vertical: 'top' };
+  printable(effects, 1);
   return Buffer.from(await book.xlsx.writeBuffer());
 }

@@ -85,3 +85,62 @@ export function nextAllocation(
   };
   return { next, entry };
 }
+
+/** The counters a reservation, release or commit moves (inside the application transactions). */
+export type QuotaCounter = 'availableFen' | 'reservedFen' | 'disbursedFen';
+export type QuotaOp = 'reserve' | 'release' | 'commit';
+
+export interface QuotaMovement {
+  /** The counter that must hold at least the amount: what is moved out of it never goes below zero. */
+  covers: QuotaCounter;
+  /** Each counter that moves, and in which direction (the amount is added or subtracted). */
+  moves: readonly (readonly [QuotaCounter, 1 | -1])[];
+}
+
+/**
+ * Reservation arithmetic, once: the high court's approval reserves (available → reserved), a decline
+ * releases (reserved → available), a payout commits (reserved → disbursed). Both stores apply exactly
+ * this: the DynamoDB transaction as a conditioned counter update (adapters/dynamo-applications.ts
+ * quotaUpdate), the memory store on its row (applyQuotaMovement).
+ */
+export function quotaMovement(op: QuotaOp): QuotaMovement {
+  switch (op) {
+    case 'reserve':
+      return {
+        covers: 'availableFen',
+        moves: [
+          ['availableFen', -1],
+          ['reservedFen', 1],
+        ],
+      };
+    case 'release':
+      return {
+        covers: 'reservedFen',
+        moves: [
+          ['availableFen', 1],
+          ['reservedFen', -1],
+        ],
+      };
+    case 'commit':
+      return {
+        covers: 'reservedFen',
+        moves: [
+          ['disbursedFen', 1],
+          ['reservedFen', -1],
+        ],
+      };
+  }
+}
+
+/** The row after moving `amountFen` by `op`, or undefined when the row cannot cover it (nothing moves). */
+export function applyQuotaMovement<R extends Pick<QuotaRow, QuotaCounter | 'version'>>(
+  row: R,
+  op: QuotaOp,
+  amountFen: number,
+): R | undefined {
+  const movement = quotaMovement(op);
+  if (!(row[movement.covers] >= amountFen)) return undefined;
+  const next = { ...row, version: row.version + 1 };
+  for (const [counter, sign] of movement.moves) next[counter] = row[counter] + sign * amountFen;
+  return next;
+}

@@ -2,7 +2,8 @@
  * The campaign report (工作总结报告) as data: what the report use case assembles from the counters
  * and the quota ledger, and what the CSV/XLSX export renders. Pure: no I/O.
  */
-import type { CourtRegistry } from './court-registry.ts';
+import { type ApprovalTime, approvalTimes } from './approval-times.ts';
+import type { CourtLevel, CourtRegistry } from './court-registry.ts';
 import { CATEGORIES } from './eligibility.ts';
 
 /** The figures every row of the report carries, a court's or a high court's. */
@@ -25,6 +26,8 @@ export interface ReportFigures {
 export interface CourtReport extends ReportFigures {
   courtCode: string;
   name: string;
+  /** The waits at each level of the court's route, by the deciding court's level (审批用时). */
+  approvalTimes: ApprovalTime[];
 }
 
 /** The high court's narrative of effects (取得的效果, notice 三.5), as the report shows it. */
@@ -41,6 +44,8 @@ export interface HighCourtReport extends ReportFigures {
   quota: { allocatedFen: number; reservedFen: number; disbursedFen: number; remainingFen: number };
   /** Every court of the high court's jurisdiction with activity in the campaign, by court code. */
   byCourt: CourtReport[];
+  /** The waits of every decision on its courts' applications, by the deciding court's level. */
+  approvalTimes: ApprovalTime[];
   /** The narrative of effects, or null before one is written; a frozen copy's hash covers both. */
   effects: string | null;
   effectsUpdatedAt: string | null;
@@ -55,6 +60,8 @@ export interface ReportTotals {
   rejected: number;
   declined: number;
   recoveredFen: number;
+  /** The approval times of every high court's row together (national or the caller's high court). */
+  approvalTimes: ApprovalTime[];
 }
 
 export interface CampaignReport {
@@ -95,9 +102,44 @@ function figures(c: Record<string, number>) {
   };
 }
 
+/**
+ * The level of the court deciding at each level of an executing court's approval route, from the
+ * registry (a court it no longer knows: none, and its waits are left out of the approval times).
+ */
+export function routeTiers(
+  courts: CourtRegistry,
+  executingCourt: string,
+): (level: number) => CourtLevel | undefined {
+  let route: string[] = [];
+  try {
+    route = courts.approvalRoute(executingCourt);
+  } catch {
+    // an unknown court or the SPC: no tiers
+  }
+  return (level) => {
+    const code = route[level];
+    return code === undefined ? undefined : courts.get(code)?.level;
+  };
+}
+
 /** One court's row from its counter row. */
 export function courtReport(courts: CourtRegistry, code: string, c: Record<string, number>): CourtReport {
-  return { courtCode: code, name: courts.get(code)?.name ?? code, ...figures(c) };
+  return {
+    courtCode: code,
+    name: courts.get(code)?.name ?? code,
+    ...figures(c),
+    approvalTimes: approvalTimes([{ counters: c, tierOf: routeTiers(courts, code) }]),
+  };
+}
+
+/** The approval times of courts' counter rows together (court code → counters). */
+export function approvalTimesOf(
+  courts: CourtRegistry,
+  courtRows: Iterable<readonly [string, Record<string, number>]>,
+): ApprovalTime[] {
+  return approvalTimes(
+    [...courtRows].map(([code, counters]) => ({ counters, tierOf: routeTiers(courts, code) })),
+  );
 }
 
 /**
@@ -126,6 +168,7 @@ export function highCourtReport(
     byCourt: [...courtRows.keys()]
       .sort()
       .map((court) => courtReport(courts, court, courtRows.get(court) ?? {})),
+    approvalTimes: approvalTimesOf(courts, courtRows),
     effects: narrative?.effects ?? null,
     effectsUpdatedAt: narrative?.updatedAt ?? null,
   };

@@ -4,6 +4,7 @@
  * document is a figure of the report) and rendered to .docx by adapters/report-docx.ts. Pure: no I/O.
  * Dates in words, Beijing time; amounts in yuan.
  */
+import { type ApprovalTime, WAIT_BUCKET_HOURS } from './approval-times.ts';
 import type { Campaign } from './campaigns.ts';
 import { CATEGORIES, CATEGORY_LABELS_ZH } from './eligibility.ts';
 import { humanDate, humanTime } from './human-time.ts';
@@ -75,6 +76,54 @@ const FIGURE_HEADER = [
   '驳回',
   '保险公司拒付',
 ];
+
+const TIER_ZH: Record<ApprovalTime['level'], string> = {
+  basic: '基层人民法院',
+  intermediate: '中级人民法院',
+  high: '高级人民法院',
+};
+const LIMIT_DAYS = (WAIT_BUCKET_HOURS.at(-1) ?? 336) / 24;
+
+/** Hours with one decimal: 2.5 → `2.5`. */
+export const hoursText = (hours: number) => hours.toFixed(1);
+
+/** The approval-times section (审批用时): a sentence and a table by the deciding courts' level. */
+function approvalTimesSection(times: readonly ApprovalTime[]): WrittenSection {
+  if (times.length === 0) return { heading: '五、审批用时', paragraphs: ['截至报告生成时，尚无审批决定。'] };
+  return {
+    heading: '五、审批用时',
+    paragraphs: [
+      `审批用时自案件到达该级法院起算，至该级法院作出决定（同意、退回或驳回）止；各级审批时限为${LIMIT_DAYS}日。` +
+        times
+          .map(
+            (t) =>
+              `${TIER_ZH[t.level]}审批${t.decided}件，平均用时${hoursText(t.meanHours)}小时` +
+              (t.p90Hours === null ? `，九成以上超过${LIMIT_DAYS}日` : `，九成在${t.p90Hours}小时以内`) +
+              (t.overLimit > 0 ? `，超过时限${t.overLimit}件` : ''),
+          )
+          .join('；') +
+        '。',
+    ],
+    table: {
+      header: [
+        '审批法院层级',
+        '审批件数',
+        '合计用时（小时）',
+        '平均用时（小时）',
+        '九成以内（小时）',
+        '超过时限（件）',
+      ],
+      rows: times.map((t) => [
+        TIER_ZH[t.level],
+        String(t.decided),
+        hoursText(t.totalHours),
+        hoursText(t.meanHours),
+        t.p90Hours === null ? `超过${WAIT_BUCKET_HOURS.at(-1)}` : String(t.p90Hours),
+        String(t.overLimit),
+      ]),
+    },
+  };
+}
 
 /** The written report of one high court (with `highCourtCode`) or the national one. */
 export function writtenReport(input: WrittenReportInput): WrittenReport {
@@ -151,12 +200,7 @@ export function writtenReport(input: WrittenReportInput): WrittenReport {
             : '各高级人民法院报告的冻结情况以其冻结副本为准。',
         ],
       },
-      {
-        heading: '五、审批用时',
-        paragraphs: [
-          '本报告未统计从报送到终审批准的用时：报告只读取随审批同步更新的计数，不逐案读取审批记录；如需用时统计，请按案件查询审批记录。',
-        ],
-      },
+      approvalTimesSection(row ? row.approvalTimes : report.totals.approvalTimes),
       {
         heading: '六、执行回款（救助基金）',
         paragraphs: [

@@ -9,6 +9,7 @@ import { DynamoQuotaLedger } from '../adapters/dynamo-quotas.ts';
 import { DynamoReconciliationStore } from '../adapters/dynamo-reconciliations.ts';
 import { DynamoReportStore } from '../adapters/dynamo-reports.ts';
 import { once, readEnv, required } from '../lib/config.ts';
+import { localEndpointSigner } from '../lib/local-signer.ts';
 import { clock } from './clock.ts';
 
 /**
@@ -27,7 +28,9 @@ export const documentClient = once(() => {
   const { AWS_REGION, DYNAMODB_ENDPOINT } = env();
   const client = new DynamoDBClient({
     region: AWS_REGION,
-    ...(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {}),
+    ...(DYNAMODB_ENDPOINT
+      ? { endpoint: DYNAMODB_ENDPOINT, signer: localEndpointSigner(AWS_REGION, 'dynamodb') }
+      : {}),
     maxAttempts: 5,
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

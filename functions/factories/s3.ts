@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { S3DocumentStorage } from '../adapters/s3-document-storage.ts';
-import { createS3Client } from '../adapters/s3-documents.ts';
+import { createS3Client } from '../adapters/s3-objects.ts';
 import { once, readEnv, required } from '../lib/config.ts';
 
 /**

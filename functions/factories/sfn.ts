@@ -2,6 +2,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
 import { SfnWorkflow } from '../adapters/sfn-workflow.ts';
 import { once, readEnv, required } from '../lib/config.ts';
+import { localEndpointSigner } from '../lib/local-signer.ts';
 
 /**
  * The approval workflow (Workflow over Step Functions). Configured by CDK's `bindStateMachine`
@@ -17,7 +18,9 @@ export const approvalWorkflow = once(() => {
   const env = readEnv(Env);
   const client = new SFNClient({
     region: env.AWS_REGION,
-    ...(env.SFN_ENDPOINT ? { endpoint: env.SFN_ENDPOINT } : {}),
+    ...(env.SFN_ENDPOINT
+      ? { endpoint: env.SFN_ENDPOINT, signer: localEndpointSigner(env.AWS_REGION, 'states') }
+      : {}),
   });
   return new SfnWorkflow(client, env.STATE_MACHINE_ARN);
 });

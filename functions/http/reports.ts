@@ -19,9 +19,26 @@ const Figures = {
   declined: z.int(),
 };
 
+/** 审批用时: the decisions at one level of the approval chain and how long they waited there. */
+const ApprovalTime = z
+  .object({
+    level: z.enum(['basic', 'intermediate', 'high']).describe('The deciding courts’ level'),
+    decided: z.int().describe('Decisions (approve, return, reject) taken at this level'),
+    totalHours: z.number().describe('Their waiting time in total, from arrival at the level to the decision'),
+    meanHours: z.number(),
+    p90Hours: z
+      .number()
+      .nullable()
+      .describe(
+        '90% were decided within this many hours (the upper edge of a fixed histogram bucket: 1, 4, 8, 24, 48, 72, 120, 168, 240, 336); null beyond 336 (the 14-day limit)',
+      ),
+    overLimit: z.int().describe('Decided after the level’s 14-day time limit'),
+  })
+  .meta({ id: 'ApprovalTime' });
+
 /** One court within its high court: every court with activity in the campaign. */
 const CourtRow = z
-  .object({ courtCode: z.string(), name: z.string(), ...Figures })
+  .object({ courtCode: z.string(), name: z.string(), ...Figures, approvalTimes: z.array(ApprovalTime) })
   .loose()
   .meta({ id: 'CourtReport' });
 
@@ -37,6 +54,7 @@ const HighCourtRow = z
     rejected: z.int(),
     declined: z.int(),
     byCourt: z.array(CourtRow),
+    approvalTimes: z.array(ApprovalTime),
     effects: z
       .string()
       .nullable()
@@ -48,7 +66,14 @@ const HighCourtRow = z
 export const Report = z
   .object({
     campaignId: z.string(),
-    totals: z.object({ cases: z.int(), persons: z.int(), amountFen: z.int() }).loose(),
+    totals: z
+      .object({
+        cases: z.int(),
+        persons: z.int(),
+        amountFen: z.int(),
+        approvalTimes: z.array(ApprovalTime),
+      })
+      .loose(),
     byHighCourt: z.array(HighCourtRow),
     reconciliation: z
       .object({

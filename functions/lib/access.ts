@@ -113,8 +113,11 @@ export function stringLike(pattern: string, value: string): boolean {
 export function readableFamilies(access: TableAccess): KeyFamily[] {
   return [...new Set([...(access.read ?? []), ...(access.write ?? [])])].sort();
 }
-/** `presign` = both directions. */
-export type BucketAccess = 'read' | 'write' | 'presign';
+/**
+ * `presign` = both directions. `inspect`: reads stored objects to verify them (HEAD/GET, as `read`)
+ * and never presigns, so its bundle carries no presigner (test/infra/bundling.test.ts).
+ */
+export type BucketAccess = 'read' | 'write' | 'presign' | 'inspect';
 /**
  * `start`: StartExecution; `respond`: SendTask{Success,Failure,Heartbeat}; `redrive`: StartExecution
  * + DescribeExecution (on the machine's executions); `heal`: all of them.

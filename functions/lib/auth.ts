@@ -141,14 +141,29 @@ function translate(error: unknown): Error {
   return new UnauthorizedError('TOKEN_INVALID', (error as InstanceType<typeof errors.JOSEError>).code);
 }
 
+/** How long, and how many, verified tokens a container remembers (see createTokenVerifier). */
+const VERIFIED_TTL_MS = 5 * 60_000;
+const VERIFIED_MAX = 1000;
+
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const getKey = keyResolver(options.jwks);
   const clockTolerance = options.clockToleranceSeconds ?? 5;
+  const nowMs = () => (options.now ? options.now() : new Date()).getTime();
+  /**
+   * Tokens verified by this container, by their exact text: a court user's token comes with every
+   * request of a session, and its signature check is the request's largest CPU cost after the SDK.
+   * Kept until the token's own expiry, at most VERIFIED_TTL_MS (a rotated key stops counting soon).
+   */
+  const verified = new Map<string, { principal: Principal; untilMs: number }>();
   return {
     async verify(authorizationHeader) {
       let payload: unknown;
+      let token: string;
       try {
-        const token = extractToken(authorizationHeader);
+        token = extractToken(authorizationHeader);
+        const hit = verified.get(token);
+        if (hit && nowMs() < hit.untilMs) return { ...hit.principal, roles: [...hit.principal.roles] };
+        if (hit) verified.delete(token);
         ({ payload } = await jwtVerify(token, getKey, {
           issuer: options.issuer,
           audience: options.audience,
@@ -167,7 +182,16 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       }
       const roles = [...new Set(claims.data.roles.filter(isRole))];
       if (roles.length === 0) throw new UnauthorizedError('TOKEN_INVALID', 'no known role');
-      return { sub: claims.data.sub, court: claims.data.court, roles };
+      const principal: Principal = { sub: claims.data.sub, court: claims.data.court, roles };
+      const exp = (payload as { exp?: unknown }).exp;
+      if (typeof exp === 'number') {
+        if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
+        verified.set(token, {
+          principal: { ...principal, roles: [...roles] },
+          untilMs: Math.min(exp * 1000, nowMs() + VERIFIED_TTL_MS),
+        });
+      }
+      return principal;
     },
   };
 }

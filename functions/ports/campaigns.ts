@@ -57,6 +57,9 @@ export interface CampaignAdminStore {
   listAudit(campaignId: string): Promise<AuditEntry[]>;
 }
 
+/** What a check-only task needs of the documents bucket: the stored object's real size and SHA-256. */
+export type ObjectInspector = Pick<DocumentStorage, 'inspect'>;
+
 export interface DocumentStorage {
   presignUpload(input: {
     key: string;

@@ -13,9 +13,10 @@ export interface TaskSpec {
   description: string;
   /**
    * `workflow`: a `lambda:invoke` task of a state machine; `schedule`: an EventBridge rate;
-   * `object-created`: S3 on the documents bucket; `deploy`: a CDK trigger, run on every deployment.
+   * `object-created`: S3 on the documents bucket; `deploy`: a CDK trigger, run on every deployment;
+   * `outbox-stream`: the table's stream, filtered to new outbox items that carry a hand-off.
    */
-  trigger: 'workflow' | 'schedule' | 'object-created' | 'deploy';
+  trigger: 'workflow' | 'schedule' | 'object-created' | 'deploy' | 'outbox-stream';
   access: Access;
   /**
    * `schedule` only: how often it runs when deployed, in minutes, or the deployment setting that says
@@ -109,6 +110,15 @@ export const reconcile: TaskSpec = {
   },
 };
 
+export const handOff: TaskSpec = {
+  name: 'handOff',
+  description: 'table stream: hands a committed decision or payout outcome to the waiting workflow',
+  trigger: 'outbox-stream',
+  // SendTaskSuccess with the token the outbox item carries, then deletes the item; anything it cannot
+  // finish stays for the reconcile sweep. (The stream read grant comes with the event source.)
+  access: { table: { write: ['APP'] }, workflow: 'respond' },
+};
+
 export const redrive: TaskSpec = {
   name: 'redrive',
   description: 'sweep: re-drives lost workflows and lost S3 events',
@@ -118,7 +128,7 @@ export const redrive: TaskSpec = {
   // kms:Decrypt) to settle them; never answers a task token.
   access: {
     table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ', 'SWEEP'], indexes: ['gsi4'] },
-    bucket: 'read',
+    bucket: 'inspect',
     workflow: 'redrive',
   },
   // A run may hash a few lost uploads (up to 20 MiB each) besides its workflow checks.
@@ -142,7 +152,7 @@ export const documentUploaded: TaskSpec = {
   name: 'documentUploaded',
   description: 'S3 ObjectCreated: settles an uploaded document',
   trigger: 'object-created',
-  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ'] }, bucket: 'read' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ'] }, bucket: 'inspect' },
   // Hashes the whole object (up to 20 MiB) to compare it with the declared SHA-256.
   timeoutSeconds: 60,
   memoryMiB: 1024,
@@ -182,6 +192,7 @@ export const taskSpecs: readonly TaskSpec[] = [
   escalate,
   recordFault,
   reconcile,
+  handOff,
   redrive,
   escalateOverdueChecks,
   documentUploaded,

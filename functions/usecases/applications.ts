@@ -4,6 +4,7 @@ import { parseCaseNumber } from '../domain/case-number.ts';
 import type { Court, CourtRegistry } from '../domain/court-registry.ts';
 import { type ApplicationFacts, evaluateEligibility } from '../domain/eligibility.ts';
 import { canonicalIdNumber, identityKeyOf, maskAccountNumber, maskIdNumber } from '../domain/id-number.ts';
+import * as lifecycle from '../domain/lifecycle.ts';
 import { escalatedAtOf } from '../domain/post-closure.ts';
 import type { Principal, Role } from '../lib/auth.ts';
 import {
@@ -27,7 +28,7 @@ import {
 import type { CampaignStore } from '../ports/campaigns.ts';
 import type { CourtDirectory } from '../ports/courts.ts';
 import { type IdempotentWrite, idempotentVia, type StoredResponse } from '../ports/idempotency.ts';
-import { reportDelta } from './report-keys.ts';
+import { applying, effectOptions, refusing } from './transition.ts';
 
 export interface ApplicationDeps {
   repo: ApplicationRepository;
@@ -315,24 +316,20 @@ export async function createApplication(
   const now = deps.now();
   const facts = factsOf(input);
   const eligibility = assertEligible(facts, campaign, court, now);
-  const at = now.toISOString();
-  const app: ApplicationRecord = {
-    ...facts,
-    id: deps.newId(),
-    campaignId: campaign.id,
-    courtCode: court.code,
-    status: 'draft',
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-    createdBy: principal.sub,
-    eligibility,
-    duplicateKey: duplicateKeyOf(facts),
-    ...routingOf(courts, court.code),
-    pendingAt: null,
-    auditSeq: 0,
-    auditHead: '',
-  };
+  const created = lifecycle.create(
+    {
+      ...facts,
+      id: deps.newId(),
+      campaignId: campaign.id,
+      courtCode: court.code,
+      eligibility,
+      duplicateKey: duplicateKeyOf(facts),
+      ...routingOf(courts, court.code),
+    },
+    principal,
+    now,
+  );
+  const app = created.next;
   const response: StoredResponse = {
     status: 201,
     body: applicationView(app, principal),
@@ -341,13 +338,7 @@ export async function createApplication(
   try {
     await deps.repo.create(
       app,
-      {
-        actor: principal,
-        action: 'application.created',
-        fromStatus: null,
-        toStatus: 'draft',
-        detail: { campaignId: campaign.id },
-      },
+      created.audit,
       idempotentVia(idempotency, () => response),
     );
   } catch (error) {
@@ -388,8 +379,6 @@ export async function loadForClerk(
   return app;
 }
 
-const EDITABLE: readonly ApplicationStatus[] = ['draft', 'returned'];
-
 export type PatchApplicationInput = Partial<ApplicationFacts>;
 
 /** 修改申请: whole top-level fields replace the stored ones; a returned application goes back to draft. */
@@ -403,47 +392,27 @@ export async function patchApplication(
 ): Promise<ApplicationRecord> {
   const app = await loadForClerk(deps, principal, id);
   if (app.version !== expectedVersion) throw versionConflict();
-  if (!EDITABLE.includes(app.status)) {
-    throw new ConflictError('INVALID_STATUS', `An application in status "${app.status}" cannot be edited.`);
-  }
+  refusing(() => lifecycle.edit.guard(app));
   const campaign = await openCampaign(deps, app.campaignId);
   const court = executingCourtOf(await deps.courts.registry(), principal);
+  const now = deps.now();
   const facts = factsOf({ ...factsOf(app), ...patch });
-  const eligibility = assertEligible(facts, campaign, court, deps.now(), app.createdAt);
-  const changed = Object.keys(patch).sort();
+  const eligibility = assertEligible(facts, campaign, court, now, app.createdAt);
+  const input = {
+    actor: principal,
+    facts,
+    eligibility,
+    duplicateKey: duplicateKeyOf(facts),
+    fields: Object.keys(patch).sort(),
+  };
+  // Options as an object (with expectedVersion): the version check makes `app` the record mutated.
+  const [mutate] = applying((current) => lifecycle.edit(current, input, now));
   try {
-    return await deps.repo.update(
-      id,
-      (current) => {
-        if (!EDITABLE.includes(current.status)) {
-          throw new ConflictError(
-            'INVALID_STATUS',
-            `An application in status "${current.status}" cannot be edited.`,
-          );
-        }
-        return {
-          next: {
-            ...current,
-            ...facts,
-            eligibility,
-            duplicateKey: duplicateKeyOf(facts),
-            status: 'draft',
-            version: current.version + 1,
-          },
-          audit: {
-            actor: principal,
-            action: 'application.updated',
-            fromStatus: current.status,
-            toStatus: 'draft',
-            detail: { fields: changed },
-          },
-        };
-      },
-      // Edited after a return: it is no longer counted as returned in the reports.
-      app.status === 'returned'
-        ? { expectedVersion, report: reportDelta(app, { returned: -1 }), idempotency }
-        : { expectedVersion, idempotency },
-    );
+    return await deps.repo.update(id, mutate, {
+      expectedVersion,
+      ...effectOptions(app, lifecycle.edit(app, input, now).effects),
+      idempotency,
+    });
   } catch (error) {
     if (error instanceof VersionConflictError) throw versionConflict();
     return toDuplicateConflict(error);

@@ -1,7 +1,8 @@
 import { documentAnchors } from '../domain/application-trail.ts';
-import { ApprovalRuleError, type DecisionKind, decide } from '../domain/approval.ts';
+import { ApprovalRuleError, type DecisionKind } from '../domain/approval.ts';
 import { isInHandlingWindow, shanghaiDate } from '../domain/campaigns.ts';
 import { evaluateEligibility } from '../domain/eligibility.ts';
+import * as lifecycle from '../domain/lifecycle.ts';
 import type { Principal } from '../lib/auth.ts';
 import { underRecordedCorrelationId } from '../lib/correlation.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
@@ -13,6 +14,8 @@ import {
   type DecisionEntry,
   DOCUMENT_TYPES,
   type DocumentRecord,
+  handoffDueAt,
+  type OutboxHandoff,
   type OutboxItem,
   QuotaExceededError,
   VersionConflictError,
@@ -23,17 +26,13 @@ import { type ApplicationDeps, hasRole, loadForClerk, loadVisible, routingOf } f
 import { documentsToReplace, evidenceOf, evidenceSet } from './documents.ts';
 import { deliverPayout } from './payouts.ts';
 import { ensureWorkflow, executionInput } from './redrive.ts';
-import { reportDelta } from './report-keys.ts';
+import { applying, refusing } from './transition.ts';
 
 export interface ApprovalDeps extends ApplicationDeps {
   workflow: Workflow;
 }
 
-const SUBMITTABLE: readonly ApplicationStatus[] = ['draft', 'returned'];
-
-export function executionName(applicationId: string, submissionSeq: number): string {
-  return `${applicationId}-s${submissionSeq}`;
-}
+export { executionName } from '../domain/lifecycle.ts';
 
 export interface SubmitInput {
   approvalForm: { reviewOpinion: string; reviewedBy: string };
@@ -93,12 +92,7 @@ async function submitOnce(
     await startExecution(deps, app);
     return { status: 202, body: submittedView(app) };
   }
-  if (!SUBMITTABLE.includes(app.status)) {
-    throw new ConflictError(
-      'INVALID_STATUS',
-      `An application in status "${app.status}" cannot be submitted.`,
-    );
-  }
+  refusing(() => lifecycle.submit.guard(app));
   // The campaign as it is now, not a container's cached copy: submission re-checks eligibility
   // against the current limits and window (once per case).
   const campaign = await deps.campaigns.get(app.campaignId, { consistent: true });
@@ -135,78 +129,30 @@ async function submitOnce(
   const evidence = evidenceSet(docs);
   assertComplete(evidence, docs, 'Upload first');
   const documents = evidenceOf(evidence);
-  const at = now.toISOString();
   let stored: ApplicationRecord;
   try {
     stored = await deps.repo.update(
       id,
-      (current) => {
-        if (!SUBMITTABLE.includes(current.status)) {
-          throw new ConflictError(
-            'INVALID_STATUS',
-            `An application in status "${current.status}" cannot be submitted.`,
+      ...applying(
+        (current) => {
+          const t = lifecycle.submit(
+            current,
+            { actor: principal, ...input, eligibility, routing, documents },
+            now,
           );
-        }
-        assertSameRead(app, current);
-        const seq = (current.submission?.seq ?? 0) + 1;
-        const fixed = current.submission ? current : { ...current, ...routing };
-        return {
-          next: {
-            ...fixed,
-            status: 'pending_approval',
-            version: current.version + 1,
-            eligibility,
-            level: 0,
-            pendingAt: fixed.route[0] as string,
-            decisions: [],
-            taskToken: null,
-            escalations: 0,
-            submission: {
-              seq,
-              submittedAt: at,
-              submittedBy: principal.sub,
-              approvalForm: input.approvalForm,
-              executionName: executionName(id, seq),
-              documents,
-            },
-          },
-          audit: {
-            actor: principal,
-            action: 'application.submitted',
-            fromStatus: current.status,
-            toStatus: 'pending_approval',
-            detail: {
-              submissionSeq: seq,
-              pendingAt: fixed.route[0],
-              route: fixed.route,
-              approvalForm: input.approvalForm,
-              documents,
-              // The head of every document chain it freezes: the application chain commits to them.
-              documentChains: documentAnchors(docs),
-            },
-          },
-        };
-      },
-      (current) => ({
-        expectedVersion: undefined,
-        freezeMaterials: { slots, freezeSeq: (current.submission?.seq ?? 0) + 1 },
-        report: reportDelta(
-          current,
-          current.status === 'returned' ? { pending: 1, returned: -1 } : { pending: 1 },
-        ),
-        outbox: [
-          {
-            kind: 'start-execution',
-            applicationId: id,
-            submissionSeq: (current.submission?.seq ?? 0) + 1,
-            createdAt: at,
-          },
-        ],
-        idempotency: idempotentVia(idempotency, (submitted: ApplicationRecord) => ({
-          status: 202,
-          body: submittedView(submitted),
-        })),
-      }),
+          assertSameRead(app, current);
+          // The head of every document chain it freezes: the application chain commits to them.
+          return anchoring(t, docs);
+        },
+        (current) => ({
+          expectedVersion: undefined,
+          freezeMaterials: { slots, freezeSeq: (current.submission?.seq ?? 0) + 1 },
+          idempotency: idempotentVia(idempotency, (submitted: ApplicationRecord) => ({
+            status: 202,
+            body: submittedView(submitted),
+          })),
+        }),
+      ),
     );
   } catch (error) {
     if (error instanceof VersionConflictError) {
@@ -309,39 +255,7 @@ async function decideOnce(
   if (!hasRole(principal, 'approver')) {
     throw new ForbiddenError('ROLE_FORBIDDEN', 'Only an approver may decide.');
   }
-  const alreadyDecided = (current: ApplicationRecord) =>
-    (current.decisions ?? []).some(
-      (d) => d.court === principal.court && d.submissionSeq === current.submission?.seq,
-    );
-  const check = (current: ApplicationRecord) => {
-    if (current.status !== 'pending_approval') {
-      if (alreadyDecided(current) || current.submission) {
-        throw new ConflictError(
-          'DECISION_ALREADY_RECORDED',
-          'This application is no longer waiting for a decision.',
-        );
-      }
-      throw new ConflictError(
-        'INVALID_STATUS',
-        `An application in status "${current.status}" awaits no decision.`,
-      );
-    }
-    if (current.pendingAt !== principal.court) {
-      if (alreadyDecided(current)) {
-        throw new ConflictError(
-          'DECISION_ALREADY_RECORDED',
-          'Your court has already decided this submission.',
-        );
-      }
-      throw new ForbiddenError('NOT_PENDING_AT_YOUR_COURT', 'The application does not wait at your court.');
-    }
-    if (current.submission?.submittedBy === principal.sub) {
-      throw new ForbiddenError(
-        'SUBMITTER_CANNOT_DECIDE',
-        'The person who submitted an application may not decide it.',
-      );
-    }
-  };
+  const check = (current: ApplicationRecord) => refusing(() => lifecycle.decide.guard(current, principal));
   check(app);
   const docs = await deps.repo.listDocuments(id);
   const evidence = evidenceSet(docs);
@@ -349,113 +263,34 @@ async function decideOnce(
   const documents = evidenceOf(evidence);
   // A return names the scans rejected in review, so the clerk knows what to replace.
   const toReplace = input.decision === 'return' ? documentsToReplace(docs) : [];
-  const at = deps.now().toISOString();
+  const now = deps.now();
+  const at = now.toISOString();
   let entry: DecisionEntry | undefined;
   let stored: ApplicationRecord;
   try {
     stored = await deps.repo.update(
       id,
-      (current) => {
-        check(current);
-        assertSameRead(app, current);
-        const level = current.level ?? 0;
-        const outcome = decide(current.route, level, input.decision, input.comment);
-        const seq = current.submission?.seq ?? 0;
-        entry = {
-          submissionSeq: seq,
-          level,
-          court: principal.court,
-          decision: input.decision,
-          comment: input.comment,
-          decidedBy: principal.sub,
-          decidedAt: at,
-          outcome: outcome.outcome,
-          documents,
-          ...(outcome.outcome === 'returned' && toReplace.length > 0
-            ? { documentsToReplace: toReplace }
-            : {}),
-        };
-        const reservation = outcome.reservesQuota
-          ? {
-              campaignId: current.campaignId,
-              highCourtCode: current.highCourtCode,
-              amountFen: current.reliefAmountFen,
-              state: 'reserved' as const,
-            }
-          : (current.quotaReservation ?? null);
-        return {
-          next: {
-            ...current,
-            status: outcome.status,
-            version: current.version + 1,
-            level: outcome.level,
-            pendingAt: outcome.pendingAt,
-            decisions: [...(current.decisions ?? []), entry],
-            quotaReservation: reservation,
-          },
-          audit: {
-            actor: principal,
-            action: `decision.${input.decision}`,
-            fromStatus: current.status,
-            toStatus: outcome.status,
-            detail: {
-              submissionSeq: seq,
-              level,
-              comment: input.comment,
-              outcome: outcome.outcome,
-              ...(outcome.pendingAt ? { pendingAt: outcome.pendingAt } : {}),
-              ...(outcome.reservesQuota
-                ? { quotaReservedFen: current.reliefAmountFen, highCourtCode: current.highCourtCode }
-                : {}),
-              documents,
-              ...(outcome.outcome === 'returned' && toReplace.length > 0
-                ? { documentsToReplace: toReplace }
-                : {}),
-              documentChains: documentAnchors(docs),
-            },
-          },
-        };
-      },
-      (current) => {
-        const level = current.level ?? 0;
-        const outcome = decide(current.route, level, input.decision, input.comment);
-        return {
-          ...(outcome.reservesQuota
-            ? {
-                quota: {
-                  campaignId: current.campaignId,
-                  highCourtCode: current.highCourtCode,
-                  amountFen: current.reliefAmountFen,
-                  op: 'reserve' as const,
-                },
-              }
-            : {}),
-          // A rejected application is no longer open: the same case and applicant may apply again.
-          releaseDuplicateLock: outcome.outcome === 'rejected',
-          ...(outcome.outcome === 'rejected'
-            ? { report: reportDelta(current, { pending: -1, rejected: 1 }) }
-            : outcome.outcome === 'returned'
-              ? { report: reportDelta(current, { pending: -1, returned: 1 }) }
-              : outcome.outcome === 'approved'
-                ? { report: reportDelta(current, { approved: 1 }) }
-                : {}),
-          outbox: [
-            {
-              kind: 'deliver-decision',
-              applicationId: id,
-              submissionSeq: current.submission?.seq ?? 0,
-              level,
-              createdAt: at,
-            },
-          ],
-          // `entry` is the decision the mutation above just recorded in this same attempt.
+      ...applying(
+        (current) => {
+          const t = lifecycle.decide(current, { actor: principal, ...input, documents, toReplace }, now);
+          assertSameRead(app, current);
+          entry = t.entry;
+          return anchoring(t, docs);
+        },
+        // `entry` is the decision the mutation above just recorded in this same attempt; the outbox
+        // item carries the hand-off when the level's token is already recorded (handOff, after the response).
+        (current, t) => ({
+          outbox: (t.effects.outbox ?? []).map((item) => ({
+            ...item,
+            ...decisionHandoff(current, t.entry.level, decisionOutput(t.entry, t.next), at),
+          })),
           idempotency: idempotentVia(idempotency, (decided: ApplicationRecord) => ({
             status: decided.status,
             pendingAt: decided.pendingAt,
             decision: entry as DecisionEntry,
           })),
-        };
-      },
+        }),
+      ),
     );
   } catch (error) {
     if (error instanceof ApprovalRuleError) {
@@ -477,24 +312,55 @@ async function decideOnce(
     }
     throw error;
   }
+  // The hand-off to the workflow follows the response: the outbox item written with the decision is
+  // delivered from the table's stream (handOff), the reconcile sweep being the backstop.
   const decided = entry as DecisionEntry;
-  await deliverDecision(
-    deps,
-    {
-      kind: 'deliver-decision',
-      applicationId: id,
-      submissionSeq: decided.submissionSeq,
-      level: decided.level,
-      createdAt: at,
-    },
-    undefined,
-    // As the decision wrote it: its token is the one recorded then (recording one later moves the
-    // version, and the token's own task then finds the decision and answers it).
-    stored,
-  ).catch((error: Error) =>
-    logger.warn('decision delivery deferred', { applicationId: id, errorName: error.name }),
-  );
   return { status: stored.status, pendingAt: stored.pendingAt, decision: decided };
+}
+
+/** The transition with the head of every document chain read (`documentChains`) in its audit entry. */
+function anchoring<T extends { audit: { detail?: Record<string, unknown> } }>(
+  t: T,
+  docs: Parameters<typeof documentAnchors>[0],
+): T {
+  return { ...t, audit: { ...t.audit, detail: { ...t.audit.detail, documentChains: documentAnchors(docs) } } };
+}
+
+/**
+ * The hand-off a decision's outbox item carries when its level's token is already recorded (and not
+ * re-driven past), with `dueAt` moved so the reconcile sweep leaves it to the stream for a while.
+ */
+function decisionHandoff(
+  current: ApplicationRecord,
+  level: number,
+  output: ReturnType<typeof decisionOutput>,
+  at: string,
+): { handoff: OutboxHandoff; dueAt: string } | Record<string, never> {
+  const token = current.taskToken;
+  const seq = current.submission?.seq ?? 0;
+  if (!token || token.submissionSeq !== seq || token.level !== level) return {};
+  if ((current.submission?.redrive?.level ?? 0) > level) return {};
+  return { handoff: { token: token.token, output }, dueAt: handoffDueAt(at) };
+}
+
+/**
+ * The hand-off after the response: the table's stream delivers each new outbox item that carries a
+ * hand-off (functions/entries/tasks/hand-off.ts; locally the runner's emulation, in order per
+ * application). Sends the token the transaction recorded and completes the item. A token gone, a
+ * failure or an item without a hand-off stays for the token's own task or the reconcile sweep, which
+ * reads the application and decides (a decision whose token is gone is settled only once the workflow
+ * is known to carry on).
+ */
+export async function handOff(
+  deps: Pick<ApprovalDeps, 'repo' | 'workflow'>,
+  item: OutboxItem,
+): Promise<'sent' | 'gone' | 'left'> {
+  if (item.kind === 'start-execution' || !item.handoff) return 'left';
+  const result = await deps.workflow.sendTaskSuccess(item.handoff.token, item.handoff.output);
+  // A payout's token gone: its task waits no more (deliverPayout settles it the same way).
+  if (result === 'gone' && item.kind === 'deliver-decision') return 'gone';
+  await deps.repo.completeOutbox(item);
+  return result;
 }
 
 /**

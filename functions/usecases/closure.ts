@@ -2,21 +2,15 @@ import { type Campaign, campaignSettings } from '../domain/campaigns.ts';
 import type { CourtRegistry } from '../domain/court-registry.ts';
 import { CATEGORY_LABELS_ZH, isCategory, shanghaiDayOf } from '../domain/eligibility.ts';
 import { canonicalIdNumber } from '../domain/id-number.ts';
-import {
-  liftRefusal,
-  measuresInForce,
-  restrictionsLiftedOf,
-  startMonitoring,
-} from '../domain/post-closure.ts';
-import { buildRuling, CLOSING_REASON, type Ruling } from '../domain/ruling.ts';
+import * as lifecycle from '../domain/lifecycle.ts';
+import { type Monitoring, measuresInForce, startMonitoring } from '../domain/post-closure.ts';
+import { buildRuling, type Ruling } from '../domain/ruling.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, UnprocessableError } from '../lib/errors.ts';
-import type { ApplicationRecord, Mutation } from '../ports/applications.ts';
+import type { ApplicationRecord } from '../ports/applications.ts';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
 import { type ApplicationDeps, loadForClerk, loadVisible } from './applications.ts';
-import { reportDelta } from './report-keys.ts';
-
-const RULED = new Set(['paid', 'closed', 'resumed']);
+import { applying, refusing } from './transition.ts';
 
 /** The termination ruling (终结执行裁定书) of a paid application, citing its campaign's legal basis. */
 export function rulingOf(app: ApplicationRecord, courts: CourtRegistry, campaign?: Campaign): Ruling {
@@ -41,7 +35,7 @@ export function rulingOf(app: ApplicationRecord, courts: CourtRegistry, campaign
 
 export async function getRuling(deps: ApplicationDeps, principal: Principal, id: string) {
   const app = await loadVisible(deps, principal, id);
-  if (!RULED.has(app.status) || !app.payout?.paidAt) {
+  if (!lifecycle.isPaidOut(app.status) || !app.payout?.paidAt) {
     throw new ConflictError('NOT_PAID', 'The ruling exists once the relief has been paid.');
   }
   const [courts, campaign] = await Promise.all([deps.courts.registry(), deps.campaigns.get(app.campaignId)]);
@@ -57,76 +51,28 @@ export async function closeApplication(
   idempotency?: IdempotentWrite<ApplicationRecord>,
 ) {
   const app = await loadForClerk(deps, principal, id);
-  if (app.status !== 'paid')
-    throw new ConflictError(
-      'INVALID_STATUS',
-      `Only a paid application can be closed (status ${app.status}).`,
-    );
-  if (app.payout?.paidAt && input.issuedAt.slice(0, 10) < app.payout.paidAt.slice(0, 10)) {
-    throw new UnprocessableError(
-      'RULING_BEFORE_PAYOUT',
-      'The ruling cannot be issued before the relief was paid.',
-      {
-        errors: [
-          { code: 'RULING_BEFORE_PAYOUT', path: 'issuedAt', message: 'Issued before the payout date.' },
-        ],
-      },
-    );
-  }
-  const at = deps.now().toISOString();
+  const now = deps.now();
   // Post-closure monitoring starts with the ruling (its Beijing date), on the campaign's schedule.
+  const monitoringOf = (settings: { assetCheckIntervalMonths: number; assetCheckYears: number }) =>
+    startMonitoring(shanghaiDayOf(input.issuedAt) as string, {
+      intervalMonths: settings.assetCheckIntervalMonths,
+      years: settings.assetCheckYears,
+    });
+  const step = (current: ApplicationRecord, monitoring: Monitoring) =>
+    lifecycle.close(current, { actor: principal, ...input, monitoring }, now);
+  // Status and ruling date are refused before the campaign is read (the schedule changes neither).
+  refusing(() => step(app, monitoringOf({ assetCheckIntervalMonths: 6, assetCheckYears: 5 })));
   const campaign = await deps.campaigns.get(app.campaignId);
-  const settings = campaign
-    ? campaignSettings(campaign)
-    : { assetCheckIntervalMonths: 6, assetCheckYears: 5 };
-  const monitoring = startMonitoring(shanghaiDayOf(input.issuedAt) as string, {
-    intervalMonths: settings.assetCheckIntervalMonths,
-    years: settings.assetCheckYears,
-  });
-  const closing: Mutation = (current) => {
-    if (current.status !== 'paid')
-      throw new ConflictError(
-        'INVALID_STATUS',
-        `Only a paid application can be closed (status ${current.status}).`,
-      );
-    // The measures stay in force (三(一)2): recorded with the closure, and restrictionsLifted follows them.
-    const inForce = measuresInForce(current.case.measures, current.liftedMeasures);
-    const restrictionsLifted = restrictionsLiftedOf(current.case.measures, current.liftedMeasures);
-    return {
-      next: {
-        ...current,
-        status: 'closed',
-        version: current.version + 1,
-        closure: {
-          rulingNumber: input.rulingNumber,
-          issuedAt: input.issuedAt,
-          closingReason: CLOSING_REASON,
-          restrictionsLifted,
-          measuresInForce: inForce,
-          closedAt: at,
-          closedBy: principal.sub,
-        },
-        monitoring,
-        resumptionDue: false,
-      },
-      audit: {
-        actor: principal,
-        action: 'application.closed',
-        fromStatus: current.status,
-        toStatus: 'closed',
-        detail: {
-          rulingNumber: input.rulingNumber,
-          issuedAt: input.issuedAt,
-          closingReason: CLOSING_REASON,
-          restrictionsLifted,
-          measuresInForce: inForce.map((m) => m.reference),
-          nextAssetCheckDue: monitoring.nextDue,
-          monitoredUntil: monitoring.until,
-        },
-      },
-    };
-  };
-  return deps.repo.update(id, closing, { idempotency });
+  const monitoring = monitoringOf(
+    campaign ? campaignSettings(campaign) : { assetCheckIntervalMonths: 6, assetCheckYears: 5 },
+  );
+  return deps.repo.update(
+    id,
+    ...applying(
+      (current) => step(current, monitoring),
+      () => ({ idempotency }),
+    ),
+  );
 }
 
 /** 恢复执行: on the court's own authority, capped at the relief amount paid. */
@@ -175,51 +121,11 @@ export async function resumeEnforcement(
     amountFen: request.amountFen,
     ...(named.length > 0 ? { debtors: [...new Set(named)] } : {}),
   };
-  if (app.status !== 'closed')
-    throw new ConflictError(
-      'INVALID_STATUS',
-      `Only a closed application can be resumed (status ${app.status}).`,
-    );
-  const cap = app.payout?.amountFen ?? app.reliefAmountFen;
-  if (input.amountFen > cap) {
-    throw new UnprocessableError(
-      'AMOUNT_OVER_RELIEF',
-      `Enforcement resumes for at most the relief amount paid (${cap} fen).`,
-      {
-        errors: [{ code: 'AMOUNT_OVER_RELIEF', path: 'amountFen', message: 'Above the relief amount paid.' }],
-      },
-    );
-  }
-  const at = deps.now().toISOString();
-  return deps.repo.update(
-    id,
-    (current) => {
-      if (current.status !== 'closed')
-        throw new ConflictError(
-          'INVALID_STATUS',
-          `Only a closed application can be resumed (status ${current.status}).`,
-        );
-      return {
-        next: {
-          ...current,
-          status: 'resumed',
-          version: current.version + 1,
-          resumption: { ...input, resumedAt: at, resumedBy: principal.sub },
-          // Resumption answers what an asset check prompted.
-          resumptionDue: false,
-          recoveredFen: current.recoveredFen ?? 0,
-        },
-        audit: {
-          actor: principal,
-          action: 'enforcement.resumed',
-          fromStatus: current.status,
-          toStatus: 'resumed',
-          detail: { ...input },
-        },
-      };
-    },
-    (current) => ({ report: reportDelta(current, { resumed: 1 }), idempotency }),
-  );
+  const now = deps.now();
+  const step = (current: ApplicationRecord) =>
+    lifecycle.resume(current, { actor: principal, resumption: input }, now);
+  refusing(() => step(app));
+  return deps.repo.update(id, ...applying(step, () => ({ idempotency })));
 }
 
 /** 执行到位: recovered money, never more in total than the relief amount, credited to the relief fund. */
@@ -231,65 +137,11 @@ export async function recordRecovery(
   idempotency?: IdempotentWrite<ApplicationRecord>,
 ) {
   const app = await loadForClerk(deps, principal, id);
-  if (app.status !== 'resumed')
-    throw new ConflictError(
-      'INVALID_STATUS',
-      `Recoveries are recorded on resumed applications (status ${app.status}).`,
-    );
-  const cap = app.payout?.amountFen ?? app.reliefAmountFen;
-  const over = (current: ApplicationRecord) => (current.recoveredFen ?? 0) + input.amountFen > cap;
-  if (over(app)) {
-    throw new UnprocessableError(
-      'RECOVERY_OVER_RELIEF',
-      `Recovered money cannot exceed the relief amount (${cap} fen) in total.`,
-      {
-        errors: [
-          {
-            code: 'RECOVERY_OVER_RELIEF',
-            path: 'amountFen',
-            message: 'The total would exceed the relief amount.',
-          },
-        ],
-      },
-    );
-  }
-  return deps.repo.update(
-    id,
-    (current) => {
-      if (current.status !== 'resumed')
-        throw new ConflictError('INVALID_STATUS', `Status ${current.status}.`);
-      if (over(current)) {
-        throw new UnprocessableError(
-          'RECOVERY_OVER_RELIEF',
-          'Recovered money cannot exceed the relief amount in total.',
-        );
-      }
-      return {
-        next: {
-          ...current,
-          version: current.version + 1,
-          recoveredFen: (current.recoveredFen ?? 0) + input.amountFen,
-        },
-        audit: {
-          actor: principal,
-          action: 'recovery.recorded',
-          fromStatus: current.status,
-          toStatus: current.status,
-          detail: { ...input, totalRecoveredFen: (current.recoveredFen ?? 0) + input.amountFen },
-        },
-      };
-    },
-    (current) => ({
-      fundCredit: {
-        campaignId: current.campaignId,
-        amountFen: input.amountFen,
-        reference: input.reference,
-        receivedAt: input.receivedAt,
-      },
-      report: reportDelta(current, { recoveredFen: input.amountFen }),
-      idempotency,
-    }),
-  );
+  const now = deps.now();
+  const step = (current: ApplicationRecord) =>
+    lifecycle.recordRecovery(current, { actor: principal, ...input }, now);
+  refusing(() => step(app));
+  return deps.repo.update(id, ...applying(step, () => ({ idempotency })));
 }
 
 /**
@@ -306,64 +158,9 @@ export async function liftMeasure(
   idempotency?: IdempotentWrite<ApplicationRecord>,
 ) {
   const app = await loadForClerk(deps, principal, id);
-  const check = (current: ApplicationRecord) => {
-    if (current.status !== 'closed' && current.status !== 'resumed')
-      throw new ConflictError(
-        'INVALID_STATUS',
-        `Measures are lifted after closure; before it, edit the application (status ${current.status}).`,
-      );
-    const measure = (current.case.measures ?? []).find((m) => m.reference === input.reference);
-    if (!measure)
-      throw new UnprocessableError('UNKNOWN_MEASURE', 'The case has no measure with this reference.', {
-        errors: [
-          { code: 'UNKNOWN_MEASURE', path: 'reference', message: 'No such measure in case.measures.' },
-        ],
-      });
-    if ((current.liftedMeasures ?? []).some((l) => l.reference === input.reference))
-      throw new ConflictError('MEASURE_ALREADY_LIFTED', 'This measure was already lifted.');
-    const refusal = liftRefusal(current);
-    if (refusal)
-      throw new ConflictError(
-        refusal,
-        'The debtor’s restrictions stay after relief: a measure may be lifted only once enforcement resumed and the resumed amount was recovered (三(一)2).',
-      );
-    return measure;
-  };
-  check(app);
-  const at = deps.now().toISOString();
-  return deps.repo.update(
-    id,
-    (current) => {
-      const measure = check(current);
-      const liftedMeasures = [
-        ...(current.liftedMeasures ?? []),
-        { reference: input.reference, basis: input.basis, liftedAt: at, liftedBy: principal.sub },
-      ];
-      const restrictionsLifted = restrictionsLiftedOf(current.case.measures, liftedMeasures);
-      return {
-        next: {
-          ...current,
-          version: current.version + 1,
-          liftedMeasures,
-          ...(current.closure
-            ? {
-                closure: {
-                  ...current.closure,
-                  restrictionsLifted,
-                  measuresInForce: measuresInForce(current.case.measures, liftedMeasures),
-                },
-              }
-            : {}),
-        },
-        audit: {
-          actor: principal,
-          action: 'measure.lifted',
-          fromStatus: current.status,
-          toStatus: current.status,
-          detail: { kind: measure.kind, reference: input.reference, basis: input.basis, restrictionsLifted },
-        },
-      };
-    },
-    { idempotency },
-  );
+  const now = deps.now();
+  const step = (current: ApplicationRecord) =>
+    lifecycle.liftMeasure(current, { actor: principal, ...input }, now);
+  refusing(() => step(app));
+  return deps.repo.update(id, ...applying(step, () => ({ idempotency })));
 }

@@ -1,4 +1,5 @@
 import { allowsDrafts } from '../domain/campaigns.ts';
+import { isWithClerk } from '../domain/lifecycle.ts';
 import type { Principal } from '../lib/auth.ts';
 import {
   ConcurrentUpdateError,
@@ -19,7 +20,7 @@ import {
   type DocumentType,
   type EvidenceDocument,
 } from '../ports/applications.ts';
-import type { DocumentStorage } from '../ports/campaigns.ts';
+import type { DocumentStorage, ObjectInspector } from '../ports/campaigns.ts';
 import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
 import {
   type ApplicationDeps,
@@ -33,9 +34,12 @@ export interface DocumentDeps extends ApplicationDeps {
   storage: DocumentStorage;
 }
 
-export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
+/** What settling an uploaded object needs of the bucket: inspection only (no presigning). */
+export interface InspectDeps extends ApplicationDeps {
+  storage: ObjectInspector;
+}
 
-const UPLOADABLE: readonly ApplicationStatus[] = ['draft', 'returned'];
+export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 
 export function documentKey(applicationId: string, documentId: string): string {
   return `applications/${applicationId}/documents/${documentId}`;
@@ -145,7 +149,7 @@ export async function requestUpload(
   idempotency?: IdempotentWrite<StoredResponse>,
 ): Promise<StoredResponse> {
   const app = await loadForClerk(deps, principal, applicationId);
-  if (!UPLOADABLE.includes(app.status)) throw materialsFrozen(app.status);
+  if (!isWithClerk(app.status)) throw materialsFrozen(app.status);
   const campaign = await deps.campaigns.get(app.campaignId);
   if (!campaign || !allowsDrafts(campaign, deps.now())) {
     throw new ConflictError('CAMPAIGN_NOT_OPEN', 'The campaign does not accept uploads now.');
@@ -219,7 +223,7 @@ const SYSTEM_ACTOR = { sub: 'system:document-store', court: '', roles: [] as nev
 
 /** The application was submitted after the grant, or is not open for materials now: a late upload. */
 function isLate(app: ApplicationRecord, doc: DocumentRecord): boolean {
-  return !UPLOADABLE.includes(app.status) || (app.submission?.seq ?? 0) !== (doc.submissionSeqAtGrant ?? 0);
+  return !isWithClerk(app.status) || (app.submission?.seq ?? 0) !== (doc.submissionSeqAtGrant ?? 0);
 }
 
 /**
@@ -233,7 +237,7 @@ function isLate(app: ApplicationRecord, doc: DocumentRecord): boolean {
  * Idempotent: a repeated or late event for a settled document changes nothing.
  */
 export async function settleUploadedObject(
-  deps: DocumentDeps,
+  deps: InspectDeps,
   key: string,
   /** `redrive`: the re-drive sweep found the object after its S3 event was lost (on the audit entry). */
   options: { via?: 'redrive' } = {},
@@ -298,7 +302,7 @@ export async function settleUploadedObject(
  * OBJECT_CHANGED (OBJECT_MISSING when it is gone), audited, whatever the application's status. Disbursement checks the objects again.
  */
 async function recheckUploadedObject(
-  deps: DocumentDeps,
+  deps: InspectDeps,
   doc: DocumentRecord,
   app: ApplicationRecord | undefined,
 ): Promise<'rejected' | 'ignored'> {
@@ -335,8 +339,6 @@ export interface ReviewDocumentInput {
   reason: string;
 }
 
-const REVIEWABLE_BY_CLERK: readonly ApplicationStatus[] = ['draft', 'returned'];
-
 /**
  * Who may review now: the executing court's clerk while the application is draft or returned, or
  * an approver of the court where it waits (pending_approval). 404 outside the jurisdiction (the
@@ -344,7 +346,7 @@ const REVIEWABLE_BY_CLERK: readonly ApplicationStatus[] = ['draft', 'returned'];
  */
 function reviewerRole(principal: Principal, app: ApplicationRecord): 'clerk' | 'approver' {
   const executingClerk = principal.court === app.courtCode && hasRole(principal, 'clerk');
-  if (executingClerk && REVIEWABLE_BY_CLERK.includes(app.status)) return 'clerk';
+  if (executingClerk && isWithClerk(app.status)) return 'clerk';
   if (app.status === 'pending_approval') {
     if (hasRole(principal, 'approver') && app.pendingAt === principal.court) return 'approver';
     if (hasRole(principal, 'approver')) {

@@ -1,7 +1,6 @@
+import { isPaidOut } from '../domain/lifecycle.ts';
 import { ConflictError, NotFoundError } from '../lib/errors.ts';
 import { dispatchPackage, type PayoutDeps, packageIdOf, parsePackageId } from './payouts.ts';
-
-const PAID = new Set(['paid', 'closed', 'resumed']);
 
 /** What the insurer may read of a package it was sent: never the applicant's data (it has the package). */
 export interface PackageStatus {
@@ -42,7 +41,7 @@ export async function getPackageStatus(
     packageId,
     approved: true,
     dispatched: Boolean(app.payout?.dispatchedAt),
-    paid: PAID.has(app.status),
+    paid: isPaidOut(app.status),
     declined: app.status === 'declined',
     amountFen: app.reliefAmountFen,
     transactionRef: app.payout?.transactionRef ?? null,

@@ -1,28 +1,15 @@
 import { addDays, shanghaiDate } from '../domain/campaigns.ts';
 import type { CourtRegistry } from '../domain/court-registry.ts';
 import { shanghaiDayOf } from '../domain/eligibility.ts';
-import {
-  type AssetCheck,
-  afterAssetCheck,
-  assetCheckRefusal,
-  escalatedAtOf,
-  isCheckOverdue,
-  type OverdueEscalation,
-  overdueToEscalate,
-  promptsResumption,
-} from '../domain/post-closure.ts';
+import * as lifecycle from '../domain/lifecycle.ts';
+import { type AssetCheck, escalatedAtOf, isCheckOverdue, overdueToEscalate } from '../domain/post-closure.ts';
 import type { Principal } from '../lib/auth.ts';
-import {
-  BadRequestError,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  UnprocessableError,
-} from '../lib/errors.ts';
+import { BadRequestError, ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
 import { logger } from '../lib/logger.ts';
 import type { ApplicationRecord, Page } from '../ports/applications.ts';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
 import { type ApplicationDeps, loadForClerk } from './applications.ts';
+import { applying, refusing } from './transition.ts';
 
 export interface AssetCheckInput {
   checkedAt: string;
@@ -30,29 +17,6 @@ export interface AssetCheckInput {
   result: AssetCheck['result'];
   detail: string;
   applicantNotifiedAt?: string | undefined;
-}
-
-function refuse(code: string): never {
-  switch (code) {
-    case 'NOT_RELIEF_CLOSED':
-      throw new ConflictError(
-        'NOT_RELIEF_CLOSED',
-        'Asset checks are recorded on relief-closed (closed or resumed) applications.',
-      );
-    case 'DUPLICATE_ASSET_CHECK':
-      throw new ConflictError(
-        'DUPLICATE_ASSET_CHECK',
-        'A check with this date and method is already recorded.',
-      );
-    case 'CHECK_IN_FUTURE':
-      throw new UnprocessableError('CHECK_IN_FUTURE', 'The check is dated in the future.', {
-        errors: [{ code: 'CHECK_IN_FUTURE', path: 'checkedAt', message: 'After today (Beijing time).' }],
-      });
-    default:
-      throw new UnprocessableError('CHECK_BEFORE_CLOSURE', 'The check is dated before the case was closed.', {
-        errors: [{ code: 'CHECK_BEFORE_CLOSURE', path: 'checkedAt', message: 'Before the ruling.' }],
-      });
-  }
 }
 
 /**
@@ -103,50 +67,23 @@ export async function recordAssetCheck(
       },
     );
   }
-  const judge = (current: ApplicationRecord) => {
-    const refusal = assetCheckRefusal(current, { checkedOn, method: input.method }, today);
-    if (refusal) refuse(refusal);
+  refusing(() => lifecycle.recordAssetCheck.guard(app, { checkedOn, method: input.method }, today));
+  const check: AssetCheck = {
+    checkedOn,
+    checkedAt: input.checkedAt,
+    method: input.method,
+    result: input.result,
+    detail: input.detail,
+    ...(input.applicantNotifiedAt ? { applicantNotifiedAt: input.applicantNotifiedAt } : {}),
+    recordedAt: now.toISOString(),
+    recordedBy: principal.sub,
   };
-  judge(app);
-  const at = now.toISOString();
   return deps.repo.update(
     id,
-    (current) => {
-      judge(current);
-      const check: AssetCheck = {
-        checkedOn,
-        checkedAt: input.checkedAt,
-        method: input.method,
-        result: input.result,
-        detail: input.detail,
-        ...(input.applicantNotifiedAt ? { applicantNotifiedAt: input.applicantNotifiedAt } : {}),
-        recordedAt: at,
-        recordedBy: principal.sub,
-      };
-      const monitoring = afterAssetCheck(
-        current.monitoring as NonNullable<ApplicationRecord['monitoring']>,
-        check,
-      );
-      const resumptionDue =
-        current.status === 'closed' && (current.resumptionDue === true || promptsResumption(input.result));
-      return {
-        next: { ...current, version: current.version + 1, monitoring, resumptionDue },
-        audit: {
-          actor: principal,
-          action: 'asset-check.recorded',
-          fromStatus: current.status,
-          toStatus: current.status,
-          detail: {
-            checkedAt: input.checkedAt,
-            method: input.method,
-            result: input.result,
-            nextDue: monitoring.nextDue,
-            resumptionDue,
-          },
-        },
-      };
-    },
-    { idempotency },
+    ...applying(
+      (current) => lifecycle.recordAssetCheck(current, { actor: principal, check, today }, now),
+      () => ({ idempotency }),
+    ),
   );
 }
 
@@ -163,38 +100,11 @@ export async function dismissResumption(
   idempotency?: IdempotentWrite<ApplicationRecord>,
 ) {
   const app = await loadForClerk(deps, principal, id);
-  const judge = (current: ApplicationRecord) => {
-    if (current.status !== 'closed' || current.resumptionDue !== true)
-      throw new ConflictError(
-        'RESUMPTION_NOT_DUE',
-        'Only a relief-closed case whose asset check prompted resumption can have it dismissed.',
-      );
-  };
-  judge(app);
-  const at = deps.now().toISOString();
-  return deps.repo.update(
-    id,
-    (current) => {
-      judge(current);
-      const dismissal = { reason: input.reason, dismissedAt: at, dismissedBy: principal.sub };
-      return {
-        next: {
-          ...current,
-          version: current.version + 1,
-          resumptionDue: false,
-          resumptionDismissals: [...(current.resumptionDismissals ?? []), dismissal],
-        },
-        audit: {
-          actor: principal,
-          action: 'resumption.dismissed',
-          fromStatus: current.status,
-          toStatus: current.status,
-          detail: { reason: input.reason },
-        },
-      };
-    },
-    { idempotency },
-  );
+  const now = deps.now();
+  const step = (current: ApplicationRecord) =>
+    lifecycle.dismissResumption(current, { actor: principal, reason: input.reason }, now);
+  refusing(() => step(app));
+  return deps.repo.update(id, ...applying(step, () => ({ idempotency })));
 }
 
 export interface DueInput {
@@ -414,36 +324,22 @@ async function escalateOne(
   let escalatedDue: string | undefined;
   try {
     await deps.repo.update(id, (current) => {
-      const due = current.status === 'closed' ? overdueToEscalate(current.monitoring, today) : undefined;
-      if (!due || !current.monitoring) throw new MovedOn();
-      escalatedDue = due;
-      const escalatedTo: OverdueEscalation['escalatedTo'] = [current.courtCode, current.highCourtCode];
-      const escalation: OverdueEscalation = { due, escalatedAt: at, escalatedTo };
-      return {
-        next: {
-          ...current,
-          version: current.version + 1,
-          monitoring: {
-            ...current.monitoring,
-            escalations: [...(current.monitoring.escalations ?? []), escalation],
+      try {
+        const t = lifecycle.escalateOverdueCheck(
+          current,
+          {
+            actor: { sub: 'system:monitoring', court: current.courtCode, roles: [] },
+            today,
+            courtName: (code) => courts.get(code)?.name ?? null,
           },
-        },
-        audit: {
-          actor: { sub: 'system:monitoring', court: current.courtCode, roles: [] },
-          action: 'asset-check.overdue',
-          fromStatus: current.status,
-          toStatus: current.status,
-          detail: {
-            due,
-            executingCourt: { code: current.courtCode, name: courts.get(current.courtCode)?.name ?? null },
-            highCourt: {
-              code: current.highCourtCode,
-              name: courts.get(current.highCourtCode)?.name ?? null,
-            },
-            escalatedTo,
-          },
-        },
-      };
+          new Date(at),
+        );
+        escalatedDue = t.due;
+        return t;
+      } catch (error) {
+        if (error instanceof lifecycle.LifecycleRefusal) throw new MovedOn();
+        throw error;
+      }
     });
   } catch (error) {
     if (error instanceof MovedOn) return 'moved-on';

@@ -1,4 +1,5 @@
 import { canonicalIdNumber } from '../domain/id-number.ts';
+import * as lifecycle from '../domain/lifecycle.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
 import { logger } from '../lib/logger.ts';
 import {
@@ -7,6 +8,7 @@ import {
   type DocumentRecord,
   DuplicateEventError,
   type EvidenceDocument,
+  handoffDueAt,
   type IntegrityHold,
   type OutboxItem,
 } from '../ports/applications.ts';
@@ -14,7 +16,7 @@ import type { DocumentStorage } from '../ports/campaigns.ts';
 import type { InsurerClient, InsurerPackage } from '../ports/insurer.ts';
 import type { Workflow } from '../ports/workflow.ts';
 import type { ApplicationDeps } from './applications.ts';
-import { reportDelta } from './report-keys.ts';
+import { effectOptions } from './transition.ts';
 
 export interface PayoutDeps extends ApplicationDeps {
   workflow: Workflow;
@@ -35,8 +37,6 @@ export function parsePackageId(
   const m = packageId.match(/^PKG-([0-9A-Z]{26})-(\d{1,4})$/);
   return m ? { applicationId: m[1] as string, submissionSeq: Number(m[2]) } : undefined;
 }
-
-const SETTLED_PAID = new Set(['paid', 'closed', 'resumed']);
 
 export class SupersededPayoutError extends Error {
   override name = 'Superseded';
@@ -147,15 +147,14 @@ export async function dispatchPackage(
   if (input.executionName !== undefined && app.submission.executionName !== input.executionName)
     throw new SupersededPayoutError('The execution is not the current one of its submission (re-driven).');
   const packageId = packageIdOf(app.id, input.submissionSeq);
-  if (SETTLED_PAID.has(app.status) || app.status === 'declined') {
+  if (lifecycle.isPaidOut(app.status) || app.status === 'declined') {
     // Already settled (e.g. a resend after the insurer answered): answer at once.
     await deps.workflow.sendTaskSuccess(input.taskToken, {
       outcome: app.status === 'declined' ? 'declined' : 'paid',
     });
     return { dispatched: false, packageId };
   }
-  if (app.status !== 'awaiting_payout')
-    throw new SupersededPayoutError(`Status ${app.status} awaits no payout.`);
+  superseding(() => lifecycle.dispatch.guard(app), `Status ${app.status} awaits no payout.`);
   const verification = await verifyEvidence(deps, app);
   if (!verification.ok) {
     await withholdPackage(deps, app, packageId, verification.mismatches);
@@ -163,39 +162,21 @@ export async function dispatchPackage(
       `Package ${packageId} withheld: ${verification.mismatches.length} approved document(s) no longer match.`,
     );
   }
-  const stored = await deps.repo.update(app.id, (current) => {
-    if (current.status !== 'awaiting_payout')
-      throw new SupersededPayoutError('The payout was settled meanwhile.');
-    const attempts = (current.payout?.attempts ?? 0) + 1;
-    return {
-      next: {
-        ...current,
-        integrityHold: null,
-        payout: {
-          ...(current.payout ?? {}),
+  const now = deps.now();
+  const stored = await deps.repo.update(app.id, (current) =>
+    superseding(() =>
+      lifecycle.dispatch(
+        current,
+        {
+          actor: SYSTEM_ACTOR(current.courtCode),
           packageId,
           taskToken: input.taskToken,
-          dispatchedAt: deps.now().toISOString(),
-          attempts,
+          documents: verification.documents,
         },
-      },
-      audit: {
-        actor: SYSTEM_ACTOR(current.courtCode),
-        action: 'package.dispatched',
-        fromStatus: current.status,
-        toStatus: current.status,
-        detail: {
-          packageId,
-          attempt: attempts,
-          documents: verification.documents.map((d) => ({
-            documentId: d.documentId,
-            type: d.type,
-            sha256: d.sha256,
-          })),
-        },
-      },
-    };
-  });
+        now,
+      ),
+    ),
+  );
   const pkg = await buildPackage(deps, stored, verification.documents);
   await deps.insurer().send(pkg);
   logger.info('package sent', { packageId, documents: pkg.documents.length });
@@ -218,31 +199,27 @@ async function withholdPackage(
   packageId: string,
   mismatches: Mismatch[],
 ): Promise<void> {
-  const at = deps.now().toISOString();
+  const now = deps.now();
   logger.warn('package withheld', { applicationId: app.id, packageId, mismatches: mismatches.length });
-  await deps.repo.update(app.id, (current) => {
-    if (current.status !== 'awaiting_payout')
-      throw new SupersededPayoutError('The payout was settled meanwhile.');
-    return {
-      next: {
-        ...current,
-        integrityHold: { code: 'EVIDENCE_MISMATCH', packageId, at, documents: mismatches },
-        escalations: (current.escalations ?? 0) + 1,
-      },
-      audit: {
-        actor: SYSTEM_ACTOR(current.courtCode),
-        action: 'package.withheld',
-        fromStatus: current.status,
-        toStatus: current.status,
-        detail: {
-          packageId,
-          code: 'EVIDENCE_MISMATCH',
-          quotaReservedFen: current.quotaReservation?.amountFen ?? 0,
-          documents: mismatches,
-        },
-      },
-    };
-  });
+  await deps.repo.update(app.id, (current) =>
+    superseding(() =>
+      lifecycle.withhold(
+        current,
+        { actor: SYSTEM_ACTOR(current.courtCode), packageId, documents: mismatches },
+        now,
+      ),
+    ),
+  );
+}
+
+/** A lifecycle refusal in the payout task: the payout was settled meanwhile (the state machine ends). */
+function superseding<T>(fn: () => T, message = 'The payout was settled meanwhile.'): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof lifecycle.LifecycleRefusal) throw new SupersededPayoutError(message);
+    throw error;
+  }
 }
 
 export interface InsurerEvent {
@@ -346,82 +323,42 @@ export async function handleInsurerEvent(
   }
 
   const paid = event.type === 'payout.succeeded';
-  const at = deps.now().toISOString();
-  let settled: ApplicationRecord;
+  const now = deps.now();
+  const at = now.toISOString();
+  let effects: lifecycle.Effects = {};
   try {
-    settled = await deps.repo.update(
+    await deps.repo.update(
       app.id,
       (current) => {
-        if (current.status !== 'awaiting_payout' || current.payout?.packageId !== event.packageId)
-          throw new StateChanged();
-        const reservation = current.quotaReservation;
+        try {
+          const t = lifecycle.settlePayout(current, { actor: INSURER_ACTOR(current.courtCode), event }, now);
+          effects = t.effects;
+          return t;
+        } catch (error) {
+          if (error instanceof lifecycle.LifecycleRefusal) throw new StateChanged();
+          throw error;
+        }
+      },
+      (current) => {
+        const options = effectOptions(current, effects);
         return {
-          next: {
-            ...current,
-            status: paid ? 'paid' : 'declined',
-            version: current.version + 1,
-            payout: {
-              ...(current.payout as NonNullable<ApplicationRecord['payout']>),
-              settledEventId: event.id,
-              ...(paid
-                ? { transactionRef: event.transactionRef, paidAt: event.paidAt, amountFen: event.amountFen }
-                : { declinedReason: (event.reason ?? 'UNSPECIFIED').slice(0, 500) }),
-            },
-            quotaReservation: reservation ? { ...reservation, state: paid ? 'committed' : 'released' } : null,
-          },
-          audit: {
-            actor: INSURER_ACTOR(current.courtCode),
-            action: paid ? 'payout.succeeded' : 'payout.declined',
-            fromStatus: current.status,
-            toStatus: paid ? 'paid' : 'declined',
-            detail: paid
-              ? {
-                  eventId: event.id,
-                  packageId: event.packageId,
-                  amountFen: event.amountFen,
-                  transactionRef: event.transactionRef,
-                  paidAt: event.paidAt,
-                }
-              : { eventId: event.id, packageId: event.packageId, reason: event.reason ?? null },
-          },
+          ...options,
+          insurerEvent: eventMark,
+          // The hand-off to the waiting payout task follows the response (handOff, fed by the stream).
+          ...(options.outbox && current.payout?.taskToken
+            ? {
+                outbox: options.outbox.map((item) => ({
+                  ...item,
+                  handoff: {
+                    token: current.payout?.taskToken as string,
+                    output: { outcome: paid ? 'paid' : 'declined' },
+                  },
+                  dueAt: handoffDueAt(at),
+                })),
+              }
+            : {}),
         };
       },
-      (current) => ({
-        insurerEvent: eventMark,
-        ...(current.quotaReservation
-          ? {
-              quota: {
-                campaignId: current.quotaReservation.campaignId,
-                highCourtCode: current.quotaReservation.highCourtCode,
-                amountFen: current.quotaReservation.amountFen,
-                op: paid ? ('commit' as const) : ('release' as const),
-              },
-            }
-          : {}),
-        // A declined application is no longer open: the same case and applicant may apply again.
-        releaseDuplicateLock: !paid,
-        report: paid
-          ? reportDelta(
-              current,
-              {
-                pending: -1,
-                paid: 1,
-                amountFen: event.amountFen ?? 0,
-                insurerConfirmedFen: event.amountFen ?? 0,
-              },
-              true,
-            )
-          : reportDelta(current, { pending: -1, declined: 1 }),
-        outbox: [
-          {
-            kind: 'deliver-payout',
-            applicationId: current.id,
-            submissionSeq: current.submission?.seq ?? 0,
-            outcome: paid ? 'paid' : 'declined',
-            createdAt: at,
-          },
-        ],
-      }),
     );
   } catch (error) {
     if (error instanceof DuplicateEventError) return duplicate;
@@ -432,19 +369,7 @@ export async function handleInsurerEvent(
     }
     throw error;
   }
-  await deliverPayout(
-    deps,
-    {
-      kind: 'deliver-payout',
-      applicationId: app.id,
-      submissionSeq: app.submission?.seq ?? 0,
-      outcome: paid ? 'paid' : 'declined',
-      createdAt: at,
-    },
-    settled,
-  ).catch((error: Error) =>
-    logger.warn('payout delivery deferred', { applicationId: app.id, errorName: error.name }),
-  );
+  // The workflow learns the outcome after the response: the outbox item's hand-off (usecases/approval.ts handOff).
   return { status: 200, body: { received: true, status: paid ? 'paid' : 'declined' } };
 }
 

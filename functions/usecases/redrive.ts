@@ -1,8 +1,9 @@
+import { isInFlight } from '../domain/lifecycle.ts';
 import { logger } from '../lib/logger.ts';
-import type { ApplicationRecord, ApplicationStatus, WorkflowAlarm } from '../ports/applications.ts';
+import type { ApplicationRecord, WorkflowAlarm } from '../ports/applications.ts';
 import type { ExecutionStatus, Workflow } from '../ports/workflow.ts';
 import type { ApplicationDeps } from './applications.ts';
-import { type DocumentDeps, settleUploadedObject } from './documents.ts';
+import { type InspectDeps, settleUploadedObject } from './documents.ts';
 import { packageIdOf } from './payouts.ts';
 
 /**
@@ -31,7 +32,6 @@ export const MAX_START_FAILURES = 12;
 /** Log line (Powertools `message`) of an operator alarm; functions/tasks/specs.ts WORKFLOW_STUCK_MESSAGE names the same text. */
 export const WORKFLOW_STUCK = 'workflow.stuck';
 
-const IN_FLIGHT: readonly ApplicationStatus[] = ['pending_approval', 'awaiting_payout'];
 const SYSTEM_ACTOR = (court: string) => ({ sub: 'system:redrive', court, roles: [] as never[] });
 
 export function redriveExecutionName(applicationId: string, submissionSeq: number, n: number): string {
@@ -91,7 +91,7 @@ export async function ensureWorkflow(
   trigger: 'sweep' | 'undelivered-decision',
 ): Promise<EnsureOutcome> {
   const submission = app.submission;
-  if (!IN_FLIGHT.includes(app.status) || !submission) return 'not-in-flight';
+  if (!isInFlight(app.status) || !submission) return 'not-in-flight';
   if (app.workflowAlarm?.submissionSeq === submission.seq) return 'alarmed-before';
   // Disbursement withheld the package (an approved object no longer matches): the execution ended on
   // purpose and waits for an operator (README, Operate: integrity holds), never for a re-drive.
@@ -354,7 +354,7 @@ export const UPLOAD_ABANDONED_AFTER_SECONDS = 2 * 3600;
  * there yet, or taken off the index once no upload can arrive any more.
  */
 export async function redriveLostUploads(
-  deps: DocumentDeps,
+  deps: InspectDeps,
   options: SweepOptions = {},
 ): Promise<SweepResult> {
   const now = deps.now().getTime();

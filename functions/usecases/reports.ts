@@ -4,7 +4,12 @@ import {
   isQuotaHolderCode as isQuotaHolder,
   QUOTA_HOLDERS as QUOTA_HOLDER_CODES,
 } from '../domain/provinces.ts';
-import { type CampaignReport, type HighCourtReport, highCourtReport as row } from '../domain/report.ts';
+import {
+  approvalTimesOf,
+  type CampaignReport,
+  type HighCourtReport,
+  highCourtReport as row,
+} from '../domain/report.ts';
 import type { WrittenReportInput } from '../domain/written-report.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.ts';
@@ -74,7 +79,11 @@ export async function campaignReport(
     ),
   );
   const sum = (pick: (r: HighCourtReport) => number) => rows.reduce((acc, r) => acc + pick(r), 0);
-  const totals =
+  const approvalTimes = approvalTimesOf(
+    courts,
+    [...courtRows.values()].flatMap((byCourt) => [...byCourt.entries()]),
+  );
+  const figures =
     scope === 'all'
       ? {
           cases: total.cases ?? 0,
@@ -96,6 +105,7 @@ export async function campaignReport(
           declined: sum((r) => r.declined),
           recoveredFen: sum((r) => r.recoveredFen),
         };
+  const totals = { ...figures, approvalTimes };
   // Reconciliation: the report's paid amount, the quota ledger's disbursed amounts and the insurer's
   // confirmed payouts are kept by different items; any difference is reported, never hidden.
   const quotaDisbursedFen = sum((r) => r.quota.disbursedFen);

@@ -277,7 +277,7 @@ export class ReliefFunction extends Construct {
   bindBucket(bucket: IBucket, access: BucketAccess, keyPattern = '*'): this {
     this.once('bucket', access);
     this.setEnv('DOCUMENTS_BUCKET', bucket.bucketName);
-    const reads = access === 'read' || access === 'presign';
+    const reads = access === 'read' || access === 'presign' || access === 'inspect';
     const writes = access === 'write' || access === 'presign';
     const objects = bucket.arnForObjects(keyPattern);
     this.role.addToPrincipalPolicy(

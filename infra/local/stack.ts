@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import { loadOrCreateLocalSigningKey } from '../../functions/adapters/local-checkpoints.ts';
 import { createConsoleSite, ensureConsoleBuild } from './console.ts';
+import { withLocalClockShift } from './dev-clock.ts';
 import { devExecutionRoute, devOverdueSweepRoute, devTokenRoute } from './dev-token-route.ts';
 import { devJwks, LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateDevSigningKey } from './dev-tokens.ts';
 import { docsRoutes } from './docs-route.ts';
@@ -13,6 +14,7 @@ import {
   type InsurerSimulatorOptions,
   startInsurerSimulator,
 } from './insurer-simulator.ts';
+import { OutboxStream } from './outbox-stream.ts';
 import { removeRunnerInfo, writeRunnerInfo } from './runner-info.ts';
 import { startLocalS3 } from './s3/index.ts';
 import { seed } from './seed.ts';
@@ -216,6 +218,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const reconcile = task('reconcile');
     const redrive = task('redrive') as (payload?: unknown) => Promise<RedriveRun>;
     const documentUploaded = task('documentUploaded');
+    // The table's stream on outbox items (on AWS a filtered event source mapping): the hand-off
+    // of decisions and payout outcomes to the workflow after the response.
+    const { documentClient } = await import('../../functions/factories/dynamodb.ts');
+    const handOff = task('handOff');
+    const outboxStream = new OutboxStream((event) => handOff(event), log);
+    outboxStream.install(documentClient());
+    closers.push(() => outboxStream.idle());
     for (const [name, placeholder] of Object.entries(WORKFLOW_TASKS)) {
       stepFunctions.registerLambdaHandler(placeholder, task(name));
     }
@@ -327,7 +336,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ].map((r) => ({
         method: r.spec.method,
         path: r.spec.path,
-        handler: r.handler,
+        handler: withLocalClockShift(r.handler),
       })),
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 3000,

@@ -97,6 +97,8 @@ export class StatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       timeToLiveAttribute: TABLE_DESIGN.ttlAttribute,
+      // New outbox items reach the hand-off function (functions/tasks/specs.ts handOff) through it.
+      stream: dynamodb.StreamViewType.NEW_IMAGE,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const index of TABLE_DESIGN.globalSecondaryIndexes) {

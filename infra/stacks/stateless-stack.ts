@@ -12,6 +12,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
@@ -294,6 +295,49 @@ export class StatelessStack extends Stack {
         schedule: events.Schedule.rate(Duration.minutes(task.everyMinutes)),
         targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 0 })],
       });
+    }
+    // --- The table's stream → the hand-off (decisions and payout outcomes after the response) -------
+    for (const { task } of props.catalog.tasks.values()) {
+      if (task.trigger !== 'outbox-stream') continue;
+      const fn = this.taskFunction(task.name);
+      const streamArn = props.table.tableStreamArn;
+      if (!streamArn) throw new CatalogError(`${task.name} needs the table's stream (stateful stack)`);
+      new lambda.EventSourceMapping(this, `${pascal(task.name)}Stream`, {
+        target: fn.function,
+        eventSourceArn: streamArn,
+        startingPosition: lambda.StartingPosition.LATEST,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(0),
+        // The handler never throws for one item (it leaves it to the reconcile sweep); a crash is
+        // retried twice, then the batch is left to the sweep too, so a shard never stalls.
+        retryAttempts: 2,
+        bisectBatchOnError: true,
+        // Only new outbox items that carry a hand-off invoke the function.
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: {
+              NewImage: {
+                entity: { S: lambda.FilterRule.isEqual('outbox') },
+                handoff: { M: lambda.FilterRule.exists() },
+              },
+            },
+          }),
+        ],
+      });
+      // The stream read, on this table's stream only (the table's key is granted by bindTable).
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'TableStream',
+          actions: [
+            'dynamodb:DescribeStream',
+            'dynamodb:GetRecords',
+            'dynamodb:GetShardIterator',
+            'dynamodb:ListStreams',
+          ],
+          resources: [streamArn],
+        }),
+      );
     }
     // Cases the re-drive could not get going again (functions/usecases/redrive.ts): one is enough.
     // Both healers' filters publish the one metric Relief/WorkflowStuck.

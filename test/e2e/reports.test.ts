@@ -131,8 +131,14 @@ describe('campaign report', () => {
     });
     const text = await csv.text();
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(text).toContain('高级人民法院代码,高级人民法院,救助案件数,救助人数,发放救助金额（元）');
-    expect(text).toContain('TJ,天津市高级人民法院,2,2,60000.00,3,0,1,1,1,5000.00');
+    expect(text).toContain(
+      '高级人民法院代码,高级人民法院,法院代码,法院,救助案件数,救助人数,发放救助金额（元）',
+    );
+    expect(text).toContain('TJ,天津市高级人民法院,,辖区合计,2,2,60000.00,3,0,1,1,1,5000.00');
+    // byCourt: the executing court's own row follows its high court's.
+    expect(text).toContain(
+      'TJ,天津市高级人民法院,TJ0104,天津市南开区人民法院,2,2,60000.00,3,0,1,1,1,5000.00',
+    );
     const xlsx = await fetch(`${baseUrl()}/campaigns/${CAMPAIGN}/reports`, {
       headers: {
         authorization: `Bearer ${spc}`,
@@ -145,6 +151,17 @@ describe('campaign report', () => {
     const values: unknown[][] = [];
     sheet?.eachRow((row) => values.push((row.values as unknown[]).slice(1)));
     expect(values.find((r) => r[0] === 'TJ')?.slice(0, 5)).toEqual(['TJ', '天津市高级人民法院', 2, 2, 60000]);
+    const byCourt = book.getWorksheet('按法院') as ExcelJS.Worksheet;
+    const nankai = byCourt.getRow(2);
+    expect((nankai.values as unknown[]).slice(1, 7)).toEqual([
+      'TJ',
+      '天津市高级人民法院',
+      'TJ0104',
+      '天津市南开区人民法院',
+      2,
+      2,
+    ]);
+    expect([nankai.getCell(7).value, nankai.getCell(7).numFmt]).toEqual([60000, '#,##0.00']);
   });
 
   it('records the high court’s narrative of effects (its approvers or the SPC), shown in its report row', async () => {
@@ -171,6 +188,26 @@ describe('campaign report', () => {
       effects: EFFECTS,
       effectsUpdatedAt: second.body.updatedAt,
     });
+    // The exports carry it too: the CSV's jurisdiction row and the workbook's 取得的效果 sheet.
+    const csv = await fetch(`${baseUrl()}/campaigns/${CAMPAIGN}/reports`, {
+      headers: { authorization: `Bearer ${high}`, accept: 'text/csv' },
+    });
+    expect(await csv.text()).toContain(`,${EFFECTS},`);
+    const xlsx = await fetch(`${baseUrl()}/campaigns/${CAMPAIGN}/reports`, {
+      headers: {
+        authorization: `Bearer ${high}`,
+        accept: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+    });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await xlsx.arrayBuffer());
+    const effects = book.getWorksheet('取得的效果') as ExcelJS.Worksheet;
+    expect((effects.getRow(2).values as unknown[]).slice(1, 4)).toEqual([
+      'TJ',
+      '天津市高级人民法院',
+      EFFECTS,
+    ]);
+    expect(effects.getRow(2).getCell(4).value).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间）$/);
   });
 
   it('writes the written report (.docx) whose figures are the JSON report’s, with a Chinese file name (RFC 5987)', async () => {
@@ -179,7 +216,20 @@ describe('campaign report', () => {
       persons: number;
       amountFen: number;
       byCourt: { name: string; cases: number; persons: number; amountFen: number; paid: number }[];
+      approvalTimes: {
+        level: string;
+        decided: number;
+        totalHours: number;
+        meanHours: number;
+        p90Hours: number | null;
+        overLimit: number;
+      }[];
     };
+    // Every decision's wait at its level: TJ0104 reports straight to the high court (direct route).
+    expect(json.approvalTimes.map((t) => [t.level, t.decided])).toEqual([
+      ['basic', 5],
+      ['high', 4],
+    ]);
     const res = await fetch(`${baseUrl()}/campaigns/${CAMPAIGN}/reports/summary?highCourtCode=TJ`, {
       headers: { authorization: `Bearer ${high}` },
     });
@@ -216,6 +266,18 @@ describe('campaign report', () => {
       String(json.persons),
       yuan(json.amountFen),
     ]);
+    // 审批用时: the docx table's figures are the JSON report's.
+    const tier: Record<string, string> = { basic: '基层人民法院', high: '高级人民法院' };
+    expect(tables[2]?.slice(1)).toEqual(
+      json.approvalTimes.map((t) => [
+        tier[t.level],
+        String(t.decided),
+        t.totalHours.toFixed(1),
+        t.meanHours.toFixed(1),
+        t.p90Hours === null ? '超过336' : String(t.p90Hours),
+        String(t.overLimit),
+      ]),
+    );
     // The national report is the SPC's; another high court's is not found; below the high courts, never.
     const national = await fetch(`${baseUrl()}/campaigns/${CAMPAIGN}/reports/summary`, {
       headers: { authorization: `Bearer ${spc}` },

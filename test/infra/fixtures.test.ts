@@ -81,6 +81,8 @@ describe.each([
         'dispatchPackage',
         // Not named by a placeholder: the hourly schedule of the overdue asset-check sweep.
         'escalateOverdueChecks',
+        // Not named by a placeholder: the table stream's filtered event source (new outbox items).
+        'handOff',
         'reconcile',
         'recordTaskToken',
         'redrive',

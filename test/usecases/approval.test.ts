@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { currentCorrelationId, withCorrelationId } from '../../functions/lib/correlation.ts';
 import { toProblem } from '../../functions/lib/http.ts';
-import { DOCUMENT_TYPES } from '../../functions/ports/applications.ts';
+import { DOCUMENT_TYPES, HANDOFF_GRACE_MS } from '../../functions/ports/applications.ts';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
 import {
   type DecisionResult,
@@ -525,6 +525,9 @@ describe('the correlation id of deferred work', () => {
     await withCorrelationId('req-decide-1', () =>
       decideApplication(w.deps, people.basicApprover, id, approve),
     );
+    // The stream's hand-off (its own invocation) fails; the sweep resends after the grace.
+    expect(await withCorrelationId('stream-1', () => w.handOffAll())).toEqual(['failed']);
+    w.clock.advance(HANDOFF_GRACE_MS);
     await withCorrelationId('sweep-2', () => reconcile(w.deps));
     expect(seen).toEqual([
       { call: 'send t0', id: 'req-decide-1' },
@@ -551,11 +554,50 @@ describe('task tokens and the reconciler', () => {
       await recordTaskToken(w.deps, { applicationId: id, submissionSeq: 1, level: 0, taskToken: 't0' }),
     ).toEqual({ recorded: 'recorded', answered: false });
     await decideApplication(w.deps, people.basicApprover, id, approve);
+    // The decision answered without the workflow: the hand-off follows from its outbox item.
+    expect(w.workflow.sent).toEqual([]);
+    expect(await w.handOffAll()).toEqual(['sent']);
     expect(w.workflow.sent).toEqual([
       { token: 't0', output: { outcome: 'next-level', decidedLevel: 0, nextLevel: 1, court: 'JX0102' } },
     ]);
     expect(await w.repo.listOutbox(10)).toEqual([]);
     expect(await reconcile(w.deps)).toEqual({});
+  });
+
+  it('answers a decision while the hand-off is held; the hand-off then sends it once', async () => {
+    const id = await w.submitted();
+    await recordTaskToken(w.deps, { applicationId: id, submissionSeq: 1, level: 0, taskToken: 't0' });
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const send = w.workflow.sendTaskSuccess.bind(w.workflow);
+    w.workflow.sendTaskSuccess = async (token, output) => {
+      await held;
+      return send(token, output);
+    };
+    const decided = await decideApplication(w.deps, people.basicApprover, id, approve);
+    expect(decided).toMatchObject({ status: 'pending_approval', pendingAt: 'JX01' });
+    const handingOff = w.handOffAll();
+    await new Promise((r) => setImmediate(r));
+    expect(w.workflow.sent).toEqual([]);
+    release();
+    expect(await handingOff).toEqual(['sent']);
+    expect(w.workflow.outputFor('t0')).toMatchObject({ outcome: 'next-level', decidedLevel: 0 });
+    expect(await w.repo.listOutbox(10)).toEqual([]);
+  });
+
+  it('leaves a decision whose token is gone to the reconciler, which settles it once the workflow carries on', async () => {
+    const id = await w.submitted();
+    await recordTaskToken(w.deps, { applicationId: id, submissionSeq: 1, level: 0, taskToken: 't0' });
+    await decideApplication(w.deps, people.basicApprover, id, approve);
+    w.workflow.expire('t0');
+    expect(await w.handOffAll()).toEqual(['gone']);
+    expect((await w.repo.listOutbox(10)).map((o) => o.kind)).toEqual(['deliver-decision']);
+    // Not before the stream had its time: the sweep reads it only when due.
+    expect(await reconcile(w.deps)).toEqual({});
+    w.clock.advance(HANDOFF_GRACE_MS);
+    expect(await reconcile(w.deps)).toMatchObject({ gone: 1 });
   });
 
   it('keeps a token recorded between a decision’s read and its write: the decision is delivered to it', async () => {
@@ -565,6 +607,7 @@ describe('task tokens and the reconciler', () => {
       await recordTaskToken(w.deps, { applicationId: id, submissionSeq: 1, level: 0, taskToken: 't0' });
     });
     await decideApplication(w.deps, people.basicApprover, id, approve);
+    await w.handOffAll();
     expect(w.workflow.outputFor('t0')).toMatchObject({ outcome: 'next-level', decidedLevel: 0 });
     expect(await w.repo.listOutbox(10)).toEqual([]);
   });
@@ -589,7 +632,9 @@ describe('task tokens and the reconciler', () => {
     await recordTaskToken(w.deps, { applicationId: id, submissionSeq: 1, level: 0, taskToken: 't0' });
     w.workflow.failSends = 1;
     await decideApplication(w.deps, people.basicApprover, id, approve);
+    expect(await w.handOffAll()).toEqual(['failed']);
     expect(w.workflow.sent).toEqual([]);
+    w.clock.advance(HANDOFF_GRACE_MS);
     expect(await reconcile(w.deps)).toEqual({ sent: 1 });
     expect(await reconcile(w.deps)).toEqual({});
     expect(w.workflow.sent.map((s) => s.token)).toEqual(['t0']);

@@ -130,6 +130,9 @@ describe('handleInsurerEvent (the insurer webhook)', () => {
       persons: 1,
       'cat:labor-remuneration:paid': 1,
     });
+    // The webhook answered before the workflow heard: the hand-off follows from the outbox item.
+    expect(w.workflow.outputFor(`pay-${id}`)).toBeUndefined();
+    expect(await w.handOffAll()).toEqual(['sent']);
     expect(w.workflow.outputFor(`pay-${id}`)).toEqual({ outcome: 'paid' });
     // Only the decisions wait (this world never records their tokens); the payout's delivery is done.
     expect((await w.repo.listOutbox(10)).map((o) => o.kind)).not.toContain('deliver-payout');
@@ -224,6 +227,7 @@ describe('handleInsurerEvent (the insurer webhook)', () => {
     });
     expect(await w.quota()).toMatchObject({ reservedFen: 0, availableFen: available + 3_000_000 });
     expect(await w.counters()).toMatchObject({ declined: 1, pending: 0 });
+    await w.handOffAll();
     expect(w.workflow.outputFor(`pay-${id}`)).toEqual({ outcome: 'declined' });
     expect(await w.create(facts)).not.toBe(id);
   });

@@ -97,6 +97,7 @@ describe('campaignReport (工作总结报告)', () => {
           declined: 0,
           resumed: 0,
           recoveredFen: 0,
+          approvalTimes: expect.any(Array),
         },
       ]);
     }
@@ -104,6 +105,35 @@ describe('campaignReport (工作总结报告)', () => {
     expect(spc.byHighCourt.find((r) => r.highCourtCode === 'BJ')?.byCourt).toEqual([]);
     const bj = await campaignReport(w.deps, people.foreignApprover, campaign());
     expect(bj.byHighCourt.map((r) => [r.highCourtCode, r.byCourt])).toEqual([['BJ', []]]);
+  });
+
+  it('reports approval times (审批用时) per level from the counters each decision moves: count, total, mean, p90 bucket, over the limit', async () => {
+    const HOUR = 3_600_000;
+    const a = await w.submitted();
+    w.clock.advance(2 * HOUR);
+    await decideApplication(w.deps, people.basicApprover, a, { decision: 'approve', comment: '' });
+    w.clock.advance(30 * HOUR);
+    await decideApplication(w.deps, people.midApprover, a, { decision: 'approve', comment: '' });
+    w.clock.advance(15 * 24 * HOUR); // past the level's 14-day limit
+    await decideApplication(w.deps, people.highApprover, a, { decision: 'reject', comment: '不符合' });
+    const b = await w.submitted();
+    w.clock.advance(HOUR / 2);
+    await decideApplication(w.deps, people.basicApprover, b, { decision: 'return', comment: '补充材料' });
+    const expected = [
+      { level: 'basic', decided: 2, totalHours: 2.5, meanHours: 1.3, p90Hours: 4, overLimit: 0 },
+      { level: 'intermediate', decided: 1, totalHours: 30, meanHours: 30, p90Hours: 48, overLimit: 0 },
+      { level: 'high', decided: 1, totalHours: 360, meanHours: 360, p90Hours: null, overLimit: 1 },
+    ];
+    for (const p of [people.spcAdmin, people.highApprover]) {
+      const report = await campaignReport(w.deps, p, campaign());
+      const jx = report.byHighCourt.find((r) => r.highCourtCode === 'JX');
+      expect(jx?.approvalTimes).toEqual(expected);
+      expect(jx?.byCourt.map((c) => [c.courtCode, c.approvalTimes])).toEqual([['JX0102', expected]]);
+      expect(report.totals.approvalTimes).toEqual(expected);
+    }
+    const bj = await campaignReport(w.deps, people.foreignApprover, campaign());
+    expect(bj.byHighCourt[0]?.approvalTimes).toEqual([]);
+    expect(bj.totals.approvalTimes).toEqual([]);
   });
 
   it('403s courts below the high courts (REPORT_NOT_VISIBLE) and 404s an unknown campaign', async () => {

@@ -5,10 +5,11 @@ import { mergeTrail, verifyApplicationTrail } from '../../functions/domain/appli
 import { demoCampaign } from '../../functions/domain/campaigns.ts';
 import { QUOTA_HOLDER_CODES } from '../../functions/domain/courts.ts';
 import type { Principal } from '../../functions/lib/auth.ts';
+import { underRecordedCorrelationId } from '../../functions/lib/correlation.ts';
 import { DOCUMENT_TYPES, type DocumentType } from '../../functions/ports/applications.ts';
 import type { IdempotentWrite, StoredResponse } from '../../functions/ports/idempotency.ts';
 import { type CreateApplicationInput, createApplication } from '../../functions/usecases/applications.ts';
-import { decideApplication, submitApplication } from '../../functions/usecases/approval.ts';
+import { decideApplication, handOff, submitApplication } from '../../functions/usecases/approval.ts';
 import { parseDocumentKey, requestUpload, settleUploadedObject } from '../../functions/usecases/documents.ts';
 import { dispatchPackage, handleInsurerEvent, packageIdOf } from '../../functions/usecases/payouts.ts';
 import { residentId } from '../support/applications.ts';
@@ -202,6 +203,23 @@ export async function world(options: { quotaFen?: number; now?: string } = {}) {
         transactionRef: `PICC-${id}`,
       });
       return id;
+    },
+
+    /**
+     * The table's stream after the request answered (functions/entries/tasks/hand-off.ts): hands off
+     * every outbox item that carries a hand-off, a failure leaving it for the reconciler as the entry does.
+     */
+    async handOffAll() {
+      const outcomes: string[] = [];
+      for (const item of await adapters.repo.listOutbox(1000)) {
+        if (!('handoff' in item) || !item.handoff) continue;
+        outcomes.push(
+          await underRecordedCorrelationId(item.correlationId, () => handOff(deps, item)).catch(
+            () => 'failed',
+          ),
+        );
+      }
+      return outcomes;
     },
 
     /**

@@ -1,6 +1,8 @@
 import { type DocumentChain, mergeTrail } from '../../domain/application-trail.ts';
+import { isInFlight } from '../../domain/application.ts';
 import { waitingSince } from '../../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
+import { applyQuotaMovement } from '../../domain/quota.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../../domain/report.ts';
 import { currentCorrelationId } from '../../lib/correlation.ts';
 import { ConcurrentUpdateError } from '../../lib/errors.ts';
@@ -154,7 +156,6 @@ function decodeCursor(cursor: string | undefined, expectedPk: string, pkAttr: st
  * records go in the same all-or-nothing transaction, and fail with the same errors.
  */
 /** Statuses in which a workflow must be alive: the DynamoDB adapter's in-flight index (gsi4). */
-const IN_FLIGHT_STATUSES = new Set(['pending_approval', 'awaiting_payout']);
 
 /**
  * One bounded read of a sweep family, ordered by its sort key as gsi4 orders each shard (the memory
@@ -257,32 +258,20 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     return new IdempotencyReplay(copy(record) as IdempotencyRecord);
   }
 
+  /** A reservation, release or commit on the quota row, by domain/quota.ts (as the DynamoDB update). */
   private quotaOp(change: QuotaChange): Operation {
     const key = `${change.campaignId}#${change.highCourtCode}`;
-    const row = () => this.state.quotas.get(key);
-    const a = change.amountFen;
-    const condition =
-      change.op === 'reserve'
-        ? () => (row()?.availableFen ?? Number.NEGATIVE_INFINITY) >= a
-        : () => (row()?.reservedFen ?? Number.NEGATIVE_INFINITY) >= a;
+    const moved = () => {
+      const q = this.state.quotas.get(key);
+      return q ? applyQuotaMovement(q, change.op, change.amountFen) : undefined;
+    };
     return {
       label: 'quota',
       item: `QUOTA#${key}`,
-      condition,
+      condition: () => moved() !== undefined,
       apply: () => {
-        const q = row();
-        if (!q) return;
-        if (change.op === 'reserve') {
-          q.availableFen -= a;
-          q.reservedFen += a;
-        } else if (change.op === 'release') {
-          q.availableFen += a;
-          q.reservedFen -= a;
-        } else {
-          q.disbursedFen += a;
-          q.reservedFen -= a;
-        }
-        q.version += 1;
+        const next = moved();
+        if (next) this.state.quotas.set(key, next);
       },
     };
   }
@@ -917,7 +906,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
   async listInFlight(query: SweepQuery): Promise<SweepPage<ApplicationRecord>> {
     await tick();
     const rows = [...this.state.applications.values()]
-      .filter((a) => IN_FLIGHT_STATUSES.has(a.status) && a.updatedAt <= query.before)
+      .filter((a) => isInFlight(a.status) && a.updatedAt <= query.before)
       .map((a) => ({ key: `${a.updatedAt}#${a.id}`, item: copy(a) }));
     return sweepPage(rows, query);
   }

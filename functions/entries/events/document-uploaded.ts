@@ -1,6 +1,6 @@
 import type { S3Event } from 'aws-lambda';
 import { applicationDeps } from '../../factories/dynamodb.ts';
-import { documentStorage } from '../../factories/s3.ts';
+import { objectInspector } from '../../factories/s3-inspect.ts';
 import { logger } from '../../lib/logger.ts';
 import { defineTask } from '../../lib/task.ts';
 import { documentUploaded as spec } from '../../tasks/specs.ts';
@@ -17,7 +17,7 @@ export const handler = defineTask(async (payload): Promise<{ settled: string[] }
   const settled: string[] = [];
   for (const record of event.Records) {
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-    const outcome = await settleUploadedObject({ ...applicationDeps(), storage: documentStorage() }, key);
+    const outcome = await settleUploadedObject({ ...applicationDeps(), storage: objectInspector() }, key);
     logger.info('object settled', { outcome, sizeBytes: record.s3.object.size });
     settled.push(outcome);
   }

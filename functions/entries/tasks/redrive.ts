@@ -1,5 +1,5 @@
 import { applicationDeps } from '../../factories/dynamodb.ts';
-import { documentStorage } from '../../factories/s3.ts';
+import { objectInspector } from '../../factories/s3-inspect.ts';
 import { approvalWorkflow } from '../../factories/sfn.ts';
 import { logger } from '../../lib/logger.ts';
 import { BusinessMetric, countEvent } from '../../lib/metrics.ts';
@@ -21,7 +21,7 @@ export const handler = defineTask(async (payload: unknown = {}) => {
     { ...applicationDeps(), workflow: approvalWorkflow() },
     options,
   );
-  const uploads = await redriveLostUploads({ ...applicationDeps(), storage: documentStorage() }, options);
+  const uploads = await redriveLostUploads({ ...applicationDeps(), storage: objectInspector() }, options);
   const quiet = ['running', 'alarmed-before', 'held', 'not-landed', 'busy'];
   const busy = (r: { outcomes: Record<string, number> }) =>
     Object.keys(r.outcomes).some((k) => !quiet.includes(k));

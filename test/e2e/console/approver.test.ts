@@ -43,17 +43,21 @@ async function signedIn(court: string, roles: string[], sub: string): Promise<Pa
 }
 
 /** A case of `court` with its six scans, submitted by its clerk: it waits at `court`. */
+/** The local runner's clock shift (infra/local/dev-clock.ts): the request runs fifteen days ago. */
+const FIFTEEN_DAYS_AGO = { 'X-Relief-Local-Clock-Shift': String(-15 * 24 * 3600) };
+
 async function submitted(
   court: string,
   prefix: string,
   clerk: string,
+  headers: Record<string, string> = {},
 ): Promise<{ id: string; caseNumber: string }> {
   const body = applicationBody({ courtPrefix: prefix });
-  const created = await api('POST', '/applications', { token: clerk, body });
+  const created = await api('POST', '/applications', { token: clerk, body, headers });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id = created.body.id as string;
   await uploadAllDocuments(id, clerk);
-  const res = await api('POST', `/applications/${id}/submit`, { token: clerk, body: form });
+  const res = await api('POST', `/applications/${id}/submit`, { token: clerk, body: form, headers });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   expect(res.body.pendingAt).toBe(court);
   return { id, caseNumber: body.case.caseNumber };
@@ -101,33 +105,36 @@ describe('the approving judge', () => {
       sha256: string;
     }[];
     const identitySha = docs.find((d) => d.type === 'identity')?.sha256 as string;
+    // Another case of the same court, created and submitted fifteen days ago: the local runner's clock
+    // shift (X-Relief-Local-Clock-Shift, local mode only) records it then, as a clerk would have.
+    const overdue = await submitted('AH0102', '皖0102', clerkToken, FIFTEEN_DAYS_AGO);
 
     // The approver finds it in the queue and opens it with a click on its row.
     const approver = await signedIn('AH0102', ['approver'], 'approver-yaohai');
-    // Nothing here is 14 days old: the page is shown the server's answer with this case marked overdue,
-    // to see how an overdue row reads (the API's own overdue rule is tested in approver-queue.test.ts).
-    const queueCall = /\/applications\?pendingAt=AH0102/;
-    await approver.route(queueCall, async (route) => {
-      const response = await route.fetch();
-      const body = await response.json();
-      for (const a of body.items) if (a.id === id) a.overdue = true;
-      await route.fulfill({ response, json: body });
-    });
     await approver.getByRole('link', { name: '待审批' }).click();
     await approver.waitForURL(/\/console\/queue$/);
     const row = approver.locator(`[data-queue-row="${id}"]`);
     await eventually(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain(caseNumber);
-    // Marked in words (the tag) as well as by the row's tint.
-    expect(await row.locator('[data-overdue]').textContent()).toBe('已超期');
-    expect(await row.getAttribute('class')).toContain('queue-overdue');
+    // The case submitted fifteen days ago is past the level's 14 days, by the API's own rule: marked in
+    // words (the tag) and by the row's tint, and first (oldest first); this one, just submitted, is not.
+    const old = approver.locator(`[data-queue-row="${overdue.id}"]`);
+    await eventually(() => old.count()).toBe(1);
+    expect(await old.textContent()).toContain(overdue.caseNumber);
+    expect(await old.locator('[data-overdue]').textContent()).toBe('已超期');
+    expect(await old.getAttribute('class')).toContain('queue-overdue');
+    expect(await row.locator('[data-overdue]').textContent()).toBe('未超期');
+    expect(await row.getAttribute('class')).not.toContain('queue-overdue');
+    const order = await approver
+      .locator('[data-queue-row]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-queue-row')));
+    expect(order.indexOf(overdue.id)).toBeLessThan(order.indexOf(id));
     // Beijing time (UTC+8, no daylight saving), whatever the browser's zone (Europe/London here).
     const since = (await row.locator('time').getAttribute('datetime')) as string;
     expect(await row.locator('time').textContent()).toBe(
       new Date(Date.parse(since) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' '),
     );
     await checkPage(approver, 'approver-queue');
-    await approver.unroute(queueCall);
     await row.locator('td').nth(3).click();
     await approver.waitForURL(new RegExp(`/console/applications/${id}$`));
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { baseUrl } from '../../support/api.ts';
 
 /** Debian's chromium (no browser download is possible here); .ci/run installs it with apt. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -98,4 +99,52 @@ export async function choose(
     await page.keyboard.press('Escape');
     await list.waitFor({ state: 'hidden' });
   }
+}
+
+/**
+ * A new browser context signed in through the local sign-in page (court, roles, user id), on the
+ * applications list. With `lang: 'en'` the language is switched to English on the sign-in page first
+ * (the console keeps it), so the labels to click are the English ones.
+ */
+export async function signIn(
+  browser: Browser,
+  court: string,
+  roles: readonly string[],
+  sub: string,
+  options: { lang?: 'zh' | 'en' } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Europe/London' });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  await page.goto(`${baseUrl()}/`);
+  await page.waitForURL(/\/console\/sign-in/);
+  const en = options.lang === 'en';
+  if (en) await page.getByText('English', { exact: true }).click();
+  await choose(
+    page,
+    page.getByLabel(en ? 'Court' : '法院').first(),
+    en ? `(${court})` : `（${court}）`,
+    court,
+  );
+  const labels = en
+    ? ([
+        ['Clerk', 'clerk'],
+        ['Approver', 'approver'],
+        ['SPC administrator', 'spc-admin'],
+      ] as const)
+    : ([
+        ['书记员（经办）', 'clerk'],
+        ['审批人', 'approver'],
+        ['最高法管理员', 'spc-admin'],
+      ] as const);
+  for (const [label, role] of labels) {
+    const box = page.getByRole('checkbox', { name: label });
+    if ((await box.isChecked()) !== roles.includes(role)) await box.click();
+  }
+  await page.getByLabel(en ? 'User id' : '用户标识').fill(sub);
+  await page.getByRole('button', { name: en ? 'Sign in' : '登录', exact: true }).click();
+  await page.waitForURL(/\/console\/applications/);
+  return page;
 }

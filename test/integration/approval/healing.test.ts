@@ -1,18 +1,22 @@
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
 import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
 import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import type { Principal } from '../../../functions/lib/auth.ts';
+import { HANDOFF_GRACE_MS, type OutboxItem } from '../../../functions/ports/applications.ts';
 import type { Workflow } from '../../../functions/ports/workflow.ts';
 import { createApplication } from '../../../functions/usecases/applications.ts';
 import {
   type ApprovalDeps,
   decideApplication,
+  handOff,
   reconcile,
   recordTaskToken,
   submitApplication,
 } from '../../../functions/usecases/approval.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
+import { OutboxStream } from '../../../infra/local/outbox-stream.ts';
 import { applicationBody } from '../../support/applications.ts';
 import { seedCourts } from '../../support/courts.ts';
 import { markAllDocumentsUploaded } from '../../support/store.ts';
@@ -57,9 +61,16 @@ let deps: ApprovalDeps;
 let workflow: FlakyWorkflow;
 let repo: DynamoApplicationRepository;
 let counter = 0;
+/** The reconciler's clock runs ahead of the stream's grace when a test says so. */
+let skewMs = 0;
+/** The stream's hand-offs wait for this while a test holds them. */
+let gate: Promise<void> = Promise.resolve();
+let stream: OutboxStream;
+const handedOff: string[] = [];
 
 const clerk: Principal = { sub: 'clerk-1', court: 'BJ0105', roles: ['clerk'] };
 const basicApprover: Principal = { sub: 'approver-1', court: 'BJ0105', roles: ['approver'] };
+const highApprover: Principal = { sub: 'approver-2', court: 'BJ', roles: ['approver'] };
 
 beforeAll(async () => {
   const ddb = await startDynamoDbLocal();
@@ -75,9 +86,18 @@ beforeAll(async () => {
     campaigns,
     courts: seedCourts,
     workflow,
-    now: () => new Date(),
+    now: () => new Date(Date.now() + skewMs),
     newId: () => `01JTEST${String(++counter).padStart(19, '0')}`,
   };
+  // The local runner's stream emulation on this client, delivering as the hand-off entry does.
+  stream = new OutboxStream(async (event) => {
+    await gate;
+    for (const record of event.Records) {
+      const item = unmarshall(record.dynamodb?.NewImage as never) as OutboxItem;
+      handedOff.push(`${item.applicationId}:${await handOff(deps, item).catch(() => 'failed')}`);
+    }
+  });
+  stream.install(doc);
 });
 
 afterAll(async () => {
@@ -119,14 +139,73 @@ describe('healing interrupted follow-ups', () => {
     workflow.failSends = 1;
     const decided = await decideApplication(deps, basicApprover, id, { decision: 'approve', comment: '' });
     expect(decided.pendingAt).toBe('BJ');
+    await stream.idle();
+    expect(handedOff).toContain(`${id}:failed`);
     expect(workflow.sent.filter((s) => s.token === `token-${id}-0`)).toHaveLength(0);
+    // The sweep steps in once the stream's grace is over.
+    skewMs = HANDOFF_GRACE_MS;
     await reconcile(deps);
     await reconcile(deps);
+    skewMs = 0;
     const sent = workflow.sent.filter((s) => s.token === `token-${id}-0`);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.output).toMatchObject({ outcome: 'next-level', decidedLevel: 0, nextLevel: 1 });
     const audit = await repo.listAudit(id);
     expect(audit.filter((e) => e.action === 'decision.approve')).toHaveLength(1);
+  });
+
+  it('answers a decision while its hand-off is held, then hands it off through the stream, once', async () => {
+    const id = await submittedApplication();
+    await submitApplication(deps, clerk, id, form);
+    const token = `held-${id}`;
+    await recordTaskToken(deps, { applicationId: id, submissionSeq: 1, level: 0, taskToken: token });
+    let release: () => void = () => {};
+    gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    try {
+      const decided = await decideApplication(deps, basicApprover, id, { decision: 'approve', comment: '' });
+      expect(decided).toMatchObject({ status: 'pending_approval', pendingAt: 'BJ' });
+      // Answered, and the workflow has heard nothing: the outbox item waits for the stream.
+      expect(workflow.sent.filter((s) => s.token === token)).toHaveLength(0);
+      expect((await repo.listOutbox(100)).filter((o) => o.applicationId === id)).toHaveLength(1);
+    } finally {
+      release();
+      gate = Promise.resolve();
+    }
+    await stream.idle();
+    expect(handedOff).toContain(`${id}:sent`);
+    const sent = workflow.sent.filter((s) => s.token === token);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.output).toMatchObject({ outcome: 'next-level', decidedLevel: 0, nextLevel: 1 });
+    expect((await repo.listOutbox(100)).some((o) => o.applicationId === id)).toBe(false);
+  });
+
+  it('hands off the decisions of one application in the order they were written', async () => {
+    const id = await submittedApplication();
+    await submitApplication(deps, clerk, id, form);
+    const order: string[] = [];
+    const send = workflow.sendTaskSuccess.bind(workflow);
+    workflow.sendTaskSuccess = async (token, output) => {
+      order.push(token);
+      return send(token, output);
+    };
+    let release: () => void = () => {};
+    gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    try {
+      await recordTaskToken(deps, { applicationId: id, submissionSeq: 1, level: 0, taskToken: `o0-${id}` });
+      await decideApplication(deps, basicApprover, id, { decision: 'approve', comment: '' });
+      await recordTaskToken(deps, { applicationId: id, submissionSeq: 1, level: 1, taskToken: `o1-${id}` });
+      await decideApplication(deps, highApprover, id, { decision: 'return', comment: '补充材料' });
+    } finally {
+      release();
+      gate = Promise.resolve();
+      await stream.idle();
+      workflow.sendTaskSuccess = send;
+    }
+    expect(order).toEqual([`o0-${id}`, `o1-${id}`]);
   });
 
   it('answers the token itself when the decision arrived before the token was recorded', async () => {

@@ -4,6 +4,7 @@ import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaign
 import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
 import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import type { Principal } from '../../../functions/lib/auth.ts';
+import { HANDOFF_GRACE_MS, type OutboxItem } from '../../../functions/ports/applications.ts';
 import type { DocumentStorage } from '../../../functions/ports/campaigns.ts';
 import {
   type InsurerClient,
@@ -11,8 +12,17 @@ import {
   InsurerUnavailableError,
 } from '../../../functions/ports/insurer.ts';
 import type { Workflow } from '../../../functions/ports/workflow.ts';
+
+/** The reconciler's clock runs ahead of the stream's grace when a test says so. */
+let skewMs = 0;
+
 import { createApplication } from '../../../functions/usecases/applications.ts';
-import { decideApplication, reconcile, submitApplication } from '../../../functions/usecases/approval.ts';
+import {
+  decideApplication,
+  handOff,
+  reconcile,
+  submitApplication,
+} from '../../../functions/usecases/approval.ts';
 import { dispatchPackage, handleInsurerEvent, type PayoutDeps } from '../../../functions/usecases/payouts.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { applicationBody } from '../../support/applications.ts';
@@ -93,7 +103,7 @@ beforeAll(async () => {
     storage,
     insurer: () => insurer,
     quotas: new DynamoQuotaLedger(doc, 'relief'),
-    now: () => new Date(),
+    now: () => new Date(Date.now() + skewMs),
     newId: () => `01JPAY${String(++counter).padStart(20, '0')}`,
   };
 });
@@ -149,8 +159,15 @@ describe('disbursement under faults', () => {
     };
     expect((await handleInsurerEvent(deps, event)).status).toBe(200);
     expect(workflow.sent.filter((s) => s.token === `pay-${id}`)).toHaveLength(0);
+    // The stream's hand-off fails (the connection drops); the sweep steps in after its grace.
+    const [item] = (await deps.repo.listOutbox(100)).filter(
+      (o) => o.applicationId === id && o.kind === 'deliver-payout',
+    );
+    await expect(handOff(deps, item as OutboxItem)).rejects.toThrow('connection reset');
+    skewMs = HANDOFF_GRACE_MS;
     await reconcile(deps);
     await reconcile(deps);
+    skewMs = 0;
     expect(workflow.sent.filter((s) => s.token === `pay-${id}`)).toEqual([
       { token: `pay-${id}`, output: { outcome: 'paid' } },
     ]);

@@ -5,6 +5,7 @@ import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-
 import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
 import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
 import { type Labelled, writeLabelled } from '../../../functions/adapters/dynamo-transaction.ts';
+import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import {
   type ApplicationRecord,
   type AuditInput,
@@ -16,6 +17,7 @@ import {
   type OutboxItem,
   QuotaExceededError,
 } from '../../../functions/ports/applications.ts';
+import type { StoredCampaign } from '../../../functions/ports/campaigns.ts';
 import type { StoredQuota } from '../../../functions/ports/quotas.ts';
 import {
   createLocalDynamoClients,
@@ -292,5 +294,32 @@ describe('DynamoQuotaLedger maps its cancelled label to its domain error', () =>
     expect(error).toBeInstanceOf(IdempotencyReplay);
     expect((error as IdempotencyReplay).record.response.body).toEqual({ allocatedFen: 8_000 });
     expect(await quotas.get(campaignId, 'JX')).toMatchObject({ allocatedFen: 8_000, availableFen: 8_000 });
+  });
+});
+
+describe('DynamoCampaignStore maps its cancelled label to its domain error', () => {
+  it('idempotency on update (after the approvals check, the seal mark after it): IdempotencyReplay, campaign unchanged', async () => {
+    const id = `C${uniq()}`.replace(/[^0-9A-Za-z]/g, '');
+    const at = new Date().toISOString();
+    const admin = {
+      ...audit('campaign.created'),
+      actor: { sub: 'spc-admin-1', court: 'SPC', roles: ['spc-admin' as const] },
+    };
+    const created = await campaigns.create({ ...demoCampaign(new Date()), id }, admin, at);
+    const key: IdempotentWrite<StoredCampaign> = {
+      scope: `["SPC","spc-admin-1","patchCampaign","${uniq()}"]`,
+      key: `k-${uniq()}`,
+      requestHash: 'h'.repeat(64),
+      respond: (c) => ({ status: 200, body: { version: c.version }, headers: {} }),
+    };
+    const first = await campaigns.update(created, { ...created, name: '第一次' }, admin, at, 0, key);
+    // The same key again, built on the record from before the first: the campaign's condition fails
+    // too, but the idempotency record's label says this is a replay.
+    const error = await campaigns
+      .update(created, { ...created, name: '第二次' }, admin, at, 0, key)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdempotencyReplay);
+    expect((error as IdempotencyReplay).record.response.body).toEqual({ version: first.version });
+    expect((await campaigns.get(id, { consistent: true }))?.name).toBe('第一次');
   });
 });

@@ -42,6 +42,7 @@ const tj: HighCourtReport = {
       declined: 1,
       resumed: 0,
       recoveredFen: 500_000,
+      approvalTimes: [],
     },
     {
       courtCode: 'TJ01',
@@ -58,7 +59,12 @@ const tj: HighCourtReport = {
       declined: 0,
       resumed: 0,
       recoveredFen: 0,
+      approvalTimes: [],
     },
+  ],
+  approvalTimes: [
+    { level: 'basic', decided: 4, totalHours: 10, meanHours: 2.5, p90Hours: 4, overLimit: 0 },
+    { level: 'high', decided: 3, totalHours: 1100.4, meanHours: 366.8, p90Hours: null, overLimit: 2 },
   ],
   effects: '救助困难群众二人，化解信访隐患一件。',
   effectsUpdatedAt: '2026-11-30T02:00:00.000Z',
@@ -78,6 +84,7 @@ const report: CampaignReport = {
     rejected: 2,
     declined: 1,
     recoveredFen: 500_000,
+    approvalTimes: [{ level: 'high', decided: 1, totalHours: 30, meanHours: 30, p90Hours: 48, overLimit: 0 }],
   },
   byHighCourt: [tj],
   reconciliation: {
@@ -122,8 +129,26 @@ describe('the written report (书面报告) as .docx', () => {
     expect(paragraphs).toContain('本报告数据已于2026年12月1日 16:00（北京时间）冻结报送。');
     expect(paragraphs).toContain('本辖区救助后执行回款共5,000.00元，已计入救助基金。');
     expect(paragraphs).toContain('救助困难群众二人，化解信访隐患一件。');
-    expect(paragraphs.some((p) => p.startsWith('本报告未统计从报送到终审批准的用时'))).toBe(true);
-    const [byCategory, byCourt] = tables;
+    expect(
+      paragraphs.some((p) =>
+        p.endsWith(
+          '基层人民法院审批4件，平均用时2.5小时，九成在4小时以内；高级人民法院审批3件，平均用时366.8小时，九成以上超过14日，超过时限2件。',
+        ),
+      ),
+    ).toBe(true);
+    const [byCategory, byCourt, times] = tables;
+    expect(times).toEqual([
+      [
+        '审批法院层级',
+        '审批件数',
+        '合计用时（小时）',
+        '平均用时（小时）',
+        '九成以内（小时）',
+        '超过时限（件）',
+      ],
+      ['基层人民法院', '4', '10.0', '2.5', '4', '0'],
+      ['高级人民法院', '3', '1100.4', '366.8', '超过336', '2'],
+    ]);
     expect(byCategory?.[0]).toEqual(['案件类别', '发放笔数', '发放金额（元）']);
     expect(byCategory).toContainEqual(['追索劳动报酬', '3', '61,234.56']);
     expect(byCategory).toContainEqual(['追索抚育费', '0', '0.00']);
@@ -157,6 +182,18 @@ describe('the written report (书面报告) as .docx', () => {
     expect(paragraphs.some((p) => p.includes('全国法院共救助案件3件，救助2人'))).toBe(true);
     expect(paragraphs).toContain('天津市高级人民法院：救助困难群众二人，化解信访隐患一件。');
     expect(tables[1]?.[1]).toEqual(['天津市高级人民法院', '3', '2', '61,234.56', '3', '1', '2', '1']);
+    // The national report's approval times are the totals' (all high courts together).
+    expect(tables[2]?.[1]).toEqual(['高级人民法院', '1', '30.0', '30.0', '48', '0']);
+    const none = docxContent(
+      await renderReportDocx(
+        writtenReport({
+          campaign,
+          report: { ...report, byHighCourt: [{ ...tj, approvalTimes: [] }] },
+          highCourtCode: 'TJ',
+        }),
+      ),
+    );
+    expect(none.paragraphs).toContain('截至报告生成时，尚无审批决定。');
     expect(() => writtenReport({ campaign, report, highCourtCode: 'BJ' })).toThrow(RangeError);
   });
 });

@@ -1,8 +1,34 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { displayWidth, humanTime, reportCsv, reportXlsx } from '../../../functions/adapters/report-export.ts';
-import type { CampaignReport, HighCourtReport } from '../../../functions/domain/report.ts';
+import {
+  CSV_HEADERS,
+  displayWidth,
+  humanTime,
+  reportCsv,
+  reportXlsx,
+} from '../../../functions/adapters/report-export.ts';
+import type { CampaignReport, CourtReport, HighCourtReport } from '../../../functions/domain/report.ts';
+
+const EFFECTS = '救助困难群众二人，化解信访隐患一件，群众满意。\n下一步继续做好救助工作。';
+
+const lower = (courtCode: string, name: string, amountFen: number): CourtReport => ({
+  courtCode,
+  name,
+  cases: 1,
+  persons: 1,
+  amountFen,
+  paid: 1,
+  byCategory: { 'labor-remuneration': { paid: 1, amountFen } },
+  pending: 1,
+  approved: 1,
+  rejected: 0,
+  returned: 0,
+  declined: 0,
+  resumed: 0,
+  recoveredFen: 12_345,
+  approvalTimes: [],
+});
 
 const court = (code: string, name: string, amountFen: number): HighCourtReport => ({
   highCourtCode: code,
@@ -26,6 +52,7 @@ const court = (code: string, name: string, amountFen: number): HighCourtReport =
     remainingFen: 100_000_000 - amountFen,
   },
   byCourt: [],
+  approvalTimes: [],
   effects: null,
   effectsUpdatedAt: null,
 });
@@ -44,9 +71,18 @@ const report: CampaignReport = {
     rejected: 0,
     declined: 0,
     recoveredFen: 0,
+    approvalTimes: [],
   },
   byHighCourt: [
-    court('TJ', '天津市高级人民法院', 6_000_000),
+    {
+      ...court('TJ', '天津市高级人民法院', 6_000_000),
+      byCourt: [
+        lower('TJ0104', '天津市南开区人民法院', 3_000_000),
+        lower('TJ01', '天津市第一中级人民法院', 3_000_000),
+      ],
+      effects: EFFECTS,
+      effectsUpdatedAt: '2026-11-30T02:00:00.000Z',
+    },
     court('BT', '新疆维吾尔自治区高级人民法院生产建设兵团分院', 123_456),
   ],
   reconciliation: {
@@ -94,15 +130,80 @@ describe('report exports a person opens', () => {
     expect(byCategory.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
   });
 
+  it('the workbook: every court with activity (按法院) with its figures, and each high court’s narrative (取得的效果)', async () => {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await reportXlsx(report)) as unknown as ArrayBuffer);
+    const byCourt = book.getWorksheet('按法院') as ExcelJS.Worksheet;
+    expect((byCourt.getRow(1).values as unknown[]).slice(1, 7)).toEqual([
+      '高级人民法院代码',
+      '高级人民法院',
+      '法院代码',
+      '法院',
+      '救助案件数',
+      '救助人数',
+    ]);
+    const nankai = byCourt.getRow(2);
+    expect((nankai.values as unknown[]).slice(1, 7)).toEqual([
+      'TJ',
+      '天津市高级人民法院',
+      'TJ0104',
+      '天津市南开区人民法院',
+      1,
+      1,
+    ]);
+    expect(nankai.getCell(7).value).toBe(30000);
+    expect(nankai.getCell(7).numFmt).toBe('#,##0.00');
+    expect(nankai.getCell(13).value).toBe(123.45);
+    expect(nankai.getCell(13).numFmt).toBe('#,##0.00');
+    expect(byCourt.getRow(3).getCell(3).value).toBe('TJ01');
+    expect(byCourt.rowCount).toBe(3); // BT has no court with activity
+    expect(byCourt.getColumn(4).width).toBeGreaterThanOrEqual(displayWidth('天津市第一中级人民法院'));
+    expect(byCourt.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(byCourt.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1 });
+    const effects = book.getWorksheet('取得的效果') as ExcelJS.Worksheet;
+    expect((effects.getRow(2).values as unknown[]).slice(1)).toEqual([
+      'TJ',
+      '天津市高级人民法院',
+      EFFECTS,
+      '2026年11月30日 10:00（北京时间）',
+    ]);
+    expect(effects.getRow(3).getCell(3).value).toBe('（尚未填写）');
+    expect(effects.getColumn(3).width).toBe(80);
+    expect(effects.getRow(2).getCell(3).alignment).toMatchObject({ wrapText: true });
+    expect(effects.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(effects.pageSetup).toMatchObject({ orientation: 'landscape', fitToWidth: 1 });
+  });
+
   it('the CSV keeps its BOM and writes the dates in words', () => {
     const csv = reportCsv(report);
     expect(csv.startsWith('\uFEFF')).toBe(true);
     const [header, ...lines] = parse(csv, { bom: true }) as string[][];
     // A table a program reads as it is: every row as wide as the header, the dates in words last.
     expect(lines.every((l) => l.length === header?.length)).toBe(true);
+    expect(header).toEqual([...CSV_HEADERS]);
     expect(header?.slice(-2)).toEqual(['生成时间', '报送截止']);
     expect(lines[0]?.at(-2)).toBe('2026年12月1日 15:15（北京时间）');
     expect(csv).not.toContain('2026-12-01T07:15');
-    expect(csv).toContain('TJ,天津市高级人民法院,2,2,60000.00');
+    expect(csv).not.toContain('2026-11-30T02:00');
+    const col = (name: string) => (header ?? []).indexOf(name);
+    const cell = (line: string[] | undefined, name: string) => line?.[col(name)];
+    // The high court's jurisdiction, then its courts, then the next high court, then the national total.
+    expect(lines.map((l) => [l[0], l[2], l[3]])).toEqual([
+      ['TJ', '', '辖区合计'],
+      ['TJ', 'TJ0104', '天津市南开区人民法院'],
+      ['TJ', 'TJ01', '天津市第一中级人民法院'],
+      ['BT', '', '辖区合计'],
+      ['合计', '', ''],
+    ]);
+    const [tj, nankai] = lines;
+    expect(cell(tj, '发放救助金额（元）')).toBe('60000.00');
+    expect(cell(tj, '分配额度（元）')).toBe('1000000.00');
+    expect(cell(tj, '取得的效果')).toBe(EFFECTS);
+    expect(cell(tj, '取得的效果更新时间')).toBe('2026年11月30日 10:00（北京时间）');
+    expect(cell(nankai, '发放救助金额（元）')).toBe('30000.00');
+    expect(cell(nankai, '执行回款（元）')).toBe('123.45');
+    expect(cell(nankai, '分配额度（元）')).toBe(''); // the quota is the high court's
+    expect(cell(nankai, '取得的效果')).toBe('');
+    expect(cell(lines.at(-1), '发放救助金额（元）')).toBe('61234.56');
   });
 });

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, verifyChain } from '../../../functions/domain/audit-chain.ts';
-import { nextAllocation, QuotaBelowCommittedError, type QuotaRow } from '../../../functions/domain/quota.ts';
+import {
+  applyQuotaMovement,
+  nextAllocation,
+  QuotaBelowCommittedError,
+  type QuotaRow,
+  quotaMovement,
+} from '../../../functions/domain/quota.ts';
 
 const actor = { sub: 'spc-admin-1', court: 'SPC', roles: ['spc-admin'] };
 const request = (allocatedFen: number, at = '2026-03-10T02:00:00.000Z') => ({
@@ -107,6 +113,53 @@ describe('nextAllocation (额度分配)', () => {
           );
         },
       ),
+    );
+  });
+});
+
+describe('reservation arithmetic (applyQuotaMovement / quotaMovement), shared by both stores', () => {
+  const row = { allocatedFen: 1_000, availableFen: 600, reservedFen: 300, disbursedFen: 100, version: 4 };
+  const total = (r: typeof row) => r.availableFen + r.reservedFen + r.disbursedFen;
+
+  it('reserve moves available → reserved, release reserved → available, commit reserved → disbursed', () => {
+    expect(applyQuotaMovement(row, 'reserve', 200)).toEqual({
+      ...row,
+      availableFen: 400,
+      reservedFen: 500,
+      version: 5,
+    });
+    expect(applyQuotaMovement(row, 'release', 200)).toEqual({
+      ...row,
+      availableFen: 800,
+      reservedFen: 100,
+      version: 5,
+    });
+    expect(applyQuotaMovement(row, 'commit', 200)).toEqual({
+      ...row,
+      reservedFen: 100,
+      disbursedFen: 300,
+      version: 5,
+    });
+  });
+
+  it('refuses (undefined) what the covering counter cannot hold, exactly at the boundary', () => {
+    expect(applyQuotaMovement(row, 'reserve', 600)?.availableFen).toBe(0);
+    expect(applyQuotaMovement(row, 'reserve', 601)).toBeUndefined();
+    expect(applyQuotaMovement(row, 'release', 301)).toBeUndefined();
+    expect(applyQuotaMovement(row, 'commit', 301)).toBeUndefined();
+    expect(quotaMovement('reserve').covers).toBe('availableFen');
+  });
+
+  it('keeps allocated = available + reserved + disbursed and never goes below zero', () => {
+    const op = fc.constantFrom('reserve' as const, 'release' as const, 'commit' as const);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(op, fc.integer({ min: 0, max: 700 })), { maxLength: 30 }), (steps) => {
+        let r = row;
+        for (const [o, a] of steps) r = applyQuotaMovement(r, o, a) ?? r;
+        expect(total(r)).toBe(row.allocatedFen);
+        for (const c of ['availableFen', 'reservedFen', 'disbursedFen'] as const)
+          expect(r[c]).toBeGreaterThanOrEqual(0);
+      }),
     );
   });
 });

@@ -170,6 +170,38 @@ describe('createTokenVerifier: missing credentials', () => {
   });
 });
 
+describe('createTokenVerifier: tokens verified before', () => {
+  it('answers a token it verified before with the same principal (a copy), never past its expiry', async () => {
+    let now = NOW;
+    const cached = createTokenVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      jwks: { keys: [es.publicJwk] },
+      now: () => now,
+    });
+    const token = await sign(es, goodClaims, { exp: NOW_S + 120 });
+    const first = await cached.verify(`Bearer ${token}`);
+    const again = await cached.verify(`Bearer ${token}`);
+    expect(again).toEqual(first);
+    again.roles.push('spc-admin');
+    expect((await cached.verify(`Bearer ${token}`)).roles).toEqual(['clerk']);
+    // Past its expiry (and the clock tolerance) the remembered verification counts no more.
+    now = new Date((NOW_S + 120 + 60) * 1000);
+    expect((await rejection(cached, `Bearer ${token}`)).code).toBe('TOKEN_EXPIRED');
+  });
+
+  it('remembers only the exact token text: a tampered copy is verified, and refused', async () => {
+    const token = await sign(es);
+    await verifier.verify(`Bearer ${token}`);
+    const [h, p, sig] = token.split('.') as [string, string, string];
+    const other = Buffer.from(
+      JSON.stringify({ ...goodClaims, roles: ['spc-admin'], sub: 'user-001' }),
+    ).toString('base64url');
+    expect(p).not.toBe(other);
+    expect((await rejection(verifier, `Bearer ${h}.${other}.${sig}`)).code).toBe('TOKEN_INVALID');
+  });
+});
+
 describe('createTokenVerifier: invalid tokens', () => {
   it('rejects an expired token as TOKEN_EXPIRED', async () => {
     const token = await sign(es, goodClaims, { iat: NOW_S - 7200, exp: NOW_S - 60 });

@@ -1643,6 +1643,7 @@ export interface components {
                 cases: number;
                 persons: number;
                 amountFen: number;
+                approvalTimes: components["schemas"]["ApprovalTime"][];
             } & {
                 [key: string]: unknown;
             };
@@ -1662,6 +1663,7 @@ export interface components {
                 rejected: number;
                 declined: number;
                 byCourt: components["schemas"]["CourtReport"][];
+                approvalTimes: components["schemas"]["ApprovalTime"][];
                 /** @description The narrative of effects (取得的效果), or null before one is written */
                 effects: string | null;
                 effectsUpdatedAt: string | null;
@@ -1680,6 +1682,22 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        ApprovalTime: {
+            /**
+             * @description The deciding courts’ level
+             * @enum {string}
+             */
+            level: "basic" | "intermediate" | "high";
+            /** @description Decisions (approve, return, reject) taken at this level */
+            decided: number;
+            /** @description Their waiting time in total, from arrival at the level to the decision */
+            totalHours: number;
+            meanHours: number;
+            /** @description 90% were decided within this many hours (the upper edge of a fixed histogram bucket: 1, 4, 8, 24, 48, 72, 120, 168, 240, 336); null beyond 336 (the 14-day limit) */
+            p90Hours: number | null;
+            /** @description Decided after the level’s 14-day time limit */
+            overLimit: number;
+        };
         CourtReport: {
             courtCode: string;
             name: string;
@@ -1695,6 +1713,7 @@ export interface components {
             pending: number;
             rejected: number;
             declined: number;
+            approvalTimes: components["schemas"]["ApprovalTime"][];
         } & {
             [key: string]: unknown;
         };

@@ -45,7 +45,7 @@ export function RouteSoFar({ entries }: { entries: AuditEntry[] }) {
 
 /** What the latest return asked for: the returning court's comment and the documents to replace. */
 export function ReturnRequest({ entries, docs }: { entries: AuditEntry[]; docs: DocumentRecord[] }) {
-  const { t, lang } = useLocale();
+  const { t, lang, aside } = useLocale();
   const request = lastReturn(entries, docs);
   const courts = useCourts(request ? [request.court] : []);
   if (!request) return null;
@@ -71,7 +71,7 @@ export function ReturnRequest({ entries, docs }: { entries: AuditEntry[]; docs: 
                   <li key={d.documentId} data-replace={d.type} data-replaced={d.replaced ? 'true' : 'false'}>
                     <strong>{DOCUMENT_LABELS[d.type as DocumentType]?.[lang] ?? d.type}</strong>
                     {d.reason ? `：${d.reason}` : ''}
-                    {d.replaced ? `（${t('returnReplaced')}）` : ''}
+                    {d.replaced ? aside(t('returnReplaced')) : ''}
                   </li>
                 ))}
               </ul>

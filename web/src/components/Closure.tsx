@@ -129,7 +129,7 @@ interface ResumeValues {
 
 /** 恢复执行: against the named debtor(s), on a ground, capped at the relief paid (shown). */
 function ResumeForm({ app }: { app: Application }) {
-  const { t } = useLocale();
+  const { t, aside } = useLocale();
   const refresh = useRefresh(app.id);
   const cap = app.payout?.amountFen ?? app.reliefAmountFen;
   const debtors = app.debtors ?? [];
@@ -184,7 +184,7 @@ function ResumeForm({ app }: { app: Application }) {
             <Checkbox.Group
               role="group"
               aria-label={t('resumeDebtors')}
-              options={debtors.map((d) => ({ value: d.idNumber, label: `${d.name}（${d.idNumber}）` }))}
+              options={debtors.map((d) => ({ value: d.idNumber, label: `${d.name}${aside(d.idNumber)}` }))}
             />
           </Form.Item>
         ) : null}
@@ -308,7 +308,7 @@ export function AfterPayout({ app, clerk }: { app: Application; clerk: boolean }
                           {
                             key: 'resumedAgainst',
                             label: t('resumeDebtors'),
-                            children: app.resumption.debtors.join('、'),
+                            children: app.resumption.debtors.join(t('listSeparator')),
                             span: 2,
                           },
                         ]

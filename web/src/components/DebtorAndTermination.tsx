@@ -233,7 +233,7 @@ function notFuture(t: ReturnType<typeof useLocale>['t']): Rule {
 
 /** The filing date and the 终本 checklist: Art. 1's five conditions, each item with its proof. */
 export function TerminationChecklistCard({ required }: { required: boolean }) {
-  const { t } = useLocale();
+  const { t, aside } = useLocale();
   const form = Form.useFormInstance();
   const shown = (Form.useWatch('useChecklist', form) as boolean | undefined) || required;
   // Whether the box was ticked for the clerk because the campaign required it (not by the clerk).
@@ -279,7 +279,7 @@ export function TerminationChecklistCard({ required }: { required: boolean }) {
         >
           <Checkbox>
             {label}
-            {optional ? `（${t('tcWhereDue')}）` : ''}
+            {optional ? aside(t('tcWhereDue')) : ''}
           </Checkbox>
         </Form.Item>
         <Row gutter={16}>

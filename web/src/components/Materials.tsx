@@ -176,7 +176,9 @@ export function Materials({
         <Alert
           type="warning"
           showIcon
-          title={t('materialsMissing', { types: missing.map((m) => DOCUMENT_LABELS[m][lang]).join('、') })}
+          title={t('materialsMissing', {
+            types: missing.map((m) => DOCUMENT_LABELS[m][lang]).join(t('listSeparator')),
+          })}
         />
       )}
       <Table

@@ -91,7 +91,7 @@ export default function Shell({ children }: { children: ReactNode }) {
           <span data-testid="signed-in-as">
             <Typography.Text strong>{courtName(court.data, session?.court)}</Typography.Text>{' '}
             <Typography.Text>
-              {session?.sub} · {session?.roles.map((r) => t(ROLE_KEYS[r])).join('、')}
+              {session?.sub} · {session?.roles.map((r) => t(ROLE_KEYS[r])).join(t('listSeparator'))}
             </Typography.Text>
           </span>
           <LanguageSwitch />

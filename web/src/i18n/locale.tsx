@@ -10,6 +10,8 @@ interface LocaleValue {
   /** The message for `key`, with `{name}` placeholders filled from `vars`. */
   t(key: MessageKey, vars?: Record<string, string | number>): string;
   problem(code: string): string;
+  /** `text` as an aside after a word: （text） in Chinese, " (text)" in English. */
+  aside(text: string): string;
 }
 
 const LocaleContext = createContext<LocaleValue | null>(null);
@@ -49,6 +51,7 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
         return text;
       },
       problem: (code) => problemMessage(code, lang),
+      aside: (text) => (lang === 'zh' ? `（${text}）` : ` (${text})`),
     }),
     [lang, setLang],
   );

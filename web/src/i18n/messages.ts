@@ -1,4 +1,5 @@
 import { AFTER_CLOSURE_EN, AFTER_CLOSURE_ZH } from './after-closure-messages.ts';
+import { REPORT_EN, REPORT_ZH } from './report-messages.ts';
 
 /** The console's own words (antd's come from its zh_CN / en_US locales). Chinese first; English mirrors it. */
 const zh = {
@@ -28,6 +29,8 @@ const zh = {
   notFoundTitle: '页面不存在',
   backToList: '返回申请列表',
   errorCode: '代码',
+  /** Between the items of a list in running text. */
+  listSeparator: '、',
   // list
   listTitle: '救助申请',
   filterStatus: '状态',
@@ -301,6 +304,7 @@ const zh = {
   returnReplaced: '已重新上传',
   returnRejectFirst: '如需更换材料，请先驳回该材料，再退回。',
   ...AFTER_CLOSURE_ZH,
+  ...REPORT_ZH,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -333,6 +337,7 @@ const en: Record<MessageKey, string> = {
   notFoundTitle: 'Page not found',
   backToList: 'Back to the list',
   errorCode: 'code',
+  listSeparator: ', ',
   listTitle: 'Relief applications',
   filterStatus: 'Status',
   filterAll: 'All statuses',
@@ -604,6 +609,7 @@ const en: Record<MessageKey, string> = {
   returnReplaced: 'Uploaded again',
   returnRejectFirst: 'To ask for a replacement, reject the document first, then return.',
   ...AFTER_CLOSURE_EN,
+  ...REPORT_EN,
 };
 
 export const MESSAGES = { zh, en } as const;

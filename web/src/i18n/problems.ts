@@ -39,6 +39,10 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     zh: '缺少版本信息，请刷新后重试。',
     en: 'The version is missing; reload and try again.',
   },
+  INVALID_CLOCK_SHIFT: {
+    zh: '本地时钟偏移无效：须为一年以内的整数秒（仅本地模式）。',
+    en: 'Invalid local clock shift: a whole number of seconds within a year (local mode only).',
+  },
   INVALID_IF_MATCH: {
     zh: '版本信息无效，请刷新后重试。',
     en: 'The version is invalid; reload and try again.',

@@ -49,7 +49,7 @@ function RouteSteps({ app }: { app: Application }) {
 }
 
 function Facts({ app }: { app: Application }) {
-  const { t, lang } = useLocale();
+  const { t, lang, aside } = useLocale();
   const campaigns = useCampaigns();
   const yn = (v: boolean) => (v ? t('yes') : t('no'));
   return (
@@ -68,7 +68,7 @@ function Facts({ app }: { app: Application }) {
         {
           key: 'category',
           label: t('category'),
-          children: `${categoryLabel(app.case.category, lang)}${app.case.categoryReason ? `（${app.case.categoryReason}）` : ''}`,
+          children: `${categoryLabel(app.case.category, lang)}${app.case.categoryReason ? aside(app.case.categoryReason) : ''}`,
         },
         {
           key: 'kind',
@@ -98,9 +98,9 @@ function Facts({ app }: { app: Application }) {
                     {app.debtors
                       .map(
                         (d) =>
-                          `${d.name}（${d.kind === 'legal' ? t('debtorLegal') : t('debtorNatural')}，${d.idNumber}）`,
+                          `${d.name}${aside(`${d.kind === 'legal' ? t('debtorLegal') : t('debtorNatural')}${lang === 'zh' ? '，' : ', '}${d.idNumber}`)}`,
                       )
-                      .join('；')}
+                      .join(lang === 'zh' ? '；' : '; ')}
                   </span>
                 ),
               },
@@ -109,7 +109,7 @@ function Facts({ app }: { app: Application }) {
         { key: 'name', label: t('applicantName'), children: app.applicant.name },
         {
           key: 'id',
-          label: `${t('idNumber')}（${app.applicant.idType === 'resident-id' ? t('idTypeResident') : t('idTypeOther')}）`,
+          label: `${t('idNumber')}${aside(app.applicant.idType === 'resident-id' ? t('idTypeResident') : t('idTypeOther'))}`,
           // As the API sent it: masked unless the reader is a clerk of the executing court.
           children: <span data-testid="applicant-id-number">{app.applicant.idNumber}</span>,
         },
@@ -293,7 +293,7 @@ function AuditTrail({ entries, chain }: { entries: AuditEntry[]; chain: string |
                         court: courtName(courts.get(e.actor.court), e.actor.court),
                         roles: e.actor.roles
                           .map((r) => (r in ROLE_KEYS ? t(ROLE_KEYS[r as keyof typeof ROLE_KEYS]) : r))
-                          .join('、'),
+                          .join(t('listSeparator')),
                       })
                     : t('auditSystem', {
                         sub: e.actor.sub,

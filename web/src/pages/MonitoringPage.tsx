@@ -54,7 +54,7 @@ function useFilterCourts(own: Court | undefined) {
  * and the cursor trail live in the URL.
  */
 export default function MonitoringPage() {
-  const { t } = useLocale();
+  const { t, aside } = useLocale();
   const session = useSession();
   const own = useCourt(session?.court);
   const paging = useUrlPaging();
@@ -64,8 +64,8 @@ export default function MonitoringPage() {
   const limit = Number(params.get('limit') ?? 50) || 50;
   const courts = useFilterCourts(own.data);
   const options = useMemo(
-    () => courts.map((c) => ({ value: c.code, label: `${c.name}（${c.code}）` })),
-    [courts],
+    () => courts.map((c) => ({ value: c.code, label: `${c.name}${aside(c.code)}` })),
+    [courts, aside],
   );
 
   const list = useQuery({

@@ -25,7 +25,7 @@ function AllocationForm({
   initial: { highCourtCode?: string; allocatedFen?: number };
   onDone: () => void;
 }) {
-  const { t } = useLocale();
+  const { t, aside } = useLocale();
   const queryClient = useQueryClient();
   const highCourts = useHighCourts();
   const [saved, setSaved] = useState<string | null>(null);
@@ -79,7 +79,7 @@ function AllocationForm({
             loading={highCourts.isPending}
             options={(highCourts.data?.items ?? []).map((c) => ({
               value: c.code,
-              label: `${c.name}（${c.code}）`,
+              label: `${c.name}${aside(c.code)}`,
             }))}
           />
         </Form.Item>

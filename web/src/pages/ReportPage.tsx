@@ -1,16 +1,21 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Row, Space, Statistic, Table, Typography } from 'antd';
-import { useMemo } from 'react';
-import { ApiProblem, api, data, type Schemas } from '../api/client.ts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Col, Input, Row, Select, Space, Statistic, Table, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { ApiProblem, api, data, newIdempotencyKey, type Schemas, unwrap } from '../api/client.ts';
+import { hasRole } from '../auth/session.ts';
+import { useSession } from '../auth/use-session.ts';
 import { BarChart } from '../components/BarChart.tsx';
 import { CampaignPicker, useCampaignParam } from '../components/CampaignPicker.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
 import { categoryLabel } from '../i18n/labels.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { downloadFrom } from '../lib/download.ts';
-import { yuan } from '../lib/format.ts';
+import { shanghaiTime, yuan } from '../lib/format.ts';
 
 type HighCourtRow = Schemas['Report']['byHighCourt'][number];
+type CourtRow = Schemas['CourtReport'];
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 const FORMATS = {
   csv: 'text/csv',
@@ -40,8 +45,252 @@ function ExportButton({ campaignId, format }: { campaignId: string; format: keyo
   );
 }
 
+/** The written report (书面报告, .docx): one high court's, or without a code the national one (SPC). */
+function WrittenReportButton({ campaignId, highCourtCode }: { campaignId: string; highCourtCode?: string }) {
+  const { t } = useLocale();
+  const download = useMutation({
+    mutationFn: () =>
+      downloadFrom(
+        api().GET('/campaigns/{campaignId}/reports/summary', {
+          params: { path: { campaignId }, query: highCourtCode ? { highCourtCode } : {} },
+          headers: { Accept: DOCX },
+          parseAs: 'blob',
+        }),
+        `report-${campaignId}${highCourtCode ? `-${highCourtCode}` : ''}.docx`,
+      ),
+  });
+  return (
+    <>
+      <Button onClick={() => download.mutate()} loading={download.isPending}>
+        {highCourtCode ? t('exportDocx') : t('exportDocxNational')}
+      </Button>
+      {download.isError ? <ProblemAlert error={download.error} /> : null}
+    </>
+  );
+}
+
+/** Numbers sort as numbers; amounts are shown in yuan. */
+type Figure = 'cases' | 'persons' | 'amountFen' | 'pending' | 'rejected' | 'declined';
+const byNumber = <T extends Record<Figure, number>>(key: Figure) => ({
+  sorter: (a: T, b: T) => a[key] - b[key],
+  sortDirections: ['descend' as const, 'ascend' as const],
+});
+
+/** A high court's courts (byCourt), sortable by every figure. */
+function CourtTable({ rows }: { rows: CourtRow[] }) {
+  const { t } = useLocale();
+  return (
+    <Table<CourtRow>
+      rowKey="courtCode"
+      size="small"
+      pagination={false}
+      dataSource={rows}
+      data-testid="report-by-court"
+      locale={{ emptyText: t('noCourtRows') }}
+      onRow={(r) => ({ 'data-court-row': r.courtCode }) as React.HTMLAttributes<HTMLElement>}
+      columns={[
+        {
+          key: 'court',
+          title: t('court'),
+          dataIndex: 'name',
+          sorter: (a, b) => a.name.localeCompare(b.name, 'zh-CN'),
+        },
+        { key: 'cases', title: t('totalCases'), dataIndex: 'cases', align: 'right', ...byNumber('cases') },
+        {
+          key: 'persons',
+          title: t('totalPersons'),
+          dataIndex: 'persons',
+          align: 'right',
+          ...byNumber('persons'),
+        },
+        {
+          key: 'amount',
+          title: t('totalAmount'),
+          align: 'right',
+          render: (_, r) => yuan(r.amountFen),
+          ...byNumber('amountFen'),
+        },
+        {
+          key: 'pending',
+          title: t('pendingCount'),
+          dataIndex: 'pending',
+          align: 'right',
+          ...byNumber('pending'),
+        },
+        {
+          key: 'rejected',
+          title: t('rejectedCount'),
+          dataIndex: 'rejected',
+          align: 'right',
+          ...byNumber('rejected'),
+        },
+        {
+          key: 'declined',
+          title: t('declinedCount'),
+          dataIndex: 'declined',
+          align: 'right',
+          ...byNumber('declined'),
+        },
+      ]}
+    />
+  );
+}
+
+/**
+ * The narrative of effects (取得的效果) of one high court's written report: shown to every reader,
+ * edited by that high court's approvers or the SPC's administrators (PUT with an Idempotency-Key, and
+ * If-Match with the version this page saved last, so a second save never overwrites someone else's).
+ * Once the report is frozen the API refuses (REPORT_ALREADY_FROZEN), shown in words.
+ */
+function Narrative({
+  campaignId,
+  row,
+  editable,
+}: {
+  campaignId: string;
+  row: HighCourtRow;
+  editable: boolean;
+}) {
+  const { t } = useLocale();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<string | null>(null);
+  const [etag, setEtag] = useState<string | undefined>(undefined);
+  const [saved, setSaved] = useState<number | null>(null);
+  const save = useMutation({
+    mutationFn: async (effects: string) => {
+      const { data: narrative, response } = await unwrap(
+        api().PUT('/campaigns/{campaignId}/reports/narratives/{highCourtCode}', {
+          params: { path: { campaignId, highCourtCode: row.highCourtCode } },
+          headers: { 'Idempotency-Key': newIdempotencyKey(), ...(etag ? { 'If-Match': etag } : {}) },
+          body: { effects },
+        }),
+      );
+      return { narrative, etag: response.headers.get('etag') ?? undefined };
+    },
+    onSuccess: async (r) => {
+      setEtag(r.etag);
+      setSaved(r.narrative.version);
+      setDraft(null);
+      await queryClient.invalidateQueries({ queryKey: ['report', campaignId] });
+    },
+  });
+  const title = <h3 style={{ fontSize: 15, margin: 0 }}>{t('narrativeTitle')}</h3>;
+  return (
+    <Card size="small" title={title} data-testid="report-narrative">
+      {draft === null ? (
+        <>
+          <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="narrative-text">
+            {row.effects ?? t('narrativeEmpty')}
+          </Typography.Paragraph>
+          {row.effectsUpdatedAt ? (
+            <Typography.Text type="secondary">{shanghaiTime(row.effectsUpdatedAt)}</Typography.Text>
+          ) : null}
+          {editable ? (
+            <div style={{ marginTop: 8 }}>
+              <Button
+                onClick={() => {
+                  setSaved(null);
+                  save.reset();
+                  setDraft(row.effects ?? '');
+                }}
+              >
+                {t('narrativeEdit')}
+              </Button>
+            </div>
+          ) : null}
+        </>
+      ) : (
+        <Space orientation="vertical" style={{ width: '100%' }}>
+          <label htmlFor="narrative-effects">{t('narrativeLabel')}</label>
+          <Input.TextArea
+            id="narrative-effects"
+            value={draft}
+            maxLength={4000}
+            showCount
+            autoSize={{ minRows: 4, maxRows: 12 }}
+            onChange={(e) => setDraft(e.target.value)}
+          />
+          <Space>
+            <Button
+              type="primary"
+              loading={save.isPending}
+              disabled={draft.trim() === ''}
+              onClick={() => save.mutate(draft)}
+            >
+              {t('narrativeSave')}
+            </Button>
+            <Button onClick={() => setDraft(null)}>{t('cancel')}</Button>
+          </Space>
+        </Space>
+      )}
+      <div style={{ marginTop: 8 }}>
+        {save.isError ? <ProblemAlert error={save.error} /> : null}
+        {saved !== null ? (
+          <Alert type="success" showIcon role="status" title={t('narrativeSaved', { version: saved })} />
+        ) : null}
+      </div>
+    </Card>
+  );
+}
+
+/** One high court's detail: its courts, its narrative and its written report. */
+function HighCourtDetail({
+  campaignId,
+  rows,
+  mayEdit,
+  choosable,
+}: {
+  campaignId: string;
+  rows: HighCourtRow[];
+  mayEdit: (highCourtCode: string) => boolean;
+  choosable: boolean;
+}) {
+  const { t } = useLocale();
+  const [chosen, setChosen] = useState<string | undefined>(undefined);
+  const row = rows.find((r) => r.highCourtCode === chosen) ?? rows[0];
+  if (!row) return null;
+  const title = <h2 style={{ fontSize: 16, margin: 0 }}>{t('reportDetailTitle', { court: row.name })}</h2>;
+  return (
+    <Card
+      size="small"
+      title={title}
+      data-testid="report-detail"
+      data-high-court={row.highCourtCode}
+      extra={
+        <Space wrap>
+          {choosable ? (
+            <Select
+              aria-label={t('reportDetailCourt')}
+              style={{ minWidth: 220 }}
+              value={row.highCourtCode}
+              onChange={setChosen}
+              showSearch={{ optionFilterProp: 'label' }}
+              options={rows.map((r) => ({ value: r.highCourtCode, label: r.name }))}
+            />
+          ) : null}
+          <WrittenReportButton campaignId={campaignId} highCourtCode={row.highCourtCode} />
+        </Space>
+      }
+    >
+      <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+        <CourtTable rows={row.byCourt} />
+        <Narrative
+          key={row.highCourtCode}
+          campaignId={campaignId}
+          row={row}
+          editable={mayEdit(row.highCourtCode)}
+        />
+      </Space>
+    </Card>
+  );
+}
+
 export default function ReportPage() {
   const { t, lang } = useLocale();
+  const session = useSession();
+  const spc = session?.court === 'SPC' && hasRole(session, 'spc-admin');
+  const mayEdit = (highCourtCode: string) =>
+    spc || (session?.court === highCourtCode && hasRole(session, 'approver'));
   const { campaignId } = useCampaignParam();
   const report = useQuery({
     queryKey: ['report', campaignId],
@@ -89,6 +338,7 @@ export default function ReportPage() {
           <>
             <ExportButton campaignId={campaignId} format="csv" />
             <ExportButton campaignId={campaignId} format="xlsx" />
+            {spc ? <WrittenReportButton campaignId={campaignId} /> : null}
           </>
         ) : null}
       </Space>
@@ -156,14 +406,40 @@ export default function ReportPage() {
             onRow={(r) => ({ 'data-report-row': r.highCourtCode }) as React.HTMLAttributes<HTMLElement>}
             columns={[
               { key: 'court', title: t('highCourt'), dataIndex: 'name' },
-              { key: 'cases', title: t('totalCases'), dataIndex: 'cases', align: 'right' },
-              { key: 'persons', title: t('totalPersons'), dataIndex: 'persons', align: 'right' },
-              { key: 'amount', title: t('totalAmount'), align: 'right', render: (_, r) => yuan(r.amountFen) },
+              {
+                key: 'cases',
+                title: t('totalCases'),
+                dataIndex: 'cases',
+                align: 'right',
+                ...byNumber('cases'),
+              },
+              {
+                key: 'persons',
+                title: t('totalPersons'),
+                dataIndex: 'persons',
+                align: 'right',
+                ...byNumber('persons'),
+              },
+              {
+                key: 'amount',
+                title: t('totalAmount'),
+                align: 'right',
+                render: (_, r) => yuan(r.amountFen),
+                ...byNumber('amountFen'),
+              },
               { key: 'pending', title: t('pendingCount'), dataIndex: 'pending', align: 'right' },
               { key: 'rejected', title: t('rejectedCount'), dataIndex: 'rejected', align: 'right' },
               { key: 'declined', title: t('declinedCount'), dataIndex: 'declined', align: 'right' },
             ]}
           />
+          {campaignId && rows.length > 0 ? (
+            <HighCourtDetail
+              campaignId={campaignId}
+              rows={rows}
+              mayEdit={mayEdit}
+              choosable={rows.length > 1}
+            />
+          ) : null}
         </>
       ) : null}
     </Space>

@@ -48,7 +48,7 @@ interface LocalForm {
 }
 
 function LocalSignIn({ returnTo }: { returnTo: string }) {
-  const { t } = useLocale();
+  const { t, aside } = useLocale();
   const navigate = useNavigate();
   const [form] = Form.useForm<LocalForm>();
   const [subTouched, setSubTouched] = useState(false);
@@ -57,10 +57,10 @@ function LocalSignIn({ returnTo }: { returnTo: string }) {
     () =>
       (courts.data ?? []).map((c) => ({
         value: c.code,
-        label: `${c.name}（${c.code}）`,
+        label: `${c.name}${aside(c.code)}`,
         search: `${c.name} ${c.code}`.toLowerCase(),
       })),
-    [courts.data],
+    [courts.data, aside],
   );
   const signIn = useMutation({
     mutationFn: async (values: LocalForm) => {

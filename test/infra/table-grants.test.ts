@@ -103,12 +103,29 @@ describe('DynamoDB grants by key family', () => {
     })),
   ];
 
+  const isStreamConsumer = (name: string) =>
+    taskSpecs.some((t) => t.name === name && t.trigger === 'outbox-stream');
+
   it('limits every table statement of every function to the partitions its spec names, and indexes to Query', () => {
     const all = functions();
     expect(all.length).toBeGreaterThan(50);
     for (const { name, fn, access } of all) {
       expect(fn, name).toBeDefined();
-      const statements = dynamo(statementsOf(s, fn) as Grant[]);
+      const granted = dynamo(statementsOf(s, fn) as Grant[]);
+      // The outbox stream's consumer (handOff) reads the table's stream, nothing else of it: its own
+      // statement, on the stream ARN, with the four stream actions only.
+      const stream = granted.filter((st) => st.Sid === 'TableStream');
+      expect(stream.length, name).toBe(isStreamConsumer(name) ? 1 : 0);
+      for (const st of stream) {
+        expect(list(st.Action).sort(), name).toEqual([
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+        ]);
+        expect(JSON.stringify(st.Resource), name).toContain('StreamArn');
+      }
+      const statements = granted.filter((st) => st.Sid !== 'TableStream');
       const table = access.table;
       if (!table) {
         expect(statements, name).toEqual([]);

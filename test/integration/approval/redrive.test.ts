@@ -4,7 +4,7 @@ import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaign
 import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import type { Principal } from '../../../functions/lib/auth.ts';
 import { logger } from '../../../functions/lib/logger.ts';
-import type { ApplicationRecord } from '../../../functions/ports/applications.ts';
+import { type ApplicationRecord, HANDOFF_GRACE_MS } from '../../../functions/ports/applications.ts';
 import type { DocumentStorage } from '../../../functions/ports/campaigns.ts';
 import type { InsurerClient, InsurerPackage } from '../../../functions/ports/insurer.ts';
 import type { ExecutionStatus, Workflow } from '../../../functions/ports/workflow.ts';
@@ -12,6 +12,7 @@ import { WORKFLOW_STUCK_MESSAGE } from '../../../functions/tasks/specs.ts';
 import { createApplication } from '../../../functions/usecases/applications.ts';
 import {
   decideApplication,
+  handOff,
   reconcile,
   recordTaskToken,
   submitApplication,
@@ -100,6 +101,18 @@ let repo: DynamoApplicationRepository;
 let engine: Engine;
 let insurer: Insurer;
 let deps: PayoutDeps;
+/** The reconciler's clock runs ahead of the hand-off's grace (HANDOFF_GRACE_MS) when a test says so. */
+let skewMs = 0;
+
+/** What the table's stream does after a request answered: hands off the application's new outbox items. */
+async function streamHandOff(id: string): Promise<string[]> {
+  const outcomes: string[] = [];
+  for (const item of await repo.listOutbox(500)) {
+    if (item.applicationId !== id || !('handoff' in item) || !item.handoff) continue;
+    outcomes.push(await handOff(deps, item));
+  }
+  return outcomes;
+}
 let counter = 0;
 
 const clerk = (court: string): Principal => ({ sub: `clerk-${court}`, court, roles: ['clerk'] });
@@ -124,7 +137,7 @@ beforeAll(async () => {
     workflow: engine,
     storage,
     insurer: () => insurer,
-    now: () => new Date(),
+    now: () => new Date(Date.now() + skewMs),
     newId: () => `01JRDRV${String(++counter).padStart(19, '0')}`,
   };
 });
@@ -134,6 +147,7 @@ afterAll(async () => {
 });
 
 afterEach(() => {
+  skewMs = 0;
   vi.restoreAllMocks();
 });
 
@@ -202,6 +216,8 @@ describe('re-driving lost workflows', () => {
     });
     expect(asked).toEqual({ recorded: 'recorded', answered: false });
     await decideApplication(deps, approver('BJ'), id, { decision: 'approve', comment: '' });
+    // The decision answered first; the stream's hand-off then sends it to the restarted execution.
+    expect(await streamHandOff(id)).toEqual(['sent']);
     expect(engine.sent.find((s) => s.token === token)?.output).toMatchObject({ outcome: 'approved' });
   });
 
@@ -259,7 +275,11 @@ describe('re-driving lost workflows', () => {
       );
     // The token was 'gone': the decision's outbox item stays until the workflow is known to carry on.
     expect(await finalDelivery()).toBe(true);
-
+    // The stream's hand-off finds the token gone and leaves the item to the reconciler, which steps in
+    // once the hand-off's grace has passed.
+    expect(await streamHandOff(id)).toEqual(['gone']);
+    expect(await finalDelivery()).toBe(true);
+    skewMs = HANDOFF_GRACE_MS + 1_000;
     await reconcile(deps);
 
     expect(await finalDelivery()).toBe(false);

@@ -29,6 +29,9 @@ export default function Shell({ children }: { children: ReactNode }) {
   // After closure: clerks and high courts watch the asset checks due; the SPC and high courts the fund.
   const highCourt = court.data?.level === 'high';
   const monitors = hasRole(session, 'clerk') || highCourt;
+  // The campaign picked on one campaign page (quotas, report, fund) stays picked on the others.
+  const campaign = new URLSearchParams(location.search).get('campaign');
+  const inCampaign = (path: string) => (campaign ? `${path}?campaign=${encodeURIComponent(campaign)}` : path);
 
   const signOut = async () => {
     clearSession();
@@ -73,16 +76,23 @@ export default function Shell({ children }: { children: ReactNode }) {
               ...(hasRole(session, 'approver')
                 ? [{ key: 'queue', label: <Link to="/queue">{t('navQueue')}</Link> }]
                 : []),
-              ...(spc ? [{ key: 'quotas', label: <Link to="/quotas">{t('navQuotas')}</Link> }] : []),
+              ...(spc
+                ? [{ key: 'quotas', label: <Link to={inCampaign('/quotas')}>{t('navQuotas')}</Link> }]
+                : []),
               ...(spc || highCourtApprover
-                ? [{ key: 'reports', label: <Link to="/reports">{t('navReports')}</Link> }]
+                ? [{ key: 'reports', label: <Link to={inCampaign('/reports')}>{t('navReports')}</Link> }]
                 : []),
               ...(spc ? [{ key: 'campaigns', label: <Link to="/campaigns">{t('navCampaigns')}</Link> }] : []),
               ...(monitors
                 ? [{ key: 'monitoring', label: <Link to="/monitoring">{t('navMonitoring')}</Link> }]
                 : []),
               ...(spc || highCourt
-                ? [{ key: 'relief-fund', label: <Link to="/relief-fund">{t('navReliefFund')}</Link> }]
+                ? [
+                    {
+                      key: 'relief-fund',
+                      label: <Link to={inCampaign('/relief-fund')}>{t('navReliefFund')}</Link>,
+                    },
+                  ]
                 : []),
             ]}
           />

@@ -3,9 +3,12 @@
  * create exactly the same keys and indexes.
  *
  * Item families (pk / sk):
- *   APP#<id>            / APP                 the application (version, status, auditSeq, auditHead)
+ *   APP#<id>            / APP                 the application (version, status, auditSeq, auditHead, docsVersion)
  *   APP#<id>            / AUDIT#<seq 10 digits>  audit entries, hash-chained
- *   APP#<id>            / DOC#<documentId>    document metadata
+ *   APP#<id>            / DOC#<documentId>    document metadata, with the head of its own audit chain (auditSeq, auditHead)
+ *   APP#<id>            / DOC#~<type>         the type's material slot: moved by each upload entering the materials,
+ *                       frozen by a submission (ports/applications.ts MaterialSlot)
+ *   APP#<id>            / DOCAUDIT#<documentId>#<seq 10 digits>  a document's audit entries, hash-chained
  *   APP#<id>            / OUTBOX#<kind>#<seq>[#<level>]  follow-up work of a transaction, until done
  *   REPORT#<campaign>   / HIGH#<highCourt>    report counters of one high court (no campaign-total row:
  *                       national figures are summed at read time, functions/domain/report.ts)
@@ -33,22 +36,46 @@
  *   gsi5: the approver's queue, sparse: applications pending_approval at a court (gsi5pk = PENDING#<court>,
  *         gsi5sk = <waitingSince>#<id>, oldest first); the attributes exist only while the application
  *         waits at that court (set with every write of the item, gone once it moves on).
+ *   gsi1-3 project only what the list queries filter on (LIST_INDEX_ATTRIBUTES: INCLUDE); a list page
+ *         reads the keys and those attributes from the index, then the page's items in one BatchGetItem
+ *         (functions/adapters/dynamo-applications.ts list). So a change of the application writes these
+ *         indexes only when its status changes (a few hundred bytes), not its whole item three times.
  *   due:  relief-closed applications by the date their next asset check is due, sparse (only while status
  *         is closed and a check is scheduled): duepk = DUE#<highCourt>, duesk = <nextDue YYYY-MM-DD>#<court>#<id>
  *         (GET /monitoring/due, and the hourly overdue sweep up to yesterday; functions/usecases/monitoring.ts).
  */
+/** What the application lists filter on (status, campaign, executing court, jurisdiction): gsi1-3 hold these. */
+export const LIST_INDEX_ATTRIBUTES = ['status', 'campaignId', 'courtCode', 'ancestors'] as const;
+
+export type IndexProjection =
+  | { readonly type: 'ALL' }
+  | { readonly type: 'INCLUDE'; readonly nonKeyAttributes: readonly string[] };
+
+const ALL: IndexProjection = { type: 'ALL' };
+const LIST: IndexProjection = { type: 'INCLUDE', nonKeyAttributes: LIST_INDEX_ATTRIBUTES };
+
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAtEpoch',
   globalSecondaryIndexes: [
-    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-    { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
-    { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
-    { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
-    { indexName: 'due', partitionKey: 'duepk', sortKey: 'duesk' },
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: LIST },
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: LIST },
+    { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: LIST },
+    { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', projection: ALL },
+    { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', projection: ALL },
+    { indexName: 'due', partitionKey: 'duepk', sortKey: 'duesk', projection: ALL },
   ],
 } as const;
+
+/** An index's projection as the DynamoDB API spells it (CreateTable, UpdateTable, DescribeTable). */
+export function projectionOf(projection: IndexProjection): {
+  ProjectionType: 'ALL' | 'INCLUDE';
+  NonKeyAttributes?: string[];
+} {
+  return projection.type === 'ALL'
+    ? { ProjectionType: 'ALL' }
+    : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection.nonKeyAttributes] };
+}
 
 export type IndexName = (typeof TABLE_DESIGN.globalSecondaryIndexes)[number]['indexName'];

@@ -11,6 +11,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { type DocumentChain, mergeTrail } from '../domain/application-trail.ts';
 import { isInFlight } from '../domain/application.ts';
 import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
@@ -19,14 +20,18 @@ import { courtIncrements, highCourtIncrements, reportMarkers } from '../domain/r
 import { currentCorrelationId } from '../lib/correlation.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
 import { invocationScope } from '../lib/invocation.ts';
-import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
+import { backoffMs, CONFLICT_RETRY, StaleReadError, sleep } from '../lib/retry.ts';
 import {
   type ApplicationRecord,
   type ApplicationRepository,
+  type ApplicationTrail,
   type AuditEntry,
   type AuditInput,
+  DOCUMENT_TYPES,
   type DocumentRecord,
   type DocumentReview,
+  type DocumentSettlement,
+  type DocumentType,
   type DueQuery,
   DuplicateApplicationError,
   DuplicateEventError,
@@ -36,6 +41,7 @@ import {
   LIST_MAX_READS,
   type ListQuery,
   type ListScope,
+  type MaterialSlot,
   type Mutation,
   type OutboxItem,
   outboxDueAt,
@@ -50,7 +56,12 @@ import {
   VersionConflictError,
   withOutboxCorrelation,
 } from '../ports/applications.ts';
-import { applicationChainId, sealPendingPut } from './dynamo-audit-chains.ts';
+import {
+  applicationChainId,
+  documentAuditSk,
+  documentChainId,
+  sealPendingPut,
+} from './dynamo-audit-chains.ts';
 import { APPROVALS_COUNTER_SK, approvalMarkSk, approvalsPk } from './dynamo-campaigns.ts';
 import { idempotencyPut, readIdempotency, replayOf } from './dynamo-idempotency.ts';
 import { quotaKey } from './dynamo-quota-keys.ts';
@@ -62,6 +73,9 @@ const INSURER_EVENT_TTL_SECONDS = 90 * 24 * 3600;
 const appPk = (id: string) => `APP#${id}`;
 const auditSk = (seq: number) => `AUDIT#${String(seq).padStart(10, '0')}`;
 const docSk = (documentId: string) => `DOC#${documentId}`;
+/** A document type's material slot (MaterialSlot): in the documents' range, after every document id. */
+const SLOT_PREFIX = 'DOC#~';
+const slotSk = (type: DocumentType) => `${SLOT_PREFIX}${type}`;
 const dupPk = (key: string) => `DUP#${key}`;
 
 const KEY_ATTRS = [
@@ -190,7 +204,11 @@ export function storedApplicationItems(
 }
 
 /** Builds the next audit entry on top of `current`'s chain head. */
-function chain(current: ApplicationRecord, input: AuditInput, at: string): { entry: AuditEntry } {
+function chain(
+  current: { auditSeq: number; auditHead: string },
+  input: AuditInput,
+  at: string,
+): { entry: AuditEntry } {
   const content = {
     seq: current.auditSeq + 1,
     at,
@@ -202,6 +220,17 @@ function chain(current: ApplicationRecord, input: AuditInput, at: string): { ent
   };
   return { entry: sealEntry(content, current.auditHead) };
 }
+
+/** `attr = :value`, or its absence when the value read was absent (items stored before the attribute). */
+function sameAs(attr: string, placeholder: string, value: unknown): string {
+  return value === undefined ? `attribute_not_exists(${attr})` : `${attr} = ${placeholder}`;
+}
+
+/** The head of a document's chain (a document stored before documents had chains: an empty chain). */
+const docHead = (doc: DocumentRecord) => ({
+  auditSeq: doc.auditSeq ?? 0,
+  auditHead: doc.auditHead ?? GENESIS_HASH,
+});
 
 /**
  * The final approval's high-water marks for the campaign (see DynamoCampaignStore `approvalsPk`): the
@@ -455,8 +484,14 @@ export class DynamoApplicationRepository implements ApplicationRepository {
           Put: {
             TableName: this.tableName,
             Item: appItem(stored),
-            ConditionExpression: 'version = :v AND auditSeq = :s',
-            ExpressionAttributeValues: { ':v': current.version, ':s': current.auditSeq },
+            // docsVersion too: a whole-item Put built on an earlier read would undo a document change
+            // an approver must see (and build on documents as they were).
+            ConditionExpression: `version = :v AND auditSeq = :s AND ${sameAs('docsVersion', ':d', current.docsVersion)}`,
+            ExpressionAttributeValues: {
+              ':v': current.version,
+              ':s': current.auditSeq,
+              ...(current.docsVersion === undefined ? {} : { ':d': current.docsVersion }),
+            },
             // Lost to another change: the item as it is now comes back with the refusal, so the
             // retry builds on it without reading it again.
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -568,6 +603,12 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       );
     }
     for (const item of options.outbox ?? []) labelled.push(['outbox', this.outboxPut(item)]);
+    for (const slot of options.freezeMaterials?.slots ?? []) {
+      labelled.push([
+        'materials-slot',
+        this.freezeUpdate(current.id, slot, options.freezeMaterials?.freezeSeq ?? 0),
+      ]);
+    }
     labelled.push(...extra(stored));
     if (options.idempotency) {
       labelled.push(['idempotency', idempotencyPut(this.tableName, options.idempotency, stored, this.now())]);
@@ -581,6 +622,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     const refusal = await this.refusal(cancelled, options.idempotency);
     if (refusal) throw refusal;
     const failed = new Set(cancelled.failed);
+    // An upload entered the materials after the submission read them: read the documents again.
+    if (failed.has('materials-slot') && !failed.has('application')) throw new StaleReadError();
     const now = cancelled.failed.has('application') ? cancelled.itemOf('application') : undefined;
     if (now) this.remember(strip<ApplicationRecord>(unmarshall(now as never)));
     // Another payout of the same case or person created a distinctness marker first: count again.
@@ -768,33 +811,101 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     );
   }
 
-  addDocument(
-    applicationId: string,
+  /** A submission freezes a type's slot it read: at `freezeSeq`, iff its version is still as read. */
+  private freezeUpdate(applicationId: string, slot: MaterialSlot, freezeSeq: number): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { pk: appPk(applicationId), sk: slotSk(slot.type) },
+        UpdateExpression: 'SET freezeSeq = :f, version = if_not_exists(version, :zero), entity = :e',
+        ConditionExpression: sameAs('version', ':v', slot.version),
+        ExpressionAttributeValues: {
+          ':f': freezeSeq,
+          ':zero': 0,
+          ':e': 'materials-slot',
+          ...(slot.version === undefined ? {} : { ':v': slot.version }),
+        },
+      },
+    };
+  }
+
+  /** The next entry of a document's chain and its pending-seal mark. */
+  private documentEntry(
     doc: DocumentRecord,
-    mutate: Mutation,
-    idempotency?: IdempotentWrite<ApplicationRecord>,
-  ): Promise<ApplicationRecord> {
-    const extra = (): Labelled[] => [
+    audit: AuditInput,
+    at: string,
+  ): { entry: AuditEntry; items: Labelled[] } {
+    const { entry } = chain(docHead(doc), audit, at);
+    return {
+      entry,
+      items: [
+        [
+          'document-audit',
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                pk: appPk(doc.applicationId),
+                sk: documentAuditSk(doc.documentId, entry.seq),
+                entity: 'audit',
+                documentId: doc.documentId,
+                ...entry,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+        [
+          'seal-pending',
+          sealPendingPut(this.tableName, documentChainId(doc.applicationId, doc.documentId), entry.seq, at),
+        ],
+      ],
+    };
+  }
+
+  /**
+   * One TransactWriteItems of items only this document has (the document, its first chain entry, its
+   * seal mark) and the idempotency record: nothing a sibling document's grant writes.
+   */
+  async addDocument(
+    doc: DocumentRecord,
+    audit: AuditInput,
+    idempotency?: IdempotentWrite<DocumentRecord>,
+  ): Promise<DocumentRecord> {
+    const at = this.now().toISOString();
+    const { entry, items } = this.documentEntry({ ...doc, auditSeq: 0, auditHead: GENESIS_HASH }, audit, at);
+    const stored: DocumentRecord = { ...doc, auditSeq: entry.seq, auditHead: entry.hash };
+    const labelled: Labelled[] = [
       [
         'document',
         {
           Put: {
             TableName: this.tableName,
             Item: {
-              pk: appPk(applicationId),
+              pk: appPk(doc.applicationId),
               sk: docSk(doc.documentId),
               entity: 'document',
               ...pendingUploadKeys(doc),
-              ...doc,
+              ...stored,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
       ],
+      ...items,
     ];
-    return this.retrying(applicationId, undefined, (current) =>
-      this.commit(current, mutate, extra, () => (idempotency ? { idempotency } : {})),
-    );
+    if (idempotency) {
+      labelled.push(['idempotency', idempotencyPut(this.tableName, idempotency, stored, this.now())]);
+    }
+    const cancelled = await writeLabelled(this.doc, labelled);
+    if (cancelled) {
+      if (idempotency && cancelled.failed.has('idempotency')) {
+        const replay = await replayOf(this.doc, this.tableName, idempotency, cancelled.itemOf('idempotency'));
+        if (replay) throw replay;
+      }
+      throw cancelled.error;
+    }
+    return stored;
   }
 
   async getWithDocument(
@@ -847,15 +958,45 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   }
 
   async listDocuments(applicationId: string): Promise<DocumentRecord[]> {
+    return (await this.readMaterials(applicationId)).documents;
+  }
+
+  /** Documents (DOC#<id>) and their types' slots (DOC#~<type>, after every id) in one Query. */
+  async readMaterials(
+    applicationId: string,
+  ): Promise<{ documents: DocumentRecord[]; slots: MaterialSlot[] }> {
     const items = await this.queryAll({
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
       ExpressionAttributeValues: { ':pk': appPk(applicationId), ':p': 'DOC#' },
       ConsistentRead: true,
     });
-    return items.map((i) => strip<DocumentRecord>(i)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const documents = items
+      .filter((i) => i.entity === 'document')
+      .map((i) => strip<DocumentRecord>(i))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const stored = new Map(
+      items
+        .filter((i) => i.entity === 'materials-slot')
+        .map((i) => [String(i.sk).slice(SLOT_PREFIX.length), i]),
+    );
+    const slots = DOCUMENT_TYPES.map((type): MaterialSlot => {
+      const item = stored.get(type);
+      return {
+        type,
+        ...(typeof item?.version === 'number' ? { version: item.version } : {}),
+        ...(typeof item?.freezeSeq === 'number' ? { freezeSeq: item.freezeSeq } : {}),
+      };
+    });
+    return { documents, slots };
   }
 
+  /**
+   * One TransactWriteItems: the document (conditioned on its status and chain head as read), its next
+   * chain entry and seal mark, its type's slot when it enters the materials, and (with `application`) the application's docsVersion moved
+   * on condition that it is as read. Without `application` nothing of the application is written, so
+   * the events of one application's documents never conflict.
+   */
   async settleDocument(
     doc: DocumentRecord,
     outcome: {
@@ -865,11 +1006,22 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       from?: 'pending' | 'uploaded';
       review?: DocumentReview;
     },
-    mutate: Mutation,
-    idempotency?: IdempotentWrite<ApplicationRecord>,
-  ): Promise<boolean> {
+    audit: AuditInput,
+    options: { application?: ApplicationRecord; idempotency?: IdempotentWrite<DocumentRecord> } = {},
+  ): Promise<DocumentSettlement> {
     const from = outcome.from ?? 'pending';
-    const extra = (): Labelled[] => [
+    const at = this.now().toISOString();
+    const { entry, items } = this.documentEntry(doc, audit, at);
+    const stored: DocumentRecord = {
+      ...doc,
+      status: outcome.status,
+      rejectedReason: outcome.reason,
+      ...(from === 'uploaded' ? {} : { uploadedAt: outcome.status === 'uploaded' ? outcome.at : null }),
+      ...(outcome.review ? { review: outcome.review } : {}),
+      auditSeq: entry.seq,
+      auditHead: entry.hash,
+    };
+    const labelled: Labelled[] = [
       [
         'document',
         {
@@ -880,8 +1032,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
             // pending-upload index (gsi4).
             UpdateExpression: `SET #s = :s, ${from === 'uploaded' ? '' : 'uploadedAt = :u, '}rejectedReason = :r${
               outcome.review ? ', review = :review' : ''
-            } REMOVE gsi4pk, gsi4sk`,
-            ConditionExpression: '#s = :from',
+            }, auditSeq = :seq, auditHead = :head REMOVE gsi4pk, gsi4sk`,
+            ConditionExpression: `#s = :from AND ${sameAs('auditSeq', ':was', doc.auditSeq)}`,
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: {
               ':s': outcome.status,
@@ -889,37 +1041,121 @@ export class DynamoApplicationRepository implements ApplicationRepository {
               ':r': outcome.reason,
               ':from': from,
               ...(outcome.review ? { ':review': outcome.review } : {}),
+              ':seq': entry.seq,
+              ':head': entry.hash,
+              ...(doc.auditSeq === undefined ? {} : { ':was': doc.auditSeq }),
             },
           },
         },
       ],
+      ...items,
     ];
-    let settled = true;
-    await this.retrying(
-      doc.applicationId,
-      undefined,
-      (current) => this.commit(current, mutate, extra, () => (idempotency ? { idempotency } : {})),
-      (failed) => {
-        if (failed.has('document')) {
-          settled = false;
-          throw new DocumentAlreadySettled();
-        }
-        return undefined;
-      },
-    ).catch((error) => {
-      if (!(error instanceof DocumentAlreadySettled)) throw error;
+    if (from === 'pending' && outcome.status === 'uploaded') {
+      // Entering the materials: only while no submission froze the type since the grant.
+      const grant = doc.submissionSeqAtGrant ?? 0;
+      labelled.push([
+        'materials-slot',
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: appPk(doc.applicationId), sk: slotSk(doc.type) },
+            UpdateExpression: 'SET version = if_not_exists(version, :zero) + :one, entity = :e',
+            ConditionExpression: grant === 0 ? 'attribute_not_exists(freezeSeq)' : 'freezeSeq = :g',
+            ExpressionAttributeValues: {
+              ':zero': 0,
+              ':one': 1,
+              ':e': 'materials-slot',
+              ...(grant === 0 ? {} : { ':g': grant }),
+            },
+          },
+        },
+      ]);
+    }
+    const app = options.application;
+    if (app) {
+      labelled.push([
+        'application',
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: appPk(app.id), sk: APP_SK },
+            UpdateExpression: 'SET docsVersion = :next',
+            ConditionExpression: `version = :v AND auditSeq = :as AND ${sameAs('docsVersion', ':d', app.docsVersion)}`,
+            ExpressionAttributeValues: {
+              ':next': (app.docsVersion ?? 0) + 1,
+              ':v': app.version,
+              ':as': app.auditSeq,
+              ...(app.docsVersion === undefined ? {} : { ':d': app.docsVersion }),
+            },
+          },
+        },
+      ]);
+      // What this invocation remembered of the application is now behind it.
+      this.seen()?.delete(app.id);
+    }
+    if (options.idempotency) {
+      labelled.push(['idempotency', idempotencyPut(this.tableName, options.idempotency, stored, this.now())]);
+    }
+    const cancelled = await writeLabelled(this.doc, labelled);
+    if (!cancelled) return 'settled';
+    if (options.idempotency && cancelled.failed.has('idempotency')) {
+      const replay = await replayOf(
+        this.doc,
+        this.tableName,
+        options.idempotency,
+        cancelled.itemOf('idempotency'),
+      );
+      if (replay) throw replay;
+    }
+    if (cancelled.failed.has('document') || cancelled.failed.has('materials-slot')) return 'document-changed';
+    if (cancelled.failed.has('application')) return 'application-changed';
+    // A conflicting transaction on one of these items (a submission freezing the document): read again.
+    if (cancelled.codes.some((c) => c === 'TransactionConflict')) return 'document-changed';
+    throw cancelled.error;
+  }
+
+  /**
+   * Every chain of the application in one Query of its partition: the application's entries
+   * (AUDIT#…), its documents with their heads (DOC#…) and the documents' entries (DOCAUDIT#…), which
+   * sort in that order. The application's head is on the application (read by the caller).
+   */
+  async readTrail(applicationId: string): Promise<ApplicationTrail> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': appPk(applicationId), ':from': 'AUDIT#', ':to': 'DOCAUDIT$' },
+      ConsistentRead: true,
     });
-    return settled;
+    const application: AuditEntry[] = [];
+    const documents = new Map<string, DocumentChain>();
+    const chainOf = (documentId: string) => {
+      let c = documents.get(documentId);
+      if (!c) {
+        c = { documentId, entries: [], head: { seq: 0, hash: GENESIS_HASH } };
+        documents.set(documentId, c);
+      }
+      return c;
+    };
+    for (const item of items) {
+      const sk = String(item.sk);
+      if (sk.startsWith('AUDIT#')) application.push(strip<AuditEntry>(item));
+      else if (sk.startsWith('DOCAUDIT#')) {
+        const { documentId, ...entry } = strip<AuditEntry>(item);
+        chainOf(String(documentId)).entries.push(entry);
+      } else if (sk.startsWith('DOC#')) {
+        const doc = strip<DocumentRecord>(item);
+        if (typeof doc.auditSeq === 'number' && typeof doc.auditHead === 'string') {
+          chainOf(doc.documentId).head = { seq: doc.auditSeq, hash: doc.auditHead };
+        }
+      }
+    }
+    for (const c of documents.values()) c.entries.sort((x, y) => x.seq - y.seq);
+    return { application, documents: [...documents.values()] };
   }
 
   async listAudit(applicationId: string): Promise<AuditEntry[]> {
-    const items = await this.queryAll({
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': appPk(applicationId), ':p': 'AUDIT#' },
-      ConsistentRead: true,
-    });
-    return items.map((i) => strip<AuditEntry>(i));
+    const trail = await this.readTrail(applicationId);
+    return mergeTrail(trail.application, trail.documents);
   }
 
   /**
@@ -1199,7 +1435,37 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         ScanIndexForward: scope.kind === 'pendingAt',
       },
       { cursor: query.cursor, limit: query.limit, pk, pkAttr },
+      // gsi1-3 hold only the keys and what the filters need (infra/table-design.ts): read the items.
+      scope.kind !== 'pendingAt',
     );
+  }
+
+  /**
+   * The whole items of a page read from an index that holds only part of them, in the page's order:
+   * one BatchGetItem per 100 (a page of up to 100 is one request), unprocessed keys read again.
+   * Eventually consistent, as the index read before it is.
+   */
+  private async hydrate(keys: Record<string, unknown>[]): Promise<ApplicationRecord[]> {
+    const byPk = new Map<string, ApplicationRecord>();
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys
+        .slice(i, i + 100)
+        .map((k) => ({ pk: k.pk, sk: k.sk }));
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0) await sleep(backoffMs(attempt - 1));
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          byPk.set(String(item.pk), strip<ApplicationRecord>(item));
+        }
+        pending = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+        if (pending && pending.length > 0 && attempt >= CONFLICT_RETRY.attempts) {
+          throw new ConcurrentUpdateError('The applications could not be read now. Retry shortly.');
+        }
+      }
+    }
+    return keys.flatMap((k) => byPk.get(String(k.pk)) ?? []);
   }
 
   async listDue(query: DueQuery): Promise<Page<ApplicationRecord>> {
@@ -1235,8 +1501,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   private async boundedPage(
     input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
     page: { cursor: string | undefined; limit: number; pk: string; pkAttr: string },
+    partial = false,
   ): Promise<Page<ApplicationRecord>> {
-    const items: ApplicationRecord[] = [];
+    const items: Record<string, unknown>[] = [];
     let start = decodeCursor(page.cursor, page.pk, page.pkAttr);
     let reads = 0;
     do {
@@ -1249,14 +1516,15 @@ export class DynamoApplicationRepository implements ApplicationRepository {
             throw new InvalidCursorError('The cursor is not valid.');
           throw error;
         });
-      items.push(...(out.Items ?? []).map((i) => strip<ApplicationRecord>(i)));
+      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
       start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
     } while (start && items.length < page.limit && reads < LIST_MAX_READS);
-    return { items, nextCursor: encodeCursor(start) };
+    return {
+      items: partial ? await this.hydrate(items) : items.map((i) => strip<ApplicationRecord>(i)),
+      nextCursor: encodeCursor(start),
+    };
   }
 }
-
-class DocumentAlreadySettled extends Error {}
 
 function encodeSweepCursor(shard: number, key: Record<string, unknown> | undefined): string {
   return Buffer.from(JSON.stringify({ shard, ...(key ? { key } : {}) })).toString('base64url');

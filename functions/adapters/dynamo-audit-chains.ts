@@ -18,6 +18,9 @@ import { QUOTA_PK_PREFIX, quotaKey } from './dynamo-quota-keys.ts';
  *
  * Chains are named by what they trail, mapped to the table's keys (infra/table-design.ts):
  *   application/<id>                 entries APP#<id> / AUDIT#<seq>,  head auditSeq/auditHead on APP#<id> / APP
+ *   document/<appId>/<documentId>    entries APP#<appId> / DOCAUDIT#<documentId>#<seq>, head on APP#<appId> /
+ *                                    DOC#<documentId> (a document's own chain; the application chain
+ *                                    anchors its head at each submission and decision)
  *   quota/<campaignId>/<highCourt>   entries QUOTA_AUDIT#<c>#<h> / AUDIT#<seq>, head on QUOTA#<c> / <h>
  *   campaign/<campaignId>            entries CAMPAIGN_AUDIT#<c> / AUDIT#<seq>, head on CAMPAIGNS / CAMPAIGN#<c>
  *   courts                           the court registry's one chain (every PUT and import): entries
@@ -38,6 +41,12 @@ export const applicationChainId = (applicationId: string) => `application/${appl
 export const quotaChainId = (campaignId: string, highCourtCode: string) =>
   `quota/${encodeURIComponent(campaignId)}/${encodeURIComponent(highCourtCode)}`;
 
+export const documentChainId = (applicationId: string, documentId: string) =>
+  `document/${applicationId}/${documentId}`;
+/** The sort key of entry `seq` of a document's chain, in its application's partition. */
+export const documentAuditSk = (documentId: string, seq: number) =>
+  `DOCAUDIT#${documentId}#${String(seq).padStart(10, '0')}`;
+
 export const campaignChainId = (campaignId: string) => `campaign/${encodeURIComponent(campaignId)}`;
 export const COURTS_CHAIN_ID = 'courts';
 
@@ -53,6 +62,11 @@ export function chainKeys(chainId: string): ChainKeys | undefined {
   const app = /^application\/([^/]+)$/.exec(chainId);
   if (app?.[1])
     return { pk: `APP#${app[1]}`, headSk: 'APP', entries: [{ pk: `APP#${app[1]}`, prefix: 'AUDIT#' }] };
+  const document = /^document\/([^/]+)\/([^/]+)$/.exec(chainId);
+  if (document?.[1] && document[2]) {
+    const pk = `APP#${document[1]}`;
+    return { pk, headSk: `DOC#${document[2]}`, entries: [{ pk, prefix: `DOCAUDIT#${document[2]}#` }] };
+  }
   const quota = /^quota\/([^/]+)\/([^/]+)$/.exec(chainId);
   if (quota?.[1] && quota[2]) {
     const campaignId = decodeURIComponent(quota[1]);
@@ -94,6 +108,11 @@ export function chainIdOfItem(item: {
   if (pk === 'COURTS' && sk === 'REGISTRY') return changed ? COURTS_CHAIN_ID : undefined;
   if (pk.startsWith('APP#') && (sk === 'APP' || sk.startsWith('AUDIT#')))
     return applicationChainId(pk.slice(4));
+  // A document with a chain (documents stored before documents had chains have none).
+  if (pk.startsWith('APP#') && sk.startsWith('DOC#'))
+    return changed ? documentChainId(pk.slice(4), sk.slice('DOC#'.length)) : undefined;
+  const docEntry = /^DOCAUDIT#([^#]+)#\d+$/.exec(sk);
+  if (pk.startsWith('APP#') && docEntry?.[1]) return documentChainId(pk.slice(4), docEntry[1]);
   if (pk.startsWith(QUOTA_PK_PREFIX) && sk) return quotaChainId(pk.slice(QUOTA_PK_PREFIX.length), sk);
   const trail = /^QUOTA_AUDIT#([^#]+)#([^#]+)$/.exec(pk);
   if (trail?.[1] && trail[2] && sk.startsWith('AUDIT#')) return quotaChainId(trail[1], trail[2]);

@@ -64,6 +64,11 @@ export interface ApplicationRecord extends ApplicationFacts {
   ancestors: string[];
   auditSeq: number;
   auditHead: string;
+  /**
+   * Moved by a document change an approver must not miss (a person's review, an uploaded object that
+   * changed): a submission or decision built on an earlier read is built again. Absent: never moved.
+   */
+  docsVersion?: number;
   /** The current submission for approval (审批), absent on a never-submitted draft. */
   submission?: Submission | null;
   /** Index into `route` of the level the application waits at (while pending_approval). */

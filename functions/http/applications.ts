@@ -76,7 +76,8 @@ export const listApplications = defineSpec({
     problem(404, 'courtCode outside your jurisdiction'),
     problem(422, 'CAMPAIGN_REQUIRED (SPC)'),
   ],
-  access: { table: { read: ['CAMPAIGNS', 'COURTS'], indexes: ['gsi1', 'gsi2', 'gsi3', 'gsi5'] } },
+  // APP: gsi1-3 hold only what the list filters on; a page reads its items by key (BatchGetItem).
+  access: { table: { read: ['APP', 'CAMPAIGNS', 'COURTS'], indexes: ['gsi1', 'gsi2', 'gsi3', 'gsi5'] } },
 });
 
 export const patchApplication = idempotent({
@@ -112,7 +113,7 @@ export const getApplicationAudit = defineSpec({
     {
       status: 200,
       description:
-        'Entries oldest first (an array, per the contract). The header Audit-Chain says whether the hash chain verifies: `valid`, or `broken; seq=N; reason=R`.',
+        "Entries oldest first (an array, per the contract): the application's own chain and each document's chain (grant, upload, rejection, reviews; those entries carry `documentId`, and their seq is on that document's chain), merged by time. Each submission and decision anchors the heads of the document chains it read (`detail.documentChains`). The header Audit-Chain says whether every chain and anchor verifies: `valid`, or `broken; seq=N; reason=R` (with `; document=<id>` when the break is on a document's chain or its anchor).",
       schema: z.array(AuditEntry),
     },
     ...COMMON_ERRORS,

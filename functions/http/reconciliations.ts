@@ -69,7 +69,8 @@ export const createReconciliation = idempotent({
       'STATEMENT_INVALID: each problem in errors with its row and column (UNKNOWN_COLUMN, MISSING_COLUMN, DUPLICATE_COLUMN, INVALID_ENCODING, NEGATIVE_AMOUNT, FRACTIONAL_AMOUNT, INVALID_AMOUNT, INVALID_DATE, VALUE_REQUIRED, EXTRA_CELLS, MALFORMED_CSV)',
     ),
   ],
-  access: { table: { read: ['CAMPAIGNS'], write: ['IDEMP', 'RECON'], indexes: ['gsi3'] } },
+  // APP: gsi1-3 hold only what the list filters on; a page reads its items by key (BatchGetItem).
+  access: { table: { read: ['APP', 'CAMPAIGNS'], write: ['IDEMP', 'RECON'], indexes: ['gsi3'] } },
 });
 
 export const getReconciliation = defineSpec({

@@ -603,6 +603,10 @@ export const AuditEntry = z
     detail: z.record(z.string(), z.unknown()),
     hash: z.string(),
     prevHash: z.string(),
+    documentId: z.string().optional().meta({
+      description:
+        "An application's trail: the entry is on this document's own chain (seq, hash and prevHash are that chain's); absent on the application's chain",
+    }),
   })
   .meta({ id: 'AuditEntry' });
 

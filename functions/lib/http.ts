@@ -396,11 +396,12 @@ const correlationOnLogs: MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxySt
 
 /** The `Audit-Chain` response header of an audit trail: `valid`, or `broken; seq=N; reason=R`. */
 export function auditChainHeader(
-  verification: { valid: true } | { valid: false; brokenAtSeq: number; reason: string },
+  verification: { valid: true } | { valid: false; brokenAtSeq: number; reason: string; documentId?: string },
 ): string {
-  return verification.valid
-    ? 'valid'
-    : `broken; seq=${verification.brokenAtSeq}; reason=${verification.reason}`;
+  if (verification.valid) return 'valid';
+  // A document's chain (or its anchor on the application's): seq is on that chain, the document named.
+  const where = verification.documentId ? `; document=${verification.documentId}` : '';
+  return `broken; seq=${verification.brokenAtSeq}; reason=${verification.reason}${where}`;
 }
 
 /** The authenticator of a route that verifies no court token (`auth: 'public'`): never called. */

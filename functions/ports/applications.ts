@@ -1,3 +1,4 @@
+import type { DocumentChain } from '../domain/application-trail.ts';
 import type {
   ApplicationRecord,
   ApplicationStatus,
@@ -46,6 +47,11 @@ export interface UpdateOptions {
   quota?: QuotaChange;
   /** Outbox items to add in the same transaction. */
   outbox?: OutboxItem[];
+  /**
+   * The material slots a submission read (readMaterials): each is frozen at `freezeSeq` in the same
+   * transaction, conditioned on its version as read (an upload settled meanwhile: StaleReadError).
+   */
+  freezeMaterials?: { slots: MaterialSlot[]; freezeSeq: number };
   /** Release the system-wide duplicate lock (the application is no longer open). */
   releaseDuplicateLock?: boolean;
   /** Record an insurer event id in the same transaction; a second use fails with DuplicateEventError. */
@@ -99,6 +105,33 @@ export interface DocumentRecord {
   submissionSeqAtGrant?: number;
   /** The latest person's review (审查) of the scan: accepted keeps it `uploaded`, rejected makes it `rejected`. */
   review?: DocumentReview;
+  /**
+   * The document's own audit chain (grant, upload, rejection, reviews): its last seq and hash, kept on
+   * the document (absent on a document stored before documents had chains).
+   */
+  auditSeq?: number;
+  auditHead?: string;
+}
+
+/**
+ * Per document type, what a submission must find unchanged (adapters keep it beside the documents,
+ * read with them): `version` moves with every upload of the type that enters the materials, and a
+ * submission sets `freezeSeq` to its seq; an upload granted before that submission then fails its
+ * condition and is decided again (late). Absent fields: the slot was never written.
+ */
+export interface MaterialSlot {
+  type: DocumentType;
+  version?: number;
+  freezeSeq?: number;
+}
+
+/** How a document change ended: written, or not because the document or the application moved on. */
+export type DocumentSettlement = 'settled' | 'document-changed' | 'application-changed';
+
+/** An application's audit chains as stored: its own (head on the application) and one per document. */
+export interface ApplicationTrail {
+  application: AuditEntry[];
+  documents: DocumentChain[];
 }
 
 export interface DocumentReview {
@@ -111,7 +144,8 @@ export interface DocumentReview {
   at: string;
 }
 
-export type AuditEntry = AuditEntryContent & { hash: string; prevHash: string };
+/** `documentId`: the entry is on that document's chain (listAudit's union), absent on the application's. */
+export type AuditEntry = AuditEntryContent & { hash: string; prevHash: string; documentId?: string };
 
 /** What a caller records; the repository assigns seq, time and the chain hashes. */
 export interface AuditInput {
@@ -220,12 +254,15 @@ export interface ApplicationRepository {
    * like list(), at most LIST_MAX_READS reads per page (a court filter may give a short page with a cursor).
    */
   listDue(query: DueQuery): Promise<Page<ApplicationRecord>>;
+  /**
+   * Registers a document with the first entry of its own chain (`audit`), conditioned on its absence;
+   * writes nothing of the application (six grants in parallel never meet on one item).
+   */
   addDocument(
-    applicationId: string,
     doc: DocumentRecord,
-    mutate: Mutation,
-    idempotency?: IdempotentWrite<ApplicationRecord>,
-  ): Promise<ApplicationRecord>;
+    audit: AuditInput,
+    idempotency?: IdempotentWrite<DocumentRecord>,
+  ): Promise<DocumentRecord>;
   getDocument(applicationId: string, documentId: string): Promise<DocumentRecord | undefined>;
   /** The application and one of its documents, both consistent, in one request where the store allows. */
   getWithDocument(
@@ -233,9 +270,16 @@ export interface ApplicationRepository {
     documentId: string,
   ): Promise<{ app: ApplicationRecord | undefined; doc: DocumentRecord | undefined }>;
   listDocuments(applicationId: string): Promise<DocumentRecord[]>;
+  /** The documents and the material slot of every type (MaterialSlot), in one read. */
+  readMaterials(applicationId: string): Promise<{ documents: DocumentRecord[]; slots: MaterialSlot[] }>;
   /**
-   * Moves a document from `from` (default pending) to uploaded/rejected with its audit entry; false
-   * if it was not in `from` any more. A document leaving `uploaded` keeps its uploadedAt.
+   * Moves a document from `from` (default pending) to uploaded/rejected with the next entry of its
+   * chain, iff the document is still as read (status, chain head): else `document-changed`. A pending
+   * document becoming `uploaded` also moves its type's slot, iff no submission froze it since the
+   * grant (else `document-changed`).
+   * A document leaving `uploaded` keeps its uploadedAt. With `application` (as read), the change also
+   * moves the application's docsVersion, conditioned on the application being unchanged (else
+   * `application-changed`): for changes an approver's decision must not miss.
    */
   settleDocument(
     doc: DocumentRecord,
@@ -247,9 +291,12 @@ export interface ApplicationRepository {
       /** A person's review recorded on the document (document review). */
       review?: DocumentReview;
     },
-    mutate: Mutation,
-    idempotency?: IdempotentWrite<ApplicationRecord>,
-  ): Promise<boolean>;
+    audit: AuditInput,
+    options?: { application?: ApplicationRecord; idempotency?: IdempotentWrite<DocumentRecord> },
+  ): Promise<DocumentSettlement>;
+  /** The application's chain and every document's chain, as stored (one partition read). */
+  readTrail(applicationId: string): Promise<ApplicationTrail>;
+  /** The union of the application's chains (readTrail), oldest first; document entries carry documentId. */
   listAudit(applicationId: string): Promise<AuditEntry[]>;
   hasInsurerEvent(id: string): Promise<boolean>;
   /** The relief fund ledger (recovered money) of a campaign. */

@@ -1,3 +1,4 @@
+import { documentAnchors } from '../domain/application-trail.ts';
 import { ApprovalRuleError, type DecisionKind } from '../domain/approval.ts';
 import { isInHandlingWindow, shanghaiDate } from '../domain/campaigns.ts';
 import { evaluateEligibility } from '../domain/eligibility.ts';
@@ -50,11 +51,15 @@ function submittedView(app: ApplicationRecord) {
 
 /**
  * A submission or decision records the evidence set it read: it is written only if the application is
- * still as read (every document change writes an audit entry on the application, so an unchanged audit
- * sequence means unchanged documents); otherwise it is read and decided again (retryOnStaleRead).
+ * still as read and so are its documents; otherwise it is read and decided again (retryOnStaleRead).
+ * Document changes are on the documents' own chains: a change that can alter an evidence set once it
+ * is uploaded (a review, an object that changed) moves the application's docsVersion; an upload that
+ * enters the materials moves its type's slot, which the submission freezes (UpdateOptions.freezeMaterials).
  */
 function assertSameRead(read: ApplicationRecord, current: ApplicationRecord) {
-  if (current.auditSeq !== read.auditSeq) throw new StaleReadError();
+  if (current.auditSeq !== read.auditSeq || current.docsVersion !== read.docsVersion) {
+    throw new StaleReadError();
+  }
 }
 
 /**
@@ -120,7 +125,7 @@ async function submitOnce(
       })),
     });
   }
-  const docs = await deps.repo.listDocuments(id);
+  const { documents: docs, slots } = await deps.repo.readMaterials(id);
   const evidence = evidenceSet(docs);
   assertComplete(evidence, docs, 'Upload first');
   const documents = evidenceOf(evidence);
@@ -136,10 +141,12 @@ async function submitOnce(
             now,
           );
           assertSameRead(app, current);
-          return t;
+          // The head of every document chain it freezes: the application chain commits to them.
+          return anchoring(t, docs);
         },
-        () => ({
+        (current) => ({
           expectedVersion: undefined,
+          freezeMaterials: { slots, freezeSeq: (current.submission?.seq ?? 0) + 1 },
           idempotency: idempotentVia(idempotency, (submitted: ApplicationRecord) => ({
             status: 202,
             body: submittedView(submitted),
@@ -268,7 +275,7 @@ async function decideOnce(
           const t = lifecycle.decide(current, { actor: principal, ...input, documents, toReplace }, now);
           assertSameRead(app, current);
           entry = t.entry;
-          return t;
+          return anchoring(t, docs);
         },
         // `entry` is the decision the mutation above just recorded in this same attempt; the outbox
         // item carries the hand-off when the level's token is already recorded (handOff, after the response).
@@ -309,6 +316,14 @@ async function decideOnce(
   // delivered from the table's stream (handOff), the reconcile sweep being the backstop.
   const decided = entry as DecisionEntry;
   return { status: stored.status, pendingAt: stored.pendingAt, decision: decided };
+}
+
+/** The transition with the head of every document chain read (`documentChains`) in its audit entry. */
+function anchoring<T extends { audit: { detail?: Record<string, unknown> } }>(
+  t: T,
+  docs: Parameters<typeof documentAnchors>[0],
+): T {
+  return { ...t, audit: { ...t.audit, detail: { ...t.audit.detail, documentChains: documentAnchors(docs) } } };
 }
 
 /**

@@ -1,9 +1,15 @@
 import { allowsDrafts } from '../domain/campaigns.ts';
 import { isWithClerk } from '../domain/lifecycle.ts';
 import type { Principal } from '../lib/auth.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
+import {
+  ConcurrentUpdateError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableError,
+} from '../lib/errors.ts';
 import { logger } from '../lib/logger.ts';
-import { retryOnStaleRead, StaleReadError } from '../lib/retry.ts';
+import { backoffMs, CONFLICT_RETRY, retryOnStaleRead, StaleReadError, sleep } from '../lib/retry.ts';
 import {
   type ApplicationRecord,
   type ApplicationStatus,
@@ -175,21 +181,17 @@ export async function requestUpload(
     body: { documentId, type: doc.type, status: doc.status, upload },
     headers: { location: `/applications/${applicationId}/documents/${documentId}` },
   };
+  // The document and the first entry of its own chain; nothing of the application is written, so the
+  // six grants of an application never meet on one item. A grant that crossed a submission (read
+  // before it, written after) is harmless: its upload is late and is rejected (settleUploadedObject).
   await deps.repo.addDocument(
-    applicationId,
     doc,
-    (current) => {
-      if (!isWithClerk(current.status)) throw materialsFrozen(current.status);
-      return {
-        next: current,
-        audit: {
-          actor: principal,
-          action: 'document.requested',
-          fromStatus: current.status,
-          toStatus: current.status,
-          detail: { documentId, type: doc.type, sizeBytes: doc.sizeBytes, sha256: doc.sha256 },
-        },
-      };
+    {
+      actor: principal,
+      action: 'document.requested',
+      fromStatus: app.status,
+      toStatus: app.status,
+      detail: { documentId, type: doc.type, sizeBytes: doc.sizeBytes, sha256: doc.sha256 },
     },
     idempotentVia(idempotency, () => response),
   );
@@ -245,16 +247,17 @@ export async function settleUploadedObject(
     logger.warn('object outside the document layout ignored');
     return 'ignored';
   }
-  // One read for both; a retry after a stale read reads the application again.
-  const first = await deps.repo.getWithDocument(ids.applicationId, ids.documentId);
-  const doc = first.doc;
-  if (doc?.status === 'uploaded') return recheckUploadedObject(deps, doc);
-  if (doc?.status !== 'pending') return 'ignored';
-  let seen = first.app;
+  // One read for both (BatchGetItem) and one write of the document's own items, conditioned on the
+  // document as read and (to enter the materials) on its type's slot not frozen since the grant: a
+  // submission meanwhile makes the write fail and the event is decided again on a new read (late).
+  // The application is never written.
+  let read: { app: ApplicationRecord | undefined; doc: DocumentRecord | undefined } | undefined =
+    await deps.repo.getWithDocument(ids.applicationId, ids.documentId);
   return retryOnStaleRead('settling a document', async () => {
-    const app = seen ?? (await deps.repo.get(doc.applicationId));
-    seen = undefined;
-    if (!app) return 'ignored';
+    const { app, doc } = read ?? (await deps.repo.getWithDocument(ids.applicationId, ids.documentId));
+    read = undefined;
+    if (doc?.status === 'uploaded') return recheckUploadedObject(deps, doc, app);
+    if (doc?.status !== 'pending' || !app) return 'ignored';
     const late = isLate(app, doc);
     const problems: string[] = [];
     if (late) {
@@ -270,31 +273,26 @@ export async function settleUploadedObject(
     }
     const status = problems.length === 0 ? 'uploaded' : 'rejected';
     const at = deps.now().toISOString();
-    const settled = await deps.repo.settleDocument(
+    const outcome = await deps.repo.settleDocument(
       doc,
       { status, at, reason: problems.length > 0 ? problems.join(',') : null },
-      (current: ApplicationRecord) => {
-        // Decided on `app`; the write is conditioned on `current`, so a submission in between is seen.
-        if (isLate(current, doc) !== late) throw new StaleReadError();
-        return {
-          next: current,
-          audit: {
-            actor: { ...SYSTEM_ACTOR, court: current.courtCode },
-            action: status === 'uploaded' ? 'document.uploaded' : 'document.rejected',
-            fromStatus: current.status,
-            toStatus: current.status,
-            detail: {
-              documentId: doc.documentId,
-              type: doc.type,
-              ...(problems.length > 0 ? { problems } : {}),
-              ...(late ? { submissionSeq: current.submission?.seq ?? 0 } : {}),
-              ...(options.via ? { via: options.via } : {}),
-            },
-          },
-        };
+      {
+        actor: { ...SYSTEM_ACTOR, court: app.courtCode },
+        action: status === 'uploaded' ? 'document.uploaded' : 'document.rejected',
+        fromStatus: app.status,
+        toStatus: app.status,
+        detail: {
+          documentId: doc.documentId,
+          type: doc.type,
+          ...(problems.length > 0 ? { problems } : {}),
+          ...(late ? { submissionSeq: app.submission?.seq ?? 0 } : {}),
+          ...(options.via ? { via: options.via } : {}),
+        },
       },
     );
-    return settled ? status : 'ignored';
+    // Settled by a repeated event, or frozen by a submission meanwhile: read both again and decide.
+    if (outcome !== 'settled') throw new StaleReadError();
+    return status;
   });
 }
 
@@ -306,31 +304,34 @@ export async function settleUploadedObject(
 async function recheckUploadedObject(
   deps: InspectDeps,
   doc: DocumentRecord,
+  app: ApplicationRecord | undefined,
 ): Promise<'rejected' | 'ignored'> {
   const actual = await deps.storage.inspect(doc.s3Key);
   if (actual && actual.sha256Hex === doc.sha256 && actual.sizeBytes === doc.sizeBytes) return 'ignored';
+  if (!app) return 'ignored';
   const problem = actual ? 'OBJECT_CHANGED' : 'OBJECT_MISSING';
-  const settled = await deps.repo.settleDocument(
+  // The evidence set changes: the application's docsVersion moves with the document, so a submission
+  // or decision built on the documents as they were is built again.
+  const outcome = await deps.repo.settleDocument(
     doc,
     { status: 'rejected', at: deps.now().toISOString(), reason: problem, from: 'uploaded' },
-    (current) => ({
-      next: current,
-      audit: {
-        actor: { ...SYSTEM_ACTOR, court: current.courtCode },
-        action: 'document.rejected',
-        fromStatus: current.status,
-        toStatus: current.status,
-        detail: {
-          documentId: doc.documentId,
-          type: doc.type,
-          problems: [problem],
-          expectedSha256: doc.sha256,
-          actualSha256: actual?.sha256Hex ?? null,
-        },
+    {
+      actor: { ...SYSTEM_ACTOR, court: app.courtCode },
+      action: 'document.rejected',
+      fromStatus: app.status,
+      toStatus: app.status,
+      detail: {
+        documentId: doc.documentId,
+        type: doc.type,
+        problems: [problem],
+        expectedSha256: doc.sha256,
+        actualSha256: actual?.sha256Hex ?? null,
       },
-    }),
+    },
+    { application: app },
   );
-  return settled ? 'rejected' : 'ignored';
+  if (outcome !== 'settled') throw new StaleReadError();
+  return 'rejected';
 }
 
 export interface ReviewDocumentInput {
@@ -381,89 +382,103 @@ export async function reviewDocument(
   input: ReviewDocumentInput,
   idempotency?: IdempotentWrite<StoredResponse>,
 ): Promise<StoredResponse> {
-  const app = await loadVisible(deps, principal, applicationId);
-  const as = reviewerRole(principal, app);
-  const doc = await deps.repo.getDocument(applicationId, documentId);
-  if (!doc) throw new NotFoundError('Unknown document.');
-  if (doc.status === 'pending') {
-    throw new ConflictError(
-      'DOCUMENT_NOT_UPLOADED',
-      'The scan has not been uploaded yet (the document is pending); review it once it is uploaded.',
-    );
-  }
-  if (doc.status === 'rejected') {
-    throw new ConflictError(
-      'DOCUMENT_ALREADY_REJECTED',
-      'The document is already rejected; upload another of its type instead.',
-    );
-  }
+  const read = await loadVisible(deps, principal, applicationId);
+  const as = reviewerRole(principal, read);
   const reason = input.reason.trim();
-  if (input.verdict === 'rejected' && reason === '') {
-    throw new UnprocessableError(
-      'REVIEW_REASON_REQUIRED',
-      'A rejection needs a reason the clerk can act on.',
-      {
-        errors: [{ code: 'REVIEW_REASON_REQUIRED', path: 'reason', message: 'A rejection needs a reason.' }],
-      },
-    );
-  }
-  const review: DocumentReview = {
-    verdict: input.verdict,
-    reason,
-    reviewedBy: principal.sub,
-    court: principal.court,
-    as,
-    at: deps.now().toISOString(),
-  };
-  const reviewed: DocumentRecord = {
-    ...doc,
-    status: input.verdict === 'rejected' ? 'rejected' : 'uploaded',
-    rejectedReason: input.verdict === 'rejected' ? 'REVIEW_REJECTED' : doc.rejectedReason,
-    review,
-  };
-  const response: StoredResponse = { status: 200, body: documentView(reviewed), headers: {} };
-  const settled = await deps.repo.settleDocument(
-    doc,
-    {
-      status: reviewed.status as 'uploaded' | 'rejected',
-      at: review.at,
-      reason: reviewed.rejectedReason,
-      from: 'uploaded',
-      review,
-    },
-    (current) => {
-      // Decided on `app`; a submission, decision or return in between changes who may review.
-      if (reviewerRole(principal, current) !== as || current.pendingAt !== app.pendingAt) {
-        throw new ConflictError(
-          'VERSION_CONFLICT',
-          'The application changed while reviewing; reload and retry.',
-        );
-      }
-      return {
-        next: current,
-        audit: {
-          actor: principal,
-          action: input.verdict === 'rejected' ? 'document.review-rejected' : 'document.review-accepted',
-          fromStatus: current.status,
-          toStatus: current.status,
-          detail: {
-            documentId: doc.documentId,
-            type: doc.type,
-            sha256: doc.sha256,
-            verdict: input.verdict,
-            reason,
-            as,
-          },
+  let app = read;
+  let doc = await deps.repo.getDocument(applicationId, documentId);
+  for (let attempt = 0; ; attempt++) {
+    if (!doc) throw new NotFoundError('Unknown document.');
+    if (doc.status === 'pending') {
+      throw new ConflictError(
+        'DOCUMENT_NOT_UPLOADED',
+        'The scan has not been uploaded yet (the document is pending); review it once it is uploaded.',
+      );
+    }
+    if (doc.status === 'rejected') {
+      throw new ConflictError(
+        'DOCUMENT_ALREADY_REJECTED',
+        attempt === 0
+          ? 'The document is already rejected; upload another of its type instead.'
+          : 'The document changed meanwhile (it is no longer uploaded).',
+      );
+    }
+    if (input.verdict === 'rejected' && reason === '') {
+      throw new UnprocessableError(
+        'REVIEW_REASON_REQUIRED',
+        'A rejection needs a reason the clerk can act on.',
+        {
+          errors: [
+            { code: 'REVIEW_REASON_REQUIRED', path: 'reason', message: 'A rejection needs a reason.' },
+          ],
         },
-      };
-    },
-    idempotentVia(idempotency, () => response),
-  );
-  if (!settled) {
-    throw new ConflictError(
-      'DOCUMENT_ALREADY_REJECTED',
-      'The document changed meanwhile (it is no longer uploaded).',
+      );
+    }
+    const review: DocumentReview = {
+      verdict: input.verdict,
+      reason,
+      reviewedBy: principal.sub,
+      court: principal.court,
+      as,
+      at: deps.now().toISOString(),
+    };
+    const reviewed: DocumentRecord = {
+      ...doc,
+      status: input.verdict === 'rejected' ? 'rejected' : 'uploaded',
+      rejectedReason: input.verdict === 'rejected' ? 'REVIEW_REJECTED' : doc.rejectedReason,
+      review,
+    };
+    const response: StoredResponse = { status: 200, body: documentView(reviewed), headers: {} };
+    // The document's chain takes the entry; the application's docsVersion moves, conditioned on the
+    // application as read (who may review depends on it), so a decision in flight is built again.
+    const outcome = await deps.repo.settleDocument(
+      doc,
+      {
+        status: reviewed.status as 'uploaded' | 'rejected',
+        at: review.at,
+        reason: reviewed.rejectedReason,
+        from: 'uploaded',
+        review,
+      },
+      {
+        actor: principal,
+        action: input.verdict === 'rejected' ? 'document.review-rejected' : 'document.review-accepted',
+        fromStatus: app.status,
+        toStatus: app.status,
+        detail: {
+          documentId: doc.documentId,
+          type: doc.type,
+          sha256: doc.sha256,
+          verdict: input.verdict,
+          reason,
+          as,
+        },
+      },
+      { application: app, idempotency: idempotentVia(idempotency, () => response) },
     );
+    if (outcome === 'settled') return response;
+    if (attempt + 1 >= CONFLICT_RETRY.attempts) {
+      throw new ConcurrentUpdateError(
+        'The application is being changed concurrently; nothing was written. Retry shortly.',
+      );
+    }
+    await sleep(backoffMs(attempt));
+    const again = await deps.repo.getWithDocument(applicationId, documentId);
+    doc = again.doc;
+    if (!again.app) throw new NotFoundError();
+    // Decided on the first read; a submission, decision or return in between changes who may review.
+    let role: 'clerk' | 'approver' | undefined;
+    try {
+      role = reviewerRole(principal, again.app);
+    } catch {
+      role = undefined;
+    }
+    if (role !== as || again.app.pendingAt !== read.pendingAt) {
+      throw new ConflictError(
+        'VERSION_CONFLICT',
+        'The application changed while reviewing; reload and retry.',
+      );
+    }
+    app = again.app;
   }
-  return response;
 }

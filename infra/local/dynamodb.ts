@@ -14,7 +14,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLE_DESIGN } from '../table-design.ts';
+import { projectionOf, TABLE_DESIGN } from '../table-design.ts';
 import { freePort } from './ports.ts';
 
 /** Credentials and region every local client uses (DynamoDB Local runs with `-sharedDb`, so any would do). */
@@ -349,7 +349,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
                   { AttributeName: gsi.partitionKey, KeyType: 'HASH' },
                   { AttributeName: gsi.sortKey, KeyType: 'RANGE' },
                 ],
-                Projection: { ProjectionType: 'ALL' },
+                Projection: projectionOf(gsi.projection),
               },
             },
           ],
@@ -402,7 +402,7 @@ function tableDefinition(tableName: string) {
         { AttributeName: gsi.partitionKey, KeyType: 'HASH' as const },
         { AttributeName: gsi.sortKey, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: 'ALL' as const },
+      Projection: projectionOf(gsi.projection),
     })),
   };
 }
@@ -442,8 +442,12 @@ function assertMatchesDesign(tableName: string, table: TableDescription | undefi
     if (!found) problems.push(`index ${gsi.indexName} is missing`);
     else if (keyOf(found.KeySchema) !== wanted) {
       problems.push(`index ${gsi.indexName} is keyed ${keyOf(found.KeySchema)}, expected ${wanted}`);
-    } else if (found.Projection?.ProjectionType !== 'ALL') {
-      problems.push(`index ${gsi.indexName} projects ${found.Projection?.ProjectionType}, expected ALL`);
+    } else {
+      const want = projectionOf(gsi.projection);
+      const have = `${found.Projection?.ProjectionType} ${[...(found.Projection?.NonKeyAttributes ?? [])].sort().join(',')}`;
+      const wanted = `${want.ProjectionType} ${[...(want.NonKeyAttributes ?? [])].sort().join(',')}`;
+      if (have !== wanted)
+        problems.push(`index ${gsi.indexName} projects ${have.trim()}, expected ${wanted.trim()}`);
     }
   }
   if (problems.length) {

@@ -110,7 +110,17 @@ describe('an application carries its facts, and its trail says who did what', ()
     expect(submitted.status).toBe(202);
     const all = (await trail(id)).body as Json[];
     const entry = all.find((e) => e.action === 'application.submitted') as Json;
-    expect(entry.seq).toBe(all.length);
+    // The newest entry of the application's own chain (documents' entries are on their own chains,
+    // each anchored by the submission at the head it had).
+    const own = all.filter((e) => e.documentId === undefined);
+    expect(entry.seq).toBe(own.length);
+    expect(all.at(-1)).toEqual(entry);
+    const heads = new Map<string, Json>();
+    for (const e of all) if (e.documentId) heads.set(e.documentId, e);
+    const byId = (a: Json, b: Json) => (a.documentId < b.documentId ? -1 : 1);
+    expect([...entry.detail.documentChains].sort(byId)).toEqual(
+      [...heads].map(([documentId, e]) => ({ documentId, seq: e.seq, hash: e.hash })).sort(byId),
+    );
     expect(isoInstant(entry.at)).toBe(true);
     expect(entry.actor).toEqual({ sub: 'clerk-facts', court: 'SC0104', roles: ['clerk'] });
     expect(entry.fromStatus).toBe('draft');

@@ -14,7 +14,7 @@ import {
   INSURER_SECRET_TEMPLATE,
   PRESIGNED_UPLOAD_HEADERS,
 } from '../../infra/stacks/stateful-stack.ts';
-import { TABLE_DESIGN } from '../../infra/table-design.ts';
+import { projectionOf, TABLE_DESIGN } from '../../infra/table-design.ts';
 import {
   actionsOf,
   amazonawsOutsidePrincipals,
@@ -120,6 +120,8 @@ describe.each(partitions)('relief app in $region ($partition)', ({ region, traci
                 { AttributeName: i.partitionKey, KeyType: 'HASH' },
                 { AttributeName: i.sortKey, KeyType: 'RANGE' },
               ],
+              // The one design (infra/table-design.ts) for the stack and the local table alike.
+              Projection: projectionOf(i.projection),
             }),
           ),
         },

@@ -13,11 +13,11 @@ export async function markAllDocumentsUploaded(
 ) {
   const at = new Date().toISOString();
   for (const type of DOCUMENT_TYPES) {
+    const documentId = newId();
     await repo.addDocument(
-      applicationId,
       {
         applicationId,
-        documentId: newId(),
+        documentId,
         type,
         contentType: 'application/pdf',
         sizeBytes: 1,
@@ -29,16 +29,13 @@ export async function markAllDocumentsUploaded(
         uploadedAt: at,
         rejectedReason: null,
       },
-      (current) => ({
-        next: current,
-        audit: {
-          actor,
-          action: 'document.uploaded',
-          fromStatus: current.status,
-          toStatus: current.status,
-          detail: { type },
-        },
-      }),
+      {
+        actor,
+        action: 'document.uploaded',
+        fromStatus: null,
+        toStatus: null,
+        detail: { documentId, type },
+      },
     );
   }
 }

@@ -68,13 +68,29 @@ describe('requestUpload (上传材料)', () => {
     expect((await requestUpload(w.deps, people.clerk, id, pdf('more'))).status).toBe(201);
   });
 
-  it('refuses the upload when a submission got in between the read and the write (no document is registered)', async () => {
+  it('a grant that crossed a submission (read before it, written after) is registered, but its upload is rejected LATE_UPLOAD, outside the materials', async () => {
     const id = await w.ready();
     w.repo.faults.interleave(async () => {
       await submitApplication(w.deps, people.otherClerk, id, FORM);
     });
-    expect((await refusal(requestUpload(w.deps, people.clerk, id, pdf('x')))).code).toBe('MATERIALS_FROZEN');
-    expect(await w.repo.listDocuments(id)).toHaveLength(6);
+    // The grant writes only the document's own items: it does not see the submission it crossed.
+    const grant = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('x')));
+    const submitted = await w.repo.get(id);
+    expect(submitted?.status).toBe('pending_approval');
+    const key = await w.storage.upload(grant.upload.url, 'x', grant.upload.headers);
+    expect(await settleUploadedObject(w.deps, key)).toBe('rejected');
+    expect(await w.repo.getDocument(id, grant.documentId)).toMatchObject({
+      status: 'rejected',
+      rejectedReason: 'LATE_UPLOAD',
+    });
+    // Neither the grant nor its rejection wrote the application; the evidence is what was submitted.
+    expect(await w.repo.get(id)).toEqual(submitted);
+    expect(submitted?.submission?.documents?.map((d) => d.documentId)).not.toContain(grant.documentId);
+    const entries = await w.verifiedAudit(id);
+    expect(entries.filter((e) => e.documentId === grant.documentId).map((e) => e.action)).toEqual([
+      'document.requested',
+      'document.rejected',
+    ]);
   });
 
   it('refuses uploads once the campaign has closed (409 CAMPAIGN_NOT_OPEN)', async () => {
@@ -198,38 +214,43 @@ describe('settleUploadedObject (the ObjectCreated event)', () => {
     expect((await w.repo.getDocument(id, grant.documentId))?.rejectedReason).toBe('LATE_UPLOAD');
   });
 
-  it('gives up with 409 CONCURRENT_UPDATE when the application keeps changing whether the object is late, settling nothing', async () => {
+  it('decides again when a submission froze the materials between its read and its write: LATE_UPLOAD, never uploaded', async () => {
     const id = await w.ready();
     const grant = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('racing scan')));
     const key = await w.storage.upload(grant.upload.url, 'racing scan', grant.upload.headers);
-    let flips = 0;
-    // Another writer moves the application in and out of the frozen state between every read and write.
-    const flip = async () => {
-      flips++;
-      await w.repo.update(id, (current) => {
-        const status = current.status === 'draft' ? 'pending_approval' : 'draft';
-        return {
-          next: { ...current, status, version: current.version + 1 },
-          audit: {
-            actor: people.clerk,
-            action: 'test.flipped',
-            fromStatus: current.status,
-            toStatus: status,
-            detail: {},
-          },
-        };
-      });
-      if (flips < 20) w.repo.faults.interleave(flip);
-    };
-    w.repo.faults.interleave(flip);
-    const error = await refusal(settleUploadedObject(w.deps, key));
-    expect(error).toMatchObject({ status: 409, code: 'CONCURRENT_UPDATE' });
-    w.repo.faults.reset();
-    expect((await w.repo.getDocument(id, grant.documentId))?.status).toBe('pending');
-    const trail = await w.repo.listAudit(id);
-    expect(trail.filter((e) => e.detail.documentId === grant.documentId).map((e) => e.action)).toEqual([
-      'document.requested',
+    // The event reads (draft: not late) and decides `uploaded`; the submission commits before its write.
+    w.repo.faults.interleave(async () => {
+      await submitApplication(w.deps, people.otherClerk, id, FORM);
+    });
+    expect(await settleUploadedObject(w.deps, key)).toBe('rejected');
+    const submitted = await w.repo.get(id);
+    expect(await w.repo.getDocument(id, grant.documentId)).toMatchObject({
+      status: 'rejected',
+      rejectedReason: 'LATE_UPLOAD',
+    });
+    const identity = submitted?.submission?.documents?.find((d) => d.type === 'identity');
+    expect(identity?.documentId).not.toBe(grant.documentId);
+    const entries = await w.verifiedAudit(id);
+    expect(
+      entries.filter((e) => e.documentId === grant.documentId).map((e) => [e.action, e.detail.problems]),
+    ).toEqual([
+      ['document.requested', undefined],
+      ['document.rejected', ['LATE_UPLOAD']],
     ]);
+  });
+
+  it('settles the six uploads of an application without writing the application, each on its own chain', async () => {
+    const id = await w.create();
+    const before = await w.repo.get(id);
+    await w.uploadAll(id);
+    expect(await w.repo.get(id)).toEqual(before);
+    const trail = await w.repo.readTrail(id);
+    expect(trail.application.map((e) => e.action)).toEqual(['application.created']);
+    expect(trail.documents).toHaveLength(6);
+    for (const d of trail.documents) {
+      expect(d.entries.map((e) => e.action)).toEqual(['document.requested', 'document.uploaded']);
+    }
+    await w.verifiedAudit(id);
   });
 
   it('rejects an uploaded document whose object was replaced (OBJECT_CHANGED), whatever the status, keeping when it was uploaded', async () => {

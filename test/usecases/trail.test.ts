@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verifyChain } from '../../functions/domain/audit-chain.ts';
+import { verifyApplicationTrail } from '../../functions/domain/application-trail.ts';
 import { closeApplication, recordRecovery, resumeEnforcement } from '../../functions/usecases/closure.ts';
 import { people, world } from './world.ts';
 
@@ -45,24 +45,78 @@ describe('the trail of a whole case (全程留痕)', () => {
       ['enforcement.resumed', 'JX0102'],
       ['recovery.recorded', 'JX0102'],
     ]);
-    expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
+    // The application's own chain, and one chain per document (its grant, then its upload).
+    const own = entries.filter((e) => e.documentId === undefined);
+    expect(own.map((e) => e.seq)).toEqual(own.map((_, i) => i + 1));
+    const documents = new Set(entries.flatMap((e) => (e.documentId ? [e.documentId] : [])));
+    expect(documents.size).toBe(6);
+    for (const documentId of documents) {
+      expect(entries.filter((e) => e.documentId === documentId).map((e) => [e.seq, e.action])).toEqual([
+        [1, 'document.requested'],
+        [2, 'document.uploaded'],
+      ]);
+    }
   });
 
-  it('shows an edited, a removed and a dropped newest entry against the head kept on the application', async () => {
+  it('shows an edited, a removed and a dropped newest entry against the heads, and a dropped document chain against its anchor', async () => {
     const w = await world();
     const id = await w.submitted();
     const app = await w.repo.get(id);
     const head = { seq: app?.auditSeq ?? 0, hash: app?.auditHead ?? '' };
-    const entries = await w.repo.listAudit(id);
-    const edited = entries.map((e, i) => (i === 3 ? { ...e, detail: { ...e.detail, type: 'forged' } } : e));
-    expect(verifyChain(edited, { head })).toMatchObject({
+    const trail = await w.repo.readTrail(id);
+    const own = { entries: trail.application, head };
+    expect(verifyApplicationTrail(own, trail.documents)).toMatchObject({ valid: true });
+
+    const edited = trail.application.map((e, i) =>
+      i === 0 ? { ...e, detail: { ...e.detail, forged: 1 } } : e,
+    );
+    expect(verifyApplicationTrail({ entries: edited, head }, trail.documents)).toMatchObject({
       valid: false,
-      brokenAtSeq: 4,
+      brokenAtSeq: 1,
       reason: 'HASH_MISMATCH',
     });
-    expect(verifyChain(entries.slice(0, -1), { head })).toMatchObject({ valid: false, reason: 'SEQ_GAP' });
-    expect(verifyChain([...entries.slice(0, 2), ...entries.slice(3)], { head })).toMatchObject({
+    expect(
+      verifyApplicationTrail({ entries: trail.application.slice(0, -1), head }, trail.documents),
+    ).toMatchObject({
       valid: false,
+      reason: 'SEQ_GAP',
     });
+
+    // A document's chain: an edited entry, a removed newest entry (against the head on the document).
+    const [first, ...others] = trail.documents;
+    if (!first) throw new Error('no document chain');
+    const forged = {
+      ...first,
+      entries: first.entries.map((e, i) =>
+        i === 1 ? { ...e, detail: { ...e.detail, sha256: 'f'.repeat(64) } } : e,
+      ),
+    };
+    expect(verifyApplicationTrail(own, [forged, ...others])).toEqual({
+      valid: false,
+      brokenAtSeq: 2,
+      reason: 'HASH_MISMATCH',
+      documentId: first.documentId,
+    });
+    const cut = { ...first, entries: first.entries.slice(0, -1) };
+    expect(verifyApplicationTrail(own, [cut, ...others])).toMatchObject({
+      valid: false,
+      reason: 'SEQ_GAP',
+      documentId: first.documentId,
+    });
+    // The whole chain and its head gone (or rewritten consistently): the submission's anchor says so.
+    const rewritten = {
+      ...first,
+      entries: first.entries.slice(0, 1),
+      head: { seq: 1, hash: first.entries[0]?.hash ?? '' },
+    };
+    const submission = trail.application.find((e) => e.action === 'application.submitted');
+    for (const documents of [others, [rewritten, ...others]]) {
+      expect(verifyApplicationTrail(own, documents)).toEqual({
+        valid: false,
+        brokenAtSeq: submission?.seq,
+        reason: 'ANCHOR_MISMATCH',
+        documentId: first.documentId,
+      });
+    }
   });
 });

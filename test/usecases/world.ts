@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import { createMemoryAdapters, type ManualClock } from '../../functions/adapters/memory/index.ts';
-import { verifyChain } from '../../functions/domain/audit-chain.ts';
+import { mergeTrail, verifyApplicationTrail } from '../../functions/domain/application-trail.ts';
 import { demoCampaign } from '../../functions/domain/campaigns.ts';
 import { QUOTA_HOLDER_CODES } from '../../functions/domain/courts.ts';
 import type { Principal } from '../../functions/lib/auth.ts';
@@ -222,13 +222,18 @@ export async function world(options: { quotaFen?: number; now?: string } = {}) {
       return outcomes;
     },
 
-    /** The application's trail, checked against the head kept on the record. */
+    /**
+     * The application's trail (its own chain and its documents' chains, merged by time), each chain
+     * checked against the head kept on its record and the anchors the application chain holds.
+     */
     async verifiedAudit(id: string) {
       const app = await adapters.repo.get(id);
-      const entries = await adapters.repo.listAudit(id);
-      const verification = verifyChain(entries, {
-        head: { seq: app?.auditSeq ?? 0, hash: app?.auditHead ?? '' },
-      });
+      const trail = await adapters.repo.readTrail(id);
+      const verification = verifyApplicationTrail(
+        { entries: trail.application, head: { seq: app?.auditSeq ?? 0, hash: app?.auditHead ?? '' } },
+        trail.documents,
+      );
+      const entries = mergeTrail(trail.application, trail.documents);
       expect(verification).toEqual({ valid: true, length: entries.length });
       return entries;
     },

@@ -1,3 +1,4 @@
+import { type DocumentChain, mergeTrail } from '../../domain/application-trail.ts';
 import { isInFlight } from '../../domain/application.ts';
 import { waitingSince } from '../../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
@@ -5,14 +6,17 @@ import { applyQuotaMovement } from '../../domain/quota.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../../domain/report.ts';
 import { currentCorrelationId } from '../../lib/correlation.ts';
 import { ConcurrentUpdateError } from '../../lib/errors.ts';
-import { CONFLICT_RETRY } from '../../lib/retry.ts';
+import { CONFLICT_RETRY, StaleReadError } from '../../lib/retry.ts';
 import {
   type ApplicationRecord,
   type ApplicationRepository,
+  type ApplicationTrail,
   type AuditEntry,
   type AuditInput,
+  DOCUMENT_TYPES,
   type DocumentRecord,
   type DocumentReview,
+  type DocumentSettlement,
   type DueQuery,
   DuplicateApplicationError,
   DuplicateEventError,
@@ -23,6 +27,7 @@ import {
   LIST_MAX_READS,
   type ListQuery,
   type ListScope,
+  type MaterialSlot,
   type Mutation,
   type OutboxItem,
   outboxDueAt,
@@ -53,8 +58,6 @@ import {
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
 }
-
-class DocumentAlreadySettled extends Error {}
 
 type Attempt = { ok: true; stored: ApplicationRecord } | { ok: false; failed: Set<string>; error: unknown };
 
@@ -350,7 +353,12 @@ export class MemoryApplicationRepository implements ApplicationRepository {
         item: `APP#${id}`,
         condition: () => {
           const now = this.state.applications.get(id);
-          return now !== undefined && now.version === current.version && now.auditSeq === current.auditSeq;
+          return (
+            now !== undefined &&
+            now.version === current.version &&
+            now.auditSeq === current.auditSeq &&
+            now.docsVersion === current.docsVersion
+          );
         },
         apply: () => this.state.applications.set(id, copy(stored)),
       },
@@ -429,6 +437,20 @@ export class MemoryApplicationRepository implements ApplicationRepository {
         apply: () => this.state.outbox.set(key, copy(withOutboxCorrelation(item, correlationId))),
       });
     }
+    for (const slot of options.freezeMaterials?.slots ?? []) {
+      const freezeSeq = options.freezeMaterials?.freezeSeq ?? 0;
+      const key = `${id}#${slot.type}`;
+      ops.push({
+        label: 'materials-slot',
+        item: `APP#${id}#SLOT#${slot.type}`,
+        condition: () => this.state.materialSlots.get(key)?.version === slot.version,
+        apply: () =>
+          this.state.materialSlots.set(key, {
+            version: this.state.materialSlots.get(key)?.version ?? 0,
+            freezeSeq,
+          }),
+      });
+    }
     ops.push(...extra(stored));
     if (options.idempotency) ops.push(this.idempotencyPut(options.idempotency, stored));
 
@@ -446,6 +468,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
         throw new QuotaExceededError('The quota cannot cover this.');
       if (failed.has('insurer-event'))
         throw new DuplicateEventError('This insurer event was already processed.');
+      if (failed.has('materials-slot') && !failed.has('application')) throw new StaleReadError();
       if (failed.has('report-marker')) failed.add('application');
       if (
         failed.size === 0 &&
@@ -609,13 +632,43 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     return { items, nextCursor: cursor };
   }
 
-  addDocument(
-    applicationId: string,
+  /** The next entry of a document's chain, as the DynamoDB adapter writes it (conditioned on its absence). */
+  private documentEntry(
     doc: DocumentRecord,
-    mutate: Mutation,
-    idempotency?: IdempotentWrite<ApplicationRecord>,
-  ): Promise<ApplicationRecord> {
-    const extra = (): Operation[] => [
+    audit: AuditInput,
+    at: string,
+  ): { entry: AuditEntry; op: Operation } {
+    const entry = chain({ auditSeq: doc.auditSeq ?? 0, auditHead: doc.auditHead ?? GENESIS_HASH }, audit, at);
+    const key = `${doc.applicationId}#${doc.documentId}`;
+    return {
+      entry,
+      op: {
+        label: 'document-audit',
+        item: `APP#${doc.applicationId}#DOCAUDIT#${doc.documentId}#${entry.seq}`,
+        condition: () => !this.state.documentAudit.get(key)?.has(entry.seq),
+        apply: () => {
+          let t = this.state.documentAudit.get(key);
+          if (!t) {
+            t = new Map();
+            this.state.documentAudit.set(key, t);
+          }
+          t.set(entry.seq, copy(entry));
+        },
+      },
+    };
+  }
+
+  async addDocument(
+    doc: DocumentRecord,
+    audit: AuditInput,
+    idempotency?: IdempotentWrite<DocumentRecord>,
+  ): Promise<DocumentRecord> {
+    await tick();
+    const applicationId = doc.applicationId;
+    const at = this.now().toISOString();
+    const { entry, op } = this.documentEntry({ ...doc, auditSeq: 0, auditHead: GENESIS_HASH }, audit, at);
+    const stored: DocumentRecord = { ...copy(doc), auditSeq: entry.seq, auditHead: entry.hash };
+    const ops: Operation[] = [
       {
         label: 'document',
         item: `APP#${applicationId}#DOC#${doc.documentId}`,
@@ -626,13 +679,21 @@ export class MemoryApplicationRepository implements ApplicationRepository {
             docs = new Map();
             this.state.documents.set(applicationId, docs);
           }
-          docs.set(doc.documentId, copy(doc));
+          docs.set(doc.documentId, copy(stored));
         },
       },
+      op,
     ];
-    return this.retrying(applicationId, undefined, (current) =>
-      this.commit(current, mutate, extra, () => (idempotency ? { idempotency } : {})),
-    );
+    if (idempotency) ops.push(this.idempotencyPut(idempotency, stored));
+    await this.faults.window();
+    try {
+      transact(ops, this.faults.take());
+    } catch (error) {
+      if (!(error instanceof MemoryTransactionCanceled)) throw error;
+      if (idempotency && error.failed().has('idempotency')) throw this.replay(idempotency);
+      throw error;
+    }
+    return copy(stored);
   }
 
   async getWithDocument(
@@ -649,6 +710,21 @@ export class MemoryApplicationRepository implements ApplicationRepository {
   async getDocument(applicationId: string, documentId: string): Promise<DocumentRecord | undefined> {
     await tick();
     return copy(this.state.documents.get(applicationId)?.get(documentId));
+  }
+
+  async readMaterials(
+    applicationId: string,
+  ): Promise<{ documents: DocumentRecord[]; slots: MaterialSlot[] }> {
+    const documents = await this.listDocuments(applicationId);
+    const slots = DOCUMENT_TYPES.map((type): MaterialSlot => {
+      const slot = this.state.materialSlots.get(`${applicationId}#${type}`);
+      return {
+        type,
+        ...(slot ? { version: slot.version } : {}),
+        ...(slot?.freezeSeq !== undefined ? { freezeSeq: slot.freezeSeq } : {}),
+      };
+    });
+    return { documents, slots };
   }
 
   async listDocuments(applicationId: string): Promise<DocumentRecord[]> {
@@ -669,48 +745,126 @@ export class MemoryApplicationRepository implements ApplicationRepository {
       from?: 'pending' | 'uploaded';
       review?: DocumentReview;
     },
-    mutate: Mutation,
-    idempotency?: IdempotentWrite<ApplicationRecord>,
-  ): Promise<boolean> {
+    audit: AuditInput,
+    options: { application?: ApplicationRecord; idempotency?: IdempotentWrite<DocumentRecord> } = {},
+  ): Promise<DocumentSettlement> {
+    await tick();
     const from = outcome.from ?? 'pending';
-    const stored = () => this.state.documents.get(doc.applicationId)?.get(doc.documentId);
-    const extra = (): Operation[] => [
+    const row = () => this.state.documents.get(doc.applicationId)?.get(doc.documentId);
+    const at = this.now().toISOString();
+    const { entry, op } = this.documentEntry(doc, audit, at);
+    const stored: DocumentRecord = {
+      ...copy(doc),
+      status: outcome.status,
+      rejectedReason: outcome.reason,
+      ...(from === 'uploaded' ? {} : { uploadedAt: outcome.status === 'uploaded' ? outcome.at : null }),
+      ...(outcome.review ? { review: copy(outcome.review) } : {}),
+      auditSeq: entry.seq,
+      auditHead: entry.hash,
+    };
+    const ops: Operation[] = [
       {
         label: 'document',
         item: `APP#${doc.applicationId}#DOC#${doc.documentId}`,
-        condition: () => stored()?.status === from,
+        condition: () => {
+          const d = row();
+          return d?.status === from && d.auditSeq === doc.auditSeq;
+        },
         apply: () => {
-          const d = stored() as DocumentRecord;
+          const d = row() as DocumentRecord;
           d.status = outcome.status;
           d.rejectedReason = outcome.reason;
           if (outcome.review) d.review = copy(outcome.review);
           // A document leaving `uploaded` keeps the time it was uploaded.
           if (from !== 'uploaded') d.uploadedAt = outcome.status === 'uploaded' ? outcome.at : null;
+          d.auditSeq = entry.seq;
+          d.auditHead = entry.hash;
         },
       },
+      op,
     ];
-    let settled = true;
-    await this.retrying(
-      doc.applicationId,
-      undefined,
-      (current) => this.commit(current, mutate, extra, () => (idempotency ? { idempotency } : {})),
-      (failed) => {
-        if (failed.has('document')) {
-          settled = false;
-          throw new DocumentAlreadySettled();
-        }
-      },
-    ).catch((error) => {
-      if (!(error instanceof DocumentAlreadySettled)) throw error;
-    });
-    return settled;
+    if (from === 'pending' && outcome.status === 'uploaded') {
+      // Entering the materials: only while no submission froze the type since the grant.
+      const key = `${doc.applicationId}#${doc.type}`;
+      const grant = doc.submissionSeqAtGrant ?? 0;
+      ops.push({
+        label: 'materials-slot',
+        item: `APP#${doc.applicationId}#SLOT#${doc.type}`,
+        condition: () => (this.state.materialSlots.get(key)?.freezeSeq ?? 0) === grant,
+        apply: () => {
+          const slot = this.state.materialSlots.get(key);
+          this.state.materialSlots.set(key, { ...slot, version: (slot?.version ?? 0) + 1 });
+        },
+      });
+    }
+    const app = options.application;
+    if (app) {
+      ops.push({
+        label: 'application',
+        item: `APP#${app.id}`,
+        condition: () => {
+          const now = this.state.applications.get(app.id);
+          return (
+            now?.version === app.version &&
+            now.auditSeq === app.auditSeq &&
+            now.docsVersion === app.docsVersion
+          );
+        },
+        apply: () => {
+          const now = this.state.applications.get(app.id);
+          if (now) now.docsVersion = (app.docsVersion ?? 0) + 1;
+        },
+      });
+    }
+    if (options.idempotency) ops.push(this.idempotencyPut(options.idempotency, stored));
+    await this.faults.window();
+    try {
+      transact(ops, this.faults.take());
+      return 'settled';
+    } catch (error) {
+      if (!(error instanceof MemoryTransactionCanceled)) throw error;
+      const failed = error.failed();
+      if (options.idempotency && failed.has('idempotency')) throw this.replay(options.idempotency);
+      if (failed.has('document') || failed.has('materials-slot')) return 'document-changed';
+      if (failed.has('application')) return 'application-changed';
+      if (error.codes().includes('TransactionConflict')) return 'document-changed';
+      throw error;
+    }
+  }
+
+  async readTrail(applicationId: string): Promise<ApplicationTrail> {
+    await tick();
+    const application = [...(this.state.audit.get(applicationId)?.values() ?? [])]
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) => copy(e));
+    const documents: DocumentChain[] = [];
+    // In key order (by document id), as the DynamoDB adapter reads them.
+    const docs = [...(this.state.documents.get(applicationId)?.values() ?? [])].sort((a, b) =>
+      a.documentId < b.documentId ? -1 : a.documentId > b.documentId ? 1 : 0,
+    );
+    const ids = new Set(docs.map((d) => d.documentId));
+    for (const key of this.state.documentAudit.keys()) {
+      const [app, documentId] = key.split('#');
+      if (app === applicationId && documentId && !ids.has(documentId)) ids.add(documentId);
+    }
+    for (const documentId of [...ids].sort()) {
+      const d = docs.find((x) => x.documentId === documentId);
+      const entries = [...(this.state.documentAudit.get(`${applicationId}#${documentId}`)?.values() ?? [])]
+        .sort((a, b) => a.seq - b.seq)
+        .map((e) => copy(e));
+      if (entries.length === 0 && d?.auditSeq === undefined) continue;
+      documents.push({
+        documentId,
+        entries,
+        head: { seq: d?.auditSeq ?? 0, hash: d?.auditHead ?? GENESIS_HASH },
+      });
+    }
+    return { application, documents };
   }
 
   async listAudit(applicationId: string): Promise<AuditEntry[]> {
-    await tick();
-    return [...(this.state.audit.get(applicationId)?.values() ?? [])]
-      .sort((a, b) => a.seq - b.seq)
-      .map((e) => copy(e));
+    const trail = await this.readTrail(applicationId);
+    return mergeTrail(trail.application, trail.documents);
   }
 
   async hasInsurerEvent(id: string): Promise<boolean> {

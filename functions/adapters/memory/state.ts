@@ -22,6 +22,10 @@ export interface MemoryState {
   audit: Map<string, Map<number, AuditEntry>>;
   /** applicationId → documentId → document. */
   documents: Map<string, Map<string, DocumentRecord>>;
+  /** `${applicationId}#${documentId}` → seq → entry of the document's own chain. */
+  documentAudit: Map<string, Map<number, AuditEntry>>;
+  /** `${applicationId}#${type}` → the type's material slot (ports MaterialSlot). */
+  materialSlots: Map<string, { version: number; freezeSeq?: number }>;
   /** duplicate key → the application holding the system-wide lock. */
   duplicateLocks: Map<string, string>;
   /** `${applicationId}#${outboxId}` → item. */
@@ -64,6 +68,8 @@ export function createMemoryState(): MemoryState {
     applications: new Map(),
     audit: new Map(),
     documents: new Map(),
+    documentAudit: new Map(),
+    materialSlots: new Map(),
     duplicateLocks: new Map(),
     outbox: new Map(),
     quotas: new Map(),

@@ -13,6 +13,7 @@ import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-
 import {
   applicationChainId,
   DynamoAuditChainStore,
+  documentChainId,
   quotaChainId,
   sealShardOf,
 } from '../../../functions/adapters/dynamo-audit-chains.ts';
@@ -223,6 +224,75 @@ describe('sealing and verifying against DynamoDB Local', () => {
       checkpointSeq: 1,
       seq: 3,
     });
+    expect((await verifyAuditTrailInStores(deps())).ok).toBe(false);
+  });
+
+  it('seals a document chain by its own mark, and catches its entry rewritten with the head recomputed', async () => {
+    const id = await application(0);
+    const documentId = `D${id.slice(1)}`;
+    const granted = await repo.addDocument(
+      {
+        applicationId: id,
+        documentId,
+        type: 'identity',
+        contentType: 'application/pdf',
+        sizeBytes: 1,
+        sha256: 'a'.repeat(64),
+        status: 'pending',
+        s3Key: `applications/${id}/documents/${documentId}`,
+        createdAt: '2026-11-25T00:00:00.000Z',
+        createdBy: 'clerk',
+        uploadedAt: null,
+        rejectedReason: null,
+        submissionSeqAtGrant: 0,
+      },
+      audit('document.requested'),
+    );
+    await repo.settleDocument(
+      granted,
+      { status: 'uploaded', at: '2026-11-25T00:01:00.000Z', reason: null },
+      audit('document.uploaded'),
+    );
+    const chainId = documentChainId(id, documentId);
+    expect(await mark(chainId)).toMatchObject({ seq: 2 });
+    const sealed = await sealAuditTrail(deps());
+    expect(sealed.refused).toEqual([]);
+    expect((await deps().checkpoints.latest())?.leaves).toContainEqual(
+      expect.objectContaining({ chainId, seq: 2 }),
+    );
+    expect(await verifyAuditTrailInStores(deps())).toMatchObject({ ok: true });
+    // Found by a full scan too (the document item and its entries).
+    expect(await chains.scanChainIds()).toContain(chainId);
+
+    const state = await chains.readChain(chainId);
+    let prev = GENESIS_HASH;
+    for (const e of state?.entries ?? []) {
+      const content = e.seq === 1 ? { ...e, detail: { sha256: 'b'.repeat(64) } } : e;
+      const resealed: ChainedAuditEntry = sealEntry(content, prev);
+      await doc.send(
+        new PutCommand({
+          TableName: TABLE,
+          Item: {
+            pk: `APP#${id}`,
+            sk: `DOCAUDIT#${documentId}#${String(e.seq).padStart(10, '0')}`,
+            entity: 'audit',
+            documentId,
+            ...resealed,
+          },
+        }),
+      );
+      prev = resealed.hash;
+    }
+    await doc.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: `APP#${id}`, sk: `DOC#${documentId}` },
+        UpdateExpression: 'SET auditHead = :h',
+        ExpressionAttributeValues: { ':h': prev },
+      }),
+    );
+    const report = await verifyAuditTrailInStores(deps(), { chainIds: [chainId] });
+    expect(report.divergence).toMatchObject({ code: 'SEALED_ENTRY_MISMATCH', chainId, checkpointSeq: 1 });
     expect((await verifyAuditTrailInStores(deps())).ok).toBe(false);
   });
 

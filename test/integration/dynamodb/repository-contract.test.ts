@@ -8,6 +8,7 @@ import { DynamoReportStore } from '../../../functions/adapters/dynamo-reports.ts
 import { createMemoryAdapters } from '../../../functions/adapters/memory/index.ts';
 import { GENESIS_HASH, verifyChain } from '../../../functions/domain/audit-chain.ts';
 import { withCorrelationId } from '../../../functions/lib/correlation.ts';
+import { StaleReadError } from '../../../functions/lib/retry.ts';
 import {
   type ApplicationRecord,
   type ApplicationRepository,
@@ -172,7 +173,7 @@ const write = (key: string): IdempotentWrite<ApplicationRecord> => ({
 
 async function expectUnchanged(s: Subject, id: string, before: ApplicationRecord | undefined) {
   expect(await s.repo.get(id)).toEqual(before);
-  expect((await s.repo.listAudit(id)).length).toBe(before?.auditSeq ?? 0);
+  expect((await s.repo.readTrail(id)).application.length).toBe(before?.auditSeq ?? 0);
 }
 
 describe.each(implementations)('ApplicationRepository contract: %s', (_name, make) => {
@@ -590,7 +591,7 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     expect(await s.repo.recordTaskToken(newId(), token)).toEqual({ outcome: 'moved-on', app: undefined });
   });
 
-  it('adds documents with their audit entry, and settles each once', async () => {
+  it('adds documents with the first entry of their own chain, and settles each once, never writing the application', async () => {
     const s = make();
     const app = await s.repo.create(record(), audit('application.created'));
     const docOf = (documentId: string, createdAt: string): DocumentRecord => ({
@@ -606,39 +607,181 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
       createdBy: 'clerk-1',
       uploadedAt: null,
       rejectedReason: null,
+      submissionSeqAtGrant: 0,
     });
-    const noted = mutation(() => ({}), 'document.requested');
+    const noted = audit('document.requested');
     const later = docOf('DOCB0000000000', '2026-03-02T00:00:00.000Z');
     const earlier = docOf('DOCA0000000000', '2026-03-01T00:00:00.000Z');
-    await s.repo.addDocument(app.id, later, noted);
-    await s.repo.addDocument(app.id, earlier, noted);
+    const stored = await s.repo.addDocument(later, noted);
+    expect(stored).toMatchObject({ auditSeq: 1 });
+    await s.repo.addDocument(earlier, noted);
     expect((await s.repo.listDocuments(app.id)).map((d) => d.documentId)).toEqual([
       earlier.documentId,
       later.documentId,
     ]);
-    const before = await s.repo.get(app.id);
-    await expect(s.repo.addDocument(app.id, later, noted)).rejects.toThrow();
-    await expectUnchanged(s, app.id, before);
+    // The application row and its own chain are untouched by the document's chain.
+    expect(await s.repo.get(app.id)).toEqual(app);
+    await expect(s.repo.addDocument(later, noted)).rejects.toThrow();
+    expect((await s.repo.getDocument(app.id, later.documentId))?.auditSeq).toBe(1);
 
     const at = '2026-03-03T00:00:00.000Z';
-    expect(await s.repo.settleDocument(later, { status: 'uploaded', at, reason: null }, noted)).toBe(true);
-    const settled = await s.repo.get(app.id);
-    expect(await s.repo.settleDocument(later, { status: 'rejected', at, reason: 'X' }, noted)).toBe(false);
-    await expectUnchanged(s, app.id, settled);
+    const pending = (await s.repo.getDocument(app.id, later.documentId)) as DocumentRecord;
+    const uploaded = audit('document.uploaded');
+    expect(await s.repo.settleDocument(pending, { status: 'uploaded', at, reason: null }, uploaded)).toBe(
+      'settled',
+    );
+    // Built on the document as it was (a repeated event): refused, nothing written.
+    expect(await s.repo.settleDocument(pending, { status: 'rejected', at, reason: 'X' }, uploaded)).toBe(
+      'document-changed',
+    );
+    const settled = (await s.repo.getDocument(app.id, later.documentId)) as DocumentRecord;
+    expect(settled).toMatchObject({ status: 'uploaded', uploadedAt: at, auditSeq: 2 });
     expect(
       await s.repo.settleDocument(
-        later,
+        settled,
         { status: 'rejected', at: '2026-03-04T00:00:00.000Z', reason: 'OBJECT_CHANGED', from: 'uploaded' },
-        noted,
+        audit('document.rejected'),
       ),
-    ).toBe(true);
+    ).toBe('settled');
     expect(await s.repo.getDocument(app.id, later.documentId)).toMatchObject({
       status: 'rejected',
       uploadedAt: at,
       rejectedReason: 'OBJECT_CHANGED',
+      auditSeq: 3,
     });
     expect(await s.repo.getDocument(app.id, 'DOCZ0000000000')).toBeUndefined();
-    expect((await s.repo.listAudit(app.id)).length).toBe(5);
+    expect(await s.repo.get(app.id)).toEqual(app);
+
+    // The trail: the application's chain and each document's, every one verifying against its head.
+    const trail = await s.repo.readTrail(app.id);
+    expect(trail.application.map((e) => e.action)).toEqual(['application.created']);
+    expect(trail.documents.map((d) => [d.documentId, d.head.seq, d.entries.map((e) => e.action)])).toEqual([
+      [earlier.documentId, 1, ['document.requested']],
+      [later.documentId, 3, ['document.requested', 'document.uploaded', 'document.rejected']],
+    ]);
+    for (const d of trail.documents) {
+      expect(verifyChain(d.entries, { head: d.head })).toEqual({ valid: true, length: d.head.seq });
+    }
+    const union = await s.repo.listAudit(app.id);
+    expect(union).toHaveLength(5);
+    expect(union.filter((e) => e.documentId === later.documentId).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(union[0]?.action).toBe('application.created');
+  });
+
+  it('a submission freezes the material slots it read: an upload granted before it cannot enter the materials after it', async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    const grant = (documentId: string): DocumentRecord => ({
+      applicationId: app.id,
+      documentId,
+      type: 'identity',
+      contentType: 'application/pdf',
+      sizeBytes: 1,
+      sha256: 'a'.repeat(64),
+      status: 'pending',
+      s3Key: `applications/${app.id}/documents/${documentId}`,
+      createdAt: new Date().toISOString(),
+      createdBy: 'clerk-1',
+      uploadedAt: null,
+      rejectedReason: null,
+      submissionSeqAtGrant: 0,
+    });
+    const first = await s.repo.addDocument(grant(`D${newId()}`.slice(0, 26)), audit('document.requested'));
+    const racing = await s.repo.addDocument(grant(`E${newId()}`.slice(0, 26)), audit('document.requested'));
+    const at = new Date().toISOString();
+    const read = await s.repo.readMaterials(app.id);
+    expect(read.slots.find((x) => x.type === 'identity')).toEqual({ type: 'identity' });
+    expect(
+      await s.repo.settleDocument(
+        first,
+        { status: 'uploaded', at, reason: null },
+        audit('document.uploaded'),
+      ),
+    ).toBe('settled');
+    // Built on the materials as read before that upload: refused, nothing written; read again.
+    const before = await s.repo.get(app.id);
+    await expect(
+      s.repo.update(
+        app.id,
+        mutation(() => ({ status: 'pending_approval' })),
+        {
+          freezeMaterials: { slots: read.slots, freezeSeq: 1 },
+        },
+      ),
+    ).rejects.toThrow(StaleReadError);
+    await expectUnchanged(s, app.id, before);
+    const again = await s.repo.readMaterials(app.id);
+    expect(again.slots.find((x) => x.type === 'identity')).toEqual({ type: 'identity', version: 1 });
+    await s.repo.update(
+      app.id,
+      mutation(() => ({ status: 'pending_approval' })),
+      {
+        freezeMaterials: { slots: again.slots, freezeSeq: 1 },
+      },
+    );
+    expect((await s.repo.readMaterials(app.id)).slots.map((x) => x.freezeSeq)).toEqual([1, 1, 1, 1, 1, 1]);
+    // The racing grant's upload, decided on a read from before the submission: refused.
+    expect(
+      await s.repo.settleDocument(
+        racing,
+        { status: 'uploaded', at, reason: null },
+        audit('document.uploaded'),
+      ),
+    ).toBe('document-changed');
+    expect((await s.repo.getDocument(app.id, racing.documentId))?.status).toBe('pending');
+    // A rejection never enters the materials: it needs no slot.
+    expect(
+      await s.repo.settleDocument(
+        racing,
+        { status: 'rejected', at, reason: 'LATE_UPLOAD' },
+        audit('document.rejected'),
+      ),
+    ).toBe('settled');
+    expect((await s.repo.listDocuments(app.id)).map((d) => d.documentId)).toEqual([
+      first.documentId,
+      racing.documentId,
+    ]);
+  });
+
+  it('a document change with the application as read moves its docsVersion, refused once the application moved', async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    const doc = await s.repo.addDocument(
+      {
+        applicationId: app.id,
+        documentId: `D${newId()}`.slice(0, 26),
+        type: 'identity',
+        contentType: 'application/pdf',
+        sizeBytes: 1,
+        sha256: 'a'.repeat(64),
+        status: 'uploaded',
+        s3Key: `applications/${app.id}/documents/x`,
+        createdAt: new Date().toISOString(),
+        createdBy: 'clerk-1',
+        uploadedAt: new Date().toISOString(),
+        rejectedReason: null,
+      },
+      audit('document.uploaded'),
+    );
+    const moved = await s.repo.update(app.id, escalate);
+    const review = {
+      status: 'rejected' as const,
+      at: new Date().toISOString(),
+      reason: 'R',
+      from: 'uploaded' as const,
+    };
+    expect(
+      await s.repo.settleDocument(doc, review, audit('document.review-rejected'), { application: app }),
+    ).toBe('application-changed');
+    expect(await s.repo.getDocument(app.id, doc.documentId)).toEqual(doc);
+    expect(
+      await s.repo.settleDocument(doc, review, audit('document.review-rejected'), { application: moved }),
+    ).toBe('settled');
+    const after = await s.repo.get(app.id);
+    expect(after).toEqual({ ...moved, docsVersion: 1 });
+    // A later change of the application keeps it (built on the application as it is now).
+    await s.repo.update(app.id, escalate);
+    expect((await s.repo.get(app.id))?.docsVersion).toBe(1);
   });
 
   it('lists a scope newest first, filtered, in pages whose cursor belongs to that list only', async () => {

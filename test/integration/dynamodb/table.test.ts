@@ -20,7 +20,7 @@ import {
   ensureTable,
   startDynamoDbLocal,
 } from '../../../infra/local/dynamodb.ts';
-import { TABLE_DESIGN } from '../../../infra/table-design.ts';
+import { projectionOf, TABLE_DESIGN } from '../../../infra/table-design.ts';
 
 const TABLE = 'relief';
 let dynamo: DynamoDbLocal;
@@ -51,9 +51,23 @@ describe('ensureTable', () => {
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ]);
+    // gsi1-3 project only what the lists filter on; the sweeps' and the queue's indexes everything.
     expect(
-      Table?.GlobalSecondaryIndexes?.map((g) => [g.IndexName, g.Projection?.ProjectionType]).sort(),
-    ).toEqual(TABLE_DESIGN.globalSecondaryIndexes.map((g) => [g.indexName, 'ALL']).sort());
+      Table?.GlobalSecondaryIndexes?.map((g) => [
+        g.IndexName,
+        g.Projection?.ProjectionType,
+        [...(g.Projection?.NonKeyAttributes ?? [])].sort(),
+      ]).sort(),
+    ).toEqual(
+      [
+        ['due', 'ALL', []],
+        ['gsi1', 'INCLUDE', ['ancestors', 'campaignId', 'courtCode', 'status']],
+        ['gsi2', 'INCLUDE', ['ancestors', 'campaignId', 'courtCode', 'status']],
+        ['gsi3', 'INCLUDE', ['ancestors', 'campaignId', 'courtCode', 'status']],
+        ['gsi4', 'ALL', []],
+        ['gsi5', 'ALL', []],
+      ].sort(),
+    );
     expect(Table?.AttributeDefinitions?.every((a) => a.AttributeType === 'S')).toBe(true);
   });
 
@@ -89,7 +103,7 @@ describe('ensureTable', () => {
               { AttributeName: first?.partitionKey, KeyType: 'HASH' },
               { AttributeName: first?.sortKey, KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection: first ? projectionOf(first.projection) : { ProjectionType: 'ALL' },
           },
         ],
       }),

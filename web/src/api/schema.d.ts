@@ -934,6 +934,8 @@ export interface components {
             };
             hash: string;
             prevHash: string;
+            /** @description An application's trail: the entry is on this document's own chain (seq, hash and prevHash are that chain's); absent on the application's chain */
+            documentId?: string;
         };
         Application: {
             id: string;
@@ -2888,7 +2890,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Entries oldest first (an array, per the contract). The header Audit-Chain says whether the hash chain verifies: `valid`, or `broken; seq=N; reason=R`. */
+            /** @description Entries oldest first (an array, per the contract): the application's own chain and each document's chain (grant, upload, rejection, reviews; those entries carry `documentId`, and their seq is on that document's chain), merged by time. Each submission and decision anchors the heads of the document chains it read (`detail.documentChains`). The header Audit-Chain says whether every chain and anchor verifies: `valid`, or `broken; seq=N; reason=R` (with `; document=<id>` when the break is on a document's chain or its anchor). */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -271,7 +271,8 @@ function AuditTrail({ entries, chain }: { entries: AuditEntry[]; chain: string |
       )}
       <Timeline
         items={entries.map((e) => ({
-          key: e.seq,
+          // Each document has its own chain (and seq numbers): the key names the chain too.
+          key: `${e.documentId ?? ''}#${e.seq}`,
           color: e.action.startsWith('decision.reject') || e.action.includes('declined') ? 'red' : 'blue',
           title: <time dateTime={e.at}>{t('auditAt', { time: shanghaiTime(e.at) })}</time>,
           content: (

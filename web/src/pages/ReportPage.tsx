@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Col, Input, Row, Select, Space, Statistic, Table, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { ApiProblem, api, data, newIdempotencyKey, type Schemas, unwrap } from '../api/client.ts';
 import { hasRole } from '../auth/session.ts';
@@ -76,6 +77,29 @@ const byNumber = <T extends Record<Figure, number>>(key: Figure) => ({
   sortDirections: ['descend' as const, 'ascend' as const],
 });
 
+/** The totals both report tables lead with (cases, persons, amount in yuan), each sortable. */
+function totalColumns<T extends Record<Figure, number>>(
+  t: ReturnType<typeof useLocale>['t'],
+): ColumnsType<T> {
+  return [
+    { key: 'cases', title: t('totalCases'), dataIndex: 'cases', align: 'right', ...byNumber<T>('cases') },
+    {
+      key: 'persons',
+      title: t('totalPersons'),
+      dataIndex: 'persons',
+      align: 'right',
+      ...byNumber<T>('persons'),
+    },
+    {
+      key: 'amount',
+      title: t('totalAmount'),
+      align: 'right',
+      render: (_, r) => yuan(r.amountFen),
+      ...byNumber<T>('amountFen'),
+    },
+  ];
+}
+
 /** A high court's courts (byCourt), sortable by every figure. */
 function CourtTable({ rows }: { rows: CourtRow[] }) {
   const { t } = useLocale();
@@ -95,21 +119,7 @@ function CourtTable({ rows }: { rows: CourtRow[] }) {
           dataIndex: 'name',
           sorter: (a, b) => a.name.localeCompare(b.name, 'zh-CN'),
         },
-        { key: 'cases', title: t('totalCases'), dataIndex: 'cases', align: 'right', ...byNumber('cases') },
-        {
-          key: 'persons',
-          title: t('totalPersons'),
-          dataIndex: 'persons',
-          align: 'right',
-          ...byNumber('persons'),
-        },
-        {
-          key: 'amount',
-          title: t('totalAmount'),
-          align: 'right',
-          render: (_, r) => yuan(r.amountFen),
-          ...byNumber('amountFen'),
-        },
+        ...totalColumns<CourtRow>(t),
         {
           key: 'pending',
           title: t('pendingCount'),
@@ -406,27 +416,7 @@ export default function ReportPage() {
             onRow={(r) => ({ 'data-report-row': r.highCourtCode }) as React.HTMLAttributes<HTMLElement>}
             columns={[
               { key: 'court', title: t('highCourt'), dataIndex: 'name' },
-              {
-                key: 'cases',
-                title: t('totalCases'),
-                dataIndex: 'cases',
-                align: 'right',
-                ...byNumber('cases'),
-              },
-              {
-                key: 'persons',
-                title: t('totalPersons'),
-                dataIndex: 'persons',
-                align: 'right',
-                ...byNumber('persons'),
-              },
-              {
-                key: 'amount',
-                title: t('totalAmount'),
-                align: 'right',
-                render: (_, r) => yuan(r.amountFen),
-                ...byNumber('amountFen'),
-              },
+              ...totalColumns<HighCourtRow>(t),
               { key: 'pending', title: t('pendingCount'), dataIndex: 'pending', align: 'right' },
               { key: 'rejected', title: t('rejectedCount'), dataIndex: 'rejected', align: 'right' },
               { key: 'declined', title: t('declinedCount'), dataIndex: 'declined', align: 'right' },

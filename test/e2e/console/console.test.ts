@@ -289,8 +289,11 @@ describe('the console', () => {
     ).toBe('PK');
 
     // Quotas: a refusal in words (below what Beijing has disbursed), then an allocation to Tibet.
-    // The campaign picked on the report stays picked (other suites' campaigns share this stack).
-    await page.getByRole('link', { name: '救助额度' }).click();
+    // The campaign picked on the report stays picked (other suites' campaigns share this stack): the
+    // link itself carries it, so this holds whichever campaign a page would fall back to.
+    const quotasLink = page.getByRole('link', { name: '救助额度' });
+    expect(await quotasLink.getAttribute('href')).toMatch(/\/quotas\?campaign=demo$/);
+    await quotasLink.click();
     await page.waitForURL(/\/console\/quotas\?campaign=demo$/);
     await eventually(() => page.locator('[data-quota="BJ"]').count()).toBe(1);
     await page.getByRole('button', { name: '修改 北京市高级人民法院' }).click();

@@ -7,11 +7,14 @@ import {
   type QueryCommandInput,
   ScanCommand,
   type ScanCommandInput,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ChainedAuditEntry } from '../domain/audit-chain.ts';
 import type { ChainState } from '../domain/audit-seal.ts';
+import { mapLimited } from '../lib/concurrency.ts';
 import type { AuditChainStore, PendingSeal } from '../ports/audit-seal.ts';
 import { QUOTA_PK_PREFIX, quotaKey } from './dynamo-quota-keys.ts';
+import { isTransactionCanceled } from './dynamo-transaction.ts';
 
 /**
  * The audit chains of the single table, as the sealer and its verifier see them.
@@ -152,6 +155,17 @@ function toEntry(item: Record<string, unknown>): ChainedAuditEntry {
   return out as unknown as ChainedAuditEntry;
 }
 
+/** The chains of one partition key: application/<id> and its documents' chains share APP#<id>. */
+function partitionOf(chainId: string): string | undefined {
+  const keys = chainKeys(chainId);
+  if (!keys) return undefined;
+  return keys.entries.every((range) => range.pk === keys.pk) ? keys.pk : undefined;
+}
+
+/** Conditional deletes per TransactWriteItems: an application's marks (about 7) fit in one. */
+const CLEAR_BATCH = 25;
+const LIST_CONCURRENCY = 8;
+
 export class DynamoAuditChainStore implements AuditChainStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -184,6 +198,69 @@ export class DynamoAuditChainStore implements AuditChainStore {
     return out;
   }
 
+  /**
+   * Every chain of the table through the partitions and the index the sealer is granted (no Scan, which
+   * no function is granted): the campaign rows (campaign chains), per campaign its quota rows (quota
+   * chains) and its applications (gsi3), per application its partition (the application's and its
+   * documents' chains), and the court registry.
+   */
+  async listChainIds(): Promise<string[]> {
+    const ids = new Set<string>();
+    const add = (items: Record<string, unknown>[] | undefined) => {
+      for (const item of items ?? []) {
+        const id = chainIdOfItem(item);
+        if (id) ids.add(id);
+      }
+    };
+    const campaigns = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': 'CAMPAIGNS', ':p': 'CAMPAIGN#' },
+      ProjectionExpression: 'pk, sk, auditSeq',
+    });
+    add(campaigns);
+    const registry = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: 'COURTS', sk: 'REGISTRY' },
+        ProjectionExpression: 'pk, sk, auditSeq',
+      }),
+    );
+    add(registry.Item ? [registry.Item] : []);
+    const campaignIds = campaigns.map((c) => String(c.sk).slice('CAMPAIGN#'.length));
+    const applicationIds: string[] = [];
+    for (const campaignId of campaignIds) {
+      add(
+        await this.queryAll({
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `${QUOTA_PK_PREFIX}${campaignId}` },
+          ProjectionExpression: 'pk, sk',
+        }),
+      );
+      const apps = await this.queryAll({
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': `CAMPAIGN#${campaignId}` },
+        ProjectionExpression: 'pk',
+      });
+      for (const app of apps) applicationIds.push(String(app.pk));
+    }
+    await mapLimited(applicationIds, LIST_CONCURRENCY, async (pk) =>
+      add(
+        await this.queryAll({
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ProjectionExpression: 'pk, sk, auditSeq',
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return [...ids].sort();
+  }
+
+  /**
+   * Every chain in the table, by a Scan: `relief audit verify --full` only, run by an operator (it finds
+   * entries whose head row is gone, which no index leads to). No function is granted Scan.
+   */
   async scanChainIds(): Promise<string[]> {
     const ids = new Set<string>();
     let start: Record<string, unknown> | undefined;
@@ -205,9 +282,47 @@ export class DynamoAuditChainStore implements AuditChainStore {
     return [...ids].sort();
   }
 
+  /**
+   * The chains, each as stored. The chains of one application (its own and its documents') live in its
+   * partition: one Query reads all their heads and entries. Other chains: the head row and the entries.
+   */
+  async readChains(chainIds: readonly string[]): Promise<Map<string, ChainState>> {
+    const byPartition = new Map<string, string[]>();
+    const single: string[] = [];
+    for (const chainId of new Set(chainIds)) {
+      const pk = partitionOf(chainId);
+      if (pk) byPartition.set(pk, [...(byPartition.get(pk) ?? []), chainId]);
+      else single.push(chainId);
+    }
+    const out = new Map<string, ChainState>();
+    await mapLimited([...byPartition], LIST_CONCURRENCY, async ([pk, ids]) => {
+      const items = await this.queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+      });
+      const bySk = new Map(items.map((item) => [String(item.sk), item]));
+      for (const chainId of ids) {
+        const keys = chainKeys(chainId) as ChainKeys;
+        const prefixes = keys.entries.map((range) => range.prefix);
+        const entries = items
+          .filter((item) => prefixes.some((p) => String(item.sk).startsWith(p)))
+          .map(toEntry);
+        const state = chainState(chainId, bySk.get(keys.headSk), entries);
+        if (state) out.set(chainId, state);
+      }
+    });
+    await mapLimited(single, LIST_CONCURRENCY, async (chainId) => {
+      const state = await this.readChain(chainId);
+      if (state) out.set(chainId, state);
+    });
+    return out;
+  }
+
   async readChain(chainId: string): Promise<ChainState | undefined> {
     const keys = chainKeys(chainId);
     if (!keys) return undefined;
+    if (partitionOf(chainId)) return (await this.readChains([chainId])).get(chainId);
     const row = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
@@ -218,41 +333,94 @@ export class DynamoAuditChainStore implements AuditChainStore {
     );
     const entries: ChainedAuditEntry[] = [];
     for (const range of keys.entries) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const input: QueryCommandInput = {
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': range.pk, ':p': range.prefix },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        };
-        const page = await this.doc.send(new QueryCommand(input));
-        for (const item of page.Items ?? []) entries.push(toEntry(item));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const items = await this.queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': range.pk, ':p': range.prefix },
+        ConsistentRead: true,
+      });
+      for (const item of items) entries.push(toEntry(item));
     }
-    entries.sort((a, b) => a.seq - b.seq);
-    const seq = row.Item?.auditSeq;
-    const hash = row.Item?.auditHead;
-    const head = typeof seq === 'number' && typeof hash === 'string' ? { seq, hash } : undefined;
-    if (!head && entries.length === 0) return undefined;
-    return { chainId, entries, ...(head ? { head } : {}) };
+    return chainState(chainId, row.Item, entries);
   }
 
-  async clearPending(chainId: string, sealedSeq: number): Promise<void> {
+  /**
+   * Drops the marks of the sealed chains, each unless a newer change re-marked it: the marks of one
+   * seal in TransactWriteItems of conditional deletes (an application's ~7 chains in one request). When
+   * one was re-marked (its condition fails) or a writer conflicts, each is deleted on its own.
+   */
+  async clearPending(sealed: readonly PendingSeal[]): Promise<void> {
+    const byPartition = new Map<string, PendingSeal[]>();
+    for (const seal of sealed) {
+      const group = partitionOf(seal.chainId) ?? seal.chainId;
+      byPartition.set(group, [...(byPartition.get(group) ?? []), seal]);
+    }
+    const batches: PendingSeal[][] = [];
+    for (const group of byPartition.values()) {
+      for (let i = 0; i < group.length; i += CLEAR_BATCH) batches.push(group.slice(i, i + CLEAR_BATCH));
+    }
+    await mapLimited(batches, LIST_CONCURRENCY, async (batch) => {
+      if (batch.length === 1) return this.clearOne(batch[0] as PendingSeal);
+      try {
+        await this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: batch.map((seal) => ({ Delete: this.clearDelete(seal) })),
+          }),
+        );
+      } catch (error) {
+        if (!isTransactionCanceled(error)) throw error;
+        for (const seal of batch) await this.clearOne(seal);
+      }
+    });
+  }
+
+  private clearDelete(seal: PendingSeal) {
+    return {
+      TableName: this.tableName,
+      Key: { pk: `${SEAL_QUEUE_PREFIX}${sealShardOf(seal.chainId)}`, sk: seal.chainId },
+      ConditionExpression: 'seq <= :s',
+      ExpressionAttributeValues: { ':s': seal.seq },
+    };
+  }
+
+  private async clearOne(seal: PendingSeal): Promise<void> {
     try {
-      await this.doc.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { pk: `${SEAL_QUEUE_PREFIX}${sealShardOf(chainId)}`, sk: chainId },
-          ConditionExpression: 'seq <= :s',
-          ExpressionAttributeValues: { ':s': sealedSeq },
-        }),
-      );
+      await this.doc.send(new DeleteCommand(this.clearDelete(seal)));
     } catch (error) {
       // A newer change re-marked the chain after the seal read it: the next seal takes it.
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
     }
   }
+
+  /** Every item of a (table or index) query, page by page. */
+  private async queryAll(
+    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ...input,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
+
+function chainState(
+  chainId: string,
+  row: Record<string, unknown> | undefined,
+  entries: ChainedAuditEntry[],
+): ChainState | undefined {
+  entries.sort((a, b) => a.seq - b.seq);
+  const seq = row?.auditSeq;
+  const hash = row?.auditHead;
+  const head = typeof seq === 'number' && typeof hash === 'string' ? { seq, hash } : undefined;
+  if (!head && entries.length === 0) return undefined;
+  return { chainId, entries, ...(head ? { head } : {}) };
 }

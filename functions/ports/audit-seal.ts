@@ -15,12 +15,20 @@ export interface PendingSeal {
 export interface AuditChainStore {
   /** Chains changed since their last seal, at most `limit` (no table scan). */
   pendingSeals(limit: number): Promise<PendingSeal[]>;
-  /** Every chain in the table, found by scanning (the explicit `--full` modes only). */
+  /**
+   * Every chain in the table, found through what the sealer's function is granted (no Scan):
+   * `seal --full`, the first seal of existing data.
+   */
+  listChainIds(): Promise<string[]>;
+  /** Every chain in the table, found by scanning: the operator's `verify --full` only. */
   scanChainIds(): Promise<string[]>;
-  /** The chain as stored: all its entries in seq order and the head on its row. Undefined if unknown. */
-  readChain(chainId: string): Promise<ChainState | undefined>;
-  /** Drops the pending mark once `seq` is sealed, unless a newer change re-marked the chain. */
-  clearPending(chainId: string, sealedSeq: number): Promise<void>;
+  /**
+   * The chains as stored: all their entries in seq order and the head on their rows; unknown ids are
+   * absent. The chains of one application are read together (one partition).
+   */
+  readChains(chainIds: readonly string[]): Promise<Map<string, ChainState>>;
+  /** Drops the pending marks of the sealed chains, each unless a newer change re-marked it. */
+  clearPending(sealed: readonly PendingSeal[]): Promise<void>;
 }
 
 export interface CheckpointStore {

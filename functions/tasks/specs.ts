@@ -53,6 +53,8 @@ export const OverdueSweepPayload = z.object({
   limit: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
   fromStart: z.optional(z.boolean()),
 });
+/** The seal sweep's options (a schedule sends none): `full` seals every chain (the first seal of existing data). */
+export const SealPayload = z.object({ full: z.optional(z.boolean()) });
 export const RedrivePayload = z.object({
   quietSeconds: z.optional(z.int().check(z.minimum(0), z.maximum(86_400))),
   limit: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
@@ -164,11 +166,13 @@ export const sealAuditTrail: TaskSpec = {
   trigger: 'schedule',
   everyMinutes: 'auditSealEveryMinutes',
   // Reads the audit chains and deletes their pending-seal marks; writes checkpoint objects to the Object
-  // Lock bucket and signs them with the audit key.
+  // Lock bucket and signs them with the audit key. A full seal ({ full: true }) finds every chain through
+  // the campaigns, their quota rows and their applications (gsi3): no Scan, which no function is granted.
   access: {
     table: {
       read: ['APP', 'CAMPAIGNS', 'CAMPAIGN_AUDIT', 'COURTS', 'COURTS_AUDIT', 'QUOTA', 'QUOTA_AUDIT'],
       write: ['SEALQ'],
+      indexes: ['gsi3'],
     },
     auditCheckpoints: 'seal',
   },

@@ -37,33 +37,15 @@ export interface SealResult {
 
 /** Chains sealed per checkpoint at most; the rest stay pending for the next run. */
 export const MAX_LEAVES_PER_CHECKPOINT = 5000;
-const READ_CONCURRENCY = 8;
 const CREATE_ATTEMPTS = 5;
 
 export class CheckpointConflictError extends Error {
   override name = 'CheckpointConflictError';
 }
 
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /**
- * Seals the heads of the chains changed since the last seal (`full`: of every chain in the table, a
- * scan — for the first seal of existing data) into the next checkpoint. A chain whose stored entries
+ * Seals the heads of the chains changed since the last seal (`full`: of every chain in the table, found
+ * through the partitions and the index the sealer is granted — for the first seal of existing data) into the next checkpoint. A chain whose stored entries
  * do not verify up to the head on its row is not sealed: it is returned in `refused` and stays pending.
  * Concurrent sealers cannot fork the checkpoints' chain: the store creates each seq once, the loser
  * rebuilds on top of the winner.
@@ -74,17 +56,17 @@ export async function sealAuditTrail(
 ): Promise<SealResult> {
   const maxLeaves = options.maxLeaves ?? MAX_LEAVES_PER_CHECKPOINT;
   const due = options.full
-    ? (await deps.chains.scanChainIds()).slice(0, maxLeaves)
+    ? (await deps.chains.listChainIds()).slice(0, maxLeaves)
     : [...new Set((await deps.chains.pendingSeals(maxLeaves)).map((p) => p.chainId))];
   const refused: SealResult['refused'] = [];
   const leaves: SealLeaf[] = [];
-  const read = await mapLimited(due, READ_CONCURRENCY, (id) => deps.chains.readChain(id));
-  due.forEach((chainId, i) => {
-    const chain = read[i];
+  const read = await deps.chains.readChains(due);
+  for (const chainId of due) {
+    const chain = read.get(chainId);
     const head = chain?.head;
     if (!chain || !head || head.seq < 1) {
       refused.push({ chainId, reason: 'NO_HEAD' });
-      return;
+      continue;
     }
     // Entries newer than the head read are a change in flight: the head is what gets sealed.
     const verification = verifyChain(
@@ -93,10 +75,10 @@ export async function sealAuditTrail(
     );
     if (!verification.valid) {
       refused.push({ chainId, reason: `${verification.reason} at seq ${verification.brokenAtSeq}` });
-      return;
+      continue;
     }
     leaves.push({ chainId, seq: head.seq, headHash: head.hash });
-  });
+  }
   if (leaves.length === 0) return { refused };
 
   const keyId = await deps.signer.keyId();
@@ -105,7 +87,7 @@ export async function sealAuditTrail(
     const body = buildCheckpointBody({ previous, sealedAt: deps.now().toISOString(), leaves, keyId });
     const signature = await deps.signer.sign(checkpointMessage(body));
     if (await deps.checkpoints.create({ ...body, signature })) {
-      await mapLimited(leaves, READ_CONCURRENCY, (leaf) => deps.chains.clearPending(leaf.chainId, leaf.seq));
+      await deps.chains.clearPending(leaves.map((leaf) => ({ chainId: leaf.chainId, seq: leaf.seq })));
       return {
         checkpoint: {
           seq: body.seq,
@@ -152,12 +134,7 @@ export async function verifyAuditTrailInStores(
   const ids = options.chainIds
     ? [...options.chainIds]
     : [...new Set([...sealed, ...pending, ...(options.full ? await deps.chains.scanChainIds() : [])])];
-  const states = await mapLimited(ids, READ_CONCURRENCY, (id) => deps.chains.readChain(id));
-  const chains = new Map<string, ChainState>();
-  ids.forEach((id, i) => {
-    const state = states[i];
-    if (state) chains.set(id, state);
-  });
+  const chains: Map<string, ChainState> = await deps.chains.readChains(ids);
   return verifyAuditTrail({
     checkpoints,
     chains,

@@ -25,7 +25,9 @@ import {
 } from '../../../functions/adapters/local-checkpoints.ts';
 import { type ChainedAuditEntry, GENESIS_HASH, sealEntry } from '../../../functions/domain/audit-chain.ts';
 import type { ApplicationRecord, AuditInput } from '../../../functions/ports/applications.ts';
+import { sealAuditTrail as sealSpec } from '../../../functions/tasks/specs.ts';
 import { sealAuditTrail, verifyAuditTrailInStores } from '../../../functions/usecases/audit-seal.ts';
+import { installAccessGuard, runUnder } from '../../../infra/local/access-guard.ts';
 import {
   createLocalDynamoClients,
   type DynamoDbLocal,
@@ -85,6 +87,74 @@ async function application(changes = 1): Promise<string> {
   }
   return app.id;
 }
+
+/** A document of `id` requested and uploaded: two entries of its own chain, its own mark. */
+async function uploadedDocument(id: string, k: number): Promise<string> {
+  const documentId = `D${k}${id.slice(2)}`;
+  const granted = await repo.addDocument(
+    {
+      applicationId: id,
+      documentId,
+      type: 'identity',
+      contentType: 'application/pdf',
+      sizeBytes: 1,
+      sha256: 'a'.repeat(64),
+      status: 'pending',
+      s3Key: `applications/${id}/documents/${documentId}`,
+      createdAt: '2026-11-25T00:00:00.000Z',
+      createdBy: 'clerk',
+      uploadedAt: null,
+      rejectedReason: null,
+      submissionSeqAtGrant: 0,
+    },
+    audit('document.requested'),
+  );
+  await repo.settleDocument(
+    granted,
+    { status: 'uploaded', at: '2026-11-25T00:01:00.000Z', reason: null },
+    audit('document.uploaded'),
+  );
+  return documentId;
+}
+
+/** The DynamoDB requests `client` sends while `work` runs, as `<Command> <pk or index>`. */
+async function requestsOf(client: DynamoDBDocumentClient, work: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const name = `count-${Math.random()}`;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+      const key = (input.Key ?? {}) as Record<string, unknown>;
+      seen.push(
+        `${String(context.commandName).replace(/Command$/, '')} ${String(input.IndexName ?? key.pk ?? values[':pk'] ?? '')}`,
+      );
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    await work();
+  } finally {
+    client.middlewareStack.remove(name);
+  }
+  return seen;
+}
+
+/** The campaign row a full seal walks from (CAMPAIGNS / CAMPAIGN#<id>, as the campaign store writes it). */
+const campaignRow = (campaignId: string) =>
+  doc.send(
+    new PutCommand({
+      TableName: TABLE,
+      Item: {
+        pk: 'CAMPAIGNS',
+        sk: `CAMPAIGN#${campaignId}`,
+        entity: 'campaign',
+        id: campaignId,
+        auditSeq: 0,
+      },
+    }),
+  );
 
 const mark = async (chainId: string) =>
   (
@@ -152,9 +222,9 @@ describe('pending-seal marks', () => {
   it('are cleared by the seal, but not when a newer change re-marked the chain', async () => {
     const id = await application();
     const chainId = applicationChainId(id);
-    await chains.clearPending(chainId, 1);
+    await chains.clearPending([{ chainId, seq: 1 }]);
     expect(await mark(chainId)).toMatchObject({ seq: 2 });
-    await chains.clearPending(chainId, 2);
+    await chains.clearPending([{ chainId, seq: 2 }]);
     expect(await mark(chainId)).toBeUndefined();
   });
 });
@@ -296,6 +366,49 @@ describe('sealing and verifying against DynamoDB Local', () => {
     expect((await verifyAuditTrailInStores(deps())).ok).toBe(false);
   });
 
+  it('reads an application and its documents with one Query of its partition, and clears their marks in one request', async () => {
+    const id = await application(1);
+    const documents = [
+      await uploadedDocument(id, 1),
+      await uploadedDocument(id, 2),
+      await uploadedDocument(id, 3),
+    ];
+    const chainIds = [applicationChainId(id), ...documents.map((d) => documentChainId(id, d))];
+    const requests = await requestsOf(doc, () => sealAuditTrail(deps()));
+    expect((await deps().checkpoints.latest())?.leaves.map((l) => l.chainId).sort()).toEqual(chainIds.sort());
+    // Beyond the 16 shard queries of the pending marks: one Query of APP#<id>, one transaction of deletes.
+    expect(requests.filter((r) => !r.startsWith('Query SEALQ#'))).toEqual([
+      `Query APP#${id}`,
+      'TransactWriteItems ',
+    ]);
+    for (const chainId of chainIds) expect(await mark(chainId)).toBeUndefined();
+    expect(await verifyAuditTrailInStores(deps())).toMatchObject({ ok: true, chains: 4 });
+  });
+
+  it('keeps the mark of a chain changed after the seal read it, and clears the others', async () => {
+    const id = await application(0);
+    const documentId = await uploadedDocument(id, 1);
+    const real = chains.readChains.bind(chains);
+    // A change lands between the seal's read and its clearing: the chain's mark now names seq 3.
+    chains.readChains = async (ids) => {
+      const read = await real(ids);
+      await repo.update(id, (current) => ({
+        next: { ...current, version: current.version + 1 },
+        audit: audit('application.updated'),
+      }));
+      return read;
+    };
+    await sealAuditTrail(deps());
+    chains.readChains = real;
+    expect(await mark(applicationChainId(id))).toMatchObject({ seq: 2 });
+    expect(await mark(documentChainId(id, documentId))).toBeUndefined();
+    const next = await sealAuditTrail(deps());
+    expect((await deps().checkpoints.latest())?.leaves).toEqual([
+      expect.objectContaining({ chainId: applicationChainId(id), seq: 2 }),
+    ]);
+    expect(next.checkpoint?.seq).toBe(2);
+  });
+
   it('refuses to seal a chain that does not verify, and leaves it pending', async () => {
     const id = await application(1);
     await doc.send(
@@ -313,6 +426,7 @@ describe('sealing and verifying against DynamoDB Local', () => {
   });
 
   it('in --full mode finds a chain that bypassed the marks, and seals it with --full', async () => {
+    await campaignRow('demo');
     const sealed = await application(0);
     const hidden = await application(0);
     await doc.send(
@@ -329,6 +443,7 @@ describe('sealing and verifying against DynamoDB Local', () => {
     expect(await chains.scanChainIds()).toEqual(
       [applicationChainId(sealed), applicationChainId(hidden)].sort(),
     );
+    expect(await chains.listChainIds()).toEqual(await chains.scanChainIds());
     expect((await verifyAuditTrailInStores(deps(), { full: true })).divergence).toMatchObject({
       code: 'CHAIN_NOT_SEALED',
       chainId: applicationChainId(hidden),
@@ -339,5 +454,30 @@ describe('sealing and verifying against DynamoDB Local', () => {
       chains: 2,
       checkpoints: 2,
     });
+  });
+
+  it('seals in full through what the seal function is granted: no Scan (the access guard refuses one)', async () => {
+    await campaignRow('demo');
+    const id = await application(1);
+    const documentId = await uploadedDocument(id, 1);
+    await quotas.allocate('demo', 'BJ', 1000, audit('quota.allocated'));
+    await sealAuditTrail(deps());
+    // The seal function's client, under its spec's grant, as the local runner and IAM enforce it.
+    const guarded = createLocalDynamoClients(dynamo.endpoint).doc;
+    installAccessGuard(guarded, 'enforce');
+    const guardedDeps = { ...deps(), chains: new DynamoAuditChainStore(guarded, TABLE) };
+    await expect(
+      runUnder(sealSpec.name, sealSpec.access, () =>
+        new DynamoAuditChainStore(guarded, TABLE).scanChainIds(),
+      ),
+    ).rejects.toThrow(/Scan is not granted/);
+    const full = await runUnder(sealSpec.name, sealSpec.access, () =>
+      sealAuditTrail(guardedDeps, { full: true }),
+    );
+    expect(full.refused).toEqual([]);
+    expect((await deps().checkpoints.latest())?.leaves.map((l) => l.chainId).sort()).toEqual(
+      [applicationChainId(id), documentChainId(id, documentId), quotaChainId('demo', 'BJ')].sort(),
+    );
+    expect(await verifyAuditTrailInStores(deps(), { full: true })).toMatchObject({ ok: true });
   });
 });

@@ -51,14 +51,23 @@ class MemoryChains implements AuditChainStore {
     this.limits.push(limit);
     return [...this.pending].slice(0, limit).map(([chainId, seq]) => ({ chainId, seq }));
   }
-  async scanChainIds() {
+  async listChainIds() {
     return [...this.chains.keys()].sort();
   }
-  async readChain(id: string) {
-    return structuredClone(this.chains.get(id));
+  async scanChainIds() {
+    return this.listChainIds();
   }
-  async clearPending(id: string, seq: number) {
-    if ((this.pending.get(id) ?? Number.POSITIVE_INFINITY) <= seq) this.pending.delete(id);
+  async readChains(ids: readonly string[]) {
+    const out = new Map<string, ChainState>();
+    for (const id of ids) {
+      const state = this.chains.get(id);
+      if (state) out.set(id, structuredClone(state));
+    }
+    return out;
+  }
+  async clearPending(sealed: readonly PendingSeal[]) {
+    for (const { chainId, seq } of sealed)
+      if ((this.pending.get(chainId) ?? Number.POSITIVE_INFINITY) <= seq) this.pending.delete(chainId);
   }
 }
 

@@ -164,6 +164,8 @@ export interface Submission {
   documents?: EvidenceDocument[];
   /** Re-drives of this submission's workflow (functions/usecases/redrive.ts), absent until the first. */
   redrive?: SubmissionRedrive | null;
+  /** The correlation id of the submitting request: its execution's, and a re-driven execution's. */
+  correlationId?: string;
 }
 
 /** One document of an evidence set: what a submission or decision saw, bound by its SHA-256. */

@@ -232,6 +232,8 @@ export const submit = /* @__PURE__ */ guarded(
       eligibility: { eligible: boolean; failures: EligibilityFailure[] };
       routing: Pick<ApplicationRecord, 'route' | 'ancestors' | 'highCourtCode'> | undefined;
       documents: EvidenceDocument[];
+      /** The submitting request's correlation id: a re-driven execution runs under it. */
+      correlationId?: string | undefined;
     },
     now: Date,
   ): Transition<A> => {
@@ -256,6 +258,7 @@ export const submit = /* @__PURE__ */ guarded(
           approvalForm: input.approvalForm,
           executionName: executionName(app.id, seq),
           documents: input.documents,
+          ...(input.correlationId ? { correlationId: input.correlationId } : {}),
         },
       }),
       audit: audit(input.actor, 'application.submitted', app.status, 'pending_approval', {

@@ -1,4 +1,3 @@
-import type { DocumentChain } from '../domain/application-trail.ts';
 import type {
   ApplicationRecord,
   ApplicationStatus,
@@ -7,6 +6,7 @@ import type {
   QuotaChange,
   ReportCounter,
 } from '../domain/application.ts';
+import type { DocumentChain } from '../domain/application-trail.ts';
 import type { WaitCounter } from '../domain/approval-times.ts';
 import type { AuditEntryContent } from '../domain/audit-chain.ts';
 import type { Actor } from '../domain/lifecycle.ts';
@@ -23,7 +23,10 @@ export {
   type DocumentToReplace,
   type DocumentType,
   type EvidenceDocument,
+  HANDOFF_GRACE_MS,
+  handoffDueAt,
   type IntegrityHold,
+  type OutboxHandoff,
   type OutboxItem,
   outboxDueAt,
   outboxId,
@@ -36,9 +39,6 @@ export {
   type SubmissionRedrive,
   type WorkflowAlarm,
   withOutboxCorrelation,
-  type OutboxHandoff,
-  HANDOFF_GRACE_MS,
-  handoffDueAt,
 } from '../domain/application.ts';
 export { type IdempotencyRecord, IdempotencyReplay, type IdempotentWrite } from './idempotency.ts';
 
@@ -103,6 +103,8 @@ export interface DocumentRecord {
    * later submission came through a grant from before that submission: it is a late upload.
    */
   submissionSeqAtGrant?: number;
+  /** The correlation id of the request that granted the upload: a re-driven settlement runs under it. */
+  correlationId?: string;
   /** The latest person's review (审查) of the scan: accepted keeps it `uploaded`, rejected makes it `rejected`. */
   review?: DocumentReview;
   /**

@@ -4,7 +4,7 @@ import { isInHandlingWindow, shanghaiDate } from '../domain/campaigns.ts';
 import { evaluateEligibility } from '../domain/eligibility.ts';
 import * as lifecycle from '../domain/lifecycle.ts';
 import type { Principal } from '../lib/auth.ts';
-import { underRecordedCorrelationId } from '../lib/correlation.ts';
+import { currentCorrelationId, underRecordedCorrelationId } from '../lib/correlation.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
 import { logger } from '../lib/logger.ts';
 import { outboxRetryAt, retryOnStaleRead, StaleReadError } from '../lib/retry.ts';
@@ -137,7 +137,14 @@ async function submitOnce(
         (current) => {
           const t = lifecycle.submit(
             current,
-            { actor: principal, ...input, eligibility, routing, documents },
+            {
+              actor: principal,
+              ...input,
+              eligibility,
+              routing,
+              documents,
+              correlationId: currentCorrelationId(),
+            },
             now,
           );
           assertSameRead(app, current);
@@ -323,7 +330,10 @@ function anchoring<T extends { audit: { detail?: Record<string, unknown> } }>(
   t: T,
   docs: Parameters<typeof documentAnchors>[0],
 ): T {
-  return { ...t, audit: { ...t.audit, detail: { ...t.audit.detail, documentChains: documentAnchors(docs) } } };
+  return {
+    ...t,
+    audit: { ...t.audit, detail: { ...t.audit.detail, documentChains: documentAnchors(docs) } },
+  };
 }
 
 /**

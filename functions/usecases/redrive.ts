@@ -1,4 +1,5 @@
 import { isInFlight } from '../domain/lifecycle.ts';
+import { underRecordedCorrelationId } from '../lib/correlation.ts';
 import { logger } from '../lib/logger.ts';
 import type { ApplicationRecord, WorkflowAlarm } from '../ports/applications.ts';
 import type { ExecutionStatus, Workflow } from '../ports/workflow.ts';
@@ -332,7 +333,13 @@ export async function redriveStuckWorkflows(
         count(outcomes, 'busy');
         continue;
       }
-      count(outcomes, await ensureWorkflow(deps, app, 'sweep'));
+      // The restart continues the submitting request's work: its logs and execution carry that id.
+      count(
+        outcomes,
+        await underRecordedCorrelationId(app.submission?.correlationId, () =>
+          ensureWorkflow(deps, app, 'sweep'),
+        ),
+      );
     } catch (error) {
       count(outcomes, 'failed');
       logger.warn('workflow sweep item failed', {
@@ -369,7 +376,10 @@ export async function redriveLostUploads(
   const outcomes: Record<string, number> = {};
   for (const doc of page.items) {
     try {
-      const outcome = await settleUploadedObject(deps, doc.s3Key, { via: 'redrive' });
+      // Under the id of the request that granted the upload, as its S3 event would have continued it.
+      const outcome = await underRecordedCorrelationId(doc.correlationId, () =>
+        settleUploadedObject(deps, doc.s3Key, { via: 'redrive' }),
+      );
       if (outcome !== 'ignored') {
         logger.info('upload redriven', {
           applicationId: doc.applicationId,

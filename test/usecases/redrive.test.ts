@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { decideApplication } from '../../functions/usecases/approval.ts';
-import { redriveStuckWorkflows } from '../../functions/usecases/redrive.ts';
-import { people, type World, world } from './world.ts';
+import { currentCorrelationId, withCorrelationId } from '../../functions/lib/correlation.ts';
+import { decideApplication, submitApplication } from '../../functions/usecases/approval.ts';
+import { requestUpload } from '../../functions/usecases/documents.ts';
+import { redriveLostUploads, redriveStuckWorkflows } from '../../functions/usecases/redrive.ts';
+import { FORM, people, type World, world } from './world.ts';
 
 let w: World;
 beforeEach(async () => {
@@ -76,5 +79,55 @@ describe('redriveStuckWorkflows (lost executions)', () => {
 
     expect(result.outcomes.held).toBe(1);
     expect((await w.repo.get(id))?.submission?.redrive ?? null).toBeNull();
+  });
+});
+
+describe('the correlation id of re-driven work', () => {
+  it('restarts a lost execution under the submitting request’s id, and leaves the sweep its own', async () => {
+    const id = await w.ready();
+    await withCorrelationId('req-submit-7', () => submitApplication(w.deps, people.clerk, id, FORM));
+    w.workflow.loseEverything();
+    w.clock.advance(1000);
+    const seen: (string | undefined)[] = [];
+    const { start } = w.workflow;
+    w.workflow.start = (...args: Parameters<typeof start>) => {
+      seen.push(currentCorrelationId());
+      return start.apply(w.workflow, args);
+    };
+    const after = await withCorrelationId('sweep-7', async () => {
+      expect((await sweep()).outcomes).toEqual({ restarted: 1 });
+      return currentCorrelationId();
+    });
+    expect(seen).toEqual(['req-submit-7']);
+    expect(after).toBe('sweep-7');
+  });
+
+  it('settles a lost upload under the id of the request that granted it', async () => {
+    const id = await w.create();
+    const body = 'identity scan';
+    const granted = await withCorrelationId('req-grant-7', () =>
+      requestUpload(w.deps, people.clerk, id, {
+        type: 'identity',
+        contentType: 'application/pdf',
+        sizeBytes: Buffer.byteLength(body),
+        sha256: createHash('sha256').update(body).digest('hex'),
+      }),
+    );
+    const grant = granted.body as { upload: { url: string; headers: Record<string, string> } };
+    // The object lands; its ObjectCreated event never comes.
+    await w.storage.upload(grant.upload.url, body, grant.upload.headers);
+    w.clock.advance(120_000);
+    const seen: (string | undefined)[] = [];
+    const { settleDocument } = w.repo;
+    w.repo.settleDocument = (...args: Parameters<typeof settleDocument>) => {
+      seen.push(currentCorrelationId());
+      return settleDocument.apply(w.repo, args);
+    };
+    const after = await withCorrelationId('sweep-8', async () => {
+      expect((await redriveLostUploads(w.deps, { quietSeconds: 0 })).outcomes).toEqual({ uploaded: 1 });
+      return currentCorrelationId();
+    });
+    expect(seen).toEqual(['req-grant-7']);
+    expect(after).toBe('sweep-8');
   });
 });

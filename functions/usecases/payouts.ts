@@ -237,18 +237,22 @@ export async function handleInsurerEvent(
   deps: Omit<PayoutDeps, 'storage' | 'insurer'>,
   event: InsurerEvent,
 ): Promise<{ status: number; body: unknown }> {
-  if (await deps.repo.hasInsurerEvent(event.id))
-    return { status: 200, body: { received: true, duplicate: true } };
+  const duplicate = { status: 200, body: { received: true, duplicate: true } };
+  // No up-front read of the event id: every effect and every anomaly is written with the event's mark
+  // (insurerEvent, conditioned on its absence), so a repeated event is found where it would act.
   const ref = parsePackageId(event.packageId);
   const app = ref ? await deps.repo.get(ref.applicationId) : undefined;
   if (!ref || !app || app.payout?.packageId !== event.packageId) {
+    // A package that no longer waits under this id (a later submission) may have taken this event before.
+    if (await deps.repo.hasInsurerEvent(event.id)) return duplicate;
     logger.warn('webhook.rejected', { reason: 'UNKNOWN_PACKAGE', eventType: event.type });
     throw new NotFoundError('No package with this id awaits a payout.');
   }
   const eventMark = { id: event.id, type: event.type, packageId: event.packageId };
   /** Records an anomaly with the event id; false when that event id was processed meanwhile (a duplicate). */
   const anomaly = async (code: string, detail: Record<string, unknown>): Promise<boolean> => {
-    logger.warn('webhook.rejected', { reason: code, applicationId: app.id, eventType: event.type });
+    const logged = () =>
+      logger.warn('webhook.rejected', { reason: code, applicationId: app.id, eventType: event.type });
     return deps.repo
       .update(
         app.id,
@@ -276,14 +280,16 @@ export async function handleInsurerEvent(
         { insurerEvent: eventMark },
       )
       .then(
-        () => true,
+        () => {
+          logged();
+          return true;
+        },
         (error) => {
           if (error instanceof DuplicateEventError) return false;
           throw error;
         },
       );
   };
-  const duplicate = { status: 200, body: { received: true, duplicate: true } };
 
   if (app.status !== 'awaiting_payout') {
     // The same event delivered twice at once: the other delivery settled it.

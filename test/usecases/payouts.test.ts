@@ -156,6 +156,26 @@ describe('handleInsurerEvent (the insurer webhook)', () => {
     expect((await w.quota())?.disbursedFen).toBe(3_000_000);
   });
 
+  it('reads no event mark before a first delivery takes effect, and still answers a repeat as a duplicate', async () => {
+    const id = await w.dispatched();
+    let markReads = 0;
+    const { hasInsurerEvent } = w.repo;
+    w.repo.hasInsurerEvent = (eventId: string) => {
+      markReads++;
+      return hasInsurerEvent.call(w.repo, eventId);
+    };
+    expect((await handleInsurerEvent(w.deps, paid(id))).body).toEqual({ received: true, status: 'paid' });
+    expect(markReads).toBe(0);
+    // The package no longer waits under this id: the event it already took is a duplicate, not a 404.
+    await w.repo.update(id, (current) => ({
+      next: { ...current, payout: { ...current.payout, packageId: `${packageIdOf(id, 1)}-later` } as never },
+      audit: { actor: people.clerk, action: 'test.moved', fromStatus: null, toStatus: null, detail: {} },
+    }));
+    const before = w.dump();
+    expect((await handleInsurerEvent(w.deps, paid(id))).body).toEqual({ received: true, duplicate: true });
+    expect(w.dump()).toEqual(before);
+  });
+
   it('404s an event for a package that does not wait for a payout', async () => {
     const id = await w.approved();
     await refusedWithoutChange(w, () => handleInsurerEvent(w.deps, paid(id)), {

@@ -329,7 +329,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     audit
       .command('seal')
       .description('seal the chains changed since the last checkpoint into a new signed checkpoint now')
-      .option('--full', 'seal every chain in the table (a scan: for the first seal of existing data)')
+      .option(
+        '--full',
+        'seal every chain in the table (campaigns, quotas, applications by campaign: the first seal of existing data)',
+      )
       .option('--signing-key <arn>', 'deployment: the audit signing key (output AuditSigningKeyArn)'),
   ).action(async (opts: AuditTargetOptions & { full?: boolean }) => {
     exitCode = await auditSeal(opts, io);

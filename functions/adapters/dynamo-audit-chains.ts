@@ -35,7 +35,11 @@ import { isTransactionCanceled } from './dynamo-transaction.ts';
  * each mark on condition that it still names a seq it sealed. A mark rather than a sparse index on the
  * head rows: it needs no new GSI and no write to the application item outside its own transactions,
  * it is atomic with the entry (a change cannot escape the next seal), and the shards keep any one
- * partition far from the per-partition write limit at national scale.
+ * partition far from the per-partition write limit at national scale. One mark per chain, not per
+ * application: six documents' grants and uploads run concurrently and write nothing in common.
+ *
+ * Sealing reads the chains of one application (its own and its documents', all in APP#<id>) with one
+ * Query of the partition and clears their marks with one TransactWriteItems of conditional deletes.
  */
 export const SEAL_QUEUE_SHARDS = 16;
 const SEAL_QUEUE_PREFIX = 'SEALQ#';

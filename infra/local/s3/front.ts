@@ -1,11 +1,11 @@
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { errorXml, newRequestId, S3FrontError, sendError } from './errors.ts';
 import { verifyBody } from './integrity.ts';
+import { NativeSha256 } from './native-sha256.ts';
 import { AUTH_QUERY_PARAMS, parseQuery, type SigV4Credentials, SigV4Verifier } from './sigv4.ts';
 
 /**
@@ -65,7 +65,7 @@ export function createS3Front(options: S3FrontOptions): { server: http.Server; a
     credentials: S3RVER_CREDENTIALS,
     region: options.region,
     service: 's3',
-    sha256: Sha256,
+    sha256: NativeSha256,
     uriEscapePath: false,
   });
   const agent = new http.Agent({ keepAlive: true });

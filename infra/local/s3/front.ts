@@ -157,24 +157,29 @@ export function createS3Front(options: S3FrontOptions): { server: http.Server; a
     if (r.storeChecksum) headers[STORED_CHECKSUM_META] = r.storeChecksum;
     if (r.body.length > 0 || req.headers['content-length'] !== undefined)
       headers['content-length'] = r.body.length;
-    const queryRecord: Record<string, string | string[]> = {};
-    for (const { name, value } of r.query) {
-      const existing = queryRecord[name];
-      queryRecord[name] =
-        existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+    // The front has verified the client's signature; s3rver (internal, never handed out) treats an
+    // unsigned request as the anonymous user and needs an account only for response-header overrides
+    // (`response-content-type`…), so only those are re-signed: signing every request cost CPU for nothing.
+    if (r.query.some((p) => p.name.toLowerCase().startsWith('response-'))) {
+      const queryRecord: Record<string, string | string[]> = {};
+      for (const { name, value } of r.query) {
+        const existing = queryRecord[name];
+        queryRecord[name] =
+          existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+      }
+      const signed = await upstreamSigner.sign(
+        new HttpRequest({
+          method: r.method,
+          protocol: 'http:',
+          hostname: options.upstream.host,
+          port: options.upstream.port,
+          path: r.rawPath,
+          query: queryRecord,
+          headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+        }),
+      );
+      Object.assign(headers, signed.headers);
     }
-    const signed = await upstreamSigner.sign(
-      new HttpRequest({
-        method: r.method,
-        protocol: 'http:',
-        hostname: options.upstream.host,
-        port: options.upstream.port,
-        path: r.rawPath,
-        query: queryRecord,
-        headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
-      }),
-    );
-    Object.assign(headers, signed.headers);
 
     const path = r.query.length > 0 ? `${r.rawPath}?${r.query.map((p) => p.raw).join('&')}` : r.rawPath;
     const upstream = await new Promise<IncomingMessage>((resolve, reject) => {

@@ -149,6 +149,9 @@ const resultsMd = path.join(outDir, 'RESULTS.md');
 const current = existsSync(resultsMd) ? readFileSync(resultsMd, 'utf8') : '# relief — benchmark results\n';
 writeFileSync(resultsMd, spliceCampaign(current, renderCampaign(run)));
 const biome = path.join(BENCH_DIR, '..', 'node_modules', '.bin', 'biome');
-spawnSync(biome, ['format', '--write', resultsMd], { cwd: path.join(BENCH_DIR, '..'), timeout: 30_000 });
+spawnSync(biome, ['format', '--write', resultsMd, runFile], {
+  cwd: path.join(BENCH_DIR, '..'),
+  timeout: 30_000,
+});
 log(`wrote ${path.join(outDir, 'campaign.json')} and the campaign section of RESULTS.md`);
 process.exit(exitCode);

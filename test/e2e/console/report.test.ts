@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { duration } from '../../../web/src/lib/format.ts';
 import { api, baseUrl, token, uploadAllDocuments } from '../../support/api.ts';
 import { applicationBody } from '../../support/applications.ts';
 import { checkPage, eventually, launchChromium, signIn } from './browser.ts';
@@ -20,7 +21,7 @@ const EFFECTS = '海南辖区通过司法救助与保险救助衔接，帮助困
 let browser: Browser;
 let page: Page;
 
-async function submitted(court: string, prefix: string): Promise<void> {
+async function submitted(court: string, prefix: string): Promise<string> {
   const clerk = await token(court, ['clerk'], `clerk-${court.toLowerCase()}`);
   const created = await api('POST', '/applications', {
     token: clerk,
@@ -30,6 +31,15 @@ async function submitted(court: string, prefix: string): Promise<void> {
   await uploadAllDocuments(created.body.id, clerk);
   const res = await api('POST', `/applications/${created.body.id}/submit`, { token: clerk, body: form });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
+  return created.body.id;
+}
+
+interface ApprovalTime {
+  level: string;
+  decided: number;
+  meanHours: number;
+  p90Hours: number | null;
+  overLimit: number;
 }
 
 /** The byCourt table's court codes, top to bottom. */
@@ -38,9 +48,16 @@ const courtOrder = () =>
 
 beforeAll(async () => {
   browser = await launchChromium();
-  await submitted('HI0105', '琼0105');
+  const first = await submitted('HI0105', '琼0105');
   await submitted('HI0105', '琼0105');
   await submitted('HI0106', '琼0106');
+  // One decision at 秀英区 (a basic court): the report's approval times have a wait to show.
+  const basic = await token('HI0105', ['approver'], 'approver-xiuying');
+  const decided = await api('POST', `/applications/${first}/decisions`, {
+    token: basic,
+    body: { decision: 'approve', comment: '同意' },
+  });
+  expect(decided.status, JSON.stringify(decided.body)).toBe(200);
 }, 120_000);
 
 afterAll(async () => {
@@ -60,8 +77,54 @@ describe('the report page of a high court', () => {
     await eventually(() => page.locator('[data-court-row]').count()).toBe(2);
     const cells = async (court: string) =>
       (await page.locator(`[data-court-row="${court}"] td`).allTextContents()).map((c) => c.trim());
-    expect(await cells('HI0105')).toEqual(['海南省海口市秀英区人民法院', '0', '0', '0.00', '2', '0', '0']);
-    expect((await cells('HI0106'))[4]).toBe('1');
+    // The figures are the JSON report's (as this approver reads it), approval times in words.
+    const own = await api('GET', `/campaigns/${CAMPAIGN}/reports`, {
+      token: await token('HI', ['approver'], 'approver-hainan'),
+    });
+    const hi = own.body.byHighCourt[0] as {
+      approvalTimes: ApprovalTime[];
+      byCourt: { courtCode: string; approvalTimes: ApprovalTime[] }[];
+    };
+    const xiuying = hi.byCourt.find((c) => c.courtCode === 'HI0105')?.approvalTimes ?? [];
+    expect(xiuying.map((t) => [t.level, t.decided, t.overLimit])).toEqual([['basic', 1, 0]]);
+    const basicWait = xiuying[0] as ApprovalTime;
+    expect(await cells('HI0105')).toEqual([
+      '海南省海口市秀英区人民法院',
+      '0',
+      '0',
+      '0.00',
+      '2',
+      '0',
+      '0',
+      `基层人民法院：1 件，平均 ${duration(basicWait.meanHours, 'zh')}`,
+      '0',
+    ]);
+    expect((await cells('HI0106')).slice(4)).toEqual(['1', '0', '0', '—', '0']);
+    // 审批用时 of the high court and of the totals (its own, for a high court): a row per level.
+    for (const testId of ['report-detail-approval-times', 'report-approval-times']) {
+      const table = page.getByTestId(testId);
+      expect(await table.locator('[data-level]').count(), testId).toBe(hi.approvalTimes.length);
+      for (const t of hi.approvalTimes) {
+        const row = table.locator(`[data-level="${t.level}"]`);
+        expect(await row.getAttribute('data-mean-hours')).toBe(String(t.meanHours));
+        expect((await row.locator('td').allTextContents()).map((c) => c.trim())).toEqual([
+          (
+            { basic: '基层人民法院', intermediate: '中级人民法院', high: '高级人民法院' } as Record<
+              string,
+              string
+            >
+          )[t.level],
+          String(t.decided),
+          duration(t.meanHours, 'zh'),
+          t.p90Hours === null ? '超过14天' : `${duration(t.p90Hours, 'zh')}以内`,
+          t.overLimit > 0 ? `超时 ${t.overLimit} 件` : '0',
+        ]);
+      }
+    }
+    expect(hi.approvalTimes.map((t) => [t.level, t.decided, t.p90Hours])).toEqual([['basic', 1, 1]]);
+    expect(
+      (await page.locator('[data-report-row="HI"] td').allTextContents()).slice(-2).map((c) => c.trim()),
+    ).toEqual(['1', '0']);
 
     // Sortable: 审批中 descending puts 秀英区 (2) first, ascending 龙华区 (1).
     const pendingHeader = detail.locator('th', { hasText: '审批中' });

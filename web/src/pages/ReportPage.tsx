@@ -5,6 +5,13 @@ import { useMemo, useState } from 'react';
 import { ApiProblem, api, data, newIdempotencyKey, type Schemas, unwrap } from '../api/client.ts';
 import { hasRole } from '../auth/session.ts';
 import { useSession } from '../auth/use-session.ts';
+import {
+  ApprovalTimesLines,
+  ApprovalTimesTable,
+  decidedOf,
+  OverLimit,
+  overLimitOf,
+} from '../components/ApprovalTimes.tsx';
 import { BarChart } from '../components/BarChart.tsx';
 import { CampaignPicker, useCampaignParam } from '../components/CampaignPicker.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
@@ -140,6 +147,19 @@ function CourtTable({ rows }: { rows: CourtRow[] }) {
           dataIndex: 'declined',
           align: 'right',
           ...byNumber('declined'),
+        },
+        {
+          key: 'approvalTimes',
+          title: t('approvalTimesTitle'),
+          render: (_, r) => <ApprovalTimesLines times={r.approvalTimes} />,
+        },
+        {
+          key: 'overLimit',
+          title: t('overLimitCount'),
+          align: 'right',
+          render: (_, r) => <OverLimit n={overLimitOf(r.approvalTimes)} />,
+          sorter: (a, b) => overLimitOf(a.approvalTimes) - overLimitOf(b.approvalTimes),
+          sortDirections: ['descend', 'ascend'],
         },
       ]}
     />
@@ -284,6 +304,14 @@ function HighCourtDetail({
     >
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <CourtTable rows={row.byCourt} />
+        <Card
+          size="small"
+          title={
+            <h3 style={{ fontSize: 15, margin: 0 }}>{t('approvalTimesCourtTitle', { court: row.name })}</h3>
+          }
+        >
+          <ApprovalTimesTable times={row.approvalTimes} testId="report-detail-approval-times" />
+        </Card>
         <Narrative
           key={row.highCourtCode}
           campaignId={campaignId}
@@ -372,6 +400,12 @@ export default function ReportPage() {
               </Card>
             </Col>
           </Row>
+          <Card
+            size="small"
+            title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('approvalTimesTotalTitle')}</h2>}
+          >
+            <ApprovalTimesTable times={report.data.totals.approvalTimes} testId="report-approval-times" />
+          </Card>
           {report.data.reconciliation.consistent ? (
             <Alert type="success" showIcon title={t('reconciled')} />
           ) : (
@@ -420,6 +454,18 @@ export default function ReportPage() {
               { key: 'pending', title: t('pendingCount'), dataIndex: 'pending', align: 'right' },
               { key: 'rejected', title: t('rejectedCount'), dataIndex: 'rejected', align: 'right' },
               { key: 'declined', title: t('declinedCount'), dataIndex: 'declined', align: 'right' },
+              {
+                key: 'decided',
+                title: t('decidedCount'),
+                align: 'right',
+                render: (_, r) => decidedOf(r.approvalTimes),
+              },
+              {
+                key: 'overLimit',
+                title: t('overLimitCount'),
+                align: 'right',
+                render: (_, r) => <OverLimit n={overLimitOf(r.approvalTimes)} />,
+              },
             ]}
           />
           {campaignId && rows.length > 0 ? (

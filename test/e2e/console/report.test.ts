@@ -8,7 +8,7 @@ import { checkPage, eventually, launchChromium, signIn } from './browser.ts';
 
 /**
  * The report page as a high court sees it, in a real browser: its courts (byCourt: sortable, amounts in
- * yuan), the narrative of effects written and saved, the written report (.docx) downloaded, and once
+ * yuan), the narrative of effects written and saved, a save against a newer version refused in words with the other's text offered, the written report (.docx) downloaded, and once
  * the report is frozen a second save refused in words. 海南省高级人民法院 (HI) and two courts of 海口
  * (HI0105 秀英区, HI0106 龙华区), which no other suite uses, in the demo campaign: two cases wait at
  * HI0105 and one at HI0106, so sorting by 审批中 has something to order.
@@ -17,6 +17,8 @@ import { checkPage, eventually, launchChromium, signIn } from './browser.ts';
 const CAMPAIGN = 'demo';
 const form = { approvalForm: { reviewOpinion: '材料齐全，符合救助条件。', reviewedBy: '经办法官' } };
 const EFFECTS = '海南辖区通过司法救助与保险救助衔接，帮助困难申请执行人渡过难关。';
+const THEIRS = '最高法汇总时补充：海南辖区救助工作及时有效。';
+const MINE = `${EFFECTS}（修订：补充回访情况）`;
 
 let browser: Browser;
 let page: Page;
@@ -149,6 +151,37 @@ describe('the report page of a high court', () => {
     expect(hainan.effects).toBe(EFFECTS);
     await checkPage(page, 'report-high-court');
 
+    // Someone else saves while this page edits: the page's save (If-Match "v1") is refused in words,
+    // their text offered, the draft kept, nothing changed; then the editor saves over theirs.
+    const label = '取得的效果（至多 4000 字）';
+    await eventually(() => narrative.getAttribute('data-version')).toBe('1');
+    await narrative.getByRole('button', { name: '编辑取得的效果' }).click();
+    await page.getByLabel(label).fill(MINE);
+    const other = await api('PUT', `/campaigns/${CAMPAIGN}/reports/narratives/HI`, {
+      token: spc,
+      body: { effects: THEIRS },
+      headers: { 'if-match': '"v1"' },
+    });
+    expect(other.status, JSON.stringify(other.body)).toBe(200);
+    await narrative.getByRole('button', { name: '保存' }).click();
+    const conflict = narrative.getByTestId('narrative-conflict');
+    await eventually(() => conflict.getByTestId('narrative-theirs').textContent()).toBe(THEIRS);
+    const words = (await conflict.getByRole('alert').textContent()) ?? '';
+    expect(words).toContain('您编辑期间，他人已保存了新的版本（第 2 版，');
+    expect(words).toContain('VERSION_CONFLICT');
+    expect(words).not.toContain('{');
+    expect(await page.getByLabel(label).inputValue()).toBe(MINE);
+    const stored = async () =>
+      (await api('GET', `/campaigns/${CAMPAIGN}/reports`, { token: spc })).body.byHighCourt.find(
+        (r: { highCourtCode: string }) => r.highCourtCode === 'HI',
+      );
+    expect([(await stored()).effects, (await stored()).effectsVersion]).toEqual([THEIRS, 2]);
+    await checkPage(page, 'report-narrative-conflict');
+    await conflict.getByRole('button', { name: '以我的修改覆盖他人的版本' }).click();
+    await eventually(() => narrative.getByRole('status').textContent()).toBe('已保存（第 3 版）。');
+    await eventually(() => narrative.getByTestId('narrative-text').textContent()).toBe(MINE);
+    expect((await stored()).effects).toBe(MINE);
+
     // The written report of this high court: a Word document (a zip), named as the API names it.
     const [response, download] = await Promise.all([
       page.waitForResponse((r) => r.url().includes('/reports/summary?highCourtCode=HI')),
@@ -172,7 +205,7 @@ describe('the report page of a high court', () => {
     });
     expect(frozen.status, JSON.stringify(frozen.body)).toBe(201);
     await narrative.getByRole('button', { name: '编辑取得的效果' }).click();
-    await page.getByLabel('取得的效果（至多 4000 字）').fill(`${EFFECTS}（补充）`);
+    await page.getByLabel(label).fill(`${EFFECTS}（补充）`);
     await narrative.getByRole('button', { name: '保存' }).click();
     const alert = narrative.getByRole('alert');
     await eventually(() => alert.textContent()).toContain('报表已封存。');
@@ -181,7 +214,7 @@ describe('the report page of a high court', () => {
       (await api('GET', `/campaigns/${CAMPAIGN}/reports`, { token: spc })).body.byHighCourt.find(
         (r: { highCourtCode: string }) => r.highCourtCode === 'HI',
       ).effects,
-    ).toBe(EFFECTS);
+    ).toBe(MINE);
     await checkPage(page, 'report-narrative-frozen');
   }, 90_000);
 });

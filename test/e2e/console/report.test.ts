@@ -23,15 +23,24 @@ const MINE = `${EFFECTS}（修订：补充回访情况）`;
 let browser: Browser;
 let page: Page;
 
-async function submitted(court: string, prefix: string): Promise<string> {
+async function submitted(
+  court: string,
+  prefix: string,
+  headers: Record<string, string> = {},
+): Promise<string> {
   const clerk = await token(court, ['clerk'], `clerk-${court.toLowerCase()}`);
   const created = await api('POST', '/applications', {
     token: clerk,
     body: applicationBody({ courtPrefix: prefix }),
+    headers,
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   await uploadAllDocuments(created.body.id, clerk);
-  const res = await api('POST', `/applications/${created.body.id}/submit`, { token: clerk, body: form });
+  const res = await api('POST', `/applications/${created.body.id}/submit`, {
+    token: clerk,
+    body: form,
+    headers,
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   return created.body.id;
 }
@@ -52,7 +61,9 @@ beforeAll(async () => {
   browser = await launchChromium();
   const first = await submitted('HI0105', '琼0105');
   await submitted('HI0105', '琼0105');
-  await submitted('HI0106', '琼0106');
+  // 龙华区's case was submitted fifteen days ago (the local runner's clock shift, local mode only):
+  // decided now, it is past the level's 14 days, so the report has an over-limit decision to mark.
+  const late = await submitted('HI0106', '琼0106', { 'X-Relief-Local-Clock-Shift': String(-15 * 24 * 3600) });
   // One decision at 秀英区 (a basic court): the report's approval times have a wait to show.
   const basic = await token('HI0105', ['approver'], 'approver-xiuying');
   const decided = await api('POST', `/applications/${first}/decisions`, {
@@ -60,6 +71,11 @@ beforeAll(async () => {
     body: { decision: 'approve', comment: '同意' },
   });
   expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+  const overdue = await api('POST', `/applications/${late}/decisions`, {
+    token: await token('HI0106', ['approver'], 'approver-longhua'),
+    body: { decision: 'approve', comment: '同意' },
+  });
+  expect(overdue.status, JSON.stringify(overdue.body)).toBe(200);
 }, 120_000);
 
 afterAll(async () => {
@@ -101,7 +117,18 @@ describe('the report page of a high court', () => {
       `基层人民法院：1 件，平均 ${duration(basicWait.meanHours, 'zh')}`,
       '0',
     ]);
-    expect((await cells('HI0106')).slice(4)).toEqual(['1', '0', '0', '—', '0']);
+    const longhua = hi.byCourt.find((c) => c.courtCode === 'HI0106')?.approvalTimes ?? [];
+    expect(longhua.map((t) => [t.level, t.decided, t.overLimit, t.p90Hours])).toEqual([
+      ['basic', 1, 1, null],
+    ]);
+    expect((await cells('HI0106')).slice(4)).toEqual([
+      '1',
+      '0',
+      '0',
+      `基层人民法院：1 件，平均 ${duration((longhua[0] as ApprovalTime).meanHours, 'zh')}`,
+      '超时 1 件',
+    ]);
+    expect(duration((longhua[0] as ApprovalTime).meanHours, 'zh')).toMatch(/^15天/);
     // 审批用时 of the high court and of the totals (its own, for a high court): a row per level.
     for (const testId of ['report-detail-approval-times', 'report-approval-times']) {
       const table = page.getByTestId(testId);
@@ -123,10 +150,12 @@ describe('the report page of a high court', () => {
         ]);
       }
     }
-    expect(hi.approvalTimes.map((t) => [t.level, t.decided, t.p90Hours])).toEqual([['basic', 1, 1]]);
+    expect(hi.approvalTimes.map((t) => [t.level, t.decided, t.p90Hours, t.overLimit])).toEqual([
+      ['basic', 2, null, 1],
+    ]);
     expect(
       (await page.locator('[data-report-row="HI"] td').allTextContents()).slice(-2).map((c) => c.trim()),
-    ).toEqual(['1', '0']);
+    ).toEqual(['2', '超时 1 件']);
 
     // Sortable: 审批中 descending puts 秀英区 (2) first, ascending 龙华区 (1).
     const pendingHeader = detail.locator('th', { hasText: '审批中' });

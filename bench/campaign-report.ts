@@ -19,7 +19,63 @@ export interface CampaignRun {
   totalSeconds: number;
   result?: CampaignResult;
   error?: string;
+  /** The run this one replaced in bench/campaign.json (its headline figures), shown beside it. */
+  previous?: CampaignSummary;
 }
+
+/** A campaign run's headline figures, as kept beside the next run. */
+export interface CampaignSummary {
+  startedAt: string;
+  commit: string;
+  cases: number;
+  loadAverageAtStart: number;
+  casesPerSec: number;
+  wallSeconds: number;
+  /** CPU ms per closed case: this process / the JVM. */
+  cpuMsPerCase: { node: number | null; jvm: number | null };
+  requestsPerCase: number;
+  requestsPerSec: number;
+  rawPerSec: number;
+  utilisation: number;
+  writeUnitsPerCase: number;
+  invariantsHeld: boolean;
+}
+
+/** The headline figures of `run` (undefined when it aborted). */
+export function summarise(run: CampaignRun): CampaignSummary | undefined {
+  const r = run.result;
+  if (!r) return undefined;
+  const perCase = (s: number | null) =>
+    s === null || r.completed === 0 ? null : round((s / r.completed) * 1000, 0);
+  return {
+    startedAt: run.startedAt,
+    commit: run.commit,
+    cases: r.target,
+    loadAverageAtStart: run.machine.loadAverageAtStart[0] ?? 0,
+    casesPerSec: r.casesPerSec,
+    wallSeconds: r.wallSeconds,
+    cpuMsPerCase: { node: perCase(r.cpu.nodeSeconds), jvm: perCase(r.cpu.dynamoSeconds) },
+    requestsPerCase: r.dynamo.requestsPerCase,
+    requestsPerSec: r.dynamo.requestsPerSec,
+    rawPerSec: r.raw.perSec,
+    utilisation: r.utilisation,
+    writeUnitsPerCase: r.dynamo.writeUnitsPerCase,
+    invariantsHeld: r.invariants.holds,
+  };
+}
+
+/**
+ * Issue 13 item 4's starting point (bench/RESULTS.md at 37b3b60 / cba8305): the 320-case run on an idle
+ * machine, and the 160-case profile run at load 20–25 beside it.
+ */
+export const BASELINE = {
+  label: 'baseline (320 cases at cba8305, load 0.1 / 160 at 37b3b60, load 20–25)',
+  casesPerSec: '3.37 / 1.48',
+  cpuMsPerCase: '254 + 284 = 538 / 349 + 430 = 779',
+  requestsPerCase: '64.9 / 69.2',
+  rawPerSec: '— / 259',
+  utilisation: '— / 0.395',
+};
 
 /** The campaign figures before this mode existed (bench/RESULTS.md, full run of 2026-11-25, commit 0663183). */
 export const PREVIOUS = {
@@ -66,61 +122,79 @@ export function renderCampaign(run: CampaignRun): string {
   const mix = Object.entries(r.routeMix)
     .map(([k, v]) => `${k} ${n(v)}`)
     .join(', ');
-  p('| figure | now | previous (850 run) | target |');
-  p('|---|---|---|---|');
+  const prev = run.previous;
+  const pv = (f: (s: CampaignSummary) => string) => (prev ? f(prev) : '—');
   p(
-    `| applications measured | ${n(r.completed)} of ${n(r.target)} closed, ${r.failed} failed | ${n(PREVIOUS.measured)} of 10,000 paid, the rest extrapolated (~${PREVIOUS.extrapolatedMinutes} min) | all, measured |`,
+    `The previous run (the one this replaced in bench/campaign.json) is beside it${
+      prev
+        ? `: ${prev.cases} cases on ${prev.startedAt.slice(0, 16).replace('T', ' ')} UTC, commit ${prev.commit}, load ${prev.loadAverageAtStart.toFixed(1)} at start`
+        : ''
+    }; then issue 13's ${BASELINE.label}, and the full run of ${PREVIOUS.date} (${n(PREVIOUS.measured)} of 10,000 paid at ${PREVIOUS.casesPerSec} cases/s, the rest extrapolated: ~${PREVIOUS.extrapolatedMinutes} min).`,
+  );
+  p();
+  p(`| figure | now | previous run | ${BASELINE.label} | target |`);
+  p('|---|---|---|---|---|');
+  p(
+    `| applications measured | ${n(r.completed)} of ${n(r.target)} closed, ${r.failed} failed | ${pv((s) => `${n(s.cases)}`)} | 320 / 160 | all, measured |`,
   );
   p(
-    `| wall time (first create → last closure) | ${r.wallSeconds} s (${round(r.wallSeconds / 60, 1)} min) | — | < 600 s |`,
-  );
-  p(`| throughput | ${r.casesPerSec} cases/s | ${PREVIOUS.casesPerSec} cases/s | ≥ 16.7 cases/s |`);
-  p(
-    `| DynamoDB requests (handlers' client) | ${n(r.dynamo.requests)}: ${r.dynamo.requestsPerCase} per case, ${n(r.dynamo.requestsPerSec)} /s | — | — |`,
+    `| wall time (first create → last closure) | ${r.wallSeconds} s (${round(r.wallSeconds / 60, 1)} min) | ${pv((s) => `${s.wallSeconds} s`)} | — | < 600 s |`,
   );
   p(
-    `| raw DynamoDB Local rate, same run (conditional PutItem, 16 in flight, ${r.raw.before.seconds} s before / ${r.raw.after.seconds} s after) | ${n(r.raw.perSec)} /s (${n(r.raw.before.perSec)} / ${n(r.raw.after.perSec)}) | — | — |`,
+    `| throughput | ${r.casesPerSec} cases/s | ${pv((s) => `${s.casesPerSec} cases/s`)} | ${BASELINE.casesPerSec} cases/s | ≥ 16.7 cases/s |`,
   );
-  p(`| utilisation: campaign requests/s ÷ raw rate | ${r.utilisation} | — | — |`);
-  p(`| item writes/s (transaction items + single writes) | ${n(r.dynamo.itemWritesPerSec)} | — | — |`);
+  p(
+    `| DynamoDB requests (handlers' client) | ${n(r.dynamo.requests)}: ${r.dynamo.requestsPerCase} per case, ${n(r.dynamo.requestsPerSec)} /s | ${pv((s) => `${s.requestsPerCase} per case, ${n(s.requestsPerSec)} /s`)} | ${BASELINE.requestsPerCase} per case | ≤ 25 per case |`,
+  );
+  p(
+    `| raw DynamoDB Local rate, same run (conditional PutItem, 16 in flight, ${r.raw.before.seconds} s before / ${r.raw.after.seconds} s after) | ${n(r.raw.perSec)} /s (${n(r.raw.before.perSec)} / ${n(r.raw.after.perSec)}) | ${pv((s) => `${n(s.rawPerSec)} /s`)} | ${BASELINE.rawPerSec} | — |`,
+  );
+  p(
+    `| utilisation: campaign requests/s ÷ raw rate | ${r.utilisation} | ${pv((s) => `${s.utilisation}`)} | ${BASELINE.utilisation} | — |`,
+  );
+  p(`| item writes/s (transaction items + single writes) | ${n(r.dynamo.itemWritesPerSec)} | — | — | — |`);
   if (r.cpu.nodeSeconds !== null)
     p(
-      `| CPU during the campaign: this process (handlers, SDK clients, s3rver, interpreter, insurer, driver) / DynamoDB Local JVM, of ${r.cpu.cores} cores × ${r.cpu.wallSeconds} s | ${r.cpu.nodeSeconds} s (${round((r.cpu.nodeSeconds / r.cpu.wallSeconds) * 100, 0)} % of one core) / ${r.cpu.dynamoSeconds ?? '?'} s (${r.cpu.dynamoSeconds === null ? '?' : round((r.cpu.dynamoSeconds / r.cpu.wallSeconds) * 100, 0)} %) | — | — |`,
+      `| CPU during the campaign: this process (handlers, SDK clients, s3rver, interpreter, insurer, driver) / DynamoDB Local JVM, of ${r.cpu.cores} cores × ${r.cpu.wallSeconds} s | ${r.cpu.nodeSeconds} s (${round((r.cpu.nodeSeconds / r.cpu.wallSeconds) * 100, 0)} % of one core) / ${r.cpu.dynamoSeconds ?? '?'} s (${r.cpu.dynamoSeconds === null ? '?' : round((r.cpu.dynamoSeconds / r.cpu.wallSeconds) * 100, 0)} %) | — | — | — |`,
     );
   if (r.cpu.nodeSeconds !== null && r.cpu.dynamoSeconds !== null && r.completed > 0) {
     const node = r.cpu.nodeSeconds / r.completed;
     const jvm = r.cpu.dynamoSeconds / r.completed;
     p(
-      `| CPU per case: this process + JVM → ceiling on ${r.cpu.cores} idle cores (cores ÷ CPU per case; contention from other work inflates CPU time too) | ${round(node * 1000, 0)} + ${round(jvm * 1000, 0)} = ${round((node + jvm) * 1000, 0)} ms → ${round(r.cpu.cores / (node + jvm), 1)} cases/s | — | ≤ 120 ms (16.7 cases/s on 2 cores) |`,
+      `| CPU per case: this process + JVM → ceiling on ${r.cpu.cores} idle cores (cores ÷ CPU per case; contention from other work inflates CPU time too) | ${round(node * 1000, 0)} + ${round(jvm * 1000, 0)} = ${round((node + jvm) * 1000, 0)} ms → ${round(r.cpu.cores / (node + jvm), 1)} cases/s | ${pv((s) => (s.cpuMsPerCase.node === null || s.cpuMsPerCase.jvm === null ? '—' : `${s.cpuMsPerCase.node} + ${s.cpuMsPerCase.jvm} = ${s.cpuMsPerCase.node + s.cpuMsPerCase.jvm} ms`))} | ${BASELINE.cpuMsPerCase} ms | ≤ 120 ms (16.7 cases/s on 2 cores) |`,
     );
   }
   p(
-    `| driver's own DynamoDB reads (waiting for S3 events; not counted above) | ${n(r.driverDynamoRequests)} | — | — |`,
-  );
-  p(`| WRU / RRU per case | ${r.dynamo.writeUnitsPerCase} / ${r.dynamo.readUnitsPerCase} | — | — |`);
-  p(
-    `| case time (create → closed), p50 / p99 | ${n(r.caseLatencyMs.p50)} / ${n(r.caseLatencyMs.p99)} ms | — | — |`,
+    `| driver's own DynamoDB reads (waiting for S3 events; not counted above) | ${n(r.driverDynamoRequests)} | — | — | — |`,
   );
   p(
-    `| final approval → payout recorded, p50 / p99 | ${n(r.payoutLagMs.p50)} / ${n(r.payoutLagMs.p99)} ms | — | — |`,
+    `| WRU / RRU per case | ${r.dynamo.writeUnitsPerCase} / ${r.dynamo.readUnitsPerCase} | ${pv((s) => `${s.writeUnitsPerCase} WRU`)} | — | ≤ 120 WRU |`,
   );
-  p(`| routes (mean ${r.meanLevels} levels) | ${mix} | — | 1–3 levels, all 32 holders |`);
+  p(
+    `| case time (create → closed), p50 / p99 | ${n(r.caseLatencyMs.p50)} / ${n(r.caseLatencyMs.p99)} ms | — | — | — |`,
+  );
+  p(
+    `| final approval → payout recorded, p50 / p99 | ${n(r.payoutLagMs.p50)} / ${n(r.payoutLagMs.p99)} ms | — | — | — |`,
+  );
+  p(`| routes (mean ${r.meanLevels} levels) | ${mix} | — | — | 1–3 levels, all 32 holders |`);
   const i = r.invariants;
-  p(`| **invariants** | ${i.holds ? 'held' : '**VIOLATED**'} | held (850 cases) | hold |`);
   p(
-    `| quota holders overspent / Δ reserved at the end | ${i.holdersOverspent.length === 0 ? 'none' : i.holdersOverspent.join(', ')} / ${fen(i.reservedLeftFen)} | — | none / 0 |`,
+    `| **invariants** | ${i.holds ? 'held' : '**VIOLATED**'} | ${pv((s) => (s.invariantsHeld ? 'held' : '**VIOLATED**'))} | held | hold |`,
   );
   p(
-    `| Δ disbursed = Σ relief of the closed cases (API) = Σ insurer payouts | ${fen(i.disbursedDeltaFen)} = ${fen(i.closedReliefFen)} (${n(i.closedCount)}) = ${fen(i.insurerPaidFen)} (${n(i.insurerPaidCount)}) | — | equal |`,
+    `| quota holders overspent / Δ reserved at the end | ${i.holdersOverspent.length === 0 ? 'none' : i.holdersOverspent.join(', ')} / ${fen(i.reservedLeftFen)} | — | — | none / 0 |`,
+  );
+  p(
+    `| Δ disbursed = Σ relief of the closed cases (API) = Σ insurer payouts | ${fen(i.disbursedDeltaFen)} = ${fen(i.closedReliefFen)} (${n(i.closedCount)}) = ${fen(i.insurerPaidFen)} (${n(i.insurerPaidCount)}) | — | — | equal |`,
   );
   if (i.report)
     p(
-      `| report totals vs the sum of the cases; per high court; reconciliation | ${fen(i.report.totalsAmountFen)}, ${n(i.report.totalsPaid)} paid; ${i.report.holdersDiffering.length === 0 ? 'all 32 rows agree' : `differ: ${i.report.holdersDiffering.join(', ')}`}; ${i.report.reconciliationConsistent ? 'consistent' : '**inconsistent**'} | — | agree |`,
+      `| report totals vs the sum of the cases; per high court; reconciliation | ${fen(i.report.totalsAmountFen)}, ${n(i.report.totalsPaid)} paid; ${i.report.holdersDiffering.length === 0 ? 'all 32 rows agree' : `differ: ${i.report.holdersDiffering.join(', ')}`}; ${i.report.reconciliationConsistent ? 'consistent' : '**inconsistent**'} | — | — | agree |`,
     );
   p(
     `| DynamoDB requests by operation | ${Object.entries(r.dynamo.byOperation)
       .map(([k, v]) => `${k} ${n(v)}`)
-      .join(', ')} | — | — |`,
+      .join(', ')} | — | — | — |`,
   );
   if (r.dynamo.topTargetsPerCase)
     p(
@@ -128,13 +202,13 @@ export function renderCampaign(run: CampaignRun): string {
         r.dynamo.topTargetsPerCase,
       )
         .map(([k, v]) => `${k} ${v}`)
-        .join('; ')} | — | — |`,
+        .join('; ')} | — | — | — |`,
     );
   p(
-    `| driver retries (submit before documents settled / re-uploads / VERSION_CONFLICT / S3 PUT) | ${r.anomalies.submitNotReady} / ${r.anomalies.reuploads} / ${r.anomalies.versionConflictRetries} / ${r.anomalies.s3PutRetries} | — | — |`,
+    `| driver retries (submit before documents settled / re-uploads / VERSION_CONFLICT / S3 PUT) | ${r.anomalies.submitNotReady} / ${r.anomalies.reuploads} / ${r.anomalies.versionConflictRetries} / ${r.anomalies.s3PutRetries} | — | — | — |`,
   );
   if (r.failures.length)
-    p(`| first failures | ${r.failures.map((f) => f.replaceAll('|', '\\|')).join('<br>')} |  |  |`);
+    p(`| first failures | ${r.failures.map((f) => f.replaceAll('|', '\\|')).join('<br>')} |  |  |  |`);
   p();
   if (r.dynamo.byCallerPerCase) {
     p(

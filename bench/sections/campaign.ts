@@ -505,7 +505,7 @@ export async function campaign(
       topTargetsPerCase: Object.fromEntries(
         Object.entries(counts.targets)
           .sort((a, b) => b[1] - a[1])
-          .slice(0, 15)
+          .slice(0, 30)
           .map(([k, v]) => [k, round(v / Math.max(done, 1), 2)]),
       ),
       ...(Object.keys(counts.byCaller).length > 0

@@ -49,6 +49,11 @@ export interface HighCourtReport extends ReportFigures {
   /** The narrative of effects, or null before one is written; a frozen copy's hash covers both. */
   effects: string | null;
   effectsUpdatedAt: string | null;
+  /**
+   * The narrative's version (0 before one is written): a save with If-Match `"v<effectsVersion>"`
+   * writes over exactly what this report showed, so the first save of a page is not blind either.
+   */
+  effectsVersion: number;
 }
 
 export interface ReportTotals {
@@ -171,6 +176,7 @@ export function highCourtReport(
     approvalTimes: approvalTimesOf(courts, courtRows),
     effects: narrative?.effects ?? null,
     effectsUpdatedAt: narrative?.updatedAt ?? null,
+    effectsVersion: narrative?.version ?? 0,
   };
 }
 

@@ -20,7 +20,7 @@ const Env = z.union([
   }),
 ]);
 
-export const checkpoints = once(() => {
+export const checkpoints = /* @__PURE__ */ once(() => {
   const env = readEnv(Env);
   if ('AUDIT_LOCAL_DIR' in env) {
     return {

@@ -5,10 +5,12 @@ import { DynamoApplicationRepository } from '../adapters/dynamo-applications.ts'
 import { DynamoAuditChainStore } from '../adapters/dynamo-audit-chains.ts';
 import { DynamoCampaignStore } from '../adapters/dynamo-campaigns.ts';
 import { DynamoCourtStore } from '../adapters/dynamo-courts.ts';
+import { readIdempotency } from '../adapters/dynamo-idempotency.ts';
 import { DynamoQuotaLedger } from '../adapters/dynamo-quotas.ts';
 import { DynamoReconciliationStore } from '../adapters/dynamo-reconciliations.ts';
 import { DynamoReportStore } from '../adapters/dynamo-reports.ts';
 import { once, readEnv, required } from '../lib/config.ts';
+import type { IdempotencyStore } from '../lib/idempotency.ts';
 import { localEndpointSigner } from '../lib/local-signer.ts';
 import { clock } from './clock.ts';
 
@@ -22,9 +24,9 @@ const Env = z.object({
   DYNAMODB_ENDPOINT: z.optional(z.url()),
 });
 
-const env = once(() => readEnv(Env));
+const env = /* @__PURE__ */ once(() => readEnv(Env));
 
-export const documentClient = once(() => {
+export const documentClient = /* @__PURE__ */ once(() => {
   const { AWS_REGION, DYNAMODB_ENDPOINT } = env();
   const client = new DynamoDBClient({
     region: AWS_REGION,
@@ -38,21 +40,40 @@ export const documentClient = once(() => {
 
 export const tableName = (): string => env().TABLE_NAME;
 
-export const applicationRepository = once(
+export const applicationRepository = /* @__PURE__ */ once(
   () => new DynamoApplicationRepository(documentClient(), tableName(), clock.now),
 );
-export const campaignStore = once(() => new DynamoCampaignStore(documentClient(), tableName()));
+/**
+ * Where an idempotent route looks up a recorded key (lib/idempotency.ts): one consistent GetItem, so a
+ * route whose use case writes no application does not bundle the application store for it.
+ */
+export const idempotencyStore = /* @__PURE__ */ once(
+  (): IdempotencyStore => ({
+    getIdempotency: (scope, key) => readIdempotency(documentClient(), tableName(), scope, key),
+  }),
+);
+export const campaignStore = /* @__PURE__ */ once(
+  () => new DynamoCampaignStore(documentClient(), tableName()),
+);
 /** The court registry (table data, cached per container for a few seconds). */
-export const courtStore = once(() => new DynamoCourtStore(documentClient(), tableName(), clock.now));
-export const auditChainStore = once(() => new DynamoAuditChainStore(documentClient(), tableName()));
-export const quotaLedger = once(() => new DynamoQuotaLedger(documentClient(), tableName(), clock.now));
-export const reconciliationStore = once(
+export const courtStore = /* @__PURE__ */ once(
+  () => new DynamoCourtStore(documentClient(), tableName(), clock.now),
+);
+export const auditChainStore = /* @__PURE__ */ once(
+  () => new DynamoAuditChainStore(documentClient(), tableName()),
+);
+export const quotaLedger = /* @__PURE__ */ once(
+  () => new DynamoQuotaLedger(documentClient(), tableName(), clock.now),
+);
+export const reconciliationStore = /* @__PURE__ */ once(
   () => new DynamoReconciliationStore(documentClient(), tableName(), clock.now),
 );
-export const reportStore = once(() => new DynamoReportStore(documentClient(), tableName(), clock.now));
+export const reportStore = /* @__PURE__ */ once(
+  () => new DynamoReportStore(documentClient(), tableName(), clock.now),
+);
 
 /** What every application use case takes (usecases/applications.ts ApplicationDeps). */
-export const applicationDeps = once(() => ({
+export const applicationDeps = /* @__PURE__ */ once(() => ({
   repo: applicationRepository(),
   campaigns: campaignStore(),
   courts: courtStore(),
@@ -60,7 +81,7 @@ export const applicationDeps = once(() => ({
 }));
 
 /** What the report use cases take (usecases/reports.ts ReportDeps). */
-export const reportDeps = once(() => ({
+export const reportDeps = /* @__PURE__ */ once(() => ({
   reports: reportStore(),
   quotas: quotaLedger(),
   campaigns: campaignStore(),

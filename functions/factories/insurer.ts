@@ -9,7 +9,7 @@ import { insurerSecrets } from '../lib/secrets.ts';
  */
 const Env = z.object({ INSURER_ENDPOINT: z.url({ error: 'is not set (or not a URL)' }) });
 
-export const insurerClient = once(
+export const insurerClient = /* @__PURE__ */ once(
   () =>
     new HttpInsurerClient(readEnv(Env).INSURER_ENDPOINT, async () => (await insurerSecrets()).packageSecret),
 );

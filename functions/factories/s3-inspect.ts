@@ -14,7 +14,7 @@ const Env = z.object({
   S3_ENDPOINT: z.optional(z.url()),
 });
 
-export const objectInspector = once(() => {
+export const objectInspector = /* @__PURE__ */ once(() => {
   const env = readEnv(Env);
   const s3 = createS3Client({
     region: env.AWS_REGION,

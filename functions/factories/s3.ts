@@ -15,7 +15,7 @@ const Env = z.object({
   DOWNLOAD_URL_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(30), z.maximum(300)), 300),
 });
 
-export const documentStorage = once(() => {
+export const documentStorage = /* @__PURE__ */ once(() => {
   const env = readEnv(Env);
   const s3 = createS3Client({
     region: env.AWS_REGION,

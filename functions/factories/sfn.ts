@@ -14,7 +14,7 @@ const Env = z.object({
   SFN_ENDPOINT: z.optional(z.url()),
 });
 
-export const approvalWorkflow = once(() => {
+export const approvalWorkflow = /* @__PURE__ */ once(() => {
   const env = readEnv(Env);
   const client = new SFNClient({
     region: env.AWS_REGION,

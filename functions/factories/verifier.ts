@@ -36,7 +36,7 @@ const Env = z
     }),
   );
 
-export const authenticator = once((): Authenticator => {
+export const authenticator = /* @__PURE__ */ once((): Authenticator => {
   const env = readEnv(Env);
   const verifier = createTokenVerifier({
     issuer: env.JWT_ISSUER,

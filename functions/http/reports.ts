@@ -60,6 +60,11 @@ const HighCourtRow = z
       .nullable()
       .describe('The narrative of effects (取得的效果), or null before one is written'),
     effectsUpdatedAt: z.string().nullable(),
+    effectsVersion: z
+      .int()
+      .describe(
+        'The narrative’s version, 0 before one is written: PUT …/narratives/{highCourtCode} with If-Match "v<effectsVersion>" saves over exactly this one (409 VERSION_CONFLICT if another was saved since)',
+      ),
   })
   .loose();
 

@@ -100,13 +100,21 @@ export function keyFamilyOf(pk: string): KeyFamily | undefined {
   return undefined;
 }
 
+/** Each pattern compiled once: the local runner's access guard matches every DynamoDB request item. */
+const compiledPatterns = new Map<string, RegExp>();
+
 /** IAM StringLike: `*` any run of characters, `?` one character, everything else literal. */
 export function stringLike(pattern: string, value: string): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, 's').test(value);
+  let re = compiledPatterns.get(pattern);
+  if (!re) {
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
+    re = new RegExp(`^${source}$`, 's');
+    compiledPatterns.set(pattern, re);
+  }
+  return re.test(value);
 }
 
 /** The families a table access may read (read and write families). */

@@ -32,7 +32,14 @@ export function readEnv<S extends z.core.$ZodType>(
 /** A variable that must be set and non-empty. */
 export const required = () => z.string({ error: 'is not set' }).check(z.minLength(1, { error: 'is empty' }));
 
-/** Memoises a factory: built on first call, then shared by the whole execution environment. */
+/**
+ * Memoises a factory: built on first call, then shared by the whole execution environment. Call it
+ * annotated as pure (a `@__PURE__` comment before `once(…)`) at module level (functions/factories/):
+ * esbuild then drops a factory the entry never calls, with the adapter class it builds. Without the
+ * annotation every entry importing factories/dynamodb.ts bundled all seven stores (esbuild does not
+ * honour `@__NO_SIDE_EFFECTS__` on this declaration across modules). test/infra/bundling.test.ts
+ * checks that the stores stay out of the entries that do not build them.
+ */
 export function once<T>(build: () => T): () => T {
   let value: { built: T } | undefined;
   return () => {

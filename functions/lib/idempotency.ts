@@ -19,7 +19,7 @@ import { type Authenticator, defineRoute, type HttpRequest, type Route, type Rou
  *     // How to answer (annotate the result type: it is inferred from here), then what to do.
  *     (app: ApplicationRecord, req) => ({ status: 200, body: applicationView(app, req.principal), headers: {} }),
  *     (req, idempotency) => withdraw(applicationDeps(), req.principal, req.params.id, req.body, idempotency),
- *     () => applicationRepository(), // where keys are recorded
+ *     idempotencyStore, // where keys are looked up (factories/dynamodb.ts)
  *   );
  *
  * and the use case passes `idempotency` to its store: `deps.repo.update(id, mutate, { idempotency })`
@@ -86,7 +86,7 @@ export function idempotencyOf<T>(
   return { scope, key, requestHash, respond };
 }
 
-/** Where recorded keys are looked up (the table's idempotency records: DynamoApplicationRepository). */
+/** Where recorded keys are looked up (the table's idempotency records: factories/dynamodb.ts idempotencyStore). */
 export interface IdempotencyStore {
   getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
 }

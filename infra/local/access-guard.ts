@@ -129,9 +129,19 @@ export function refusalOf(access: Access, request: TableRequest): string | undef
   }
   const family = request.pk === undefined ? undefined : keyFamilyOf(request.pk);
   if (!family) return `partition ${request.pk} belongs to no key family`;
-  const granted: readonly KeyFamily[] =
-    request.action === 'write' ? (table.write ?? []) : readableFamilies(table);
+  const granted: readonly KeyFamily[] = request.action === 'write' ? (table.write ?? []) : readableOf(table);
   return granted.includes(family) ? undefined : `${request.action} ${family} not in access.table`;
+}
+
+/** A spec's access is fixed: its readable families are worked out once, not on every request. */
+const readable = new WeakMap<NonNullable<Access['table']>, readonly KeyFamily[]>();
+function readableOf(table: NonNullable<Access['table']>): readonly KeyFamily[] {
+  let families = readable.get(table);
+  if (!families) {
+    families = readableFamilies(table);
+    readable.set(table, families);
+  }
+  return families;
 }
 
 export class AccessDeniedException extends Error {

@@ -22,6 +22,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
  * - `requestContext.domainName` is the Host header including the port, so handlers that build
  *   absolute URLs work locally.
  *
+ * Trimmed to what the routes use (issue 12): no greedy `{name+}` parameters (a route declaring one is
+ * refused at start), no cookies (a request's `Cookie` header is dropped, as API Gateway moves it out of
+ * `headers`; handlers get no `cookies`), and a result carrying `cookies` or v1-style `multiValueHeaders`
+ * is an invalid result (500) rather than silently mapped — no route sets either; add them here when one does.
+ *
  * Faithful details worth knowing: `rawPath` and `requestContext.http.path` are URL-decoded, as
  * HTTP APIs deliver them (REST APIs and function URLs keep the encoding); `rawQueryString` is
  * verbatim; `queryStringParameters` decode `+` as a space; a handler still running after
@@ -31,19 +36,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 
 export type LocalMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** A structured result may also carry v1-style `multiValueHeaders` (each value sent as its own header line). */
-export type LocalHandlerResult =
-  | (APIGatewayProxyStructuredResultV2 & {
-      multiValueHeaders?: Record<string, (string | number | boolean)[]>;
-    })
-  | string
-  | object;
+export type LocalHandlerResult = APIGatewayProxyStructuredResultV2 | string | object;
 
 export type LocalHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<LocalHandlerResult>;
 
 export interface LocalRoute {
   method: LocalMethod;
-  /** API Gateway route syntax: `/applications/{id}/documents/{documentId}`; a last `{name+}` is greedy. */
+  /** API Gateway route syntax: `/applications/{id}/documents/{documentId}` (no greedy `{name+}`). */
   path: string;
   handler: LocalHandler;
   /** Shown as `context.functionName`; derived from the route key when absent. */
@@ -111,16 +110,13 @@ export function isTextualContentType(contentType: string | undefined): boolean {
 // ---------------------------------------------------------------------------------------------
 // Routing
 
-type Segment =
-  | { kind: 'literal'; value: string }
-  | { kind: 'param'; name: string }
-  | { kind: 'greedy'; name: string };
+type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string };
 
 interface CompiledRoute {
   route: LocalRoute;
   routeKey: string;
   segments: Segment[];
-  /** Per segment: 2 literal, 1 param, 0 greedy. Compared left to right; higher is more specific. */
+  /** Per segment: 2 literal, 1 param. Compared left to right; higher is more specific. */
   rank: number[];
 }
 
@@ -132,27 +128,23 @@ function compileRoute(route: LocalRoute): CompiledRoute {
   if (!route.path.startsWith('/')) throw new Error(`Route path must start with "/": ${route.path}`);
   const raw = splitPath(route.path);
   const names = new Set<string>();
-  const segments = raw.map((segment, index): Segment => {
-    const param = /^\{([A-Za-z0-9._-]+)(\+?)\}$/.exec(segment);
+  const segments = raw.map((segment): Segment => {
+    const param = /^\{([A-Za-z0-9._-]+)\}$/.exec(segment);
     if (!param) {
       if (segment === '' || /[{}]/.test(segment))
-        throw new Error(`Invalid route path segment in ${route.path}`);
+        throw new Error(`Invalid route path segment in ${route.path} (greedy {name+} is not supported)`);
       return { kind: 'literal', value: segment };
     }
     const name = param[1] as string;
     if (names.has(name)) throw new Error(`Duplicate path parameter {${name}} in ${route.path}`);
     names.add(name);
-    if (param[2] === '+') {
-      if (index !== raw.length - 1) throw new Error(`Greedy parameter must be last in ${route.path}`);
-      return { kind: 'greedy', name };
-    }
     return { kind: 'param', name };
   });
   return {
     route,
     routeKey: `${route.method} ${route.path}`,
     segments,
-    rank: segments.map((s) => (s.kind === 'literal' ? 2 : s.kind === 'param' ? 1 : 0)),
+    rank: segments.map((s) => (s.kind === 'literal' ? 2 : 1)),
   };
 }
 
@@ -162,12 +154,6 @@ function matchSegments(compiled: CompiledRoute, segments: string[]): Record<stri
   const pattern = compiled.segments;
   for (let i = 0; i < pattern.length; i++) {
     const p = pattern[i] as Segment;
-    if (p.kind === 'greedy') {
-      const rest = segments.slice(i);
-      if (rest.length === 0 || rest.every((s) => s === '')) return null;
-      params[p.name] = rest.join('/');
-      return params;
-    }
     const segment = segments[i];
     if (segment === undefined) return null;
     if (p.kind === 'literal') {
@@ -193,7 +179,7 @@ export interface Router {
   match(method: string, segments: string[]): { found: RouteMatch } | { allowed: LocalMethod[] };
 }
 
-/** Route selection like API Gateway: literal segments beat `{param}`, which beats `{greedy+}`. */
+/** Route selection like API Gateway: literal segments beat `{param}`. */
 export function createRouter(routes: LocalRoute[]): Router {
   const compiled = routes.map(compileRoute);
   const seen = new Set<string>();
@@ -257,23 +243,16 @@ export function parseQueryString(raw: string): Record<string, string> | undefine
   return any ? out : undefined;
 }
 
-/** Lower-cased names, duplicates joined with ','; cookies split out as API Gateway does. */
-function collectHeaders(rawHeaders: string[]): { headers: Record<string, string>; cookies: string[] } {
+/** Lower-cased names, duplicates joined with ','; `Cookie` dropped (API Gateway moves it out of headers; no route reads cookies). */
+function collectHeaders(rawHeaders: string[]): Record<string, string> {
   const headers: Record<string, string> = {};
-  const cookies: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = (rawHeaders[i] as string).toLowerCase();
+    if (name === 'cookie') continue;
     const value = rawHeaders[i + 1] as string;
-    if (name === 'cookie') {
-      for (const cookie of value.split(';')) {
-        const trimmed = cookie.trim();
-        if (trimmed !== '') cookies.push(trimmed);
-      }
-      continue;
-    }
     headers[name] = Object.hasOwn(headers, name) ? `${headers[name]},${value}` : value;
   }
-  return { headers, cookies };
+  return headers;
 }
 
 function sourceIpOf(req: IncomingMessage): string {
@@ -300,7 +279,7 @@ interface EventInput {
 
 function buildEvent(input: EventInput): APIGatewayProxyEventV2 {
   const { req, method, decodedPath, rawQueryString, match, body, requestId, now } = input;
-  const { headers, cookies } = collectHeaders(req.rawHeaders);
+  const headers = collectHeaders(req.rawHeaders);
   const sourceIp = sourceIpOf(req);
   headers['x-forwarded-for'] = headers['x-forwarded-for']
     ? `${headers['x-forwarded-for']}, ${sourceIp}`
@@ -315,7 +294,6 @@ function buildEvent(input: EventInput): APIGatewayProxyEventV2 {
     routeKey: match.routeKey,
     rawPath: decodedPath,
     rawQueryString,
-    ...(cookies.length > 0 ? { cookies } : {}),
     headers,
     ...(queryStringParameters ? { queryStringParameters } : {}),
     requestContext: {
@@ -417,7 +395,10 @@ export function mapHandlerResult(result: unknown): MappedResponse {
       body: Buffer.from(json, 'utf8'),
     };
   }
-  const { statusCode, headers, multiValueHeaders, cookies, body, isBase64Encoded } = result;
+  const { statusCode, headers, body, isBase64Encoded } = result;
+  for (const unsupported of ['cookies', 'multiValueHeaders'])
+    if (unsupported in result)
+      throw new InvalidResultError(`${unsupported} is not mapped by the local gateway (no route sets it)`);
   if (
     typeof statusCode !== 'number' ||
     !Number.isInteger(statusCode) ||
@@ -434,21 +415,6 @@ export function mapHandlerResult(result: unknown): MappedResponse {
         throw new InvalidResultError('a header value is not a string, number or boolean');
       out.push([name.toLowerCase(), String(value)]);
     }
-  }
-  if (multiValueHeaders !== undefined) {
-    if (!isPlainObject(multiValueHeaders)) throw new InvalidResultError('multiValueHeaders is not an object');
-    for (const [name, values] of Object.entries(multiValueHeaders)) {
-      if (!Array.isArray(values) || !values.every(isHeaderValue)) {
-        throw new InvalidResultError('a multiValueHeaders entry is not an array of values');
-      }
-      for (const value of values) out.push([name.toLowerCase(), String(value)]);
-    }
-  }
-  if (cookies !== undefined) {
-    if (!Array.isArray(cookies) || !cookies.every((c) => typeof c === 'string')) {
-      throw new InvalidResultError('cookies is not an array of strings');
-    }
-    for (const cookie of cookies) out.push(['set-cookie', cookie]);
   }
   if (body !== undefined && body !== null && typeof body !== 'string')
     throw new InvalidResultError('body is not a string');
@@ -746,11 +712,8 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     routeKey: string,
   ): void {
     const names = new Set(response.headers.map(([name]) => name));
-    const grouped = new Map<string, string[]>();
-    for (const [name, value] of response.headers) grouped.set(name, [...(grouped.get(name) ?? []), value]);
     try {
-      for (const [name, values] of grouped)
-        res.setHeader(name, values.length === 1 ? (values[0] as string) : values);
+      for (const [name, value] of response.headers) res.setHeader(name, value);
     } catch (error) {
       // A header Node refuses (e.g. a newline in a value): API Gateway would refuse the result too.
       const reason = (error as Error).message;

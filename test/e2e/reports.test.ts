@@ -210,6 +210,36 @@ describe('campaign report', () => {
     expect(effects.getRow(2).getCell(4).value).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间）$/);
   });
 
+  it('carries each narrative’s version, so two saves from the same reading cannot both land: the second is 409 VERSION_CONFLICT and changes nothing', async () => {
+    // 新疆 (XJ) in demo-b: no other test writes its narrative.
+    const path = `/campaigns/${CAMPAIGN}/reports/narratives/XJ`;
+    const xj = async () =>
+      (await report()).body.byHighCourt.find((r: { highCourtCode: string }) => r.highCourtCode === 'XJ');
+    const read = await xj();
+    expect([read.effects, read.effectsVersion]).toEqual([null, 0]);
+    const ifMatch = `"v${read.effectsVersion}"`;
+    const approver = await token('XJ', ['approver'], 'approver-report-xj');
+    const first = await api('PUT', path, {
+      token: approver,
+      body: { effects: '新疆辖区的效果。' },
+      headers: { 'if-match': ifMatch },
+    });
+    expect([first.status, first.headers.get('etag')], JSON.stringify(first.body)).toEqual([200, '"v1"']);
+    const second = await api('PUT', path, {
+      token: spc,
+      body: { effects: '另一人同时写的效果。' },
+      headers: { 'if-match': ifMatch },
+    });
+    expect([second.status, second.body.code]).toEqual([409, 'VERSION_CONFLICT']);
+    expect(second.headers.get('content-type')).toContain('application/problem+json');
+    const after = await xj();
+    expect([after.effects, after.effectsVersion, after.effectsUpdatedAt]).toEqual([
+      '新疆辖区的效果。',
+      1,
+      first.body.updatedAt,
+    ]);
+  });
+
   it('writes the written report (.docx) whose figures are the JSON report’s, with a Chinese file name (RFC 5987)', async () => {
     const json = tjRow(await report(high)) as {
       cases: number;

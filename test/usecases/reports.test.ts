@@ -210,7 +210,7 @@ describe('putNarrative (取得的效果)', () => {
     (await campaignReport(w.deps, p, campaign())).byHighCourt.find((r) => r.highCourtCode === 'JX');
 
   it('records the high court’s narrative, shown in its report row; each version is kept as its own record', async () => {
-    expect(await jxRow()).toMatchObject({ effects: null, effectsUpdatedAt: null });
+    expect(await jxRow()).toMatchObject({ effects: null, effectsUpdatedAt: null, effectsVersion: 0 });
     const first = await putNarrative(w.deps, people.highApprover, campaign(), 'JX', { effects: EFFECTS });
     expect(first).toMatchObject({
       highCourtCode: 'JX',
@@ -231,6 +231,7 @@ describe('putNarrative (取得的效果)', () => {
     expect(await jxRow(people.highApprover)).toMatchObject({
       effects: `${EFFECTS}（修订）`,
       effectsUpdatedAt: second.updatedAt,
+      effectsVersion: 2,
     });
     expect(second.updatedAt).not.toBe(first.updatedAt);
     expect(w.state.narratives.get(`${campaign()}#JX#v1`)).toMatchObject({
@@ -283,6 +284,37 @@ describe('putNarrative (取得的效果)', () => {
         () => putNarrative(w.deps, people.highApprover, campaign(), 'JX', { effects: '另一版本' }, stale),
         { code: 'VERSION_CONFLICT', status: 409 },
       );
+  });
+
+  it('carries the version in the report, so two saves from the same reading cannot both land: the second is refused (409 VERSION_CONFLICT) and the first stays', async () => {
+    // Both read the report before any narrative existed (version 0) and save over it.
+    const read = (await jxRow())?.effectsVersion;
+    expect(read).toBe(0);
+    const first = await putNarrative(
+      w.deps,
+      people.highApprover,
+      campaign(),
+      'JX',
+      { effects: EFFECTS },
+      read,
+    );
+    expect(first.version).toBe(1);
+    await refusedWithoutChange(
+      w,
+      () => putNarrative(w.deps, people.spcAdmin, campaign(), 'JX', { effects: '另一人的版本' }, read),
+      { code: 'VERSION_CONFLICT', status: 409 },
+    );
+    expect(await jxRow()).toMatchObject({ effects: EFFECTS, effectsVersion: 1 });
+    // Read again, the second writer saves over the version it now sees.
+    const again = await putNarrative(
+      w.deps,
+      people.spcAdmin,
+      campaign(),
+      'JX',
+      { effects: '另一人的版本' },
+      1,
+    );
+    expect([again.version, (await jxRow())?.effectsVersion]).toEqual([2, 2]);
   });
 
   it('is covered by the frozen copy’s hash: after freezing it is refused (409 REPORT_ALREADY_FROZEN) and the copy keeps it', async () => {

@@ -1,4 +1,4 @@
-import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { closeApplication as spec } from '../../http/closure.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
@@ -13,6 +13,6 @@ export const route = defineIdempotentRoute(
   (app: ApplicationRecord, req) => ({ status: 200, body: applicationView(app, req.principal), headers: {} }),
   (req, idempotency) =>
     closeApplication(applicationDeps(), req.principal, req.params.id, req.body, idempotency),
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

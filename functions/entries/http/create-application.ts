@@ -1,4 +1,4 @@
-import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { createApplication as spec } from '../../http/applications.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
@@ -15,6 +15,6 @@ export const route = defineIdempotentRoute(
     countEvent(BusinessMetric.ApplicationsCreated);
     return created;
   },
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

@@ -1,5 +1,5 @@
 import { clock } from '../../factories/clock.ts';
-import { applicationRepository, campaignStore } from '../../factories/dynamodb.ts';
+import { campaignStore, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { createCampaign as spec } from '../../http/campaigns.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
@@ -16,6 +16,6 @@ export const route = defineIdempotentRoute(
   }),
   (req, idempotency) =>
     createCampaign({ campaignStore: campaignStore(), now: clock.now }, req.principal, req.body, idempotency),
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

@@ -1,5 +1,10 @@
 import { clock } from '../../factories/clock.ts';
-import { applicationRepository, campaignStore, reconciliationStore } from '../../factories/dynamodb.ts';
+import {
+  applicationRepository,
+  campaignStore,
+  idempotencyStore,
+  reconciliationStore,
+} from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { createReconciliation as spec } from '../../http/reconciliations.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
@@ -23,6 +28,6 @@ export const route = defineIdempotentRoute(
       req.rawBytes as Buffer,
       idempotency,
     ),
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

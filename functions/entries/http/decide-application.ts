@@ -1,4 +1,4 @@
-import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { approvalWorkflow } from '../../factories/sfn.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { decideApplication as spec } from '../../http/approval.ts';
@@ -21,6 +21,6 @@ export const route = defineIdempotentRoute(
     countEvent(BusinessMetric.Decisions, { name: 'outcome', value: req.body.decision });
     return result;
   },
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

@@ -1,4 +1,4 @@
-import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { approvalWorkflow } from '../../factories/sfn.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { decideBatch as spec } from '../../http/approval.ts';
@@ -24,6 +24,6 @@ export const route = defineIdempotentRoute(
     });
     return result;
   },
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

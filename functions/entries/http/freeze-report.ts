@@ -1,4 +1,4 @@
-import { applicationRepository, reportDeps } from '../../factories/dynamodb.ts';
+import { idempotencyStore, reportDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { freezeReport as spec } from '../../http/reports.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
@@ -10,6 +10,6 @@ export const route = defineIdempotentRoute(
   (frozen: FrozenReport) => ({ status: 201, body: frozen, headers: {} }),
   (req, idempotency) =>
     freezeReport(reportDeps(), req.principal, req.params.campaignId, req.params.highCourtCode, idempotency),
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

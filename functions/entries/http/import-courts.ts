@@ -1,4 +1,4 @@
-import { applicationRepository, courtStore } from '../../factories/dynamodb.ts';
+import { courtStore, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { importCourts as spec } from '../../http/courts.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
@@ -10,6 +10,6 @@ export const route = defineIdempotentRoute(
   (report: CourtImportReport) => ({ status: 200, body: report, headers: {} }),
   (req, idempotency) =>
     importCourts({ courts: courtStore() }, req.principal, req.body.courts, req.body.dryRun, idempotency),
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

@@ -1,4 +1,4 @@
-import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { patchApplication as spec } from '../../http/applications.ts';
 import { BadRequestError, PreconditionRequiredError } from '../../lib/errors.ts';
@@ -28,6 +28,6 @@ export const route = defineIdempotentRoute(
       throw new BadRequestError('INVALID_IF_MATCH', 'If-Match must be an ETag from this API, e.g. "v3".');
     return patchApplication(applicationDeps(), req.principal, req.params.id, version, req.body, idempotency);
   },
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

@@ -1,5 +1,5 @@
 import { clock } from '../../factories/clock.ts';
-import { applicationRepository, campaignStore } from '../../factories/dynamodb.ts';
+import { campaignStore, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { patchCampaign as spec } from '../../http/campaigns.ts';
 import { BadRequestError, PreconditionRequiredError } from '../../lib/errors.ts';
@@ -28,6 +28,6 @@ export const route = defineIdempotentRoute(
       idempotency,
     );
   },
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

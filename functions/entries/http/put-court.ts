@@ -1,5 +1,5 @@
 import type { CourtRegistry } from '../../domain/court-registry.ts';
-import { applicationRepository, courtStore } from '../../factories/dynamodb.ts';
+import { courtStore, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { putCourt as spec } from '../../http/courts.ts';
 import { BadRequestError } from '../../lib/errors.ts';
@@ -22,6 +22,6 @@ export const route = defineIdempotentRoute(
       throw new BadRequestError('INVALID_IF_MATCH', 'If-Match must be an ETag from this API, e.g. "v3".');
     return putCourt({ courts: courtStore() }, req.principal, req.params.code, req.body, version, idempotency);
   },
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

@@ -1,4 +1,4 @@
-import { applicationRepository, campaignStore, quotaLedger } from '../../factories/dynamodb.ts';
+import { campaignStore, idempotencyStore, quotaLedger } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { putQuota as spec } from '../../http/quotas.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
@@ -17,6 +17,6 @@ export const route = defineIdempotentRoute(
       req.body.allocatedFen,
       idempotency,
     ),
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

@@ -1,4 +1,4 @@
-import { applicationRepository, reportDeps } from '../../factories/dynamodb.ts';
+import { idempotencyStore, reportDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { putReportNarrative as spec } from '../../http/reports.ts';
 import { BadRequestError } from '../../lib/errors.ts';
@@ -30,6 +30,6 @@ export const route = defineIdempotentRoute(
       idempotency,
     );
   },
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

@@ -1,4 +1,4 @@
-import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { recordAssetCheck as spec } from '../../http/monitoring.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
@@ -12,6 +12,6 @@ export const route = defineIdempotentRoute(
   (app: ApplicationRecord, req) => ({ status: 201, body: applicationView(app, req.principal), headers: {} }),
   (req, idempotency) =>
     recordAssetCheck(applicationDeps(), req.principal, req.params.id, req.body, idempotency),
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

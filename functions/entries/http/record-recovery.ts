@@ -1,4 +1,4 @@
-import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { recordRecovery as spec } from '../../http/closure.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
@@ -18,6 +18,6 @@ export const route = defineIdempotentRoute(
   },
   (req, idempotency) =>
     recordRecovery(applicationDeps(), req.principal, req.params.id, req.body, idempotency),
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

@@ -1,4 +1,4 @@
-import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { documentStorage } from '../../factories/s3.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { requestDocumentUpload as spec } from '../../http/documents.ts';
@@ -19,6 +19,6 @@ export const route = defineIdempotentRoute(
       { ...req.body, type: req.body.type as DocumentType },
       idempotency,
     ),
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

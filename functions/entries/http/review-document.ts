@@ -1,4 +1,4 @@
-import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { reviewDocument as spec } from '../../http/documents.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
@@ -18,6 +18,6 @@ export const route = defineIdempotentRoute(
       req.body,
       idempotency,
     ),
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

@@ -1,4 +1,4 @@
-import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { approvalWorkflow } from '../../factories/sfn.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { submitApplication as spec } from '../../http/approval.ts';
@@ -17,6 +17,6 @@ export const route = defineIdempotentRoute(
       req.body,
       idempotency,
     ),
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

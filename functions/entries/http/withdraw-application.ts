@@ -1,4 +1,4 @@
-import { applicationDeps, applicationRepository } from '../../factories/dynamodb.ts';
+import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { withdrawApplication as spec } from '../../http/withdrawal.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
@@ -16,6 +16,6 @@ export const route = defineIdempotentRoute(
   }),
   (req, idempotency) =>
     withdrawApplication(applicationDeps(), req.principal, req.params.id, req.body, idempotency),
-  applicationRepository,
+  idempotencyStore,
 );
 export const { handler } = route;

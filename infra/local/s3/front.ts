@@ -1,11 +1,11 @@
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { errorXml, newRequestId, S3FrontError, sendError } from './errors.ts';
 import { verifyBody } from './integrity.ts';
+import { NativeSha256 } from './native-sha256.ts';
 import { AUTH_QUERY_PARAMS, parseQuery, type SigV4Credentials, SigV4Verifier } from './sigv4.ts';
 
 /**
@@ -65,7 +65,7 @@ export function createS3Front(options: S3FrontOptions): { server: http.Server; a
     credentials: S3RVER_CREDENTIALS,
     region: options.region,
     service: 's3',
-    sha256: Sha256,
+    sha256: NativeSha256,
     uriEscapePath: false,
   });
   const agent = new http.Agent({ keepAlive: true });
@@ -157,24 +157,29 @@ export function createS3Front(options: S3FrontOptions): { server: http.Server; a
     if (r.storeChecksum) headers[STORED_CHECKSUM_META] = r.storeChecksum;
     if (r.body.length > 0 || req.headers['content-length'] !== undefined)
       headers['content-length'] = r.body.length;
-    const queryRecord: Record<string, string | string[]> = {};
-    for (const { name, value } of r.query) {
-      const existing = queryRecord[name];
-      queryRecord[name] =
-        existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+    // The front has verified the client's signature; s3rver (internal, never handed out) treats an
+    // unsigned request as the anonymous user and needs an account only for response-header overrides
+    // (`response-content-type`…), so only those are re-signed: signing every request cost CPU for nothing.
+    if (r.query.some((p) => p.name.toLowerCase().startsWith('response-'))) {
+      const queryRecord: Record<string, string | string[]> = {};
+      for (const { name, value } of r.query) {
+        const existing = queryRecord[name];
+        queryRecord[name] =
+          existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+      }
+      const signed = await upstreamSigner.sign(
+        new HttpRequest({
+          method: r.method,
+          protocol: 'http:',
+          hostname: options.upstream.host,
+          port: options.upstream.port,
+          path: r.rawPath,
+          query: queryRecord,
+          headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+        }),
+      );
+      Object.assign(headers, signed.headers);
     }
-    const signed = await upstreamSigner.sign(
-      new HttpRequest({
-        method: r.method,
-        protocol: 'http:',
-        hostname: options.upstream.host,
-        port: options.upstream.port,
-        path: r.rawPath,
-        query: queryRecord,
-        headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
-      }),
-    );
-    Object.assign(headers, signed.headers);
 
     const path = r.query.length > 0 ? `${r.rawPath}?${r.query.map((p) => p.raw).join('&')}` : r.rawPath;
     const upstream = await new Promise<IncomingMessage>((resolve, reject) => {

@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { accessDenied, S3FrontError, signatureDoesNotMatch } from './errors.ts';
+import { NativeSha256 } from './native-sha256.ts';
 
 /**
  * Re-verifies AWS Signature Version 4 on an incoming S3 request by recomputing it with the SDK's own
@@ -90,7 +90,7 @@ export class SigV4Verifier {
       credentials,
       region,
       service: 's3',
-      sha256: Sha256,
+      sha256: NativeSha256,
       uriEscapePath: false, // S3 signs the path as sent, without double encoding
       applyChecksum: false,
     });

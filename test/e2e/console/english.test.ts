@@ -94,6 +94,21 @@ beforeAll(async () => {
   await uploadAllDocuments(applicationId, clerk);
   const res = await api('POST', `/applications/${applicationId}/submit`, { token: clerk, body: form });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
+  // A second case, decided at 沈阳和平区 by another approver: the report's approval times have a row.
+  const second = await api('POST', '/applications', {
+    token: clerk,
+    body: applicationBody({ courtPrefix: '辽0102' }),
+  });
+  expect(second.status, JSON.stringify(second.body)).toBe(201);
+  await uploadAllDocuments(second.body.id, clerk);
+  expect(
+    (await api('POST', `/applications/${second.body.id}/submit`, { token: clerk, body: form })).status,
+  ).toBe(202);
+  const decided = await api('POST', `/applications/${second.body.id}/decisions`, {
+    token: await token('LN0102', ['approver'], 'approver-english'),
+    body: { decision: 'approve', comment: '同意' },
+  });
+  expect(decided.status, JSON.stringify(decided.body)).toBe(200);
 }, 60_000);
 
 afterAll(async () => {
@@ -146,6 +161,15 @@ describe('the console in English', () => {
     await page.goto(`${baseUrl()}/console/reports?campaign=demo`);
     await eventually(() => page.locator('[data-report-row="BJ"]').count()).toBe(1);
     await eventually(() => page.getByTestId('report-detail').count()).toBe(1);
+    // Approval times in English words: the national totals hold the decision at 和平区 (a basic court).
+    const basic = page.getByTestId('report-approval-times').locator('[data-level="basic"]');
+    await eventually(() => basic.count()).toBe(1);
+    const cells = (await basic.locator('td').allTextContents()).map((c) => c.trim());
+    expect(cells[0]).toBe('Basic courts');
+    expect(cells[2]).toMatch(
+      /^(under a minute|\d+ minutes?|\d+ hours?( \d+ minutes?)?|\d+ days?( \d+ hours?)?)$/,
+    );
+    expect(cells[3]).toMatch(/^(within|beyond) \d+ (hour|day)s?$/);
     await expectEnglish('report');
 
     await page.goto(`${baseUrl()}/console/quotas?campaign=demo`);

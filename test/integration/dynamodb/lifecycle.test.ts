@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -65,6 +65,24 @@ describe('startDynamoDbLocal', () => {
     expect(isAlive(dynamo.pid)).toBe(false);
     expect(await isPortOpen(dynamo.port)).toBe(false);
     await dynamo.stop(); // idempotent
+  });
+
+  it('runs the JVM with the serial collector and a bounded heap, and leaves this process environment as it was', async () => {
+    const before = process.env.JDK_JAVA_OPTIONS;
+    const dynamo = await start();
+    expect(process.env.JDK_JAVA_OPTIONS).toBe(before);
+    const flags = spawnSync('jcmd', [String(dynamo.pid), 'VM.flags'], { encoding: 'utf8' }).stdout;
+    expect(flags).toContain('-XX:+UseSerialGC');
+    expect(flags).toMatch(/-XX:MaxHeapSize=1073741824\b/);
+    expect(flags).not.toContain('UseG1GC');
+  });
+
+  it('takes other JVM options instead of the defaults', async () => {
+    const dynamo = await start({ jvmOptions: ['-XX:+UseParallelGC', '-Xmx512m'] });
+    const flags = spawnSync('jcmd', [String(dynamo.pid), 'VM.flags'], { encoding: 'utf8' }).stdout;
+    expect(flags).toContain('-XX:+UseParallelGC');
+    expect(flags).toMatch(/-XX:MaxHeapSize=536870912\b/);
+    expect(flags).not.toContain('UseSerialGC');
   });
 
   it('keeps data across a restart with the same dataDir', async () => {

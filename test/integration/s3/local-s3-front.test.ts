@@ -157,6 +157,25 @@ describe('header-signed SDK requests (server code)', () => {
     expect(Buffer.from((await got.Body?.transformToByteArray()) ?? []).equals(body)).toBe(true);
   });
 
+  it('honours response-header overrides on a signed GetObject (the front signs only those upstream)', async () => {
+    const key = newKey('override.pdf');
+    await client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: pdfBytes(10), ContentType: 'application/pdf' }),
+    );
+    const got = await client.send(
+      new GetObjectCommand({
+        Bucket: BUCKET,
+        Key: key,
+        ResponseContentType: 'application/octet-stream',
+        ResponseContentDisposition: 'attachment; filename="x.pdf"',
+      }),
+    );
+    expect(got.ContentType).toBe('application/octet-stream');
+    expect(got.ContentDisposition).toBe('attachment; filename="x.pdf"');
+    const plain = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    expect(plain.ContentType).toBe('application/pdf');
+  });
+
   it('accepts a streamed PutObject of known length from a WHEN_REQUIRED client (plain body, no aws-chunked)', async () => {
     const key = newKey('stream.pdf');
     await client.send(

@@ -68,6 +68,7 @@ const tj: HighCourtReport = {
   ],
   effects: '救助困难群众二人，化解信访隐患一件。',
   effectsUpdatedAt: '2026-11-30T02:00:00.000Z',
+  effectsVersion: 2,
 };
 
 const report: CampaignReport = {

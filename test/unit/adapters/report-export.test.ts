@@ -55,6 +55,7 @@ const court = (code: string, name: string, amountFen: number): HighCourtReport =
   approvalTimes: [],
   effects: null,
   effectsUpdatedAt: null,
+  effectsVersion: 0,
 });
 
 const report: CampaignReport = {

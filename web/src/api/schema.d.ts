@@ -1667,6 +1667,8 @@ export interface components {
                 /** @description The narrative of effects (取得的效果), or null before one is written */
                 effects: string | null;
                 effectsUpdatedAt: string | null;
+                /** @description The narrative’s version, 0 before one is written: PUT …/narratives/{highCourtCode} with If-Match "v<effectsVersion>" saves over exactly this one (409 VERSION_CONFLICT if another was saved since) */
+                effectsVersion: number;
             } & {
                 [key: string]: unknown;
             })[];

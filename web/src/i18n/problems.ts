@@ -48,8 +48,8 @@ export const PROBLEM_MESSAGES: Record<string, { zh: string; en: string }> = {
     en: 'The version is invalid; reload and try again.',
   },
   VERSION_CONFLICT: {
-    zh: '该申请已被他人修改，请刷新后重试。',
-    en: 'Someone else changed this application; reload and try again.',
+    zh: '您读取之后，他人已修改了这一内容，请刷新后重试。',
+    en: 'Someone else changed this since you read it; reload and try again.',
   },
   TOKEN_MISSING: { zh: '请先登录。', en: 'Please sign in.' },
   TOKEN_INVALID: { zh: '登录凭证无效，请重新登录。', en: 'Your sign-in is not valid; sign in again.' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fenOf, fileSize, shanghaiTime, shanghaiToday, yuan } from './format.ts';
+import { duration, fenOf, fileSize, shanghaiTime, shanghaiToday, yuan } from './format.ts';
 
 describe('display formats', () => {
   it('shows fen as yuan with two decimals and grouping', () => {
@@ -15,6 +15,22 @@ describe('display formats', () => {
     expect(shanghaiTime('2019-01-31T23:59:59.999+08:00')).toBe('2019-01-31 23:59:59');
     expect(shanghaiTime('not a date')).toBe('—');
     expect(shanghaiTime(null)).toBe('—');
+  });
+
+  it('shows approval times in words: days and hours, hours and minutes, minutes', () => {
+    expect(duration(76, 'zh')).toBe('3天4小时');
+    expect(duration(76, 'en')).toBe('3 days 4 hours');
+    expect(duration(24, 'zh')).toBe('1天');
+    expect(duration(24, 'en')).toBe('1 day');
+    expect(duration(336, 'zh')).toBe('14天');
+    expect(duration(47.9, 'zh')).toBe('2天');
+    expect(duration(5.5, 'zh')).toBe('5小时30分钟');
+    expect(duration(5.5, 'en')).toBe('5 hours 30 minutes');
+    expect(duration(1, 'en')).toBe('1 hour');
+    expect(duration(0.75, 'zh')).toBe('45分钟');
+    expect(duration(1 / 60, 'en')).toBe('1 minute');
+    expect(duration(0, 'zh')).toBe('不到1分钟');
+    expect(duration(0.001, 'en')).toBe('under a minute');
   });
 
   it('shows file sizes', () => {

@@ -48,3 +48,27 @@ const SHANGHAI_DAY = new Intl.DateTimeFormat('en-CA', {
 
 /** Today in China Standard Time, YYYY-MM-DD. */
 export const shanghaiToday = (now = new Date()) => SHANGHAI_DAY.format(now);
+
+/**
+ * A duration in hours in the words people read: `3天4小时`, `5小时30分钟`, `45分钟` (English `3 days 4 hours`,
+ * `5 hours 30 minutes`, `45 minutes`). Days keep whole hours, hours whole minutes; under half a minute is
+ * `不到1分钟` / `under a minute`.
+ */
+export function duration(hours: number, lang: 'zh' | 'en'): string {
+  const minutes = Math.round(Math.max(0, hours) * 60);
+  const en = lang === 'en';
+  const unit = (n: number, zh: string, one: string) =>
+    en ? `${n} ${one}${n === 1 ? '' : 's'}` : `${n}${zh}`;
+  const join = (parts: string[]) => parts.join(en ? ' ' : '');
+  if (minutes < 1) return en ? 'under a minute' : '不到1分钟';
+  if (minutes < 60) return unit(minutes, '分钟', 'minute');
+  if (minutes < 24 * 60) {
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
+    return join([unit(h, '小时', 'hour'), ...(m > 0 ? [unit(m, '分钟', 'minute')] : [])]);
+  }
+  const wholeHours = Math.round(minutes / 60);
+  const d = Math.floor(wholeHours / 24);
+  const h = wholeHours % 24;
+  return join([unit(d, '天', 'day'), ...(h > 0 ? [unit(h, '小时', 'hour')] : [])]);
+}

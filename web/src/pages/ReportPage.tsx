@@ -5,6 +5,13 @@ import { useMemo, useState } from 'react';
 import { ApiProblem, api, data, newIdempotencyKey, type Schemas, unwrap } from '../api/client.ts';
 import { hasRole } from '../auth/session.ts';
 import { useSession } from '../auth/use-session.ts';
+import {
+  ApprovalTimesLines,
+  ApprovalTimesTable,
+  decidedOf,
+  OverLimit,
+  overLimitOf,
+} from '../components/ApprovalTimes.tsx';
 import { BarChart } from '../components/BarChart.tsx';
 import { CampaignPicker, useCampaignParam } from '../components/CampaignPicker.tsx';
 import { ProblemAlert } from '../components/ProblemAlert.tsx';
@@ -141,6 +148,19 @@ function CourtTable({ rows }: { rows: CourtRow[] }) {
           align: 'right',
           ...byNumber('declined'),
         },
+        {
+          key: 'approvalTimes',
+          title: t('approvalTimesTitle'),
+          render: (_, r) => <ApprovalTimesLines times={r.approvalTimes} />,
+        },
+        {
+          key: 'overLimit',
+          title: t('overLimitCount'),
+          align: 'right',
+          render: (_, r) => <OverLimit n={overLimitOf(r.approvalTimes)} />,
+          sorter: (a, b) => overLimitOf(a.approvalTimes) - overLimitOf(b.approvalTimes),
+          sortDirections: ['descend', 'ascend'],
+        },
       ]}
     />
   );
@@ -148,9 +168,11 @@ function CourtTable({ rows }: { rows: CourtRow[] }) {
 
 /**
  * The narrative of effects (取得的效果) of one high court's written report: shown to every reader,
- * edited by that high court's approvers or the SPC's administrators (PUT with an Idempotency-Key, and
- * If-Match with the version this page saved last, so a second save never overwrites someone else's).
- * Once the report is frozen the API refuses (REPORT_ALREADY_FROZEN), shown in words.
+ * edited by that high court's approvers or the SPC's administrators. A save sends an Idempotency-Key
+ * and If-Match with the version the editor started from (the report's `effectsVersion`, then the
+ * version this page saved), so no save overwrites a version its writer has not seen. A newer version
+ * (409 VERSION_CONFLICT) is shown in words with the other writer's text: take theirs, or save yours
+ * over it. Once the report is frozen the API refuses (REPORT_ALREADY_FROZEN), shown in words.
  */
 function Narrative({
   campaignId,
@@ -164,29 +186,41 @@ function Narrative({
   const { t } = useLocale();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<string | null>(null);
-  const [etag, setEtag] = useState<string | undefined>(undefined);
+  /** The version the draft was started from (or last saved over): sent as If-Match. */
+  const [base, setBase] = useState(0);
+  const [lastSaved, setLastSaved] = useState(0);
   const [saved, setSaved] = useState<number | null>(null);
   const save = useMutation({
-    mutationFn: async (effects: string) => {
-      const { data: narrative, response } = await unwrap(
+    mutationFn: async ({ effects, over }: { effects: string; over: number }) => {
+      const { data: narrative } = await unwrap(
         api().PUT('/campaigns/{campaignId}/reports/narratives/{highCourtCode}', {
           params: { path: { campaignId, highCourtCode: row.highCourtCode } },
-          headers: { 'Idempotency-Key': newIdempotencyKey(), ...(etag ? { 'If-Match': etag } : {}) },
+          headers: { 'Idempotency-Key': newIdempotencyKey(), 'If-Match': `"v${over}"` },
           body: { effects },
         }),
       );
-      return { narrative, etag: response.headers.get('etag') ?? undefined };
+      return narrative;
     },
-    onSuccess: async (r) => {
-      setEtag(r.etag);
-      setSaved(r.narrative.version);
+    onSuccess: async (narrative) => {
+      setLastSaved(narrative.version);
+      setSaved(narrative.version);
       setDraft(null);
       await queryClient.invalidateQueries({ queryKey: ['report', campaignId] });
     },
+    // A newer version: read the report again, so the other writer's text is the one shown.
+    onError: async (error) => {
+      if (error instanceof ApiProblem && error.code === 'VERSION_CONFLICT')
+        await queryClient.invalidateQueries({ queryKey: ['report', campaignId] });
+    },
   });
+  const conflict =
+    save.isError &&
+    save.error instanceof ApiProblem &&
+    save.error.code === 'VERSION_CONFLICT' &&
+    draft !== null;
   const title = <h3 style={{ fontSize: 15, margin: 0 }}>{t('narrativeTitle')}</h3>;
   return (
-    <Card size="small" title={title} data-testid="report-narrative">
+    <Card size="small" title={title} data-testid="report-narrative" data-version={row.effectsVersion}>
       {draft === null ? (
         <>
           <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="narrative-text">
@@ -201,6 +235,8 @@ function Narrative({
                 onClick={() => {
                   setSaved(null);
                   save.reset();
+                  // What this reader sees, or what this page saved if the report has not caught up.
+                  setBase(Math.max(row.effectsVersion, lastSaved));
                   setDraft(row.effects ?? '');
                 }}
               >
@@ -224,17 +260,62 @@ function Narrative({
             <Button
               type="primary"
               loading={save.isPending}
-              disabled={draft.trim() === ''}
-              onClick={() => save.mutate(draft)}
+              disabled={draft.trim() === '' || conflict}
+              onClick={() => save.mutate({ effects: draft, over: base })}
             >
               {t('narrativeSave')}
             </Button>
-            <Button onClick={() => setDraft(null)}>{t('cancel')}</Button>
+            <Button
+              onClick={() => {
+                save.reset();
+                setDraft(null);
+              }}
+            >
+              {t('cancel')}
+            </Button>
           </Space>
         </Space>
       )}
       <div style={{ marginTop: 8 }}>
-        {save.isError ? <ProblemAlert error={save.error} /> : null}
+        {conflict ? (
+          <Space orientation="vertical" style={{ width: '100%' }} data-testid="narrative-conflict">
+            <ProblemAlert
+              error={save.error}
+              title={t('narrativeConflict', {
+                version: row.effectsVersion,
+                time: shanghaiTime(row.effectsUpdatedAt),
+              })}
+            />
+            <Card size="small" title={<h4 style={{ fontSize: 14, margin: 0 }}>{t('narrativeTheirs')}</h4>}>
+              <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="narrative-theirs">
+                {row.effects ?? t('narrativeEmpty')}
+              </Typography.Paragraph>
+            </Card>
+            <Space wrap>
+              <Button
+                onClick={() => {
+                  save.reset();
+                  setDraft(null);
+                }}
+              >
+                {t('narrativeTakeTheirs')}
+              </Button>
+              <Button
+                danger
+                loading={save.isPending}
+                disabled={draft === null || draft.trim() === ''}
+                onClick={() => {
+                  setBase(row.effectsVersion);
+                  if (draft !== null) save.mutate({ effects: draft, over: row.effectsVersion });
+                }}
+              >
+                {t('narrativeKeepMine')}
+              </Button>
+            </Space>
+          </Space>
+        ) : save.isError ? (
+          <ProblemAlert error={save.error} />
+        ) : null}
         {saved !== null ? (
           <Alert type="success" showIcon role="status" title={t('narrativeSaved', { version: saved })} />
         ) : null}
@@ -284,6 +365,14 @@ function HighCourtDetail({
     >
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <CourtTable rows={row.byCourt} />
+        <Card
+          size="small"
+          title={
+            <h3 style={{ fontSize: 15, margin: 0 }}>{t('approvalTimesCourtTitle', { court: row.name })}</h3>
+          }
+        >
+          <ApprovalTimesTable times={row.approvalTimes} testId="report-detail-approval-times" />
+        </Card>
         <Narrative
           key={row.highCourtCode}
           campaignId={campaignId}
@@ -372,6 +461,12 @@ export default function ReportPage() {
               </Card>
             </Col>
           </Row>
+          <Card
+            size="small"
+            title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('approvalTimesTotalTitle')}</h2>}
+          >
+            <ApprovalTimesTable times={report.data.totals.approvalTimes} testId="report-approval-times" />
+          </Card>
           {report.data.reconciliation.consistent ? (
             <Alert type="success" showIcon title={t('reconciled')} />
           ) : (
@@ -420,6 +515,18 @@ export default function ReportPage() {
               { key: 'pending', title: t('pendingCount'), dataIndex: 'pending', align: 'right' },
               { key: 'rejected', title: t('rejectedCount'), dataIndex: 'rejected', align: 'right' },
               { key: 'declined', title: t('declinedCount'), dataIndex: 'declined', align: 'right' },
+              {
+                key: 'decided',
+                title: t('decidedCount'),
+                align: 'right',
+                render: (_, r) => decidedOf(r.approvalTimes),
+              },
+              {
+                key: 'overLimit',
+                title: t('overLimitCount'),
+                align: 'right',
+                render: (_, r) => <OverLimit n={overLimitOf(r.approvalTimes)} />,
+              },
             ]}
           />
           {campaignId && rows.length > 0 ? (

@@ -274,6 +274,36 @@ export function renderMarkdown(r: Results): string {
       `Approvals/s ${fmtSpread(c.approvalsPerSec)}; raw/s ${fmtSpread(c.rawPerSec)}; ratio ${fmtSpread(c.ratio, 3)} (target ≥ 1/3: ${yes(c.pass)}).`,
     );
     p();
+    if (c.runs.some((x) => x.variants)) {
+      p(
+        'What bounds the approvals: in the same runs, the same burst of N as `TransactWriteItems` on one fresh item holding exactly K amounts (' +
+          '**tx quota + own**: the conditional decrement and a Put of the writer’s own item — what a final approval must write at least; ' +
+          '**tx quota + own + 4 shared**: plus the four other items every final approval wrote (approvals counter, approval mark, `HIGH#`, `COURT#` report rows)). ' +
+          'A cancellation for TransactionConflict is retried with the application’s backoff (`CONFLICT_RETRY`); median of three bursts per run.',
+      );
+      p();
+      p(
+        '| run | raw UpdateItem /s | tx quota + own /s (conflicts retried) | tx quota + own + 4 shared /s (conflicts retried) | approvals/s | exactly K in every burst |',
+      );
+      p('|---|---|---|---|---|---|');
+      c.runs.forEach((x, i) => {
+        const v = (name: string) => x.variants?.find((y) => y.name === name);
+        const own = v('tx-quota-own');
+        const shared = v('tx-quota-own-shared');
+        p(
+          `| ${i + 1} | ${x.raw.perSec} | ${own?.perSec ?? '—'} (${own?.conflicts ?? '—'}) | ${shared?.perSec ?? '—'} (${shared?.conflicts ?? '—'}) | ${x.approvals.perSec} | ${own?.exactlyK && shared?.exactlyK ? 'yes' : 'NO'} |`,
+        );
+      });
+      p();
+      const own = c.variantPerSec?.['tx-quota-own'];
+      const shared = c.variantPerSec?.['tx-quota-own-shared'];
+      if (own && shared) {
+        p(
+          `tx quota + own ${fmtSpread(own)}/s (${round(own.median / c.rawPerSec.median, 3)} of raw); tx quota + own + 4 shared ${fmtSpread(shared)}/s (${round(shared.median / c.rawPerSec.median, 3)} of raw).`,
+        );
+        p();
+      }
+    }
   }
 
   if (r.simulation) {

@@ -1,4 +1,3 @@
-import type { DocumentChain } from '../domain/application-trail.ts';
 import type {
   ApplicationRecord,
   ApplicationStatus,
@@ -7,6 +6,7 @@ import type {
   QuotaChange,
   ReportCounter,
 } from '../domain/application.ts';
+import type { DocumentChain } from '../domain/application-trail.ts';
 import type { WaitCounter } from '../domain/approval-times.ts';
 import type { AuditEntryContent } from '../domain/audit-chain.ts';
 import type { Actor } from '../domain/lifecycle.ts';
@@ -23,7 +23,10 @@ export {
   type DocumentToReplace,
   type DocumentType,
   type EvidenceDocument,
+  HANDOFF_GRACE_MS,
+  handoffDueAt,
   type IntegrityHold,
+  type OutboxHandoff,
   type OutboxItem,
   outboxDueAt,
   outboxId,
@@ -36,9 +39,6 @@ export {
   type SubmissionRedrive,
   type WorkflowAlarm,
   withOutboxCorrelation,
-  type OutboxHandoff,
-  HANDOFF_GRACE_MS,
-  handoffDueAt,
 } from '../domain/application.ts';
 export { type IdempotencyRecord, IdempotencyReplay, type IdempotentWrite } from './idempotency.ts';
 
@@ -217,6 +217,11 @@ export interface ApplicationRepository {
     idempotency?: IdempotentWrite<ApplicationRecord>,
   ): Promise<ApplicationRecord>;
   get(id: string): Promise<ApplicationRecord | undefined>;
+  /**
+   * Consistent reads of several applications at once (a decision batch's items: one BatchGetItem per
+   * 100 ids instead of a GetItem each); an id that does not exist is absent from the map.
+   */
+  getMany(ids: readonly string[]): Promise<Map<string, ApplicationRecord>>;
   /**
    * Applies `mutate` to the current record. With `expectedVersion`, a stored version that differs is a
    * VersionConflictError (optimistic concurrency for PATCH).

@@ -256,8 +256,7 @@ export function decideApplication(
     read?: ApplicationRecord | null;
   } = {},
 ): Promise<DecisionResult> {
-  const fresh = () =>
-    retryOnStaleRead('deciding', () => decideOnce(deps, principal, id, input, idempotency));
+  const fresh = () => retryOnStaleRead('deciding', () => decideOnce(deps, principal, id, input, idempotency));
   if (opts.read === undefined) return fresh();
   let read: { app: ApplicationRecord | undefined } | undefined = { app: opts.read ?? undefined };
   return retryOnStaleRead('deciding', () => {

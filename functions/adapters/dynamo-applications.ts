@@ -62,7 +62,7 @@ import {
   documentChainId,
   sealPendingPut,
 } from './dynamo-audit-chains.ts';
-import { APPROVALS_COUNTER_SK, approvalMarkSk, approvalsPk } from './dynamo-campaigns.ts';
+import { approvalMarkSk, approvalsCounterSk, approvalsPk } from './dynamo-campaigns.ts';
 import { idempotencyPut, readIdempotency, replayOf } from './dynamo-idempotency.ts';
 import { quotaKey } from './dynamo-quota-keys.ts';
 import { type Cancellation, type Labelled, type TransactItem, writeLabelled } from './dynamo-transaction.ts';
@@ -245,7 +245,7 @@ function approvalMarks(tableName: string, app: ApplicationRecord): Labelled[] {
     {
       Put: {
         TableName: tableName,
-        Item: { pk, sk: approvalMarkSk(kind, claim as number), entity: 'approval-mark' },
+        Item: { pk, sk: approvalMarkSk(kind, claim as number, app.highCourtCode), entity: 'approval-mark' },
       },
     },
   ];
@@ -258,7 +258,7 @@ function approvalMarks(tableName: string, app: ApplicationRecord): Labelled[] {
       {
         Update: {
           TableName: tableName,
-          Key: { pk, sk: APPROVALS_COUNTER_SK },
+          Key: { pk, sk: approvalsCounterSk(app.highCourtCode) },
           UpdateExpression: 'ADD approvals :one SET entity = :e',
           ExpressionAttributeValues: { ':one': 1, ':e': 'approval-counter' },
         },

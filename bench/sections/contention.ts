@@ -1,5 +1,13 @@
-import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { getCourt } from '../../functions/domain/courts.ts';
+import { backoffMs, CONFLICT_RETRY, sleep } from '../../functions/lib/retry.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, TABLE_NAME } from '../../infra/local/stack.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { anomalies, decide, nextCase, prepareAtHighCourt } from '../lib/flow.ts';
@@ -17,6 +25,13 @@ export interface ContentionRun {
     retries: number;
   };
   raw: { wallMs: number; perSec: number; succeeded: number; conditionFailed: number; other: number };
+  /**
+   * What bounds the approvals (issue 13 item 2): the same burst of N as TransactWriteItems on the one
+   * quota item, once with only the writer's own item beside it, once with the four items every final
+   * approval shared besides the quota row (approvals counter, approval mark, two report rows);
+   * cancelled by TransactionConflict, retried with the application's backoff (CONFLICT_RETRY).
+   */
+  variants?: ContentionVariant[];
   ratio: number;
   invariant: {
     allocatedFen: number;
@@ -28,12 +43,26 @@ export interface ContentionRun {
   };
 }
 
+export interface ContentionVariant {
+  name: 'tx-quota-own' | 'tx-quota-own-shared';
+  wallMs: number;
+  perSec: number;
+  succeeded: number;
+  conditionFailed: number;
+  /** TransactionConflict cancellations retried (over the burst). */
+  conflicts: number;
+  other: number;
+  exactlyK: boolean;
+}
+
 export interface ContentionResult {
   holder: string;
   court: string;
   runs: ContentionRun[];
   approvalsPerSec: Spread;
   rawPerSec: Spread;
+  /** Per variant, its rate over runs (see ContentionRun.variants). */
+  variantPerSec?: Partial<Record<ContentionVariant['name'], Spread>>;
   ratio: Spread;
   target: number;
   pass: boolean;
@@ -42,6 +71,99 @@ export interface ContentionResult {
 
 const AMOUNT_FEN = 1_000_000;
 const RAW_REPEATS = 5;
+const VARIANT_REPEATS = 3;
+
+/** One burst of `n` concurrent transactions conditionally decrementing one item that holds exactly k amounts. */
+async function transactionBurst(
+  raw: DynamoDBClient,
+  name: ContentionVariant['name'],
+  tag: string,
+  n: number,
+  k: number,
+): Promise<ContentionVariant> {
+  const key = { pk: { S: 'BENCH#contention' }, sk: { S: `TX#${tag}` } };
+  await raw.send(
+    new PutItemCommand({
+      TableName: TABLE_NAME,
+      Item: { ...key, entity: { S: 'bench' }, availableFen: { N: String(k * AMOUNT_FEN) } },
+    }),
+  );
+  const shared = (sk: string): TransactWriteItem => ({
+    Update: {
+      TableName: TABLE_NAME,
+      Key: { pk: { S: 'BENCH#contention-shared' }, sk: { S: `${tag}#${sk}` } },
+      UpdateExpression: 'ADD approvals :one SET entity = :e',
+      ExpressionAttributeValues: { ':one': { N: '1' }, ':e': { S: 'bench' } },
+    },
+  });
+  let conflicts = 0;
+  const one = async (i: number): Promise<'ok' | 'condition' | 'other'> => {
+    const items: TransactWriteItem[] = [
+      {
+        Update: {
+          TableName: TABLE_NAME,
+          Key: key,
+          UpdateExpression: 'SET availableFen = availableFen - :a',
+          ConditionExpression: 'availableFen >= :a',
+          ExpressionAttributeValues: { ':a': { N: String(AMOUNT_FEN) } },
+        },
+      },
+      {
+        Put: {
+          TableName: TABLE_NAME,
+          Item: { pk: { S: `BENCH#contention-own#${tag}#${i}` }, sk: { S: 'APP' }, entity: { S: 'bench' } },
+        },
+      },
+      ...(name === 'tx-quota-own-shared'
+        ? [shared('COUNTER'), shared('MARK'), shared('HIGH'), shared('COURT')]
+        : []),
+    ];
+    for (let attempt = 0; attempt < CONFLICT_RETRY.attempts; attempt++) {
+      try {
+        await raw.send(new TransactWriteItemsCommand({ TransactItems: items }));
+        return 'ok';
+      } catch (error) {
+        const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'condition';
+        if (!reasons.some((r) => r.Code === 'TransactionConflict')) return 'other';
+        conflicts++;
+        await sleep(backoffMs(attempt));
+      }
+    }
+    return 'other';
+  };
+  const t0 = performance.now();
+  const outcomes = await Promise.all(Array.from({ length: n }, (_, i) => one(i)));
+  const wallMs = performance.now() - t0;
+  const left = await raw.send(new GetItemCommand({ TableName: TABLE_NAME, Key: key, ConsistentRead: true }));
+  const succeeded = outcomes.filter((o) => o === 'ok').length;
+  return {
+    name,
+    wallMs: round(wallMs, 1),
+    perSec: round(n / (wallMs / 1000), 1),
+    succeeded,
+    conditionFailed: outcomes.filter((o) => o === 'condition').length,
+    conflicts,
+    other: outcomes.filter((o) => o === 'other').length,
+    exactlyK: succeeded === k && left.Item?.availableFen?.N === '0',
+  };
+}
+
+/** The median (by wall time) of `repeats` bursts of one variant. */
+async function medianBurst(
+  raw: DynamoDBClient,
+  name: ContentionVariant['name'],
+  run: number,
+  n: number,
+  k: number,
+): Promise<ContentionVariant> {
+  const bursts: ContentionVariant[] = [];
+  for (let b = 0; b < VARIANT_REPEATS; b++)
+    bursts.push(await transactionBurst(raw, name, `${name}#${run}#${b}`, n, k));
+  bursts.sort((a, b) => a.wallMs - b.wallMs);
+  const mid = bursts[Math.floor(bursts.length / 2)] as ContentionVariant;
+  return { ...mid, exactlyK: bursts.every((x) => x.exactlyK) };
+}
 
 /**
  * N concurrent final approvals at CQ (渝中 CQ0103 reports straight to 重庆高院) against a quota set so
@@ -148,6 +270,11 @@ export async function contention(
       const conditionFailed = burst.conditionFailed;
       const rawAllExact = bursts.every((x) => x.succeeded === k && x.left === '0');
 
+      const variants = [
+        await medianBurst(raw, 'tx-quota-own', r, n, k),
+        await medianBurst(raw, 'tx-quota-own-shared', r, n, k),
+      ];
+
       const reservedPlusDisbursedFen = after.reservedFen + after.disbursedFen;
       const approvalsPerSec = n / (wallMs / 1000);
       const rawPerSec = n / (rawWallMs / 1000);
@@ -169,6 +296,7 @@ export async function contention(
           conditionFailed,
           other: n - succeeded - conditionFailed,
         },
+        variants,
         ratio: round(approvalsPerSec / rawPerSec, 3),
         invariant: {
           allocatedFen: after.allocatedFen,
@@ -181,7 +309,7 @@ export async function contention(
       };
       runs.push(run);
       ctx.log(
-        `  contention run ${r + 1}/${opts.runs}: ${approved}/${n} approved (K=${k}) in ${run.approvals.wallMs} ms = ${run.approvals.perSec}/s; raw ${succeeded}/${n} in ${run.raw.wallMs} ms = ${run.raw.perSec}/s; ratio ${run.ratio}`,
+        `  contention run ${r + 1}/${opts.runs}: ${approved}/${n} approved (K=${k}) in ${run.approvals.wallMs} ms = ${run.approvals.perSec}/s; raw ${succeeded}/${n} in ${run.raw.wallMs} ms = ${run.raw.perSec}/s; ratio ${run.ratio}; ${variants.map((v) => `${v.name} ${v.perSec}/s (${v.conflicts} conflicts)`).join('; ')}`,
       );
     }
   } finally {
@@ -194,6 +322,12 @@ export async function contention(
     runs,
     approvalsPerSec: spread(runs.map((x) => x.approvals.perSec)),
     rawPerSec: spread(runs.map((x) => x.raw.perSec)),
+    variantPerSec: Object.fromEntries(
+      (['tx-quota-own', 'tx-quota-own-shared'] as const).map((name) => [
+        name,
+        spread(runs.map((x) => x.variants?.find((v) => v.name === name)?.perSec ?? 0)),
+      ]),
+    ),
     ratio,
     target: 1 / 3,
     pass: ratio.median >= 1 / 3,

@@ -11,8 +11,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type DocumentChain, mergeTrail } from '../domain/application-trail.ts';
 import { isInFlight } from '../domain/application.ts';
+import { type DocumentChain, mergeTrail } from '../domain/application-trail.ts';
 import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import { quotaMovement } from '../domain/quota.ts';
@@ -62,7 +62,7 @@ import {
   documentChainId,
   sealPendingPut,
 } from './dynamo-audit-chains.ts';
-import { APPROVALS_COUNTER_SK, approvalMarkSk, approvalsPk } from './dynamo-campaigns.ts';
+import { approvalMarkSk, approvalsCounterSk, approvalsPk } from './dynamo-campaigns.ts';
 import { idempotencyPut, readIdempotency, replayOf } from './dynamo-idempotency.ts';
 import { quotaKey } from './dynamo-quota-keys.ts';
 import { type Cancellation, type Labelled, type TransactItem, writeLabelled } from './dynamo-transaction.ts';
@@ -245,7 +245,7 @@ function approvalMarks(tableName: string, app: ApplicationRecord): Labelled[] {
     {
       Put: {
         TableName: tableName,
-        Item: { pk, sk: approvalMarkSk(kind, claim as number), entity: 'approval-mark' },
+        Item: { pk, sk: approvalMarkSk(kind, claim as number, app.highCourtCode), entity: 'approval-mark' },
       },
     },
   ];
@@ -258,7 +258,7 @@ function approvalMarks(tableName: string, app: ApplicationRecord): Labelled[] {
       {
         Update: {
           TableName: tableName,
-          Key: { pk, sk: APPROVALS_COUNTER_SK },
+          Key: { pk, sk: approvalsCounterSk(app.highCourtCode) },
           UpdateExpression: 'ADD approvals :one SET entity = :e',
           ExpressionAttributeValues: { ':one': 1, ':e': 'approval-counter' },
         },
@@ -408,6 +408,38 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     const record = out.Item ? strip<ApplicationRecord>(out.Item) : undefined;
     if (record) this.remember(record);
     return record;
+  }
+
+  /**
+   * One consistent BatchGetItem per 100 distinct ids (unprocessed keys read again with backoff); each
+   * record found is remembered, so the change that follows builds on it without reading it again.
+   */
+  async getMany(ids: readonly string[]): Promise<Map<string, ApplicationRecord>> {
+    const found = new Map<string, ApplicationRecord>();
+    const distinct = [...new Set(ids)];
+    for (let i = 0; i < distinct.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = distinct
+        .slice(i, i + 100)
+        .map((id) => ({ pk: appPk(id), sk: APP_SK }));
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt >= CONFLICT_RETRY.attempts) {
+          throw new ConcurrentUpdateError('The applications could not be read now. Retry shortly.');
+        }
+        if (attempt > 0) await sleep(backoffMs(attempt - 1));
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          const record = strip<ApplicationRecord>(item);
+          found.set(record.id, record);
+          this.remember(record);
+        }
+        pending = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return found;
   }
 
   /** See `seen`. A copy, so that a caller changing its record in place cannot change what is remembered. */

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import type { Campaign } from '../domain/campaigns.ts';
+import { QUOTA_HOLDERS as QUOTA_HOLDER_CODES } from '../domain/provinces.ts';
 import type { AuditEntry, AuditInput } from '../ports/applications.ts';
 import {
   type ApprovedHighWater,
@@ -31,14 +32,22 @@ const auditKey = (id: string, seq: number) => ({
 });
 /**
  * The approvals high-water mark of a campaign: the high court's final approval writes, in its own
- * transaction, a marker per approved claim amount (ANY#, and STANDARD# when no special circumstance was
- * claimed) and bumps a counter, so the largest approved claim is one Query (newest sort key first), never a
- * scan, and a limit change that raced an approval fails its condition on the counter.
+ * transaction, a marker per approved claim amount and high court (ANY#, and STANDARD# when no special
+ * circumstance was claimed) and bumps its high court's counter, so the largest approved claim is one
+ * Query (newest sort key first), never a scan, and a limit change that raced an approval fails its
+ * condition on that counter. Per high court, so that no item is written by more than one high court's
+ * approvals (on AWS, concurrent transactions on one item cancel each other): a final approval writes
+ * only items its high court's traffic shares (its quota row, its report rows, these).
  */
 export const approvalsPk = (campaignId: string) => `CAMPAIGN_APPROVALS#${campaignId}`;
-export const approvalMarkSk = (kind: 'ANY' | 'STANDARD', claimFen: number) =>
-  `${kind}#${String(claimFen).padStart(15, '0')}`;
-export const APPROVALS_COUNTER_SK = 'COUNTER';
+export const approvalMarkSk = (kind: 'ANY' | 'STANDARD', claimFen: number, highCourtCode: string) =>
+  `${kind}#${String(claimFen).padStart(15, '0')}#${highCourtCode}`;
+/** The claim of a mark (written before marks had a high court, `ANY#<claim>`, too). */
+const markClaimFen = (kind: 'ANY' | 'STANDARD', sk: string) =>
+  Number(sk.slice(kind.length + 1, kind.length + 16));
+/** A high court's approvals counter; `COUNTER` alone is the campaign-wide one of before (still honoured). */
+export const approvalsCounterSk = (highCourtCode: string) => `COUNTER#${highCourtCode}`;
+const LEGACY_COUNTER_SK = 'COUNTER';
 
 export { CampaignWriteConflictError } from '../ports/campaigns.ts';
 
@@ -142,7 +151,7 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
     this.cache.delete(campaign.id);
   }
 
-  /** The largest approved claims of a campaign and the approvals counter (see `approvalsPk`). */
+  /** The largest approved claims of a campaign and its approvals counters (see `approvalsPk`). */
   async approvedHighWater(campaignId: string): Promise<ApprovedHighWater> {
     const top = async (kind: 'ANY' | 'STANDARD') => {
       const out = await this.doc.send(
@@ -156,20 +165,33 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
         }),
       );
       const sk = out.Items?.[0]?.sk as string | undefined;
-      return sk ? Number(sk.slice(kind.length + 1)) : 0;
+      return sk ? markClaimFen(kind, sk) : 0;
     };
-    const [anyClaimFen, standardClaimFen, counter] = await Promise.all([
+    const counters = async () => {
+      const approvals: Record<string, number> = {};
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+            ExpressionAttributeValues: { ':pk': approvalsPk(campaignId), ':p': LEGACY_COUNTER_SK },
+            ProjectionExpression: 'sk, approvals',
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) approvals[String(item.sk)] = Number(item.approvals ?? 0);
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return approvals;
+    };
+    const [anyClaimFen, standardClaimFen, approvals] = await Promise.all([
       top('ANY'),
       top('STANDARD'),
-      this.doc.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { pk: approvalsPk(campaignId), sk: APPROVALS_COUNTER_SK },
-          ConsistentRead: true,
-        }),
-      ),
+      counters(),
     ]);
-    return { anyClaimFen, standardClaimFen, approvals: (counter.Item?.approvals as number) ?? 0 };
+    return { anyClaimFen, standardClaimFen, approvals };
   }
 
   /**
@@ -198,7 +220,7 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
     next: Campaign,
     audit: AuditInput,
     at: string,
-    approvalsSeen: number,
+    approvalsSeen: Readonly<Record<string, number>>,
     idempotency?: IdempotentWrite<StoredCampaign>,
   ): Promise<StoredCampaign> {
     try {
@@ -213,7 +235,7 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
     next: Campaign,
     audit: AuditInput,
     at: string,
-    approvalsSeen: number | undefined,
+    approvalsSeen: Readonly<Record<string, number>> | undefined,
     idempotency?: IdempotentWrite<StoredCampaign>,
   ): Promise<StoredCampaign> {
     const seq = (current?.auditSeq ?? 0) + 1;
@@ -270,18 +292,23 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
       ],
     ];
     if (approvalsSeen !== undefined) {
-      items.push([
-        'approvals',
-        {
-          ConditionCheck: {
-            TableName: this.tableName,
-            Key: { pk: approvalsPk(next.id), sk: APPROVALS_COUNTER_SK },
-            ConditionExpression:
-              approvalsSeen === 0 ? 'attribute_not_exists(pk) OR approvals = :zero' : 'approvals = :n',
-            ExpressionAttributeValues: approvalsSeen === 0 ? { ':zero': 0 } : { ':n': approvalsSeen },
+      // Every high court's counter as it was read (one that was not there must still not be): an
+      // approval anywhere in between cancels this write.
+      const sks = new Set([...QUOTA_HOLDER_CODES.map(approvalsCounterSk), ...Object.keys(approvalsSeen)]);
+      for (const sk of sks) {
+        const seen = approvalsSeen[sk];
+        items.push([
+          'approvals',
+          {
+            ConditionCheck: {
+              TableName: this.tableName,
+              Key: { pk: approvalsPk(next.id), sk },
+              ConditionExpression: seen === undefined ? 'attribute_not_exists(pk)' : 'approvals = :n',
+              ...(seen === undefined ? {} : { ExpressionAttributeValues: { ':n': seen } }),
+            },
           },
-        },
-      ]);
+        ]);
+      }
     }
     if (idempotency)
       items.push(['idempotency', idempotencyPut(this.tableName, idempotency, stored, new Date(at))]);

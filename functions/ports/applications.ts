@@ -220,6 +220,11 @@ export interface ApplicationRepository {
   ): Promise<ApplicationRecord>;
   get(id: string): Promise<ApplicationRecord | undefined>;
   /**
+   * Consistent reads of several applications at once (a decision batch's items: one BatchGetItem per
+   * 100 ids instead of a GetItem each); an id that does not exist is absent from the map.
+   */
+  getMany(ids: readonly string[]): Promise<Map<string, ApplicationRecord>>;
+  /**
    * Applies `mutate` to the current record. With `expectedVersion`, a stored version that differs is a
    * VersionConflictError (optimistic concurrency for PATCH).
    */

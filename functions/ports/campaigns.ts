@@ -15,7 +15,8 @@ export interface ApprovedHighWater {
   anyClaimFen: number;
   /** Largest approved claim without a special circumstance: the standard limit may not go below it. */
   standardClaimFen: number;
-  approvals: number;
+  /** The approvals counted, per counter item (one per high court): a limit change is conditioned on them all. */
+  approvals: Readonly<Record<string, number>>;
 }
 
 export interface CampaignStore {
@@ -50,7 +51,7 @@ export interface CampaignAdminStore {
     next: Campaign,
     audit: AuditInput,
     at: string,
-    approvalsSeen: number,
+    approvalsSeen: Readonly<Record<string, number>>,
     idempotency?: IdempotentWrite<StoredCampaign>,
   ): Promise<StoredCampaign>;
   /** The change trail, oldest first. */

@@ -353,7 +353,11 @@ export async function loadVisible(
   principal: Principal,
   id: string,
 ): Promise<ApplicationRecord> {
-  const app = await deps.repo.get(id);
+  return visibleTo(principal, await deps.repo.get(id));
+}
+
+/** The application if the caller may see it (as `loadVisible`, for a record already read); else 404. */
+export function visibleTo(principal: Principal, app: ApplicationRecord | undefined): ApplicationRecord {
   // The recorded superiors, not the registry's current ones (see routingOf); the SPC sees every court.
   const within =
     principal.court === 'SPC' ||

@@ -5,7 +5,7 @@ import { evaluateEligibility } from '../domain/eligibility.ts';
 import * as lifecycle from '../domain/lifecycle.ts';
 import type { Principal } from '../lib/auth.ts';
 import { currentCorrelationId, underRecordedCorrelationId } from '../lib/correlation.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
 import { logger } from '../lib/logger.ts';
 import { outboxRetryAt, retryOnStaleRead, StaleReadError } from '../lib/retry.ts';
 import {
@@ -22,7 +22,14 @@ import {
 } from '../ports/applications.ts';
 import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
 import type { Workflow } from '../ports/workflow.ts';
-import { type ApplicationDeps, hasRole, loadForClerk, loadVisible, routingOf } from './applications.ts';
+import {
+  type ApplicationDeps,
+  hasRole,
+  loadForClerk,
+  loadVisible,
+  routingOf,
+  visibleTo,
+} from './applications.ts';
 import { documentsToReplace, evidenceOf, evidenceSet } from './documents.ts';
 import { deliverPayout } from './payouts.ts';
 import { ensureWorkflow, executionInput } from './redrive.ts';
@@ -247,8 +254,29 @@ export function decideApplication(
   id: string,
   input: DecisionInput,
   idempotency?: IdempotentWrite<DecisionResult>,
+  opts: {
+    /**
+     * The application as the caller read it consistently (a batch reads all its items at once; null:
+     * that read found none): the first attempt starts from it instead of reading again; a retry, and a
+     * refusal, read again.
+     */
+    read?: ApplicationRecord | null;
+  } = {},
 ): Promise<DecisionResult> {
-  return retryOnStaleRead('deciding', () => decideOnce(deps, principal, id, input, idempotency));
+  const fresh = () => retryOnStaleRead('deciding', () => decideOnce(deps, principal, id, input, idempotency));
+  if (opts.read === undefined) return fresh();
+  let read: { app: ApplicationRecord | undefined } | undefined = { app: opts.read ?? undefined };
+  return retryOnStaleRead('deciding', () => {
+    const first = read;
+    read = undefined;
+    return decideOnce(deps, principal, id, input, idempotency, first);
+  }).catch((error) => {
+    // A refusal judged on the caller's earlier read (not pending here any more, not found…) is judged
+    // again on a fresh one: the answer is the application's as it stands, as for a single decision.
+    // (QUOTA_EXCEEDED is the write's own condition, never the read's: it stands.)
+    if (error instanceof AppError && error.code !== 'QUOTA_EXCEEDED') return fresh();
+    throw error;
+  });
 }
 
 async function decideOnce(
@@ -257,8 +285,9 @@ async function decideOnce(
   id: string,
   input: DecisionInput,
   idempotency?: IdempotentWrite<DecisionResult>,
+  read?: { app: ApplicationRecord | undefined },
 ): Promise<DecisionResult> {
-  const app = await loadVisible(deps, principal, id);
+  const app = read ? visibleTo(principal, read.app) : await loadVisible(deps, principal, id);
   if (!hasRole(principal, 'approver')) {
     throw new ForbiddenError('ROLE_FORBIDDEN', 'Only an approver may decide.');
   }

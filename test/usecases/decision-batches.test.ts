@@ -2,7 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApplicationRepository } from '../../functions/ports/applications.ts';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
 import { decideApplication, submitApplication } from '../../functions/usecases/approval.ts';
-import { type BatchResult, decideBatch } from '../../functions/usecases/decision-batches.ts';
+import {
+  BATCH_CONCURRENCY,
+  type BatchResult,
+  decideBatch,
+} from '../../functions/usecases/decision-batches.ts';
 import { FORM, idempotencyFor, people, refusedWithoutChange, type World, world } from './world.ts';
 
 let w: World;
@@ -44,13 +48,15 @@ describe('decideBatch (批量审批)', () => {
     expect((await w.repo.get(b))?.status).toBe('rejected');
   });
 
-  it('refuses exactly the items the quota no longer covers when it runs out mid-batch, in the given order', async () => {
+  it('refuses exactly the items the quota no longer covers when it runs out mid-batch, in the given order (one at a time)', async () => {
     w = await world({ quotaFen: 7_000_000 });
     const ids = [await atHighCourt(), await atHighCourt(), await atHighCourt(), await atHighCourt(1_000_000)];
     const out = await decideBatch(
       w.deps,
       people.highApprover,
       ids.map((id) => item(id)),
+      undefined,
+      { concurrency: 1 },
     );
     expect(out.results.map((r) => [r.status, r.code ?? null])).toEqual([
       ['awaiting_payout', null],
@@ -123,7 +129,8 @@ describe('decideBatch (批量审批)', () => {
     const b = await w.submitted();
     const real = w.deps.repo;
     const repo: ApplicationRepository = Object.create(real);
-    repo.get = (id: string) => (id === broken ? Promise.reject(new TypeError('boom')) : real.get(id));
+    repo.listDocuments = (id: string) =>
+      id === broken ? Promise.reject(new TypeError('boom')) : real.listDocuments(id);
     const out = await decideBatch({ ...w.deps, repo }, people.basicApprover, [
       item(a),
       item(broken),
@@ -148,6 +155,104 @@ describe('decideBatch (批量审批)', () => {
     expect(again).toBeInstanceOf(IdempotencyReplay);
     expect((again as IdempotencyReplay).record.response.body).toEqual(first);
     expect((await w.repo.get(a))?.decisions).toHaveLength(1);
+  });
+});
+
+describe('decideBatch, several items at once', () => {
+  it('with items in flight together, approves exactly the amounts that fit and refuses the rest, never overspending', async () => {
+    w = await world({ quotaFen: 12_000_000 });
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await atHighCourt());
+    const out = await decideBatch(
+      w.deps,
+      people.highApprover,
+      ids.map((id) => item(id)),
+    );
+    const codes = out.results.map((r) => r.code ?? r.status);
+    expect(codes.filter((c) => c === 'awaiting_payout')).toHaveLength(4);
+    expect(codes.filter((c) => c === 'QUOTA_EXCEEDED')).toHaveLength(4);
+    expect(await w.quota()).toMatchObject({ reservedFen: 12_000_000, availableFen: 0 });
+    for (const [i, id] of ids.entries()) {
+      const app = await w.repo.get(id);
+      const approvedHere = (app?.decisions ?? []).some((d) => d.court === 'JX');
+      expect(approvedHere).toBe(codes[i] === 'awaiting_payout');
+      expect(app?.quotaReservation != null).toBe(approvedHere);
+    }
+  });
+
+  it(`decides at most BATCH_CONCURRENCY (${BATCH_CONCURRENCY}) items at once, more than one`, async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await w.submitted());
+    const real = w.deps.repo;
+    const repo: ApplicationRepository = Object.create(real);
+    let inFlight = 0;
+    let most = 0;
+    repo.listDocuments = async (id: string) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return await real.listDocuments(id);
+      } finally {
+        inFlight--;
+      }
+    };
+    const out = await decideBatch(
+      { ...w.deps, repo },
+      people.basicApprover,
+      ids.map((id) => item(id)),
+    );
+    expect(out.results.every((r) => r.status === 'pending_approval' && r.code === undefined)).toBe(true);
+    expect(most).toBe(BATCH_CONCURRENCY);
+  });
+
+  it('reads the batch’s applications once, together, and decides from that read', async () => {
+    const ids = [await w.submitted(), await w.submitted(), await w.submitted()];
+    const real = w.deps.repo;
+    const repo: ApplicationRepository = Object.create(real);
+    const reads: string[] = [];
+    const batchReads: string[][] = [];
+    repo.get = (id: string) => {
+      reads.push(id);
+      return real.get(id);
+    };
+    repo.getMany = (many: readonly string[]) => {
+      batchReads.push([...many]);
+      return real.getMany(many);
+    };
+    // The store's own reads inside its write are its own, not the use case's.
+    repo.update = real.update.bind(real);
+    const out = await decideBatch({ ...w.deps, repo }, people.basicApprover, [
+      item(ids[0] as string),
+      item(ids[1] as string),
+      item(ids[0] as string),
+      item(ids[2] as string),
+    ]);
+    expect(out.results.map((r) => r.code ?? r.status)).toEqual([
+      'pending_approval',
+      'pending_approval',
+      'DUPLICATE_IN_BATCH',
+      'pending_approval',
+    ]);
+    expect(batchReads).toEqual([ids]);
+    // The use case reads no item again.
+    expect(reads.filter((id) => ids.includes(id))).toEqual([]);
+  });
+
+  it('judges an item again on a fresh read when the batch’s read of it is stale (decided meanwhile at its level)', async () => {
+    const a = await w.submitted();
+    const stale = await w.repo.getMany([a]);
+    // The basic level decides it (a single decision) after the batch read it: it now waits at JX01.
+    await decideApplication(w.deps, people.basicApprover, a, approve);
+    const real = w.deps.repo;
+    const repo: ApplicationRepository = Object.create(real);
+    repo.getMany = async () => stale;
+    const out = await decideBatch({ ...w.deps, repo }, people.midApprover, [item(a)]);
+    expect(out.results).toEqual([{ applicationId: a, status: 'pending_approval', pendingAt: 'JX' }]);
+    const again = await decideBatch({ ...w.deps, repo }, people.basicApprover, [item(a)]);
+    // And the basic level, whose stale read says "waiting here", is refused as the application stands.
+    expect(again.results[0]).toMatchObject({ code: 'DECISION_ALREADY_RECORDED', pendingAt: 'JX' });
+    expect((await w.repo.get(a))?.decisions).toHaveLength(2);
   });
 });
 

@@ -1,5 +1,5 @@
-import { type DocumentChain, mergeTrail } from '../../domain/application-trail.ts';
 import { isInFlight } from '../../domain/application.ts';
+import { type DocumentChain, mergeTrail } from '../../domain/application-trail.ts';
 import { waitingSince } from '../../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
 import { applyQuotaMovement } from '../../domain/quota.ts';
@@ -223,6 +223,16 @@ export class MemoryApplicationRepository implements ApplicationRepository {
   async get(id: string): Promise<ApplicationRecord | undefined> {
     await tick();
     return copy(this.state.applications.get(id));
+  }
+
+  async getMany(ids: readonly string[]): Promise<Map<string, ApplicationRecord>> {
+    await tick();
+    const found = new Map<string, ApplicationRecord>();
+    for (const id of ids) {
+      const app = this.state.applications.get(id);
+      if (app) found.set(id, copy(app) as ApplicationRecord);
+    }
+    return found;
   }
 
   private auditPut(applicationId: string, entry: AuditEntry, conditional = true): Operation {

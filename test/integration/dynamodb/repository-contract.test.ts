@@ -193,6 +193,21 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     expect(await s.repo.get(newId())).toBeUndefined();
   });
 
+  it('reads several applications at once, consistently: every id found, an unknown id absent, more than 100 ids', async () => {
+    const s = make();
+    const created: string[] = [];
+    for (let i = 0; i < 103; i++) {
+      const app = record();
+      await s.repo.create(app, audit('application.created'));
+      created.push(app.id);
+    }
+    const changed = await s.repo.update(created[0] as string, escalate);
+    const found = await s.repo.getMany([...created, 'no-such-application', created[1] as string]);
+    expect([...found.keys()].sort()).toEqual([...created].sort());
+    expect(found.get(created[0] as string)?.version).toBe(changed.version);
+    expect(found.get(created[2] as string)).toEqual(await s.repo.get(created[2] as string));
+  });
+
   it('holds the duplicate lock: a second open application with the key fails naming the first, writing nothing', async () => {
     const s = make();
     const first = record();

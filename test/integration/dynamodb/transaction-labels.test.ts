@@ -312,11 +312,11 @@ describe('DynamoCampaignStore maps its cancelled label to its domain error', () 
       requestHash: 'h'.repeat(64),
       respond: (c) => ({ status: 200, body: { version: c.version }, headers: {} }),
     };
-    const first = await campaigns.update(created, { ...created, name: '第一次' }, admin, at, 0, key);
+    const first = await campaigns.update(created, { ...created, name: '第一次' }, admin, at, {}, key);
     // The same key again, built on the record from before the first: the campaign's condition fails
     // too, but the idempotency record's label says this is a replay.
     const error = await campaigns
-      .update(created, { ...created, name: '第二次' }, admin, at, 0, key)
+      .update(created, { ...created, name: '第二次' }, admin, at, {}, key)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IdempotencyReplay);
     expect((error as IdempotencyReplay).record.response.body).toEqual({ version: first.version });

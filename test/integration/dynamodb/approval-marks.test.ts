@@ -1,0 +1,190 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
+import { approvalsPk, DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
+import { demoCampaign } from '../../../functions/domain/campaigns.ts';
+import type { ApplicationRecord, AuditInput } from '../../../functions/ports/applications.ts';
+import { CampaignWriteConflictError } from '../../../functions/ports/campaigns.ts';
+import {
+  createLocalDynamoClients,
+  type DynamoDbLocal,
+  ensureTable,
+  startDynamoDbLocal,
+} from '../../../infra/local/dynamodb.ts';
+
+/**
+ * A final approval's marks against the campaign's limits (issue 13 item 3: no item written by more than
+ * one high court's traffic): each high court has its own approvals counter and its own claim marks,
+ * so approvals at two high courts share no item; the SPC's limit change still sees the largest claim
+ * approved anywhere and is cancelled by an approval at any high court that lands between its read
+ * and its write — including the first approval of a high court that had none when it read.
+ */
+const TABLE = 'relief';
+let dynamo: DynamoDbLocal;
+let client: DynamoDBClient;
+let doc: DynamoDBDocumentClient;
+let repo: DynamoApplicationRepository;
+let campaigns: DynamoCampaignStore;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal();
+  ({ client, doc } = createLocalDynamoClients(dynamo.endpoint));
+  await ensureTable(client, TABLE);
+  repo = new DynamoApplicationRepository(doc, TABLE);
+  campaigns = new DynamoCampaignStore(doc, TABLE);
+});
+afterAll(async () => {
+  client?.destroy();
+  await dynamo?.stop();
+});
+
+let serial = 0;
+const run = `${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1e6)}`;
+const newId = () => `M${run}${String(++serial).padStart(6, '0')}`.padEnd(26, '0').slice(0, 26);
+const uniq = () => `${run}-${++serial}`;
+const spc = { sub: 'spc-admin-1', court: 'SPC', roles: ['spc-admin' as const] };
+const audit = (action: string, actor: AuditInput['actor'] = spc): AuditInput => ({
+  actor,
+  action,
+  fromStatus: null,
+  toStatus: null,
+  detail: {},
+});
+
+function record(campaignId: string, highCourtCode: string, claimAmountFen: number): ApplicationRecord {
+  const at = new Date().toISOString();
+  const court = `${highCourtCode}0102`;
+  return {
+    id: newId(),
+    campaignId,
+    courtCode: court,
+    highCourtCode,
+    status: 'pending_approval',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    createdBy: 'clerk-1',
+    eligibility: { eligible: true, failures: [] },
+    duplicateKey: `dup-${uniq()}`,
+    route: [highCourtCode],
+    pendingAt: highCourtCode,
+    ancestors: [`${highCourtCode}01`, highCourtCode],
+    auditSeq: 0,
+    auditHead: '',
+    case: {
+      caseNumber: `(2024)${highCourtCode}执${uniq()}号`,
+      category: 'labor-remuneration',
+      kind: 'enforcement',
+      claimAmountFen,
+      concluded: false,
+      terminationConditions: { met: true, basis: '无财产可供执行。' },
+    },
+    applicant: { name: '王小明', idType: 'resident-id', idNumber: '360102198001011016' },
+    hardship: { statement: '生活困难。' },
+    consentToTermination: true,
+    priorJudicialRelief: false,
+    reliefAmountFen: 1_000,
+    bankAccount: {
+      bankName: '银行',
+      holderName: '王小明',
+      holderIdNumber: '360102198001011016',
+      accountNumber: '1',
+    },
+  };
+}
+
+/** A final approval's write as the decision makes it: the status moves and the quota is reserved. */
+async function approve(campaignId: string, highCourtCode: string, claimFen: number) {
+  const app = await repo.create(record(campaignId, highCourtCode, claimFen), audit('application.created'));
+  await repo.update(
+    app.id,
+    (current) => ({
+      next: { ...current, status: 'awaiting_payout', version: current.version + 1 },
+      audit: { ...audit('decision.approve'), fromStatus: current.status, toStatus: 'awaiting_payout' },
+    }),
+    { quota: { campaignId, highCourtCode, amountFen: 1_000, op: 'reserve' } },
+  );
+}
+
+async function newCampaign() {
+  const id = `C${uniq()}`.replace(/[^0-9A-Za-z]/g, '');
+  const at = new Date().toISOString();
+  for (const hc of ['JX', 'BJ']) await campaigns.seedQuota(id, hc, 1_000_000, at);
+  return campaigns.create({ ...demoCampaign(new Date()), id }, audit('campaign.created'), at);
+}
+
+describe('approvals marks per high court (DynamoDB)', () => {
+  it('writes marks and a counter of its own high court only: two high courts share no item', async () => {
+    const campaign = await newCampaign();
+    await approve(campaign.id, 'JX', 3_000_000);
+    await approve(campaign.id, 'BJ', 3_000_000);
+    const out = await doc.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': approvalsPk(campaign.id) },
+        ConsistentRead: true,
+      }),
+    );
+    const sks = (out.Items ?? []).map((i) => String(i.sk)).sort();
+    expect(sks).toEqual([
+      'ANY#000000003000000#BJ',
+      'ANY#000000003000000#JX',
+      'COUNTER#BJ',
+      'COUNTER#JX',
+      'STANDARD#000000003000000#BJ',
+      'STANDARD#000000003000000#JX',
+    ]);
+  });
+
+  it('sees the largest claim approved at any high court, and marks written before they had a high court', async () => {
+    const campaign = await newCampaign();
+    await approve(campaign.id, 'JX', 3_000_000);
+    await approve(campaign.id, 'BJ', 5_000_000);
+    expect(await campaigns.approvedHighWater(campaign.id)).toEqual({
+      anyClaimFen: 5_000_000,
+      standardClaimFen: 5_000_000,
+      approvals: { 'COUNTER#BJ': 1, 'COUNTER#JX': 1 },
+    });
+    // The campaign-wide mark and counter of before.
+    for (const item of [
+      { sk: 'ANY#000000007000000', entity: 'approval-mark' },
+      { sk: 'COUNTER', entity: 'approval-counter', approvals: 4 },
+    ]) {
+      await doc.send(new PutCommand({ TableName: TABLE, Item: { pk: approvalsPk(campaign.id), ...item } }));
+    }
+    expect(await campaigns.approvedHighWater(campaign.id)).toEqual({
+      anyClaimFen: 7_000_000,
+      standardClaimFen: 5_000_000,
+      approvals: { COUNTER: 4, 'COUNTER#BJ': 1, 'COUNTER#JX': 1 },
+    });
+  });
+
+  it('cancels a limit change when an approval lands after its read — at a high court counted then, or at one with none yet', async () => {
+    const campaign = await newCampaign();
+    await approve(campaign.id, 'JX', 3_000_000);
+    const seen = await campaigns.approvedHighWater(campaign.id);
+    const change = (approvals: Readonly<Record<string, number>>) =>
+      campaigns.update(
+        campaign,
+        { ...campaign, name: `改 ${uniq()}` },
+        audit('campaign.updated'),
+        new Date().toISOString(),
+        approvals,
+      );
+    // BJ had no approval (no counter) when the change read: its first approval must still cancel it.
+    await approve(campaign.id, 'BJ', 4_000_000);
+    const first = await change(seen.approvals).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(CampaignWriteConflictError);
+    // And a second approval at JX, whose counter the change had read.
+    const again = await campaigns.approvedHighWater(campaign.id);
+    await approve(campaign.id, 'JX', 3_000_000);
+    expect(await change(again.approvals).catch((e: unknown) => e)).toBeInstanceOf(CampaignWriteConflictError);
+    expect((await campaigns.get(campaign.id, { consistent: true }))?.name).toBe(campaign.name);
+    // Read again, nothing in between: written.
+    const now = await campaigns.approvedHighWater(campaign.id);
+    expect(now.approvals).toEqual({ 'COUNTER#BJ': 1, 'COUNTER#JX': 2 });
+    await expect(change(now.approvals)).resolves.toMatchObject({ version: (campaign.version ?? 1) + 1 });
+  });
+});

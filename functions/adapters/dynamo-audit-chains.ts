@@ -13,6 +13,7 @@ import type { ChainedAuditEntry } from '../domain/audit-chain.ts';
 import type { ChainState } from '../domain/audit-seal.ts';
 import { mapLimited } from '../lib/concurrency.ts';
 import type { AuditChainStore, PendingSeal } from '../ports/audit-seal.ts';
+import { queryAll } from './dynamo-query.ts';
 import { QUOTA_PK_PREFIX, quotaKey } from './dynamo-quota-keys.ts';
 import { isTransactionCanceled } from './dynamo-transaction.ts';
 
@@ -396,23 +397,10 @@ export class DynamoAuditChainStore implements AuditChainStore {
   }
 
   /** Every item of a (table or index) query, page by page. */
-  private async queryAll(
+  private queryAll(
     input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
   ): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ...input,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+    return queryAll(this.doc, { TableName: this.tableName, ...input });
   }
 }
 

@@ -20,6 +20,7 @@ import {
 import type { IdempotentWrite } from '../ports/idempotency.ts';
 import { campaignChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
+import { queryAll } from './dynamo-query.ts';
 import { quotaKey } from './dynamo-quota-keys.ts';
 import { type Labelled, writeLabelled } from './dynamo-transaction.ts';
 
@@ -107,20 +108,11 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
   }
 
   async list(): Promise<Campaign[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': CAMPAIGNS_PK, ':p': 'CAMPAIGN#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
-    } while (start);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': CAMPAIGNS_PK, ':p': 'CAMPAIGN#' },
+    });
     return items.map(toCampaign).sort((a, b) => a.handling.start.localeCompare(b.handling.start));
   }
 
@@ -169,21 +161,14 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
     };
     const counters = async () => {
       const approvals: Record<string, number> = {};
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-            ExpressionAttributeValues: { ':pk': approvalsPk(campaignId), ':p': LEGACY_COUNTER_SK },
-            ProjectionExpression: 'sk, approvals',
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of out.Items ?? []) approvals[String(item.sk)] = Number(item.approvals ?? 0);
-        start = out.LastEvaluatedKey;
-      } while (start);
+      const items = await queryAll(this.doc, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': approvalsPk(campaignId), ':p': LEGACY_COUNTER_SK },
+        ProjectionExpression: 'sk, approvals',
+        ConsistentRead: true,
+      });
+      for (const item of items) approvals[String(item.sk)] = Number(item.approvals ?? 0);
       return approvals;
     };
     const [anyClaimFen, standardClaimFen, approvals] = await Promise.all([
@@ -324,21 +309,12 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
 
   /** The change trail, oldest first. */
   async listAudit(campaignId: string): Promise<AuditEntry[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': auditKey(campaignId, 0).pk, ':p': 'AUDIT#' },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
-    } while (start);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': auditKey(campaignId, 0).pk, ':p': 'AUDIT#' },
+      ConsistentRead: true,
+    });
     return items
       .map(({ pk: _pk, sk: _sk, entity: _e, ...rest }) => rest as unknown as AuditEntry)
       .sort((a, b) => a.seq - b.seq);

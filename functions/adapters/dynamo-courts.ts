@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import { type Court, type CourtLevel, CourtRegistry } from '../domain/court-registry.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
@@ -7,6 +7,7 @@ import type { CourtAuditEntry, CourtChange, CourtStore } from '../ports/courts.t
 import type { IdempotentWrite } from '../ports/idempotency.ts';
 import { COURTS_CHAIN_ID, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
+import { queryAll } from './dynamo-query.ts';
 import { type Labelled, writeLabelled } from './dynamo-transaction.ts';
 
 const REGISTRY_KEY = { pk: 'COURTS', sk: 'REGISTRY' };
@@ -205,21 +206,12 @@ export class DynamoCourtStore implements CourtStore {
   }
 
   async listAudit(code?: string): Promise<CourtAuditEntry[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': AUDIT_PK, ':p': 'AUDIT#' },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
-    } while (start);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': AUDIT_PK, ':p': 'AUDIT#' },
+      ConsistentRead: true,
+    });
     const entries = items.map((i) => {
       const { pk: _pk, sk: _sk, entity: _e, ...rest } = i;
       return rest as unknown as CourtAuditEntry;

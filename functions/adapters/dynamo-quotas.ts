@@ -1,9 +1,4 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { nextAllocation } from '../domain/quota.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
 import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
@@ -12,6 +7,7 @@ import type { IdempotentWrite } from '../ports/idempotency.ts';
 import type { QuotaLedger, StoredQuota } from '../ports/quotas.ts';
 import { quotaChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
+import { queryAll } from './dynamo-query.ts';
 import { quotaKey } from './dynamo-quota-keys.ts';
 import { type Labelled, writeLabelled } from './dynamo-transaction.ts';
 
@@ -51,21 +47,8 @@ export class DynamoQuotaLedger implements QuotaLedger {
   ) {}
 
   /** Every item a query matches, following LastEvaluatedKey past DynamoDB's 1 MB pages. */
-  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          ...input,
-          ...(this.pageSize ? { Limit: this.pageSize } : {}),
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
-    } while (start);
-    return items;
+  private queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    return queryAll(this.doc, { ...input, ...(this.pageSize ? { Limit: this.pageSize } : {}) });
   }
 
   async get(campaignId: string, highCourtCode: string): Promise<StoredQuota | undefined> {

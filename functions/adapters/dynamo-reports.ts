@@ -2,7 +2,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { nationalTotals } from '../domain/report.ts';
@@ -15,6 +14,7 @@ import {
   type StoredNarrative,
 } from '../ports/reports.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
+import { queryAll } from './dynamo-query.ts';
 
 export { type CounterRow, ReportAlreadyFrozenError } from '../ports/reports.ts';
 
@@ -32,21 +32,8 @@ export class DynamoReportStore implements ReportStore {
   async counters(campaignId: string): Promise<{ byHighCourt: Map<string, CounterRow>; total: CounterRow }> {
     const byHighCourt = new Map<string, CounterRow>();
     // 32 rows, but each grows a counter per category: follow the pages rather than trust the 1 MB.
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :h)',
-          ExpressionAttributeValues: { ':pk': `REPORT#${campaignId}`, ':h': 'HIGH#' },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? [])
-        byHighCourt.set(String(item.sk).slice('HIGH#'.length), numbers(item));
-      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
-    } while (start);
+    for (const item of await this.queryAll(`REPORT#${campaignId}`, 'HIGH#'))
+      byHighCourt.set(String(item.sk).slice('HIGH#'.length), numbers(item));
     return { byHighCourt, total: nationalTotals(byHighCourt.values()) };
   }
 
@@ -151,23 +138,13 @@ export class DynamoReportStore implements ReportStore {
     }
   }
 
-  private async queryAll(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-      start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
-    } while (start);
-    return items;
+  private queryAll(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
+      ConsistentRead: true,
+    });
   }
 
   async getFrozen(campaignId: string, highCourtCode: string): Promise<Record<string, unknown> | undefined> {

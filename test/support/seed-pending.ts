@@ -169,7 +169,6 @@ export function pendingSeeder(endpoints: { dynamodb: string; s3: string }) {
         for (const row of [`HIGH#${app.highCourtCode}`, `COURT#${app.highCourtCode}#${app.courtCode}`])
           pendingBy.set(`${app.campaignId}|${row}`, (pendingBy.get(`${app.campaignId}|${row}`) ?? 0) + 1);
       }
-      const tw = Date.now();
       await batchWrite(items);
       // The submissions' report counter, as their transactions would have moved it.
       for (const [key, n] of pendingBy) {
@@ -191,7 +190,7 @@ export function pendingSeeder(endpoints: { dynamodb: string; s3: string }) {
       for (;;) {
         const apps = await Promise.all(ids.map((id) => repo.get(id)));
         if (apps.every((a) => a?.taskToken)) return apps as ApplicationRecord[];
-          console.info(`tokens: ${apps.filter((a) => a?.taskToken).length}/${ids.length} outbox-left?`);
+        console.info(`tokens: ${apps.filter((a) => a?.taskToken).length}/${ids.length} outbox-left?`);
         if (Date.now() > deadline)
           throw new Error(`${apps.filter((a) => !a?.taskToken).length} executions did not start`);
         await new Promise((r) => setTimeout(r, 250));

@@ -1,6 +1,5 @@
 import {
   BatchGetCommand,
-  type BatchGetCommandOutput,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -64,6 +63,7 @@ import {
 } from './dynamo-audit-chains.ts';
 import { approvalMarkSk, approvalsCounterSk, approvalsPk } from './dynamo-campaigns.ts';
 import { idempotencyPut, readIdempotency, replayOf } from './dynamo-idempotency.ts';
+import { batchGetAll } from './dynamo-query.ts';
 import { quotaKey } from './dynamo-quota-keys.ts';
 import { type Cancellation, type Labelled, type TransactItem, writeLabelled } from './dynamo-transaction.ts';
 
@@ -280,6 +280,9 @@ function encodeCursor(key: Record<string, unknown> | undefined): string | null {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
 }
 
+const applicationsUnreadable = () =>
+  new ConcurrentUpdateError('The applications could not be read now. Retry shortly.');
+
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
 }
@@ -416,28 +419,16 @@ export class DynamoApplicationRepository implements ApplicationRepository {
    */
   async getMany(ids: readonly string[]): Promise<Map<string, ApplicationRecord>> {
     const found = new Map<string, ApplicationRecord>();
-    const distinct = [...new Set(ids)];
-    for (let i = 0; i < distinct.length; i += 100) {
-      let pending: Record<string, unknown>[] | undefined = distinct
-        .slice(i, i + 100)
-        .map((id) => ({ pk: appPk(id), sk: APP_SK }));
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt >= CONFLICT_RETRY.attempts) {
-          throw new ConcurrentUpdateError('The applications could not be read now. Retry shortly.');
-        }
-        if (attempt > 0) await sleep(backoffMs(attempt - 1));
-        const out: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          const record = strip<ApplicationRecord>(item);
-          found.set(record.id, record);
-          this.remember(record);
-        }
-        pending = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
+    const keys = [...new Set(ids)].map((id) => ({ pk: appPk(id), sk: APP_SK }));
+    const items = await batchGetAll(this.doc, this.tableName, keys, {
+      consistent: true,
+      requests: CONFLICT_RETRY.attempts,
+      giveUp: applicationsUnreadable,
+    });
+    for (const item of items) {
+      const record = strip<ApplicationRecord>(item);
+      found.set(record.id, record);
+      this.remember(record);
     }
     return found;
   }
@@ -1205,21 +1196,18 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     // Which markers exist, in one request (consistent: the transaction's conditions then confirm it).
     const existing = new Set<string>();
     if (markers.length > 0) {
-      let keys: Record<string, unknown>[] | undefined = markers.map((m) => ({ pk, sk: m.key }));
-      for (let i = 0; keys && keys.length > 0 && i < 5; i++) {
-        const out: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'sk' },
-            },
-          }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? []) existing.add(String(item.sk));
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-        if (keys && keys.length > 0) await sleep(backoffMs(i));
-      }
-      if (keys && keys.length > 0)
-        throw new ConcurrentUpdateError('The report counters could not be read; retry shortly.');
+      const found = await batchGetAll(
+        this.doc,
+        this.tableName,
+        markers.map((m) => ({ pk, sk: m.key })),
+        {
+          consistent: true,
+          projection: 'sk',
+          requests: 5,
+          giveUp: () => new ConcurrentUpdateError('The report counters could not be read; retry shortly.'),
+        },
+      );
+      for (const item of found) existing.add(String(item.sk));
     }
     for (const marker of markers) {
       const sk = marker.key;
@@ -1479,24 +1467,14 @@ export class DynamoApplicationRepository implements ApplicationRepository {
    */
   private async hydrate(keys: Record<string, unknown>[]): Promise<ApplicationRecord[]> {
     const byPk = new Map<string, ApplicationRecord>();
-    for (let i = 0; i < keys.length; i += 100) {
-      let pending: Record<string, unknown>[] | undefined = keys
-        .slice(i, i + 100)
-        .map((k) => ({ pk: k.pk, sk: k.sk }));
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 0) await sleep(backoffMs(attempt - 1));
-        const out: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          byPk.set(String(item.pk), strip<ApplicationRecord>(item));
-        }
-        pending = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-        if (pending && pending.length > 0 && attempt >= CONFLICT_RETRY.attempts) {
-          throw new ConcurrentUpdateError('The applications could not be read now. Retry shortly.');
-        }
-      }
-    }
+    const items = await batchGetAll(
+      this.doc,
+      this.tableName,
+      keys.map((k) => ({ pk: k.pk, sk: k.sk })),
+      // As before: the first request and up to CONFLICT_RETRY.attempts retries.
+      { requests: CONFLICT_RETRY.attempts + 1, giveUp: applicationsUnreadable },
+    );
+    for (const item of items) byPk.set(String(item.pk), strip<ApplicationRecord>(item));
     return keys.flatMap((k) => byPk.get(String(k.pk)) ?? []);
   }
 

@@ -299,30 +299,7 @@ describe('sealing and verifying against DynamoDB Local', () => {
 
   it('seals a document chain by its own mark, and catches its entry rewritten with the head recomputed', async () => {
     const id = await application(0);
-    const documentId = `D${id.slice(1)}`;
-    const granted = await repo.addDocument(
-      {
-        applicationId: id,
-        documentId,
-        type: 'identity',
-        contentType: 'application/pdf',
-        sizeBytes: 1,
-        sha256: 'a'.repeat(64),
-        status: 'pending',
-        s3Key: `applications/${id}/documents/${documentId}`,
-        createdAt: '2026-11-25T00:00:00.000Z',
-        createdBy: 'clerk',
-        uploadedAt: null,
-        rejectedReason: null,
-        submissionSeqAtGrant: 0,
-      },
-      audit('document.requested'),
-    );
-    await repo.settleDocument(
-      granted,
-      { status: 'uploaded', at: '2026-11-25T00:01:00.000Z', reason: null },
-      audit('document.uploaded'),
-    );
+    const documentId = await uploadedDocument(id, 0);
     const chainId = documentChainId(id, documentId);
     expect(await mark(chainId)).toMatchObject({ seq: 2 });
     const sealed = await sealAuditTrail(deps());

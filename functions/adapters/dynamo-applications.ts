@@ -35,6 +35,8 @@ import {
   DuplicateApplicationError,
   DuplicateEventError,
   type FundEntry,
+  type GrantBasis,
+  GrantBasisMismatch,
   type IdempotencyRecord,
   type IdempotentWrite,
   LIST_MAX_READS,
@@ -894,6 +896,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     doc: DocumentRecord,
     audit: AuditInput,
     idempotency?: IdempotentWrite<DocumentRecord>,
+    basis?: GrantBasis,
   ): Promise<DocumentRecord> {
     const at = this.now().toISOString();
     const { entry, items } = this.documentEntry({ ...doc, auditSeq: 0, auditHead: GENESIS_HASH }, audit, at);
@@ -917,6 +920,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       ],
       ...items,
     ];
+    if (basis) labelled.push(['application', this.grantCheck(doc.applicationId, basis)]);
     if (idempotency) {
       labelled.push(['idempotency', idempotencyPut(this.tableName, idempotency, stored, this.now())]);
     }
@@ -926,9 +930,45 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         const replay = await replayOf(this.doc, this.tableName, idempotency, cancelled.itemOf('idempotency'));
         if (replay) throw replay;
       }
+      if (cancelled.failed.has('application')) {
+        const current = cancelled.itemOf('application');
+        throw new GrantBasisMismatch(
+          current ? strip<ApplicationRecord>(unmarshall(current as never)) : undefined,
+        );
+      }
       throw cancelled.error;
     }
     return stored;
+  }
+
+  /**
+   * The grant's check of its application, in place of a read before it: the executing court, status,
+   * submission and an open campaign as assumed; a failed check returns the application as it stands.
+   */
+  private grantCheck(applicationId: string, basis: GrantBasis): TransactItem {
+    const campaigns = basis.campaignIds.map((_, i) => `:gc${i}`);
+    return {
+      ConditionCheck: {
+        TableName: this.tableName,
+        Key: { pk: appPk(applicationId), sk: APP_SK },
+        ConditionExpression: [
+          'courtCode = :court',
+          '#s = :s',
+          basis.submissionSeq === 0
+            ? '(attribute_not_exists(submission) OR attribute_type(submission, :null))'
+            : 'submission.seq = :seq',
+          `campaignId IN (${campaigns.join(', ')})`,
+        ].join(' AND '),
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':court': basis.courtCode,
+          ':s': basis.status,
+          ...(basis.submissionSeq === 0 ? { ':null': 'NULL' } : { ':seq': basis.submissionSeq }),
+          ...Object.fromEntries(basis.campaignIds.map((id, i) => [`:gc${i}`, id])),
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    };
   }
 
   async getWithDocument(

@@ -1400,14 +1400,16 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     return { items, cursor: shard >= IN_FLIGHT_SHARDS ? null : encodeSweepCursor(shard, key) };
   }
 
+  // gsi4 holds the keys of in-flight applications and pending documents, not the items (table-design.ts):
+  // a sweep's page reads them from the table (an item gone since is left out).
   async listInFlight(query: SweepQuery): Promise<SweepPage<ApplicationRecord>> {
     const page = await this.sweep('INFLIGHT', query);
-    return { items: page.items.map((i) => strip<ApplicationRecord>(i)), cursor: page.cursor };
+    return { items: await this.hydrate(page.items), cursor: page.cursor };
   }
 
   async listPendingUploads(query: SweepQuery): Promise<SweepPage<DocumentRecord>> {
     const page = await this.sweep('UPLOAD', query);
-    return { items: page.items.map((i) => strip<DocumentRecord>(i)), cursor: page.cursor };
+    return { items: await this.hydrate<DocumentRecord>(page.items), cursor: page.cursor };
   }
 
   async retirePendingUpload(doc: DocumentRecord): Promise<void> {
@@ -1494,9 +1496,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         // Newest first, except the queue: oldest waiting first.
         ScanIndexForward: scope.kind === 'pendingAt',
       },
+      // The indexes hold only the keys and what the filters need (infra/table-design.ts): read the items.
       { cursor: query.cursor, limit: query.limit, pk, pkAttr },
-      // gsi1-3 hold only the keys and what the filters need (infra/table-design.ts): read the items.
-      scope.kind !== 'pendingAt',
     );
   }
 
@@ -1505,8 +1506,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
    * one BatchGetItem per 100 (a page of up to 100 is one request), unprocessed keys read again.
    * Eventually consistent, as the index read before it is.
    */
-  private async hydrate(keys: Record<string, unknown>[]): Promise<ApplicationRecord[]> {
-    const byPk = new Map<string, ApplicationRecord>();
+  private async hydrate<T = ApplicationRecord>(keys: Record<string, unknown>[]): Promise<T[]> {
+    if (keys.length === 0) return [];
+    const byKey = new Map<string, T>();
     const items = await batchGetAll(
       this.doc,
       this.tableName,
@@ -1514,8 +1516,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       // As before: the first request and up to CONFLICT_RETRY.attempts retries.
       { requests: CONFLICT_RETRY.attempts + 1, giveUp: applicationsUnreadable },
     );
-    for (const item of items) byPk.set(String(item.pk), strip<ApplicationRecord>(item));
-    return keys.flatMap((k) => byPk.get(String(k.pk)) ?? []);
+    for (const item of items) byKey.set(`${item.pk}|${item.sk}`, strip<T>(item));
+    return keys.flatMap((k) => byKey.get(`${k.pk}|${k.sk}`) ?? []);
   }
 
   async listDue(query: DueQuery): Promise<Page<ApplicationRecord>> {
@@ -1551,7 +1553,6 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   private async boundedPage(
     input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
     page: { cursor: string | undefined; limit: number; pk: string; pkAttr: string },
-    partial = false,
   ): Promise<Page<ApplicationRecord>> {
     const items: Record<string, unknown>[] = [];
     let start = decodeCursor(page.cursor, page.pk, page.pkAttr);
@@ -1570,7 +1571,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
     } while (start && items.length < page.limit && reads < LIST_MAX_READS);
     return {
-      items: partial ? await this.hydrate(items) : items.map((i) => strip<ApplicationRecord>(i)),
+      items: await this.hydrate(items),
       nextCursor: encodeCursor(start),
     };
   }

@@ -1024,6 +1024,35 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     return (await this.readMaterials(applicationId)).documents;
   }
 
+  /**
+   * The application (APP), its documents (DOC#<id>) and slots (DOC#~<type>) in one consistent Query of
+   * its partition, from APP to the last slot: the application's audit entries (AUDIT#…) sort between
+   * them and are read too (charged, filtered out of the answer); DOCAUDIT# and OUTBOX# sort after.
+   */
+  async getWithMaterials(applicationId: string): Promise<{
+    app: ApplicationRecord | undefined;
+    documents: DocumentRecord[];
+    slots: MaterialSlot[];
+  }> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :app AND :last',
+      FilterExpression: '#e <> :audit',
+      ExpressionAttributeNames: { '#e': 'entity' },
+      ExpressionAttributeValues: {
+        ':pk': appPk(applicationId),
+        ':app': APP_SK,
+        ':last': `${SLOT_PREFIX}\uffff`,
+        ':audit': 'audit',
+      },
+      ConsistentRead: true,
+    });
+    const appItem = items.find((i) => i.sk === APP_SK);
+    const app = appItem ? strip<ApplicationRecord>(appItem) : undefined;
+    if (app) this.remember(app);
+    return { app, ...this.materialsOf(items.filter((i) => i.sk !== APP_SK)) };
+  }
+
   /** Documents (DOC#<id>) and their types' slots (DOC#~<type>, after every id) in one Query. */
   async readMaterials(
     applicationId: string,
@@ -1034,6 +1063,13 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       ExpressionAttributeValues: { ':pk': appPk(applicationId), ':p': 'DOC#' },
       ConsistentRead: true,
     });
+    return this.materialsOf(items);
+  }
+
+  private materialsOf(items: Record<string, unknown>[]): {
+    documents: DocumentRecord[];
+    slots: MaterialSlot[];
+  } {
     const documents = items
       .filter((i) => i.entity === 'document')
       .map((i) => strip<DocumentRecord>(i))

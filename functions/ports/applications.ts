@@ -312,6 +312,16 @@ export interface ApplicationRepository {
     documentId: string,
   ): Promise<{ app: ApplicationRecord | undefined; doc: DocumentRecord | undefined }>;
   listDocuments(applicationId: string): Promise<DocumentRecord[]>;
+  /**
+   * The application with its documents and material slots, consistent, in one read where the store
+   * allows (a Query of the application's partition): for a change that needs both (submission,
+   * decision, dispatch).
+   */
+  getWithMaterials(applicationId: string): Promise<{
+    app: ApplicationRecord | undefined;
+    documents: DocumentRecord[];
+    slots: MaterialSlot[];
+  }>;
   /** The documents and the material slot of every type (MaterialSlot), in one read. */
   readMaterials(applicationId: string): Promise<{ documents: DocumentRecord[]; slots: MaterialSlot[] }>;
   /**

@@ -721,6 +721,15 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     return copy(stored);
   }
 
+  async getWithMaterials(applicationId: string): Promise<{
+    app: ApplicationRecord | undefined;
+    documents: DocumentRecord[];
+    slots: MaterialSlot[];
+  }> {
+    const [app, materials] = await Promise.all([this.get(applicationId), this.readMaterials(applicationId)]);
+    return { app, ...materials };
+  }
+
   async getWithDocument(
     applicationId: string,
     documentId: string,

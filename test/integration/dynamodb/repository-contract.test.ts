@@ -818,6 +818,17 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
       first.documentId,
       racing.documentId,
     ]);
+    // The application with its materials in one read: the same as the two reads (no audit entry, no
+    // document trail, no outbox item among them), and nothing for an unknown id.
+    const together = await s.repo.getWithMaterials(app.id);
+    expect(together).toEqual({ app: await s.repo.get(app.id), ...(await s.repo.readMaterials(app.id)) });
+    expect(together.documents).toHaveLength(2);
+    expect(together.slots.map((x) => x.freezeSeq)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(await s.repo.getWithMaterials(newId())).toEqual({
+      app: undefined,
+      documents: [],
+      slots: (await s.repo.readMaterials(newId())).slots,
+    });
   });
 
   it('a document change with the application as read moves its docsVersion, refused once the application moved', async () => {

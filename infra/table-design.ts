@@ -40,7 +40,7 @@
  *         a list page reads the keys and those attributes from the index, then the page's items in one
  *         BatchGetItem (functions/adapters/dynamo-applications.ts list, listDue). So a change of the
  *         application writes these indexes only when its status changes (a few hundred bytes), not its
- *         whole item again (a transaction is charged twice for each index write as for the item).
+ *         whole item again (DynamoDB Local reports a transaction's index writes at twice their size, as the item's).
  *   gsi4 projects the outbox items' attributes (OUTBOX_INDEX_ATTRIBUTES); the in-flight and pending-upload
  *         sweeps read their page's items from the table (BatchGetItem), so a decision or a task token no
  *         longer writes the whole application into gsi4 as well.

@@ -366,8 +366,8 @@ describe('every Lambda bundle', () => {
 
   /**
    * The honest exceptions to the 500 KB budget, each with its ceiling (measured size + a few KB, so
-   * that growth still fails). exceljs, docx and the S3 client are fixed choices; each is bundled only
-   * where its spec or its rendering needs it (the tests below), so these are the only entries that pay.
+   * that growth still fails). exceljs and docx are fixed choices; each is bundled only where its
+   * rendering needs it (the tests below), so these are the only entries that pay.
    */
   // Measured after the pure factories (functions/lib/config.ts `once`): an entry bundles only the stores
   // it builds.
@@ -378,27 +378,26 @@ describe('every Lambda bundle', () => {
     getRuling: { ceilingKb: 675, why: 'docx (measured 670 KB)' },
     // docx renders the written report (书面报告); imported only on its render path.
     getReportSummary: { ceilingKb: 668, why: 'docx (measured 663 KB)' },
-    // The S3 client (~165 KB: 66 KB of schemas for every S3 operation, its endpoint rules, the XML
-    // protocol, checksums and S3 middleware) for presigned URLs and HEAD checks.
-    requestDocumentUpload: { ceilingKb: 622, why: 'S3 client + presigner (measured 617 KB)' },
-    getDocument: { ceilingKb: 620, why: 'S3 client + presigner (measured 614 KB)' },
-    // Tasks that verify the stored objects (bucket: read) next to DynamoDB and Step Functions.
-    dispatchPackage: { ceilingKb: 541, why: 'S3 + DynamoDB + SFN + Secrets Manager (measured 536 KB)' },
-    // The re-drive sweep only inspects stored objects (bucket: 'inspect'): no presigner since h2/arch12.
-    redrive: { ceilingKb: 515, why: 'S3 (no presigner) + DynamoDB + SFN (measured 510 KB)' },
-    // Re-sends a package with fresh presigned URLs (bucket: read): S3 + presigner, SFN, Secrets Manager
-    // (the insurer's package secret) and DynamoDB; no exceljs, no docx.
-    redeliverInsurerPackage: {
-      ceilingKb: 646,
-      why: 'S3 + presigner + SFN + Secrets Manager (measured 641 KB)',
-    },
+  };
+  /**
+   * Entries that were over 500 KB only for the full S3 client (~165 KB) and now use the thin adapter
+   * (functions/adapters/s3/): held at what they measure + a few KB, so that the client creeping back
+   * (or anything else that large) fails here, not at the next benchmark.
+   */
+  const S3_THIN_CEILINGS: Record<string, number> = {
+    requestDocumentUpload: 460, // measured 454 KB (617 with the S3 client and presigner)
+    getDocument: 457, // measured 451 KB (614)
+    redeliverInsurerPackage: 482, // measured 476 KB (641)
+    dispatchPackage: 379, // measured 373 KB (536)
+    redrive: 357, // measured 351 KB (510)
+    documentUploaded: 327, // measured 321 KB (480)
   };
 
   it('keeps every bundle under 500 KB (but the listed exceptions under their ceiling), the median under 450 KB, /health and /openapi.json under 150 KB', () => {
     const sizes = Object.fromEntries(built.map((b) => [b.id, Math.round(b.kb)]));
     expect(
       built
-        .filter((b) => b.kb >= (OVER_BUDGET[b.id]?.ceilingKb ?? 500))
+        .filter((b) => b.kb >= (OVER_BUDGET[b.id]?.ceilingKb ?? S3_THIN_CEILINGS[b.id] ?? 500))
         .map((b) => `${b.id}: ${Math.round(b.kb)} KB`),
     ).toEqual([]);
     // An exception that no longer needs its place leaves the list (or names an entry that does not exist).
@@ -453,13 +452,17 @@ describe('every Lambda bundle', () => {
     ['the DynamoDB client', sdk('dynamodb'), (a: Access) => a.table !== undefined],
     ['the Step Functions client', sdk('sfn'), (a: Access) => a.workflow !== undefined],
     ['the Secrets Manager client', sdk('secrets-manager'), (a: Access) => a.insurer !== undefined],
-    ['the S3 client', sdk('s3'), (a: Access) => a.bucket !== undefined || a.auditCheckpoints !== undefined],
+    // The documents bucket goes through the thin client (functions/adapters/s3/); the full SDK client
+    // only where the thin one has no operation: the checkpoints' listings and versions.
+    ['the thin S3 client', /functions\/adapters\/s3\/client\.ts$/, (a: Access) => a.bucket !== undefined],
     [
-      'the S3 presigner',
-      /node_modules\/@aws-sdk\/s3-request-presigner\//,
+      'the presigning code',
+      /functions\/adapters\/s3\/presign\.ts$/,
       // `inspect` (the check-only tasks) verifies stored objects and never presigns.
       (a: Access) => a.bucket !== undefined && a.bucket !== 'inspect',
     ],
+    ['the full S3 client', sdk('s3'), (a: Access) => a.auditCheckpoints !== undefined],
+    ['the SDK S3 presigner', /node_modules\/@aws-sdk\/s3-request-presigner\//, () => false],
     ['the KMS client', sdk('kms'), (a: Access) => a.auditCheckpoints !== undefined],
   ])('bundles %s exactly where the spec grants its resource', (_what, pattern, granted) => {
     const wrong = built

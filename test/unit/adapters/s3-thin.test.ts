@@ -298,6 +298,13 @@ describe('object requests: signing, retries and errors', () => {
     expect(seen).toHaveLength(2);
   });
 
+  it('counts any 404 as not found, whatever S3 names it; a 403 never', () => {
+    expect(isNotFound(new S3Error('NoSuchVersion', 'gone', 404))).toBe(true);
+    expect(isNotFound(new S3Error('NoSuchBucket', 'gone', 400))).toBe(true);
+    expect(isNotFound(new S3Error('AccessDenied', 'no', 403))).toBe(false);
+    expect(isNotFound(Object.assign(new Error('x'), { name: 'NoSuchKey' }))).toBe(false);
+  });
+
   it('rethrows 403 (Forbidden on HEAD, AccessDenied on GET) at once, never as not found', async () => {
     answers = [{ status: 403 }];
     const head = await headObject(client(), 'b', 'k').catch((e: unknown) => e);

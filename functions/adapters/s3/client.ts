@@ -159,7 +159,7 @@ export class S3Http {
    * `maxAttempts` times with jittered backoff. A 2xx answer is returned with its body unread (the
    * caller reads or drops it); any other answer is read and thrown as an S3Error.
    */
-  async send(input: ObjectRequest): Promise<HttpResponse> {
+  async send(input: ObjectRequest & { method: 'GET' | 'HEAD' }): Promise<HttpResponse> {
     for (let attempt = 1; ; attempt++) {
       let error: unknown;
       try {

@@ -1,11 +1,12 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { ObjectInspector } from '../ports/campaigns.ts';
-import { headObject, isNotFound, readObjectSha256 } from './s3-objects.ts';
+import type { ObjectInspector } from '../../ports/campaigns.ts';
+import type { S3Http } from './client.ts';
+import { isNotFound } from './errors.ts';
+import { headObject, readObjectSha256 } from './objects.ts';
 
-/** The stored object's size and SHA-256 over S3, without presigning (no presigner in the bundle). */
+/** The stored object's size and SHA-256 over S3, without presigning (the check-only entries). */
 export class S3ObjectInspector implements ObjectInspector {
   constructor(
-    protected readonly client: S3Client,
+    protected readonly client: S3Http,
     protected readonly bucket: string,
   ) {}
 

@@ -1,21 +1,9 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-
-// The client and the object reads live in s3-objects.ts (no presigner there); re-exported for callers.
-export {
-  createS3Client,
-  ensureBucket,
-  headObject,
-  isNotFound,
-  type ObjectHead,
-  readObjectSha256,
-  type S3ClientOptions,
-} from './s3-objects.ts';
+import type { S3Http } from './client.ts';
 
 /**
- * S3 access for application documents (申请材料): presigned uploads that accept exactly one declared
- * object, short presigned downloads, and the reads the ObjectCreated handler uses to confirm that
- * what landed is what was declared. The same code runs against real S3 and the local strict front.
+ * Presigned URLs for application documents (申请材料): uploads that accept exactly one declared
+ * object, short downloads. Signed as the SDK's getSignedUrl signed them (test/unit/adapters/s3-thin.test.ts
+ * compares the two URLs byte for byte); the same code runs against real S3 and the local strict front.
  */
 
 /** Longest presigned upload we hand out (API contract: 15 minutes or less). */
@@ -58,7 +46,7 @@ export interface PresignedDownload {
  * `x-amz-checksum-sha256` (all signed headers, none hoisted into the query), and only if the body's
  * SHA-256 equals the declared one (S3 verifies the checksum header against the body: 400 BadDigest).
  */
-export async function presignUpload(client: S3Client, input: PresignUploadInput): Promise<PresignedUpload> {
+export async function presignUpload(client: S3Http, input: PresignUploadInput): Promise<PresignedUpload> {
   assertTtl(input.expiresInSeconds, MAX_UPLOAD_TTL_SECONDS);
   if (!Number.isSafeInteger(input.sizeBytes) || input.sizeBytes < 0) {
     throw new RangeError(`sizeBytes must be a non-negative integer, got ${input.sizeBytes}`);
@@ -68,20 +56,17 @@ export async function presignUpload(client: S3Client, input: PresignUploadInput)
     throw new RangeError('contentType must be printable ASCII');
   }
   const signingDate = input.now ?? new Date();
-  const checksumSha256 = Buffer.from(input.sha256Hex, 'hex').toString('base64');
-  const url = await getSignedUrl(
-    client,
-    new PutObjectCommand({
-      Bucket: input.bucket,
-      Key: input.key,
-      ContentType: input.contentType,
-      ContentLength: input.sizeBytes,
-      ChecksumSHA256: checksumSha256,
-    }),
+  const headers = {
+    'content-type': input.contentType,
+    'content-length': String(input.sizeBytes),
+    'x-amz-checksum-sha256': Buffer.from(input.sha256Hex, 'hex').toString('base64'),
+  };
+  const url = await client.presign(
+    { method: 'PUT', bucket: input.bucket, key: input.key, headers, query: { 'x-id': 'PutObject' } },
     {
       expiresIn: input.expiresInSeconds,
       signingDate,
-      // The presigner leaves content-type unsigned by default and hoists x-amz-* headers into the
+      // Presigned URLs leave content-type unsigned by default and hoist x-amz-* headers into the
       // query, where S3 would not hold the body to them.
       signableHeaders: new Set(['content-type', 'content-length']),
       unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
@@ -92,28 +77,19 @@ export async function presignUpload(client: S3Client, input: PresignUploadInput)
     // A client sending only `headers` would always fail; say why instead of handing out such a URL.
     throw new Error(`presigned upload signs "${signed}", expected "${UPLOAD_SIGNED_HEADERS}"`);
   }
-  return {
-    method: 'PUT',
-    url,
-    headers: {
-      'content-type': input.contentType,
-      'content-length': String(input.sizeBytes),
-      'x-amz-checksum-sha256': checksumSha256,
-    },
-    expiresAt: expiresAt(signingDate, input.expiresInSeconds),
-  };
+  return { method: 'PUT', url, headers, expiresAt: expiresAt(signingDate, input.expiresInSeconds) };
 }
 
 export async function presignDownload(
-  client: S3Client,
+  client: S3Http,
   input: { bucket: string; key: string; expiresInSeconds: number; now?: Date },
 ): Promise<PresignedDownload> {
   assertTtl(input.expiresInSeconds, MAX_DOWNLOAD_TTL_SECONDS);
   const signingDate = input.now ?? new Date();
-  const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: input.bucket, Key: input.key }), {
-    expiresIn: input.expiresInSeconds,
-    signingDate,
-  });
+  const url = await client.presign(
+    { method: 'GET', bucket: input.bucket, key: input.key, query: { 'x-id': 'GetObject' } },
+    { expiresIn: input.expiresInSeconds, signingDate },
+  );
   return { url, expiresAt: expiresAt(signingDate, input.expiresInSeconds) };
 }
 

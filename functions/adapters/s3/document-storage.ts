@@ -1,12 +1,12 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { DocumentStorage } from '../ports/campaigns.ts';
-import { presignDownload, presignUpload } from './s3-documents.ts';
-import { S3ObjectInspector } from './s3-object-inspector.ts';
+import type { DocumentStorage } from '../../ports/campaigns.ts';
+import type { S3Http } from './client.ts';
+import { S3ObjectInspector } from './object-inspector.ts';
+import { presignDownload, presignUpload } from './presign.ts';
 
 /** The DocumentStorage port over S3 (real or the local strict front): presigned URLs and inspection. */
 export class S3DocumentStorage extends S3ObjectInspector implements DocumentStorage {
   constructor(
-    client: S3Client,
+    client: S3Http,
     bucket: string,
     private readonly ttl: { uploadTtlSeconds: number; downloadTtlSeconds: number },
   ) {

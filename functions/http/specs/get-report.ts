@@ -41,13 +41,7 @@ const HighCourtRow = z
   .object({
     highCourtCode: z.string(),
     name: z.string(),
-    cases: z.int(),
-    persons: z.int(),
-    amountFen: z.int(),
-    byCategory: z.record(z.string(), z.object({ paid: z.int(), amountFen: z.int() })),
-    pending: z.int(),
-    rejected: z.int(),
-    declined: z.int(),
+    ...Figures,
     byCourt: z.array(CourtRow),
     approvalTimes: z.array(ApprovalTime),
     effects: z

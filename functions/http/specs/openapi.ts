@@ -1,4 +1,4 @@
-import { defineSpec } from '../lib/route-spec.ts';
+import { defineSpec } from '../../lib/route-spec.ts';
 
 /**
  * GET /openapi.json. Its own module, without zod: the entry serves the committed document

@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import { COMMON_ERRORS } from './applications.ts';
-import { idempotent } from './idempotency.ts';
-import { Application, ApplicationParams, problem, RequiredText } from './schemas.ts';
+import { idempotent } from '../idempotency.ts';
+import { Application, ApplicationParams, COMMON_ERRORS, problem, RequiredText } from '../schemas.ts';
 
 export const WithdrawalBody = z
   .strictObject({

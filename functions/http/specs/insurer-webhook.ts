@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { defineSpec } from '../lib/route-spec.ts';
-import { Fen, Line, problem, Text } from './schemas.ts';
+import { defineSpec } from '../../lib/route-spec.ts';
+import { Fen, Line, problem, Text } from '../schemas.ts';
 
 export const InsurerEventBody = z
   .strictObject({
@@ -63,74 +63,5 @@ export const insurerWebhook = defineSpec({
     },
     workflow: 'respond',
     insurer: 'receive',
-  },
-});
-
-const PackageParams = z.strictObject({ packageId: z.string().min(1).max(64) });
-
-const REQUEST_SIGNATURE = {
-  name: 'Relief-Signature',
-  required: true,
-  description: 't=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<METHOD> <path>")> (docs/insurer.md)',
-};
-
-/** `GET /insurer/packages/{packageId}` — the insurer asks where a package stands (signed request; no JWT). */
-export const getInsurerPackage = defineSpec({
-  operationId: 'getInsurerPackage',
-  method: 'GET',
-  path: '/insurer/packages/{packageId}',
-  summary: "A package's status for the insurer (signed over method, path and timestamp; no JWT)",
-  tags: ['insurer'],
-  auth: 'public',
-  params: PackageParams,
-  headers: [REQUEST_SIGNATURE],
-  responses: [
-    {
-      status: 200,
-      description: 'Where the package stands',
-      schema: z.object({
-        packageId: z.string(),
-        approved: z.boolean(),
-        dispatched: z.boolean(),
-        paid: z.boolean(),
-        declined: z.boolean(),
-        amountFen: z.int(),
-        transactionRef: z.string().nullable(),
-        dispatchedAt: z.string().nullable(),
-        paidAt: z.string().nullable(),
-      }),
-    },
-    problem(401, 'INVALID_SIGNATURE'),
-    problem(404, 'Unknown package'),
-  ],
-  access: { table: { read: ['APP'] }, insurer: 'receive' },
-});
-
-/** `POST /insurer/packages/{packageId}/redelivery` — the insurer asks for the package again. */
-export const redeliverInsurerPackage = defineSpec({
-  operationId: 'redeliverInsurerPackage',
-  method: 'POST',
-  path: '/insurer/packages/{packageId}/redelivery',
-  summary:
-    'Send a package to the insurer again (signed like the package query; idempotent: the same package)',
-  tags: ['insurer'],
-  auth: 'public',
-  params: PackageParams,
-  headers: [REQUEST_SIGNATURE],
-  responses: [
-    {
-      status: 202,
-      description: 'Sent again',
-      schema: z.object({ packageId: z.string(), redelivered: z.boolean() }),
-    },
-    problem(401, 'INVALID_SIGNATURE'),
-    problem(404, 'Unknown package'),
-    problem(409, 'PACKAGE_NOT_AWAITING_PAYOUT'),
-  ],
-  access: {
-    table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ'] },
-    bucket: 'read',
-    workflow: 'respond',
-    insurer: 'both',
   },
 });

@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { defineSpec } from '../lib/route-spec.ts';
-import { COMMON_ERRORS } from './applications.ts';
-import { CreateApplicationBody, problem, Required } from './schemas.ts';
+import { defineSpec } from '../../lib/route-spec.ts';
+import { COMMON_ERRORS, CreateApplicationBody, problem, Required } from '../schemas.ts';
 
 /** One candidate is the POST /applications body without campaignId. */
 export const Candidate = CreateApplicationBody.omit({ campaignId: true });
+
 const Failure = z.object({
   code: z.string(),
   path: z.string(),

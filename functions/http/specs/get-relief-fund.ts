@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import { defineSpec } from '../lib/route-spec.ts';
-import { COMMON_ERRORS } from './applications.ts';
-import { problem } from './schemas.ts';
+import { defineSpec } from '../../lib/route-spec.ts';
+import { COMMON_ERRORS, problem } from '../schemas.ts';
 
 export const FundQuery = z.strictObject({
   campaignId: z.string().min(1).max(64).meta({ description: 'The campaign whose fund ledger to read.' }),

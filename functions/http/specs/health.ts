@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineSpec } from '../lib/route-spec.ts';
+import { defineSpec } from '../../lib/route-spec.ts';
 
 export const health = defineSpec({
   operationId: 'health',
@@ -14,5 +14,3 @@ export const health = defineSpec({
   // A static answer: no data access at all.
   access: {},
 });
-
-export { openapi } from './openapi-spec.ts';

@@ -520,6 +520,31 @@ describe('every Lambda bundle', () => {
     ).toEqual(['getReport', 'getReportSummary', 'getRuling']);
   });
 
+  /**
+   * functions/http/schemas.ts builds every schema in a pure-annotated `shakable(() => …)`
+   * (functions/lib/shakable.ts), so a bundle builds the shared schemas its spec module reads and not the
+   * rest (each zod instance is built at import: ~560 of them cost ~12 ms of every fresh import).
+   */
+  it('builds only the shared schemas its spec module reads', () => {
+    const registered = (id: string) =>
+      new Set(readFileSync((built.find((b) => b.id === id) as Built).outfile, 'utf8').match(/\bid:"\w+"/g));
+    const decide = registered('decideApplication');
+    expect([...decide].filter((id) => ['id:"Decision"', 'id:"Problem"'].includes(id)).sort()).toEqual([
+      'id:"Decision"',
+      'id:"Problem"',
+    ]);
+    const elsewhere = [
+      'Court',
+      'CourtUpdate',
+      'CourtImport',
+      'Campaign',
+      'CreateCampaign',
+      'Document',
+      'RequestUpload',
+    ];
+    expect(elsewhere.filter((id) => decide.has(`id:"${id}"`))).toEqual([]);
+  });
+
   it('serves /openapi.json without the specs, zod or the generator', () => {
     const openapi = built.find((b) => b.id === 'openapi') as Built;
     expect(has(openapi, /node_modules\/zod\//)).toBe(false);

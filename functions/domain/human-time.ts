@@ -2,7 +2,8 @@
  * Instants as a Chinese reader expects them, in Beijing time (Asia/Shanghai): the exports and the
  * written report show these, never raw ISO strings. Pure (Intl only).
  */
-const SHANGHAI = new Intl.DateTimeFormat('zh-CN', {
+// Pure (annotated): dropped from bundles that import this module but format no instant (see ruling.ts).
+const SHANGHAI = /* @__PURE__ */ new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',
   year: 'numeric',
   month: 'numeric',

@@ -41,6 +41,7 @@ import {
   promptsResumption,
   restrictionsLiftedOf,
 } from './post-closure.ts';
+import { reservationKey } from './quota.ts';
 import { CLOSING_REASON } from './ruling.ts';
 
 // The status sets (WITH_CLERK, IN_FLIGHT, PAID_OUT) live with the statuses in application.ts.
@@ -346,6 +347,7 @@ export const decide = /* @__PURE__ */ guarded(
       campaignId: app.campaignId,
       highCourtCode: app.highCourtCode,
       amountFen: app.reliefAmountFen,
+      key: reservationKey(app),
     };
     // Every decision also adds its wait at this level (审批用时, domain/approval-times.ts) to the counters.
     const report: Effects['report'] = {
@@ -521,6 +523,7 @@ export function settlePayout<A extends Actor>(
               highCourtCode: reservation.highCourtCode,
               amountFen: reservation.amountFen,
               op: paid ? 'commit' : 'release',
+              ...(reservation.key ? { key: reservation.key } : {}),
             },
           }
         : {}),

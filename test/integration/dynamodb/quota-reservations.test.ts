@@ -191,9 +191,12 @@ describe('quota reservation by one conditional UpdateItem (DynamoDB Local)', () 
     const updates = sent.filter((c) => c.name === 'UpdateCommand');
     expect(updates).toHaveLength(1);
     expect(updates[0]?.input.ConditionExpression).toBe('attribute_not_exists(#e) AND availableFen >= :a');
-    const [transaction] = sent.filter((c) => c.name === 'TransactWriteCommand');
+    const transactions = sent.filter((c) => c.name === 'TransactWriteCommand');
+    expect(transactions).toHaveLength(1);
     const keys = (
-      transaction?.input.TransactItems as { [k: string]: { Key?: { pk: string }; Item?: { pk: string } } }[]
+      (transactions[0]?.input.TransactItems ?? []) as {
+        [k: string]: { Key?: { pk: string }; Item?: { pk: string } };
+      }[]
     ).map((t) => Object.values(t)[0]?.Key?.pk ?? Object.values(t)[0]?.Item?.pk);
     expect(keys.some((pk) => String(pk).startsWith('QUOTA#'))).toBe(false);
   });

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { type DecisionKind, requiresComment } from '../functions/domain/approval.ts';
 import { decodeUtf8OrGbk } from '../functions/domain/text-encoding.ts';
-import { DecisionBatchResult } from '../functions/http/approval.ts';
+import { DecisionBatchResult } from '../functions/http/specs/decide-batch.ts';
 import { assertWritableTarget, writeFileAtomic } from './atomic.ts';
 import { readCsvTable } from './csv.ts';
 import {

@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as z from 'zod';
 import { formatYuan } from '../functions/domain/money.ts';
-import { Reconciliation } from '../functions/http/reconciliations.ts';
+import { Reconciliation } from '../functions/http/schemas.ts';
 import { EXIT_INPUT, EXIT_OK, HttpError, type InputIssue, ServerError, UsageError } from './errors.ts';
 import type { ApiClient } from './http.ts';
 import type { Io } from './io.ts';

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { getCourt } from '../../functions/domain/courts.ts';
-import { decideBatch as decideBatchSpec } from '../../functions/http/approval.ts';
+import { decideBatch as decideBatchSpec } from '../../functions/http/specs/decide-batch.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { decide, nextCase, prepareAtHighCourt } from '../lib/flow.ts';
 import { mapLimit, percentile, round, type Spread, spread } from '../lib/stats.ts';

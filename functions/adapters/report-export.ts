@@ -1,5 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
+import type { Worksheet } from 'exceljs';
+// The Workbook alone, not the package index with its streaming reader and writer (functions/types/exceljs-workbook.d.ts).
+import Workbook from 'exceljs/lib/doc/workbook.js';
 import { CATEGORIES, CATEGORY_LABELS_ZH } from '../domain/eligibility.ts';
 import { humanTime } from '../domain/human-time.ts';
 import { formatYuan } from '../domain/money.ts';
@@ -164,7 +166,7 @@ export function reportCsv(report: CampaignReport): string {
 }
 
 /** Widths from content (CJK counts double), bounded so one long cell does not take the page. */
-function fitColumns(sheet: ExcelJS.Worksheet, fromRow: number) {
+function fitColumns(sheet: Worksheet, fromRow: number) {
   sheet.columns.forEach((column, i) => {
     let widest = 6;
     sheet.eachRow((row, n) => {
@@ -181,7 +183,7 @@ function fitColumns(sheet: ExcelJS.Worksheet, fromRow: number) {
 }
 
 /** Landscape, fit to one page wide, the header row repeated and frozen. */
-function printable(sheet: ExcelJS.Worksheet, headerRow: number) {
+function printable(sheet: Worksheet, headerRow: number) {
   sheet.views = [{ state: 'frozen', ySplit: headerRow, xSplit: 0 }];
   sheet.pageSetup = {
     ...sheet.pageSetup,
@@ -196,7 +198,7 @@ function printable(sheet: ExcelJS.Worksheet, headerRow: number) {
 
 /** The report as an .xlsx workbook: the summary sheet and a by-category sheet. */
 export async function reportXlsx(report: CampaignReport): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = new Workbook();
   book.creator = 'relief';
   book.created = new Date(report.generatedAt);
   const summary = book.addWorksheet('汇总');

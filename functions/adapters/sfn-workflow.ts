@@ -4,13 +4,8 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { currentCorrelationId } from '../lib/correlation.ts';
+import { correlationField } from '../lib/correlation.ts';
 import type { ExecutionStatus, Workflow } from '../ports/workflow.ts';
-
-const correlation = () => {
-  const id = currentCorrelationId();
-  return id ? { correlationId: id } : {};
-};
 
 const GONE = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
@@ -33,7 +28,7 @@ export class SfnWorkflow implements Workflow {
           stateMachineArn: this.stateMachineArn,
           name,
           // The correlation id of the request (or sweep) that starts it: the tasks log it, the insurer gets it.
-          input: JSON.stringify({ ...input, ...correlation() }),
+          input: JSON.stringify({ ...input, ...correlationField() }),
         }),
       );
       return { executionArn: out.executionArn as string };

@@ -20,6 +20,7 @@ import {
   type DocumentToReplace,
   type EvidenceDocument,
   type IntegrityHold,
+  isInFlight,
   isWithClerk,
   type OutboxItem,
   type QuotaChange,
@@ -847,6 +848,119 @@ export function escalateOverdueCheck<A extends Actor>(
       executingCourt: { code: app.courtCode, name: input.courtName(app.courtCode) },
       highCourt: { code: app.highCourtCode, name: input.courtName(app.highCourtCode) },
       escalatedTo,
+    }),
+    effects: {},
+  };
+}
+
+// ── the approval workflow's own notes: its task token, escalations, faults ─────────────────────
+
+/** The workflow on the trail: a system actor at the court it concerns. */
+const workflowActor = (court: string) => ({ sub: 'system:workflow', court, roles: [] as string[] });
+
+/** A note from an execution that is not the submission's current one: a stale token (SUPERSEDED). */
+const superseded = (message: string) => conflict('SUPERSEDED', message);
+
+export interface TaskTokenInput {
+  submissionSeq: number;
+  level: number;
+  token: string;
+  /** The execution asking; one that is not the submission's current execution (re-driven since) ends. */
+  executionName?: string;
+}
+
+/** The token task's result: no audit entry (a token is the workflow's bookkeeping, not an event of the case). */
+export interface TaskTokenTransition {
+  next: ApplicationRecord;
+  audit: null;
+  effects: {
+    /** The level was decided before its token arrived: answer the token with that decision now. */
+    answer?: { token: string; decision: DecisionEntry; outbox: OutboxItem };
+  };
+}
+
+/**
+ * The `.waitForTaskToken` task of a level: the token is recorded iff the application waits at that
+ * level of that submission (and, with `executionName`, that execution is the submission's current
+ * one); the version moves (a change built on a read from before the token is built again). When that
+ * level was decided before the token arrived, nothing is written and the effect is to answer the token
+ * with the decision (and settle its outbox item). Refused: SUPERSEDED (another execution, or another
+ * submission), INVALID_STATUS (the application no longer waits at this level). The stores write the
+ * token in one conditioned request (memory/applications.ts runs this; dynamo-applications.ts
+ * `recordTaskToken` states the same guard as its ConditionExpression).
+ */
+export function recordTaskToken(app: ApplicationRecord, input: TaskTokenInput): TaskTokenTransition {
+  if (input.executionName !== undefined && app.submission?.executionName !== input.executionName)
+    throw superseded('The execution is not the current one of its submission.');
+  if (app.submission?.seq !== input.submissionSeq) throw superseded('The submission was superseded.');
+  const decision = app.decisions?.find(
+    (d) => d.submissionSeq === input.submissionSeq && d.level === input.level,
+  );
+  if (decision) {
+    const outbox: OutboxItem = {
+      kind: 'deliver-decision',
+      applicationId: app.id,
+      submissionSeq: decision.submissionSeq,
+      level: decision.level,
+      createdAt: decision.decidedAt,
+    };
+    return { next: app, audit: null, effects: { answer: { token: input.token, decision, outbox } } };
+  }
+  if (app.status !== 'pending_approval' || app.level !== input.level)
+    throw invalidStatus('The application no longer waits at this level.');
+  const token = { submissionSeq: input.submissionSeq, level: input.level, token: input.token };
+  return { next: advance(app, { taskToken: token }), audit: null, effects: {} };
+}
+
+/** The note an execution may leave only on its own submission while it is in flight. */
+function assertCurrentExecution(app: ApplicationRecord, submissionSeq: number): void {
+  if (app.submission?.seq !== submissionSeq) throw superseded('The submission was superseded.');
+}
+
+/**
+ * The workflow escalates a level (or a payout) that left the application waiting too long: counted on
+ * the application, noted on its trail at the court it waits at; the version stays (`annotate`).
+ * Refused: SUPERSEDED (another submission's execution), INVALID_STATUS (nothing in flight any more).
+ */
+export function escalate(
+  app: ApplicationRecord,
+  input: { submissionSeq: number; reason: string },
+): Transition<ReturnType<typeof workflowActor>> {
+  assertCurrentExecution(app, input.submissionSeq);
+  if (!isInFlight(app.status)) throw invalidStatus(`Status ${app.status} waits for nothing to escalate.`);
+  return {
+    next: annotate(app, { escalations: (app.escalations ?? 0) + 1 }),
+    audit: audit(
+      workflowActor(app.pendingAt ?? app.courtCode),
+      'workflow.escalated',
+      app.status,
+      app.status,
+      {
+        submissionSeq: input.submissionSeq,
+        reason: input.reason,
+        pendingAt: app.pendingAt,
+      },
+    ),
+    effects: {},
+  };
+}
+
+/**
+ * A workflow fault made visible on the application's trail before the execution fails (the error's
+ * name, at most 200 characters); the record is otherwise unchanged. Refused: SUPERSEDED (a fault of
+ * another submission's execution is not this one's).
+ */
+export function recordWorkflowFault(
+  app: ApplicationRecord,
+  input: { submissionSeq: number; error: unknown },
+): Transition<ReturnType<typeof workflowActor>> {
+  assertCurrentExecution(app, input.submissionSeq);
+  const error = input.error as { Error?: string } | undefined;
+  return {
+    next: app,
+    audit: audit(workflowActor(app.courtCode), 'workflow.fault', app.status, app.status, {
+      submissionSeq: input.submissionSeq,
+      error: String(error?.Error ?? 'Unknown').slice(0, 200),
     }),
     effects: {},
   };

@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
-import { S3DocumentStorage } from '../adapters/s3-document-storage.ts';
-import { createS3Client } from '../adapters/s3-objects.ts';
+import { S3Http } from '../adapters/s3/client.ts';
+import { S3DocumentStorage } from '../adapters/s3/document-storage.ts';
 import { once, readEnv, required } from '../lib/config.ts';
 
 /**
- * The documents bucket (DocumentStorage over S3). Configured by CDK's `bindBucket` (DOCUMENTS_BUCKET,
- * the URL lifetimes); S3_ENDPOINT only in the local runner.
+ * The documents bucket (DocumentStorage over the thin S3 client, adapters/s3/). Configured by CDK's
+ * `bindBucket` (DOCUMENTS_BUCKET, the URL lifetimes); S3_ENDPOINT only in the local runner.
  */
 const Env = z.object({
   AWS_REGION: required(),
@@ -17,7 +17,7 @@ const Env = z.object({
 
 export const documentStorage = /* @__PURE__ */ once(() => {
   const env = readEnv(Env);
-  const s3 = createS3Client({
+  const s3 = new S3Http({
     region: env.AWS_REGION,
     ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
   });

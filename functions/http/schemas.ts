@@ -620,3 +620,94 @@ export const CourtsQuery = z.strictObject({
   limit: Limit,
   cursor: Cursor.optional(),
 });
+
+// Shared by several routes of one area (the rest of a route's schemas live in its spec, specs/<operation>.ts).
+
+export const COMMON_ERRORS = [
+  problem(
+    400,
+    'Malformed or invalid request: VALIDATION_FAILED, MALFORMED_JSON, or INVALID_TEXT (a control character, bidi override or lone surrogate in a text field; each path in errors)',
+  ),
+  problem(401, 'Missing or invalid token'),
+  problem(403, 'Role not allowed'),
+];
+
+export const DecisionBody = z
+  .strictObject({
+    decision: z.enum(['approve', 'reject', 'return']),
+    comment: Text(4000).default(''),
+  })
+  .meta({ id: 'Decision' });
+
+export const CampaignParams = z.strictObject({ campaignId: z.string().min(1).max(64) });
+
+export const CAMPAIGN_INVALID =
+  'CAMPAIGN_INVALID, with every failure in errors: INVALID_DATE, PREPARATION_ENDS_BEFORE_START, HANDLING_NOT_AFTER_PREPARATION, HANDLING_ENDS_BEFORE_START, REPORT_DUE_NOT_AFTER_HANDLING, SPECIAL_LIMIT_BELOW_STANDARD';
+
+export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+export const IsoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+export const PackageParams = z.strictObject({ packageId: z.string().min(1).max(64) });
+
+export const REQUEST_SIGNATURE = {
+  name: 'Relief-Signature',
+  required: true,
+  description: 't=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<METHOD> <path>")> (docs/insurer.md)',
+};
+
+export const Quota = z
+  .object({
+    campaignId: z.string(),
+    highCourtCode: z.string(),
+    allocatedFen: Fen,
+    reservedFen: Fen,
+    disbursedFen: Fen,
+    remainingFen: Fen,
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Quota' });
+
+export const CampaignHighCourtParams = z.strictObject({
+  campaignId: z.string().min(1).max(64),
+  highCourtCode: CourtCode,
+});
+
+export const Reconciliation = z
+  .object({
+    id: z.string(),
+    campaignId: z.string(),
+    recordedAt: z.string(),
+    recordedBy: z.object({ sub: z.string(), court: z.string(), roles: z.array(z.string()) }),
+    statement: z.object({ sha256: z.string(), sizeBytes: z.int(), encoding: z.enum(['utf-8', 'gb18030']) }),
+    rows: z.int(),
+    matched: z.int().meta({ description: 'Rows whose package and amount agree' }),
+    matchedFen: z.int(),
+    missingFromStatement: z.array(
+      z.object({ packageId: z.string(), applicationId: z.string(), status: z.string(), amountFen: z.int() }),
+    ),
+    unknownPackages: z.array(
+      z.object({ row: z.int(), packageId: z.string(), transactionRef: z.string(), amountFen: z.int() }),
+    ),
+    amountMismatches: z.array(
+      z.object({
+        row: z.int(),
+        packageId: z.string(),
+        applicationId: z.string(),
+        approvedFen: z.int(),
+        statedFen: z.int(),
+      }),
+    ),
+    duplicates: z.array(
+      z.object({ row: z.int(), packageId: z.string(), firstRow: z.int(), transactionRef: z.string() }),
+    ),
+    declinedButPaid: z.array(z.object({ row: z.int(), packageId: z.string(), applicationId: z.string() })),
+  })
+  .meta({ id: 'Reconciliation' });
+
+export const notFound = {
+  status: 404,
+  description: 'Unknown',
+  schema: Problem,
+  contentType: 'application/problem+json',
+};

@@ -123,7 +123,7 @@ export function readableFamilies(access: TableAccess): KeyFamily[] {
 }
 /**
  * `presign` = both directions. `inspect`: reads stored objects to verify them (HEAD/GET, as `read`)
- * and never presigns, so its bundle carries no presigner (test/infra/bundling.test.ts).
+ * and never presigns, so its bundle carries no presigning code, adapters/s3/presign.ts (test/infra/bundling.test.ts).
  */
 export type BucketAccess = 'read' | 'write' | 'presign' | 'inspect';
 /**

@@ -53,6 +53,15 @@ export function currentCorrelationId(): string | undefined {
 }
 
 /**
+ * The correlation id of the work in progress as an optional field, to record on what it leaves for
+ * later work (a document grant, an execution's input): `{}` outside any request.
+ */
+export function correlationField(): { correlationId?: string } {
+  const id = currentCorrelationId();
+  return id ? { correlationId: id } : {};
+}
+
+/**
  * Runs `fn` under the correlation id a piece of deferred work recorded (an outbox item's: the request
  * that wrote it), so a late delivery's logs and calls join that request's; without a valid one, under
  * the current id. The logger gets the current id back afterwards (the sweep's own lines stay its own).

@@ -463,26 +463,28 @@ export async function recordTaskToken(
 ) {
   const token = { submissionSeq: input.submissionSeq, level: input.level, token: input.taskToken };
   const { outcome, app } = await deps.repo.recordTaskToken(input.applicationId, token, input.executionName);
-  if (input.executionName !== undefined && app?.submission?.executionName !== input.executionName)
-    throw new SupersededError('The execution is not the current one of its submission.');
-  if (!app || app.submission?.seq !== input.submissionSeq)
-    throw new SupersededError('The submission was superseded.');
-  const entry = app.decisions?.find(
-    (d) => d.submissionSeq === input.submissionSeq && d.level === input.level,
+  if (!app) throw new SupersededError('The submission was superseded.');
+  // The application as the store left it: the token recorded, or as it stood when it was not.
+  const { effects } = supersededOn(() =>
+    lifecycle.recordTaskToken(app, { ...token, executionName: input.executionName }),
   );
-  if (entry) {
-    await deps.workflow.sendTaskSuccess(input.taskToken, decisionOutput(entry, app));
-    await deps.repo.completeOutbox({
-      kind: 'deliver-decision',
-      applicationId: app.id,
-      submissionSeq: entry.submissionSeq,
-      level: entry.level,
-      createdAt: entry.decidedAt,
-    });
+  if (effects.answer) {
+    await deps.workflow.sendTaskSuccess(effects.answer.token, decisionOutput(effects.answer.decision, app));
+    await deps.repo.completeOutbox(effects.answer.outbox);
     return { recorded: outcome, answered: true };
   }
   if (outcome !== 'recorded') throw new SupersededError('The application no longer waits at this level.');
   return { recorded: outcome, answered: false };
+}
+
+/** A refused workflow note ends its execution as superseded (the state machine's `Superseded` catch). */
+function supersededOn<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof lifecycle.LifecycleRefusal) throw new SupersededError(error.message);
+    throw error;
+  }
 }
 
 /**
@@ -549,39 +551,58 @@ async function reconcileItem(deps: ApprovalDeps, item: OutboxItem, now: Date): P
   return result;
 }
 
-/** The workflow escalates a level that left the application waiting too long: audit + counter. */
+/**
+ * The workflow escalates a level that left the application waiting too long: audit + counter
+ * (domain/lifecycle.ts `escalate`). An escalation the application no longer waits for (another
+ * submission's execution, or nothing in flight) writes nothing: `{ escalated: false }`, and the
+ * execution goes on to its next task, which ends it.
+ */
 export async function escalateOverdue(
   deps: ApplicationDeps,
   input: { applicationId: string; submissionSeq: number; reason: string },
 ) {
-  await deps.repo.update(input.applicationId, (current) => ({
-    next: { ...current, escalations: (current.escalations ?? 0) + 1 },
-    audit: {
-      actor: { sub: 'system:workflow', court: current.pendingAt ?? current.courtCode, roles: [] },
-      action: 'workflow.escalated',
-      fromStatus: current.status,
-      toStatus: current.status,
-      detail: { submissionSeq: input.submissionSeq, reason: input.reason, pendingAt: current.pendingAt },
-    },
-  }));
-  return { escalated: true };
+  return noted(deps, input.applicationId, (current) => lifecycle.escalate(current, input), 'escalated');
 }
 
-/** Makes a workflow fault visible on the application's trail before the execution fails. */
+/**
+ * Makes a workflow fault visible on the application's trail before the execution fails
+ * (domain/lifecycle.ts `recordWorkflowFault`); a fault of another submission's execution writes nothing.
+ */
 export async function recordWorkflowFault(
   deps: ApplicationDeps,
   input: { applicationId: string; submissionSeq: number; error: unknown },
 ) {
-  const error = input.error as { Error?: string; Cause?: string } | undefined;
-  await deps.repo.update(input.applicationId, (current) => ({
-    next: current,
-    audit: {
-      actor: { sub: 'system:workflow', court: current.courtCode, roles: [] },
-      action: 'workflow.fault',
-      fromStatus: current.status,
-      toStatus: current.status,
-      detail: { submissionSeq: input.submissionSeq, error: String(error?.Error ?? 'Unknown').slice(0, 200) },
-    },
-  }));
-  return { recorded: true };
+  return noted(
+    deps,
+    input.applicationId,
+    (current) => lifecycle.recordWorkflowFault(current, input),
+    'recorded',
+  );
+}
+
+/** Writes a workflow note; its refusal is the answer `{ [key]: false }`, not an error (see above). */
+async function noted<K extends string>(
+  deps: ApplicationDeps,
+  id: string,
+  step: (current: ApplicationRecord) => lifecycle.Transition,
+  key: K,
+): Promise<Record<K, boolean>> {
+  let refusal: lifecycle.LifecycleRefusal | undefined;
+  const [mutate, options] = applying((current) => {
+    refusal = undefined;
+    try {
+      return step(current);
+    } catch (error) {
+      if (error instanceof lifecycle.LifecycleRefusal) refusal = error;
+      throw error;
+    }
+  });
+  try {
+    await deps.repo.update(id, mutate, options);
+  } catch (error) {
+    if (!refusal || !(error instanceof ConflictError) || error.code !== refusal.code) throw error;
+    logger.info('workflow note not written', { applicationId: id, note: key, code: refusal.code });
+    return { [key]: false } as Record<K, boolean>;
+  }
+  return { [key]: true } as Record<K, boolean>;
 }

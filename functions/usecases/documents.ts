@@ -1,7 +1,7 @@
 import { allowsDrafts } from '../domain/campaigns.ts';
 import { isWithClerk } from '../domain/lifecycle.ts';
 import type { Principal } from '../lib/auth.ts';
-import { currentCorrelationId } from '../lib/correlation.ts';
+import { correlationField } from '../lib/correlation.ts';
 import {
   ConcurrentUpdateError,
   ConflictError,
@@ -50,12 +50,6 @@ export function documentKey(applicationId: string, documentId: string): string {
 export function parseDocumentKey(key: string): { applicationId: string; documentId: string } | undefined {
   const m = key.match(/^applications\/([0-9A-Za-z]{10,40})\/documents\/([0-9A-Za-z]{10,40})$/);
   return m ? { applicationId: m[1] as string, documentId: m[2] as string } : undefined;
-}
-
-/** The current request's correlation id, recorded on what it leaves for later work. */
-function correlation(): { correlationId?: string } {
-  const id = currentCorrelationId();
-  return id ? { correlationId: id } : {};
 }
 
 export function documentView(doc: DocumentRecord) {
@@ -176,7 +170,7 @@ export async function requestUpload(
     uploadedAt: null,
     rejectedReason: null,
     submissionSeqAtGrant: app.submission?.seq ?? 0,
-    ...correlation(),
+    ...correlationField(),
   };
   const upload = await deps.storage.presignUpload({
     key: doc.s3Key,

@@ -25,7 +25,7 @@ export interface StatefulStackProps extends StackProps {
   auditBucketName: string;
 }
 
-/** Headers a presigned upload signs (functions/adapters/s3-documents.ts) and a browser must be allowed to send. */
+/** Headers a presigned upload signs (functions/adapters/s3/presign.ts) and a browser must be allowed to send. */
 export const PRESIGNED_UPLOAD_HEADERS = ['content-type', 'content-length', 'x-amz-checksum-sha256'];
 
 /**

@@ -22,7 +22,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Trigger } from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
-import { WEBHOOK_REJECTED_MESSAGE } from '../../functions/http/insurer.ts';
+import { WEBHOOK_REJECTED_MESSAGE } from '../../functions/http/specs/insurer-webhook.ts';
 import type { Access } from '../../functions/lib/access.ts';
 import { BusinessMetric, METRICS_NAMESPACE, METRICS_SERVICE } from '../../functions/lib/metric-names.ts';
 import { SEAL_REFUSED_MESSAGE, WORKFLOW_STUCK_MESSAGE } from '../../functions/tasks/specs.ts';

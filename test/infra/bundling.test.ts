@@ -9,6 +9,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { build as esbuild } from 'esbuild';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Access } from '../../functions/lib/access.ts';
 import { signPayload } from '../../functions/lib/webhook-signature.ts';
@@ -232,6 +233,7 @@ describe('bundles of the insurer integration and the ruling (docx, Powertools Pa
       Webhook: { entry: path.join(ENTRIES, 'http/insurer-webhook.ts'), exportPath: 'handler' },
       Ruling: { entry: path.join(ENTRIES, 'http/get-ruling.ts'), exportPath: 'handler' },
       Docx: { entry: path.join(FIXTURES, 'bundles/render-ruling.ts'), exportPath: 'renderRuling' },
+      Xlsx: { entry: path.join(FIXTURES, 'bundles/render-report.ts'), exportPath: 'renderReport' },
     });
   }, 120_000);
 
@@ -293,6 +295,42 @@ describe('bundles of the insurer integration and the ruling (docx, Powertools Pa
     expect(xml).toContain(noticeRulingParagraph());
     expect(xml).toContain('(2018)京0101执1234号');
     await expect(render({ courtName: 'x' })).rejects.toThrow();
+  });
+
+  it('renders the report workbook from the bundled exceljs Workbook (imported without the package index)', async () => {
+    const { module, handler } = bundles.Xlsx as { module: Record<string, unknown>; handler: string };
+    const render = resolveHandler(module, handler) as (input: unknown) => Promise<Buffer>;
+    const xlsx = await render({
+      campaignId: 'demo',
+      campaignName: '司法救助专项活动',
+      reportDue: '2027-02-11T23:59:59.999+08:00',
+      generatedAt: '2026-12-01T07:15:07.960Z',
+      totals: {
+        cases: 0,
+        persons: 0,
+        amountFen: 0,
+        paid: 0,
+        pending: 0,
+        rejected: 0,
+        declined: 0,
+        recoveredFen: 0,
+        approvalTimes: [],
+      },
+      byHighCourt: [],
+      reconciliation: {
+        reportAmountFen: 0,
+        quotaDisbursedFen: 0,
+        insurerConfirmedFen: 0,
+        consistent: true,
+        differences: [],
+      },
+    });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx as unknown as ArrayBuffer);
+    expect(book.worksheets.map((w) => w.name)).toEqual(['汇总', '按案件类别', '按法院', '取得的效果']);
+    expect(book.getWorksheet('汇总')?.getRow(1).getCell(1).value).toBe(
+      '司法救助专项活动（demo）工作情况统计',
+    );
   });
 
   it('exposes the getRuling handler in its own bundle', () => {
@@ -366,39 +404,40 @@ describe('every Lambda bundle', () => {
 
   /**
    * The honest exceptions to the 500 KB budget, each with its ceiling (measured size + a few KB, so
-   * that growth still fails). exceljs, docx and the S3 client are fixed choices; each is bundled only
-   * where its spec or its rendering needs it (the tests below), so these are the only entries that pay.
+   * that growth still fails). exceljs and docx are fixed choices; each is bundled only where its
+   * rendering needs it (the tests below), so these are the only entries that pay.
    */
   // Measured after the pure factories (functions/lib/config.ts `once`): an entry bundles only the stores
   // it builds.
   const OVER_BUDGET: Record<string, { ceilingKb: number; why: string }> = {
-    // exceljs (~1 MB minified) renders the .xlsx; imported only on the workbook path.
-    getReport: { ceilingKb: 1505, why: 'exceljs (measured 1,499 KB)' },
+    // exceljs's Workbook renders the .xlsx (490 KB with jszip, pako, readable-stream, saxes, and the
+    // Workbook's CSV module: fast-csv + dayjs); imported only on the workbook path. The package index
+    // also loaded the streaming reader and writer: 1,499 KB before (functions/types/exceljs-workbook.d.ts).
+    getReport: { ceilingKb: 933, why: 'exceljs Workbook (measured 927 KB)' },
     // docx renders the ruling; imported only when the .docx is asked for.
     getRuling: { ceilingKb: 675, why: 'docx (measured 670 KB)' },
     // docx renders the written report (书面报告); imported only on its render path.
     getReportSummary: { ceilingKb: 668, why: 'docx (measured 663 KB)' },
-    // The S3 client (~165 KB: 66 KB of schemas for every S3 operation, its endpoint rules, the XML
-    // protocol, checksums and S3 middleware) for presigned URLs and HEAD checks.
-    requestDocumentUpload: { ceilingKb: 622, why: 'S3 client + presigner (measured 617 KB)' },
-    getDocument: { ceilingKb: 620, why: 'S3 client + presigner (measured 614 KB)' },
-    // Tasks that verify the stored objects (bucket: read) next to DynamoDB and Step Functions.
-    dispatchPackage: { ceilingKb: 541, why: 'S3 + DynamoDB + SFN + Secrets Manager (measured 536 KB)' },
-    // The re-drive sweep only inspects stored objects (bucket: 'inspect'): no presigner since h2/arch12.
-    redrive: { ceilingKb: 515, why: 'S3 (no presigner) + DynamoDB + SFN (measured 510 KB)' },
-    // Re-sends a package with fresh presigned URLs (bucket: read): S3 + presigner, SFN, Secrets Manager
-    // (the insurer's package secret) and DynamoDB; no exceljs, no docx.
-    redeliverInsurerPackage: {
-      ceilingKb: 646,
-      why: 'S3 + presigner + SFN + Secrets Manager (measured 641 KB)',
-    },
+  };
+  /**
+   * Entries that were over 500 KB only for the full S3 client (~165 KB) and now use the thin adapter
+   * (functions/adapters/s3/): held at what they measure + a few KB, so that the client creeping back
+   * (or anything else that large) fails here, not at the next benchmark.
+   */
+  const S3_THIN_CEILINGS: Record<string, number> = {
+    requestDocumentUpload: 460, // measured 454 KB (617 with the S3 client and presigner)
+    getDocument: 457, // measured 451 KB (614)
+    redeliverInsurerPackage: 482, // measured 476 KB (641)
+    dispatchPackage: 379, // measured 373 KB (536)
+    redrive: 357, // measured 351 KB (510)
+    documentUploaded: 327, // measured 321 KB (480)
   };
 
   it('keeps every bundle under 500 KB (but the listed exceptions under their ceiling), the median under 450 KB, /health and /openapi.json under 150 KB', () => {
     const sizes = Object.fromEntries(built.map((b) => [b.id, Math.round(b.kb)]));
     expect(
       built
-        .filter((b) => b.kb >= (OVER_BUDGET[b.id]?.ceilingKb ?? 500))
+        .filter((b) => b.kb >= (OVER_BUDGET[b.id]?.ceilingKb ?? S3_THIN_CEILINGS[b.id] ?? 500))
         .map((b) => `${b.id}: ${Math.round(b.kb)} KB`),
     ).toEqual([]);
     // An exception that no longer needs its place leaves the list (or names an entry that does not exist).
@@ -453,13 +492,17 @@ describe('every Lambda bundle', () => {
     ['the DynamoDB client', sdk('dynamodb'), (a: Access) => a.table !== undefined],
     ['the Step Functions client', sdk('sfn'), (a: Access) => a.workflow !== undefined],
     ['the Secrets Manager client', sdk('secrets-manager'), (a: Access) => a.insurer !== undefined],
-    ['the S3 client', sdk('s3'), (a: Access) => a.bucket !== undefined || a.auditCheckpoints !== undefined],
+    // The documents bucket goes through the thin client (functions/adapters/s3/); the full SDK client
+    // only where the thin one has no operation: the checkpoints' listings and versions.
+    ['the thin S3 client', /functions\/adapters\/s3\/client\.ts$/, (a: Access) => a.bucket !== undefined],
     [
-      'the S3 presigner',
-      /node_modules\/@aws-sdk\/s3-request-presigner\//,
+      'the presigning code',
+      /functions\/adapters\/s3\/presign\.ts$/,
       // `inspect` (the check-only tasks) verifies stored objects and never presigns.
       (a: Access) => a.bucket !== undefined && a.bucket !== 'inspect',
     ],
+    ['the full S3 client', sdk('s3'), (a: Access) => a.auditCheckpoints !== undefined],
+    ['the SDK S3 presigner', /node_modules\/@aws-sdk\/s3-request-presigner\//, () => false],
     ['the KMS client', sdk('kms'), (a: Access) => a.auditCheckpoints !== undefined],
   ])('bundles %s exactly where the spec grants its resource', (_what, pattern, granted) => {
     const wrong = built
@@ -491,6 +534,9 @@ describe('every Lambda bundle', () => {
     // The renderers are fixed choices (exceljs for the workbook, docx for the ruling), imported only on
     // the render path: no other entry may carry them.
     expect(built.filter((b) => has(b, /node_modules\/exceljs\//)).map((b) => b.id)).toEqual(['getReport']);
+    // Only exceljs's Workbook: its package index also loads the streaming reader and writer (~570 KB).
+    const report = built.find((b) => b.id === 'getReport') as Built;
+    expect(report.inputs.filter((i) => /node_modules\/(unzipper|archiver|bluebird)\//.test(i))).toEqual([]);
     expect(
       built
         .filter((b) => has(b, /node_modules\/docx\//))

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Annotations, App } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WEBHOOK_REJECTED_MESSAGE } from '../../functions/http/insurer.ts';
+import { WEBHOOK_REJECTED_MESSAGE } from '../../functions/http/specs/insurer-webhook.ts';
 import { PlaceholderError } from '../../infra/constructs/asl-state-machine.ts';
 import { CatalogError, type HandlerCatalog, handlerCatalog } from '../../infra/stacks/catalog.ts';
 import { buildReliefApp } from '../../infra/stacks/relief-app.ts';

@@ -714,6 +714,30 @@ describe('task tokens and the reconciler', () => {
       ['workflow.fault', 'system:workflow', { submissionSeq: 1, error: 'States.Timeout' }],
     ]);
   });
+
+  it('writes no escalation or fault the application no longer waits for, and says so', async () => {
+    const id = await w.submitted();
+    const before = await w.repo.get(id);
+    // Another submission's execution, or one of an application no longer in flight.
+    expect(
+      await escalateOverdue(w.deps, { applicationId: id, submissionSeq: 2, reason: 'LEVEL_OVERDUE' }),
+    ).toEqual({ escalated: false });
+    expect(
+      await recordWorkflowFault(w.deps, { applicationId: id, submissionSeq: 2, error: { Error: 'X' } }),
+    ).toEqual({ recorded: false });
+    await decideApplication(w.deps, people.basicApprover, id, { decision: 'reject', comment: '驳回' });
+    const rejected = await w.repo.get(id);
+    expect(
+      await escalateOverdue(w.deps, { applicationId: id, submissionSeq: 1, reason: 'LEVEL_OVERDUE' }),
+    ).toEqual({ escalated: false });
+    expect(await w.repo.get(id)).toEqual(rejected);
+    expect(rejected?.escalations ?? 0).toBe(before?.escalations ?? 0);
+    expect((await w.verifiedAudit(id)).map((e) => e.action)).not.toContain('workflow.escalated');
+    // The fault of the current submission's execution is noted whatever the status.
+    expect(
+      await recordWorkflowFault(w.deps, { applicationId: id, submissionSeq: 1, error: { Error: 'X' } }),
+    ).toEqual({ recorded: true });
+  });
 });
 
 describe('the whole route', () => {

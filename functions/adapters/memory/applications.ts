@@ -2,6 +2,7 @@ import { isInFlight } from '../../domain/application.ts';
 import { type DocumentChain, mergeTrail } from '../../domain/application-trail.ts';
 import { waitingSince } from '../../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
+import { LifecycleRefusal, recordTaskToken, type TaskTokenInput } from '../../domain/lifecycle.ts';
 import {
   abandonedReservation,
   applyQuotaMovement,
@@ -580,18 +581,13 @@ export class MemoryApplicationRepository implements ApplicationRepository {
   ): Promise<{ outcome: 'recorded' | 'moved-on'; app: ApplicationRecord | undefined }> {
     await tick();
     const app = this.state.applications.get(id);
-    if (
-      app?.status !== 'pending_approval' ||
-      app.submission?.seq !== token.submissionSeq ||
-      app.level !== token.level ||
-      (executionName !== undefined && app.submission.executionName !== executionName)
-    ) {
-      return { outcome: 'moved-on', app: app ? copy(app) : undefined };
-    }
+    // The domain's guard (domain/lifecycle.ts recordTaskToken), which DynamoDB states as its condition.
+    const next = app ? tokenRecorded(app, { ...token, executionName }) : undefined;
+    if (!app || !next) return { outcome: 'moved-on', app: app ? copy(app) : undefined };
     // As in DynamoDB: the version moves (a change built on an earlier read is built again), the
     // audit sequence does not.
     app.taskToken = copy(token);
-    app.version += 1;
+    app.version = next.version;
     return { outcome: 'recorded', app: copy(app) };
   }
 
@@ -996,5 +992,16 @@ export class MemoryApplicationRepository implements ApplicationRepository {
   async putSweepCursor(name: string, cursor: string | null): Promise<void> {
     await tick();
     this.sweepCursors.set(name, cursor);
+  }
+}
+
+/** The record with the token on it, or undefined when the token is not recorded (refused, or answered at once). */
+function tokenRecorded(app: ApplicationRecord, input: TaskTokenInput): ApplicationRecord | undefined {
+  try {
+    const t = recordTaskToken(app, input);
+    return t.effects.answer ? undefined : t.next;
+  } catch (error) {
+    if (error instanceof LifecycleRefusal) return undefined;
+    throw error;
   }
 }

@@ -2,7 +2,7 @@ import type { ApplicationFacts } from '../../domain/eligibility.ts';
 import { clock } from '../../factories/clock.ts';
 import { campaignStore, courtStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { Candidate, checkEligibility as spec } from '../../http/eligibility.ts';
+import { Candidate, checkEligibility as spec } from '../../http/specs/check-eligibility.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { isInvalidTextIssue } from '../../lib/text.ts';
 import { type ScreeningCandidate, screenCandidates } from '../../usecases/eligibility.ts';

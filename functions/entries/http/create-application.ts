@@ -1,6 +1,6 @@
 import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { createApplication as spec } from '../../http/applications.ts';
+import { createApplication as spec } from '../../http/specs/create-application.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import { BusinessMetric, countEvent } from '../../lib/metrics.ts';
 import type { StoredResponse } from '../../ports/idempotency.ts';

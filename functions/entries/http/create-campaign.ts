@@ -1,7 +1,7 @@
 import { clock } from '../../factories/clock.ts';
 import { campaignStore, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { createCampaign as spec } from '../../http/campaigns.ts';
+import { createCampaign as spec } from '../../http/specs/create-campaign.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { StoredCampaign } from '../../ports/campaigns.ts';
 import { campaignEtag, campaignView, createCampaign } from '../../usecases/campaigns.ts';

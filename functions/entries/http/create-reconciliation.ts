@@ -6,7 +6,7 @@ import {
   reconciliationStore,
 } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { createReconciliation as spec } from '../../http/reconciliations.ts';
+import { createReconciliation as spec } from '../../http/specs/create-reconciliation.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { StoredResponse } from '../../ports/idempotency.ts';
 import { recordReconciliation } from '../../usecases/reconciliations.ts';

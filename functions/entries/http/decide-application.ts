@@ -1,7 +1,7 @@
 import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { approvalWorkflow } from '../../factories/sfn.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { decideApplication as spec } from '../../http/approval.ts';
+import { decideApplication as spec } from '../../http/specs/decide-application.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import { BusinessMetric, countEvent } from '../../lib/metrics.ts';
 import { type DecisionResult, decideApplication } from '../../usecases/approval.ts';

@@ -1,7 +1,7 @@
 import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { approvalWorkflow } from '../../factories/sfn.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { decideBatch as spec } from '../../http/approval.ts';
+import { decideBatch as spec } from '../../http/specs/decide-batch.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import { BusinessMetric, countEvent } from '../../lib/metrics.ts';
 import { type BatchResult, decideBatch } from '../../usecases/decision-batches.ts';

@@ -1,6 +1,6 @@
 import { idempotencyStore, reportDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { freezeReport as spec } from '../../http/reports.ts';
+import { freezeReport as spec } from '../../http/specs/freeze-report.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import { type FrozenReport, freezeReport } from '../../usecases/reports.ts';
 

@@ -1,6 +1,6 @@
 import { applicationDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { getApplicationAudit as spec } from '../../http/applications.ts';
+import { getApplicationAudit as spec } from '../../http/specs/get-application-audit.ts';
 import { auditChainHeader, defineRoute } from '../../lib/http.ts';
 import { applicationAudit } from '../../usecases/audit.ts';
 

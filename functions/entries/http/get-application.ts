@@ -1,6 +1,6 @@
 import { applicationDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { getApplication as spec } from '../../http/applications.ts';
+import { getApplication as spec } from '../../http/specs/get-application.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { applicationView, etagOf, loadVisible } from '../../usecases/applications.ts';
 

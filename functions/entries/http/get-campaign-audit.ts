@@ -1,7 +1,7 @@
 import { clock } from '../../factories/clock.ts';
 import { campaignStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { getCampaignAudit as spec } from '../../http/campaigns.ts';
+import { getCampaignAudit as spec } from '../../http/specs/get-campaign-audit.ts';
 import { auditChainHeader, defineRoute } from '../../lib/http.ts';
 import { getCampaignAudit } from '../../usecases/campaigns.ts';
 

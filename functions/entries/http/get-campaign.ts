@@ -1,6 +1,6 @@
 import { campaignStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { getCampaign as spec } from '../../http/reference.ts';
+import { getCampaign as spec } from '../../http/specs/get-campaign.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { getCampaign } from '../../usecases/reference.ts';
 

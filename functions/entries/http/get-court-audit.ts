@@ -1,6 +1,6 @@
 import { courtStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { getCourtAudit as spec } from '../../http/courts.ts';
+import { getCourtAudit as spec } from '../../http/specs/get-court-audit.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { courtAudit } from '../../usecases/courts.ts';
 

@@ -1,6 +1,6 @@
 import { courtStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { getCourt } from '../../http/reference.ts';
+import { getCourt } from '../../http/specs/get-court.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { findCourt } from '../../usecases/reference.ts';
 

@@ -1,7 +1,7 @@
 import { applicationDeps } from '../../factories/dynamodb.ts';
 import { documentStorage } from '../../factories/s3.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { getDocument as spec } from '../../http/documents.ts';
+import { getDocument as spec } from '../../http/specs/get-document.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { getDocument } from '../../usecases/documents.ts';
 

@@ -1,6 +1,6 @@
 import { reportDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { getFrozenReport as spec } from '../../http/reports.ts';
+import { getFrozenReport as spec } from '../../http/specs/get-frozen-report.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { frozenReport } from '../../usecases/reports.ts';
 

@@ -1,5 +1,5 @@
 import { applicationRepository } from '../../factories/dynamodb.ts';
-import { getInsurerPackage as spec } from '../../http/insurer.ts';
+import { getInsurerPackage as spec } from '../../http/specs/get-insurer-package.ts';
 import { defineRoute, noAuthenticator } from '../../lib/http.ts';
 import { verifyInsurerRequest } from '../../lib/insurer-request.ts';
 import { getPackageStatus } from '../../usecases/insurer-packages.ts';

@@ -1,6 +1,6 @@
 import { campaignStore, quotaLedger } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { getQuotaAudit as spec } from '../../http/quotas.ts';
+import { getQuotaAudit as spec } from '../../http/specs/get-quota-audit.ts';
 import { auditChainHeader, defineRoute } from '../../lib/http.ts';
 import { getQuotaAudit } from '../../usecases/quotas.ts';
 

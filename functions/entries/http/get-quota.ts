@@ -1,6 +1,6 @@
 import { campaignStore, quotaLedger } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { getQuota as spec } from '../../http/quotas.ts';
+import { getQuota as spec } from '../../http/specs/get-quota.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { getQuota } from '../../usecases/quotas.ts';
 

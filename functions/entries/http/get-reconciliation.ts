@@ -1,6 +1,6 @@
 import { reconciliationStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { getReconciliation as spec } from '../../http/reconciliations.ts';
+import { getReconciliation as spec } from '../../http/specs/get-reconciliation.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { getReconciliation } from '../../usecases/reconciliations.ts';
 

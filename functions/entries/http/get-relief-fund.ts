@@ -1,6 +1,6 @@
 import { applicationRepository, campaignStore, reportStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { getReliefFund as spec } from '../../http/relief-fund.ts';
+import { getReliefFund as spec } from '../../http/specs/get-relief-fund.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { reliefFund } from '../../usecases/relief-fund.ts';
 

@@ -1,7 +1,8 @@
 import { writtenReport } from '../../domain/written-report.ts';
 import { reportDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { DOCX, getReportSummary as spec } from '../../http/reports.ts';
+import { DOCX } from '../../http/schemas.ts';
+import { getReportSummary as spec } from '../../http/specs/get-report-summary.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { reportSummary } from '../../usecases/reports.ts';
 

@@ -1,6 +1,6 @@
 import { reportDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { getReport as spec, XLSX } from '../../http/reports.ts';
+import { getReport as spec, XLSX } from '../../http/specs/get-report.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { campaignReport } from '../../usecases/reports.ts';
 

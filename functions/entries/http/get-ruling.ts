@@ -1,6 +1,7 @@
 import { applicationDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { DOCX, getRuling as spec } from '../../http/closure.ts';
+import { DOCX } from '../../http/schemas.ts';
+import { getRuling as spec } from '../../http/specs/get-ruling.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { getRuling } from '../../usecases/closure.ts';
 

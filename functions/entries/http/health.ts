@@ -1,4 +1,4 @@
-import { health } from '../../http/service.ts';
+import { health } from '../../http/specs/health.ts';
 import { defineRoute, noAuthenticator } from '../../lib/http.ts';
 
 /** GET /health: a static answer; nothing configured, nothing touched. */

@@ -1,6 +1,6 @@
 import { courtStore, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { importCourts as spec } from '../../http/courts.ts';
+import { importCourts as spec } from '../../http/specs/import-courts.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import { type CourtImportReport, importCourts } from '../../usecases/courts.ts';
 

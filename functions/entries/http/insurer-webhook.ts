@@ -1,6 +1,6 @@
 import { applicationDeps } from '../../factories/dynamodb.ts';
 import { approvalWorkflow } from '../../factories/sfn.ts';
-import { insurerWebhook as spec, WEBHOOK_REJECTED_MESSAGE } from '../../http/insurer.ts';
+import { insurerWebhook as spec, WEBHOOK_REJECTED_MESSAGE } from '../../http/specs/insurer-webhook.ts';
 import { PACKAGE_CORRELATION_HEADER } from '../../lib/correlation.ts';
 import { ServiceUnavailableError, UnauthenticatedError } from '../../lib/errors.ts';
 import { defineRoute, noAuthenticator } from '../../lib/http.ts';

@@ -1,6 +1,6 @@
 import { applicationDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { listApplications as spec } from '../../http/applications.ts';
+import { listApplications as spec } from '../../http/specs/list-applications.ts';
 import { defineRoute } from '../../lib/http.ts';
 import type { ApplicationStatus } from '../../ports/applications.ts';
 import { applicationView, listApplications, queueEntryView } from '../../usecases/applications.ts';

@@ -1,6 +1,6 @@
 import { campaignStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { listCampaigns as spec } from '../../http/reference.ts';
+import { listCampaigns as spec } from '../../http/specs/list-campaigns.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { listCampaigns } from '../../usecases/reference.ts';
 

@@ -1,6 +1,6 @@
 import { courtStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { listCourts as spec } from '../../http/reference.ts';
+import { listCourts as spec } from '../../http/specs/list-courts.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { listCourts } from '../../usecases/reference.ts';
 

@@ -1,6 +1,6 @@
 import { applicationDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { listDocuments as spec } from '../../http/documents.ts';
+import { listDocuments as spec } from '../../http/specs/list-documents.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { listDocuments } from '../../usecases/documents.ts';
 

@@ -1,6 +1,6 @@
 import { applicationDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { listDueChecks as spec } from '../../http/monitoring.ts';
+import { listDueChecks as spec } from '../../http/specs/list-due-checks.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { applicationView } from '../../usecases/applications.ts';
 import { listDue } from '../../usecases/monitoring.ts';

@@ -1,6 +1,6 @@
 import { campaignStore, quotaLedger } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { listQuotas as spec } from '../../http/quotas.ts';
+import { listQuotas as spec } from '../../http/specs/list-quotas.ts';
 import { defineRoute } from '../../lib/http.ts';
 import { listQuotas } from '../../usecases/quotas.ts';
 

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { OPENAPI_GZIP_BASE64 } from '../../http/openapi-gzip.ts';
-import { openapi } from '../../http/openapi-spec.ts';
+import { openapi } from '../../http/specs/openapi.ts';
 import { defineRoute, noAuthenticator } from '../../lib/http.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { patchApplication as spec } from '../../http/applications.ts';
+import { patchApplication as spec } from '../../http/specs/patch-application.ts';
 import { BadRequestError, PreconditionRequiredError } from '../../lib/errors.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { ApplicationRecord } from '../../ports/applications.ts';

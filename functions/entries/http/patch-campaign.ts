@@ -1,7 +1,7 @@
 import { clock } from '../../factories/clock.ts';
 import { campaignStore, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { patchCampaign as spec } from '../../http/campaigns.ts';
+import { patchCampaign as spec } from '../../http/specs/patch-campaign.ts';
 import { BadRequestError, PreconditionRequiredError } from '../../lib/errors.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { StoredCampaign } from '../../ports/campaigns.ts';

@@ -1,7 +1,7 @@
 import type { CourtRegistry } from '../../domain/court-registry.ts';
 import { courtStore, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { putCourt as spec } from '../../http/courts.ts';
+import { putCourt as spec } from '../../http/specs/put-court.ts';
 import { BadRequestError } from '../../lib/errors.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import { versionFromIfMatch } from '../../usecases/applications.ts';

@@ -1,6 +1,6 @@
 import { campaignStore, idempotencyStore, quotaLedger } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { putQuota as spec } from '../../http/quotas.ts';
+import { putQuota as spec } from '../../http/specs/put-quota.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import { type QuotaView, setQuota } from '../../usecases/quotas.ts';
 

@@ -1,6 +1,6 @@
 import { idempotencyStore, reportDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { putReportNarrative as spec } from '../../http/reports.ts';
+import { putReportNarrative as spec } from '../../http/specs/put-report-narrative.ts';
 import { BadRequestError } from '../../lib/errors.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { StoredNarrative } from '../../ports/reports.ts';

@@ -1,6 +1,6 @@
 import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { recordRecovery as spec } from '../../http/closure.ts';
+import { recordRecovery as spec } from '../../http/specs/record-recovery.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { ApplicationRecord } from '../../ports/applications.ts';
 import { recordRecovery } from '../../usecases/closure.ts';

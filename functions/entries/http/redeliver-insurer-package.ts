@@ -2,7 +2,7 @@ import { applicationDeps } from '../../factories/dynamodb.ts';
 import { insurerClient } from '../../factories/insurer.ts';
 import { documentStorage } from '../../factories/s3.ts';
 import { approvalWorkflow } from '../../factories/sfn.ts';
-import { redeliverInsurerPackage as spec } from '../../http/insurer.ts';
+import { redeliverInsurerPackage as spec } from '../../http/specs/redeliver-insurer-package.ts';
 import { defineRoute, noAuthenticator } from '../../lib/http.ts';
 import { verifyInsurerRequest } from '../../lib/insurer-request.ts';
 import { redeliverPackage } from '../../usecases/insurer-packages.ts';

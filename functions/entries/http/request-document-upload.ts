@@ -1,7 +1,7 @@
 import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { documentStorage } from '../../factories/s3.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { requestDocumentUpload as spec } from '../../http/documents.ts';
+import { requestDocumentUpload as spec } from '../../http/specs/request-document-upload.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { DocumentType } from '../../ports/applications.ts';
 import type { StoredResponse } from '../../ports/idempotency.ts';

@@ -1,6 +1,6 @@
 import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { reviewDocument as spec } from '../../http/documents.ts';
+import { reviewDocument as spec } from '../../http/specs/review-document.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { StoredResponse } from '../../ports/idempotency.ts';
 import { reviewDocument } from '../../usecases/documents.ts';

@@ -1,7 +1,7 @@
 import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { approvalWorkflow } from '../../factories/sfn.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { submitApplication as spec } from '../../http/approval.ts';
+import { submitApplication as spec } from '../../http/specs/submit-application.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import { type SubmitResult, submitApplication } from '../../usecases/approval.ts';
 

@@ -1,6 +1,6 @@
 import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
-import { withdrawApplication as spec } from '../../http/withdrawal.ts';
+import { withdrawApplication as spec } from '../../http/specs/withdraw-application.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { ApplicationRecord } from '../../ports/applications.ts';
 import { applicationView, etagOf } from '../../usecases/applications.ts';

@@ -9,6 +9,7 @@ export { spec };
 export const handler = defineTask(async (payload: unknown) => {
   const input = EscalatePayload.parse(payload);
   const result = await escalateOverdue(applicationDeps(), input);
-  countEvent(BusinessMetric.Escalations, { name: 'reason', value: input.reason });
+  // Counted only when written: an escalation the application no longer waits for is none.
+  if (result.escalated) countEvent(BusinessMetric.Escalations, { name: 'reason', value: input.reason });
   return result;
 });

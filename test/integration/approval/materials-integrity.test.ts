@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
 import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
 import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
-import { S3DocumentStorage } from '../../../functions/adapters/s3-document-storage.ts';
-import { createS3Client, headObject } from '../../../functions/adapters/s3-documents.ts';
+import { S3Http } from '../../../functions/adapters/s3/client.ts';
+import { S3DocumentStorage } from '../../../functions/adapters/s3/document-storage.ts';
+import { headObject } from '../../../functions/adapters/s3/objects.ts';
 import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import type { Principal } from '../../../functions/lib/auth.ts';
 import { DOCUMENT_TYPES } from '../../../functions/ports/applications.ts';
@@ -19,6 +20,7 @@ import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../..
 import { type LocalS3, startLocalS3 } from '../../../infra/local/s3/index.ts';
 import { applicationBody } from '../../support/applications.ts';
 import { seedCourts } from '../../support/courts.ts';
+import { createS3Client } from '../../support/s3-sdk.ts';
 import { LOCAL_CREDENTIALS, REGION, sha256Hex } from '../s3/support.ts';
 
 /**
@@ -52,6 +54,7 @@ class RecordingInsurer implements InsurerClient {
 let stopDynamo: () => Promise<void>;
 let s3: LocalS3;
 let client: S3Client;
+let thin: S3Http;
 let deps: PayoutDeps & { quotas: DynamoQuotaLedger };
 let insurer: RecordingInsurer;
 let counter = 0;
@@ -64,6 +67,7 @@ beforeAll(async () => {
   stopDynamo = ddb.stop;
   s3 = await startLocalS3({ credentials: LOCAL_CREDENTIALS, region: REGION, buckets: [BUCKET] });
   client = createS3Client({ region: REGION, endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS });
+  thin = new S3Http({ region: REGION, endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS });
   const { client: dynamo, doc } = createLocalDynamoClients(ddb.endpoint);
   await ensureTable(dynamo, 'relief');
   const campaigns = new DynamoCampaignStore(doc, 'relief');
@@ -75,7 +79,7 @@ beforeAll(async () => {
     campaigns,
     courts: seedCourts,
     workflow: new RecordingWorkflow(),
-    storage: new S3DocumentStorage(client, BUCKET, { uploadTtlSeconds: 900, downloadTtlSeconds: 300 }),
+    storage: new S3DocumentStorage(thin, BUCKET, { uploadTtlSeconds: 900, downloadTtlSeconds: 300 }),
     insurer: () => insurer,
     quotas: new DynamoQuotaLedger(doc, 'relief'),
     now: () => new Date(),
@@ -85,6 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client?.destroy();
+  thin?.destroy();
   await s3?.close();
   await stopDynamo?.();
 });
@@ -178,7 +183,7 @@ describe('dispatch verifies the approved evidence against the stored objects', (
       const forged = scan('another bank account');
       await overwrite(key, forged, withChecksum);
       // The path under test: S3's own checksum when it has one, else the bytes.
-      expect((await headObject(client, BUCKET, key, { checksum: true }))?.sha256Hex).toBe(
+      expect((await headObject(thin, BUCKET, key, { checksum: true }))?.sha256Hex).toBe(
         withChecksum ? sha256Hex(forged) : undefined,
       );
       const quotaBefore = await deps.quotas.get('demo', 'BJ');

@@ -1,17 +1,11 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
 import { approvalsPk, DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
 import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import type { ApplicationRecord, AuditInput } from '../../../functions/ports/applications.ts';
 import { CampaignWriteConflictError } from '../../../functions/ports/campaigns.ts';
-import {
-  createLocalDynamoClients,
-  type DynamoDbLocal,
-  ensureTable,
-  startDynamoDbLocal,
-} from '../../../infra/local/dynamodb.ts';
+import { useLocalTable } from '../../support/local-table.ts';
 
 /**
  * A final approval's marks against the campaign's limits (issue 13 item 3: no item written by more than
@@ -21,22 +15,13 @@ import {
  * and its write — including the first approval of a high court that had none when it read.
  */
 const TABLE = 'relief';
-let dynamo: DynamoDbLocal;
-let client: DynamoDBClient;
-let doc: DynamoDBDocumentClient;
+const local = useLocalTable({ table: TABLE });
 let repo: DynamoApplicationRepository;
 let campaigns: DynamoCampaignStore;
 
 beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
-  ({ client, doc } = createLocalDynamoClients(dynamo.endpoint));
-  await ensureTable(client, TABLE);
-  repo = new DynamoApplicationRepository(doc, TABLE);
-  campaigns = new DynamoCampaignStore(doc, TABLE);
-});
-afterAll(async () => {
-  client?.destroy();
-  await dynamo?.stop();
+  repo = new DynamoApplicationRepository(local.doc, TABLE);
+  campaigns = new DynamoCampaignStore(local.doc, TABLE);
 });
 
 let serial = 0;
@@ -119,7 +104,7 @@ describe('approvals marks per high court (DynamoDB)', () => {
     const campaign = await newCampaign();
     await approve(campaign.id, 'JX', 3_000_000);
     await approve(campaign.id, 'BJ', 3_000_000);
-    const out = await doc.send(
+    const out = await local.doc.send(
       new QueryCommand({
         TableName: TABLE,
         KeyConditionExpression: 'pk = :pk',
@@ -152,7 +137,9 @@ describe('approvals marks per high court (DynamoDB)', () => {
       { sk: 'ANY#000000007000000', entity: 'approval-mark' },
       { sk: 'COUNTER', entity: 'approval-counter', approvals: 4 },
     ]) {
-      await doc.send(new PutCommand({ TableName: TABLE, Item: { pk: approvalsPk(campaign.id), ...item } }));
+      await local.doc.send(
+        new PutCommand({ TableName: TABLE, Item: { pk: approvalsPk(campaign.id), ...item } }),
+      );
     }
     expect(await campaigns.approvedHighWater(campaign.id)).toEqual({
       anyClaimFen: 7_000_000,

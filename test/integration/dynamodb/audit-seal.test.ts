@@ -8,7 +8,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
 import {
   applicationChainId,
@@ -28,23 +28,16 @@ import type { ApplicationRecord, AuditInput } from '../../../functions/ports/app
 import { sealAuditTrail as sealSpec } from '../../../functions/tasks/specs.ts';
 import { sealAuditTrail, verifyAuditTrailInStores } from '../../../functions/usecases/audit-seal.ts';
 import { installAccessGuard, runUnder } from '../../../infra/local/access-guard.ts';
-import {
-  createLocalDynamoClients,
-  type DynamoDbLocal,
-  ensureTable,
-  startDynamoDbLocal,
-} from '../../../infra/local/dynamodb.ts';
+import { createLocalDynamoClients } from '../../../infra/local/dynamodb.ts';
+import { useLocalTable } from '../../support/local-table.ts';
 
 /**
  * The sealer and verifier against DynamoDB Local: the pending-seal mark is written in the same transaction
  * as each audit entry (applications and quotas), sealing clears it unless a newer change re-marked the
  * chain, and verification catches what a table administrator can do.
  */
+const local = useLocalTable({ table: 'relief-seal', perTest: true });
 let TABLE = 'relief';
-let tables = 0;
-let dynamo: DynamoDbLocal;
-let client: ReturnType<typeof createLocalDynamoClients>['client'];
-let doc: DynamoDBDocumentClient;
 let auditDir: string;
 let repo: DynamoApplicationRepository;
 let quotas: DynamoQuotaLedger;
@@ -143,7 +136,7 @@ async function requestsOf(client: DynamoDBDocumentClient, work: () => Promise<un
 
 /** The campaign row a full seal walks from (CAMPAIGNS / CAMPAIGN#<id>, as the campaign store writes it). */
 const campaignRow = (campaignId: string) =>
-  doc.send(
+  local.doc.send(
     new PutCommand({
       TableName: TABLE,
       Item: {
@@ -158,7 +151,7 @@ const campaignRow = (campaignId: string) =>
 
 const mark = async (chainId: string) =>
   (
-    await doc.send(
+    await local.doc.send(
       new GetCommand({
         TableName: TABLE,
         Key: { pk: `SEALQ#${sealShardOf(chainId)}`, sk: chainId },
@@ -175,15 +168,7 @@ const deps = () => ({
   now: () => new Date('2026-11-25T08:00:00Z'),
 });
 
-beforeAll(async () => {
-  dynamo = await startDynamoDbLocal({});
-  const clients = createLocalDynamoClients(dynamo.endpoint);
-  doc = clients.doc;
-  client = clients.client;
-}, 120_000);
-
-afterAll(async () => {
-  await dynamo?.stop();
+afterAll(() => {
   if (auditDir) rmSync(auditDir, { recursive: true, force: true });
 });
 
@@ -191,12 +176,10 @@ afterAll(async () => {
 beforeEach(async () => {
   if (auditDir) rmSync(auditDir, { recursive: true, force: true });
   auditDir = mkdtempSync(path.join(tmpdir(), 'relief-seal-'));
-  tables += 1;
-  TABLE = `relief-seal-${tables}`;
-  await ensureTable(client, TABLE);
-  repo = new DynamoApplicationRepository(doc, TABLE);
-  quotas = new DynamoQuotaLedger(doc, TABLE);
-  chains = new DynamoAuditChainStore(doc, TABLE);
+  TABLE = local.table;
+  repo = new DynamoApplicationRepository(local.doc, TABLE);
+  quotas = new DynamoQuotaLedger(local.doc, TABLE);
+  chains = new DynamoAuditChainStore(local.doc, TABLE);
 });
 
 describe('pending-seal marks', () => {
@@ -266,7 +249,7 @@ describe('sealing and verifying against DynamoDB Local', () => {
       const content =
         e.seq === 2 ? { ...e, actor: { ...e.actor, sub: 'someone-else' }, detail: { comment: '改' } } : e;
       const resealed: ChainedAuditEntry = sealEntry(content, prev);
-      await doc.send(
+      await local.doc.send(
         new PutCommand({
           TableName: TABLE,
           Item: {
@@ -279,7 +262,7 @@ describe('sealing and verifying against DynamoDB Local', () => {
       );
       prev = resealed.hash;
     }
-    await doc.send(
+    await local.doc.send(
       new UpdateCommand({
         TableName: TABLE,
         Key: { pk: `APP#${id}`, sk: 'APP' },
@@ -316,7 +299,7 @@ describe('sealing and verifying against DynamoDB Local', () => {
     for (const e of state?.entries ?? []) {
       const content = e.seq === 1 ? { ...e, detail: { sha256: 'b'.repeat(64) } } : e;
       const resealed: ChainedAuditEntry = sealEntry(content, prev);
-      await doc.send(
+      await local.doc.send(
         new PutCommand({
           TableName: TABLE,
           Item: {
@@ -330,7 +313,7 @@ describe('sealing and verifying against DynamoDB Local', () => {
       );
       prev = resealed.hash;
     }
-    await doc.send(
+    await local.doc.send(
       new UpdateCommand({
         TableName: TABLE,
         Key: { pk: `APP#${id}`, sk: `DOC#${documentId}` },
@@ -351,7 +334,7 @@ describe('sealing and verifying against DynamoDB Local', () => {
       await uploadedDocument(id, 3),
     ];
     const chainIds = [applicationChainId(id), ...documents.map((d) => documentChainId(id, d))];
-    const requests = await requestsOf(doc, () => sealAuditTrail(deps()));
+    const requests = await requestsOf(local.doc, () => sealAuditTrail(deps()));
     expect((await deps().checkpoints.latest())?.leaves.map((l) => l.chainId).sort()).toEqual(chainIds.sort());
     // Beyond the 16 shard queries of the pending marks: one Query of APP#<id>, one transaction of deletes.
     expect(requests.filter((r) => !r.startsWith('Query SEALQ#'))).toEqual([
@@ -388,7 +371,7 @@ describe('sealing and verifying against DynamoDB Local', () => {
 
   it('refuses to seal a chain that does not verify, and leaves it pending', async () => {
     const id = await application(1);
-    await doc.send(
+    await local.doc.send(
       new UpdateCommand({
         TableName: TABLE,
         Key: { pk: `APP#${id}`, sk: 'AUDIT#0000000001' },
@@ -406,7 +389,7 @@ describe('sealing and verifying against DynamoDB Local', () => {
     await campaignRow('demo');
     const sealed = await application(0);
     const hidden = await application(0);
-    await doc.send(
+    await local.doc.send(
       new DeleteCommand({
         TableName: TABLE,
         Key: { pk: `SEALQ#${sealShardOf(applicationChainId(hidden))}`, sk: applicationChainId(hidden) },
@@ -440,7 +423,7 @@ describe('sealing and verifying against DynamoDB Local', () => {
     await quotas.allocate('demo', 'BJ', 1000, audit('quota.allocated'));
     await sealAuditTrail(deps());
     // The seal function's client, under its spec's grant, as the local runner and IAM enforce it.
-    const guarded = createLocalDynamoClients(dynamo.endpoint).doc;
+    const guarded = createLocalDynamoClients(local.dynamo.endpoint).doc;
     installAccessGuard(guarded, 'enforce');
     const guardedDeps = { ...deps(), chains: new DynamoAuditChainStore(guarded, TABLE) };
     await expect(

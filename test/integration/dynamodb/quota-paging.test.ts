@@ -1,11 +1,5 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
 import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
 import { DynamoReportStore } from '../../../functions/adapters/dynamo-reports.ts';
@@ -15,13 +9,8 @@ import { QUOTA_HOLDER_CODES } from '../../../functions/domain/courts.ts';
 import type { Principal } from '../../../functions/lib/auth.ts';
 import type { AuditInput } from '../../../functions/ports/applications.ts';
 import { campaignReport } from '../../../functions/usecases/reports.ts';
-import {
-  createLocalDynamoClients,
-  type DynamoDbLocal,
-  ensureTable,
-  startDynamoDbLocal,
-} from '../../../infra/local/dynamodb.ts';
 import { seedCourts } from '../../support/courts.ts';
+import { useLocalTable } from '../../support/local-table.ts';
 
 /**
  * Quota lists at volume (Integrity defect 6): after thousands of quota PUTs the quota partition held
@@ -32,10 +21,8 @@ import { seedCourts } from '../../support/courts.ts';
  */
 
 const TABLE = 'relief';
+const local = useLocalTable({ table: TABLE });
 const SPC: Principal = { sub: 'spc-admin-1', court: 'SPC', roles: ['spc-admin'] };
-let dynamo: DynamoDbLocal;
-let client: DynamoDBClient;
-let doc: DynamoDBDocumentClient;
 let campaigns: DynamoCampaignStore;
 
 const allocation = (highCourtCode: string, campaignId: string): AuditInput => ({
@@ -58,28 +45,20 @@ async function batchPut(items: Record<string, unknown>[]) {
   for (let i = 0; i < items.length; i += 25) {
     let pending: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
     while (pending.length > 0) {
-      const out = await doc.send(new BatchWriteCommand({ RequestItems: { [TABLE]: pending } }));
+      const out = await local.doc.send(new BatchWriteCommand({ RequestItems: { [TABLE]: pending } }));
       pending = (out.UnprocessedItems?.[TABLE] ?? []) as Record<string, unknown>[];
     }
   }
 }
 
 beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
-  ({ client, doc } = createLocalDynamoClients(dynamo.endpoint));
-  await ensureTable(client, TABLE);
-  campaigns = new DynamoCampaignStore(doc, TABLE);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await dynamo?.stop();
+  campaigns = new DynamoCampaignStore(local.doc, TABLE);
 });
 
 describe('quota list past one DynamoDB page', () => {
   it('lists all 32 quota holders, and the report their allocations, in one page however long the trails grow', async () => {
     const campaignId = await campaign('paging-trails');
-    const ledger = new DynamoQuotaLedger(doc, TABLE);
+    const ledger = new DynamoQuotaLedger(local.doc, TABLE);
     for (const code of QUOTA_HOLDER_CODES)
       await ledger.allocate(campaignId, code, amountFor(code), allocation(code, campaignId));
     // 1,600 entries of ~1 KB, as thousands of reallocations of four courts leave them: in the trails' partitions.
@@ -106,7 +85,7 @@ describe('quota list past one DynamoDB page', () => {
     await batchPut(trail);
 
     // The quota partition is the 32 rows and nothing else: one Query page, as the list reads it.
-    const onePage = await doc.send(
+    const onePage = await local.doc.send(
       new QueryCommand({
         TableName: TABLE,
         KeyConditionExpression: 'pk = :pk',
@@ -123,7 +102,7 @@ describe('quota list past one DynamoDB page', () => {
 
     const report = await campaignReport(
       {
-        reports: new DynamoReportStore(doc, TABLE),
+        reports: new DynamoReportStore(local.doc, TABLE),
         quotas: ledger,
         campaigns,
         courts: seedCourts,
@@ -139,10 +118,10 @@ describe('quota list past one DynamoDB page', () => {
 
   it('follows every page when pages are small (the adapter never trusts one Query)', async () => {
     const campaignId = await campaign('paging-small');
-    const writer = new DynamoQuotaLedger(doc, TABLE);
+    const writer = new DynamoQuotaLedger(local.doc, TABLE);
     for (const code of QUOTA_HOLDER_CODES)
       await writer.allocate(campaignId, code, amountFor(code), allocation(code, campaignId));
-    const reader = new DynamoQuotaLedger(doc, TABLE, () => new Date(), 3);
+    const reader = new DynamoQuotaLedger(local.doc, TABLE, () => new Date(), 3);
     const listed = await reader.list(campaignId);
     expect(listed).toHaveLength(QUOTA_HOLDER_CODES.length);
     for (const q of listed) expect(q.allocatedFen, q.highCourtCode).toBe(amountFor(q.highCourtCode));
@@ -150,12 +129,12 @@ describe('quota list past one DynamoDB page', () => {
 
   it('keeps the quota rows in their own partition (QUOTA#<campaign> / <high court>), the trail and the campaign apart', async () => {
     const campaignId = await campaign('paging-layout');
-    const ledger = new DynamoQuotaLedger(doc, TABLE);
+    const ledger = new DynamoQuotaLedger(local.doc, TABLE);
     for (let i = 1; i <= 20; i++)
       await ledger.allocate(campaignId, 'GD', i * 100, allocation('GD', campaignId));
     const partition = async (pk: string) =>
       (
-        await doc.send(
+        await local.doc.send(
           new QueryCommand({
             TableName: TABLE,
             KeyConditionExpression: 'pk = :pk',
@@ -174,7 +153,7 @@ describe('quota list past one DynamoDB page', () => {
 describe('a quota’s allocation trail', () => {
   it('is read page by page, oldest first, and verifies against the head on the quota row', async () => {
     const campaignId = await campaign('trail-pages');
-    const ledger = new DynamoQuotaLedger(doc, TABLE, () => new Date(), 2);
+    const ledger = new DynamoQuotaLedger(local.doc, TABLE, () => new Date(), 2);
     const amounts = [5_000_000, 7_000_000, 6_000_000, 9_000_000, 8_000_000, 10_000_000, 4_000_000];
     for (const a of amounts) await ledger.allocate(campaignId, 'SC', a, allocation('SC', campaignId));
     const quota = await ledger.get(campaignId, 'SC');
@@ -198,10 +177,10 @@ describe('a quota’s allocation trail', () => {
 
   it('is broken, not quietly shorter, when an entry is edited in the table', async () => {
     const campaignId = await campaign('trail-tamper');
-    const ledger = new DynamoQuotaLedger(doc, TABLE);
+    const ledger = new DynamoQuotaLedger(local.doc, TABLE);
     for (const a of [1_000, 2_000, 3_000])
       await ledger.allocate(campaignId, 'HI', a, allocation('HI', campaignId));
-    await doc.send(
+    await local.doc.send(
       new UpdateCommand({
         TableName: TABLE,
         Key: { pk: `QUOTA_AUDIT#${campaignId}#HI`, sk: 'AUDIT#0000000002' },

@@ -1,6 +1,5 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
 import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
 import { quotaKey } from '../../../functions/adapters/dynamo-quota-keys.ts';
@@ -14,12 +13,7 @@ import {
   QuotaExceededError,
 } from '../../../functions/ports/applications.ts';
 import { sweepStaleReservations } from '../../../functions/usecases/quota-reservations.ts';
-import {
-  createLocalDynamoClients,
-  type DynamoDbLocal,
-  ensureTable,
-  startDynamoDbLocal,
-} from '../../../infra/local/dynamodb.ts';
+import { useLocalTable } from '../../support/local-table.ts';
 
 /**
  * Issue 13 item 2 against DynamoDB Local: a final approval reserves by one conditional UpdateItem on
@@ -30,8 +24,7 @@ import {
  */
 const TABLE = 'relief';
 const AMOUNT = 1_000;
-let dynamo: DynamoDbLocal;
-let client: DynamoDBClient;
+const local = useLocalTable({ table: TABLE });
 let doc: DynamoDBDocumentClient;
 let campaigns: DynamoCampaignStore;
 
@@ -40,10 +33,8 @@ const sent: { name: string; input: Record<string, unknown> }[] = [];
 let beforeTransaction: (() => Promise<void>) | undefined;
 let recording: DynamoDBDocumentClient;
 
-beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
-  ({ client, doc } = createLocalDynamoClients(dynamo.endpoint));
-  await ensureTable(client, TABLE);
+beforeAll(() => {
+  doc = local.doc;
   campaigns = new DynamoCampaignStore(doc, TABLE);
   recording = {
     send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
@@ -56,10 +47,6 @@ beforeAll(async () => {
       return doc.send(command as never);
     },
   } as unknown as DynamoDBDocumentClient;
-});
-afterAll(async () => {
-  client?.destroy();
-  await dynamo?.stop();
 });
 
 let serial = 0;

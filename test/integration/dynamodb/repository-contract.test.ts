@@ -1,6 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
 import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
 import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
@@ -31,12 +29,7 @@ import {
   type ReportStore,
   type StoredNarrative,
 } from '../../../functions/ports/reports.ts';
-import {
-  createLocalDynamoClients,
-  type DynamoDbLocal,
-  ensureTable,
-  startDynamoDbLocal,
-} from '../../../infra/local/dynamodb.ts';
+import { useLocalTable } from '../../support/local-table.ts';
 
 /**
  * One scenario suite, two implementations: the in-memory adapters (functions/adapters/memory) that the
@@ -46,20 +39,7 @@ import {
  */
 
 const TABLE = 'relief';
-let dynamo: DynamoDbLocal;
-let client: DynamoDBClient;
-let doc: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
-  ({ client, doc } = createLocalDynamoClients(dynamo.endpoint));
-  await ensureTable(client, TABLE);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await dynamo?.stop();
-});
+const local = useLocalTable({ table: TABLE });
 
 interface Subject {
   repo: ApplicationRepository;
@@ -84,11 +64,11 @@ const implementations: [name: string, make: () => Subject][] = [
   [
     'dynamodb',
     () => {
-      const campaigns = new DynamoCampaignStore(doc, TABLE);
+      const campaigns = new DynamoCampaignStore(local.doc, TABLE);
       return {
-        repo: new DynamoApplicationRepository(doc, TABLE),
-        quotas: new DynamoQuotaLedger(doc, TABLE),
-        reports: new DynamoReportStore(doc, TABLE),
+        repo: new DynamoApplicationRepository(local.doc, TABLE),
+        quotas: new DynamoQuotaLedger(local.doc, TABLE),
+        reports: new DynamoReportStore(local.doc, TABLE),
         seedQuota: (c, h, a) => campaigns.seedQuota(c, h, a, new Date().toISOString()),
       };
     },

@@ -2,49 +2,31 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
-  type DynamoDBClient,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
-  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createLocalDynamoClients,
-  type DynamoDbLocal,
-  ensureTable,
-  startDynamoDbLocal,
-} from '../../../infra/local/dynamodb.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureTable } from '../../../infra/local/dynamodb.ts';
 import { projectionOf, TABLE_DESIGN } from '../../../infra/table-design.ts';
+import { useLocalTable } from '../../support/local-table.ts';
 
 const TABLE = 'relief';
-let dynamo: DynamoDbLocal;
-let client: DynamoDBClient;
-let doc: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
-  ({ client, doc } = createLocalDynamoClients(dynamo.endpoint));
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await dynamo?.stop();
-});
+const local = useLocalTable({ table: false });
 
 describe('ensureTable', () => {
   it('creates the table from TABLE_DESIGN once and is a no-op the second time', async () => {
-    const first = await ensureTable(client, TABLE);
-    const second = await ensureTable(client, TABLE);
+    const first = await ensureTable(local.client, TABLE);
+    const second = await ensureTable(local.client, TABLE);
 
     expect(first.created).toBe(true);
     expect(second.created).toBe(false);
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: TABLE }));
+    const { Table } = await local.client.send(new DescribeTableCommand({ TableName: TABLE }));
     expect(Table?.TableStatus).toBe('ACTIVE');
     expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
     expect(Table?.KeySchema).toEqual([
@@ -72,8 +54,10 @@ describe('ensureTable', () => {
   });
 
   it('enables TTL on the design attribute (DynamoDB Local supports it)', async () => {
-    const result = await ensureTable(client, TABLE);
-    const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));
+    const result = await ensureTable(local.client, TABLE);
+    const { TimeToLiveDescription } = await local.client.send(
+      new DescribeTimeToLiveCommand({ TableName: TABLE }),
+    );
 
     expect(result.ttlEnabled).toBe(true);
     expect(TimeToLiveDescription).toMatchObject({
@@ -84,7 +68,7 @@ describe('ensureTable', () => {
 
   it('adds the indexes the design gained to a table kept from an older design, keeping its items', async () => {
     const [first, ...later] = TABLE_DESIGN.globalSecondaryIndexes;
-    await client.send(
+    await local.client.send(
       new CreateTableCommand({
         TableName: 'older',
         BillingMode: 'PAY_PER_REQUEST',
@@ -108,22 +92,24 @@ describe('ensureTable', () => {
         ],
       }),
     );
-    await doc.send(new PutCommand({ TableName: 'older', Item: { pk: 'APP#kept', sk: 'APP' } }));
+    await local.doc.send(new PutCommand({ TableName: 'older', Item: { pk: 'APP#kept', sk: 'APP' } }));
 
-    const result = await ensureTable(client, 'older');
+    const result = await ensureTable(local.client, 'older');
 
     expect(result.indexesAdded).toEqual(later.map((g) => g.indexName));
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: 'older' }));
+    const { Table } = await local.client.send(new DescribeTableCommand({ TableName: 'older' }));
     expect(Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort()).toEqual(
       TABLE_DESIGN.globalSecondaryIndexes.map((g) => g.indexName).sort(),
     );
-    const kept = await doc.send(new GetCommand({ TableName: 'older', Key: { pk: 'APP#kept', sk: 'APP' } }));
+    const kept = await local.doc.send(
+      new GetCommand({ TableName: 'older', Key: { pk: 'APP#kept', sk: 'APP' } }),
+    );
     expect(kept.Item).toBeDefined();
-    expect((await ensureTable(client, 'older')).indexesAdded).toEqual([]);
+    expect((await ensureTable(local.client, 'older')).indexesAdded).toEqual([]);
   });
 
   it('refuses an existing table whose keys differ from the design', async () => {
-    await client.send(
+    await local.client.send(
       new CreateTableCommand({
         TableName: 'stale',
         BillingMode: 'PAY_PER_REQUEST',
@@ -132,7 +118,7 @@ describe('ensureTable', () => {
       }),
     );
 
-    await expect(ensureTable(client, 'stale')).rejects.toThrow(
+    await expect(ensureTable(local.client, 'stale')).rejects.toThrow(
       /does not match infra\/table-design\.ts.*index gsi1 is missing/,
     );
   });
@@ -140,19 +126,21 @@ describe('ensureTable', () => {
 
 describe('the table', () => {
   beforeAll(async () => {
-    await ensureTable(client, TABLE);
+    await ensureTable(local.client, TABLE);
   });
 
   it('stores and reads an item by primary key, and a missing key reads nothing', async () => {
-    await doc.send(
+    await local.doc.send(
       new PutCommand({
         TableName: TABLE,
         Item: { pk: 'APP#1', sk: 'APP', status: 'SUBMITTED', note: undefined },
       }),
     );
 
-    const found = await doc.send(new GetCommand({ TableName: TABLE, Key: { pk: 'APP#1', sk: 'APP' } }));
-    const missing = await doc.send(new GetCommand({ TableName: TABLE, Key: { pk: 'APP#2', sk: 'APP' } }));
+    const found = await local.doc.send(new GetCommand({ TableName: TABLE, Key: { pk: 'APP#1', sk: 'APP' } }));
+    const missing = await local.doc.send(
+      new GetCommand({ TableName: TABLE, Key: { pk: 'APP#2', sk: 'APP' } }),
+    );
 
     expect(found.Item).toEqual({ pk: 'APP#1', sk: 'APP', status: 'SUBMITTED' });
     expect(missing.Item).toBeUndefined();
@@ -167,11 +155,11 @@ describe('the table', () => {
         [gsi.partitionKey]: `X#${gsi.indexName}-${court}`,
         [gsi.sortKey]: `${createdAt}#${id}`,
       });
-      await doc.send(new PutCommand({ TableName: TABLE, Item: key('b', '2025-02-01', 'c1') }));
-      await doc.send(new PutCommand({ TableName: TABLE, Item: key('a', '2025-01-01', 'c1') }));
-      await doc.send(new PutCommand({ TableName: TABLE, Item: key('z', '2025-01-15', 'c2') }));
+      await local.doc.send(new PutCommand({ TableName: TABLE, Item: key('b', '2025-02-01', 'c1') }));
+      await local.doc.send(new PutCommand({ TableName: TABLE, Item: key('a', '2025-01-01', 'c1') }));
+      await local.doc.send(new PutCommand({ TableName: TABLE, Item: key('z', '2025-01-15', 'c2') }));
 
-      const { Items } = await doc.send(
+      const { Items } = await local.doc.send(
         new QueryCommand({
           TableName: TABLE,
           IndexName: gsi.indexName,
@@ -187,7 +175,7 @@ describe('the table', () => {
 
   it('rejects a query on an index that does not exist', async () => {
     await expect(
-      doc.send(
+      local.doc.send(
         new QueryCommand({
           TableName: TABLE,
           IndexName: 'gsi9',
@@ -199,11 +187,11 @@ describe('the table', () => {
   });
 
   it('writes nothing from a transaction whose condition fails, and names the failing item', async () => {
-    await doc.send(
+    await local.doc.send(
       new PutCommand({ TableName: TABLE, Item: { pk: 'DUP#c#p', sk: 'DUP', applicationId: 'old' } }),
     );
 
-    const error = await doc
+    const error = await local.doc
       .send(
         new TransactWriteCommand({
           TransactItems: [
@@ -228,8 +216,8 @@ describe('the table', () => {
       'None',
       'ConditionalCheckFailed',
     ]);
-    const app = await doc.send(new GetCommand({ TableName: TABLE, Key: { pk: 'APP#tx', sk: 'APP' } }));
-    const dup = await doc.send(new GetCommand({ TableName: TABLE, Key: { pk: 'DUP#c#p', sk: 'DUP' } }));
+    const app = await local.doc.send(new GetCommand({ TableName: TABLE, Key: { pk: 'APP#tx', sk: 'APP' } }));
+    const dup = await local.doc.send(new GetCommand({ TableName: TABLE, Key: { pk: 'DUP#c#p', sk: 'DUP' } }));
     expect(app.Item).toBeUndefined();
     expect(dup.Item?.applicationId).toBe('old');
   });
@@ -238,11 +226,11 @@ describe('the table', () => {
     const initial = 1_000;
     const amount = 30;
     const key = { pk: 'QUOTA#c1', sk: 'hc1' };
-    await doc.send(new PutCommand({ TableName: TABLE, Item: { ...key, availableFen: initial } }));
+    await local.doc.send(new PutCommand({ TableName: TABLE, Item: { ...key, availableFen: initial } }));
 
     const outcomes = await Promise.allSettled(
       Array.from({ length: 50 }, () =>
-        doc.send(
+        local.doc.send(
           new UpdateCommand({
             TableName: TABLE,
             Key: key,
@@ -258,7 +246,9 @@ describe('the table', () => {
     const failures = outcomes.filter((o) => o.status === 'rejected');
     expect(successes).toBe(Math.floor(initial / amount));
     expect(failures.every((f) => (f.reason as Error).name === 'ConditionalCheckFailedException')).toBe(true);
-    const { Item } = await doc.send(new GetCommand({ TableName: TABLE, Key: key, ConsistentRead: true }));
+    const { Item } = await local.doc.send(
+      new GetCommand({ TableName: TABLE, Key: key, ConsistentRead: true }),
+    );
     expect(Item?.availableFen).toBe(initial - successes * amount);
     expect(Item?.availableFen).toBeGreaterThanOrEqual(0);
   });

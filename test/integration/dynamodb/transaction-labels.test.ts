@@ -1,6 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
 import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
 import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
@@ -21,12 +19,7 @@ import {
 import type { StoredCampaign } from '../../../functions/ports/campaigns.ts';
 import type { StoredQuota } from '../../../functions/ports/quotas.ts';
 import { sweepStaleReservations } from '../../../functions/usecases/quota-reservations.ts';
-import {
-  createLocalDynamoClients,
-  type DynamoDbLocal,
-  ensureTable,
-  startDynamoDbLocal,
-} from '../../../infra/local/dynamodb.ts';
+import { useLocalTable } from '../../support/local-table.ts';
 
 /**
  * Transaction cancellations are read by the label of the item that failed, never by its position
@@ -35,25 +28,15 @@ import {
  * position-based reading would name the wrong item.
  */
 const TABLE = 'relief';
-let dynamo: DynamoDbLocal;
-let client: DynamoDBClient;
-let doc: DynamoDBDocumentClient;
+const local = useLocalTable({ table: TABLE });
 let repo: DynamoApplicationRepository;
 let campaigns: DynamoCampaignStore;
 let quotas: DynamoQuotaLedger;
 
 beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
-  ({ client, doc } = createLocalDynamoClients(dynamo.endpoint));
-  await ensureTable(client, TABLE);
-  repo = new DynamoApplicationRepository(doc, TABLE);
-  campaigns = new DynamoCampaignStore(doc, TABLE);
-  quotas = new DynamoQuotaLedger(doc, TABLE);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await dynamo?.stop();
+  repo = new DynamoApplicationRepository(local.doc, TABLE);
+  campaigns = new DynamoCampaignStore(local.doc, TABLE);
+  quotas = new DynamoQuotaLedger(local.doc, TABLE);
 });
 
 let serial = 0;
@@ -179,13 +162,13 @@ describe('writeLabelled against DynamoDB Local', () => {
 
   it.each([0, 1, 2])('names the failed item by its label wherever it stands (position %i)', async (at) => {
     const taken = `LABEL#${uniq()}`;
-    expect(await writeLabelled(doc, [['taken', put(taken)]])).toBeUndefined();
+    expect(await writeLabelled(local.doc, [['taken', put(taken)]])).toBeUndefined();
     const labelled: Labelled[] = [
       ['first', put(`LABEL#${uniq()}`)],
       ['second', put(`LABEL#${uniq()}`)],
     ];
     labelled.splice(at, 0, ['the-lock', put(taken, true)]);
-    const cancelled = await writeLabelled(doc, labelled);
+    const cancelled = await writeLabelled(local.doc, labelled);
     expect([...(cancelled?.failed ?? [])]).toEqual(['the-lock']);
     expect(cancelled?.codes[at]).toBe('ConditionalCheckFailed');
     // The old item DynamoDB returned, by label (the attribute arrives marshalled: the document client

@@ -10,7 +10,6 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
 import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
-import { createS3Client } from '../../../functions/adapters/s3-documents.ts';
 import { SfnWorkflow } from '../../../functions/adapters/sfn-workflow.ts';
 import { decideApplication } from '../../../functions/usecases/approval.ts';
 import { createLocalDynamoClients, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
@@ -19,6 +18,7 @@ import { startLocalS3 } from '../../../infra/local/s3/index.ts';
 import { DOCUMENTS_BUCKET, LOCAL_CREDENTIALS, LOCAL_REGION, TABLE_NAME } from '../../../infra/local/stack.ts';
 import { applicationBody } from '../../support/applications.ts';
 import { seedCourts } from '../../support/courts.ts';
+import { createS3Client } from '../../support/s3-sdk.ts';
 
 /**
  * In-flight work across a restart of the local runner (`npx tsx infra/local/main.ts`, its data dir

@@ -1,6 +1,6 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Client, presignUpload } from '../../../functions/adapters/s3-documents.ts';
+import { S3Http } from '../../../functions/adapters/s3/client.ts';
+import { presignUpload } from '../../../functions/adapters/s3/presign.ts';
 import { type LocalObjectCreatedEvent, type LocalS3, startLocalS3 } from '../../../infra/local/s3/index.ts';
 import { LOCAL_CREDENTIALS, pdfBytes, REGION, sha256Hex } from './support.ts';
 
@@ -12,7 +12,7 @@ import { LOCAL_CREDENTIALS, pdfBytes, REGION, sha256Hex } from './support.ts';
 const BUCKET = 'relief-documents';
 const ORIGIN = 'http://127.0.0.1:3000';
 let s3: LocalS3;
-let client: S3Client;
+let client: S3Http;
 const created: LocalObjectCreatedEvent[] = [];
 
 beforeAll(async () => {
@@ -27,7 +27,7 @@ beforeAll(async () => {
     },
   });
   s3.onObjectCreated((e) => created.push(e));
-  client = createS3Client({ region: REGION, endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS });
+  client = new S3Http({ region: REGION, endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS });
 });
 
 afterAll(async () => {

@@ -13,14 +13,11 @@ import {
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createS3Client,
-  headObject,
-  presignDownload,
-  presignUpload,
-  readObjectSha256,
-} from '../../../functions/adapters/s3-documents.ts';
+import { S3Http } from '../../../functions/adapters/s3/client.ts';
+import { headObject, readObjectSha256 } from '../../../functions/adapters/s3/objects.ts';
+import { presignDownload, presignUpload } from '../../../functions/adapters/s3/presign.ts';
 import { type LocalObjectCreatedEvent, type LocalS3, startLocalS3 } from '../../../infra/local/s3/index.ts';
+import { createS3Client } from '../../support/s3-sdk.ts';
 import {
   errorCode,
   isRefused,
@@ -37,6 +34,8 @@ const MAX_OBJECT_BYTES = 64 * 1024;
 let dir: string;
 let s3: LocalS3;
 let client: S3Client;
+/** The functions' thin client (adapters/s3/), for the adapter's own calls. */
+let thin: S3Http;
 let events: LocalObjectCreatedEvent[];
 let unsubscribe: () => void;
 let keySeq = 0;
@@ -50,7 +49,7 @@ async function presignFor(
   body: Buffer,
   overrides: { now?: Date; expiresInSeconds?: number } = {},
 ) {
-  return presignUpload(client, {
+  return presignUpload(thin, {
     bucket: BUCKET,
     key,
     contentType: 'application/pdf',
@@ -63,7 +62,7 @@ async function presignFor(
 
 async function expectNothingStored(...keys: string[]) {
   expect(events).toEqual([]);
-  for (const key of keys) expect(await headObject(client, BUCKET, key)).toBeUndefined();
+  for (const key of keys) expect(await headObject(thin, BUCKET, key)).toBeUndefined();
 }
 
 beforeAll(async () => {
@@ -76,10 +75,12 @@ beforeAll(async () => {
     maxObjectBytes: MAX_OBJECT_BYTES,
   });
   client = createS3Client({ region: REGION, endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS });
+  thin = new S3Http({ region: REGION, endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS });
 });
 
 afterAll(async () => {
   client?.destroy();
+  thin?.destroy();
   await s3?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -102,7 +103,7 @@ describe('presigned upload and download (happy path)', () => {
     expect(put.headers.get('x-amz-checksum-sha256')).toBe(upload.headers['x-amz-checksum-sha256']);
     expect(events).toEqual([{ bucket: BUCKET, key, size: body.length, eTag: expect.any(String) }]);
 
-    const download = await presignDownload(client, { bucket: BUCKET, key, expiresInSeconds: 300 });
+    const download = await presignDownload(thin, { bucket: BUCKET, key, expiresInSeconds: 300 });
     const get = await fetch(download.url);
     expect(get.status).toBe(200);
     expect(get.headers.get('content-type')).toBe('application/pdf');
@@ -121,13 +122,11 @@ describe('presigned upload and download (happy path)', () => {
 
     const listed = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: key.slice(0, 30) }));
     expect(listed.Contents?.map((o) => o.Key)).toEqual([key]);
-    expect(await readObjectSha256(client, BUCKET, key)).toEqual({
+    expect(await readObjectSha256(thin, BUCKET, key)).toEqual({
       sha256Hex: sha256Hex(body),
       sizeBytes: 1234,
     });
-    const get = await fetch(
-      (await presignDownload(client, { bucket: BUCKET, key, expiresInSeconds: 60 })).url,
-    );
+    const get = await fetch((await presignDownload(thin, { bucket: BUCKET, key, expiresInSeconds: 60 })).url);
     expect(Buffer.from(await get.arrayBuffer()).equals(body)).toBe(true);
   });
 
@@ -470,7 +469,7 @@ describe('rejected presigned uploads store nothing and emit nothing', () => {
   it('rejects a URL signed with an unknown access key (403 InvalidAccessKeyId)', async () => {
     const key = newKey();
     const body = pdfBytes(200);
-    const stranger = createS3Client({
+    const stranger = new S3Http({
       region: REGION,
       endpoint: s3.endpoint,
       credentials: { accessKeyId: 'AKIASTRANGER', secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey },
@@ -533,7 +532,7 @@ describe('rejected downloads', () => {
   });
 
   it('refuses an expired download URL and one pointed at another key', async () => {
-    const expired = await presignDownload(client, {
+    const expired = await presignDownload(thin, {
       bucket: BUCKET,
       key,
       expiresInSeconds: 1,
@@ -543,7 +542,7 @@ describe('rejected downloads', () => {
     expect(late.status).toBe(403);
     expect(await late.text()).toContain('Request has expired');
 
-    const valid = await presignDownload(client, { bucket: BUCKET, key, expiresInSeconds: 300 });
+    const valid = await presignDownload(thin, { bucket: BUCKET, key, expiresInSeconds: 300 });
     expect((await fetch(valid.url)).status).toBe(200);
     const moved = await fetch(valid.url.replace('stored.pdf', 'scan.pdf'));
     expect(moved.status).toBe(403);
@@ -573,7 +572,7 @@ describe('lifecycle', () => {
       expect(servers()).toBe(before);
 
       const second = await startLocalS3(options);
-      const secondClient = createS3Client({
+      const secondClient = new S3Http({
         region: REGION,
         endpoint: second.endpoint,
         credentials: LOCAL_CREDENTIALS,

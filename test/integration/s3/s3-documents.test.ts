@@ -1,42 +1,31 @@
 import { createHash } from 'node:crypto';
-import { HeadObjectCommand, ListBucketsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createS3Client,
-  ensureBucket,
-  headObject,
-  presignDownload,
-  presignUpload,
-  readObjectSha256,
-} from '../../../functions/adapters/s3-documents.ts';
+import { S3Http } from '../../../functions/adapters/s3/client.ts';
+import { headObject, readObjectSha256 } from '../../../functions/adapters/s3/objects.ts';
+import { presignDownload, presignUpload } from '../../../functions/adapters/s3/presign.ts';
 import { type LocalS3, startLocalS3 } from '../../../infra/local/s3/index.ts';
+import { createS3Client } from '../../support/s3-sdk.ts';
 import { LOCAL_CREDENTIALS, pdfBytes, REGION, sha256Hex } from './support.ts';
 
 const BUCKET = 'relief-documents';
 let s3: LocalS3;
+/** The full SDK client, for set-up and raw looks at what landed. */
 let client: S3Client;
+/** The functions' thin client (adapters/s3/). */
+let thin: S3Http;
 
 beforeAll(async () => {
   // No dataDir: startLocalS3 uses a temp dir and removes it on close.
   s3 = await startLocalS3({ credentials: LOCAL_CREDENTIALS, region: REGION, buckets: [BUCKET] });
   client = createS3Client({ region: REGION, endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS });
+  thin = new S3Http({ region: REGION, endpoint: s3.endpoint, credentials: LOCAL_CREDENTIALS });
 });
 
 afterAll(async () => {
   client?.destroy();
+  thin?.destroy();
   await s3?.close();
-});
-
-describe('createS3Client', () => {
-  it('uses path-style addressing with an endpoint and computes checksums only when required', async () => {
-    expect(client.config.forcePathStyle).toBe(true);
-    expect(await client.config.requestChecksumCalculation()).toBe('WHEN_REQUIRED');
-    expect(await client.config.responseChecksumValidation()).toBe('WHEN_REQUIRED');
-    const aws = createS3Client({ region: 'cn-northwest-1' });
-    expect(aws.config.forcePathStyle).toBeFalsy();
-    expect(await aws.config.requestChecksumCalculation()).toBe('WHEN_REQUIRED');
-    aws.destroy();
-  });
 });
 
 describe('presignUpload', () => {
@@ -52,7 +41,7 @@ describe('presignUpload', () => {
 
   it('signs content-length, content-type, host and the checksum as headers, and lists exactly what to send', async () => {
     const now = new Date('2026-03-01T08:00:00.750Z');
-    const upload = await presignUpload(client, { ...input, now });
+    const upload = await presignUpload(thin, { ...input, now });
     const url = new URL(upload.url);
     expect(upload.method).toBe('PUT');
     expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe(
@@ -70,10 +59,10 @@ describe('presignUpload', () => {
   });
 
   it('produces a URL the front accepts for those bytes only; upper-case hex is accepted', async () => {
-    const upload = await presignUpload(client, { ...input, sha256Hex: input.sha256Hex.toUpperCase() });
+    const upload = await presignUpload(thin, { ...input, sha256Hex: input.sha256Hex.toUpperCase() });
     const ok = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body });
     expect(ok.status).toBe(200);
-    expect(await readObjectSha256(client, BUCKET, input.key)).toEqual({
+    expect(await readObjectSha256(thin, BUCKET, input.key)).toEqual({
       sha256Hex: input.sha256Hex,
       sizeBytes: 4321,
     });
@@ -87,14 +76,14 @@ describe('presignUpload', () => {
     ['a negative size', { sizeBytes: -1 }],
     ['a content type with a line break', { contentType: 'application/pdf\r\nx-evil: 1' }],
   ])('refuses %s', async (_label, override) => {
-    await expect(presignUpload(client, { ...input, ...override })).rejects.toThrow(RangeError);
+    await expect(presignUpload(thin, { ...input, ...override })).rejects.toThrow(RangeError);
   });
 });
 
 describe('presignDownload', () => {
   it('signs a GET valid for at most 5 minutes', async () => {
     const now = new Date('2026-03-01T08:00:00Z');
-    const download = await presignDownload(client, {
+    const download = await presignDownload(thin, {
       bucket: BUCKET,
       key: 'a.pdf',
       expiresInSeconds: 300,
@@ -103,7 +92,7 @@ describe('presignDownload', () => {
     expect(new URL(download.url).searchParams.get('X-Amz-Expires')).toBe('300');
     expect(download.expiresAt).toBe('2026-03-01T08:05:00.000Z');
     await expect(
-      presignDownload(client, { bucket: BUCKET, key: 'a.pdf', expiresInSeconds: 301 }),
+      presignDownload(thin, { bucket: BUCKET, key: 'a.pdf', expiresInSeconds: 301 }),
     ).rejects.toThrow(RangeError);
   });
 });
@@ -118,11 +107,11 @@ describe('headObject and readObjectSha256', () => {
         ContentType: 'image/png',
       }),
     );
-    expect(await headObject(client, BUCKET, 'empty.png')).toMatchObject({
+    expect(await headObject(thin, BUCKET, 'empty.png')).toMatchObject({
       sizeBytes: 0,
       contentType: 'image/png',
     });
-    expect(await readObjectSha256(client, BUCKET, 'empty.png')).toEqual({
+    expect(await readObjectSha256(thin, BUCKET, 'empty.png')).toEqual({
       sha256Hex: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
       sizeBytes: 0,
     });
@@ -130,7 +119,7 @@ describe('headObject and readObjectSha256', () => {
 
   it('headObject with checksum reports the SHA-256 verified at upload, as S3 keeps it; none without one', async () => {
     const body = pdfBytes(2048, 'checksum');
-    const upload = await presignUpload(client, {
+    const upload = await presignUpload(thin, {
       bucket: BUCKET,
       key: 'checksummed.pdf',
       contentType: 'application/pdf',
@@ -139,16 +128,16 @@ describe('headObject and readObjectSha256', () => {
       expiresInSeconds: 60,
     });
     expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body })).status).toBe(200);
-    const head = await headObject(client, BUCKET, 'checksummed.pdf', { checksum: true });
+    const head = await headObject(thin, BUCKET, 'checksummed.pdf', { checksum: true });
     expect(head).toMatchObject({ sizeBytes: 2048, sha256Hex: sha256Hex(body) });
     // Only when asked for, and the front's own bookkeeping never shows as user metadata.
-    expect((await headObject(client, BUCKET, 'checksummed.pdf'))?.sha256Hex).toBeUndefined();
+    expect((await headObject(thin, BUCKET, 'checksummed.pdf'))?.sha256Hex).toBeUndefined();
     const raw = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'checksummed.pdf' }));
     expect(raw.Metadata).toEqual({});
     // A later PUT without a checksum leaves none (the caller must then read and hash the object).
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'checksummed.pdf', Body: body }));
     expect(
-      (await headObject(client, BUCKET, 'checksummed.pdf', { checksum: true }))?.sha256Hex,
+      (await headObject(thin, BUCKET, 'checksummed.pdf', { checksum: true }))?.sha256Hex,
     ).toBeUndefined();
   });
 
@@ -162,18 +151,18 @@ describe('headObject and readObjectSha256', () => {
         Metadata: { 'relief-local-checksum-sha256': createHash('sha256').update('other').digest('base64') },
       }),
     );
-    expect((await headObject(client, BUCKET, 'planted.pdf', { checksum: true }))?.sha256Hex).toBeUndefined();
+    expect((await headObject(thin, BUCKET, 'planted.pdf', { checksum: true }))?.sha256Hex).toBeUndefined();
   });
 
   it('headObject is undefined for a missing object; readObjectSha256 throws NoSuchKey', async () => {
-    expect(await headObject(client, BUCKET, 'missing.pdf')).toBeUndefined();
-    await expect(readObjectSha256(client, BUCKET, 'missing.pdf')).rejects.toMatchObject({
+    expect(await headObject(thin, BUCKET, 'missing.pdf')).toBeUndefined();
+    await expect(readObjectSha256(thin, BUCKET, 'missing.pdf')).rejects.toMatchObject({
       name: 'NoSuchKey',
     });
   });
 
   it('headObject rethrows errors other than not-found', async () => {
-    const stranger = createS3Client({
+    const stranger = new S3Http({
       region: REGION,
       endpoint: s3.endpoint,
       credentials: { accessKeyId: 'stranger', secretAccessKey: 'x' },
@@ -182,14 +171,5 @@ describe('headObject and readObjectSha256', () => {
       $metadata: { httpStatusCode: 403 },
     });
     stranger.destroy();
-  });
-});
-
-describe('ensureBucket', () => {
-  it('creates a missing bucket and is idempotent', async () => {
-    await ensureBucket(client, 'relief-extra');
-    await ensureBucket(client, 'relief-extra');
-    const buckets = await client.send(new ListBucketsCommand({}));
-    expect(buckets.Buckets?.map((b) => b.Name)).toEqual(expect.arrayContaining([BUCKET, 'relief-extra']));
   });
 });

@@ -422,3 +422,116 @@ describe('lifecycle: after payout', () => {
     expect(resumed().version - draft().version).toBe(7);
   });
 });
+
+describe('lifecycle: the approval workflow’s own notes', () => {
+  const token = { submissionSeq: 1, level: 0, token: 't0', executionName: 'app1-s1' };
+
+  it('records the token of the level the application waits at: the version moves, no audit entry, no effect', () => {
+    const app = submitted();
+    const t = lifecycle.recordTaskToken(app, token);
+    expect(t.next.taskToken).toEqual({ submissionSeq: 1, level: 0, token: 't0' });
+    expect(t.next.version).toBe(app.version + 1);
+    expect(t.next.auditSeq).toBe(app.auditSeq);
+    expect(t.audit).toBeNull();
+    expect(t.effects).toEqual({});
+    // Without an execution name (an older execution's payload) the submission and level decide.
+    expect(lifecycle.recordTaskToken(app, { ...token, executionName: undefined }).next.taskToken?.token).toBe(
+      't0',
+    );
+  });
+
+  it('answers a late token with the decision its level already took, writing nothing', () => {
+    const approved = decided(submitted(), 0, 'approve').next;
+    const t = lifecycle.recordTaskToken(approved, { ...token, token: 'late' });
+    expect(t.next).toBe(approved);
+    expect(t.effects.answer).toMatchObject({
+      token: 'late',
+      decision: { submissionSeq: 1, level: 0, outcome: 'next-level' },
+      outbox: { kind: 'deliver-decision', applicationId: 'app1', submissionSeq: 1, level: 0 },
+    });
+    expect(t.effects.answer?.outbox.createdAt).toBe(t.effects.answer?.decision.decidedAt);
+  });
+
+  it('refuses a stale token: another execution, another submission (SUPERSEDED)', () => {
+    refused(
+      submitted(),
+      (a) => lifecycle.recordTaskToken(a, { ...token, executionName: 'app1-s1-r1' }),
+      'SUPERSEDED',
+    );
+    refused(submitted(), (a) => lifecycle.recordTaskToken(a, { ...token, submissionSeq: 7 }), 'SUPERSEDED');
+    refused(draft(), (a) => lifecycle.recordTaskToken(a, token), 'SUPERSEDED');
+  });
+
+  it('refuses a token for a level the application no longer waits at (INVALID_STATUS)', () => {
+    refused(
+      submitted(),
+      (a) => lifecycle.recordTaskToken(a, { ...token, level: 1 }),
+      'INVALID_STATUS',
+      'conflict',
+    );
+    refused(
+      { ...submitted(), status: 'withdrawn' },
+      (a) => lifecycle.recordTaskToken(a, token),
+      'INVALID_STATUS',
+    );
+  });
+
+  it('escalates an in-flight application at the court it waits at; the version stays', () => {
+    for (const app of [submitted(), awaitingPayout()]) {
+      const t = lifecycle.escalate(app, { submissionSeq: 1, reason: 'LEVEL_OVERDUE' });
+      expect(t.next).toEqual({ ...app, escalations: 1 });
+      expect(t.audit).toEqual({
+        actor: { sub: 'system:workflow', court: app.pendingAt ?? app.courtCode, roles: [] },
+        action: 'workflow.escalated',
+        fromStatus: app.status,
+        toStatus: app.status,
+        detail: { submissionSeq: 1, reason: 'LEVEL_OVERDUE', pendingAt: app.pendingAt },
+      });
+      expect(t.effects).toEqual({});
+      expect(lifecycle.escalate(t.next, { submissionSeq: 1, reason: 'x' }).next.escalations).toBe(2);
+    }
+    expect(lifecycle.escalate(submitted(), { submissionSeq: 1, reason: 'r' }).audit.actor.court).toBe(
+      'BJ0105',
+    );
+  });
+
+  it('refuses an escalation of a stale submission (SUPERSEDED) or of nothing in flight (INVALID_STATUS)', () => {
+    refused(submitted(), (a) => lifecycle.escalate(a, { submissionSeq: 2, reason: 'r' }), 'SUPERSEDED');
+    refused(paid(), (a) => lifecycle.escalate(a, { submissionSeq: 1, reason: 'r' }), 'INVALID_STATUS');
+    refused(
+      decided(submitted(), 0, 'reject').next,
+      (a) => lifecycle.escalate(a, { submissionSeq: 1, reason: 'r' }),
+      'INVALID_STATUS',
+    );
+  });
+
+  it('notes a workflow fault (the error name, at most 200 characters) and changes nothing else', () => {
+    const app = decided(submitted(), 0, 'reject').next;
+    const t = lifecycle.recordWorkflowFault(app, {
+      submissionSeq: 1,
+      error: { Error: 'States.Timeout', Cause: 'x' },
+    });
+    expect(t.next).toBe(app);
+    expect(t.audit).toEqual({
+      actor: { sub: 'system:workflow', court: 'BJ0105', roles: [] },
+      action: 'workflow.fault',
+      fromStatus: 'rejected',
+      toStatus: 'rejected',
+      detail: { submissionSeq: 1, error: 'States.Timeout' },
+    });
+    expect(t.effects).toEqual({});
+    const long = lifecycle.recordWorkflowFault(app, { submissionSeq: 1, error: { Error: 'E'.repeat(300) } });
+    expect(long.audit.detail.error).toHaveLength(200);
+    expect(lifecycle.recordWorkflowFault(app, { submissionSeq: 1, error: null }).audit.detail.error).toBe(
+      'Unknown',
+    );
+  });
+
+  it('refuses a fault of another submission’s execution (SUPERSEDED)', () => {
+    refused(
+      submitted(),
+      (a) => lifecycle.recordWorkflowFault(a, { submissionSeq: 2, error: {} }),
+      'SUPERSEDED',
+    );
+  });
+});

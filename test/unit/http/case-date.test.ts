@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DueQuery } from '../../../functions/http/monitoring.ts';
 import { CaseDate } from '../../../functions/http/schemas.ts';
+import { DueQuery } from '../../../functions/http/specs/list-due-checks.ts';
 
 /**
  * Dates of a case (filing, checklist proofs, asset checks) are days of the calendar: a day that does not

@@ -1,0 +1,41 @@
+import * as z from 'zod';
+import { idempotent } from '../idempotency.ts';
+import {
+  ApplicationParams,
+  COMMON_ERRORS,
+  DocumentType as DocumentTypeSchema,
+  problem,
+  RequestUploadBody,
+  Upload,
+} from '../schemas.ts';
+
+export const requestDocumentUpload = idempotent({
+  operationId: 'requestDocumentUpload',
+  method: 'POST',
+  path: '/applications/{id}/documents',
+  summary: 'Register a scan and get a presigned upload that accepts only the declared size, type and SHA-256',
+  tags: ['documents'],
+  auth: 'jwt',
+  params: ApplicationParams,
+  body: RequestUploadBody,
+  responses: [
+    {
+      status: 201,
+      description: 'Pending document and its upload (PUT the bytes to url with exactly these headers)',
+      schema: z.object({
+        documentId: z.string(),
+        type: DocumentTypeSchema,
+        status: z.literal('pending'),
+        upload: Upload,
+      }),
+    },
+    ...COMMON_ERRORS,
+    problem(404, 'Unknown or outside your jurisdiction'),
+    problem(
+      409,
+      'MATERIALS_FROZEN (the application is not draft or returned: materials freeze at submission), CAMPAIGN_NOT_OPEN',
+    ),
+  ],
+  // Presigned upload: the URL is signed with this function's role, so the role needs PutObject + the data key.
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'IDEMP', 'SEALQ'] }, bucket: 'write' },
+});

@@ -312,14 +312,22 @@ export function renderMarkdown(r: Results): string {
       }
     }
     p(
-      'Previous figures (same method, without the transaction variants): the full run on main before h3/decide, machine idle, approvals/s 56.4 (45.1–64.9), raw/s 586.7 (493.4–747.4), ratio **0.089** (0.077–0.131); ' +
-        're-measured on h2/perf13 at load 14–24: ratio **0.083** (0.055–0.100) at ce12fda and **0.063** (0.052–0.126) at 37b3b60; invariant held in every run. ' +
-        'Those runs put the bound on TransactionConflict cancellations between the approvals, which all wrote the same five items. ' +
-        'The variants above say otherwise for DynamoDB Local: no burst saw a single TransactionConflict — it runs transactions one after another, and a transaction costs by its items, shared or not ' +
+      'Since h4/reserve a final approval reserves by ONE conditional `UpdateItem` on the quota row (an entry `rsv#<app>#v<version>`, ' +
+        '`attribute_not_exists` on it and `availableFen >= :a`) before its transaction, which no longer carries the quota row: ' +
+        'the transaction has ten items (application, audit entry, three approvals items, two report rows, outbox, idempotency record, seal mark), ' +
+        'and the approvals refused QUOTA_EXCEEDED (half of each burst) write no transaction at all. ' +
+        'Before it, same method, at 2dae6d0 (load 6.0–10.0 at start): approvals/s 14.0 (10.8–30.6), raw/s 178.3 (96.6–331.3), ratio **0.092** (0.061–0.132); ' +
+        'tx quota + own 0.436 of raw, tx quota + own + 4 shared 0.195. ' +
+        'Older: the full run on main before h3/decide, machine idle, ratio **0.089** (0.077–0.131); on h2/perf13 at load 14–24 **0.083** and **0.063**; invariant held in every run. ' +
+        'The reservation outside the transaction moved the ratio only a little (this run at f5de76f: load average 7.5 at start and about 12 during the runs, other branches’ tests sharing the 2 cores), and the target is still missed. ' +
+        'DynamoDB Local never cancelled a transaction for a conflict (0 in every burst): it runs transactions one after another, and a transaction costs by its items, shared or not ' +
         '(a probe outside the bench at load 12: five items of each writer’s own 34/s, quota + own + four shared 22/s, quota + own + four own 19/s, raw 73/s). ' +
-        'Even the least a final approval must write in one transaction (quota row + its own item) reached 0.195 of the raw rate in the first run with the variants (fc7444c, load 12–15; approvals ratio 0.068) and 0.436 in this one, while the approvals, with their twelve-odd items, stay near the four-shared variant: ' +
-        'sharding or moving the shared items (the approvals counter and marks are now per high court, h3/decide) matters on AWS, where concurrent transactions on one item do cancel, but cannot reach 1/3 here; ' +
-        'a reservation by one conditional UpdateItem outside the transaction can (design in docs/scale.md, section 2).',
+        'So what bounds the approvals here now is the ten-item transaction of each approved one, not the quota row. The six-item variant alone reaches only ~0.2 of the raw rate. ' +
+        'The approvals also share the machine with the request path and with the workflow follow-up they start (hand-off, dispatch). ' +
+        'Reaching 1/3 on DynamoDB Local needs a final approval whose transaction is near the two-item variant (0.44 of raw), ' +
+        'i.e. the report rows, approvals items and seal mark derived or written as follow-up work, outside the decision’s transaction (issue 13 items 1 and 3). ' +
+        'On AWS, where concurrent transactions on one item do cancel, the quota row is no longer in any decision transaction: ' +
+        'the only decision write on it is one conditional update (docs/scale.md, section 2).',
     );
     p();
   }

@@ -14,7 +14,7 @@ import { isInFlight } from '../domain/application.ts';
 import { type DocumentChain, mergeTrail } from '../domain/application-trail.ts';
 import { waitingSince } from '../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
-import { quotaMovement } from '../domain/quota.ts';
+import { abandonedReservation, quotaMovement, reservationKey } from '../domain/quota.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../domain/report.ts';
 import { currentCorrelationId } from '../lib/correlation.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
@@ -66,10 +66,14 @@ import {
 import { approvalMarkSk, approvalsCounterSk, approvalsPk } from './dynamo-campaigns.ts';
 import { idempotencyPut, readIdempotency, replayOf } from './dynamo-idempotency.ts';
 import { batchGetAll } from './dynamo-query.ts';
-import { quotaKey } from './dynamo-quota-keys.ts';
+import { quotaKey, reservationAttr } from './dynamo-quota-keys.ts';
+import { reserveEntry, settleEntry } from './dynamo-quota-reservations.ts';
 import { type Cancellation, type Labelled, type TransactItem, writeLabelled } from './dynamo-transaction.ts';
 
 const APP_SK = 'APP';
+
+/** A reservation this attempt took (or found taken by the same read) before its transaction. */
+type Reserved = QuotaChange & { key: string; version: number; applicationId: string };
 const INSURER_EVENT_TTL_SECONDS = 90 * 24 * 3600;
 
 const appPk = (id: string) => `APP#${id}`;
@@ -457,15 +461,47 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     const key = quotaKey(change.campaignId, change.highCourtCode);
     const movement = quotaMovement(change.op);
     const sets = movement.moves.map(([c, sign]) => `${c} = ${c} ${sign < 0 ? '-' : '+'} :a`);
+    // A payout's commit or release also removes the approval's reservation entry if it is still there.
+    const entry = change.key && change.op !== 'reserve' ? reservationAttr(change.key) : undefined;
     return {
       Update: {
         TableName: this.tableName,
         Key: key,
         ExpressionAttributeValues: { ':a': change.amountFen, ':one': 1 },
-        UpdateExpression: `SET ${sets.join(', ')}, version = version + :one`,
+        UpdateExpression: `SET ${sets.join(', ')}, version = version + :one${entry ? ' REMOVE #e' : ''}`,
         ConditionExpression: `${movement.covers} >= :a`,
+        ...(entry ? { ExpressionAttributeNames: { '#e': entry } } : {}),
       },
     };
+  }
+
+  /**
+   * A final approval's reservation, taken before its transaction by one conditional UpdateItem on the
+   * quota row (adapters/dynamo-quota-reservations.ts); QuotaExceededError when the quota cannot cover
+   * it. An entry already there (this read's retry or replay) is this decision's: reserved once.
+   */
+  private async reserveFor(current: ApplicationRecord, change: QuotaChange, at: string): Promise<Reserved> {
+    const key = change.key ?? reservationKey(current);
+    const entry = { applicationId: current.id, version: current.version, amountFen: change.amountFen, at };
+    const outcome = await reserveEntry(this.doc, this.tableName, { ...change, key }, entry);
+    if (outcome === 'exceeded') throw new QuotaExceededError('The quota cannot cover this.');
+    return { ...change, key, version: current.version, applicationId: current.id };
+  }
+
+  /**
+   * After the decision's transaction failed: releases its reservation if the application (as the
+   * refusal carried it back, else read again) moved past the version it was taken on without recording
+   * it — then no transaction carrying it can ever commit (domain/quota.ts abandonedReservation).
+   * Otherwise it stays: a retry on the same read reuses it, the repair sweep settles it.
+   */
+  private async releaseIfAbandoned(reserved: Reserved, now?: ApplicationRecord): Promise<void> {
+    try {
+      const app = now ?? (await this.get(reserved.applicationId));
+      if (!abandonedReservation(reserved.key, reserved, app)) return;
+      await settleEntry(this.doc, this.tableName, reserved, 'release');
+    } catch {
+      // Left for the repair sweep (usecases/quota-reservations.ts): never overspent meanwhile.
+    }
   }
 
   private outboxPut(written: OutboxItem): TransactItem {
@@ -566,8 +602,10 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         },
       ]);
     }
-    if (options.quota) labelled.push(['quota', this.quotaUpdate(options.quota)]);
-    if (options.quota?.op === 'reserve') labelled.push(...approvalMarks(this.tableName, current));
+    // A final approval reserves by its own conditional update (below), not inside the transaction.
+    const reserving = options.quota?.op === 'reserve' ? options.quota : undefined;
+    if (options.quota && !reserving) labelled.push(['quota', this.quotaUpdate(options.quota)]);
+    if (reserving) labelled.push(...approvalMarks(this.tableName, current));
     if (options.insurerEvent) {
       labelled.push([
         'insurer-event',
@@ -642,15 +680,24 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       'seal-pending',
       sealPendingPut(this.tableName, applicationChainId(current.id), entry.seq, at),
     ]);
-    const cancelled = await writeLabelled(this.doc, labelled);
+    const reserved = reserving ? await this.reserveFor(current, reserving, at) : undefined;
+    let cancelled: Cancellation | undefined;
+    try {
+      cancelled = await writeLabelled(this.doc, labelled);
+    } catch (error) {
+      if (reserved) await this.releaseIfAbandoned(reserved);
+      throw error;
+    }
     if (!cancelled) return { ok: true, stored };
+    const now = cancelled.failed.has('application') ? cancelled.itemOf('application') : undefined;
+    const nowRecord = now ? strip<ApplicationRecord>(unmarshall(now as never)) : undefined;
+    if (reserved) await this.releaseIfAbandoned(reserved, nowRecord);
     const refusal = await this.refusal(cancelled, options.idempotency);
     if (refusal) throw refusal;
     const failed = new Set(cancelled.failed);
     // An upload entered the materials after the submission read them: read the documents again.
     if (failed.has('materials-slot') && !failed.has('application')) throw new StaleReadError();
-    const now = cancelled.failed.has('application') ? cancelled.itemOf('application') : undefined;
-    if (now) this.remember(strip<ApplicationRecord>(unmarshall(now as never)));
+    if (nowRecord) this.remember(nowRecord);
     // Another payout of the same case or person created a distinctness marker first: count again.
     if (failed.has('report-marker')) failed.add('application');
     // A conflicting concurrent transaction or a throttled item wrote nothing: read again and retry.

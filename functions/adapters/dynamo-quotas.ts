@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { nextAllocation } from '../domain/quota.ts';
+import { nextAllocation, type SweptRelease, sweptRelease } from '../domain/quota.ts';
 import { ConcurrentUpdateError } from '../lib/errors.ts';
 import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
 import type { AuditEntry, AuditInput } from '../ports/applications.ts';
@@ -8,7 +8,8 @@ import type { QuotaLedger, StoredQuota } from '../ports/quotas.ts';
 import { quotaChainId, sealPendingPut } from './dynamo-audit-chains.ts';
 import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
 import { queryAll } from './dynamo-query.ts';
-import { quotaKey } from './dynamo-quota-keys.ts';
+import { quotaAttributes, quotaFromItem, quotaKey } from './dynamo-quota-keys.ts';
+import { settleEntry, settleUpdate } from './dynamo-quota-reservations.ts';
 import { type Labelled, writeLabelled } from './dynamo-transaction.ts';
 
 export { QuotaBelowCommittedError } from '../ports/quotas.ts';
@@ -23,8 +24,7 @@ const auditKey = (campaignId: string, code: string, seq: number) => ({
 });
 
 function toQuota(item: Record<string, unknown>): StoredQuota {
-  const { pk: _pk, sk: _sk, entity: _e, ...rest } = item;
-  return rest as unknown as StoredQuota;
+  return quotaFromItem<StoredQuota>(item);
 }
 
 function toEntry(item: Record<string, unknown>): AuditEntry {
@@ -95,7 +95,8 @@ export class DynamoQuotaLedger implements QuotaLedger {
           {
             Put: {
               TableName: this.tableName,
-              Item: { ...quotaKey(campaignId, highCourtCode), entity: 'quota', ...next },
+              // The row's reservation entries go back as they were read (the Put is conditioned on its version).
+              Item: { ...quotaKey(campaignId, highCourtCode), entity: 'quota', ...quotaAttributes(next) },
               ConditionExpression: current ? 'version = :v' : 'attribute_not_exists(pk)',
               ...(current ? { ExpressionAttributeValues: { ':v': current.version } } : {}),
             },
@@ -132,6 +133,56 @@ export class DynamoQuotaLedger implements QuotaLedger {
     throw new ConcurrentUpdateError(
       'The quota is being changed concurrently; nothing was written. Retry shortly.',
     );
+  }
+
+  async settleReservation(
+    campaignId: string,
+    highCourtCode: string,
+    key: string,
+    how: 'release' | 'drop',
+    release: Omit<SweptRelease, 'at'>,
+  ): Promise<boolean> {
+    for (let attempt = 0; attempt < CONFLICT_RETRY.attempts; attempt++) {
+      const current = await this.get(campaignId, highCourtCode);
+      const reservation = current?.reservations?.[key];
+      if (!current || !reservation) return false;
+      const at = this.now().toISOString();
+      const target = { campaignId, highCourtCode, key, amountFen: reservation.amountFen };
+      if (how === 'drop') return settleEntry(this.doc, this.tableName, target, 'drop');
+      const swept = sweptRelease(current, key, { ...release, at });
+      if (!swept) return false;
+      const { next, entry } = swept;
+      const cancelled = await writeLabelled(this.doc, [
+        [
+          'quota',
+          {
+            // Conditioned on the version read: the chain head written is the one the entry builds on.
+            Update: settleUpdate(this.tableName, target, 'release', {
+              set: ['auditSeq = :s', 'auditHead = :h', 'updatedAt = :at'],
+              condition: 'version = :v',
+              values: { ':s': entry.seq, ':h': entry.hash, ':at': at, ':v': current.version },
+            }),
+          },
+        ],
+        [
+          'audit',
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...auditKey(campaignId, highCourtCode, entry.seq), entity: 'quota-audit', ...entry },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+        [
+          'seal-pending',
+          sealPendingPut(this.tableName, quotaChainId(campaignId, highCourtCode), entry.seq, at),
+        ],
+      ]);
+      if (!cancelled) return next.reservations?.[key] === undefined;
+      await sleep(backoffMs(attempt));
+    }
+    throw new ConcurrentUpdateError('The quota is being changed concurrently; nothing was written.');
   }
 
   /** The allocation trail, oldest first. */

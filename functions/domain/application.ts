@@ -227,6 +227,11 @@ export interface QuotaReservation {
   highCourtCode: string;
   amountFen: number;
   state: 'reserved' | 'released' | 'committed';
+  /**
+   * The reservation entry on the quota row that the final approval's own conditional update took
+   * (domain/quota.ts reservationKey); absent on a reservation taken inside the decision's transaction.
+   */
+  key?: string;
 }
 
 /** A quota movement written in the same transaction as the application change. */
@@ -235,6 +240,11 @@ export interface QuotaChange {
   highCourtCode: string;
   amountFen: number;
   op: 'reserve' | 'release' | 'commit';
+  /**
+   * The reservation entry (domain/quota.ts reservationKey): a reserve takes it by its own conditional
+   * update before the transaction; a release or commit removes it from the row if it is still there.
+   */
+  key?: string;
 }
 
 /**

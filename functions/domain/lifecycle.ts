@@ -42,6 +42,7 @@ import {
   promptsResumption,
   restrictionsLiftedOf,
 } from './post-closure.ts';
+import { reservationKey } from './quota.ts';
 import { CLOSING_REASON } from './ruling.ts';
 
 // The status sets (WITH_CLERK, IN_FLIGHT, PAID_OUT) live with the statuses in application.ts.
@@ -347,6 +348,7 @@ export const decide = /* @__PURE__ */ guarded(
       campaignId: app.campaignId,
       highCourtCode: app.highCourtCode,
       amountFen: app.reliefAmountFen,
+      key: reservationKey(app),
     };
     // Every decision also adds its wait at this level (审批用时, domain/approval-times.ts) to the counters.
     const report: Effects['report'] = {
@@ -522,6 +524,7 @@ export function settlePayout<A extends Actor>(
               highCourtCode: reservation.highCourtCode,
               amountFen: reservation.amountFen,
               op: paid ? 'commit' : 'release',
+              ...(reservation.key ? { key: reservation.key } : {}),
             },
           }
         : {}),

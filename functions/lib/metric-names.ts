@@ -24,6 +24,12 @@ export const BusinessMetric = {
   RedriveFailures: 'RedriveFailures',
   /** Post-closure asset checks escalated as overdue by the overdue sweep (one per check and due date), alarmed. */
   AssetChecksOverdue: 'AssetChecksOverdue',
+  /**
+   * dimension `outcome`: released | dropped | fenced | gone | failed — quota reservation entries the
+   * reconcile run found older than the decision Lambda's timeout (usecases/quota-reservations.ts): a
+   * decision crashed between its reservation and its transaction, or its release failed. Alarmed.
+   */
+  StaleReservations: 'StaleReservations',
   /** After each reconcile run: outbox items still waiting (up to 100) and the oldest one's age. */
   OutboxDepth: 'OutboxDepth',
   OutboxOldestAgeSeconds: 'OutboxOldestAgeSeconds',

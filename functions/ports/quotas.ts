@@ -1,3 +1,4 @@
+import type { SweptRelease } from '../domain/quota.ts';
 import type { AuditEntry, AuditInput } from './applications.ts';
 import type { QuotaRecord } from './campaigns.ts';
 import type { IdempotentWrite } from './idempotency.ts';
@@ -29,6 +30,18 @@ export interface QuotaLedger {
     audit: AuditInput,
     idempotency?: IdempotentWrite<StoredQuota>,
   ): Promise<StoredQuota>;
-  /** The allocation trail, oldest first. */
+  /**
+   * The repair sweep settles a stale reservation entry (domain/quota.ts staleEntryVerdict): `release`
+   * gives its amount back, with an entry on the quota's own chain in the same write; `drop` only
+   * removes the entry (the application recorded it). False when the entry is gone already.
+   */
+  settleReservation(
+    campaignId: string,
+    highCourtCode: string,
+    key: string,
+    how: 'release' | 'drop',
+    release: Omit<SweptRelease, 'at'>,
+  ): Promise<boolean>;
+  /** The allocation trail (and the sweep's releases), oldest first. */
   listAudit(campaignId: string, highCourtCode: string): Promise<AuditEntry[]>;
 }

@@ -105,9 +105,14 @@ export const reconcile: TaskSpec = {
   everyMinutes: 1,
   // Starts executions and delivers decisions and payout outcomes from the outbox; a decision whose
   // token is gone is settled only once DescribeExecution shows the workflow carries on, else the
-  // execution is re-driven.
+  // execution is re-driven. Then settles stale quota reservation entries (fences the application,
+  // releases on the quota row with an entry on its chain: usecases/quota-reservations.ts).
   access: {
-    table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'SEALQ'], indexes: ['gsi4'] },
+    table: {
+      read: ['CAMPAIGNS', 'COURTS'],
+      write: ['APP', 'SEALQ', 'QUOTA', 'QUOTA_AUDIT'],
+      indexes: ['gsi4'],
+    },
     workflow: 'heal',
   },
 };

@@ -464,6 +464,14 @@ export class StatelessStack extends Stack {
       1,
       'Post-closure asset checks passed their due date unrecorded and were escalated to the executing court and its high court',
     );
+    // Quota reservations left by a decision that never finished (the reconcile run settles them):
+    // each means a crash between a reservation and its transaction, or a release that failed.
+    this.alarm(
+      'StaleReservations',
+      this.business(BusinessMetric.StaleReservations),
+      1,
+      'The reconcile run found quota reservations older than the decision timeout and settled them (fenced, released or dropped)',
+    );
     // Sealing stops silently when the sealer itself fails (the refusals are alarmed above).
     const every = Math.max(5, settings.auditSealEveryMinutes);
     this.alarm(
@@ -532,6 +540,7 @@ export class StatelessStack extends Stack {
             ...escalationReasons.map((r) => this.business(BusinessMetric.Escalations, { reason: r })),
             this.business(BusinessMetric.RedriveFailures),
             this.business(BusinessMetric.AssetChecksOverdue),
+            this.business(BusinessMetric.StaleReservations),
           ]),
         ],
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 6 })],

@@ -3,7 +3,13 @@ import { type DocumentChain, mergeTrail } from '../../domain/application-trail.t
 import { waitingSince } from '../../domain/approval-queue.ts';
 import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
 import { LifecycleRefusal, recordTaskToken, type TaskTokenInput } from '../../domain/lifecycle.ts';
-import { applyQuotaMovement } from '../../domain/quota.ts';
+import {
+  abandonedReservation,
+  applyQuotaMovement,
+  reservationKey,
+  reserveOnRow,
+  settleOnRow,
+} from '../../domain/quota.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../../domain/report.ts';
 import { currentCorrelationId } from '../../lib/correlation.ts';
 import { ConcurrentUpdateError } from '../../lib/errors.ts';
@@ -64,6 +70,9 @@ export class InvalidCursorError extends Error {
 }
 
 type Attempt = { ok: true; stored: ApplicationRecord } | { ok: false; failed: Set<string>; error: unknown };
+
+/** A reservation this attempt took (or found taken by the same read) before its transaction. */
+type Reserved = QuotaChange & { key: string; version: number; applicationId: string };
 
 /** Builds the next audit entry on top of `current`'s chain head (as the DynamoDB adapter does). */
 function chain(current: Pick<ApplicationRecord, 'auditSeq' | 'auditHead'>, input: AuditInput, at: string) {
@@ -285,9 +294,43 @@ export class MemoryApplicationRepository implements ApplicationRepository {
       condition: () => moved() !== undefined,
       apply: () => {
         const next = moved();
-        if (next) this.state.quotas.set(key, next);
+        if (!next) return;
+        // A payout's commit or release also removes the approval's reservation entry if it is still there.
+        if (change.key && change.op !== 'reserve' && next.reservations?.[change.key]) {
+          const { [change.key]: _gone, ...rest } = next.reservations;
+          next.reservations = rest;
+        }
+        this.state.quotas.set(key, next);
       },
     };
+  }
+
+  /**
+   * A final approval's reservation before its transaction, as the DynamoDB adapter's one conditional
+   * update takes it (domain/quota.ts reserveOnRow): QuotaExceededError when the row cannot cover it;
+   * an entry already there (the same read's retry or replay) is this decision's.
+   */
+  private async reserveFor(current: ApplicationRecord, change: QuotaChange, at: string): Promise<Reserved> {
+    await tick();
+    const key = change.key ?? reservationKey(current);
+    const rowKey = `${change.campaignId}#${change.highCourtCode}`;
+    const row = this.state.quotas.get(rowKey);
+    const entry = { applicationId: current.id, version: current.version, amountFen: change.amountFen, at };
+    const outcome = row ? reserveOnRow(row, key, entry) : 'exceeded';
+    if (outcome === 'exceeded') throw new QuotaExceededError('The quota cannot cover this.');
+    if (outcome !== 'held') this.state.quotas.set(rowKey, copy(outcome));
+    return { ...change, key, version: current.version, applicationId: current.id };
+  }
+
+  /** After a failed transaction: the DynamoDB adapter's releaseIfAbandoned, on the memory row. */
+  private async releaseIfAbandoned(reserved: Reserved): Promise<void> {
+    await tick();
+    const app = this.state.applications.get(reserved.applicationId);
+    if (!abandonedReservation(reserved.key, reserved, app)) return;
+    const rowKey = `${reserved.campaignId}#${reserved.highCourtCode}`;
+    const row = this.state.quotas.get(rowKey);
+    const next = row ? settleOnRow(row, reserved.key, 'release') : undefined;
+    if (next) this.state.quotas.set(rowKey, next);
   }
 
   /** The high court's and the executing court's counter rows and the distinct-case/person markers, as the DynamoDB adapter keeps them. */
@@ -398,7 +441,8 @@ export class MemoryApplicationRepository implements ApplicationRepository {
         apply: () => this.state.duplicateLocks.set(next.duplicateKey, id),
       });
     }
-    if (options.quota) ops.push(this.quotaOp(options.quota));
+    const reserving = options.quota?.op === 'reserve' ? options.quota : undefined;
+    if (options.quota && !reserving) ops.push(this.quotaOp(options.quota));
     if (options.insurerEvent) {
       const event = options.insurerEvent;
       ops.push({
@@ -468,11 +512,14 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     ops.push(...extra(stored));
     if (options.idempotency) ops.push(this.idempotencyPut(options.idempotency, stored));
 
-    await this.faults.window();
+    const reserved = reserving ? await this.reserveFor(current, reserving, at) : undefined;
     try {
+      // The window between the reservation (or the read) and the transaction: other writers, or a crash.
+      await this.faults.window();
       transact(ops, this.faults.take());
       return { ok: true, stored: copy(stored) };
     } catch (error) {
+      if (reserved) await this.releaseIfAbandoned(reserved);
       if (!(error instanceof MemoryTransactionCanceled)) throw error;
       const failed = error.failed();
       if (failed.has('idempotency') && options.idempotency) throw this.replay(options.idempotency);

@@ -1,4 +1,4 @@
-import { nextAllocation } from '../../domain/quota.ts';
+import { nextAllocation, type SweptRelease, settleOnRow, sweptRelease } from '../../domain/quota.ts';
 import { ConcurrentUpdateError } from '../../lib/errors.ts';
 import { CONFLICT_RETRY } from '../../lib/retry.ts';
 import type { AuditEntry, AuditInput } from '../../ports/applications.ts';
@@ -108,6 +108,49 @@ export class MemoryQuotaLedger implements QuotaLedger {
     throw new ConcurrentUpdateError(
       'The quota is being changed concurrently; nothing was written. Retry shortly.',
     );
+  }
+
+  async settleReservation(
+    campaignId: string,
+    highCourtCode: string,
+    key: string,
+    how: 'release' | 'drop',
+    release: Omit<SweptRelease, 'at'>,
+  ): Promise<boolean> {
+    await tick();
+    const rowKey = quotaKey(campaignId, highCourtCode);
+    const row = this.state.quotas.get(rowKey);
+    if (!row?.reservations?.[key]) return false;
+    if (how === 'drop') {
+      const next = settleOnRow(row, key, 'drop');
+      if (next) this.state.quotas.set(rowKey, next);
+      return next !== undefined;
+    }
+    const swept = sweptRelease(row, key, { ...release, at: this.now().toISOString() });
+    if (!swept) return false;
+    const { next, entry } = swept;
+    transact(
+      [
+        {
+          label: 'quota',
+          item: `QUOTA#${rowKey}`,
+          condition: () => this.state.quotas.get(rowKey)?.version === row.version,
+          apply: () => this.state.quotas.set(rowKey, copy(next)),
+        },
+        {
+          label: 'audit',
+          item: `QUOTA_AUDIT#${rowKey}#${entry.seq}`,
+          condition: () => !this.state.quotaAudit.get(rowKey)?.has(entry.seq),
+          apply: () => {
+            const trail = this.state.quotaAudit.get(rowKey) ?? new Map<number, AuditEntry>();
+            trail.set(entry.seq, copy(entry));
+            this.state.quotaAudit.set(rowKey, trail);
+          },
+        },
+      ],
+      this.faults.take(),
+    );
+    return true;
   }
 
   async listAudit(campaignId: string, highCourtCode: string): Promise<AuditEntry[]> {

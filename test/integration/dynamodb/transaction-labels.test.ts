@@ -4,6 +4,7 @@ import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaign
 import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
 import { type Labelled, writeLabelled } from '../../../functions/adapters/dynamo-transaction.ts';
 import { demoCampaign } from '../../../functions/domain/campaigns.ts';
+import { RESERVATION_STALE_MS } from '../../../functions/domain/quota.ts';
 import {
   type ApplicationRecord,
   type AuditInput,
@@ -17,6 +18,7 @@ import {
 } from '../../../functions/ports/applications.ts';
 import type { StoredCampaign } from '../../../functions/ports/campaigns.ts';
 import type { StoredQuota } from '../../../functions/ports/quotas.ts';
+import { sweepStaleReservations } from '../../../functions/usecases/quota-reservations.ts';
 import { useLocalTable } from '../../support/local-table.ts';
 
 /**
@@ -118,6 +120,27 @@ async function withQuota(availableFen: number) {
   return campaignId;
 }
 
+/**
+ * A final approval reserves before its transaction. Refused while the application is still at the version
+ * the reservation was taken on, the entry stays (a decision on that same read could still commit it): the
+ * amount counts as reserved, never spent, until the repair sweep fences the application and releases it.
+ */
+async function expectReservationLeftThenSwept(campaignId: string, app: ApplicationRecord) {
+  const key = `${app.id}#v${app.version}`;
+  expect(await quotas.get(campaignId, 'JX')).toMatchObject({
+    reservedFen: 1_000,
+    availableFen: 4_000,
+    reservations: { [key]: expect.objectContaining({ amountFen: 1_000, version: app.version }) },
+  });
+  const later = () => new Date(Date.now() + RESERVATION_STALE_MS + 1_000);
+  const campaignsOf = { list: async () => [{ id: campaignId } as never] };
+  expect(await sweepStaleReservations({ repo, quotas, campaigns: campaignsOf, now: later })).toEqual({
+    fenced: 1,
+    released: 1,
+  });
+  expect(await quotas.get(campaignId, 'JX')).toMatchObject({ reservedFen: 0, availableFen: 5_000 });
+}
+
 async function expectUnchanged(id: string, before: ApplicationRecord | undefined) {
   expect(await repo.get(id)).toEqual(before);
   expect((await repo.listAudit(id)).length).toBe(before?.auditSeq ?? 0);
@@ -200,8 +223,8 @@ describe('DynamoApplicationRepository maps each cancelled label to its domain er
     expect(error).toBeInstanceOf(DuplicateApplicationError);
     expect((error as DuplicateApplicationError).existingApplicationId).toBe(holder.id);
     await expectUnchanged(app.id, app);
-    expect(await quotas.get(campaignId, 'JX')).toMatchObject({ reservedFen: 0, availableFen: 5_000 });
     expect(await repo.getIdempotency(key.scope, key.key)).toBeUndefined();
+    await expectReservationLeftThenSwept(campaignId, app);
   });
 
   it('quota (with insurer event, outbox and idempotency items): QuotaExceededError, nothing written', async () => {
@@ -222,7 +245,7 @@ describe('DynamoApplicationRepository maps each cancelled label to its domain er
     expect(await repo.getIdempotency(key.scope, key.key)).toBeUndefined();
   });
 
-  it('insurer-event (with quota, outbox and idempotency items): DuplicateEventError, the quota untouched', async () => {
+  it('insurer-event (with quota, outbox and idempotency items): DuplicateEventError, the quota only reserved until the sweep', async () => {
     const campaignId = await withQuota(5_000);
     const app = await repo.create(record({ campaignId }), audit('application.created'));
     const event = { id: `evt-${uniq()}`, type: 'payout.succeeded', packageId: 'PKG-x' };
@@ -236,7 +259,7 @@ describe('DynamoApplicationRepository maps each cancelled label to its domain er
       }),
     ).rejects.toBeInstanceOf(DuplicateEventError);
     await expectUnchanged(app.id, stored);
-    expect(await quotas.get(campaignId, 'JX')).toMatchObject({ reservedFen: 0, availableFen: 5_000 });
+    await expectReservationLeftThenSwept(campaignId, stored);
   });
 
   it('idempotency on update (with quota, insurer event and outbox items): IdempotencyReplay carrying the first response', async () => {
@@ -255,7 +278,7 @@ describe('DynamoApplicationRepository maps each cancelled label to its domain er
     expect(error).toBeInstanceOf(IdempotencyReplay);
     expect((error as IdempotencyReplay).record.response.body).toEqual({ id: app.id, version: 2 });
     await expectUnchanged(app.id, stored);
-    expect(await quotas.get(campaignId, 'JX')).toMatchObject({ reservedFen: 0, availableFen: 5_000 });
+    await expectReservationLeftThenSwept(campaignId, stored);
   });
 });
 

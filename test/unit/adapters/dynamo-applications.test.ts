@@ -4,6 +4,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -66,16 +67,35 @@ describe('DynamoApplicationRepository.update under throttling', () => {
   it('retries a transaction cancelled by throttling and writes once', async () => {
     ddb.on(GetCommand).resolves({ Item: stored });
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled('ThrottlingError', 'None')).resolves({});
+    // The reservation: taken by the first attempt; the second finds its entry (same read) and reuses it.
+    ddb
+      .on(UpdateCommand)
+      .resolvesOnce({})
+      .rejects(
+        Object.assign(new Error('The conditional request failed'), {
+          name: 'ConditionalCheckFailedException',
+          Item: { 'rsv#A#v3': { applicationId: 'A', version: 3, amountFen: 1 } },
+        }),
+      );
     const result = await repo().update('A', approve, {
-      quota: { campaignId: 'demo', highCourtCode: 'BJ', amountFen: 1, op: 'reserve' },
+      quota: { campaignId: 'demo', highCourtCode: 'BJ', amountFen: 1, op: 'reserve', key: 'A#v3' },
     });
     expect(result.status).toBe('awaiting_payout');
     expect(result.auditSeq).toBe(6);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
-    // Both attempts carried the whole change: application, audit entry, quota and the pending-seal
-    // mark of the audit chain in one transaction.
+    // Both attempts carried the whole change: application, audit entry and the pending-seal mark of the
+    // audit chain in one transaction; the quota row is reserved outside it (one conditional update).
     for (const call of ddb.commandCalls(TransactWriteCommand)) {
-      expect(call.args[0].input.TransactItems).toHaveLength(4);
+      expect(call.args[0].input.TransactItems).toHaveLength(3);
+    }
+    const reservations = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(reservations).toHaveLength(2);
+    for (const input of reservations) {
+      expect(input).toMatchObject({
+        Key: { pk: 'QUOTA#demo', sk: 'BJ' },
+        ConditionExpression: 'attribute_not_exists(#e) AND availableFen >= :a',
+        ExpressionAttributeNames: { '#e': 'rsv#A#v3' },
+      });
     }
   });
 

@@ -65,6 +65,8 @@ const ACTIONS: Record<string, Pair> = {
   'recovery.recorded': { zh: '登记追回款', en: 'Recovery recorded' },
   'workflow.escalated': { zh: '超时提醒', en: 'Escalated (overdue)' },
   'workflow.fault': { zh: '流程异常', en: 'Workflow fault' },
+  'quota.reservation.fenced': { zh: '额度预留超时作废', en: 'Stale quota reservation fenced' },
+  'quota.reservation.released': { zh: '超时额度预留已释放', en: 'Stale quota reservation released' },
 };
 
 export function actionLabel(action: string, lang: Lang): string {

@@ -36,10 +36,14 @@
  *   gsi5: the approver's queue, sparse: applications pending_approval at a court (gsi5pk = PENDING#<court>,
  *         gsi5sk = <waitingSince>#<id>, oldest first); the attributes exist only while the application
  *         waits at that court (set with every write of the item, gone once it moves on).
- *   gsi1-3 project only what the list queries filter on (LIST_INDEX_ATTRIBUTES: INCLUDE); a list page
- *         reads the keys and those attributes from the index, then the page's items in one BatchGetItem
- *         (functions/adapters/dynamo-applications.ts list). So a change of the application writes these
- *         indexes only when its status changes (a few hundred bytes), not its whole item three times.
+ *   gsi1-3, gsi5 and due project only what the list queries filter on (LIST_INDEX_ATTRIBUTES: INCLUDE);
+ *         a list page reads the keys and those attributes from the index, then the page's items in one
+ *         BatchGetItem (functions/adapters/dynamo-applications.ts list, listDue). So a change of the
+ *         application writes these indexes only when its status changes (a few hundred bytes), not its
+ *         whole item again (DynamoDB Local reports a transaction's index writes at twice their size, as the item's).
+ *   gsi4 projects the outbox items' attributes (OUTBOX_INDEX_ATTRIBUTES); the in-flight and pending-upload
+ *         sweeps read their page's items from the table (BatchGetItem), so a decision or a task token no
+ *         longer writes the whole application into gsi4 as well.
  *   due:  relief-closed applications by the date their next asset check is due, sparse (only while status
  *         is closed and a check is scheduled): duepk = DUE#<highCourt>, duesk = <nextDue YYYY-MM-DD>#<court>#<id>
  *         (GET /monitoring/due, and the hourly overdue sweep up to yesterday; functions/usecases/monitoring.ts).
@@ -51,8 +55,27 @@ export type IndexProjection =
   | { readonly type: 'ALL' }
   | { readonly type: 'INCLUDE'; readonly nonKeyAttributes: readonly string[] };
 
-const ALL: IndexProjection = { type: 'ALL' };
+/**
+ * What the outbox readers (reconcile) take from gsi4: the whole outbox item, which is small. An
+ * application or document on gsi4 (in flight, pending upload) projects only the few of these it has
+ * (createdAt, level…); its sweep reads the items themselves (BatchGetItem).
+ */
+export const OUTBOX_INDEX_ATTRIBUTES = [
+  'entity',
+  'kind',
+  'applicationId',
+  'submissionSeq',
+  'level',
+  'outcome',
+  'createdAt',
+  'handoff',
+  'attempts',
+  'dueAt',
+  'correlationId',
+] as const;
+
 const LIST: IndexProjection = { type: 'INCLUDE', nonKeyAttributes: LIST_INDEX_ATTRIBUTES };
+const OUTBOX: IndexProjection = { type: 'INCLUDE', nonKeyAttributes: OUTBOX_INDEX_ATTRIBUTES };
 
 export const TABLE_DESIGN = {
   partitionKey: 'pk',
@@ -62,9 +85,9 @@ export const TABLE_DESIGN = {
     { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: LIST },
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: LIST },
     { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: LIST },
-    { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', projection: ALL },
-    { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', projection: ALL },
-    { indexName: 'due', partitionKey: 'duepk', sortKey: 'duesk', projection: ALL },
+    { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', projection: OUTBOX },
+    { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', projection: LIST },
+    { indexName: 'due', partitionKey: 'duepk', sortKey: 'duesk', projection: LIST },
   ],
 } as const;
 

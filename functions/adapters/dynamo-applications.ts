@@ -35,6 +35,8 @@ import {
   DuplicateApplicationError,
   DuplicateEventError,
   type FundEntry,
+  type GrantBasis,
+  GrantBasisMismatch,
   type IdempotencyRecord,
   type IdempotentWrite,
   LIST_MAX_READS,
@@ -941,6 +943,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     doc: DocumentRecord,
     audit: AuditInput,
     idempotency?: IdempotentWrite<DocumentRecord>,
+    basis?: GrantBasis,
   ): Promise<DocumentRecord> {
     const at = this.now().toISOString();
     const { entry, items } = this.documentEntry({ ...doc, auditSeq: 0, auditHead: GENESIS_HASH }, audit, at);
@@ -964,6 +967,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       ],
       ...items,
     ];
+    if (basis) labelled.push(['application', this.grantCheck(doc.applicationId, basis)]);
     if (idempotency) {
       labelled.push(['idempotency', idempotencyPut(this.tableName, idempotency, stored, this.now())]);
     }
@@ -973,9 +977,45 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         const replay = await replayOf(this.doc, this.tableName, idempotency, cancelled.itemOf('idempotency'));
         if (replay) throw replay;
       }
+      if (cancelled.failed.has('application')) {
+        const current = cancelled.itemOf('application');
+        throw new GrantBasisMismatch(
+          current ? strip<ApplicationRecord>(unmarshall(current as never)) : undefined,
+        );
+      }
       throw cancelled.error;
     }
     return stored;
+  }
+
+  /**
+   * The grant's check of its application, in place of a read before it: the executing court, status,
+   * submission and an open campaign as assumed; a failed check returns the application as it stands.
+   */
+  private grantCheck(applicationId: string, basis: GrantBasis): TransactItem {
+    const campaigns = basis.campaignIds.map((_, i) => `:gc${i}`);
+    return {
+      ConditionCheck: {
+        TableName: this.tableName,
+        Key: { pk: appPk(applicationId), sk: APP_SK },
+        ConditionExpression: [
+          'courtCode = :court',
+          '#s = :s',
+          basis.submissionSeq === 0
+            ? '(attribute_not_exists(submission) OR attribute_type(submission, :null))'
+            : 'submission.seq = :seq',
+          `campaignId IN (${campaigns.join(', ')})`,
+        ].join(' AND '),
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':court': basis.courtCode,
+          ':s': basis.status,
+          ...(basis.submissionSeq === 0 ? { ':null': 'NULL' } : { ':seq': basis.submissionSeq }),
+          ...Object.fromEntries(basis.campaignIds.map((id, i) => [`:gc${i}`, id])),
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    };
   }
 
   async getWithDocument(
@@ -1031,6 +1071,35 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     return (await this.readMaterials(applicationId)).documents;
   }
 
+  /**
+   * The application (APP), its documents (DOC#<id>) and slots (DOC#~<type>) in one consistent Query of
+   * its partition, from APP to the last slot: the application's audit entries (AUDIT#…) sort between
+   * them and are read too (charged, filtered out of the answer); DOCAUDIT# and OUTBOX# sort after.
+   */
+  async getWithMaterials(applicationId: string): Promise<{
+    app: ApplicationRecord | undefined;
+    documents: DocumentRecord[];
+    slots: MaterialSlot[];
+  }> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :app AND :last',
+      FilterExpression: '#e <> :audit',
+      ExpressionAttributeNames: { '#e': 'entity' },
+      ExpressionAttributeValues: {
+        ':pk': appPk(applicationId),
+        ':app': APP_SK,
+        ':last': `${SLOT_PREFIX}\uffff`,
+        ':audit': 'audit',
+      },
+      ConsistentRead: true,
+    });
+    const appItem = items.find((i) => i.sk === APP_SK);
+    const app = appItem ? strip<ApplicationRecord>(appItem) : undefined;
+    if (app) this.remember(app);
+    return { app, ...this.materialsOf(items.filter((i) => i.sk !== APP_SK)) };
+  }
+
   /** Documents (DOC#<id>) and their types' slots (DOC#~<type>, after every id) in one Query. */
   async readMaterials(
     applicationId: string,
@@ -1041,6 +1110,13 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       ExpressionAttributeValues: { ':pk': appPk(applicationId), ':p': 'DOC#' },
       ConsistentRead: true,
     });
+    return this.materialsOf(items);
+  }
+
+  private materialsOf(items: Record<string, unknown>[]): {
+    documents: DocumentRecord[];
+    slots: MaterialSlot[];
+  } {
     const documents = items
       .filter((i) => i.entity === 'document')
       .map((i) => strip<DocumentRecord>(i))
@@ -1407,14 +1483,16 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     return { items, cursor: shard >= IN_FLIGHT_SHARDS ? null : encodeSweepCursor(shard, key) };
   }
 
+  // gsi4 holds the keys of in-flight applications and pending documents, not the items (table-design.ts):
+  // a sweep's page reads them from the table (an item gone since is left out).
   async listInFlight(query: SweepQuery): Promise<SweepPage<ApplicationRecord>> {
     const page = await this.sweep('INFLIGHT', query);
-    return { items: page.items.map((i) => strip<ApplicationRecord>(i)), cursor: page.cursor };
+    return { items: await this.hydrate(page.items), cursor: page.cursor };
   }
 
   async listPendingUploads(query: SweepQuery): Promise<SweepPage<DocumentRecord>> {
     const page = await this.sweep('UPLOAD', query);
-    return { items: page.items.map((i) => strip<DocumentRecord>(i)), cursor: page.cursor };
+    return { items: await this.hydrate<DocumentRecord>(page.items), cursor: page.cursor };
   }
 
   async retirePendingUpload(doc: DocumentRecord): Promise<void> {
@@ -1501,9 +1579,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         // Newest first, except the queue: oldest waiting first.
         ScanIndexForward: scope.kind === 'pendingAt',
       },
+      // The indexes hold only the keys and what the filters need (infra/table-design.ts): read the items.
       { cursor: query.cursor, limit: query.limit, pk, pkAttr },
-      // gsi1-3 hold only the keys and what the filters need (infra/table-design.ts): read the items.
-      scope.kind !== 'pendingAt',
     );
   }
 
@@ -1512,8 +1589,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
    * one BatchGetItem per 100 (a page of up to 100 is one request), unprocessed keys read again.
    * Eventually consistent, as the index read before it is.
    */
-  private async hydrate(keys: Record<string, unknown>[]): Promise<ApplicationRecord[]> {
-    const byPk = new Map<string, ApplicationRecord>();
+  private async hydrate<T = ApplicationRecord>(keys: Record<string, unknown>[]): Promise<T[]> {
+    if (keys.length === 0) return [];
+    const byKey = new Map<string, T>();
     const items = await batchGetAll(
       this.doc,
       this.tableName,
@@ -1521,8 +1599,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       // As before: the first request and up to CONFLICT_RETRY.attempts retries.
       { requests: CONFLICT_RETRY.attempts + 1, giveUp: applicationsUnreadable },
     );
-    for (const item of items) byPk.set(String(item.pk), strip<ApplicationRecord>(item));
-    return keys.flatMap((k) => byPk.get(String(k.pk)) ?? []);
+    for (const item of items) byKey.set(`${item.pk}|${item.sk}`, strip<T>(item));
+    return keys.flatMap((k) => byKey.get(`${k.pk}|${k.sk}`) ?? []);
   }
 
   async listDue(query: DueQuery): Promise<Page<ApplicationRecord>> {
@@ -1558,7 +1636,6 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   private async boundedPage(
     input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
     page: { cursor: string | undefined; limit: number; pk: string; pkAttr: string },
-    partial = false,
   ): Promise<Page<ApplicationRecord>> {
     const items: Record<string, unknown>[] = [];
     let start = decodeCursor(page.cursor, page.pk, page.pkAttr);
@@ -1577,7 +1654,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
     } while (start && items.length < page.limit && reads < LIST_MAX_READS);
     return {
-      items: partial ? await this.hydrate(items) : items.map((i) => strip<ApplicationRecord>(i)),
+      items: await this.hydrate(items),
       nextCursor: encodeCursor(start),
     };
   }

@@ -107,6 +107,13 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
     return value;
   }
 
+  known(): Campaign[] {
+    const now = Date.now();
+    return [...this.cache.values()]
+      .filter((hit) => now - hit.at < CAMPAIGN_CACHE_MS)
+      .map((hit) => structuredClone(hit.value));
+  }
+
   async list(): Promise<Campaign[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,

@@ -201,6 +201,38 @@ export class DuplicateApplicationError extends Error {
   }
 }
 
+/**
+ * What an upload grant assumes of its application, checked by the grant's own transaction (a
+ * ConditionCheck) instead of a read before it: the executing court, the status and submission the
+ * document is granted under, and the campaigns that accept uploads now.
+ */
+export interface GrantBasis {
+  courtCode: string;
+  status: ApplicationStatus;
+  /** `submission.seq`, 0 for an application never submitted. */
+  submissionSeq: number;
+  campaignIds: readonly string[];
+}
+
+/** The application is not as the grant assumed (or absent): nothing was written; `current` is it as it stands. */
+export class GrantBasisMismatch extends Error {
+  override name = 'GrantBasisMismatch';
+  constructor(readonly current: ApplicationRecord | undefined) {
+    super('The application is not as the grant assumed.');
+  }
+}
+
+/** Whether `app` is what `basis` assumes (the memory store's reading of the grant's ConditionCheck). */
+export function matchesGrantBasis(app: ApplicationRecord | undefined, basis: GrantBasis): boolean {
+  return (
+    app !== undefined &&
+    app.courtCode === basis.courtCode &&
+    app.status === basis.status &&
+    (app.submission?.seq ?? 0) === basis.submissionSeq &&
+    basis.campaignIds.includes(app.campaignId)
+  );
+}
+
 export class VersionConflictError extends Error {
   override name = 'VersionConflictError';
 }
@@ -263,12 +295,15 @@ export interface ApplicationRepository {
   listDue(query: DueQuery): Promise<Page<ApplicationRecord>>;
   /**
    * Registers a document with the first entry of its own chain (`audit`), conditioned on its absence;
-   * writes nothing of the application (six grants in parallel never meet on one item).
+   * writes nothing of the application (six grants in parallel never meet on one item). With `basis`,
+   * the same transaction checks the application is as the grant assumed (nothing read before it):
+   * otherwise nothing is written and GrantBasisMismatch carries the application as it stands.
    */
   addDocument(
     doc: DocumentRecord,
     audit: AuditInput,
     idempotency?: IdempotentWrite<DocumentRecord>,
+    basis?: GrantBasis,
   ): Promise<DocumentRecord>;
   getDocument(applicationId: string, documentId: string): Promise<DocumentRecord | undefined>;
   /** The application and one of its documents, both consistent, in one request where the store allows. */
@@ -277,6 +312,16 @@ export interface ApplicationRepository {
     documentId: string,
   ): Promise<{ app: ApplicationRecord | undefined; doc: DocumentRecord | undefined }>;
   listDocuments(applicationId: string): Promise<DocumentRecord[]>;
+  /**
+   * The application with its documents and material slots, consistent, in one read where the store
+   * allows (a Query of the application's partition): for a change that needs both (submission,
+   * decision, dispatch).
+   */
+  getWithMaterials(applicationId: string): Promise<{
+    app: ApplicationRecord | undefined;
+    documents: DocumentRecord[];
+    slots: MaterialSlot[];
+  }>;
   /** The documents and the material slot of every type (MaterialSlot), in one read. */
   readMaterials(applicationId: string): Promise<{ documents: DocumentRecord[]; slots: MaterialSlot[] }>;
   /**

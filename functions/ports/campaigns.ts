@@ -22,6 +22,11 @@ export interface ApprovedHighWater {
 export interface CampaignStore {
   get(id: string, opts?: { consistent?: boolean }): Promise<Campaign | undefined>;
   list(): Promise<Campaign[]>;
+  /**
+   * The definitions this container already holds, without a request (a store that caches: those read
+   * within its cache time). What a use case may assume before its write checks it (an upload grant).
+   */
+  known?(): Campaign[];
 }
 
 /** The campaign id is taken, or (update) the stored campaign or its approvals changed since read. */

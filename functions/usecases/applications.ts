@@ -373,7 +373,12 @@ export async function loadForClerk(
   principal: Principal,
   id: string,
 ): Promise<ApplicationRecord> {
-  const app = await loadVisible(deps, principal, id);
+  return forClerk(principal, await deps.repo.get(id));
+}
+
+/** The application if the caller is a clerk of its executing court (as `loadForClerk`, for a record already read). */
+export function forClerk(principal: Principal, read: ApplicationRecord | undefined): ApplicationRecord {
+  const app = visibleTo(principal, read);
   if (principal.court !== app.courtCode || !hasRole(principal, 'clerk')) {
     throw new ForbiddenError(
       'ROLE_FORBIDDEN',

@@ -22,14 +22,7 @@ import {
 } from '../ports/applications.ts';
 import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
 import type { Workflow } from '../ports/workflow.ts';
-import {
-  type ApplicationDeps,
-  hasRole,
-  loadForClerk,
-  loadVisible,
-  routingOf,
-  visibleTo,
-} from './applications.ts';
+import { type ApplicationDeps, forClerk, hasRole, routingOf, visibleTo } from './applications.ts';
 import { documentsToReplace, evidenceOf, evidenceSet } from './documents.ts';
 import { deliverPayout } from './payouts.ts';
 import { ensureWorkflow, executionInput } from './redrive.ts';
@@ -93,7 +86,9 @@ async function submitOnce(
   input: SubmitInput,
   idempotency?: IdempotentWrite<SubmitResult>,
 ): Promise<SubmitResult> {
-  const app = await loadForClerk(deps, principal, id);
+  // The application and its materials (documents, slots) in one read.
+  const { app: read, documents: docs, slots } = await deps.repo.getWithMaterials(id);
+  const app = forClerk(principal, read);
   if (app.status === 'pending_approval' && app.submission) {
     // A retry of a submission that went through: make sure its execution exists, answer the same.
     await startExecution(deps, app);
@@ -132,7 +127,6 @@ async function submitOnce(
       })),
     });
   }
-  const { documents: docs, slots } = await deps.repo.readMaterials(id);
   const evidence = evidenceSet(docs);
   assertComplete(evidence, docs, 'Upload first');
   const documents = evidenceOf(evidence);
@@ -287,13 +281,15 @@ async function decideOnce(
   idempotency?: IdempotentWrite<DecisionResult>,
   read?: { app: ApplicationRecord | undefined },
 ): Promise<DecisionResult> {
-  const app = read ? visibleTo(principal, read.app) : await loadVisible(deps, principal, id);
+  // Without the caller's read: the application and its documents in one read.
+  const together = read ? undefined : await deps.repo.getWithMaterials(id);
+  const app = visibleTo(principal, read ? read.app : together?.app);
   if (!hasRole(principal, 'approver')) {
     throw new ForbiddenError('ROLE_FORBIDDEN', 'Only an approver may decide.');
   }
   const check = (current: ApplicationRecord) => refusing(() => lifecycle.decide.guard(current, principal));
   check(app);
-  const docs = await deps.repo.listDocuments(id);
+  const docs = together?.documents ?? (await deps.repo.listDocuments(id));
   const evidence = evidenceSet(docs);
   if (input.decision === 'approve') assertComplete(evidence, docs, 'Return the application for');
   const documents = evidenceOf(evidence);

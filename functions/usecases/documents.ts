@@ -10,7 +10,14 @@ import {
   UnprocessableError,
 } from '../lib/errors.ts';
 import { logger } from '../lib/logger.ts';
-import { backoffMs, CONFLICT_RETRY, retryOnStaleRead, StaleReadError, sleep } from '../lib/retry.ts';
+import {
+  backoffMs,
+  CONFLICT_RETRY,
+  retryOnStaleRead,
+  STALE_READ_ATTEMPTS,
+  StaleReadError,
+  sleep,
+} from '../lib/retry.ts';
 import {
   type ApplicationRecord,
   type ApplicationStatus,
@@ -20,16 +27,12 @@ import {
   type DocumentToReplace,
   type DocumentType,
   type EvidenceDocument,
+  type GrantBasis,
+  GrantBasisMismatch,
 } from '../ports/applications.ts';
 import type { DocumentStorage, ObjectInspector } from '../ports/campaigns.ts';
 import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
-import {
-  type ApplicationDeps,
-  hasRole,
-  loadForClerk,
-  loadVisible,
-  type StoredResponse,
-} from './applications.ts';
+import { type ApplicationDeps, forClerk, hasRole, loadVisible, type StoredResponse } from './applications.ts';
 
 export interface DocumentDeps extends ApplicationDeps {
   storage: DocumentStorage;
@@ -149,55 +152,105 @@ export async function requestUpload(
   input: RequestUploadInput,
   idempotency?: IdempotentWrite<StoredResponse>,
 ): Promise<StoredResponse> {
-  const app = await loadForClerk(deps, principal, applicationId);
+  const documentId = deps.newId();
+  const s3Key = documentKey(applicationId, documentId);
+  const sha256 = input.sha256.toLowerCase();
+  const upload = await deps.storage.presignUpload({
+    key: s3Key,
+    contentType: input.contentType,
+    sizeBytes: input.sizeBytes,
+    sha256Hex: sha256,
+  });
+  const response: StoredResponse = {
+    status: 201,
+    body: { documentId, type: input.type, status: 'pending', upload },
+    headers: { location: `/applications/${applicationId}/documents/${documentId}` },
+  };
+  // Nothing is read before the write: the grant's own transaction checks that the application is a
+  // draft of the clerk's court, never submitted, in a campaign this container knows to accept uploads
+  // now (GrantBasis). Any other application fails that check, which returns it as it stands: judged
+  // on that (404, 403, MATERIALS_FROZEN, CAMPAIGN_NOT_OPEN as before) or granted again on its real
+  // status and submission. A clerk's first grant in a cold container reads the application first.
+  const now = deps.now();
+  const open = hasRole(principal, 'clerk')
+    ? (deps.campaigns.known?.() ?? []).filter((c) => allowsDrafts(c, now)).map((c) => c.id)
+    : [];
+  let basis: GrantBasis | undefined =
+    open.length > 0
+      ? { courtCode: principal.court, status: 'draft', submissionSeq: 0, campaignIds: open }
+      : undefined;
+  let guessed = basis !== undefined;
+  for (let attempt = 0; ; attempt++) {
+    basis ??= await grantBasis(deps, principal, await deps.repo.get(applicationId));
+    const doc: DocumentRecord = {
+      applicationId,
+      documentId,
+      type: input.type,
+      contentType: input.contentType,
+      sizeBytes: input.sizeBytes,
+      sha256,
+      status: 'pending',
+      s3Key,
+      createdAt: deps.now().toISOString(),
+      createdBy: principal.sub,
+      uploadedAt: null,
+      rejectedReason: null,
+      submissionSeqAtGrant: basis.submissionSeq,
+      ...correlationField(),
+    };
+    try {
+      // The document and the first entry of its own chain; nothing of the application is written, so
+      // the six grants of an application never meet on one item. A grant that crossed a submission
+      // is refused by the check; its upload would be late anyway (settleUploadedObject).
+      await deps.repo.addDocument(
+        doc,
+        {
+          actor: principal,
+          action: 'document.requested',
+          fromStatus: basis.status,
+          toStatus: basis.status,
+          detail: { documentId, type: doc.type, sizeBytes: doc.sizeBytes, sha256: doc.sha256 },
+        },
+        idempotentVia(idempotency, () => response),
+        basis,
+      );
+      return response;
+    } catch (error) {
+      if (!(error instanceof GrantBasisMismatch)) throw error;
+      if (attempt >= STALE_READ_ATTEMPTS - 1) {
+        throw new ConcurrentUpdateError(
+          'The application kept changing while granting an upload; nothing was written. Retry shortly.',
+        );
+      }
+      // A wrong assumption is corrected at once; an application that changed under an exact one waits.
+      if (!guessed) await sleep(backoffMs(attempt));
+      guessed = false;
+      basis = await grantBasis(deps, principal, error.current);
+    }
+  }
+}
+
+/**
+ * The refusals of a grant, judged on the application as read (as loadForClerk, then the freeze and
+ * the campaign), and the basis its transaction checks when it may go ahead.
+ */
+async function grantBasis(
+  deps: DocumentDeps,
+  principal: Principal,
+  read: ApplicationRecord | undefined,
+): Promise<GrantBasis> {
+  const app = forClerk(principal, read);
   if (!isWithClerk(app.status)) throw materialsFrozen(app.status);
   const campaign = await deps.campaigns.get(app.campaignId);
   if (!campaign || !allowsDrafts(campaign, deps.now())) {
     throw new ConflictError('CAMPAIGN_NOT_OPEN', 'The campaign does not accept uploads now.');
   }
-  const documentId = deps.newId();
-  const doc: DocumentRecord = {
-    applicationId,
-    documentId,
-    type: input.type,
-    contentType: input.contentType,
-    sizeBytes: input.sizeBytes,
-    sha256: input.sha256.toLowerCase(),
-    status: 'pending',
-    s3Key: documentKey(applicationId, documentId),
-    createdAt: deps.now().toISOString(),
-    createdBy: principal.sub,
-    uploadedAt: null,
-    rejectedReason: null,
-    submissionSeqAtGrant: app.submission?.seq ?? 0,
-    ...correlationField(),
+  return {
+    courtCode: app.courtCode,
+    status: app.status,
+    submissionSeq: app.submission?.seq ?? 0,
+    campaignIds: [app.campaignId],
   };
-  const upload = await deps.storage.presignUpload({
-    key: doc.s3Key,
-    contentType: doc.contentType,
-    sizeBytes: doc.sizeBytes,
-    sha256Hex: doc.sha256,
-  });
-  const response: StoredResponse = {
-    status: 201,
-    body: { documentId, type: doc.type, status: doc.status, upload },
-    headers: { location: `/applications/${applicationId}/documents/${documentId}` },
-  };
-  // The document and the first entry of its own chain; nothing of the application is written, so the
-  // six grants of an application never meet on one item. A grant that crossed a submission (read
-  // before it, written after) is harmless: its upload is late and is rejected (settleUploadedObject).
-  await deps.repo.addDocument(
-    doc,
-    {
-      actor: principal,
-      action: 'document.requested',
-      fromStatus: app.status,
-      toStatus: app.status,
-      detail: { documentId, type: doc.type, sizeBytes: doc.sizeBytes, sha256: doc.sha256 },
-    },
-    idempotentVia(idempotency, () => response),
-  );
-  return response;
 }
 
 export async function listDocuments(deps: ApplicationDeps, principal: Principal, applicationId: string) {

@@ -58,9 +58,11 @@ type Mismatch = IntegrityHold['documents'][number];
 async function verifyEvidence(
   deps: PayoutDeps,
   app: ApplicationRecord,
+  /** The application's documents, read with it. */
+  stored: readonly DocumentRecord[],
 ): Promise<{ ok: true; documents: DocumentRecord[] } | { ok: false; mismatches: Mismatch[] }> {
   const evidence = approvedEvidence(app) ?? [];
-  const records = new Map((await deps.repo.listDocuments(app.id)).map((d) => [d.documentId, d]));
+  const records = new Map(stored.map((d) => [d.documentId, d]));
   const mismatches: Mismatch[] = [];
   for (const type of DOCUMENT_TYPES) {
     if (!evidence.some((e) => e.type === type))
@@ -141,7 +143,8 @@ export async function dispatchPackage(
   deps: PayoutDeps,
   input: { applicationId: string; submissionSeq: number; taskToken: string; executionName?: string },
 ): Promise<{ dispatched: boolean; packageId: string }> {
-  const app = await deps.repo.get(input.applicationId);
+  // The application and its documents (which the evidence check needs) in one read.
+  const { app, documents } = await deps.repo.getWithMaterials(input.applicationId);
   if (!app || app.submission?.seq !== input.submissionSeq)
     throw new SupersededPayoutError('The submission was superseded.');
   if (input.executionName !== undefined && app.submission.executionName !== input.executionName)
@@ -155,7 +158,7 @@ export async function dispatchPackage(
     return { dispatched: false, packageId };
   }
   superseding(() => lifecycle.dispatch.guard(app), `Status ${app.status} awaits no payout.`);
-  const verification = await verifyEvidence(deps, app);
+  const verification = await verifyEvidence(deps, app, documents);
   if (!verification.ok) {
     await withholdPackage(deps, app, packageId, verification.mismatches);
     throw new EvidenceMismatchError(

@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { AuditCheckpoints } from '../constructs/audit-checkpoints.ts';
-import { TABLE_DESIGN } from '../table-design.ts';
+import { type IndexProjection, TABLE_DESIGN } from '../table-design.ts';
 
 export interface StatefulStackProps extends StackProps {
   /**
@@ -102,15 +102,16 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const index of TABLE_DESIGN.globalSecondaryIndexes) {
+      const projection = index.projection as IndexProjection;
       this.table.addGlobalSecondaryIndex({
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-        ...(index.projection.type === 'ALL'
+        ...(projection.type === 'ALL'
           ? { projectionType: dynamodb.ProjectionType.ALL }
           : {
               projectionType: dynamodb.ProjectionType.INCLUDE,
-              nonKeyAttributes: [...index.projection.nonKeyAttributes],
+              nonKeyAttributes: [...projection.nonKeyAttributes],
             }),
       });
     }

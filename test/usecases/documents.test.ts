@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { UploadRefusedError } from '../../functions/adapters/memory/index.ts';
 import { IdempotencyReplay, type StoredResponse } from '../../functions/ports/idempotency.ts';
 import { decideApplication, submitApplication } from '../../functions/usecases/approval.ts';
@@ -68,29 +68,37 @@ describe('requestUpload (上传材料)', () => {
     expect((await requestUpload(w.deps, people.clerk, id, pdf('more'))).status).toBe(201);
   });
 
-  it('a grant that crossed a submission (read before it, written after) is registered, but its upload is rejected LATE_UPLOAD, outside the materials', async () => {
+  it('a submission that gets in before the grant is written refuses the grant (MATERIALS_FROZEN, nothing written): the grant checks the application in its own transaction', async () => {
     const id = await w.ready();
     w.repo.faults.interleave(async () => {
       await submitApplication(w.deps, people.otherClerk, id, FORM);
     });
-    // The grant writes only the document's own items: it does not see the submission it crossed.
-    const grant = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('x')));
-    const submitted = await w.repo.get(id);
-    expect(submitted?.status).toBe('pending_approval');
-    const key = await w.storage.upload(grant.upload.url, 'x', grant.upload.headers);
-    expect(await settleUploadedObject(w.deps, key)).toBe('rejected');
-    expect(await w.repo.getDocument(id, grant.documentId)).toMatchObject({
-      status: 'rejected',
-      rejectedReason: 'LATE_UPLOAD',
+    const before = (await w.repo.listDocuments(id)).length;
+    await expect(requestUpload(w.deps, people.clerk, id, pdf('x'))).rejects.toMatchObject({
+      code: 'MATERIALS_FROZEN',
+      status: 409,
     });
-    // Neither the grant nor its rejection wrote the application; the evidence is what was submitted.
-    expect(await w.repo.get(id)).toEqual(submitted);
-    expect(submitted?.submission?.documents?.map((d) => d.documentId)).not.toContain(grant.documentId);
+    expect(await w.repo.get(id)).toMatchObject({ status: 'pending_approval' });
+    expect(await w.repo.listDocuments(id)).toHaveLength(before);
+  });
+
+  it('grants on a returned application under its real status and submission (the assumed draft fails the check, nothing read before)', async () => {
+    const id = await w.submitted();
+    await decideApplication(w.deps, people.basicApprover, id, { decision: 'return', comment: '补充材料' });
+    const reads = vi.spyOn(w.repo, 'get');
+    const grant = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('again')));
+    expect(reads).not.toHaveBeenCalled();
+    reads.mockRestore();
+    expect(await w.repo.getDocument(id, grant.documentId)).toMatchObject({
+      status: 'pending',
+      submissionSeqAtGrant: 1,
+    });
     const entries = await w.verifiedAudit(id);
-    expect(entries.filter((e) => e.documentId === grant.documentId).map((e) => e.action)).toEqual([
-      'document.requested',
-      'document.rejected',
-    ]);
+    expect(entries.find((e) => e.documentId === grant.documentId)).toMatchObject({
+      action: 'document.requested',
+      fromStatus: 'returned',
+      toStatus: 'returned',
+    });
   });
 
   it('refuses uploads once the campaign has closed (409 CAMPAIGN_NOT_OPEN)', async () => {

@@ -28,6 +28,8 @@ import {
   DuplicateApplicationError,
   DuplicateEventError,
   type FundEntry,
+  type GrantBasis,
+  GrantBasisMismatch,
   type IdempotencyRecord,
   IdempotencyReplay,
   type IdempotentWrite,
@@ -36,6 +38,7 @@ import {
   type ListScope,
   type MaterialSlot,
   type Mutation,
+  matchesGrantBasis,
   type OutboxItem,
   outboxDueAt,
   outboxId,
@@ -715,6 +718,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     doc: DocumentRecord,
     audit: AuditInput,
     idempotency?: IdempotentWrite<DocumentRecord>,
+    basis?: GrantBasis,
   ): Promise<DocumentRecord> {
     await tick();
     const applicationId = doc.applicationId;
@@ -737,6 +741,14 @@ export class MemoryApplicationRepository implements ApplicationRepository {
       },
       op,
     ];
+    if (basis) {
+      ops.push({
+        label: 'application',
+        item: `APP#${applicationId}`,
+        condition: () => matchesGrantBasis(this.state.applications.get(applicationId), basis),
+        apply: () => {},
+      });
+    }
     if (idempotency) ops.push(this.idempotencyPut(idempotency, stored));
     await this.faults.window();
     try {
@@ -744,9 +756,21 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     } catch (error) {
       if (!(error instanceof MemoryTransactionCanceled)) throw error;
       if (idempotency && error.failed().has('idempotency')) throw this.replay(idempotency);
+      if (error.failed().has('application')) {
+        throw new GrantBasisMismatch(copy(this.state.applications.get(applicationId)));
+      }
       throw error;
     }
     return copy(stored);
+  }
+
+  async getWithMaterials(applicationId: string): Promise<{
+    app: ApplicationRecord | undefined;
+    documents: DocumentRecord[];
+    slots: MaterialSlot[];
+  }> {
+    const [app, materials] = await Promise.all([this.get(applicationId), this.readMaterials(applicationId)]);
+    return { app, ...materials };
   }
 
   async getWithDocument(

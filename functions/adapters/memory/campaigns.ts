@@ -11,6 +11,10 @@ export class MemoryCampaignStore implements CampaignStore {
     return copy(this.state.campaigns.get(id));
   }
 
+  known(): Campaign[] {
+    return [...this.state.campaigns.values()].map((c) => copy(c));
+  }
+
   async list(): Promise<Campaign[]> {
     await tick();
     return [...this.state.campaigns.values()]

@@ -43,5 +43,5 @@ export const listDueChecks = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'courtCode outside your jurisdiction'),
   ],
-  access: { table: { read: ['CAMPAIGNS', 'COURTS'], indexes: ['due'] } },
+  access: { table: { read: ['APP', 'CAMPAIGNS', 'COURTS'], indexes: ['due'] } },
 });

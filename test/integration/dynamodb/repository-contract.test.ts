@@ -14,6 +14,8 @@ import {
   type DocumentRecord,
   DuplicateApplicationError,
   DuplicateEventError,
+  type GrantBasis,
+  GrantBasisMismatch,
   IdempotencyReplay,
   type IdempotentWrite,
   LIST_MAX_READS,
@@ -663,6 +665,66 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     expect(union[0]?.action).toBe('application.created');
   });
 
+  it('a grant with a basis checks its application in the same transaction: any other court, status, submission or campaign (or none) is GrantBasisMismatch with the application as it stands, nothing written', async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    const grant = (documentId: string): DocumentRecord => ({
+      applicationId: app.id,
+      documentId,
+      type: 'identity',
+      contentType: 'application/pdf',
+      sizeBytes: 1,
+      sha256: 'a'.repeat(64),
+      status: 'pending',
+      s3Key: `applications/${app.id}/documents/${documentId}`,
+      createdAt: new Date().toISOString(),
+      createdBy: 'clerk-1',
+      uploadedAt: null,
+      rejectedReason: null,
+      submissionSeqAtGrant: 0,
+    });
+    const basis: GrantBasis = {
+      courtCode: 'JX0102',
+      status: 'draft',
+      submissionSeq: 0,
+      campaignIds: ['other', 'contract'],
+    };
+    const wrong: GrantBasis[] = [
+      { ...basis, courtCode: 'JX01' },
+      { ...basis, status: 'returned' },
+      { ...basis, submissionSeq: 1 },
+      { ...basis, campaignIds: ['other'] },
+    ];
+    for (const b of wrong) {
+      const refused = await s.repo
+        .addDocument(grant(`D${newId()}`.slice(0, 26)), audit('document.requested'), undefined, b)
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(GrantBasisMismatch);
+      expect((refused as GrantBasisMismatch).current).toEqual(app);
+    }
+    const absent = await s.repo
+      .addDocument(
+        { ...grant(`D${newId()}`.slice(0, 26)), applicationId: newId() },
+        audit('document.requested'),
+        undefined,
+        basis,
+      )
+      .catch((e: unknown) => e);
+    expect(absent).toBeInstanceOf(GrantBasisMismatch);
+    expect((absent as GrantBasisMismatch).current).toBeUndefined();
+    expect(await s.repo.listDocuments(app.id)).toEqual([]);
+    expect((await s.repo.readTrail(app.id)).documents).toEqual([]);
+
+    const stored = await s.repo.addDocument(
+      grant(`D${newId()}`.slice(0, 26)),
+      audit('document.requested'),
+      undefined,
+      basis,
+    );
+    expect(await s.repo.getDocument(app.id, stored.documentId)).toEqual(stored);
+    expect(await s.repo.get(app.id)).toEqual(app);
+  });
+
   it('a submission freezes the material slots it read: an upload granted before it cannot enter the materials after it', async () => {
     const s = make();
     const app = await s.repo.create(record(), audit('application.created'));
@@ -736,6 +798,17 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
       first.documentId,
       racing.documentId,
     ]);
+    // The application with its materials in one read: the same as the two reads (no audit entry, no
+    // document trail, no outbox item among them), and nothing for an unknown id.
+    const together = await s.repo.getWithMaterials(app.id);
+    expect(together).toEqual({ app: await s.repo.get(app.id), ...(await s.repo.readMaterials(app.id)) });
+    expect(together.documents).toHaveLength(2);
+    expect(together.slots.map((x) => x.freezeSeq)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(await s.repo.getWithMaterials(newId())).toEqual({
+      app: undefined,
+      documents: [],
+      slots: (await s.repo.readMaterials(newId())).slots,
+    });
   });
 
   it('a document change with the application as read moves its docsVersion, refused once the application moved', async () => {

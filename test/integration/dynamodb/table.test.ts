@@ -33,7 +33,9 @@ describe('ensureTable', () => {
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ]);
-    // gsi1-3 project only what the lists filter on; the sweeps' and the queue's indexes everything.
+    // No index holds whole applications: the lists', the queue's and the due index project what their
+    // filters need, gsi4 the outbox items' attributes (an application or document on it: its keys).
+    const list = ['ancestors', 'campaignId', 'courtCode', 'status'];
     expect(
       Table?.GlobalSecondaryIndexes?.map((g) => [
         g.IndexName,
@@ -42,12 +44,28 @@ describe('ensureTable', () => {
       ]).sort(),
     ).toEqual(
       [
-        ['due', 'ALL', []],
-        ['gsi1', 'INCLUDE', ['ancestors', 'campaignId', 'courtCode', 'status']],
-        ['gsi2', 'INCLUDE', ['ancestors', 'campaignId', 'courtCode', 'status']],
-        ['gsi3', 'INCLUDE', ['ancestors', 'campaignId', 'courtCode', 'status']],
-        ['gsi4', 'ALL', []],
-        ['gsi5', 'ALL', []],
+        ['due', 'INCLUDE', list],
+        ['gsi1', 'INCLUDE', list],
+        ['gsi2', 'INCLUDE', list],
+        ['gsi3', 'INCLUDE', list],
+        [
+          'gsi4',
+          'INCLUDE',
+          [
+            'applicationId',
+            'attempts',
+            'correlationId',
+            'createdAt',
+            'dueAt',
+            'entity',
+            'handoff',
+            'kind',
+            'level',
+            'outcome',
+            'submissionSeq',
+          ],
+        ],
+        ['gsi5', 'INCLUDE', list],
       ].sort(),
     );
     expect(Table?.AttributeDefinitions?.every((a) => a.AttributeType === 'S')).toBe(true);

@@ -5,6 +5,7 @@ import { approvalsPk, DynamoCampaignStore } from '../../../functions/adapters/dy
 import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import type { ApplicationRecord, AuditInput } from '../../../functions/ports/applications.ts';
 import { CampaignWriteConflictError } from '../../../functions/ports/campaigns.ts';
+import { applicationRecord } from '../../support/application-record.ts';
 import { useLocalTable } from '../../support/local-table.ts';
 
 /**
@@ -38,45 +39,19 @@ const audit = (action: string, actor: AuditInput['actor'] = spc): AuditInput => 
 });
 
 function record(campaignId: string, highCourtCode: string, claimAmountFen: number): ApplicationRecord {
-  const at = new Date().toISOString();
-  const court = `${highCourtCode}0102`;
-  return {
-    id: newId(),
-    campaignId,
-    courtCode: court,
-    highCourtCode,
-    status: 'pending_approval',
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-    createdBy: 'clerk-1',
-    eligibility: { eligible: true, failures: [] },
-    duplicateKey: `dup-${uniq()}`,
-    route: [highCourtCode],
-    pendingAt: highCourtCode,
-    ancestors: [`${highCourtCode}01`, highCourtCode],
-    auditSeq: 0,
-    auditHead: '',
-    case: {
-      caseNumber: `(2024)${highCourtCode}执${uniq()}号`,
-      category: 'labor-remuneration',
-      kind: 'enforcement',
-      claimAmountFen,
-      concluded: false,
-      terminationConditions: { met: true, basis: '无财产可供执行。' },
+  return applicationRecord(
+    {
+      id: newId(),
+      campaignId,
+      courtCode: `${highCourtCode}0102`,
+      highCourtCode,
+      status: 'pending_approval',
+      route: [highCourtCode],
+      pendingAt: highCourtCode,
+      ancestors: [`${highCourtCode}01`, highCourtCode],
     },
-    applicant: { name: '王小明', idType: 'resident-id', idNumber: '360102198001011016' },
-    hardship: { statement: '生活困难。' },
-    consentToTermination: true,
-    priorJudicialRelief: false,
-    reliefAmountFen: 1_000,
-    bankAccount: {
-      bankName: '银行',
-      holderName: '王小明',
-      holderIdNumber: '360102198001011016',
-      accountNumber: '1',
-    },
-  };
+    { caseNumber: `(2024)${highCourtCode}执${uniq()}号`, claimAmountFen },
+  );
 }
 
 /** A final approval's write as the decision makes it: the status moves and the quota is reserved. */

@@ -13,6 +13,7 @@ import {
   QuotaExceededError,
 } from '../../../functions/ports/applications.ts';
 import { sweepStaleReservations } from '../../../functions/usecases/quota-reservations.ts';
+import { applicationRecord } from '../../support/application-record.ts';
 import { useLocalTable } from '../../support/local-table.ts';
 
 /**
@@ -63,44 +64,17 @@ const audit = (action: string): AuditInput => ({
 });
 
 function record(campaignId: string): ApplicationRecord {
-  const at = new Date().toISOString();
-  return {
-    id: newId(),
-    campaignId,
-    courtCode: 'JX0102',
-    highCourtCode: 'JX',
-    status: 'pending_approval',
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-    createdBy: 'clerk-1',
-    eligibility: { eligible: true, failures: [] },
-    duplicateKey: `dup-${uniq()}`,
-    route: ['JX'],
-    pendingAt: 'JX',
-    ancestors: ['JX01', 'JX'],
-    auditSeq: 0,
-    auditHead: '',
-    case: {
-      caseNumber: `(2024)赣执${uniq()}号`,
-      category: 'labor-remuneration',
-      kind: 'enforcement',
-      claimAmountFen: 3_000_000,
-      concluded: false,
-      terminationConditions: { met: true, basis: '无财产可供执行。' },
+  return applicationRecord(
+    {
+      id: newId(),
+      campaignId,
+      status: 'pending_approval',
+      route: ['JX'],
+      pendingAt: 'JX',
+      reliefAmountFen: AMOUNT,
     },
-    applicant: { name: '王小明', idType: 'resident-id', idNumber: '360102198001011016' },
-    hardship: { statement: '生活困难。' },
-    consentToTermination: true,
-    priorJudicialRelief: false,
-    reliefAmountFen: AMOUNT,
-    bankAccount: {
-      bankName: '银行',
-      holderName: '王小明',
-      holderIdNumber: '360102198001011016',
-      accountNumber: '1',
-    },
-  };
+    { caseNumber: `(2024)赣执${uniq()}号` },
+  );
 }
 
 async function newCampaign(fits: number) {

@@ -31,6 +31,7 @@ import {
   type ReportStore,
   type StoredNarrative,
 } from '../../../functions/ports/reports.ts';
+import { applicationRecord } from '../../support/application-record.ts';
 import { useLocalTable } from '../../support/local-table.ts';
 
 /**
@@ -94,46 +95,7 @@ const audit = (action: string, over: Partial<AuditInput> = {}): AuditInput => ({
 });
 
 function record(over: Partial<ApplicationRecord> = {}): ApplicationRecord {
-  const at = new Date().toISOString();
-  const id = over.id ?? newId();
-  return {
-    id,
-    campaignId: over.campaignId ?? 'contract',
-    courtCode: 'JX0102',
-    highCourtCode: 'JX',
-    status: 'draft',
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-    createdBy: actor.sub,
-    eligibility: { eligible: true, failures: [] },
-    duplicateKey: `dup-${uniq()}`,
-    route: ['JX0102', 'JX01', 'JX'],
-    pendingAt: null,
-    ancestors: ['JX01', 'JX'],
-    auditSeq: 0,
-    auditHead: '',
-    case: {
-      caseNumber: '(2024)赣0102执1号',
-      category: 'labor-remuneration',
-      kind: 'enforcement',
-      claimAmountFen: 3_000_000,
-      concluded: false,
-      terminationConditions: { met: true, basis: '无财产可供执行。' },
-    },
-    applicant: { name: '王小明', idType: 'resident-id', idNumber: '360102198001011016' },
-    hardship: { statement: '生活困难。' },
-    consentToTermination: true,
-    priorJudicialRelief: false,
-    reliefAmountFen: 1_000,
-    bankAccount: {
-      bankName: '银行',
-      holderName: '王小明',
-      holderIdNumber: '360102198001011016',
-      accountNumber: '1',
-    },
-    ...over,
-  };
+  return applicationRecord({ id: newId(), createdBy: actor.sub, ...over });
 }
 
 /** A mutation that changes `change` and audits it. */

@@ -19,6 +19,7 @@ import {
 import type { StoredCampaign } from '../../../functions/ports/campaigns.ts';
 import type { StoredQuota } from '../../../functions/ports/quotas.ts';
 import { sweepStaleReservations } from '../../../functions/usecases/quota-reservations.ts';
+import { applicationRecord } from '../../support/application-record.ts';
 import { useLocalTable } from '../../support/local-table.ts';
 
 /**
@@ -54,45 +55,7 @@ const audit = (action: string): AuditInput => ({
 });
 
 function record(over: Partial<ApplicationRecord> = {}): ApplicationRecord {
-  const at = new Date().toISOString();
-  return {
-    id: newId(),
-    campaignId: 'labels',
-    courtCode: 'JX0102',
-    highCourtCode: 'JX',
-    status: 'draft',
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-    createdBy: actor.sub,
-    eligibility: { eligible: true, failures: [] },
-    duplicateKey: `dup-${uniq()}`,
-    route: ['JX0102', 'JX01', 'JX'],
-    pendingAt: null,
-    ancestors: ['JX01', 'JX'],
-    auditSeq: 0,
-    auditHead: '',
-    case: {
-      caseNumber: '(2024)赣0102执1号',
-      category: 'labor-remuneration',
-      kind: 'enforcement',
-      claimAmountFen: 3_000_000,
-      concluded: false,
-      terminationConditions: { met: true, basis: '无财产可供执行。' },
-    },
-    applicant: { name: '王小明', idType: 'resident-id', idNumber: '360102198001011016' },
-    hardship: { statement: '生活困难。' },
-    consentToTermination: true,
-    priorJudicialRelief: false,
-    reliefAmountFen: 1_000,
-    bankAccount: {
-      bankName: '银行',
-      holderName: '王小明',
-      holderIdNumber: '360102198001011016',
-      accountNumber: '1',
-    },
-    ...over,
-  };
+  return applicationRecord({ id: newId(), campaignId: 'labels', createdBy: actor.sub, ...over });
 }
 
 const mutation =

@@ -6,6 +6,7 @@ import { decideApplication, submitApplication } from '../../functions/usecases/a
 import {
   getDocument,
   listDocuments,
+  parseDocumentKey,
   requestUpload,
   settleUploadedObject,
 } from '../../functions/usecases/documents.ts';
@@ -190,6 +191,30 @@ describe('settleUploadedObject (the ObjectCreated event)', () => {
     expect(await settleUploadedObject(w.deps, w.keyOf(id, documentId))).toBe('ignored');
     expect(w.dump()).toEqual(pendingBefore);
     expect(before).not.toEqual(pendingBefore);
+  });
+
+  it("reads a grant's facts back from its key, and nothing from a key whose facts are not a grant's", async () => {
+    const id = await w.create();
+    const { documentId } = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('scan')));
+    const key = w.keyOf(id, documentId);
+    const app = await w.repo.get(id);
+    const doc = await w.repo.getDocument(id, documentId);
+    expect(parseDocumentKey(key)).toEqual({
+      applicationId: id,
+      documentId,
+      granted: {
+        type: 'identity',
+        auditHead: doc?.auditHead,
+        courtCode: app?.courtCode,
+        status: 'draft',
+        submissionSeq: 0,
+      },
+    });
+    const plain = `applications/${id}/documents/${documentId}`;
+    expect(parseDocumentKey(plain)).toEqual({ applicationId: id, documentId });
+    expect(parseDocumentKey(key.replace('.identity.', '.passport.'))).toBeUndefined();
+    expect(parseDocumentKey(key.replace('.draft.', '.pending_approval.'))).toBeUndefined();
+    expect(parseDocumentKey(`${key}/more`)).toBeUndefined();
   });
 
   it('rejects an object landing after a later submission through a grant from before it (LATE_UPLOAD), leaving the evidence as submitted', async () => {

@@ -1201,7 +1201,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
             // (its chain head, type) with the declared object the inspection found.
             ConditionExpression: `#s = :from AND ${sameAs('auditSeq', ':was', doc.auditSeq)}${
               granted
-                ? ` AND auditHead = :wasHead AND #t = :type AND sizeBytes = :size AND sha256 = :sha${
+                ? ` AND s3Key = :key AND auditHead = :wasHead AND #t = :type AND sizeBytes = :size AND sha256 = :sha${
                     granted.contentType === undefined ? '' : ' AND contentType = :ct'
                   }`
                 : ''
@@ -1210,6 +1210,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
             ExpressionAttributeValues: {
               ...(granted
                 ? {
+                    ':key': doc.s3Key,
                     ':wasHead': granted.auditHead,
                     ':type': doc.type,
                     ':size': granted.sizeBytes,

@@ -130,9 +130,9 @@ export interface MaterialSlot {
 /**
  * What an upload's settlement assumes without reading anything (the facts its grant put into the
  * object key, documents.ts `documentKey`, and the object as inspected): the document still pending
- * with exactly this chain head, type and declared object, and the application still at this court,
- * status and submission. The write checks all of it in its conditions; any of it untrue and nothing
- * is written (`document-changed` / `application-changed`), so the caller reads and decides.
+ * at that key with exactly this chain head, type and declared object, and the application still at
+ * this court, status and submission. The write checks all of it in its conditions; any of it untrue
+ * and nothing is written (`document-changed` / `application-changed`), so the caller reads and decides.
  */
 export interface GrantedUpload {
   auditHead: string;

@@ -387,6 +387,9 @@ export async function settleUploadedObject(
   return retryOnStaleRead('settling a document', async () => {
     const { app, doc } = read ?? (await deps.repo.getWithDocument(ids.applicationId, ids.documentId));
     read = undefined;
+    // Only the object at the document's own key is its upload (a key with its grant's facts names
+    // the same ids as the plain one).
+    if (doc && doc.s3Key !== key) return 'ignored';
     if (doc?.status === 'uploaded') return recheckUploadedObject(deps, doc, app);
     if (doc?.status !== 'pending' || !app) return 'ignored';
     const late = isLate(app, doc);

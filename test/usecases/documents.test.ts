@@ -217,6 +217,20 @@ describe('settleUploadedObject (the ObjectCreated event)', () => {
     expect(parseDocumentKey(`${key}/more`)).toBeUndefined();
   });
 
+  it('settles a document only from an object at its own key: the same bytes at the plain key or under other spellings of its facts are ignored', async () => {
+    const id = await w.create();
+    const { documentId } = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('scan')));
+    const key = w.keyOf(id, documentId);
+    const plain = `applications/${id}/documents/${documentId}`;
+    const padded = key.replace(`/${documentId}/0.`, `/${documentId}/00.`);
+    expect(padded).not.toBe(key);
+    for (const other of [plain, padded]) w.storage.putObject(other, 'scan', 'application/pdf');
+    const before = w.dump();
+    for (const other of [plain, padded]) expect(await settleUploadedObject(w.deps, other)).toBe('ignored');
+    expect(w.dump()).toEqual(before);
+    expect((await w.repo.getDocument(id, documentId))?.status).toBe('pending');
+  });
+
   it('rejects an object landing after a later submission through a grant from before it (LATE_UPLOAD), leaving the evidence as submitted', async () => {
     const id = await w.ready();
     const late = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('late scan')));

@@ -855,7 +855,8 @@ export class MemoryApplicationRepository implements ApplicationRepository {
           // Settled from the key's facts: exactly the document granted, with the declared object.
           return (
             !granted ||
-            (d.auditHead === granted.auditHead &&
+            (d.s3Key === doc.s3Key &&
+              d.auditHead === granted.auditHead &&
               d.type === doc.type &&
               d.sizeBytes === granted.sizeBytes &&
               d.sha256 === granted.sha256 &&

@@ -746,6 +746,7 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
       expect(await settle(wrong, { auditHead: wrong.auditHead })).toBe('document-changed');
     }
     expect(await settle(facts, { type: 'bank-account' })).toBe('document-changed');
+    expect(await settle(facts, { s3Key: `${stored.s3Key}/0` })).toBe('document-changed');
     for (const application of [
       { ...facts.application, courtCode: 'JX01' },
       { ...facts.application, status: 'returned' as const },

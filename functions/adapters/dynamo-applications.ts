@@ -37,6 +37,7 @@ import {
   type FundEntry,
   type GrantBasis,
   GrantBasisMismatch,
+  type GrantedUpload,
   type IdempotencyRecord,
   type IdempotentWrite,
   LIST_MAX_READS,
@@ -945,7 +946,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     idempotency?: IdempotentWrite<DocumentRecord>,
     basis?: GrantBasis,
   ): Promise<DocumentRecord> {
-    const at = this.now().toISOString();
+    const at = audit.at ?? this.now().toISOString();
     const { entry, items } = this.documentEntry({ ...doc, auditSeq: 0, auditHead: GENESIS_HASH }, audit, at);
     const stored: DocumentRecord = { ...doc, auditSeq: entry.seq, auditHead: entry.hash };
     const labelled: Labelled[] = [
@@ -993,7 +994,19 @@ export class DynamoApplicationRepository implements ApplicationRepository {
    * submission and an open campaign as assumed; a failed check returns the application as it stands.
    */
   private grantCheck(applicationId: string, basis: GrantBasis): TransactItem {
-    const campaigns = basis.campaignIds.map((_, i) => `:gc${i}`);
+    return this.applicationCheck(applicationId, basis);
+  }
+
+  /**
+   * The application at a court, status and submission (and, with `campaignIds`, in one of them), as a
+   * ConditionCheck that returns the application as it stands when it fails.
+   */
+  private applicationCheck(
+    applicationId: string,
+    basis: Omit<GrantBasis, 'campaignIds'> & { campaignIds?: readonly string[] },
+  ): TransactItem {
+    const campaignIds = basis.campaignIds ?? [];
+    const campaigns = campaignIds.map((_, i) => `:gc${i}`);
     return {
       ConditionCheck: {
         TableName: this.tableName,
@@ -1004,14 +1017,14 @@ export class DynamoApplicationRepository implements ApplicationRepository {
           basis.submissionSeq === 0
             ? '(attribute_not_exists(submission) OR attribute_type(submission, :null))'
             : 'submission.seq = :seq',
-          `campaignId IN (${campaigns.join(', ')})`,
+          ...(basis.campaignIds ? [`campaignId IN (${campaigns.join(', ')})`] : []),
         ].join(' AND '),
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: {
           ':court': basis.courtCode,
           ':s': basis.status,
           ...(basis.submissionSeq === 0 ? { ':null': 'NULL' } : { ':seq': basis.submissionSeq }),
-          ...Object.fromEntries(basis.campaignIds.map((id, i) => [`:gc${i}`, id])),
+          ...Object.fromEntries(campaignIds.map((id, i) => [`:gc${i}`, id])),
         },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
@@ -1153,11 +1166,16 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       review?: DocumentReview;
     },
     audit: AuditInput,
-    options: { application?: ApplicationRecord; idempotency?: IdempotentWrite<DocumentRecord> } = {},
+    options: {
+      application?: ApplicationRecord;
+      idempotency?: IdempotentWrite<DocumentRecord>;
+      granted?: GrantedUpload;
+    } = {},
   ): Promise<DocumentSettlement> {
     const from = outcome.from ?? 'pending';
     const at = this.now().toISOString();
     const { entry, items } = this.documentEntry(doc, audit, at);
+    const granted = options.granted;
     const stored: DocumentRecord = {
       ...doc,
       status: outcome.status,
@@ -1179,9 +1197,27 @@ export class DynamoApplicationRepository implements ApplicationRepository {
             UpdateExpression: `SET #s = :s, ${from === 'uploaded' ? '' : 'uploadedAt = :u, '}rejectedReason = :r${
               outcome.review ? ', review = :review' : ''
             }, auditSeq = :seq, auditHead = :head REMOVE gsi4pk, gsi4sk`,
-            ConditionExpression: `#s = :from AND ${sameAs('auditSeq', ':was', doc.auditSeq)}`,
-            ExpressionAttributeNames: { '#s': 'status' },
+            // Settled from the key's facts (nothing read): the document must be exactly the one granted
+            // (its chain head, type) with the declared object the inspection found.
+            ConditionExpression: `#s = :from AND ${sameAs('auditSeq', ':was', doc.auditSeq)}${
+              granted
+                ? ` AND s3Key = :key AND auditHead = :wasHead AND #t = :type AND sizeBytes = :size AND sha256 = :sha${
+                    granted.contentType === undefined ? '' : ' AND contentType = :ct'
+                  }`
+                : ''
+            }`,
+            ExpressionAttributeNames: { '#s': 'status', ...(granted ? { '#t': 'type' } : {}) },
             ExpressionAttributeValues: {
+              ...(granted
+                ? {
+                    ':key': doc.s3Key,
+                    ':wasHead': granted.auditHead,
+                    ':type': doc.type,
+                    ':size': granted.sizeBytes,
+                    ':sha': granted.sha256,
+                    ...(granted.contentType === undefined ? {} : { ':ct': granted.contentType }),
+                  }
+                : {}),
               ':s': outcome.status,
               ...(from === 'uploaded' ? {} : { ':u': outcome.status === 'uploaded' ? outcome.at : null }),
               ':r': outcome.reason,
@@ -1216,6 +1252,11 @@ export class DynamoApplicationRepository implements ApplicationRepository {
           },
         },
       ]);
+    }
+    if (granted) {
+      // In place of reading the application: still at the court, status and submission the grant
+      // named (a submission, return, edit or withdrawal since makes the settlement read and decide).
+      labelled.push(['application', this.applicationCheck(doc.applicationId, granted.application)]);
     }
     const app = options.application;
     if (app) {

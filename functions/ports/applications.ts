@@ -127,6 +127,22 @@ export interface MaterialSlot {
   freezeSeq?: number;
 }
 
+/**
+ * What an upload's settlement assumes without reading anything (the facts its grant put into the
+ * object key, documents.ts `documentKey`, and the object as inspected): the document still pending
+ * at that key with exactly this chain head, type and declared object, and the application still at
+ * this court, status and submission. The write checks all of it in its conditions; any of it untrue
+ * and nothing is written (`document-changed` / `application-changed`), so the caller reads and decides.
+ */
+export interface GrantedUpload {
+  auditHead: string;
+  sizeBytes: number;
+  sha256: string;
+  /** The stored object's content type without parameters; undefined: not checked (S3 reported none). */
+  contentType: string | undefined;
+  application: { courtCode: string; status: ApplicationStatus; submissionSeq: number };
+}
+
 /** How a document change ended: written, or not because the document or the application moved on. */
 export type DocumentSettlement = 'settled' | 'document-changed' | 'application-changed';
 
@@ -156,6 +172,11 @@ export interface AuditInput {
   fromStatus: ApplicationStatus | null;
   toStatus: ApplicationStatus | null;
   detail: Record<string, unknown>;
+  /**
+   * The entry's time, when the caller must know the entry's hash before the write (an upload grant
+   * names its chain head in the object key it signs); only addDocument honours it.
+   */
+  at?: string;
 }
 
 /** A bounded, resumable read of one gsi4 family: `cursor` says where the next read continues. */
@@ -344,7 +365,12 @@ export interface ApplicationRepository {
       review?: DocumentReview;
     },
     audit: AuditInput,
-    options?: { application?: ApplicationRecord; idempotency?: IdempotentWrite<DocumentRecord> },
+    options?: {
+      application?: ApplicationRecord;
+      idempotency?: IdempotentWrite<DocumentRecord>;
+      /** Settling from the object key's facts, nothing read (`doc` holds only what the key names). */
+      granted?: GrantedUpload;
+    },
   ): Promise<DocumentSettlement>;
   /** The application's chain and every document's chain, as stored (one partition read). */
   readTrail(applicationId: string): Promise<ApplicationTrail>;

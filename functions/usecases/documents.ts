@@ -1,3 +1,4 @@
+import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import { allowsDrafts } from '../domain/campaigns.ts';
 import { isWithClerk } from '../domain/lifecycle.ts';
 import type { Principal } from '../lib/auth.ts';
@@ -21,6 +22,7 @@ import {
 import {
   type ApplicationRecord,
   type ApplicationStatus,
+  type AuditInput,
   DOCUMENT_TYPES,
   type DocumentRecord,
   type DocumentReview,
@@ -45,14 +47,71 @@ export interface InspectDeps extends ApplicationDeps {
 
 export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 
-export function documentKey(applicationId: string, documentId: string): string {
-  return `applications/${applicationId}/documents/${documentId}`;
+/**
+ * What an upload grant writes into the object key it signs, so that the object's event can settle it
+ * without reading the document or the application first: the document's type and chain head after
+ * the grant (its `document.requested` entry), and the application's court, status and submission
+ * at the grant. Nothing here is trusted as such: the settlement's conditions check every fact, and
+ * one that no longer holds makes it read and decide (documents.ts settleUploadedObject).
+ */
+export interface GrantFacts {
+  type: DocumentType;
+  auditHead: string;
+  courtCode: string;
+  status: ApplicationStatus;
+  submissionSeq: number;
 }
 
-/** Reads application and document ids back from an object key; undefined for any other key. */
-export function parseDocumentKey(key: string): { applicationId: string; documentId: string } | undefined {
-  const m = key.match(/^applications\/([0-9A-Za-z]{10,40})\/documents\/([0-9A-Za-z]{10,40})$/);
-  return m ? { applicationId: m[1] as string, documentId: m[2] as string } : undefined;
+/**
+ * `applications/<applicationId>/documents/<documentId>`, and with the grant's facts a last segment
+ * `<submissionSeq>.<status>.<court>.<type>.<chain head>` (all of [0-9A-Za-z-], no encoding needed).
+ */
+export function documentKey(applicationId: string, documentId: string, grant?: GrantFacts): string {
+  const base = `applications/${applicationId}/documents/${documentId}`;
+  if (!grant) return base;
+  const facts = `${grant.submissionSeq}.${grant.status}.${grant.courtCode}.${grant.type}.${grant.auditHead}`;
+  return parseDocumentKey(`${base}/${facts}`)?.granted ? `${base}/${facts}` : base;
+}
+
+const DOCUMENT_KEY =
+  /^applications\/([0-9A-Za-z]{10,40})\/documents\/([0-9A-Za-z]{10,40})(?:\/(\d{1,9})\.(draft|returned)\.([0-9A-Za-z]{1,32})\.([a-z-]{1,40})\.([0-9a-f]{64}))?$/;
+
+/** Reads application and document ids (and a grant's facts) back from an object key; undefined for any other key. */
+export function parseDocumentKey(
+  key: string,
+): { applicationId: string; documentId: string; granted?: GrantFacts } | undefined {
+  const m = key.match(DOCUMENT_KEY);
+  if (!m) return undefined;
+  const ids = { applicationId: m[1] as string, documentId: m[2] as string };
+  const type = m[6] as DocumentType | undefined;
+  if (m[7] === undefined || !type || !DOCUMENT_TYPES.includes(type))
+    return m[3] === undefined ? ids : undefined;
+  return {
+    ...ids,
+    granted: {
+      type,
+      auditHead: m[7],
+      courtCode: m[5] as string,
+      status: m[4] as ApplicationStatus,
+      submissionSeq: Number(m[3]),
+    },
+  };
+}
+
+/** The hash of a document's first chain entry, as the repository seals it (seq 1 on the genesis hash). */
+function firstEntryHash(audit: AuditInput, at: string): string {
+  return sealEntry(
+    {
+      seq: 1,
+      at,
+      actor: { sub: audit.actor.sub, court: audit.actor.court, roles: [...audit.actor.roles] },
+      action: audit.action,
+      fromStatus: audit.fromStatus,
+      toStatus: audit.toStatus,
+      detail: audit.detail,
+    },
+    GENESIS_HASH,
+  ).hash;
 }
 
 export function documentView(doc: DocumentRecord) {
@@ -153,19 +212,7 @@ export async function requestUpload(
   idempotency?: IdempotentWrite<StoredResponse>,
 ): Promise<StoredResponse> {
   const documentId = deps.newId();
-  const s3Key = documentKey(applicationId, documentId);
   const sha256 = input.sha256.toLowerCase();
-  const upload = await deps.storage.presignUpload({
-    key: s3Key,
-    contentType: input.contentType,
-    sizeBytes: input.sizeBytes,
-    sha256Hex: sha256,
-  });
-  const response: StoredResponse = {
-    status: 201,
-    body: { documentId, type: input.type, status: 'pending', upload },
-    headers: { location: `/applications/${applicationId}/documents/${documentId}` },
-  };
   // Nothing is read before the write: the grant's own transaction checks that the application is a
   // draft of the clerk's court, never submitted, in a campaign this container knows to accept uploads
   // now (GrantBasis). Any other application fails that check, which returns it as it stands: judged
@@ -182,6 +229,35 @@ export async function requestUpload(
   let guessed = basis !== undefined;
   for (let attempt = 0; ; attempt++) {
     basis ??= await grantBasis(deps, principal, await deps.repo.get(applicationId));
+    const createdAt = deps.now().toISOString();
+    const audit: AuditInput = {
+      actor: principal,
+      action: 'document.requested',
+      fromStatus: basis.status,
+      toStatus: basis.status,
+      detail: { documentId, type: input.type, sizeBytes: input.sizeBytes, sha256 },
+      at: createdAt,
+    };
+    // The key names what the object's event needs (GrantFacts), so that it settles without a read;
+    // signed into the URL, so it is the key the object lands at.
+    const s3Key = documentKey(applicationId, documentId, {
+      type: input.type,
+      auditHead: firstEntryHash(audit, createdAt),
+      courtCode: basis.courtCode,
+      status: basis.status,
+      submissionSeq: basis.submissionSeq,
+    });
+    const upload = await deps.storage.presignUpload({
+      key: s3Key,
+      contentType: input.contentType,
+      sizeBytes: input.sizeBytes,
+      sha256Hex: sha256,
+    });
+    const response: StoredResponse = {
+      status: 201,
+      body: { documentId, type: input.type, status: 'pending', upload },
+      headers: { location: `/applications/${applicationId}/documents/${documentId}` },
+    };
     const doc: DocumentRecord = {
       applicationId,
       documentId,
@@ -191,7 +267,7 @@ export async function requestUpload(
       sha256,
       status: 'pending',
       s3Key,
-      createdAt: deps.now().toISOString(),
+      createdAt,
       createdBy: principal.sub,
       uploadedAt: null,
       rejectedReason: null,
@@ -204,13 +280,7 @@ export async function requestUpload(
       // is refused by the check; its upload would be late anyway (settleUploadedObject).
       await deps.repo.addDocument(
         doc,
-        {
-          actor: principal,
-          action: 'document.requested',
-          fromStatus: basis.status,
-          toStatus: basis.status,
-          detail: { documentId, type: doc.type, sizeBytes: doc.sizeBytes, sha256: doc.sha256 },
-        },
+        audit,
         idempotentVia(idempotency, () => response),
         basis,
       );
@@ -302,6 +372,12 @@ export async function settleUploadedObject(
     logger.warn('object outside the document layout ignored');
     return 'ignored';
   }
+  // A key with its grant's facts: one write, nothing read first (it reads only when a fact no longer
+  // holds: a late, repeated or mismatching object, decided below as before).
+  if (ids.granted) {
+    const settled = await settleAsGranted(deps, key, { ...ids, granted: ids.granted }, options);
+    if (settled) return settled;
+  }
   // One read for both (BatchGetItem) and one write of the document's own items, conditioned on the
   // document as read and (to enter the materials) on its type's slot not frozen since the grant: a
   // submission meanwhile makes the write fail and the event is decided again on a new read (late).
@@ -311,6 +387,9 @@ export async function settleUploadedObject(
   return retryOnStaleRead('settling a document', async () => {
     const { app, doc } = read ?? (await deps.repo.getWithDocument(ids.applicationId, ids.documentId));
     read = undefined;
+    // Only the object at the document's own key is its upload (a key with its grant's facts names
+    // the same ids as the plain one).
+    if (doc && doc.s3Key !== key) return 'ignored';
     if (doc?.status === 'uploaded') return recheckUploadedObject(deps, doc, app);
     if (doc?.status !== 'pending' || !app) return 'ignored';
     const late = isLate(app, doc);
@@ -349,6 +428,64 @@ export async function settleUploadedObject(
     if (outcome !== 'settled') throw new StaleReadError();
     return status;
   });
+}
+
+/**
+ * The usual upload, settled from its key's facts without reading the table: the object as inspected
+ * is what the grant declared, the document is still pending with the grant's chain head, and the
+ * application is still at the grant's court, status and submission — each a condition of the one
+ * write, whose audit entry is then exactly the one a read would have led to. `undefined` when any
+ * condition failed (nothing written) or the object is gone: the caller reads and decides.
+ */
+async function settleAsGranted(
+  deps: InspectDeps,
+  key: string,
+  ids: { applicationId: string; documentId: string; granted: GrantFacts },
+  options: { via?: 'redrive' },
+): Promise<'uploaded' | undefined> {
+  const actual = await deps.storage.inspect(key);
+  if (!actual) return undefined;
+  const g = ids.granted;
+  const contentType = actual.contentType ? actual.contentType.split(';')[0]?.trim() : undefined;
+  // Only what the key names; the write changes status, times and the chain head, nothing else.
+  const doc: DocumentRecord = {
+    applicationId: ids.applicationId,
+    documentId: ids.documentId,
+    type: g.type,
+    contentType: contentType ?? '',
+    sizeBytes: actual.sizeBytes,
+    sha256: actual.sha256Hex,
+    status: 'pending',
+    s3Key: key,
+    createdAt: '',
+    createdBy: '',
+    uploadedAt: null,
+    rejectedReason: null,
+    submissionSeqAtGrant: g.submissionSeq,
+    auditSeq: 1,
+    auditHead: g.auditHead,
+  };
+  const outcome = await deps.repo.settleDocument(
+    doc,
+    { status: 'uploaded', at: deps.now().toISOString(), reason: null },
+    {
+      actor: { ...SYSTEM_ACTOR, court: g.courtCode },
+      action: 'document.uploaded',
+      fromStatus: g.status,
+      toStatus: g.status,
+      detail: { documentId: ids.documentId, type: g.type, ...(options.via ? { via: options.via } : {}) },
+    },
+    {
+      granted: {
+        auditHead: g.auditHead,
+        sizeBytes: actual.sizeBytes,
+        sha256: actual.sha256Hex,
+        contentType,
+        application: { courtCode: g.courtCode, status: g.status, submissionSeq: g.submissionSeq },
+      },
+    },
+  );
+  return outcome === 'settled' ? 'uploaded' : undefined;
 }
 
 /**

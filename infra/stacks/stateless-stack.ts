@@ -53,7 +53,7 @@ export interface StatelessStackProps extends StackProps {
   code: CodeMode;
 }
 
-/** Object keys of application documents (functions/usecases/documents.ts): `applications/<id>/documents/<documentId>`. */
+/** Object keys of application documents (functions/usecases/documents.ts): `applications/<id>/documents/<documentId>[/<grant facts>]`. */
 export const DOCUMENT_KEY_PREFIX = 'applications/';
 /** The workflow whose ARN the functions receive as STATE_MACHINE_ARN. */
 export const APPROVAL_WORKFLOW_FILE = 'relief-approval.asl.json';

@@ -113,7 +113,8 @@ describe('document upload', () => {
     await s3.send(
       new PutObjectCommand({
         Bucket: 'relief-documents',
-        Key: `applications/${applicationId}/documents/${documentId}`,
+        // The key the grant signed (its path in the presigned URL, after the bucket).
+        Key: decodeURIComponent(new URL(res.body.upload.url).pathname).replace(/^\/[^/]+\//, ''),
         Body: Buffer.from('not the declared scan'),
         ContentType: 'application/pdf',
       }),

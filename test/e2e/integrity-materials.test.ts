@@ -54,8 +54,11 @@ beforeAll(async () => {
 afterAll(() => s3?.destroy());
 
 const scan = (label: string) => Buffer.from(`%PDF-1.4\n% ${label}\n%%EOF\n`);
-const keyOf = (applicationId: string, documentId: string) =>
-  `applications/${applicationId}/documents/${documentId}`;
+/** The object key of an uploaded document: the path of its download URL, after the bucket. */
+async function keyOf(applicationId: string, documentId: string, clerk = tokens.clerk): Promise<string> {
+  const doc = await api('GET', `/applications/${applicationId}/documents/${documentId}`, { token: clerk });
+  return decodeURIComponent(new URL(doc.body.url as string).pathname).replace(/^\/[^/]+\//, '');
+}
 
 async function draft(clerk = tokens.clerk, courtPrefix = '京0105') {
   const created = await api('POST', '/applications', {
@@ -201,7 +204,7 @@ describe('evidence-bound approval', () => {
     await s3.send(
       new PutObjectCommand({
         Bucket: BUCKET,
-        Key: keyOf(id, identity.documentId),
+        Key: await keyOf(id, identity.documentId),
         Body: forged,
         ContentType: 'application/pdf',
       }),
@@ -274,7 +277,9 @@ describe('dispatch verifies the stored objects', () => {
     expect((await decide(id, tokens.heMiddle, 'approve')).status).toBe(200);
     // Deleting writes no ObjectCreated event: only the check at dispatch can notice.
     const hardship = evidence.find((d) => d.type === 'hardship-proof') as Evidence[number];
-    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: keyOf(id, hardship.documentId) }));
+    await s3.send(
+      new DeleteObjectCommand({ Bucket: BUCKET, Key: await keyOf(id, hardship.documentId, tokens.heClerk) }),
+    );
     const before = await quota();
     expect((await decide(id, tokens.heHigh, 'approve')).body.status).toBe('awaiting_payout');
 

@@ -1,13 +1,16 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { UploadRefusedError } from '../../functions/adapters/memory/index.ts';
 import { IdempotencyReplay, type StoredResponse } from '../../functions/ports/idempotency.ts';
+import { patchApplication } from '../../functions/usecases/applications.ts';
 import { decideApplication, submitApplication } from '../../functions/usecases/approval.ts';
 import {
   getDocument,
   listDocuments,
+  parseDocumentKey,
   requestUpload,
   settleUploadedObject,
 } from '../../functions/usecases/documents.ts';
+import { withdrawApplication } from '../../functions/usecases/withdrawal.ts';
 import {
   asIs,
   FORM,
@@ -190,6 +193,44 @@ describe('settleUploadedObject (the ObjectCreated event)', () => {
     expect(before).not.toEqual(pendingBefore);
   });
 
+  it("reads a grant's facts back from its key, and nothing from a key whose facts are not a grant's", async () => {
+    const id = await w.create();
+    const { documentId } = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('scan')));
+    const key = w.keyOf(id, documentId);
+    const app = await w.repo.get(id);
+    const doc = await w.repo.getDocument(id, documentId);
+    expect(parseDocumentKey(key)).toEqual({
+      applicationId: id,
+      documentId,
+      granted: {
+        type: 'identity',
+        auditHead: doc?.auditHead,
+        courtCode: app?.courtCode,
+        status: 'draft',
+        submissionSeq: 0,
+      },
+    });
+    const plain = `applications/${id}/documents/${documentId}`;
+    expect(parseDocumentKey(plain)).toEqual({ applicationId: id, documentId });
+    expect(parseDocumentKey(key.replace('.identity.', '.passport.'))).toBeUndefined();
+    expect(parseDocumentKey(key.replace('.draft.', '.pending_approval.'))).toBeUndefined();
+    expect(parseDocumentKey(`${key}/more`)).toBeUndefined();
+  });
+
+  it('settles a document only from an object at its own key: the same bytes at the plain key or under other spellings of its facts are ignored', async () => {
+    const id = await w.create();
+    const { documentId } = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('scan')));
+    const key = w.keyOf(id, documentId);
+    const plain = `applications/${id}/documents/${documentId}`;
+    const padded = key.replace(`/${documentId}/0.`, `/${documentId}/00.`);
+    expect(padded).not.toBe(key);
+    for (const other of [plain, padded]) w.storage.putObject(other, 'scan', 'application/pdf');
+    const before = w.dump();
+    for (const other of [plain, padded]) expect(await settleUploadedObject(w.deps, other)).toBe('ignored');
+    expect(w.dump()).toEqual(before);
+    expect((await w.repo.getDocument(id, documentId))?.status).toBe('pending');
+  });
+
   it('rejects an object landing after a later submission through a grant from before it (LATE_UPLOAD), leaving the evidence as submitted', async () => {
     const id = await w.ready();
     const late = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('late scan')));
@@ -220,6 +261,72 @@ describe('settleUploadedObject (the ObjectCreated event)', () => {
     });
     expect(await settleUploadedObject(w.deps, key)).toBe('rejected');
     expect((await w.repo.getDocument(id, grant.documentId))?.rejectedReason).toBe('LATE_UPLOAD');
+  });
+
+  it('settles an upload from the facts its grant signed into the key: one write, nothing read, the entry a read would give', async () => {
+    const id = await w.create();
+    const grant = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('scan')));
+    const key = await w.storage.upload(grant.upload.url, 'scan', grant.upload.headers);
+    const reads = (
+      [
+        'get',
+        'getMany',
+        'getDocument',
+        'getWithDocument',
+        'getWithMaterials',
+        'readMaterials',
+        'listDocuments',
+      ] as const
+    ).map((name) => vi.spyOn(w.repo, name));
+    expect(await settleUploadedObject(w.deps, key)).toBe('uploaded');
+    for (const read of reads) expect(read).not.toHaveBeenCalled();
+    for (const read of reads) read.mockRestore();
+    const app = await w.repo.get(id);
+    expect(await w.repo.getDocument(id, grant.documentId)).toMatchObject({
+      status: 'uploaded',
+      rejectedReason: null,
+    });
+    const entries = await w.verifiedAudit(id);
+    expect(entries.at(-1)).toMatchObject({
+      documentId: grant.documentId,
+      action: 'document.uploaded',
+      actor: { sub: 'system:document-store', court: app?.courtCode, roles: [] },
+      fromStatus: 'draft',
+      toStatus: 'draft',
+      detail: { documentId: grant.documentId, type: 'identity' },
+    });
+    expect(entries.at(-1)?.detail).toEqual({ documentId: grant.documentId, type: 'identity' });
+  });
+
+  it('keeps out an object landing through a grant from before a withdrawal (the key says draft; the application is withdrawn): LATE_UPLOAD', async () => {
+    const id = await w.create();
+    const grant = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('after withdrawal')));
+    await withdrawApplication(w.deps, people.clerk, id, { reason: '误选救助活动，撤回后重新申请。' });
+    const key = await w.storage.upload(grant.upload.url, 'after withdrawal', grant.upload.headers);
+    expect(await settleUploadedObject(w.deps, key)).toBe('rejected');
+    expect(await w.repo.getDocument(id, grant.documentId)).toMatchObject({
+      status: 'rejected',
+      rejectedReason: 'LATE_UPLOAD',
+    });
+  });
+
+  it('records the upload from the status the application has now, not the one its grant saw (returned, then edited to draft)', async () => {
+    const id = await w.submitted();
+    await decideApplication(w.deps, people.basicApprover, id, { decision: 'return', comment: '补充材料' });
+    expect((await w.repo.get(id))?.status).toBe('returned');
+    const grant = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('while returned')));
+    const returned = await w.repo.get(id);
+    await patchApplication(w.deps, people.clerk, id, returned?.version as number, {
+      hardship: { statement: '已补充困难证明。' },
+    });
+    expect((await w.repo.get(id))?.status).toBe('draft');
+    const key = await w.storage.upload(grant.upload.url, 'while returned', grant.upload.headers);
+    expect(await settleUploadedObject(w.deps, key)).toBe('uploaded');
+    expect((await w.verifiedAudit(id)).at(-1)).toMatchObject({
+      action: 'document.uploaded',
+      fromStatus: 'draft',
+      toStatus: 'draft',
+    });
   });
 
   it('decides again when a submission froze the materials between its read and its write: LATE_UPLOAD, never uploaded', async () => {

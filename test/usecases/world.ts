@@ -256,9 +256,10 @@ export async function world(options: { quotaFen?: number; now?: string } = {}) {
       return (await adapters.reports.counters(campaign.id)).byHighCourt.get(code) ?? {};
     },
 
+    /** The object key the document's grant signed (it names the grant's facts after the ids). */
     keyOf(id: string, documentId: string) {
-      const key = `applications/${id}/documents/${documentId}`;
-      expect(parseDocumentKey(key)).toEqual({ applicationId: id, documentId });
+      const key = adapters.state.documents.get(id)?.get(documentId)?.s3Key ?? '';
+      expect(parseDocumentKey(key)).toMatchObject({ applicationId: id, documentId });
       return key;
     },
   };

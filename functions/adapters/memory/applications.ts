@@ -30,6 +30,7 @@ import {
   type FundEntry,
   type GrantBasis,
   GrantBasisMismatch,
+  type GrantedUpload,
   type IdempotencyRecord,
   IdempotencyReplay,
   type IdempotentWrite,
@@ -722,7 +723,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
   ): Promise<DocumentRecord> {
     await tick();
     const applicationId = doc.applicationId;
-    const at = this.now().toISOString();
+    const at = audit.at ?? this.now().toISOString();
     const { entry, op } = this.documentEntry({ ...doc, auditSeq: 0, auditHead: GENESIS_HASH }, audit, at);
     const stored: DocumentRecord = { ...copy(doc), auditSeq: entry.seq, auditHead: entry.hash };
     const ops: Operation[] = [
@@ -823,9 +824,14 @@ export class MemoryApplicationRepository implements ApplicationRepository {
       review?: DocumentReview;
     },
     audit: AuditInput,
-    options: { application?: ApplicationRecord; idempotency?: IdempotentWrite<DocumentRecord> } = {},
+    options: {
+      application?: ApplicationRecord;
+      idempotency?: IdempotentWrite<DocumentRecord>;
+      granted?: GrantedUpload;
+    } = {},
   ): Promise<DocumentSettlement> {
     await tick();
+    const granted = options.granted;
     const from = outcome.from ?? 'pending';
     const row = () => this.state.documents.get(doc.applicationId)?.get(doc.documentId);
     const at = this.now().toISOString();
@@ -845,7 +851,17 @@ export class MemoryApplicationRepository implements ApplicationRepository {
         item: `APP#${doc.applicationId}#DOC#${doc.documentId}`,
         condition: () => {
           const d = row();
-          return d?.status === from && d.auditSeq === doc.auditSeq;
+          if (d?.status !== from || d.auditSeq !== doc.auditSeq) return false;
+          // Settled from the key's facts: exactly the document granted, with the declared object.
+          return (
+            !granted ||
+            (d.s3Key === doc.s3Key &&
+              d.auditHead === granted.auditHead &&
+              d.type === doc.type &&
+              d.sizeBytes === granted.sizeBytes &&
+              d.sha256 === granted.sha256 &&
+              (granted.contentType === undefined || d.contentType === granted.contentType))
+          );
         },
         apply: () => {
           const d = row() as DocumentRecord;
@@ -872,6 +888,23 @@ export class MemoryApplicationRepository implements ApplicationRepository {
           const slot = this.state.materialSlots.get(key);
           this.state.materialSlots.set(key, { ...slot, version: (slot?.version ?? 0) + 1 });
         },
+      });
+    }
+    if (granted) {
+      const expected = granted.application;
+      ops.push({
+        label: 'application',
+        item: `APP#${doc.applicationId}`,
+        condition: () => {
+          const now = this.state.applications.get(doc.applicationId);
+          return (
+            now !== undefined &&
+            now.courtCode === expected.courtCode &&
+            now.status === expected.status &&
+            (now.submission?.seq ?? 0) === expected.submissionSeq
+          );
+        },
+        apply: () => {},
       });
     }
     const app = options.application;

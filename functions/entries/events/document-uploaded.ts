@@ -10,6 +10,7 @@ import { settleUploadedObject } from '../../usecases/documents.ts';
  * S3 ObjectCreated → the document becomes `uploaded` (or `rejected` when the object differs from
  * what was declared). S3 URL-encodes keys in events ('+' for spaces); decode before use.
  * A failure throws so that Lambda retries the event (and then its DLQ); settling is idempotent.
+ * The key names its grant's facts, so the usual upload is one conditional write, nothing read first.
  */
 export { spec };
 export const handler = defineTask(async (payload): Promise<{ settled: string[] }> => {

@@ -108,7 +108,7 @@ async function grant(id: string, type: (typeof DOCUMENT_TYPES)[number], bytes: B
     documentId: string;
     upload: { url: string; headers: Record<string, string> };
   };
-  const key = `applications/${id}/documents/${documentId}`;
+  const key = (await deps.repo.getDocument(id, documentId))?.s3Key as string;
   /** PUTs the bytes through the grant and settles the object as the S3 event would. */
   const send = async () => {
     expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: bytes })).status).toBe(

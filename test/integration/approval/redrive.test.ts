@@ -480,7 +480,8 @@ describe('re-driving lost S3 events', () => {
       sha256,
     });
     const documentId = (res.body as { documentId: string }).documentId;
-    return { id, documentId, key: `applications/${id}/documents/${documentId}` };
+    const key = (await deps.repo.getDocument(id, documentId))?.s3Key as string;
+    return { id, documentId, key };
   }
 
   it('settles a document whose object landed while its event was lost, through the S3 event’s use case', async () => {

@@ -16,6 +16,7 @@ import {
   DuplicateEventError,
   type GrantBasis,
   GrantBasisMismatch,
+  type GrantedUpload,
   IdempotencyReplay,
   type IdempotentWrite,
   LIST_MAX_READS,
@@ -685,6 +686,92 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     );
     expect(await s.repo.getDocument(app.id, stored.documentId)).toEqual(stored);
     expect(await s.repo.get(app.id)).toEqual(app);
+  });
+
+  it("an upload settled from its grant's facts writes only if every fact holds: the chain head, type and declared object (else document-changed) and the application's court, status and submission (else application-changed)", async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    const documentId = `D${newId()}`.slice(0, 26);
+    const at = new Date().toISOString();
+    const stored = await s.repo.addDocument(
+      {
+        applicationId: app.id,
+        documentId,
+        type: 'identity',
+        contentType: 'application/pdf',
+        sizeBytes: 1,
+        sha256: 'a'.repeat(64),
+        status: 'pending',
+        s3Key: `applications/${app.id}/documents/${documentId}`,
+        createdAt: at,
+        createdBy: 'clerk-1',
+        uploadedAt: null,
+        rejectedReason: null,
+        submissionSeqAtGrant: 0,
+      },
+      audit('document.requested', { at }),
+    );
+    // The entry's time is the caller's when it names one (the key carries the head it gives).
+    expect((await s.repo.readTrail(app.id)).documents[0]?.entries[0]?.at).toBe(at);
+    const facts: GrantedUpload = {
+      auditHead: stored.auditHead as string,
+      sizeBytes: 1,
+      sha256: 'a'.repeat(64),
+      contentType: 'application/pdf',
+      application: { courtCode: 'JX0102', status: 'draft', submissionSeq: 0 },
+    };
+    // Only what the key names: the adapter must not need anything else of the document.
+    const named: DocumentRecord = {
+      ...stored,
+      contentType: '',
+      createdAt: '',
+      createdBy: '',
+      auditSeq: 1,
+      auditHead: facts.auditHead,
+    };
+    const settle = (granted: GrantedUpload, over: Partial<DocumentRecord> = {}) =>
+      s.repo.settleDocument(
+        { ...named, ...over },
+        { status: 'uploaded', at: new Date().toISOString(), reason: null },
+        audit('document.uploaded', { fromStatus: 'draft' }),
+        { granted },
+      );
+    const before = await s.repo.getDocument(app.id, documentId);
+    for (const wrong of [
+      { ...facts, auditHead: 'b'.repeat(64) },
+      { ...facts, sizeBytes: 2 },
+      { ...facts, sha256: 'c'.repeat(64) },
+      { ...facts, contentType: 'image/png' },
+    ]) {
+      expect(await settle(wrong, { auditHead: wrong.auditHead })).toBe('document-changed');
+    }
+    expect(await settle(facts, { type: 'bank-account' })).toBe('document-changed');
+    expect(await settle(facts, { s3Key: `${stored.s3Key}/0` })).toBe('document-changed');
+    for (const application of [
+      { ...facts.application, courtCode: 'JX01' },
+      { ...facts.application, status: 'returned' as const },
+      { ...facts.application, submissionSeq: 1 },
+    ]) {
+      expect(await settle({ ...facts, application })).toBe('application-changed');
+    }
+    expect(await s.repo.getDocument(app.id, documentId)).toEqual(before);
+    expect(await s.repo.get(app.id)).toEqual(app);
+
+    expect(await settle({ ...facts, contentType: undefined })).toBe('settled');
+    expect(await s.repo.getDocument(app.id, documentId)).toEqual({
+      ...stored,
+      status: 'uploaded',
+      uploadedAt: expect.any(String),
+      auditSeq: 2,
+      auditHead: expect.any(String),
+    });
+    const chain = (await s.repo.readTrail(app.id)).documents[0];
+    expect(chain?.entries.map((e) => e.action)).toEqual(['document.requested', 'document.uploaded']);
+    expect(verifyChain(chain?.entries ?? []).valid).toBe(true);
+    expect((await s.repo.readMaterials(app.id)).slots.find((x) => x.type === 'identity')).toEqual({
+      type: 'identity',
+      version: 1,
+    });
   });
 
   it('a submission freezes the material slots it read: an upload granted before it cannot enter the materials after it', async () => {

@@ -206,7 +206,8 @@ beforeAll(async () => {
   lateUpload = {
     id,
     documentId: doc.documentId,
-    key: `applications/${id}/documents/${doc.documentId}`,
+    // The key the grant signed (its path in the presigned URL, after the bucket).
+    key: decodeURIComponent(new URL(doc.upload.url).pathname).replace(/^\/[^/]+\//, ''),
     scan,
   };
   await kill(runner);

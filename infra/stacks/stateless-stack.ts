@@ -234,6 +234,14 @@ export class StatelessStack extends Stack {
       if (webhook && authorization === 'iam') insurerIamRoutes.push(route);
     }
     if (insurerIamRoutes.length > 0) this.insurerWebhookRole(insurerIamRoutes);
+    // A renderer is deployed as the function its routes invoke (access `render`); one no route names is a mistake.
+    for (const { task } of props.catalog.tasks.values()) {
+      if (task.trigger === 'invoke' && !this.taskFunctions.has(task.name)) {
+        throw new CatalogError(
+          `Task ${task.name} is invoked (trigger 'invoke') but no route's access names it (render)`,
+        );
+      }
+    }
 
     // --- Documents: S3 ObjectCreated → document-uploaded ------------------------------------------
     this.documentUploadedDlq = new sqs.Queue(this, 'DocumentUploadedDlq', {
@@ -585,7 +593,7 @@ export class StatelessStack extends Stack {
       memorySize?: number;
     },
   ): ReliefFunction {
-    const { table, bucket, workflow, insurer, auditCheckpoints } = options.access;
+    const { table, bucket, workflow, insurer, auditCheckpoints, render } = options.access;
     const { insurerEndpoint } = this.input.settings;
     const fn = new ReliefFunction(this, id, {
       entry: source.entry,
@@ -618,6 +626,7 @@ export class StatelessStack extends Stack {
       fn.bindStateMachine(this.approvalArn, workflow, this.approvalExecutionArns);
     }
     if (insurer) fn.bindInsurerSecret(this.input.insurerSecret);
+    if (render) fn.bindRenderer(render, this.taskFunction(render));
     if (auditCheckpoints) {
       const { bucketName, signingKey } = this.input.auditCheckpoints;
       fn.bindAuditCheckpoints(

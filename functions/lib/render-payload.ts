@@ -2,10 +2,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 
 /**
  * What a route and a renderer function exchange (Lambda's synchronous payloads, at most 6 MB each way).
- * The model goes as gzipped JSON in base64: a national report (3,500 courts) is ~2.6 MB of JSON and
- * ~0.2 MB gzipped (test/unit/lib/render-payload.test.ts measures it), so the request stays far under the
- * limit whatever the report grows to. The file comes back in base64 as it is (.docx and .xlsx are zip
- * archives already); it is the same file the route then returns through API Gateway (base64, 6 MB too).
+ * The model goes as gzipped JSON in base64: a national report of 3,500 courts, every figure filled in, is
+ * 3.5 MB of JSON, more than half the limit, and 0.06 MB as sent (test/unit/render/renderers.test.ts
+ * measures it; real names compress less than that test's, still by far enough). The file comes back in
+ * base64 as it is (.docx and .xlsx are zip archives already): that report's workbook is 0.24 MB, and it is
+ * the same file the route then returns through API Gateway (base64, 6 MB too).
  */
 export interface RenderRequest {
   /** base64 of the gzipped JSON of the model. */

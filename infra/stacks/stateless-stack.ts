@@ -234,14 +234,6 @@ export class StatelessStack extends Stack {
       if (webhook && authorization === 'iam') insurerIamRoutes.push(route);
     }
     if (insurerIamRoutes.length > 0) this.insurerWebhookRole(insurerIamRoutes);
-    // A renderer is deployed as the function its routes invoke (access `render`); one no route names is a mistake.
-    for (const { task } of props.catalog.tasks.values()) {
-      if (task.trigger === 'invoke' && !this.taskFunctions.has(task.name)) {
-        throw new CatalogError(
-          `Task ${task.name} is invoked (trigger 'invoke') but no route's access names it (render)`,
-        );
-      }
-    }
 
     // --- Documents: S3 ObjectCreated → document-uploaded ------------------------------------------
     this.documentUploadedDlq = new sqs.Queue(this, 'DocumentUploadedDlq', {

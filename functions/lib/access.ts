@@ -33,6 +33,20 @@ export interface Access {
    * checkpoint objects in the Object Lock bucket, sign with the audit key (kms:Sign).
    */
   auditCheckpoints?: 'seal';
+  /**
+   * The document renderer the route hands its model to (functions/tasks/render-specs.ts, trigger
+   * `invoke`): lambda:InvokeFunction on exactly that function, its name in `rendererEnv(name)`. The
+   * renderers bundle docx or exceljs and no AWS client, so the routes that read the table bundle neither.
+   */
+  render?: RendererName;
+}
+
+/** The renderer functions (functions/tasks/render-specs.ts), by task name. */
+export type RendererName = 'renderRulingDocx' | 'renderReportDocx' | 'renderReportXlsx';
+
+/** The variable that names a renderer's function to the routes that call it: RENDER_RULING_DOCX_FUNCTION. */
+export function rendererEnv(name: RendererName): string {
+  return `${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_FUNCTION`;
 }
 
 /**

@@ -84,6 +84,16 @@ export class ServiceUnavailableError extends AppError {
 }
 
 /**
+ * The document renderer (a function of its own: functions/tasks/render-specs.ts) did not answer with the
+ * file: it failed, timed out or could not be invoked. Nothing was changed; the client may ask again.
+ */
+export class RenderUnavailableError extends ServiceUnavailableError {
+  constructor(detail = 'The document could not be rendered just now; nothing was changed. Retry shortly.') {
+    super('RENDER_UNAVAILABLE', detail, { headers: { 'retry-after': '5' } });
+  }
+}
+
+/**
  * A write kept losing the optimistic-concurrency race after its bounded, jittered retries: nothing was
  * written, and the client may retry (409 with Retry-After, never a 500). Adapters throw it when their
  * retry loop runs out, so it is mapped in one place: here.

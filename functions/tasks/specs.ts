@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { Access } from '../lib/access.ts';
+import { rendererSpecs } from './render-specs.ts';
 
 /**
  * The non-HTTP functions, as pure data: the approval state machine's tasks (statemachines/
@@ -14,9 +15,10 @@ export interface TaskSpec {
   /**
    * `workflow`: a `lambda:invoke` task of a state machine; `schedule`: an EventBridge rate;
    * `object-created`: S3 on the documents bucket; `deploy`: a CDK trigger, run on every deployment;
-   * `outbox-stream`: the table's stream, filtered to new outbox items that carry a hand-off.
+   * `outbox-stream`: the table's stream, filtered to new outbox items that carry a hand-off;
+   * `invoke`: called synchronously by the routes whose access names it (`render`: render-specs.ts).
    */
-  trigger: 'workflow' | 'schedule' | 'object-created' | 'deploy' | 'outbox-stream';
+  trigger: 'workflow' | 'schedule' | 'object-created' | 'deploy' | 'outbox-stream' | 'invoke';
   access: Access;
   /**
    * `schedule` only: how often it runs when deployed, in minutes, or the deployment setting that says
@@ -207,6 +209,7 @@ export const taskSpecs: readonly TaskSpec[] = [
   documentUploaded,
   sealAuditTrail,
   seedCourts,
+  ...rendererSpecs,
 ];
 
 /** Log line the audit sealer writes when a due chain does not verify and is left unsealed (alarmed). */

@@ -13,7 +13,9 @@ import { Construct } from 'constructs';
 import {
   type BucketAccess,
   KEY_FAMILIES,
+  type RendererName,
   readableFamilies,
+  rendererEnv,
   type TableAccess,
   type WorkflowAccess,
 } from '../../functions/lib/access.ts';
@@ -150,6 +152,8 @@ export class ReliefFunction extends Construct {
     insurerSecret?: 'read';
     /** The sealed audit checkpoints: create/read checkpoint objects and sign with the audit key. */
     auditCheckpoints?: 'seal';
+    /** The renderer function it invokes (access `render`). */
+    renderer?: RendererName;
   } = {};
 
   constructor(scope: Construct, id: string, props: ReliefFunctionProps) {
@@ -451,6 +455,19 @@ export class ReliefFunction extends Construct {
       );
     }
     this.function.configureAsyncInvoke({ retryAttempts, maxEventAge: Duration.hours(6) });
+    return this;
+  }
+
+  /**
+   * RENDER_<NAME>_FUNCTION + lambda:InvokeFunction on exactly that renderer (access `render`): the route
+   * hands it the model and gets the file back (functions/adapters/lambda/, a synchronous invoke).
+   */
+  bindRenderer(name: RendererName, renderer: ReliefFunction): this {
+    this.once('renderer', name);
+    this.setEnv(rendererEnv(name), renderer.function.functionName);
+    const grant = renderer.invokeStatement();
+    grant.sid = 'Render';
+    this.role.addToPrincipalPolicy(grant);
     return this;
   }
 

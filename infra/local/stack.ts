@@ -2,6 +2,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import { loadOrCreateLocalSigningKey } from '../../functions/adapters/local-checkpoints.ts';
+import { rendererEnv } from '../../functions/lib/access.ts';
+import { rendererSpecs } from '../../functions/tasks/render-specs.ts';
 import { createConsoleSite, ensureConsoleBuild } from './console.ts';
 import { withLocalClockShift } from './dev-clock.ts';
 import { devExecutionRoute, devOverdueSweepRoute, devTokenRoute } from './dev-token-route.ts';
@@ -14,6 +16,7 @@ import {
   type InsurerSimulatorOptions,
   startInsurerSimulator,
 } from './insurer-simulator.ts';
+import { type InvokeHandler, startLambdaHttpServer } from './lambda.ts';
 import { OutboxStream } from './outbox-stream.ts';
 import { removeRunnerInfo, writeRunnerInfo } from './runner-info.ts';
 import { startLocalS3 } from './s3/index.ts';
@@ -89,7 +92,7 @@ export interface LocalStack {
   port: number;
   /** The data directory (absolute): DynamoDB and S3 files, keys, audit checkpoints, runner.json. */
   dataDir: string;
-  endpoints: { dynamodb: string; s3: string; sfn: string };
+  endpoints: { dynamodb: string; s3: string; sfn: string; lambda: string };
   stepFunctions: LocalStepFunctions;
   /** The insurer simulator, unless INSURER_ENDPOINT points at a real insurer. */
   insurer: InsurerSimulator | undefined;
@@ -181,6 +184,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       closers.push(() => sim.close());
     }
 
+    // The functions the routes invoke synchronously (the document renderers): the Lambda Invoke API on
+    // loopback, running the same entries in this process (their handlers are mounted below).
+    const invokable = new Map<string, InvokeHandler>();
+    const lambda = await startLambdaHttpServer((name) => invokable.get(name));
+    closers.push(() => lambda.close());
+    const localFunctionName = (task: string) =>
+      `relief-${task.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
     const key = await loadOrCreateDevSigningKey(dataDir);
     // The local stand-ins of the KMS checkpoint key and the Object Lock bucket (audit seals).
     const auditDir = path.join(dataDir, 'audit');
@@ -202,6 +213,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       INSURER_PACKAGE_SECRET: packageSecret,
       INSURER_WEBHOOK_SECRETS: webhookSecret,
       AUDIT_LOCAL_DIR: auditDir,
+      LAMBDA_ENDPOINT: lambda.endpoint,
+      ...Object.fromEntries(rendererSpecs.map((r) => [rendererEnv(r.name), localFunctionName(r.name)])),
     });
     delete process.env.AWS_PROFILE;
     // The Lambda entries read configuration at first use: import them only now that it is set.
@@ -215,6 +228,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (!handler) throw new Error(`no task entry ${name}`);
       return handler;
     };
+    for (const r of rendererSpecs) invokable.set(localFunctionName(r.name), task(r.name));
     const reconcile = task('reconcile');
     const redrive = task('redrive') as (payload?: unknown) => Promise<RedriveRun>;
     const documentUploaded = task('documentUploaded');
@@ -391,7 +405,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       consoleUrl: consoleBuild ? `${gateway.url}/console/` : undefined,
       port: gateway.port,
       dataDir,
-      endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, sfn: sfn.endpoint },
+      endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, sfn: sfn.endpoint, lambda: lambda.endpoint },
       stepFunctions,
       insurer,
       webhookSecret,

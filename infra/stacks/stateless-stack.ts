@@ -585,7 +585,7 @@ export class StatelessStack extends Stack {
       memorySize?: number;
     },
   ): ReliefFunction {
-    const { table, bucket, workflow, insurer, auditCheckpoints } = options.access;
+    const { table, bucket, workflow, insurer, auditCheckpoints, render } = options.access;
     const { insurerEndpoint } = this.input.settings;
     const fn = new ReliefFunction(this, id, {
       entry: source.entry,
@@ -618,6 +618,7 @@ export class StatelessStack extends Stack {
       fn.bindStateMachine(this.approvalArn, workflow, this.approvalExecutionArns);
     }
     if (insurer) fn.bindInsurerSecret(this.input.insurerSecret);
+    if (render) fn.bindRenderer(render, this.taskFunction(render));
     if (auditCheckpoints) {
       const { bucketName, signingKey } = this.input.auditCheckpoints;
       fn.bindAuditCheckpoints(

@@ -2,14 +2,26 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Annotations, App } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_REJECTED_MESSAGE } from '../../functions/http/specs/insurer-webhook.ts';
+import { type RendererName, rendererEnv } from '../../functions/lib/access.ts';
 import { PlaceholderError } from '../../infra/constructs/asl-state-machine.ts';
+import type { ReliefFunction } from '../../infra/constructs/relief-function.ts';
 import { CatalogError, type HandlerCatalog, handlerCatalog } from '../../infra/stacks/catalog.ts';
 import { buildReliefApp } from '../../infra/stacks/relief-app.ts';
 import { SettingsError } from '../../infra/stacks/settings.ts';
-import { CN_CONSOLE, cdkJsonContext, FIXTURES, type Synthesised, synth, tokensOf } from './synth.ts';
+import {
+  actionsOf,
+  CN_CONSOLE,
+  cdkJsonContext,
+  FIXTURES,
+  type Synthesised,
+  statementsOf,
+  synth,
+  tokensOf,
+} from './synth.ts';
 
 const FIXTURE_ASL = path.join(FIXTURES, 'statemachines');
 
@@ -86,10 +98,54 @@ describe.each([
         'reconcile',
         'recordTaskToken',
         'redrive',
+        // Not named by a placeholder: the document renderers, invoked by the routes whose access names them.
+        'renderReportDocx',
+        'renderReportXlsx',
+        'renderRulingDocx',
         'sealAuditTrail',
         // Not named by a placeholder: run on every deploy by a trigger, to seed the courts table.
         'seedCourts',
       ]);
+    });
+
+    it('lets each rendering route invoke exactly its renderer, named in its environment, and nothing else invoke one', () => {
+      const renderers = {
+        getRuling: 'renderRulingDocx',
+        getReport: 'renderReportXlsx',
+        getReportSummary: 'renderReportDocx',
+      };
+      const fnId = (fn: ReliefFunction) =>
+        s.stateless.getLogicalId(fn.function.node.defaultChild as CfnFunction);
+      const invoking: string[] = [];
+      for (const [operationId, fn] of s.stateless.httpFunctions) {
+        const grants = statementsOf(s, fn).filter((st) => actionsOf([st]).includes('lambda:InvokeFunction'));
+        if (grants.length > 0) invoking.push(operationId);
+        const name = renderers[operationId as keyof typeof renderers];
+        if (!name) continue;
+        const renderer = s.stateless.taskFunctions.get(name) as ReliefFunction;
+        expect(grants, operationId).toEqual([
+          {
+            Sid: 'Render',
+            Effect: 'Allow',
+            Action: 'lambda:InvokeFunction',
+            Resource: { 'Fn::GetAtt': [fnId(renderer), 'Arn'] },
+          },
+        ]);
+        const variables =
+          s.statelessTemplate.findResources('AWS::Lambda::Function')[fnId(fn)]?.Properties.Environment
+            .Variables;
+        expect(variables[rendererEnv(name as RendererName)], operationId).toEqual({ Ref: fnId(renderer) });
+      }
+      expect(invoking.sort()).toEqual(Object.keys(renderers).sort());
+      // The renderers themselves touch nothing: no table, bucket, workflow or secret.
+      for (const name of Object.values(renderers)) {
+        const renderer = s.stateless.taskFunctions.get(name) as ReliefFunction;
+        expect(renderer.bindings, name).toEqual({});
+        expect(
+          actionsOf(statementsOf(s, renderer)).filter((a) => !/^(logs|xray):/.test(a)),
+          name,
+        ).toEqual([]);
+      }
     });
 
     it('seeds the courts table on deploy (a trigger running the seeder)', () => {

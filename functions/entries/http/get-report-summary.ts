@@ -1,5 +1,6 @@
 import { writtenReport } from '../../domain/written-report.ts';
 import { reportDeps } from '../../factories/dynamodb.ts';
+import { reportDocxRenderer } from '../../factories/renderer.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { DOCX } from '../../http/schemas.ts';
 import { getReportSummary as spec } from '../../http/specs/get-report-summary.ts';
@@ -18,11 +19,11 @@ export const route = defineRoute(spec, authenticator, async (req) => {
     req.query.highCourtCode,
   );
   const written = writtenReport(input);
-  // The renderer (docx) loads on the render path only, as the ruling's does.
-  const { renderReportDocx } = await import('../../adapters/report-docx.ts');
+  // The document renders in the renderer's function (docx is not in this bundle).
+  const data = await reportDocxRenderer().render(written);
   return {
     status: 200,
-    raw: { contentType: DOCX, data: await renderReportDocx(written) },
+    raw: { contentType: DOCX, data },
     headers: {
       // RFC 6266 / RFC 5987: an ASCII fallback, and the Chinese name percent-encoded in UTF-8.
       'content-disposition': `attachment; filename="report-summary-${input.campaign.id}.docx"; filename*=UTF-8''${rfc5987(written.fileName)}`,

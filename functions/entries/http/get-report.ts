@@ -1,4 +1,5 @@
 import { reportDeps } from '../../factories/dynamodb.ts';
+import { reportXlsxRenderer } from '../../factories/renderer.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { getReport as spec, XLSX } from '../../http/specs/get-report.ts';
 import { defineRoute } from '../../lib/http.ts';
@@ -8,15 +9,16 @@ export const route = defineRoute(spec, authenticator, async (req) => {
   const report = await campaignReport(reportDeps(), req.principal, req.params.campaignId);
   const accept = req.headers.accept ?? '';
   if (accept.includes(XLSX) || accept.includes('text/csv')) {
-    // Only these Accept headers render a file: the exporters load then, not at every cold start.
-    const { reportCsv, reportXlsx } = await import('../../adapters/report-export.ts');
     if (accept.includes(XLSX)) {
+      // The workbook renders in the renderer's function (exceljs is not in this bundle).
       return {
         status: 200,
-        raw: { contentType: XLSX, data: await reportXlsx(report) },
+        raw: { contentType: XLSX, data: await reportXlsxRenderer().render(report) },
         headers: { 'content-disposition': `attachment; filename="report-${report.campaignId}.xlsx"` },
       };
     }
+    // Only this Accept writes CSV: the exporter loads then, not at every cold start.
+    const { reportCsv } = await import('../../adapters/report-export.ts');
     return {
       status: 200,
       raw: { contentType: 'text/csv; charset=utf-8', data: reportCsv(report) },

@@ -1,4 +1,5 @@
 import { applicationDeps } from '../../factories/dynamodb.ts';
+import { rulingDocxRenderer } from '../../factories/renderer.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { DOCX } from '../../http/schemas.ts';
 import { getRuling as spec } from '../../http/specs/get-ruling.ts';
@@ -8,11 +9,10 @@ import { getRuling } from '../../usecases/closure.ts';
 export const route = defineRoute(spec, authenticator, async (req) => {
   const { app, ruling } = await getRuling(applicationDeps(), req.principal, req.params.id);
   if ((req.headers.accept ?? '').includes(DOCX)) {
-    // Only this Accept renders a document: the renderer loads then, not at every cold start.
-    const { renderRulingDocx } = await import('../../adapters/ruling-docx.ts');
-    const data = await renderRulingDocx(ruling, {
-      courtName: ruling.paragraphs[0] ?? app.courtCode,
-      caseNumber: app.case.caseNumber,
+    // Only this Accept renders a document, in the renderer's function (docx is not in this bundle).
+    const data = await rulingDocxRenderer().render({
+      ruling,
+      meta: { courtName: ruling.paragraphs[0] ?? app.courtCode, caseNumber: app.case.caseNumber },
     });
     return {
       status: 200,

@@ -17,5 +17,5 @@ export const getReportSummary = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown campaign, or another high court'),
   ],
-  access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA', 'REPORT'] } },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA', 'REPORT'] }, render: 'renderReportDocx' },
 });

@@ -99,5 +99,5 @@ export const getReport = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown campaign'),
   ],
-  access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA', 'REPORT'] } },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA', 'REPORT'] }, render: 'renderReportXlsx' },
 });

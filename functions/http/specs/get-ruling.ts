@@ -21,5 +21,5 @@ export const getRuling = defineSpec({
     problem(404, 'Unknown or outside your jurisdiction'),
     problem(409, 'NOT_PAID'),
   ],
-  access: { table: { read: ['APP', 'CAMPAIGNS', 'COURTS'] } },
+  access: { table: { read: ['APP', 'CAMPAIGNS', 'COURTS'] }, render: 'renderRulingDocx' },
 });

@@ -1,6 +1,6 @@
 /**
  * An item's stored size by DynamoDB's rules (developer guide, "Item sizes and formats"): each attribute
- * name's UTF-8 bytes plus its value's — a string its UTF-8 bytes, a number about one byte per two
+ * name's UTF-8 bytes plus its value's — a string its UTF-8 bytes, a binary its bytes, a number about one byte per two
  * significant digits plus one, a boolean or null one byte, a list or map three bytes plus one per
  * element plus the elements (a map's names included). What a write costs follows from it: 1 WRU per
  * started KB (2 in a transaction), an index write 1 WRU per KB of what it projects.
@@ -24,6 +24,7 @@ function valueSize(value: unknown): number {
       .replace(/0+$/, '');
     return Math.ceil(Math.max(digits.length, 1) / 2) + 1;
   }
+  if (value instanceof Uint8Array) return value.byteLength;
   if (Array.isArray(value)) {
     return 3 + value.reduce((n: number, v) => (v === undefined ? n : n + 1 + valueSize(v)), 0);
   }

@@ -1,6 +1,13 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
+import {
+  idempotencyKey,
+  idempotencyPut,
+  readIdempotency,
+  replayOf,
+} from '../../../functions/adapters/dynamo-idempotency.ts';
 import type {
   ApplicationRecord,
   AuditInput,
@@ -136,5 +143,76 @@ describe('decisions’ evidence sets on the application item', () => {
     const compact = dynamoItemSize(await raw(app.id));
     const repeated = dynamoItemSize({ ...(await raw(app.id)), decisions: app.decisions });
     expect(repeated - compact).toBeGreaterThan(3 * 3 * 64);
+  });
+});
+
+describe('idempotency records: a large response stored compressed', () => {
+  const body = {
+    status: 'awaiting_payout',
+    pendingAt: null,
+    decision: { ...decision(2, evidence('z')), comment: '同意。'.repeat(40) },
+    zeta: 1,
+    alpha: [1, 2.5, -3],
+  };
+  const response = { status: 200, body, headers: { etag: '"v5"' } };
+  const write = (key: string, respond = () => response) => ({
+    scope: '["JX","approver-2","decideApplication","{}"]',
+    key,
+    requestHash: 'h'.repeat(64),
+    respond,
+  });
+
+  async function put(key: string, respond?: () => typeof response) {
+    const item = idempotencyPut(local.table, write(key, respond), {}, new Date());
+    await local.doc.send(new TransactWriteCommand({ TransactItems: [item] }));
+    const out = await local.doc.send(
+      new GetCommand({
+        TableName: local.table,
+        Key: idempotencyKey(write(key).scope, key),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item as Record<string, unknown>;
+  }
+
+  it('keeps a response above 512 bytes gzip-compressed and replays it exactly, key order included', async () => {
+    const item = await put(`big-${Date.now()}`);
+    expect(item.response).toBeUndefined();
+    expect(item.responseGz).toBeInstanceOf(Uint8Array);
+    // Over 1 KB as a map (4 WRU in a transaction), under it compressed (2 WRU).
+    expect(dynamoItemSize({ ...item, responseGz: undefined, response })).toBeGreaterThan(1024);
+    expect(dynamoItemSize(item)).toBeLessThan(1024);
+
+    const read = await readIdempotency(local.doc, local.table, item.scope as string, item.key as string);
+    expect(JSON.stringify(read?.response)).toBe(JSON.stringify(response));
+    // From a cancelled transaction's item too (typed attributes: read again by key).
+    const replay = await replayOf(local.doc, local.table, write(item.key as string), marshall(item));
+    expect(JSON.stringify(replay?.record.response)).toBe(JSON.stringify(response));
+  });
+
+  it('keeps a small response as a map, and reads a record stored before compression as it is', async () => {
+    const small = { status: 202, body: { id: 'A', status: 'pending_approval' }, headers: {} };
+    const item = await put(`small-${Date.now()}`, () => small as never);
+    expect(item.response).toEqual(small);
+    expect(item.responseGz).toBeUndefined();
+
+    const key = `old-${Date.now()}`;
+    await local.doc.send(
+      new PutCommand({
+        TableName: local.table,
+        Item: {
+          ...idempotencyKey(write(key).scope, key),
+          entity: 'idempotency',
+          scope: write(key).scope,
+          key,
+          requestHash: 'h'.repeat(64),
+          response,
+          expiresAtEpoch: 1_900_000_000,
+        },
+      }),
+    );
+    expect((await readIdempotency(local.doc, local.table, write(key).scope, key))?.response).toEqual(
+      response,
+    );
   });
 });

@@ -52,6 +52,7 @@ import {
   type QuotaChange,
   QuotaExceededError,
   type ReportDelta,
+  type Submission,
   type SweepPage,
   type SweepQuery,
   type UpdateOptions,
@@ -149,7 +150,58 @@ const dueKeys = (app: ApplicationRecord) =>
 function strip<T>(item: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(item)) if (!KEY_ATTRS.includes(k)) out[k] = v;
-  return out as T;
+  return (item.sk === APP_SK && item.entity === 'application' ? expandedRecord(out) : out) as T;
+}
+
+/**
+ * A decision's evidence set as stored when it is exactly its submission's (the materials froze there):
+ * `evidence: 'submission'` in place of the six {documentId, type, sha256} the submission already
+ * holds — about 800 bytes per decision, on an item every later transaction rewrites whole. Each decision
+ * still records what it saw: the marker is written only when the set is identical (same documents, same
+ * hashes, same order) and read back as that set; any other set is stored in full. The audit entry of
+ * each decision carries the hashes itself. Items stored before the marker read as they are.
+ */
+const EVIDENCE_AS_SUBMITTED = 'submission';
+
+/** The record's decisions as stored (see EVIDENCE_AS_SUBMITTED). */
+function storedDecisions(app: ApplicationRecord): Record<string, unknown>[] | undefined {
+  const submission = app.submission;
+  const submitted = submission?.documents ? JSON.stringify(submission.documents) : undefined;
+  return app.decisions?.map((decision) => {
+    if (
+      !submitted ||
+      decision.submissionSeq !== submission?.seq ||
+      !decision.documents ||
+      JSON.stringify(decision.documents) !== submitted
+    )
+      return decision as unknown as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(decision)) {
+      if (k === 'documents') out.evidence = EVIDENCE_AS_SUBMITTED;
+      else out[k] = v;
+    }
+    return out;
+  });
+}
+
+/** The stored record with each decision's evidence set in full again (see EVIDENCE_AS_SUBMITTED). */
+function expandedRecord(stored: Record<string, unknown>): Record<string, unknown> {
+  const decisions = stored.decisions as Record<string, unknown>[] | undefined;
+  if (!Array.isArray(decisions) || !decisions.some((d) => d.evidence === EVIDENCE_AS_SUBMITTED))
+    return stored;
+  const submission = stored.submission as Submission | null | undefined;
+  const expanded = decisions.map((decision) => {
+    if (decision.evidence !== EVIDENCE_AS_SUBMITTED) return decision;
+    if (!submission?.documents || submission.seq !== decision.submissionSeq)
+      throw new Error("A decision names its submission's evidence set, which is not stored.");
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(decision)) {
+      if (k === 'evidence') out.documents = submission.documents.map((d) => ({ ...d }));
+      else out[k] = v;
+    }
+    return out;
+  });
+  return { ...stored, decisions: expanded };
 }
 
 function appItem(app: ApplicationRecord): Record<string, unknown> {
@@ -168,6 +220,7 @@ function appItem(app: ApplicationRecord): Record<string, unknown> {
     ...queueKeys(app),
     ...dueKeys(app),
     ...app,
+    ...(app.decisions ? { decisions: storedDecisions(app) } : {}),
   };
 }
 

@@ -4390,6 +4390,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description RENDER_UNAVAILABLE: the renderer of the .docx did not answer; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     closeApplication: {
@@ -5145,6 +5154,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description RENDER_UNAVAILABLE: the renderer of the .xlsx did not answer; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     freezeReport: {
@@ -5474,6 +5492,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description RENDER_UNAVAILABLE: the renderer of the .docx did not answer; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };

@@ -21,7 +21,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Results } from './report.ts';
-import { buildBundles, measureImports } from './sections/coldstart.ts';
 
 // Before any handler module loads: the logger reads it at import.
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
@@ -29,6 +28,10 @@ process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 // modules may load first): one JSON line per event on stdout costs the run CPU.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING ??= '1';
+// aws-cdk-lib (which the cold-start section loads for CDK's esbuild options) wraps every function of
+// `fs` and `child_process` in a timing wrapper when it loads, for the rest of the process (two
+// performance.now() and a counter update per call): s3rver's file store would pay it on every request.
+process.env.CDK_NO_PERF_BUILTINS ??= '1';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -177,6 +180,8 @@ try {
   );
   // The bundles are built while the stack starts (only their sizes are figures); their imports are
   // timed at the end, when nothing else runs.
+  // Imported here, not at the top: it loads aws-cdk-lib, which the campaign mode never needs.
+  const { buildBundles } = await import('./sections/coldstart.ts');
   bundling = wants('coldStart')
     ? section('bundle', () => buildBundles(path.join(work, 'bundles')))
     : Promise.resolve(undefined);
@@ -306,6 +311,7 @@ try {
 try {
   const bundles = await bundling;
   if (bundles) {
+    const { measureImports } = await import('./sections/coldstart.ts');
     results.coldStart = await section('coldStart', () =>
       measureImports(bundles, { runs: SETTINGS.coldStartRuns, log }),
     );

@@ -26,8 +26,15 @@ export function stageOf(env: NodeJS.ProcessEnv = process.env): string {
   return env.RELIEF_STAGE && env.RELIEF_STAGE.length > 0 ? env.RELIEF_STAGE : 'local';
 }
 
+/** Powertools' Metrics, saying whether it publishes anything (its isDisabled() is protected). */
+class BusinessMetrics extends Metrics {
+  publishesNothing(): boolean {
+    return this.isDisabled();
+  }
+}
+
 /** The one Metrics instance of a function (Powertools keeps a buffer per instance). */
-export const metrics = new Metrics({
+export const metrics = new BusinessMetrics({
   namespace: METRICS_NAMESPACE,
   serviceName: METRICS_SERVICE,
   defaultDimensions: { stage: stageOf() },
@@ -54,6 +61,8 @@ export function countEvent(
     metrics.addMetric(name, MetricUnit.Count, count);
     return;
   }
+  // A single metric is a new Metrics instance (its own Console on stdout): none when nothing is published.
+  if (metrics.publishesNothing()) return;
   const single = metrics.singleMetric();
   single.addDimension(dimension.name, dimension.value);
   single.addMetric(name, MetricUnit.Count, count);

@@ -167,6 +167,11 @@ export interface InsurerSimulator {
   received(): ReceivedPackage[];
   /** Every webhook event it created, in creation order, with its delivery attempts so far. */
   webhooks(): SentWebhook[];
+  /**
+   * Calls `listener` with each webhook (a copy, as webhooks() gives) when an attempt is answered 2xx, so
+   * a waiter need not copy every webhook so far on each look (webhooks() does). Returns unsubscribe.
+   */
+  onDelivered(listener: (webhook: SentWebhook) => void): () => void;
   /** Resolves once no background work (document checks, payout delays, webhook deliveries) is left. */
   settled(): Promise<void>;
   setMode(mode: InsurerSimulatorMode, opts?: { delayMs?: number }): void;
@@ -216,6 +221,8 @@ export async function startInsurerSimulator(options: InsurerSimulatorOptions): P
   const received: ReceivedPackage[] = [];
   const known = new Set<string>();
   const sent: SentWebhook[] = [];
+  const deliveredListeners = new Set<(webhook: SentWebhook) => void>();
+  const copyOf = (w: SentWebhook): SentWebhook => ({ ...w, attempts: w.attempts.map((a) => ({ ...a })) });
   const correlations = new Map<string, string>();
   const jobs = new Set<Promise<void>>();
   const stop = new AbortController();
@@ -322,6 +329,13 @@ export async function startInsurerSimulator(options: InsurerSimulatorOptions): P
           if (res.ok) {
             webhook.delivered = true;
             log({ msg: 'webhook delivered', ...context, attempt, status: res.status });
+            for (const listener of [...deliveredListeners]) {
+              try {
+                listener(copyOf(webhook));
+              } catch (error) {
+                process.emitWarning(`insurer onDelivered listener threw: ${(error as Error).message}`);
+              }
+            }
             return;
           }
           if (res.status >= 400 && res.status < 500 && res.status !== 409 && res.status !== 429) {
@@ -571,7 +585,13 @@ export async function startInsurerSimulator(options: InsurerSimulatorOptions): P
       webhookUrl = next;
     },
     received: () => received.map((r) => ({ ...r })),
-    webhooks: () => sent.map((w) => ({ ...w, attempts: w.attempts.map((a) => ({ ...a })) })),
+    webhooks: () => sent.map(copyOf),
+    onDelivered(listener) {
+      deliveredListeners.add(listener);
+      return () => {
+        deliveredListeners.delete(listener);
+      };
+    },
     async settled() {
       while (jobs.size > 0) await Promise.allSettled([...jobs]);
     },

@@ -60,11 +60,21 @@ interface S3rverRecord {
   eventName: string;
   s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string } };
 }
+interface S3rverStore {
+  getSubresource(bucket: string, key: string | undefined, type: string): Promise<unknown>;
+  putSubresource(bucket: string, key: string | undefined, resource: { type: string }): Promise<void>;
+  deleteSubresource(bucket: string, key: string | undefined, type: string): Promise<void>;
+  putBucket(bucket: string): Promise<unknown>;
+  deleteBucket(bucket: string): Promise<unknown>;
+}
 interface S3rverInstance {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
   on(event: 'event', listener: (event: { Records: S3rverRecord[] }) => void): void;
   httpServer?: Server;
+  /** Koa's middleware list (s3rver is a Koa application), composed when `run()` listens. */
+  middleware: Array<{ name?: string }>;
+  store: S3rverStore;
 }
 type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
 
@@ -100,6 +110,9 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       ...(options.cors ? { configs: [corsConfigurationXml(options.cors)] } : {}),
     })),
   });
+
+  withoutSilentLogger(s3rver);
+  cacheBucketSubresources(s3rver.store);
 
   const listeners = new Set<(event: LocalObjectCreatedEvent) => void>();
   s3rver.on('event', (event) => {
@@ -164,6 +177,72 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     await close();
     throw error;
   }
+}
+
+/**
+ * s3rver's first middleware is koa-logger, which even with `silent` formats and colours two lines per
+ * request, hands them to a silent winston transport, and pipes every streamed response body through a
+ * byte counter for the line nobody sees. With `silent: true` it is removed (before `run()` composes the
+ * middleware); nothing else reads what it computes.
+ */
+export function withoutSilentLogger(s3rver: Pick<S3rverInstance, 'middleware'>): void {
+  const i = s3rver.middleware.findIndex((m) => m.name === 'logger');
+  if (i === 0) s3rver.middleware.splice(i, 1);
+}
+
+/**
+ * Every request to s3rver reads and parses the bucket's CORS and website configuration files from disk
+ * (its cors and website middleware). They change only through this store, so each bucket's parsed
+ * configuration is kept after the first read and forgotten when it is put or deleted, or the bucket is
+ * created or removed. Object-level subresources (a key) are read from disk as before.
+ */
+export function cacheBucketSubresources(store: S3rverStore): void {
+  const cache = new Map<string, Promise<unknown>>();
+  const forgetBucket = (bucket: string) => {
+    for (const k of cache.keys()) if (k.startsWith(`${bucket}\n`)) cache.delete(k);
+  };
+  const { getSubresource, putSubresource, deleteSubresource, putBucket, deleteBucket } = store;
+  store.getSubresource = (bucket, key, type) => {
+    if (key !== undefined) return getSubresource.call(store, bucket, key, type);
+    const k = `${bucket}\n${type}`;
+    let hit = cache.get(k);
+    if (!hit) {
+      hit = getSubresource.call(store, bucket, key, type);
+      cache.set(k, hit);
+      hit.catch(() => cache.delete(k));
+    }
+    return hit;
+  };
+  store.putSubresource = async (bucket, key, resource) => {
+    if (key === undefined) cache.delete(`${bucket}\n${resource.type}`);
+    try {
+      return await putSubresource.call(store, bucket, key, resource);
+    } finally {
+      if (key === undefined) cache.delete(`${bucket}\n${resource.type}`);
+    }
+  };
+  store.deleteSubresource = async (bucket, key, type) => {
+    if (key === undefined) cache.delete(`${bucket}\n${type}`);
+    try {
+      return await deleteSubresource.call(store, bucket, key, type);
+    } finally {
+      if (key === undefined) cache.delete(`${bucket}\n${type}`);
+    }
+  };
+  store.putBucket = async (bucket) => {
+    try {
+      return await putBucket.call(store, bucket);
+    } finally {
+      forgetBucket(bucket);
+    }
+  };
+  store.deleteBucket = async (bucket) => {
+    try {
+      return await deleteBucket.call(store, bucket);
+    } finally {
+      forgetBucket(bucket);
+    }
+  };
 }
 
 function closeServer(server: Server): Promise<void> {

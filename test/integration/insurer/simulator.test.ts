@@ -298,6 +298,26 @@ describe('insurer simulator: idempotency and webhook delivery', () => {
     expect(webhook?.attempts.map((a) => a.status)).toEqual([503, 500, 200]);
   });
 
+  it('tells onDelivered listeners of a webhook once, when an attempt is answered 2xx, and never of a refused one', async () => {
+    receiver.respondWith((n) => (n === 1 ? 503 : n === 2 ? 200 : 422));
+    const sim = await simulator();
+    const told: { packageId: string; statuses: (number | undefined)[] }[] = [];
+    const stop = sim.onDelivered((w) =>
+      told.push({ packageId: w.packageId, statuses: w.attempts.map((a) => a.status) }),
+    );
+    await postPackage(sim.packagesUrl, makePackage(docs, 'pkg_told'));
+    await sim.settled();
+    expect(told).toEqual([{ packageId: 'pkg_told', statuses: [503, 200] }]);
+    await postPackage(sim.packagesUrl, makePackage(docs, 'pkg_refused_untold'));
+    await sim.settled();
+    stop();
+    receiver.respondWith(() => 200);
+    await postPackage(sim.packagesUrl, makePackage(docs, 'pkg_after_stop'));
+    await sim.settled();
+    expect(told.map((t) => t.packageId)).toEqual(['pkg_told']);
+    expect(sim.webhooks().map((w) => w.delivered)).toEqual([true, false, true]);
+  });
+
   it('retries on 409 and 429', async () => {
     receiver.respondWith((n) => (n === 1 ? 409 : n === 2 ? 429 : 204));
     const sim = await simulator();

@@ -8,14 +8,14 @@ import {
 } from '../domain/reconciliation.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
-import type { ApplicationRepository } from '../ports/applications.ts';
+import type { ApplicationStore } from '../ports/application-store.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
 import { type IdempotentWrite, idempotentVia, type StoredResponse } from '../ports/idempotency.ts';
 import type { ReconciliationStore, StoredReconciliation } from '../ports/reconciliations.ts';
 import { hasRole } from './applications.ts';
 
 export interface ReconciliationDeps {
-  repo: ApplicationRepository;
+  repo: Pick<ApplicationStore, 'list'>;
   campaigns: CampaignStore;
   reconciliations: ReconciliationStore;
   now: () => Date;

@@ -371,7 +371,7 @@ export async function handleInsurerEvent(
     }
     throw error;
   }
-  // The workflow learns the outcome after the response: the outbox item's hand-off (usecases/approval.ts handOff).
+  // The workflow learns the outcome after the response: the outbox item's hand-off (usecases/hand-off.ts).
   return { status: 200, body: { received: true, status: paid ? 'paid' : 'declined' } };
 }
 

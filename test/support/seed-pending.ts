@@ -14,8 +14,9 @@ import type { Principal } from '../../functions/lib/auth.ts';
 import { type ApplicationRecord, DOCUMENT_TYPES } from '../../functions/ports/applications.ts';
 import type { Workflow } from '../../functions/ports/workflow.ts';
 import { createApplication } from '../../functions/usecases/applications.ts';
-import { type ApprovalDeps, submitApplication } from '../../functions/usecases/approval.ts';
+import type { ApprovalDeps } from '../../functions/usecases/approval-steps.ts';
 import { documentKey } from '../../functions/usecases/documents.ts';
+import { submitApplication } from '../../functions/usecases/submit-application.ts';
 
 /** The local stack's table and documents bucket (infra/local/stack.ts). */
 const TABLE = 'relief';

@@ -7,7 +7,7 @@ import {
   loadVisible,
   patchApplication,
 } from '../../functions/usecases/applications.ts';
-import { decideApplication } from '../../functions/usecases/approval.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
 import { residentId } from '../support/applications.ts';
 import { asIs, idempotencyFor, people, refusal, refusedWithoutChange, type World, world } from './world.ts';
 

@@ -5,7 +5,7 @@ import {
   createApplication,
   patchApplication,
 } from '../../functions/usecases/applications.ts';
-import { submitApplication } from '../../functions/usecases/approval.ts';
+import { submitApplication } from '../../functions/usecases/submit-application.ts';
 import { residentId } from '../support/applications.ts';
 import { FORM, people, refusedWithoutChange, type World, world } from './world.ts';
 

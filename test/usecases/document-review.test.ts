@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
-import { decideApplication, submitApplication } from '../../functions/usecases/approval.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
 import { listDocuments, reviewDocument } from '../../functions/usecases/documents.ts';
+import { submitApplication } from '../../functions/usecases/submit-application.ts';
 import {
   asIs,
   FORM,

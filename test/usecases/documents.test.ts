@@ -1,13 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { UploadRefusedError } from '../../functions/adapters/memory/index.ts';
 import { IdempotencyReplay, type StoredResponse } from '../../functions/ports/idempotency.ts';
-import { decideApplication, submitApplication } from '../../functions/usecases/approval.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
 import {
   getDocument,
   listDocuments,
   requestUpload,
   settleUploadedObject,
 } from '../../functions/usecases/documents.ts';
+import { submitApplication } from '../../functions/usecases/submit-application.ts';
 import {
   asIs,
   FORM,

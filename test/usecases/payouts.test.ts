@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DOCUMENT_TYPES } from '../../functions/ports/applications.ts';
-import { decideApplication } from '../../functions/usecases/approval.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
 import {
   dispatchPackage,
   handleInsurerEvent,

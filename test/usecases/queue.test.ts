@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DECISION_TIME_LIMIT_MS } from '../../functions/domain/approval-queue.ts';
 import type { Principal } from '../../functions/lib/auth.ts';
 import { listApplications, queueEntryView } from '../../functions/usecases/applications.ts';
-import { decideApplication } from '../../functions/usecases/approval.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
 import { people, refusal, type World, world } from './world.ts';
 
 let w: World;

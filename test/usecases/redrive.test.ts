@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { currentCorrelationId, withCorrelationId } from '../../functions/lib/correlation.ts';
-import { decideApplication, submitApplication } from '../../functions/usecases/approval.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
 import { requestUpload } from '../../functions/usecases/documents.ts';
 import { redriveLostUploads, redriveStuckWorkflows } from '../../functions/usecases/redrive.ts';
+import { submitApplication } from '../../functions/usecases/submit-application.ts';
 import { FORM, people, type World, world } from './world.ts';
 
 let w: World;

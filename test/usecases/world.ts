@@ -9,9 +9,11 @@ import { underRecordedCorrelationId } from '../../functions/lib/correlation.ts';
 import { DOCUMENT_TYPES, type DocumentType } from '../../functions/ports/applications.ts';
 import type { IdempotentWrite, StoredResponse } from '../../functions/ports/idempotency.ts';
 import { type CreateApplicationInput, createApplication } from '../../functions/usecases/applications.ts';
-import { decideApplication, handOff, submitApplication } from '../../functions/usecases/approval.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
 import { parseDocumentKey, requestUpload, settleUploadedObject } from '../../functions/usecases/documents.ts';
+import { handOff } from '../../functions/usecases/hand-off.ts';
 import { dispatchPackage, handleInsurerEvent, packageIdOf } from '../../functions/usecases/payouts.ts';
+import { submitApplication } from '../../functions/usecases/submit-application.ts';
 import { residentId } from '../support/applications.ts';
 
 /**

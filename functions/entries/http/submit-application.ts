@@ -3,7 +3,7 @@ import { approvalWorkflow } from '../../factories/sfn.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { submitApplication as spec } from '../../http/specs/submit-application.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
-import { type SubmitResult, submitApplication } from '../../usecases/approval.ts';
+import { type SubmitResult, submitApplication } from '../../usecases/submit-application.ts';
 
 export const route = defineIdempotentRoute(
   spec,

@@ -7,14 +7,12 @@ import type { Principal } from '../../../functions/lib/auth.ts';
 import { HANDOFF_GRACE_MS, type OutboxItem } from '../../../functions/ports/applications.ts';
 import type { Workflow } from '../../../functions/ports/workflow.ts';
 import { createApplication } from '../../../functions/usecases/applications.ts';
-import {
-  type ApprovalDeps,
-  decideApplication,
-  handOff,
-  reconcile,
-  recordTaskToken,
-  submitApplication,
-} from '../../../functions/usecases/approval.ts';
+import type { ApprovalDeps } from '../../../functions/usecases/approval-steps.ts';
+import { decideApplication } from '../../../functions/usecases/decide-application.ts';
+import { handOff } from '../../../functions/usecases/hand-off.ts';
+import { reconcile } from '../../../functions/usecases/reconcile.ts';
+import { recordTaskToken } from '../../../functions/usecases/record-task-token.ts';
+import { submitApplication } from '../../../functions/usecases/submit-application.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { OutboxStream } from '../../../infra/local/outbox-stream.ts';
 import { applicationBody } from '../../support/applications.ts';

@@ -17,13 +17,11 @@ import type { Workflow } from '../../../functions/ports/workflow.ts';
 let skewMs = 0;
 
 import { createApplication } from '../../../functions/usecases/applications.ts';
-import {
-  decideApplication,
-  handOff,
-  reconcile,
-  submitApplication,
-} from '../../../functions/usecases/approval.ts';
+import { decideApplication } from '../../../functions/usecases/decide-application.ts';
+import { handOff } from '../../../functions/usecases/hand-off.ts';
 import { dispatchPackage, handleInsurerEvent, type PayoutDeps } from '../../../functions/usecases/payouts.ts';
+import { reconcile } from '../../../functions/usecases/reconcile.ts';
+import { submitApplication } from '../../../functions/usecases/submit-application.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { applicationBody } from '../../support/applications.ts';
 import { seedCourts } from '../../support/courts.ts';

@@ -10,20 +10,18 @@ import type { InsurerClient, InsurerPackage } from '../../../functions/ports/ins
 import type { ExecutionStatus, Workflow } from '../../../functions/ports/workflow.ts';
 import { WORKFLOW_STUCK_MESSAGE } from '../../../functions/tasks/specs.ts';
 import { createApplication } from '../../../functions/usecases/applications.ts';
-import {
-  decideApplication,
-  handOff,
-  reconcile,
-  recordTaskToken,
-  submitApplication,
-} from '../../../functions/usecases/approval.ts';
+import { decideApplication } from '../../../functions/usecases/decide-application.ts';
 import { requestUpload } from '../../../functions/usecases/documents.ts';
+import { handOff } from '../../../functions/usecases/hand-off.ts';
 import { dispatchPackage, type PayoutDeps } from '../../../functions/usecases/payouts.ts';
+import { reconcile } from '../../../functions/usecases/reconcile.ts';
+import { recordTaskToken } from '../../../functions/usecases/record-task-token.ts';
 import {
   MAX_FAILED_REDRIVES,
   redriveLostUploads,
   redriveStuckWorkflows,
 } from '../../../functions/usecases/redrive.ts';
+import { submitApplication } from '../../../functions/usecases/submit-application.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { applicationBody } from '../../support/applications.ts';
 import { seedCourts } from '../../support/courts.ts';

@@ -27,7 +27,7 @@ import {
 } from '../ports/applications.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
 import type { CourtDirectory } from '../ports/courts.ts';
-import { type IdempotentWrite, idempotentVia, type StoredResponse } from '../ports/idempotency.ts';
+import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
 import { applying, effectOptions, refusing } from './transition.ts';
 
 export interface ApplicationDeps {
@@ -53,21 +53,9 @@ export function routingOf(courts: CourtRegistry, courtCode: string) {
   };
 }
 
-export type { StoredResponse } from '../ports/idempotency.ts';
-
 /** Roles of a principal at its own court (helper for use cases). */
 export function hasRole(principal: Principal, role: Role): boolean {
   return principal.roles.includes(role);
-}
-
-export function etagOf(app: Pick<ApplicationRecord, 'version'>): string {
-  return `"v${app.version}"`;
-}
-
-/** Parses an If-Match header (`"v3"`, `W/"v3"`) to a version, or undefined when it names none. */
-export function versionFromIfMatch(header: string | undefined): number | undefined {
-  const m = header?.trim().match(/^(?:W\/)?"v(\d{1,9})"$/);
-  return m ? Number(m[1]) : undefined;
 }
 
 /**
@@ -308,8 +296,8 @@ export async function createApplication(
   deps: ApplicationDeps,
   principal: Principal,
   input: CreateApplicationInput,
-  idempotency?: IdempotentWrite<StoredResponse>,
-): Promise<StoredResponse> {
+  idempotency?: IdempotentWrite<ApplicationRecord>,
+): Promise<ApplicationRecord> {
   const courts = await deps.courts.registry();
   const court = executingCourtOf(courts, principal);
   const campaign = await openCampaign(deps, input.campaignId);
@@ -330,21 +318,16 @@ export async function createApplication(
     now,
   );
   const app = created.next;
-  const response: StoredResponse = {
-    status: 201,
-    body: applicationView(app, principal),
-    headers: { etag: etagOf(app), location: `/applications/${app.id}` },
-  };
   try {
     await deps.repo.create(
       app,
       created.audit,
-      idempotentVia(idempotency, () => response),
+      idempotentVia(idempotency, () => app),
     );
   } catch (error) {
     toDuplicateConflict(error);
   }
-  return response;
+  return app;
 }
 
 /** Loads an application the principal may see, else 404 (never reveal a foreign court's application). */

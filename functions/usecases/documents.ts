@@ -32,7 +32,7 @@ import {
 } from '../ports/applications.ts';
 import type { DocumentStorage, ObjectInspector } from '../ports/campaigns.ts';
 import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
-import { type ApplicationDeps, forClerk, hasRole, loadVisible, type StoredResponse } from './applications.ts';
+import { type ApplicationDeps, forClerk, hasRole, loadVisible } from './applications.ts';
 
 export interface DocumentDeps extends ApplicationDeps {
   storage: DocumentStorage;
@@ -144,14 +144,22 @@ export interface RequestUploadInput {
   sha256: string;
 }
 
+/** The pending document and the presigned upload for exactly its object. */
+export interface UploadGrant {
+  documentId: string;
+  type: DocumentType;
+  status: 'pending';
+  upload: Awaited<ReturnType<DocumentDeps['storage']['presignUpload']>>;
+}
+
 /** 上传材料: registers a pending document and returns a presigned upload for exactly that object. */
 export async function requestUpload(
   deps: DocumentDeps,
   principal: Principal,
   applicationId: string,
   input: RequestUploadInput,
-  idempotency?: IdempotentWrite<StoredResponse>,
-): Promise<StoredResponse> {
+  idempotency?: IdempotentWrite<UploadGrant>,
+): Promise<UploadGrant> {
   const documentId = deps.newId();
   const s3Key = documentKey(applicationId, documentId);
   const sha256 = input.sha256.toLowerCase();
@@ -161,11 +169,7 @@ export async function requestUpload(
     sizeBytes: input.sizeBytes,
     sha256Hex: sha256,
   });
-  const response: StoredResponse = {
-    status: 201,
-    body: { documentId, type: input.type, status: 'pending', upload },
-    headers: { location: `/applications/${applicationId}/documents/${documentId}` },
-  };
+  const response: UploadGrant = { documentId, type: input.type, status: 'pending', upload };
   // Nothing is read before the write: the grant's own transaction checks that the application is a
   // draft of the clerk's court, never submitted, in a campaign this container knows to accept uploads
   // now (GrantBasis). Any other application fails that check, which returns it as it stands: judged
@@ -435,8 +439,8 @@ export async function reviewDocument(
   applicationId: string,
   documentId: string,
   input: ReviewDocumentInput,
-  idempotency?: IdempotentWrite<StoredResponse>,
-): Promise<StoredResponse> {
+  idempotency?: IdempotentWrite<DocumentRecord>,
+): Promise<DocumentRecord> {
   const read = await loadVisible(deps, principal, applicationId);
   const as = reviewerRole(principal, read);
   const reason = input.reason.trim();
@@ -483,7 +487,6 @@ export async function reviewDocument(
       rejectedReason: input.verdict === 'rejected' ? 'REVIEW_REJECTED' : doc.rejectedReason,
       review,
     };
-    const response: StoredResponse = { status: 200, body: documentView(reviewed), headers: {} };
     // The document's chain takes the entry; the application's docsVersion moves, conditioned on the
     // application as read (who may review depends on it), so a decision in flight is built again.
     const outcome = await deps.repo.settleDocument(
@@ -509,9 +512,9 @@ export async function reviewDocument(
           as,
         },
       },
-      { application: app, idempotency: idempotentVia(idempotency, () => response) },
+      { application: app, idempotency: idempotentVia(idempotency, () => reviewed) },
     );
-    if (outcome === 'settled') return response;
+    if (outcome === 'settled') return reviewed;
     if (attempt + 1 >= CONFLICT_RETRY.attempts) {
       throw new ConcurrentUpdateError(
         'The application is being changed concurrently; nothing was written. Retry shortly.',

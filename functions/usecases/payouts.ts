@@ -230,6 +230,11 @@ export type InsurerEvent = lifecycle.PayoutEvent;
 
 class StateChanged extends Error {}
 
+/** The insurer's answer: the event took effect (its outcome), or it had before (a duplicate). */
+export type WebhookReceipt =
+  | { received: true; duplicate: true }
+  | { received: true; status: 'paid' | 'declined' };
+
 /**
  * `POST /insurer/webhooks` after its signature verified. Each event id takes effect once (the id is
  * written in the same transaction as its effect); it must name a package that actually waits; a
@@ -239,8 +244,8 @@ class StateChanged extends Error {}
 export async function handleInsurerEvent(
   deps: Omit<PayoutDeps, 'storage' | 'insurer'>,
   event: InsurerEvent,
-): Promise<{ status: number; body: unknown }> {
-  const duplicate = { status: 200, body: { received: true, duplicate: true } };
+): Promise<WebhookReceipt> {
+  const duplicate: WebhookReceipt = { received: true, duplicate: true };
   // No up-front read of the event id: every effect and every anomaly is written with the event's mark
   // (insurerEvent, conditioned on its absence), so a repeated event is found where it would act.
   const ref = parsePackageId(event.packageId);
@@ -372,7 +377,7 @@ export async function handleInsurerEvent(
     throw error;
   }
   // The workflow learns the outcome after the response: the outbox item's hand-off (usecases/hand-off.ts).
-  return { status: 200, body: { received: true, status: paid ? 'paid' : 'declined' } };
+  return { received: true, status: paid ? 'paid' : 'declined' };
 }
 
 /** Tells the waiting workflow how the payout ended; completes the outbox item. Safe to repeat. */

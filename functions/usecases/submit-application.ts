@@ -23,7 +23,8 @@ export interface SubmitInput {
   approvalForm: { reviewOpinion: string; reviewedBy: string };
 }
 
-export type SubmitResult = { status: number; body: ReturnType<typeof submittedView> };
+/** The submission as it stands (the route answers it with 202: the approval runs on in the workflow). */
+export type SubmitResult = ReturnType<typeof submittedView>;
 
 function submittedView(app: ApplicationRecord) {
   return {
@@ -64,7 +65,7 @@ async function submitOnce(
   if (app.status === 'pending_approval' && app.submission) {
     // A retry of a submission that went through: make sure its execution exists, answer the same.
     await startExecution(deps, app);
-    return { status: 202, body: submittedView(app) };
+    return submittedView(app);
   }
   refusing(() => lifecycle.submit.guard(app));
   // The campaign as it is now, not a container's cached copy: submission re-checks eligibility
@@ -127,10 +128,7 @@ async function submitOnce(
         (current) => ({
           expectedVersion: undefined,
           freezeMaterials: { slots, freezeSeq: (current.submission?.seq ?? 0) + 1 },
-          idempotency: idempotentVia(idempotency, (submitted: ApplicationRecord) => ({
-            status: 202,
-            body: submittedView(submitted),
-          })),
+          idempotency: idempotentVia(idempotency, (submitted: ApplicationRecord) => submittedView(submitted)),
         }),
       ),
     );
@@ -147,5 +145,5 @@ async function submitOnce(
     // The outbox item stays; the reconciler starts the execution. The submission itself is recorded.
     logger.warn('execution start deferred', { applicationId: id, errorName: error.name });
   });
-  return { status: 202, body: submittedView(stored) };
+  return submittedView(stored);
 }

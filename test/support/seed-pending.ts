@@ -145,7 +145,7 @@ export function pendingSeeder(endpoints: { dynamodb: string; s3: string }) {
         while (next < bodies.length) {
           const i = next++;
           const created = await createApplication(deps, clerk, CreateApplicationBody.parse(bodies[i]));
-          const id = (created.body as { id: string }).id;
+          const id = created.id;
           await addScans(id, clerk);
           await submitApplication(deps, clerk, id, {
             approvalForm: { reviewOpinion: '材料齐全，符合救助条件。', reviewedBy: '批量测试法官' },

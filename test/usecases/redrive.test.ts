@@ -114,7 +114,7 @@ describe('the correlation id of re-driven work', () => {
         sha256: createHash('sha256').update(body).digest('hex'),
       }),
     );
-    const grant = granted.body as { upload: { url: string; headers: Record<string, string> } };
+    const grant = granted as { upload: { url: string; headers: Record<string, string> } };
     // The object lands; its ObjectCreated event never comes.
     await w.storage.upload(grant.upload.url, body, grant.upload.headers);
     w.clock.advance(120_000);

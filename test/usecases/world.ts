@@ -68,9 +68,6 @@ export function idempotencyFor<T>(
   };
 }
 
-/** The respond of a route whose use case already returns the response (e.g. createApplication). */
-export const asIs = (response: StoredResponse): StoredResponse => response;
-
 /** The error a promise rejects with (fails the test when it resolves). */
 export async function refusal(
   promise: Promise<unknown>,
@@ -135,7 +132,7 @@ export async function world(options: { quotaFen?: number; now?: string } = {}) {
 
     async create(input?: CreateApplicationInput, principal: Principal = people.clerk): Promise<string> {
       const created = await createApplication(deps, principal, input ?? w.facts());
-      return (created.body as { id: string }).id;
+      return created.id;
     },
 
     /** Requests an upload, PUTs the bytes through the grant and delivers the ObjectCreated event. */
@@ -146,7 +143,7 @@ export async function world(options: { quotaFen?: number; now?: string } = {}) {
         sizeBytes: Buffer.byteLength(body),
         sha256: sha256Hex(body),
       });
-      const grant = granted.body as {
+      const grant = granted as {
         documentId: string;
         upload: { url: string; headers: Record<string, string> };
       };

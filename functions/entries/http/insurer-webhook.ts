@@ -47,10 +47,13 @@ export const route = defineRoute(
       eventType: req.body.type,
       packageCorrelationId: req.headers[PACKAGE_CORRELATION_HEADER] ?? null,
     });
-    const result = await handleInsurerEvent({ ...applicationDeps(), workflow: approvalWorkflow() }, req.body);
-    if (!(result.body as { duplicate?: boolean } | undefined)?.duplicate)
+    const receipt = await handleInsurerEvent(
+      { ...applicationDeps(), workflow: approvalWorkflow() },
+      req.body,
+    );
+    if (!('duplicate' in receipt))
       countEvent(BusinessMetric.Payouts, { name: 'outcome', value: req.body.type });
-    return result;
+    return { status: 200, body: receipt };
   },
   { verify },
 );

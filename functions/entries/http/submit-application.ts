@@ -8,7 +8,7 @@ import { type SubmitResult, submitApplication } from '../../usecases/submit-appl
 export const route = defineIdempotentRoute(
   spec,
   authenticator,
-  (result: SubmitResult) => ({ status: result.status, body: result.body, headers: {} }),
+  (result: SubmitResult) => ({ status: 202, body: result, headers: {} }),
   (req, idempotency) =>
     submitApplication(
       { ...applicationDeps(), workflow: approvalWorkflow() },

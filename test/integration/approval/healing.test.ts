@@ -104,7 +104,7 @@ afterAll(async () => {
 
 async function submittedApplication(): Promise<string> {
   const created = await createApplication(deps, clerk, applicationBody() as never);
-  const id = (created.body as { id: string }).id;
+  const id = created.id;
   await markAllDocumentsUploaded(deps.repo, id, clerk, deps.newId);
   return id;
 }
@@ -116,7 +116,7 @@ describe('healing interrupted follow-ups', () => {
     const id = await submittedApplication();
     workflow.failStarts = 1;
     const res = await submitApplication(deps, clerk, id, form);
-    expect(res.body.status).toBe('pending_approval');
+    expect(res.status).toBe('pending_approval');
     expect(workflow.starts).not.toContain(`${id}-s1`);
     expect((await repo.listOutbox(100)).some((o) => o.applicationId === id)).toBe(true);
     await reconcile(deps);

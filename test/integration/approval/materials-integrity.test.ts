@@ -105,7 +105,7 @@ async function grant(id: string, type: (typeof DOCUMENT_TYPES)[number], bytes: B
     sizeBytes: bytes.length,
     sha256: sha256Hex(bytes),
   });
-  const { documentId, upload } = granted.body as {
+  const { documentId, upload } = granted as {
     documentId: string;
     upload: { url: string; headers: Record<string, string> };
   };
@@ -123,7 +123,7 @@ async function grant(id: string, type: (typeof DOCUMENT_TYPES)[number], bytes: B
 /** A draft with the six scans uploaded through presigned PUTs. */
 async function uploadedDraft() {
   const created = await createApplication(deps, clerk, applicationBody() as never);
-  const id = (created.body as { id: string }).id;
+  const id = created.id;
   const keys = new Map<string, string>();
   const scans = new Map<string, Buffer>();
   for (const type of DOCUMENT_TYPES) {

@@ -112,7 +112,7 @@ afterAll(async () => {
 
 async function awaitingPayout(): Promise<string> {
   const created = await createApplication(deps, clerk, applicationBody() as never);
-  const id = (created.body as { id: string }).id;
+  const id = created.id;
   await markAllDocumentsUploaded(deps.repo, id, clerk, deps.newId);
   await submitApplication(deps, clerk, id, { approvalForm: { reviewOpinion: '同意', reviewedBy: '李' } });
   await decideApplication(deps, basic, id, { decision: 'approve', comment: '' });
@@ -155,7 +155,7 @@ describe('disbursement under faults', () => {
       paidAt: new Date().toISOString(),
       transactionRef: 'PICC-1',
     };
-    expect((await handleInsurerEvent(deps, event)).status).toBe(200);
+    expect(await handleInsurerEvent(deps, event)).toMatchObject({ received: true });
     expect(workflow.sent.filter((s) => s.token === `pay-${id}`)).toHaveLength(0);
     // The stream's hand-off fails (the connection drops); the sweep steps in after its grace.
     const [item] = (await deps.repo.listOutbox(100)).filter(
@@ -169,7 +169,7 @@ describe('disbursement under faults', () => {
     expect(workflow.sent.filter((s) => s.token === `pay-${id}`)).toEqual([
       { token: `pay-${id}`, output: { outcome: 'paid' } },
     ]);
-    expect((await handleInsurerEvent(deps, event)).body).toMatchObject({ duplicate: true });
+    expect(await handleInsurerEvent(deps, event)).toMatchObject({ duplicate: true });
     const after = await deps.quotas.get('demo', 'BJ');
     expect((after?.disbursedFen ?? 0) - (before?.disbursedFen ?? 0)).toBe(3_000_000);
     expect((before?.reservedFen ?? 0) - (after?.reservedFen ?? 0)).toBe(3_000_000);
@@ -194,7 +194,7 @@ describe('disbursement under faults', () => {
       handleInsurerEvent(deps, event),
       handleInsurerEvent(deps, event),
     ]);
-    expect(results.every((r) => r.status === 'fulfilled' && r.value.status === 200)).toBe(true);
+    expect(results.every((r) => r.status === 'fulfilled' && r.value.received)).toBe(true);
     const after = await deps.quotas.get('demo', 'BJ');
     expect((after?.disbursedFen ?? 0) - (before?.disbursedFen ?? 0)).toBe(3_000_000);
     const audit = await deps.repo.listAudit(id);

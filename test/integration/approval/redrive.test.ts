@@ -157,7 +157,7 @@ async function caseAt(court: 'BJ0108' | 'BJ0105', levels: number): Promise<strin
     clerk(court),
     applicationBody({ courtPrefix: prefix }) as never,
   );
-  const id = (created.body as { id: string }).id;
+  const id = created.id;
   await markAllDocumentsUploaded(repo, id, clerk(court), deps.newId);
   // The objects are in the bucket as reviewed, so dispatch's evidence check passes.
   for (const d of await repo.listDocuments(id)) {
@@ -430,9 +430,7 @@ describe('re-driving lost workflows', () => {
 
   it('reads the in-flight index in bounded runs, each resuming where the last stopped, until the pass ends', async () => {
     const ids = [await caseAt('BJ0105', 0), await caseAt('BJ0108', 1), await caseAt('BJ0105', 2)];
-    const draft = (await createApplication(deps, clerk('BJ0105'), applicationBody() as never)).body as {
-      id: string;
-    };
+    const draft = await createApplication(deps, clerk('BJ0105'), applicationBody() as never);
     engine.loseEverything();
     let runs = 0;
     let examined = 0;
@@ -469,7 +467,7 @@ describe('re-driving lost workflows', () => {
 describe('re-driving lost S3 events', () => {
   async function pendingUpload(): Promise<{ id: string; documentId: string; key: string }> {
     const created = await createApplication(deps, clerk('BJ0105'), applicationBody() as never);
-    const id = (created.body as { id: string }).id;
+    const id = created.id;
     const sha256 = 'c'.repeat(64);
     const res = await requestUpload(deps, clerk('BJ0105'), id, {
       type: 'identity',
@@ -477,7 +475,7 @@ describe('re-driving lost S3 events', () => {
       sizeBytes: 10,
       sha256,
     });
-    const documentId = (res.body as { documentId: string }).documentId;
+    const documentId = res.documentId;
     return { id, documentId, key: `applications/${id}/documents/${documentId}` };
   }
 

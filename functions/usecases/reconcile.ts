@@ -4,7 +4,7 @@ import { outboxRetryAt } from '../lib/retry.ts';
 import type { ApplicationRecord, OutboxItem } from '../ports/applications.ts';
 import { type ApprovalDeps, startExecution } from './approval-steps.ts';
 import { deliverDecision } from './deliver-decision.ts';
-import { deliverPayout } from './payouts.ts';
+import { deliverPayout } from './deliver-payout.ts';
 import { ensureWorkflow } from './redrive.ts';
 
 /**

@@ -4,11 +4,12 @@ import { toProblem } from '../../functions/lib/http.ts';
 import { DOCUMENT_TYPES, HANDOFF_GRACE_MS } from '../../functions/ports/applications.ts';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
 import { type DecisionResult, decideApplication } from '../../functions/usecases/decide-application.ts';
-import { requestUpload, settleUploadedObject } from '../../functions/usecases/documents.ts';
 import { escalateOverdue } from '../../functions/usecases/escalate-overdue.ts';
 import { reconcile } from '../../functions/usecases/reconcile.ts';
 import { recordTaskToken } from '../../functions/usecases/record-task-token.ts';
 import { recordWorkflowFault } from '../../functions/usecases/record-workflow-fault.ts';
+import { requestUpload } from '../../functions/usecases/request-upload.ts';
+import { settleUploadedObject } from '../../functions/usecases/settle-uploaded-object.ts';
 import { type SubmitResult, submitApplication } from '../../functions/usecases/submit-application.ts';
 import {
   FORM,

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
 import { decideApplication } from '../../functions/usecases/decide-application.ts';
-import { listDocuments, reviewDocument } from '../../functions/usecases/documents.ts';
+import { listDocuments } from '../../functions/usecases/list-documents.ts';
+import { reviewDocument } from '../../functions/usecases/review-document.ts';
 import { submitApplication } from '../../functions/usecases/submit-application.ts';
 import { FORM, idempotencyFor, people, refusal, refusedWithoutChange, type World, world } from './world.ts';
 
@@ -104,7 +105,7 @@ describe('reviewDocument (材料审查) by the executing court’s clerk', () =>
 
   it('refuses a pending upload (409 DOCUMENT_NOT_UPLOADED), an already rejected one and an unknown document (404)', async () => {
     const id = await w.create();
-    const { requestUpload } = await import('../../functions/usecases/documents.ts');
+    const { requestUpload } = await import('../../functions/usecases/request-upload.ts');
     const grant = await requestUpload(w.deps, people.clerk, id, {
       type: 'identity',
       contentType: 'application/pdf',

@@ -2,12 +2,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { UploadRefusedError } from '../../functions/adapters/memory/index.ts';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
 import { decideApplication } from '../../functions/usecases/decide-application.ts';
-import {
-  getDocument,
-  listDocuments,
-  requestUpload,
-  settleUploadedObject,
-} from '../../functions/usecases/documents.ts';
+import { getDocument } from '../../functions/usecases/get-document.ts';
+import { listDocuments } from '../../functions/usecases/list-documents.ts';
+import { requestUpload } from '../../functions/usecases/request-upload.ts';
+import { settleUploadedObject } from '../../functions/usecases/settle-uploaded-object.ts';
 import { submitApplication } from '../../functions/usecases/submit-application.ts';
 import {
   FORM,

@@ -1,12 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DOCUMENT_TYPES } from '../../functions/ports/applications.ts';
 import { decideApplication } from '../../functions/usecases/decide-application.ts';
-import {
-  dispatchPackage,
-  handleInsurerEvent,
-  type InsurerEvent,
-  packageIdOf,
-} from '../../functions/usecases/payouts.ts';
+import { dispatchPackage } from '../../functions/usecases/dispatch-package.ts';
+import { handleInsurerEvent } from '../../functions/usecases/handle-insurer-event.ts';
+import { type InsurerEvent, packageIdOf } from '../../functions/usecases/payouts.ts';
 import { people, refusal, refusedWithoutChange, type World, world } from './world.ts';
 
 let w: World;

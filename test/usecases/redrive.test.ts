@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { currentCorrelationId, withCorrelationId } from '../../functions/lib/correlation.ts';
 import { decideApplication } from '../../functions/usecases/decide-application.ts';
-import { requestUpload } from '../../functions/usecases/documents.ts';
 import { redriveLostUploads, redriveStuckWorkflows } from '../../functions/usecases/redrive.ts';
+import { requestUpload } from '../../functions/usecases/request-upload.ts';
 import { submitApplication } from '../../functions/usecases/submit-application.ts';
 import { FORM, people, type World, world } from './world.ts';
 

@@ -10,9 +10,13 @@ import { DOCUMENT_TYPES, type DocumentType } from '../../functions/ports/applica
 import type { IdempotentWrite, StoredResponse } from '../../functions/ports/idempotency.ts';
 import { type CreateApplicationInput, createApplication } from '../../functions/usecases/applications.ts';
 import { decideApplication } from '../../functions/usecases/decide-application.ts';
-import { parseDocumentKey, requestUpload, settleUploadedObject } from '../../functions/usecases/documents.ts';
+import { dispatchPackage } from '../../functions/usecases/dispatch-package.ts';
+import { parseDocumentKey } from '../../functions/usecases/documents.ts';
 import { handOff } from '../../functions/usecases/hand-off.ts';
-import { dispatchPackage, handleInsurerEvent, packageIdOf } from '../../functions/usecases/payouts.ts';
+import { handleInsurerEvent } from '../../functions/usecases/handle-insurer-event.ts';
+import { packageIdOf } from '../../functions/usecases/payouts.ts';
+import { requestUpload } from '../../functions/usecases/request-upload.ts';
+import { settleUploadedObject } from '../../functions/usecases/settle-uploaded-object.ts';
 import { submitApplication } from '../../functions/usecases/submit-application.ts';
 import { residentId } from '../support/applications.ts';
 

@@ -8,7 +8,7 @@ import { logger } from '../../lib/logger.ts';
 import { BusinessMetric, countEvent } from '../../lib/metrics.ts';
 import { insurerSecrets } from '../../lib/secrets.ts';
 import { verifySignature } from '../../lib/webhook-signature.ts';
-import { handleInsurerEvent } from '../../usecases/payouts.ts';
+import { handleInsurerEvent } from '../../usecases/handle-insurer-event.ts';
 
 /** Runs before the body is parsed: a forged request never reaches JSON parsing or the store. */
 async function verify(req: { headers: Record<string, string | undefined>; rawBody: string | undefined }) {

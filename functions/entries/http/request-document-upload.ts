@@ -4,7 +4,7 @@ import { authenticator } from '../../factories/verifier.ts';
 import { requestDocumentUpload as spec } from '../../http/specs/request-document-upload.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { DocumentType } from '../../ports/applications.ts';
-import { requestUpload, type UploadGrant } from '../../usecases/documents.ts';
+import { requestUpload, type UploadGrant } from '../../usecases/request-upload.ts';
 
 export const route = defineIdempotentRoute(
   spec,

@@ -3,7 +3,8 @@ import { authenticator } from '../../factories/verifier.ts';
 import { reviewDocument as spec } from '../../http/specs/review-document.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { DocumentRecord } from '../../ports/applications.ts';
-import { documentView, reviewDocument } from '../../usecases/documents.ts';
+import { documentView } from '../../usecases/documents.ts';
+import { reviewDocument } from '../../usecases/review-document.ts';
 
 export const route = defineIdempotentRoute(
   spec,

@@ -14,8 +14,10 @@ import type { InsurerClient, InsurerPackage } from '../../../functions/ports/ins
 import type { Workflow } from '../../../functions/ports/workflow.ts';
 import { createApplication } from '../../../functions/usecases/applications.ts';
 import { decideApplication } from '../../../functions/usecases/decide-application.ts';
-import { requestUpload, settleUploadedObject } from '../../../functions/usecases/documents.ts';
-import { dispatchPackage, type PayoutDeps } from '../../../functions/usecases/payouts.ts';
+import { dispatchPackage } from '../../../functions/usecases/dispatch-package.ts';
+import type { PayoutDeps } from '../../../functions/usecases/payouts.ts';
+import { requestUpload } from '../../../functions/usecases/request-upload.ts';
+import { settleUploadedObject } from '../../../functions/usecases/settle-uploaded-object.ts';
 import { submitApplication } from '../../../functions/usecases/submit-application.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { type LocalS3, startLocalS3 } from '../../../infra/local/s3/index.ts';

@@ -18,8 +18,10 @@ let skewMs = 0;
 
 import { createApplication } from '../../../functions/usecases/applications.ts';
 import { decideApplication } from '../../../functions/usecases/decide-application.ts';
+import { dispatchPackage } from '../../../functions/usecases/dispatch-package.ts';
 import { handOff } from '../../../functions/usecases/hand-off.ts';
-import { dispatchPackage, handleInsurerEvent, type PayoutDeps } from '../../../functions/usecases/payouts.ts';
+import { handleInsurerEvent } from '../../../functions/usecases/handle-insurer-event.ts';
+import type { PayoutDeps } from '../../../functions/usecases/payouts.ts';
 import { reconcile } from '../../../functions/usecases/reconcile.ts';
 import { submitApplication } from '../../../functions/usecases/submit-application.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';

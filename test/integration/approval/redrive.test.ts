@@ -11,9 +11,9 @@ import type { ExecutionStatus, Workflow } from '../../../functions/ports/workflo
 import { WORKFLOW_STUCK_MESSAGE } from '../../../functions/tasks/specs.ts';
 import { createApplication } from '../../../functions/usecases/applications.ts';
 import { decideApplication } from '../../../functions/usecases/decide-application.ts';
-import { requestUpload } from '../../../functions/usecases/documents.ts';
+import { dispatchPackage } from '../../../functions/usecases/dispatch-package.ts';
 import { handOff } from '../../../functions/usecases/hand-off.ts';
-import { dispatchPackage, type PayoutDeps } from '../../../functions/usecases/payouts.ts';
+import type { PayoutDeps } from '../../../functions/usecases/payouts.ts';
 import { reconcile } from '../../../functions/usecases/reconcile.ts';
 import { recordTaskToken } from '../../../functions/usecases/record-task-token.ts';
 import {
@@ -21,6 +21,7 @@ import {
   redriveLostUploads,
   redriveStuckWorkflows,
 } from '../../../functions/usecases/redrive.ts';
+import { requestUpload } from '../../../functions/usecases/request-upload.ts';
 import { submitApplication } from '../../../functions/usecases/submit-application.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { applicationBody } from '../../support/applications.ts';

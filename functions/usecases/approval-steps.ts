@@ -3,12 +3,14 @@ import * as lifecycle from '../domain/lifecycle.ts';
 import { ConflictError, UnprocessableError } from '../lib/errors.ts';
 import { logger } from '../lib/logger.ts';
 import { StaleReadError } from '../lib/retry.ts';
+import type { ApplicationStore } from '../ports/application-store.ts';
 import {
   type ApplicationRecord,
   type DecisionEntry,
   DOCUMENT_TYPES,
   type DocumentRecord,
 } from '../ports/applications.ts';
+import type { Outbox } from '../ports/outbox.ts';
 import type { Workflow } from '../ports/workflow.ts';
 import type { ApplicationDeps } from './applications.ts';
 import { documentsToReplace } from './documents.ts';
@@ -39,7 +41,10 @@ export function assertSameRead(read: ApplicationRecord, current: ApplicationReco
   }
 }
 
-export async function startExecution(deps: ApprovalDeps, app: ApplicationRecord): Promise<void> {
+export async function startExecution(
+  deps: { repo: Pick<Outbox, 'completeOutbox'>; workflow: Pick<Workflow, 'start'> },
+  app: ApplicationRecord,
+): Promise<void> {
   const submission = app.submission;
   if (!submission) return;
   await deps.workflow.start(submission.executionName, executionInput(app));
@@ -97,7 +102,7 @@ export function anchoring<T extends { audit: { detail?: Record<string, unknown> 
 
 /** Writes a workflow note; its refusal is the answer `{ [key]: false }`, not an error (see above). */
 export async function noted<K extends string>(
-  deps: ApplicationDeps,
+  deps: { repo: Pick<ApplicationStore, 'update'> },
   id: string,
   step: (current: ApplicationRecord) => lifecycle.Transition,
   key: K,

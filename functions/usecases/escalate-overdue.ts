@@ -1,5 +1,5 @@
 import * as lifecycle from '../domain/lifecycle.ts';
-import type { ApplicationDeps } from './applications.ts';
+import type { ApplicationStore } from '../ports/application-store.ts';
 import { noted } from './approval-steps.ts';
 
 /**
@@ -9,7 +9,7 @@ import { noted } from './approval-steps.ts';
  * execution goes on to its next task, which ends it.
  */
 export async function escalateOverdue(
-  deps: ApplicationDeps,
+  deps: { repo: Pick<ApplicationStore, 'update'> },
   input: { applicationId: string; submissionSeq: number; reason: string },
 ) {
   return noted(deps, input.applicationId, (current) => lifecycle.escalate(current, input), 'escalated');

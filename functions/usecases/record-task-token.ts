@@ -1,5 +1,8 @@
 import * as lifecycle from '../domain/lifecycle.ts';
-import { type ApprovalDeps, decisionOutput } from './approval-steps.ts';
+import type { ApplicationStore } from '../ports/application-store.ts';
+import type { Outbox } from '../ports/outbox.ts';
+import type { Workflow } from '../ports/workflow.ts';
+import { decisionOutput } from './approval-steps.ts';
 
 export class SupersededError extends Error {
   override name = 'Superseded';
@@ -10,7 +13,10 @@ export class SupersededError extends Error {
  * decision was recorded before the token arrived, answers the token at once.
  */
 export async function recordTaskToken(
-  deps: ApprovalDeps,
+  deps: {
+    repo: Pick<ApplicationStore, 'recordTaskToken'> & Pick<Outbox, 'completeOutbox'>;
+    workflow: Pick<Workflow, 'sendTaskSuccess'>;
+  },
   input: {
     applicationId: string;
     submissionSeq: number;

@@ -1,5 +1,5 @@
 import * as lifecycle from '../domain/lifecycle.ts';
-import type { ApplicationDeps } from './applications.ts';
+import type { ApplicationStore } from '../ports/application-store.ts';
 import { noted } from './approval-steps.ts';
 
 /**
@@ -7,7 +7,7 @@ import { noted } from './approval-steps.ts';
  * (domain/lifecycle.ts `recordWorkflowFault`); a fault of another submission's execution writes nothing.
  */
 export async function recordWorkflowFault(
-  deps: ApplicationDeps,
+  deps: { repo: Pick<ApplicationStore, 'update'> },
   input: { applicationId: string; submissionSeq: number; error: unknown },
 ) {
   return noted(

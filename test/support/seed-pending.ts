@@ -13,8 +13,8 @@ import { CreateApplicationBody } from '../../functions/http/schemas.ts';
 import type { Principal } from '../../functions/lib/auth.ts';
 import { type ApplicationRecord, DOCUMENT_TYPES } from '../../functions/ports/applications.ts';
 import type { Workflow } from '../../functions/ports/workflow.ts';
-import { createApplication } from '../../functions/usecases/applications.ts';
 import type { ApprovalDeps } from '../../functions/usecases/approval-steps.ts';
+import { createApplication } from '../../functions/usecases/create-application.ts';
 import { documentKey } from '../../functions/usecases/documents.ts';
 import { submitApplication } from '../../functions/usecases/submit-application.ts';
 

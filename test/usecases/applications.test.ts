@@ -1,13 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../functions/lib/auth.ts';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
-import {
-  createApplication,
-  listApplications,
-  loadVisible,
-  patchApplication,
-} from '../../functions/usecases/applications.ts';
+import { loadVisible } from '../../functions/usecases/applications.ts';
+import { createApplication } from '../../functions/usecases/create-application.ts';
 import { decideApplication } from '../../functions/usecases/decide-application.ts';
+import { listApplications } from '../../functions/usecases/list-applications.ts';
+import { patchApplication } from '../../functions/usecases/patch-application.ts';
 import { residentId } from '../support/applications.ts';
 import { idempotencyFor, people, refusal, refusedWithoutChange, type World, world } from './world.ts';
 

@@ -5,7 +5,8 @@ import { etagOf } from '../../lib/etag.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import { BusinessMetric, countEvent } from '../../lib/metrics.ts';
 import type { ApplicationRecord } from '../../ports/applications.ts';
-import { applicationView, createApplication } from '../../usecases/applications.ts';
+import { applicationView } from '../../usecases/applications.ts';
+import { createApplication } from '../../usecases/create-application.ts';
 
 export const route = defineIdempotentRoute(
   spec,

@@ -5,7 +5,8 @@ import { BadRequestError, PreconditionRequiredError } from '../../lib/errors.ts'
 import { etagOf, versionFromIfMatch } from '../../lib/etag.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { ApplicationRecord } from '../../ports/applications.ts';
-import { applicationView, patchApplication } from '../../usecases/applications.ts';
+import { applicationView } from '../../usecases/applications.ts';
+import { patchApplication } from '../../usecases/patch-application.ts';
 
 export const route = defineIdempotentRoute(
   spec,

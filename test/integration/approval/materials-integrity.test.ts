@@ -12,7 +12,7 @@ import type { Principal } from '../../../functions/lib/auth.ts';
 import { DOCUMENT_TYPES } from '../../../functions/ports/applications.ts';
 import type { InsurerClient, InsurerPackage } from '../../../functions/ports/insurer.ts';
 import type { Workflow } from '../../../functions/ports/workflow.ts';
-import { createApplication } from '../../../functions/usecases/applications.ts';
+import { createApplication } from '../../../functions/usecases/create-application.ts';
 import { decideApplication } from '../../../functions/usecases/decide-application.ts';
 import { dispatchPackage } from '../../../functions/usecases/dispatch-package.ts';
 import type { PayoutDeps } from '../../../functions/usecases/payouts.ts';

@@ -16,7 +16,7 @@ import type { Workflow } from '../../../functions/ports/workflow.ts';
 /** The reconciler's clock runs ahead of the stream's grace when a test says so. */
 let skewMs = 0;
 
-import { createApplication } from '../../../functions/usecases/applications.ts';
+import { createApplication } from '../../../functions/usecases/create-application.ts';
 import { decideApplication } from '../../../functions/usecases/decide-application.ts';
 import { dispatchPackage } from '../../../functions/usecases/dispatch-package.ts';
 import { handOff } from '../../../functions/usecases/hand-off.ts';

@@ -9,7 +9,7 @@ import type { DocumentStorage } from '../../../functions/ports/campaigns.ts';
 import type { InsurerClient, InsurerPackage } from '../../../functions/ports/insurer.ts';
 import type { ExecutionStatus, Workflow } from '../../../functions/ports/workflow.ts';
 import { WORKFLOW_STUCK_MESSAGE } from '../../../functions/tasks/specs.ts';
-import { createApplication } from '../../../functions/usecases/applications.ts';
+import { createApplication } from '../../../functions/usecases/create-application.ts';
 import { decideApplication } from '../../../functions/usecases/decide-application.ts';
 import { dispatchPackage } from '../../../functions/usecases/dispatch-package.ts';
 import { handOff } from '../../../functions/usecases/hand-off.ts';

@@ -280,7 +280,7 @@ export function withOutboxCorrelation(item: OutboxItem, correlationId: string | 
 }
 
 /**
- * What the hand-off after the response sends (usecases/approval.ts `handOff`, fed by the table's
+ * What the hand-off after the response sends (usecases/hand-off.ts `handOff`, fed by the table's
  * stream): the waiting task's token and its output as the transaction knew them, so delivering needs
  * no read. Absent when no token waited yet (the token's own task answers the decision on arrival).
  */

@@ -1,8 +1,9 @@
 /**
  * The case after relief (notice 三(一)1-2, 三.4): measures against the debtor stay in force, a
  * relief-closed case is checked for assets on a schedule (终本规定 Art. 9 by analogy), and enforcement
- * resumes when assets or evasion are found. Pure rules; the use cases in usecases/closure.ts and
- * usecases/monitoring.ts apply them.
+ * resumes when assets or evasion are found. Pure rules; the use cases (usecases/close-application.ts,
+ * resume-enforcement.ts, record-recovery.ts, lift-measure.ts and
+ * usecases/monitoring.ts) apply them.
  */
 import type { Measure } from './eligibility.ts';
 

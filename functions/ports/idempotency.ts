@@ -60,3 +60,13 @@ export function recordOf<T>(write: IdempotentWrite<T>, stored: T): IdempotencyRe
     response: write.respond(stored),
   };
 }
+
+/** Idempotency keys read on their own, and recorded apart from a change where a request is several transactions. */
+export interface IdempotencyLog {
+  getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Records a key's response on its own, for a request whose changes are several transactions of their
+   * own (a decision batch: each item is one decision's transaction). A key recorded meanwhile: IdempotencyReplay.
+   */
+  recordIdempotency<T>(write: IdempotentWrite<T>, result: T): Promise<void>;
+}

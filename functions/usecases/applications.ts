@@ -4,11 +4,9 @@ import { parseCaseNumber } from '../domain/case-number.ts';
 import type { Court, CourtRegistry } from '../domain/court-registry.ts';
 import { type ApplicationFacts, evaluateEligibility } from '../domain/eligibility.ts';
 import { canonicalIdNumber, identityKeyOf, maskAccountNumber, maskIdNumber } from '../domain/id-number.ts';
-import * as lifecycle from '../domain/lifecycle.ts';
 import { escalatedAtOf } from '../domain/post-closure.ts';
 import type { Principal, Role } from '../lib/auth.ts';
 import {
-  BadRequestError,
   ConflictError,
   ForbiddenError,
   NotFoundError,
@@ -20,15 +18,9 @@ import {
   type ApplicationRepository,
   type ApplicationStatus,
   DuplicateApplicationError,
-  type ListQuery,
-  type ListScope,
-  type Page,
-  VersionConflictError,
 } from '../ports/applications.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
 import type { CourtDirectory } from '../ports/courts.ts';
-import { type IdempotentWrite, idempotentVia, type StoredResponse } from '../ports/idempotency.ts';
-import { applying, effectOptions, refusing } from './transition.ts';
 
 export interface ApplicationDeps {
   repo: ApplicationRepository;
@@ -53,21 +45,9 @@ export function routingOf(courts: CourtRegistry, courtCode: string) {
   };
 }
 
-export type { StoredResponse } from '../ports/idempotency.ts';
-
 /** Roles of a principal at its own court (helper for use cases). */
 export function hasRole(principal: Principal, role: Role): boolean {
   return principal.roles.includes(role);
-}
-
-export function etagOf(app: Pick<ApplicationRecord, 'version'>): string {
-  return `"v${app.version}"`;
-}
-
-/** Parses an If-Match header (`"v3"`, `W/"v3"`) to a version, or undefined when it names none. */
-export function versionFromIfMatch(header: string | undefined): number | undefined {
-  const m = header?.trim().match(/^(?:W\/)?"v(\d{1,9})"$/);
-  return m ? Number(m[1]) : undefined;
 }
 
 /**
@@ -81,7 +61,7 @@ export function duplicateKeyOf(facts: ApplicationFacts): string {
   return `${caseKey}#${identityKeyOf(facts.applicant.idNumber)}`;
 }
 
-function executingCourtOf(courts: CourtRegistry, principal: Principal): Court {
+export function executingCourtOf(courts: CourtRegistry, principal: Principal): Court {
   const court = courts.get(principal.court);
   if (!court || court.level === 'spc') {
     throw new ForbiddenError(
@@ -92,7 +72,7 @@ function executingCourtOf(courts: CourtRegistry, principal: Principal): Court {
   return court;
 }
 
-async function openCampaign(deps: ApplicationDeps, campaignId: string): Promise<Campaign> {
+export async function openCampaign(deps: ApplicationDeps, campaignId: string): Promise<Campaign> {
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) {
     throw new UnprocessableError('UNKNOWN_CAMPAIGN', `Campaign "${campaignId}" does not exist.`, {
@@ -108,7 +88,7 @@ async function openCampaign(deps: ApplicationDeps, campaignId: string): Promise<
   return campaign;
 }
 
-function assertEligible(
+export function assertEligible(
   facts: ApplicationFacts,
   campaign: Campaign,
   court: Court,
@@ -142,7 +122,7 @@ function assertEligible(
   return eligibility;
 }
 
-function toDuplicateConflict(error: unknown): never {
+export function toDuplicateConflict(error: unknown): never {
   if (error instanceof DuplicateApplicationError) {
     throw new ConflictError(
       'DUPLICATE_APPLICATION',
@@ -284,7 +264,7 @@ export type ApplicationView = ReturnType<typeof applicationView>;
 export type CreateApplicationInput = ApplicationFacts & { campaignId: string };
 
 /** The facts to evaluate and store; ID numbers in canonical form (stored values are canonical). */
-function factsOf(input: ApplicationFacts): ApplicationFacts {
+export function factsOf(input: ApplicationFacts): ApplicationFacts {
   return {
     case: input.case,
     applicant: { ...input.applicant, idNumber: canonicalIdNumber(input.applicant.idNumber) },
@@ -301,50 +281,6 @@ function factsOf(input: ApplicationFacts): ApplicationFacts {
       ? { debtors: input.debtors.map((d) => ({ ...d, idNumber: canonicalIdNumber(d.idNumber) })) }
       : {}),
   };
-}
-
-/** 创建救助申请: a clerk of the executing court creates one application for one applicant in one case. */
-export async function createApplication(
-  deps: ApplicationDeps,
-  principal: Principal,
-  input: CreateApplicationInput,
-  idempotency?: IdempotentWrite<StoredResponse>,
-): Promise<StoredResponse> {
-  const courts = await deps.courts.registry();
-  const court = executingCourtOf(courts, principal);
-  const campaign = await openCampaign(deps, input.campaignId);
-  const now = deps.now();
-  const facts = factsOf(input);
-  const eligibility = assertEligible(facts, campaign, court, now);
-  const created = lifecycle.create(
-    {
-      ...facts,
-      id: deps.newId(),
-      campaignId: campaign.id,
-      courtCode: court.code,
-      eligibility,
-      duplicateKey: duplicateKeyOf(facts),
-      ...routingOf(courts, court.code),
-    },
-    principal,
-    now,
-  );
-  const app = created.next;
-  const response: StoredResponse = {
-    status: 201,
-    body: applicationView(app, principal),
-    headers: { etag: etagOf(app), location: `/applications/${app.id}` },
-  };
-  try {
-    await deps.repo.create(
-      app,
-      created.audit,
-      idempotentVia(idempotency, () => response),
-    );
-  } catch (error) {
-    toDuplicateConflict(error);
-  }
-  return response;
 }
 
 /** Loads an application the principal may see, else 404 (never reveal a foreign court's application). */
@@ -390,45 +326,7 @@ export function forClerk(principal: Principal, read: ApplicationRecord | undefin
 
 export type PatchApplicationInput = Partial<ApplicationFacts>;
 
-/** 修改申请: whole top-level fields replace the stored ones; a returned application goes back to draft. */
-export async function patchApplication(
-  deps: ApplicationDeps,
-  principal: Principal,
-  id: string,
-  expectedVersion: number,
-  patch: PatchApplicationInput,
-  idempotency?: IdempotentWrite<ApplicationRecord>,
-): Promise<ApplicationRecord> {
-  const app = await loadForClerk(deps, principal, id);
-  if (app.version !== expectedVersion) throw versionConflict();
-  refusing(() => lifecycle.edit.guard(app));
-  const campaign = await openCampaign(deps, app.campaignId);
-  const court = executingCourtOf(await deps.courts.registry(), principal);
-  const now = deps.now();
-  const facts = factsOf({ ...factsOf(app), ...patch });
-  const eligibility = assertEligible(facts, campaign, court, now, app.createdAt);
-  const input = {
-    actor: principal,
-    facts,
-    eligibility,
-    duplicateKey: duplicateKeyOf(facts),
-    fields: Object.keys(patch).sort(),
-  };
-  // Options as an object (with expectedVersion): the version check makes `app` the record mutated.
-  const [mutate] = applying((current) => lifecycle.edit(current, input, now));
-  try {
-    return await deps.repo.update(id, mutate, {
-      expectedVersion,
-      ...effectOptions(app, lifecycle.edit(app, input, now).effects),
-      idempotency,
-    });
-  } catch (error) {
-    if (error instanceof VersionConflictError) throw versionConflict();
-    return toDuplicateConflict(error);
-  }
-}
-
-function versionConflict(): ConflictError {
+export function versionConflict(): ConflictError {
   return new ConflictError(
     'VERSION_CONFLICT',
     'The application was changed since you read it; reload and retry.',
@@ -443,61 +341,4 @@ export interface ListInput {
   pendingAt?: string;
   limit: number;
   cursor?: string;
-}
-
-/**
- * Lists applications within the caller's jurisdiction, newest first; with `pendingAt`, the approver's
- * queue of that court (the caller's own, or any for the SPC), oldest waiting first, from the sparse
- * queue index.
- */
-export async function listApplications(
-  deps: ApplicationDeps,
-  principal: Principal,
-  input: ListInput,
-): Promise<Page<ApplicationRecord>> {
-  const courts = await deps.courts.registry();
-  const own = courts.get(principal.court);
-  if (!own) throw new ForbiddenError('UNKNOWN_COURT', 'Your token names a court this system does not know.');
-  const query: ListQuery = {
-    limit: input.limit,
-    status: input.status,
-    campaignId: input.campaignId,
-    cursor: input.cursor,
-  };
-  let scope: ListScope;
-  if (input.pendingAt) {
-    if (!courts.get(input.pendingAt)) throw new NotFoundError();
-    if (own.level !== 'spc' && input.pendingAt !== own.code)
-      throw new ForbiddenError('QUEUE_NOT_YOURS', 'Only your own court’s approval queue can be read.');
-    scope = { kind: 'pendingAt', courtCode: input.pendingAt };
-    query.courtCode = input.courtCode;
-  } else if (input.courtCode) {
-    if (!courts.get(input.courtCode) || !courts.isWithinJurisdiction(own.code, input.courtCode))
-      throw new NotFoundError();
-    scope = { kind: 'court', courtCode: input.courtCode };
-  } else if (own.level === 'spc') {
-    if (!input.campaignId) {
-      throw new UnprocessableError(
-        'CAMPAIGN_REQUIRED',
-        'The SPC lists applications per campaign: pass campaignId or courtCode.',
-      );
-    }
-    scope = { kind: 'campaign', campaignId: input.campaignId };
-  } else if (own.level === 'high') {
-    scope = { kind: 'highCourt', highCourtCode: own.code };
-  } else if (own.level === 'intermediate') {
-    // Its own cases and those of the courts below it, all in the high court's partition.
-    scope = { kind: 'highCourt', highCourtCode: courts.highCourtOf(own.code) };
-    query.courtOrAncestor = own.code;
-  } else {
-    scope = { kind: 'court', courtCode: own.code };
-  }
-  try {
-    return await deps.repo.list(scope, query);
-  } catch (error) {
-    if ((error as Error).name === 'InvalidCursorError') {
-      throw new BadRequestError('INVALID_CURSOR', 'The cursor is not valid for this list.');
-    }
-    throw error;
-  }
 }

@@ -68,10 +68,6 @@ export function campaignView(c: Campaign) {
   };
 }
 
-export function campaignEtag(c: Pick<Campaign, 'version'>): string {
-  return `"v${c.version ?? 0}"`;
-}
-
 function requireSpcAdmin(principal: Principal) {
   if (principal.court !== 'SPC' || !principal.roles.includes('spc-admin')) {
     throw new ForbiddenError('ROLE_FORBIDDEN', 'Only an SPC administrator creates and changes campaigns.');

@@ -6,7 +6,8 @@ import { logger } from '../lib/logger.ts';
 import type { ApplicationRecord, ApplicationStatus } from '../ports/applications.ts';
 import type { IdempotentWrite } from '../ports/idempotency.ts';
 import { hasRole, loadVisible } from './applications.ts';
-import { type ApprovalDeps, decideApplication } from './approval.ts';
+import type { ApprovalDeps } from './approval-steps.ts';
+import { decideApplication } from './decide-application.ts';
 
 /** Time kept for recording the results and answering when a batch stops early (see decideBatch). */
 export const BATCH_RESERVE_MS = 5_000;

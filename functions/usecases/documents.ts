@@ -2,39 +2,21 @@ import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
 import { allowsDrafts } from '../domain/campaigns.ts';
 import { isWithClerk } from '../domain/lifecycle.ts';
 import type { Principal } from '../lib/auth.ts';
-import { correlationField } from '../lib/correlation.ts';
-import {
-  ConcurrentUpdateError,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  UnprocessableError,
-} from '../lib/errors.ts';
-import { logger } from '../lib/logger.ts';
-import {
-  backoffMs,
-  CONFLICT_RETRY,
-  retryOnStaleRead,
-  STALE_READ_ATTEMPTS,
-  StaleReadError,
-  sleep,
-} from '../lib/retry.ts';
+import { ConflictError, ForbiddenError } from '../lib/errors.ts';
+import { StaleReadError } from '../lib/retry.ts';
 import {
   type ApplicationRecord,
   type ApplicationStatus,
   type AuditInput,
   DOCUMENT_TYPES,
   type DocumentRecord,
-  type DocumentReview,
   type DocumentToReplace,
   type DocumentType,
   type EvidenceDocument,
   type GrantBasis,
-  GrantBasisMismatch,
 } from '../ports/applications.ts';
 import type { DocumentStorage, ObjectInspector } from '../ports/campaigns.ts';
-import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
-import { type ApplicationDeps, forClerk, hasRole, loadVisible, type StoredResponse } from './applications.ts';
+import { type ApplicationDeps, forClerk, hasRole } from './applications.ts';
 
 export interface DocumentDeps extends ApplicationDeps {
   storage: DocumentStorage;
@@ -99,7 +81,7 @@ export function parseDocumentKey(
 }
 
 /** The hash of a document's first chain entry, as the repository seals it (seq 1 on the genesis hash). */
-function firstEntryHash(audit: AuditInput, at: string): string {
+export function firstEntryHash(audit: AuditInput, at: string): string {
   return sealEntry(
     {
       seq: 1,
@@ -141,7 +123,7 @@ export function documentView(doc: DocumentRecord) {
 }
 
 /** 材料冻结: from submission until a return, the materials are exactly what the approvers see. */
-function materialsFrozen(status: ApplicationStatus): ConflictError {
+export function materialsFrozen(status: ApplicationStatus): ConflictError {
   return new ConflictError(
     'MATERIALS_FROZEN',
     `The materials of an application in status "${status}" are frozen: documents can be added only to a draft or a returned application.`,
@@ -167,7 +149,7 @@ export function evidenceSet(docs: DocumentRecord[]): DocumentRecord[] {
 }
 
 /** Per type, the newest document a person rejected in review (审查不通过). */
-function reviewRejections(docs: DocumentRecord[]): Map<DocumentType, DocumentRecord> {
+export function reviewRejections(docs: DocumentRecord[]): Map<DocumentType, DocumentRecord> {
   const newest = new Map<DocumentType, DocumentRecord>();
   for (const d of docs) {
     if (d.status !== 'rejected' || d.review?.verdict !== 'rejected') continue;
@@ -196,115 +178,11 @@ export function evidenceOf(docs: DocumentRecord[]): EvidenceDocument[] {
   return docs.map((d) => ({ documentId: d.documentId, type: d.type, sha256: d.sha256 }));
 }
 
-export interface RequestUploadInput {
-  type: DocumentType;
-  contentType: string;
-  sizeBytes: number;
-  sha256: string;
-}
-
-/** 上传材料: registers a pending document and returns a presigned upload for exactly that object. */
-export async function requestUpload(
-  deps: DocumentDeps,
-  principal: Principal,
-  applicationId: string,
-  input: RequestUploadInput,
-  idempotency?: IdempotentWrite<StoredResponse>,
-): Promise<StoredResponse> {
-  const documentId = deps.newId();
-  const sha256 = input.sha256.toLowerCase();
-  // Nothing is read before the write: the grant's own transaction checks that the application is a
-  // draft of the clerk's court, never submitted, in a campaign this container knows to accept uploads
-  // now (GrantBasis). Any other application fails that check, which returns it as it stands: judged
-  // on that (404, 403, MATERIALS_FROZEN, CAMPAIGN_NOT_OPEN as before) or granted again on its real
-  // status and submission. A clerk's first grant in a cold container reads the application first.
-  const now = deps.now();
-  const open = hasRole(principal, 'clerk')
-    ? (deps.campaigns.known?.() ?? []).filter((c) => allowsDrafts(c, now)).map((c) => c.id)
-    : [];
-  let basis: GrantBasis | undefined =
-    open.length > 0
-      ? { courtCode: principal.court, status: 'draft', submissionSeq: 0, campaignIds: open }
-      : undefined;
-  let guessed = basis !== undefined;
-  for (let attempt = 0; ; attempt++) {
-    basis ??= await grantBasis(deps, principal, await deps.repo.get(applicationId));
-    const createdAt = deps.now().toISOString();
-    const audit: AuditInput = {
-      actor: principal,
-      action: 'document.requested',
-      fromStatus: basis.status,
-      toStatus: basis.status,
-      detail: { documentId, type: input.type, sizeBytes: input.sizeBytes, sha256 },
-      at: createdAt,
-    };
-    // The key names what the object's event needs (GrantFacts), so that it settles without a read;
-    // signed into the URL, so it is the key the object lands at.
-    const s3Key = documentKey(applicationId, documentId, {
-      type: input.type,
-      auditHead: firstEntryHash(audit, createdAt),
-      courtCode: basis.courtCode,
-      status: basis.status,
-      submissionSeq: basis.submissionSeq,
-    });
-    const upload = await deps.storage.presignUpload({
-      key: s3Key,
-      contentType: input.contentType,
-      sizeBytes: input.sizeBytes,
-      sha256Hex: sha256,
-    });
-    const response: StoredResponse = {
-      status: 201,
-      body: { documentId, type: input.type, status: 'pending', upload },
-      headers: { location: `/applications/${applicationId}/documents/${documentId}` },
-    };
-    const doc: DocumentRecord = {
-      applicationId,
-      documentId,
-      type: input.type,
-      contentType: input.contentType,
-      sizeBytes: input.sizeBytes,
-      sha256,
-      status: 'pending',
-      s3Key,
-      createdAt,
-      createdBy: principal.sub,
-      uploadedAt: null,
-      rejectedReason: null,
-      submissionSeqAtGrant: basis.submissionSeq,
-      ...correlationField(),
-    };
-    try {
-      // The document and the first entry of its own chain; nothing of the application is written, so
-      // the six grants of an application never meet on one item. A grant that crossed a submission
-      // is refused by the check; its upload would be late anyway (settleUploadedObject).
-      await deps.repo.addDocument(
-        doc,
-        audit,
-        idempotentVia(idempotency, () => response),
-        basis,
-      );
-      return response;
-    } catch (error) {
-      if (!(error instanceof GrantBasisMismatch)) throw error;
-      if (attempt >= STALE_READ_ATTEMPTS - 1) {
-        throw new ConcurrentUpdateError(
-          'The application kept changing while granting an upload; nothing was written. Retry shortly.',
-        );
-      }
-      // A wrong assumption is corrected at once; an application that changed under an exact one waits.
-      if (!guessed) await sleep(backoffMs(attempt));
-      guessed = false;
-      basis = await grantBasis(deps, principal, error.current);
-    }
-  }
-}
-
 /**
  * The refusals of a grant, judged on the application as read (as loadForClerk, then the freeze and
  * the campaign), and the basis its transaction checks when it may go ahead.
  */
-async function grantBasis(
+export async function grantBasis(
   deps: DocumentDeps,
   principal: Principal,
   read: ApplicationRecord | undefined,
@@ -323,169 +201,11 @@ async function grantBasis(
   };
 }
 
-export async function listDocuments(deps: ApplicationDeps, principal: Principal, applicationId: string) {
-  await loadVisible(deps, principal, applicationId);
-  return (await deps.repo.listDocuments(applicationId)).map(documentView);
-}
-
-export async function getDocument(
-  deps: DocumentDeps,
-  principal: Principal,
-  applicationId: string,
-  documentId: string,
-) {
-  await loadVisible(deps, principal, applicationId);
-  const doc = await deps.repo.getDocument(applicationId, documentId);
-  if (!doc) throw new NotFoundError();
-  const download = doc.status === 'uploaded' ? await deps.storage.presignDownload(doc.s3Key) : undefined;
-  return {
-    ...documentView(doc),
-    ...(download ? { url: download.url, urlExpiresAt: download.expiresAt } : {}),
-  };
-}
-
-const SYSTEM_ACTOR = { sub: 'system:document-store', court: '', roles: [] as never[] };
+export const SYSTEM_ACTOR = { sub: 'system:document-store', court: '', roles: [] as never[] };
 
 /** The application was submitted after the grant, or is not open for materials now: a late upload. */
-function isLate(app: ApplicationRecord, doc: DocumentRecord): boolean {
+export function isLate(app: ApplicationRecord, doc: DocumentRecord): boolean {
   return !isWithClerk(app.status) || (app.submission?.seq ?? 0) !== (doc.submissionSeqAtGrant ?? 0);
-}
-
-/**
- * The S3 ObjectCreated handler's use case.
- * - A pending document becomes `uploaded` only when the stored object has exactly the declared
- *   size, type and SHA-256 and it landed before any later submission (materials freeze at
- *   submission); otherwise `rejected` (LATE_UPLOAD for an object arriving through a grant from
- *   before the submission: it never replaces a reviewed document).
- * - An `uploaded` document whose object was written again is checked again: another object than
- *   the one reviewed makes it `rejected` with OBJECT_CHANGED (the same bytes change nothing).
- * Idempotent: a repeated or late event for a settled document changes nothing.
- */
-export async function settleUploadedObject(
-  deps: InspectDeps,
-  key: string,
-  /** `redrive`: the re-drive sweep found the object after its S3 event was lost (on the audit entry). */
-  options: { via?: 'redrive' } = {},
-): Promise<'uploaded' | 'rejected' | 'ignored'> {
-  const ids = parseDocumentKey(key);
-  if (!ids) {
-    logger.warn('object outside the document layout ignored');
-    return 'ignored';
-  }
-  // A key with its grant's facts: one write, nothing read first (it reads only when a fact no longer
-  // holds: a late, repeated or mismatching object, decided below as before).
-  if (ids.granted) {
-    const settled = await settleAsGranted(deps, key, { ...ids, granted: ids.granted }, options);
-    if (settled) return settled;
-  }
-  // One read for both (BatchGetItem) and one write of the document's own items, conditioned on the
-  // document as read and (to enter the materials) on its type's slot not frozen since the grant: a
-  // submission meanwhile makes the write fail and the event is decided again on a new read (late).
-  // The application is never written.
-  let read: { app: ApplicationRecord | undefined; doc: DocumentRecord | undefined } | undefined =
-    await deps.repo.getWithDocument(ids.applicationId, ids.documentId);
-  return retryOnStaleRead('settling a document', async () => {
-    const { app, doc } = read ?? (await deps.repo.getWithDocument(ids.applicationId, ids.documentId));
-    read = undefined;
-    // Only the object at the document's own key is its upload (a key with its grant's facts names
-    // the same ids as the plain one).
-    if (doc && doc.s3Key !== key) return 'ignored';
-    if (doc?.status === 'uploaded') return recheckUploadedObject(deps, doc, app);
-    if (doc?.status !== 'pending' || !app) return 'ignored';
-    const late = isLate(app, doc);
-    const problems: string[] = [];
-    if (late) {
-      // Not even read: whatever landed after the freeze is kept out of the materials.
-      problems.push('LATE_UPLOAD');
-    } else {
-      const actual = await deps.storage.inspect(key);
-      if (!actual) return 'ignored';
-      if (actual.sizeBytes !== doc.sizeBytes) problems.push('SIZE_MISMATCH');
-      if (actual.sha256Hex !== doc.sha256) problems.push('CHECKSUM_MISMATCH');
-      if (actual.contentType && actual.contentType.split(';')[0]?.trim() !== doc.contentType)
-        problems.push('CONTENT_TYPE_MISMATCH');
-    }
-    const status = problems.length === 0 ? 'uploaded' : 'rejected';
-    const at = deps.now().toISOString();
-    const outcome = await deps.repo.settleDocument(
-      doc,
-      { status, at, reason: problems.length > 0 ? problems.join(',') : null },
-      {
-        actor: { ...SYSTEM_ACTOR, court: app.courtCode },
-        action: status === 'uploaded' ? 'document.uploaded' : 'document.rejected',
-        fromStatus: app.status,
-        toStatus: app.status,
-        detail: {
-          documentId: doc.documentId,
-          type: doc.type,
-          ...(problems.length > 0 ? { problems } : {}),
-          ...(late ? { submissionSeq: app.submission?.seq ?? 0 } : {}),
-          ...(options.via ? { via: options.via } : {}),
-        },
-      },
-    );
-    // Settled by a repeated event, or frozen by a submission meanwhile: read both again and decide.
-    if (outcome !== 'settled') throw new StaleReadError();
-    return status;
-  });
-}
-
-/**
- * The usual upload, settled from its key's facts without reading the table: the object as inspected
- * is what the grant declared, the document is still pending with the grant's chain head, and the
- * application is still at the grant's court, status and submission — each a condition of the one
- * write, whose audit entry is then exactly the one a read would have led to. `undefined` when any
- * condition failed (nothing written) or the object is gone: the caller reads and decides.
- */
-async function settleAsGranted(
-  deps: InspectDeps,
-  key: string,
-  ids: { applicationId: string; documentId: string; granted: GrantFacts },
-  options: { via?: 'redrive' },
-): Promise<'uploaded' | undefined> {
-  const actual = await deps.storage.inspect(key);
-  if (!actual) return undefined;
-  const g = ids.granted;
-  const contentType = actual.contentType ? actual.contentType.split(';')[0]?.trim() : undefined;
-  // Only what the key names; the write changes status, times and the chain head, nothing else.
-  const doc: DocumentRecord = {
-    applicationId: ids.applicationId,
-    documentId: ids.documentId,
-    type: g.type,
-    contentType: contentType ?? '',
-    sizeBytes: actual.sizeBytes,
-    sha256: actual.sha256Hex,
-    status: 'pending',
-    s3Key: key,
-    createdAt: '',
-    createdBy: '',
-    uploadedAt: null,
-    rejectedReason: null,
-    submissionSeqAtGrant: g.submissionSeq,
-    auditSeq: 1,
-    auditHead: g.auditHead,
-  };
-  const outcome = await deps.repo.settleDocument(
-    doc,
-    { status: 'uploaded', at: deps.now().toISOString(), reason: null },
-    {
-      actor: { ...SYSTEM_ACTOR, court: g.courtCode },
-      action: 'document.uploaded',
-      fromStatus: g.status,
-      toStatus: g.status,
-      detail: { documentId: ids.documentId, type: g.type, ...(options.via ? { via: options.via } : {}) },
-    },
-    {
-      granted: {
-        auditHead: g.auditHead,
-        sizeBytes: actual.sizeBytes,
-        sha256: actual.sha256Hex,
-        contentType,
-        application: { courtCode: g.courtCode, status: g.status, submissionSeq: g.submissionSeq },
-      },
-    },
-  );
-  return outcome === 'settled' ? 'uploaded' : undefined;
 }
 
 /**
@@ -493,7 +213,7 @@ async function settleAsGranted(
  * trusts): if it is not byte for byte the reviewed one, the document is `rejected` with
  * OBJECT_CHANGED (OBJECT_MISSING when it is gone), audited, whatever the application's status. Disbursement checks the objects again.
  */
-async function recheckUploadedObject(
+export async function recheckUploadedObject(
   deps: InspectDeps,
   doc: DocumentRecord,
   app: ApplicationRecord | undefined,
@@ -526,17 +246,12 @@ async function recheckUploadedObject(
   return 'rejected';
 }
 
-export interface ReviewDocumentInput {
-  verdict: 'accepted' | 'rejected';
-  reason: string;
-}
-
 /**
  * Who may review now: the executing court's clerk while the application is draft or returned, or
  * an approver of the court where it waits (pending_approval). 404 outside the jurisdiction (the
  * caller's `loadVisible`), 403 inside it for anyone else, 409 when the status allows no review.
  */
-function reviewerRole(principal: Principal, app: ApplicationRecord): 'clerk' | 'approver' {
+export function reviewerRole(principal: Principal, app: ApplicationRecord): 'clerk' | 'approver' {
   const executingClerk = principal.court === app.courtCode && hasRole(principal, 'clerk');
   if (executingClerk && isWithClerk(app.status)) return 'clerk';
   if (app.status === 'pending_approval') {
@@ -557,120 +272,4 @@ function reviewerRole(principal: Principal, app: ApplicationRecord): 'clerk' | '
     'INVALID_STATUS',
     `The documents of an application in status "${app.status}" cannot be reviewed.`,
   );
-}
-
-/**
- * 材料审查: a person accepts or rejects one uploaded scan. A rejection needs a reason; the document
- * becomes `rejected` (with the reviewer's reason) and blocks its type at submission and approval
- * until another of its type is uploaded (see evidenceSet). An approver who rejects one must then
- * return the application (approval is refused while a rejected document blocks); the return lists
- * the documents to replace. Reviewing a pending upload, or one already rejected, is 409.
- */
-export async function reviewDocument(
-  deps: ApplicationDeps,
-  principal: Principal,
-  applicationId: string,
-  documentId: string,
-  input: ReviewDocumentInput,
-  idempotency?: IdempotentWrite<StoredResponse>,
-): Promise<StoredResponse> {
-  const read = await loadVisible(deps, principal, applicationId);
-  const as = reviewerRole(principal, read);
-  const reason = input.reason.trim();
-  let app = read;
-  let doc = await deps.repo.getDocument(applicationId, documentId);
-  for (let attempt = 0; ; attempt++) {
-    if (!doc) throw new NotFoundError('Unknown document.');
-    if (doc.status === 'pending') {
-      throw new ConflictError(
-        'DOCUMENT_NOT_UPLOADED',
-        'The scan has not been uploaded yet (the document is pending); review it once it is uploaded.',
-      );
-    }
-    if (doc.status === 'rejected') {
-      throw new ConflictError(
-        'DOCUMENT_ALREADY_REJECTED',
-        attempt === 0
-          ? 'The document is already rejected; upload another of its type instead.'
-          : 'The document changed meanwhile (it is no longer uploaded).',
-      );
-    }
-    if (input.verdict === 'rejected' && reason === '') {
-      throw new UnprocessableError(
-        'REVIEW_REASON_REQUIRED',
-        'A rejection needs a reason the clerk can act on.',
-        {
-          errors: [
-            { code: 'REVIEW_REASON_REQUIRED', path: 'reason', message: 'A rejection needs a reason.' },
-          ],
-        },
-      );
-    }
-    const review: DocumentReview = {
-      verdict: input.verdict,
-      reason,
-      reviewedBy: principal.sub,
-      court: principal.court,
-      as,
-      at: deps.now().toISOString(),
-    };
-    const reviewed: DocumentRecord = {
-      ...doc,
-      status: input.verdict === 'rejected' ? 'rejected' : 'uploaded',
-      rejectedReason: input.verdict === 'rejected' ? 'REVIEW_REJECTED' : doc.rejectedReason,
-      review,
-    };
-    const response: StoredResponse = { status: 200, body: documentView(reviewed), headers: {} };
-    // The document's chain takes the entry; the application's docsVersion moves, conditioned on the
-    // application as read (who may review depends on it), so a decision in flight is built again.
-    const outcome = await deps.repo.settleDocument(
-      doc,
-      {
-        status: reviewed.status as 'uploaded' | 'rejected',
-        at: review.at,
-        reason: reviewed.rejectedReason,
-        from: 'uploaded',
-        review,
-      },
-      {
-        actor: principal,
-        action: input.verdict === 'rejected' ? 'document.review-rejected' : 'document.review-accepted',
-        fromStatus: app.status,
-        toStatus: app.status,
-        detail: {
-          documentId: doc.documentId,
-          type: doc.type,
-          sha256: doc.sha256,
-          verdict: input.verdict,
-          reason,
-          as,
-        },
-      },
-      { application: app, idempotency: idempotentVia(idempotency, () => response) },
-    );
-    if (outcome === 'settled') return response;
-    if (attempt + 1 >= CONFLICT_RETRY.attempts) {
-      throw new ConcurrentUpdateError(
-        'The application is being changed concurrently; nothing was written. Retry shortly.',
-      );
-    }
-    await sleep(backoffMs(attempt));
-    const again = await deps.repo.getWithDocument(applicationId, documentId);
-    doc = again.doc;
-    if (!again.app) throw new NotFoundError();
-    // Decided on the first read; a submission, decision or return in between changes who may review.
-    let role: 'clerk' | 'approver' | undefined;
-    try {
-      role = reviewerRole(principal, again.app);
-    } catch {
-      role = undefined;
-    }
-    if (role !== as || again.app.pendingAt !== read.pendingAt) {
-      throw new ConflictError(
-        'VERSION_CONFLICT',
-        'The application changed while reviewing; reload and retry.',
-      );
-    }
-    app = again.app;
-  }
 }

@@ -1,6 +1,7 @@
 import { isPaidOut } from '../domain/lifecycle.ts';
 import { ConflictError, NotFoundError } from '../lib/errors.ts';
-import { dispatchPackage, type PayoutDeps, packageIdOf, parsePackageId } from './payouts.ts';
+import { dispatchPackage } from './dispatch-package.ts';
+import { type PayoutDeps, packageIdOf, parsePackageId } from './payouts.ts';
 
 /** What the insurer may read of a package it was sent: never the applicant's data (it has the package). */
 export interface PackageStatus {

@@ -8,14 +8,14 @@ import {
 } from '../domain/reconciliation.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
-import type { ApplicationRepository } from '../ports/applications.ts';
+import type { ApplicationStore } from '../ports/application-store.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
-import { type IdempotentWrite, idempotentVia, type StoredResponse } from '../ports/idempotency.ts';
+import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
 import type { ReconciliationStore, StoredReconciliation } from '../ports/reconciliations.ts';
 import { hasRole } from './applications.ts';
 
 export interface ReconciliationDeps {
-  repo: ApplicationRepository;
+  repo: Pick<ApplicationStore, 'list'>;
   campaigns: CampaignStore;
   reconciliations: ReconciliationStore;
   now: () => Date;
@@ -67,8 +67,8 @@ export async function recordReconciliation(
   principal: Principal,
   campaignId: string,
   statement: Buffer,
-  idempotency?: IdempotentWrite<StoredResponse>,
-): Promise<StoredResponse> {
+  idempotency?: IdempotentWrite<StoredReconciliation>,
+): Promise<StoredReconciliation> {
   assertSpcAdmin(principal);
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) throw new NotFoundError('Unknown campaign.');
@@ -99,16 +99,11 @@ export async function recordReconciliation(
     },
     ...result,
   };
-  const response: StoredResponse = {
-    status: 201,
-    body: reconciliationView(rec),
-    headers: { location: `/campaigns/${campaignId}/reconciliations/${id}` },
-  };
   await deps.reconciliations.put(
     rec,
-    idempotentVia(idempotency, () => response),
+    idempotentVia(idempotency, () => rec),
   );
-  return response;
+  return rec;
 }
 
 export async function getReconciliation(

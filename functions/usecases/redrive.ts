@@ -4,8 +4,9 @@ import { logger } from '../lib/logger.ts';
 import type { ApplicationRecord, WorkflowAlarm } from '../ports/applications.ts';
 import type { ExecutionStatus, Workflow } from '../ports/workflow.ts';
 import type { ApplicationDeps } from './applications.ts';
-import { type InspectDeps, settleUploadedObject } from './documents.ts';
+import type { InspectDeps } from './documents.ts';
 import { packageIdOf } from './payouts.ts';
+import { settleUploadedObject } from './settle-uploaded-object.ts';
 
 /**
  * Nothing stuck silently (在途案件不得无声停滞). A case in `pending_approval` or `awaiting_payout` needs a

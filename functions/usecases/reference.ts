@@ -2,7 +2,7 @@ import type { Court, CourtLevel } from '../domain/court-registry.ts';
 import { BadRequestError, NotFoundError } from '../lib/errors.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
 import type { CourtDirectory } from '../ports/courts.ts';
-import { campaignEtag, campaignView } from './campaigns.ts';
+import { campaignView } from './campaigns.ts';
 
 /** Reference data: the court registry (法院名录, table data) and the campaigns. */
 
@@ -46,9 +46,9 @@ export async function listCampaigns(deps: { campaigns: CampaignStore }) {
   return { items: (await deps.campaigns.list()).map(campaignView), nextCursor: null };
 }
 
-/** One campaign as the SPC last saved it (a consistent read), with its ETag. */
+/** One campaign as the SPC last saved it (a consistent read; the route answers its version as ETag). */
 export async function getCampaign(deps: { campaigns: CampaignStore }, campaignId: string) {
   const campaign = await deps.campaigns.get(campaignId, { consistent: true });
   if (!campaign) throw new NotFoundError(`No campaign ${campaignId}.`);
-  return { body: campaignView(campaign), etag: campaignEtag(campaign) };
+  return campaign;
 }

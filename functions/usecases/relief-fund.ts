@@ -1,13 +1,13 @@
 import { isQuotaHolderCode } from '../domain/provinces.ts';
 import type { Principal } from '../lib/auth.ts';
 import { ForbiddenError, NotFoundError } from '../lib/errors.ts';
-import type { ApplicationRepository } from '../ports/applications.ts';
 import type { CampaignStore } from '../ports/campaigns.ts';
+import type { ReliefFundLedger } from '../ports/relief-fund-ledger.ts';
 import type { ReportStore } from '../ports/reports.ts';
 import { hasRole } from './applications.ts';
 
 export interface FundDeps {
-  repo: ApplicationRepository;
+  repo: ReliefFundLedger;
   reports: ReportStore;
   campaigns: CampaignStore;
 }

@@ -13,9 +13,10 @@ import { CreateApplicationBody } from '../../functions/http/schemas.ts';
 import type { Principal } from '../../functions/lib/auth.ts';
 import { type ApplicationRecord, DOCUMENT_TYPES } from '../../functions/ports/applications.ts';
 import type { Workflow } from '../../functions/ports/workflow.ts';
-import { createApplication } from '../../functions/usecases/applications.ts';
-import { type ApprovalDeps, submitApplication } from '../../functions/usecases/approval.ts';
+import type { ApprovalDeps } from '../../functions/usecases/approval-steps.ts';
+import { createApplication } from '../../functions/usecases/create-application.ts';
 import { documentKey } from '../../functions/usecases/documents.ts';
+import { submitApplication } from '../../functions/usecases/submit-application.ts';
 
 /** The local stack's table and documents bucket (infra/local/stack.ts). */
 const TABLE = 'relief';
@@ -144,7 +145,7 @@ export function pendingSeeder(endpoints: { dynamodb: string; s3: string }) {
         while (next < bodies.length) {
           const i = next++;
           const created = await createApplication(deps, clerk, CreateApplicationBody.parse(bodies[i]));
-          const id = (created.body as { id: string }).id;
+          const id = created.id;
           await addScans(id, clerk);
           await submitApplication(deps, clerk, id, {
             approvalForm: { reviewOpinion: '材料齐全，符合救助条件。', reviewedBy: '批量测试法官' },

@@ -3,17 +3,14 @@ import { currentCorrelationId, withCorrelationId } from '../../functions/lib/cor
 import { toProblem } from '../../functions/lib/http.ts';
 import { DOCUMENT_TYPES, HANDOFF_GRACE_MS } from '../../functions/ports/applications.ts';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
-import {
-  type DecisionResult,
-  decideApplication,
-  escalateOverdue,
-  reconcile,
-  recordTaskToken,
-  recordWorkflowFault,
-  type SubmitResult,
-  submitApplication,
-} from '../../functions/usecases/approval.ts';
-import { requestUpload, settleUploadedObject } from '../../functions/usecases/documents.ts';
+import { type DecisionResult, decideApplication } from '../../functions/usecases/decide-application.ts';
+import { escalateOverdue } from '../../functions/usecases/escalate-overdue.ts';
+import { reconcile } from '../../functions/usecases/reconcile.ts';
+import { recordTaskToken } from '../../functions/usecases/record-task-token.ts';
+import { recordWorkflowFault } from '../../functions/usecases/record-workflow-fault.ts';
+import { requestUpload } from '../../functions/usecases/request-upload.ts';
+import { settleUploadedObject } from '../../functions/usecases/settle-uploaded-object.ts';
+import { type SubmitResult, submitApplication } from '../../functions/usecases/submit-application.ts';
 import {
   FORM,
   idempotencyFor,
@@ -36,10 +33,7 @@ describe('submitApplication (提交审批)', () => {
   it('moves a complete, eligible draft to the first level with its evidence set, and starts one execution', async () => {
     const id = await w.ready();
     const res = await submitApplication(w.deps, people.clerk, id, FORM);
-    expect(res).toEqual({
-      status: 202,
-      body: { id, status: 'pending_approval', pendingAt: 'JX0102', submissionSeq: 1 },
-    });
+    expect(res).toEqual({ id, status: 'pending_approval', pendingAt: 'JX0102', submissionSeq: 1 });
     const app = await w.repo.get(id);
     const docs = await w.repo.listDocuments(id);
     expect(app?.submission?.documents).toEqual(
@@ -71,7 +65,7 @@ describe('submitApplication (提交审批)', () => {
   it('keeps the submission when the execution cannot be started, and the reconciler starts it exactly once', async () => {
     const id = await w.ready();
     w.workflow.failStarts = 1;
-    expect((await submitApplication(w.deps, people.clerk, id, FORM)).body.status).toBe('pending_approval');
+    expect((await submitApplication(w.deps, people.clerk, id, FORM)).status).toBe('pending_approval');
     expect(w.workflow.executions.size).toBe(0);
     expect((await w.repo.listOutbox(10)).map((o) => o.kind)).toEqual(['start-execution']);
     expect(await reconcile(w.deps)).toEqual({ started: 1 });
@@ -111,14 +105,12 @@ describe('submitApplication (提交审批)', () => {
       id,
       DOCUMENT_TYPES.filter((t) => t !== 'execution-report' && t !== 'bank-account'),
     );
-    const { documentId } = (
-      await requestUpload(w.deps, people.clerk, id, {
-        type: 'bank-account',
-        contentType: 'application/pdf',
-        sizeBytes: 3,
-        sha256: 'a'.repeat(64),
-      })
-    ).body as { documentId: string };
+    const { documentId } = await requestUpload(w.deps, people.clerk, id, {
+      type: 'bank-account',
+      contentType: 'application/pdf',
+      sizeBytes: 3,
+      sha256: 'a'.repeat(64),
+    });
     const key = w.keyOf(id, documentId);
     w.storage.putObject(key, 'abc', 'application/pdf');
     expect(await settleUploadedObject(w.deps, key)).toBe('rejected');
@@ -190,11 +182,7 @@ describe('submitApplication (提交审批)', () => {
       { id },
       's-1',
       FORM,
-      (r) => ({
-        status: r.status,
-        body: r.body,
-        headers: {},
-      }),
+      (r) => ({ status: 202, body: r, headers: {} }),
     );
     w.repo.faults.interleave(async () => {
       await submitApplication(w.deps, people.clerk, id, FORM, write);
@@ -421,7 +409,7 @@ describe('decideApplication (审批)', () => {
     expect((await refusal(w.create(facts))).code).toBe('DUPLICATE_APPLICATION');
     await w.upload(id, 'execution-report', 'a fuller execution report');
     const again = await submitApplication(w.deps, people.clerk, id, FORM);
-    expect(again.body).toMatchObject({ pendingAt: 'JX0102', submissionSeq: 2 });
+    expect(again).toMatchObject({ pendingAt: 'JX0102', submissionSeq: 2 });
     expect((await w.repo.get(id))?.decisions).toEqual([]);
     expect([...w.workflow.executions.keys()]).toEqual([`${id}-s1`, `${id}-s2`]);
     expect(await w.counters()).toMatchObject({ pending: 1, returned: 0 });

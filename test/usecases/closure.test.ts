@@ -1,11 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
-import {
-  closeApplication,
-  getRuling,
-  recordRecovery,
-  resumeEnforcement,
-} from '../../functions/usecases/closure.ts';
+import { closeApplication } from '../../functions/usecases/close-application.ts';
+import { getRuling } from '../../functions/usecases/get-ruling.ts';
+import { recordRecovery } from '../../functions/usecases/record-recovery.ts';
+import { resumeEnforcement } from '../../functions/usecases/resume-enforcement.ts';
 import { noticeClosingReason, noticeRulingParagraph } from '../support/seed.ts';
 import { idempotencyFor, people, refusal, refusedWithoutChange, type World, world } from './world.ts';
 
@@ -36,7 +34,8 @@ describe('getRuling (终结执行裁定书)', () => {
   it('exists only once the relief is paid (409 NOT_PAID), then carries the notice’s mandated paragraph verbatim', async () => {
     const id = await w.dispatched();
     expect((await refusal(getRuling(w.deps, people.clerk, id))).code).toBe('NOT_PAID');
-    const { handleInsurerEvent, packageIdOf } = await import('../../functions/usecases/payouts.ts');
+    const { packageIdOf } = await import('../../functions/usecases/payouts.ts');
+    const { handleInsurerEvent } = await import('../../functions/usecases/handle-insurer-event.ts');
     await handleInsurerEvent(w.deps, {
       id: 'evt-1',
       type: 'payout.succeeded',

@@ -1,11 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Debtor, TerminationChecklist } from '../../functions/domain/eligibility.ts';
-import {
-  applicationView,
-  createApplication,
-  patchApplication,
-} from '../../functions/usecases/applications.ts';
-import { submitApplication } from '../../functions/usecases/approval.ts';
+import { applicationView } from '../../functions/usecases/applications.ts';
+import { createApplication } from '../../functions/usecases/create-application.ts';
+import { patchApplication } from '../../functions/usecases/patch-application.ts';
+import { submitApplication } from '../../functions/usecases/submit-application.ts';
 import { residentId } from '../support/applications.ts';
 import { FORM, people, refusedWithoutChange, type World, world } from './world.ts';
 

@@ -1,12 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApplicationRepository } from '../../functions/ports/applications.ts';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
-import { decideApplication, submitApplication } from '../../functions/usecases/approval.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
 import {
   BATCH_CONCURRENCY,
   type BatchResult,
   decideBatch,
 } from '../../functions/usecases/decision-batches.ts';
+import { submitApplication } from '../../functions/usecases/submit-application.ts';
 import { FORM, idempotencyFor, people, refusedWithoutChange, type World, world } from './world.ts';
 
 let w: World;

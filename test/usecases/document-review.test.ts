@@ -1,17 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
-import { decideApplication, submitApplication } from '../../functions/usecases/approval.ts';
-import { listDocuments, reviewDocument } from '../../functions/usecases/documents.ts';
-import {
-  asIs,
-  FORM,
-  idempotencyFor,
-  people,
-  refusal,
-  refusedWithoutChange,
-  type World,
-  world,
-} from './world.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
+import { listDocuments } from '../../functions/usecases/list-documents.ts';
+import { reviewDocument } from '../../functions/usecases/review-document.ts';
+import { submitApplication } from '../../functions/usecases/submit-application.ts';
+import { FORM, idempotencyFor, people, refusal, refusedWithoutChange, type World, world } from './world.ts';
 
 let w: World;
 beforeEach(async () => {
@@ -34,7 +27,7 @@ describe('reviewDocument (材料审查) by the executing court’s clerk', () =>
     const { id, docs } = await readyDraft();
     const documentId = docs.identity?.documentId as string;
     const res = await reviewDocument(w.deps, people.clerk, id, documentId, reject());
-    expect(res.status).toBe(200);
+    expect(res).toMatchObject({ documentId, status: 'rejected' });
     const listed = (await listDocuments(w.deps, people.clerk, id)).find((d) => d.documentId === documentId);
     expect(listed).toMatchObject({
       status: 'rejected',
@@ -70,7 +63,7 @@ describe('reviewDocument (材料审查) by the executing court’s clerk', () =>
     w.clock.advance(1000);
     const replacement = await w.upload(id, 'identity');
     const res = await submitApplication(w.deps, people.clerk, id, FORM);
-    expect(res.status).toBe(202);
+    expect(res.status).toBe('pending_approval');
     const submitted = await w.repo.get(id);
     expect(submitted?.submission?.documents?.find((d) => d.type === 'identity')?.documentId).toBe(
       replacement.documentId,
@@ -98,7 +91,7 @@ describe('reviewDocument (材料审查) by the executing court’s clerk', () =>
       review: { verdict: 'accepted', as: 'clerk' },
     });
     expect((await w.verifiedAudit(id)).at(-1)?.action).toBe('document.review-accepted');
-    expect((await submitApplication(w.deps, people.clerk, id, FORM)).status).toBe(202);
+    expect((await submitApplication(w.deps, people.clerk, id, FORM)).status).toBe('pending_approval');
   });
 
   it('refuses a rejection without a reason (422 REVIEW_REASON_REQUIRED) and changes nothing', async () => {
@@ -112,14 +105,14 @@ describe('reviewDocument (材料审查) by the executing court’s clerk', () =>
 
   it('refuses a pending upload (409 DOCUMENT_NOT_UPLOADED), an already rejected one and an unknown document (404)', async () => {
     const id = await w.create();
-    const { requestUpload } = await import('../../functions/usecases/documents.ts');
+    const { requestUpload } = await import('../../functions/usecases/request-upload.ts');
     const grant = await requestUpload(w.deps, people.clerk, id, {
       type: 'identity',
       contentType: 'application/pdf',
       sizeBytes: 4,
       sha256: 'a'.repeat(64),
     });
-    const pendingId = (grant.body as { documentId: string }).documentId;
+    const pendingId = grant.documentId;
     await refusedWithoutChange(w, () => reviewDocument(w.deps, people.clerk, id, pendingId, accept), {
       code: 'DOCUMENT_NOT_UPLOADED',
       status: 409,
@@ -171,9 +164,11 @@ describe('reviewDocument (材料审查) by the executing court’s clerk', () =>
   it('records the Idempotency-Key with the review: a second write with the key is a replay of the first response', async () => {
     const { id, docs } = await readyDraft();
     const documentId = docs.identity?.documentId as string;
-    const key = idempotencyFor(people.clerk, 'reviewDocument', { id, documentId }, 'k-1', accept, asIs);
+    const key = idempotencyFor(people.clerk, 'reviewDocument', { id, documentId }, 'k-1', accept);
     const first = await reviewDocument(w.deps, people.clerk, id, documentId, accept, key);
-    expect((await w.repo.getIdempotency(key.scope, key.key))?.response).toEqual(first);
+    expect((await w.repo.getIdempotency(key.scope, key.key))?.response.body).toEqual(
+      JSON.parse(JSON.stringify(first)),
+    );
     // The route answers a replay from the key record first; a second write with the key is refused by the store.
     const before = (await w.repo.listAudit(id)).length;
     expect(await refusal(reviewDocument(w.deps, people.clerk, id, documentId, accept, key))).toBeInstanceOf(
@@ -226,7 +221,7 @@ describe('reviewDocument by the deciding approver', () => {
     // The clerk replaces it and submits again; the new submission's evidence holds the replacement.
     w.clock.advance(1000);
     const replacement = await w.upload(id, 'identity');
-    expect((await submitApplication(w.deps, people.clerk, id, FORM)).status).toBe(202);
+    expect((await submitApplication(w.deps, people.clerk, id, FORM)).status).toBe('pending_approval');
     expect(
       (await w.repo.get(id))?.submission?.documents?.find((d) => d.type === 'identity')?.documentId,
     ).toBe(replacement.documentId);

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { storedApplicationItems } from '../../functions/adapters/dynamo-applications.ts';
 import { idempotencyPut } from '../../functions/adapters/dynamo-idempotency.ts';
-import { decideApplication, submitApplication } from '../../functions/usecases/approval.ts';
-import { closeApplication } from '../../functions/usecases/closure.ts';
-import { dispatchPackage, handleInsurerEvent, packageIdOf } from '../../functions/usecases/payouts.ts';
+import { closeApplication } from '../../functions/usecases/close-application.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
+import { dispatchPackage } from '../../functions/usecases/dispatch-package.ts';
+import { handleInsurerEvent } from '../../functions/usecases/handle-insurer-event.ts';
+import { packageIdOf } from '../../functions/usecases/payouts.ts';
+import { submitApplication } from '../../functions/usecases/submit-application.ts';
 import { dynamoItemSize } from '../support/item-size.ts';
 import { FORM, idempotencyFor, people, ROUTE_APPROVERS, type World, world } from './world.ts';
 

@@ -1,13 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Measure } from '../../functions/domain/eligibility.ts';
 import { applicationView, type CreateApplicationInput } from '../../functions/usecases/applications.ts';
-import {
-  closeApplication,
-  getRuling,
-  liftMeasure,
-  recordRecovery,
-  resumeEnforcement,
-} from '../../functions/usecases/closure.ts';
+import { closeApplication } from '../../functions/usecases/close-application.ts';
+import { getRuling } from '../../functions/usecases/get-ruling.ts';
+import { liftMeasure } from '../../functions/usecases/lift-measure.ts';
+import { recordRecovery } from '../../functions/usecases/record-recovery.ts';
+import { resumeEnforcement } from '../../functions/usecases/resume-enforcement.ts';
 import { people, refusedWithoutChange, type World, world } from './world.ts';
 
 let w: World;

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../functions/lib/auth.ts';
 import { applicationView } from '../../functions/usecases/applications.ts';
-import { closeApplication, resumeEnforcement } from '../../functions/usecases/closure.ts';
+import { closeApplication } from '../../functions/usecases/close-application.ts';
 import { dismissResumption, listDue, recordAssetCheck } from '../../functions/usecases/monitoring.ts';
+import { resumeEnforcement } from '../../functions/usecases/resume-enforcement.ts';
 import { people, refusedWithoutChange, type World, world } from './world.ts';
 
 let w: World;

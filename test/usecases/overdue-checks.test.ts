@@ -1,13 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApplicationRecord } from '../../functions/ports/applications.ts';
 import { applicationView } from '../../functions/usecases/applications.ts';
-import { closeApplication, resumeEnforcement } from '../../functions/usecases/closure.ts';
+import { closeApplication } from '../../functions/usecases/close-application.ts';
 import {
   escalateOverdueAssetChecks,
   listDue,
   OVERDUE_SWEEP,
   recordAssetCheck,
 } from '../../functions/usecases/monitoring.ts';
+import { resumeEnforcement } from '../../functions/usecases/resume-enforcement.ts';
 import { people, type World, world } from './world.ts';
 
 /**

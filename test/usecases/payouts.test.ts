@@ -1,12 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DOCUMENT_TYPES } from '../../functions/ports/applications.ts';
-import { decideApplication } from '../../functions/usecases/approval.ts';
-import {
-  dispatchPackage,
-  handleInsurerEvent,
-  type InsurerEvent,
-  packageIdOf,
-} from '../../functions/usecases/payouts.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
+import { dispatchPackage } from '../../functions/usecases/dispatch-package.ts';
+import { handleInsurerEvent } from '../../functions/usecases/handle-insurer-event.ts';
+import { type InsurerEvent, packageIdOf } from '../../functions/usecases/payouts.ts';
 import { people, refusal, refusedWithoutChange, type World, world } from './world.ts';
 
 let w: World;
@@ -106,10 +103,7 @@ describe('handleInsurerEvent (the insurer webhook)', () => {
   it('records a payout: paid, quota committed, counters moved, the workflow told, in one change', async () => {
     const id = await w.dispatched();
     const quotaBefore = await w.quota();
-    expect(await handleInsurerEvent(w.deps, paid(id))).toEqual({
-      status: 200,
-      body: { received: true, status: 'paid' },
-    });
+    expect(await handleInsurerEvent(w.deps, paid(id))).toEqual({ received: true, status: 'paid' });
     const app = await w.repo.get(id);
     expect(app).toMatchObject({
       status: 'paid',
@@ -145,12 +139,9 @@ describe('handleInsurerEvent (the insurer webhook)', () => {
   it('applies an event id once, however often and however concurrently it is delivered', async () => {
     const id = await w.dispatched();
     const results = await Promise.all([1, 2, 3].map(() => handleInsurerEvent(w.deps, paid(id))));
-    expect(results.filter((r) => (r.body as { duplicate?: boolean }).duplicate)).toHaveLength(2);
+    expect(results.filter((r) => 'duplicate' in r)).toHaveLength(2);
     const before = w.dump();
-    expect(await handleInsurerEvent(w.deps, paid(id))).toEqual({
-      status: 200,
-      body: { received: true, duplicate: true },
-    });
+    expect(await handleInsurerEvent(w.deps, paid(id))).toEqual({ received: true, duplicate: true });
     expect(w.dump()).toEqual(before);
     expect((await w.counters()).paid).toBe(1);
     expect((await w.quota())?.disbursedFen).toBe(3_000_000);
@@ -164,7 +155,7 @@ describe('handleInsurerEvent (the insurer webhook)', () => {
       markReads++;
       return hasInsurerEvent.call(w.repo, eventId);
     };
-    expect((await handleInsurerEvent(w.deps, paid(id))).body).toEqual({ received: true, status: 'paid' });
+    expect(await handleInsurerEvent(w.deps, paid(id))).toEqual({ received: true, status: 'paid' });
     expect(markReads).toBe(0);
     // The package no longer waits under this id: the event it already took is a duplicate, not a 404.
     await w.repo.update(id, (current) => ({
@@ -172,7 +163,7 @@ describe('handleInsurerEvent (the insurer webhook)', () => {
       audit: { actor: people.clerk, action: 'test.moved', fromStatus: null, toStatus: null, detail: {} },
     }));
     const before = w.dump();
-    expect((await handleInsurerEvent(w.deps, paid(id))).body).toEqual({ received: true, duplicate: true });
+    expect(await handleInsurerEvent(w.deps, paid(id))).toEqual({ received: true, duplicate: true });
     expect(w.dump()).toEqual(before);
   });
 
@@ -198,7 +189,7 @@ describe('handleInsurerEvent (the insurer webhook)', () => {
       { code: 'AMOUNT_MISMATCH', eventId: `evt-${id}`, amountFen: 2_999_999 },
     ]);
     expect((await w.quota())?.disbursedFen).toBe(0);
-    expect((await handleInsurerEvent(w.deps, paid(id, { amountFen: 2_999_999 }))).body).toEqual({
+    expect(await handleInsurerEvent(w.deps, paid(id, { amountFen: 2_999_999 }))).toEqual({
       received: true,
       duplicate: true,
     });

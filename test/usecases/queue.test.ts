@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DECISION_TIME_LIMIT_MS } from '../../functions/domain/approval-queue.ts';
 import type { Principal } from '../../functions/lib/auth.ts';
-import { listApplications, queueEntryView } from '../../functions/usecases/applications.ts';
-import { decideApplication } from '../../functions/usecases/approval.ts';
+import { queueEntryView } from '../../functions/usecases/applications.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
+import { listApplications } from '../../functions/usecases/list-applications.ts';
 import { people, refusal, type World, world } from './world.ts';
 
 let w: World;

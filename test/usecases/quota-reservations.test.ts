@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RESERVATION_STALE_MS } from '../../functions/domain/quota.ts';
 import type { Principal } from '../../functions/lib/auth.ts';
-import { decideApplication } from '../../functions/usecases/approval.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
 import { sweepStaleReservations } from '../../functions/usecases/quota-reservations.ts';
 import { getQuotaAudit, setQuota } from '../../functions/usecases/quotas.ts';
 import { people, refusal, refusedWithoutChange, type World, world } from './world.ts';

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { currentCorrelationId, withCorrelationId } from '../../functions/lib/correlation.ts';
-import { decideApplication, submitApplication } from '../../functions/usecases/approval.ts';
-import { requestUpload } from '../../functions/usecases/documents.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
 import { redriveLostUploads, redriveStuckWorkflows } from '../../functions/usecases/redrive.ts';
+import { requestUpload } from '../../functions/usecases/request-upload.ts';
+import { submitApplication } from '../../functions/usecases/submit-application.ts';
 import { FORM, people, type World, world } from './world.ts';
 
 let w: World;
@@ -113,7 +114,7 @@ describe('the correlation id of re-driven work', () => {
         sha256: createHash('sha256').update(body).digest('hex'),
       }),
     );
-    const grant = granted.body as { upload: { url: string; headers: Record<string, string> } };
+    const grant = granted as { upload: { url: string; headers: Record<string, string> } };
     // The object lands; its ObjectCreated event never comes.
     await w.storage.upload(grant.upload.url, body, grant.upload.headers);
     w.clock.advance(120_000);

@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { closeApplication, recordRecovery, resumeEnforcement } from '../../functions/usecases/closure.ts';
+import { closeApplication } from '../../functions/usecases/close-application.ts';
+import { recordRecovery } from '../../functions/usecases/record-recovery.ts';
 import { reliefFund } from '../../functions/usecases/relief-fund.ts';
+import { resumeEnforcement } from '../../functions/usecases/resume-enforcement.ts';
 import { people, refusal, type World, world } from './world.ts';
 
 let w: World;

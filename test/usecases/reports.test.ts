@@ -3,7 +3,7 @@ import { QUOTA_HOLDER_CODES } from '../../functions/domain/courts.ts';
 import type { Principal } from '../../functions/lib/auth.ts';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
 import type { StoredNarrative } from '../../functions/ports/reports.ts';
-import { decideApplication } from '../../functions/usecases/approval.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
 import {
   campaignReport,
   type FrozenReport,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { verifyApplicationTrail } from '../../functions/domain/application-trail.ts';
-import { closeApplication, recordRecovery, resumeEnforcement } from '../../functions/usecases/closure.ts';
+import { closeApplication } from '../../functions/usecases/close-application.ts';
+import { recordRecovery } from '../../functions/usecases/record-recovery.ts';
+import { resumeEnforcement } from '../../functions/usecases/resume-enforcement.ts';
 import { people, world } from './world.ts';
 
 describe('the trail of a whole case (全程留痕)', () => {

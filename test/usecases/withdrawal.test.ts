@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
-import { decideApplication, submitApplication } from '../../functions/usecases/approval.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
+import { submitApplication } from '../../functions/usecases/submit-application.ts';
 import { withdrawApplication } from '../../functions/usecases/withdrawal.ts';
 import { FORM, idempotencyFor, people, refusal, refusedWithoutChange, type World, world } from './world.ts';
 

@@ -8,10 +8,17 @@ import type { Principal } from '../../functions/lib/auth.ts';
 import { underRecordedCorrelationId } from '../../functions/lib/correlation.ts';
 import { DOCUMENT_TYPES, type DocumentType } from '../../functions/ports/applications.ts';
 import type { IdempotentWrite, StoredResponse } from '../../functions/ports/idempotency.ts';
-import { type CreateApplicationInput, createApplication } from '../../functions/usecases/applications.ts';
-import { decideApplication, handOff, submitApplication } from '../../functions/usecases/approval.ts';
-import { parseDocumentKey, requestUpload, settleUploadedObject } from '../../functions/usecases/documents.ts';
-import { dispatchPackage, handleInsurerEvent, packageIdOf } from '../../functions/usecases/payouts.ts';
+import type { CreateApplicationInput } from '../../functions/usecases/applications.ts';
+import { createApplication } from '../../functions/usecases/create-application.ts';
+import { decideApplication } from '../../functions/usecases/decide-application.ts';
+import { dispatchPackage } from '../../functions/usecases/dispatch-package.ts';
+import { parseDocumentKey } from '../../functions/usecases/documents.ts';
+import { handOff } from '../../functions/usecases/hand-off.ts';
+import { handleInsurerEvent } from '../../functions/usecases/handle-insurer-event.ts';
+import { packageIdOf } from '../../functions/usecases/payouts.ts';
+import { requestUpload } from '../../functions/usecases/request-upload.ts';
+import { settleUploadedObject } from '../../functions/usecases/settle-uploaded-object.ts';
+import { submitApplication } from '../../functions/usecases/submit-application.ts';
 import { residentId } from '../support/applications.ts';
 
 /**
@@ -65,9 +72,6 @@ export function idempotencyFor<T>(
     respond,
   };
 }
-
-/** The respond of a route whose use case already returns the response (e.g. createApplication). */
-export const asIs = (response: StoredResponse): StoredResponse => response;
 
 /** The error a promise rejects with (fails the test when it resolves). */
 export async function refusal(
@@ -133,7 +137,7 @@ export async function world(options: { quotaFen?: number; now?: string } = {}) {
 
     async create(input?: CreateApplicationInput, principal: Principal = people.clerk): Promise<string> {
       const created = await createApplication(deps, principal, input ?? w.facts());
-      return (created.body as { id: string }).id;
+      return created.id;
     },
 
     /** Requests an upload, PUTs the bytes through the grant and delivers the ObjectCreated event. */
@@ -144,7 +148,7 @@ export async function world(options: { quotaFen?: number; now?: string } = {}) {
         sizeBytes: Buffer.byteLength(body),
         sha256: sha256Hex(body),
       });
-      const grant = granted.body as {
+      const grant = granted as {
         documentId: string;
         upload: { url: string; headers: Record<string, string> };
       };

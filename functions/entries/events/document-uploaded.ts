@@ -4,7 +4,7 @@ import { objectInspector } from '../../factories/s3-inspect.ts';
 import { logger } from '../../lib/logger.ts';
 import { defineTask } from '../../lib/task.ts';
 import { documentUploaded as spec } from '../../tasks/specs.ts';
-import { settleUploadedObject } from '../../usecases/documents.ts';
+import { settleUploadedObject } from '../../usecases/settle-uploaded-object.ts';
 
 /**
  * S3 ObjectCreated → the document becomes `uploaded` (or `rejected` when the object differs from

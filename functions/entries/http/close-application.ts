@@ -4,7 +4,7 @@ import { closeApplication as spec } from '../../http/specs/close-application.ts'
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { ApplicationRecord } from '../../ports/applications.ts';
 import { applicationView } from '../../usecases/applications.ts';
-import { closeApplication } from '../../usecases/closure.ts';
+import { closeApplication } from '../../usecases/close-application.ts';
 
 export const route = defineIdempotentRoute(
   spec,

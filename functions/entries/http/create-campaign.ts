@@ -2,9 +2,10 @@ import { clock } from '../../factories/clock.ts';
 import { campaignStore, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { createCampaign as spec } from '../../http/specs/create-campaign.ts';
+import { campaignEtag } from '../../lib/etag.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { StoredCampaign } from '../../ports/campaigns.ts';
-import { campaignEtag, campaignView, createCampaign } from '../../usecases/campaigns.ts';
+import { campaignView, createCampaign } from '../../usecases/campaigns.ts';
 
 export const route = defineIdempotentRoute(
   spec,

@@ -8,13 +8,17 @@ import {
 import { authenticator } from '../../factories/verifier.ts';
 import { createReconciliation as spec } from '../../http/specs/create-reconciliation.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
-import type { StoredResponse } from '../../ports/idempotency.ts';
-import { recordReconciliation } from '../../usecases/reconciliations.ts';
+import type { StoredReconciliation } from '../../ports/reconciliations.ts';
+import { reconciliationView, recordReconciliation } from '../../usecases/reconciliations.ts';
 
 export const route = defineIdempotentRoute(
   spec,
   authenticator,
-  (response: StoredResponse) => response,
+  (rec: StoredReconciliation) => ({
+    status: 201,
+    body: reconciliationView(rec),
+    headers: { location: `/campaigns/${rec.campaignId}/reconciliations/${rec.id}` },
+  }),
   (req, idempotency) =>
     recordReconciliation(
       {

@@ -4,7 +4,7 @@ import { authenticator } from '../../factories/verifier.ts';
 import { decideApplication as spec } from '../../http/specs/decide-application.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import { BusinessMetric, countEvent } from '../../lib/metrics.ts';
-import { type DecisionResult, decideApplication } from '../../usecases/approval.ts';
+import { type DecisionResult, decideApplication } from '../../usecases/decide-application.ts';
 
 export const route = defineIdempotentRoute(
   spec,

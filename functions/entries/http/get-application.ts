@@ -1,8 +1,9 @@
 import { applicationDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { getApplication as spec } from '../../http/specs/get-application.ts';
+import { etagOf } from '../../lib/etag.ts';
 import { defineRoute } from '../../lib/http.ts';
-import { applicationView, etagOf, loadVisible } from '../../usecases/applications.ts';
+import { applicationView, loadVisible } from '../../usecases/applications.ts';
 
 export const route = defineRoute(spec, authenticator, async (req) => {
   const app = await loadVisible(applicationDeps(), req.principal, req.params.id);

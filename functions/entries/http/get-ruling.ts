@@ -4,7 +4,7 @@ import { authenticator } from '../../factories/verifier.ts';
 import { DOCX } from '../../http/schemas.ts';
 import { getRuling as spec } from '../../http/specs/get-ruling.ts';
 import { defineRoute } from '../../lib/http.ts';
-import { getRuling } from '../../usecases/closure.ts';
+import { getRuling } from '../../usecases/get-ruling.ts';
 
 export const route = defineRoute(spec, authenticator, async (req) => {
   const { app, ruling } = await getRuling(applicationDeps(), req.principal, req.params.id);

@@ -8,7 +8,7 @@ import { logger } from '../../lib/logger.ts';
 import { BusinessMetric, countEvent } from '../../lib/metrics.ts';
 import { insurerSecrets } from '../../lib/secrets.ts';
 import { verifySignature } from '../../lib/webhook-signature.ts';
-import { handleInsurerEvent } from '../../usecases/payouts.ts';
+import { handleInsurerEvent } from '../../usecases/handle-insurer-event.ts';
 
 /** Runs before the body is parsed: a forged request never reaches JSON parsing or the store. */
 async function verify(req: { headers: Record<string, string | undefined>; rawBody: string | undefined }) {
@@ -47,10 +47,13 @@ export const route = defineRoute(
       eventType: req.body.type,
       packageCorrelationId: req.headers[PACKAGE_CORRELATION_HEADER] ?? null,
     });
-    const result = await handleInsurerEvent({ ...applicationDeps(), workflow: approvalWorkflow() }, req.body);
-    if (!(result.body as { duplicate?: boolean } | undefined)?.duplicate)
+    const receipt = await handleInsurerEvent(
+      { ...applicationDeps(), workflow: approvalWorkflow() },
+      req.body,
+    );
+    if (!('duplicate' in receipt))
       countEvent(BusinessMetric.Payouts, { name: 'outcome', value: req.body.type });
-    return result;
+    return { status: 200, body: receipt };
   },
   { verify },
 );

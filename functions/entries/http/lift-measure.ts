@@ -4,7 +4,7 @@ import { liftMeasure as spec } from '../../http/specs/lift-measure.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { ApplicationRecord } from '../../ports/applications.ts';
 import { applicationView } from '../../usecases/applications.ts';
-import { liftMeasure } from '../../usecases/closure.ts';
+import { liftMeasure } from '../../usecases/lift-measure.ts';
 
 export const route = defineIdempotentRoute(
   spec,

@@ -3,7 +3,8 @@ import { authenticator } from '../../factories/verifier.ts';
 import { listApplications as spec } from '../../http/specs/list-applications.ts';
 import { defineRoute } from '../../lib/http.ts';
 import type { ApplicationStatus } from '../../ports/applications.ts';
-import { applicationView, listApplications, queueEntryView } from '../../usecases/applications.ts';
+import { applicationView, queueEntryView } from '../../usecases/applications.ts';
+import { listApplications } from '../../usecases/list-applications.ts';
 
 export const route = defineRoute(spec, authenticator, async (req) => {
   const deps = applicationDeps();

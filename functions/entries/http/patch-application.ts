@@ -2,14 +2,11 @@ import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { patchApplication as spec } from '../../http/specs/patch-application.ts';
 import { BadRequestError, PreconditionRequiredError } from '../../lib/errors.ts';
+import { etagOf, versionFromIfMatch } from '../../lib/etag.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { ApplicationRecord } from '../../ports/applications.ts';
-import {
-  applicationView,
-  etagOf,
-  patchApplication,
-  versionFromIfMatch,
-} from '../../usecases/applications.ts';
+import { applicationView } from '../../usecases/applications.ts';
+import { patchApplication } from '../../usecases/patch-application.ts';
 
 export const route = defineIdempotentRoute(
   spec,

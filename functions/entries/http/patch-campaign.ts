@@ -3,10 +3,10 @@ import { campaignStore, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { patchCampaign as spec } from '../../http/specs/patch-campaign.ts';
 import { BadRequestError, PreconditionRequiredError } from '../../lib/errors.ts';
+import { campaignEtag, versionFromIfMatch } from '../../lib/etag.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { StoredCampaign } from '../../ports/campaigns.ts';
-import { versionFromIfMatch } from '../../usecases/applications.ts';
-import { campaignEtag, campaignView, patchCampaign } from '../../usecases/campaigns.ts';
+import { campaignView, patchCampaign } from '../../usecases/campaigns.ts';
 
 export const route = defineIdempotentRoute(
   spec,

@@ -3,8 +3,8 @@ import { courtStore, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { putCourt as spec } from '../../http/specs/put-court.ts';
 import { BadRequestError } from '../../lib/errors.ts';
+import { versionFromIfMatch } from '../../lib/etag.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
-import { versionFromIfMatch } from '../../usecases/applications.ts';
 import { putCourt } from '../../usecases/courts.ts';
 
 export const route = defineIdempotentRoute(

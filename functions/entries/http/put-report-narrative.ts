@@ -2,9 +2,9 @@ import { idempotencyStore, reportDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { putReportNarrative as spec } from '../../http/specs/put-report-narrative.ts';
 import { BadRequestError } from '../../lib/errors.ts';
+import { versionFromIfMatch } from '../../lib/etag.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { StoredNarrative } from '../../ports/reports.ts';
-import { versionFromIfMatch } from '../../usecases/applications.ts';
 import { putNarrative } from '../../usecases/reports.ts';
 
 export const route = defineIdempotentRoute(

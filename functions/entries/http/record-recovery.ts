@@ -3,7 +3,7 @@ import { authenticator } from '../../factories/verifier.ts';
 import { recordRecovery as spec } from '../../http/specs/record-recovery.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { ApplicationRecord } from '../../ports/applications.ts';
-import { recordRecovery } from '../../usecases/closure.ts';
+import { recordRecovery } from '../../usecases/record-recovery.ts';
 
 export const route = defineIdempotentRoute(
   spec,

@@ -4,13 +4,16 @@ import { authenticator } from '../../factories/verifier.ts';
 import { requestDocumentUpload as spec } from '../../http/specs/request-document-upload.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { DocumentType } from '../../ports/applications.ts';
-import type { StoredResponse } from '../../ports/idempotency.ts';
-import { requestUpload } from '../../usecases/documents.ts';
+import { requestUpload, type UploadGrant } from '../../usecases/request-upload.ts';
 
 export const route = defineIdempotentRoute(
   spec,
   authenticator,
-  (response: StoredResponse) => response,
+  (grant: UploadGrant, req) => ({
+    status: 201,
+    body: grant,
+    headers: { location: `/applications/${req.params.id}/documents/${grant.documentId}` },
+  }),
   (req, idempotency) =>
     requestUpload(
       { ...applicationDeps(), storage: documentStorage() },

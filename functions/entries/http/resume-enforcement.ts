@@ -4,7 +4,7 @@ import { resumeEnforcement as spec } from '../../http/specs/resume-enforcement.t
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { ApplicationRecord } from '../../ports/applications.ts';
 import { applicationView } from '../../usecases/applications.ts';
-import { resumeEnforcement } from '../../usecases/closure.ts';
+import { resumeEnforcement } from '../../usecases/resume-enforcement.ts';
 
 export const route = defineIdempotentRoute(
   spec,

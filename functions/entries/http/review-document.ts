@@ -2,13 +2,14 @@ import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { reviewDocument as spec } from '../../http/specs/review-document.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
-import type { StoredResponse } from '../../ports/idempotency.ts';
-import { reviewDocument } from '../../usecases/documents.ts';
+import type { DocumentRecord } from '../../ports/applications.ts';
+import { documentView } from '../../usecases/documents.ts';
+import { reviewDocument } from '../../usecases/review-document.ts';
 
 export const route = defineIdempotentRoute(
   spec,
   authenticator,
-  (response: StoredResponse) => response,
+  (reviewed: DocumentRecord) => ({ status: 200, body: documentView(reviewed), headers: {} }),
   (req, idempotency) =>
     reviewDocument(
       applicationDeps(),

@@ -3,12 +3,12 @@ import { approvalWorkflow } from '../../factories/sfn.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { submitApplication as spec } from '../../http/specs/submit-application.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
-import { type SubmitResult, submitApplication } from '../../usecases/approval.ts';
+import { type SubmitResult, submitApplication } from '../../usecases/submit-application.ts';
 
 export const route = defineIdempotentRoute(
   spec,
   authenticator,
-  (result: SubmitResult) => ({ status: result.status, body: result.body, headers: {} }),
+  (result: SubmitResult) => ({ status: 202, body: result, headers: {} }),
   (req, idempotency) =>
     submitApplication(
       { ...applicationDeps(), workflow: approvalWorkflow() },

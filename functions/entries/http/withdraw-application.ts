@@ -1,9 +1,10 @@
 import { applicationDeps, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { withdrawApplication as spec } from '../../http/specs/withdraw-application.ts';
+import { etagOf } from '../../lib/etag.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { ApplicationRecord } from '../../ports/applications.ts';
-import { applicationView, etagOf } from '../../usecases/applications.ts';
+import { applicationView } from '../../usecases/applications.ts';
 import { withdrawApplication } from '../../usecases/withdrawal.ts';
 
 export const route = defineIdempotentRoute(

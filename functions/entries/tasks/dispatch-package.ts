@@ -4,7 +4,7 @@ import { documentStorage } from '../../factories/s3.ts';
 import { approvalWorkflow } from '../../factories/sfn.ts';
 import { defineTask } from '../../lib/task.ts';
 import { DispatchPayload, dispatchPackage as spec } from '../../tasks/specs.ts';
-import { dispatchPackage } from '../../usecases/payouts.ts';
+import { dispatchPackage } from '../../usecases/dispatch-package.ts';
 
 /** The disbursement task: records the payout token and sends the signed package to the insurer. */
 export { spec };

@@ -2,7 +2,7 @@ import { applicationDeps } from '../../factories/dynamodb.ts';
 import { BusinessMetric, countEvent } from '../../lib/metrics.ts';
 import { defineTask } from '../../lib/task.ts';
 import { EscalatePayload, escalate as spec } from '../../tasks/specs.ts';
-import { escalateOverdue } from '../../usecases/approval.ts';
+import { escalateOverdue } from '../../usecases/escalate-overdue.ts';
 
 /** Approval task: a level left the application waiting too long (audit + counter). */
 export { spec };

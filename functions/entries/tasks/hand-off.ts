@@ -8,7 +8,7 @@ import { logger } from '../../lib/logger.ts';
 import { defineTask } from '../../lib/task.ts';
 import type { OutboxItem } from '../../ports/applications.ts';
 import { handOff as spec } from '../../tasks/specs.ts';
-import { handOff } from '../../usecases/approval.ts';
+import { handOff } from '../../usecases/hand-off.ts';
 
 /** A new outbox item with a hand-off, as the stream's NEW_IMAGE unmarshals (the table's keys besides). */
 const HandOffRecord = z.looseObject({

@@ -4,8 +4,8 @@ import { logger } from '../../lib/logger.ts';
 import { BusinessMetric, countEvent, outboxGauges, recordGauge } from '../../lib/metrics.ts';
 import { defineTask } from '../../lib/task.ts';
 import { reconcile as spec } from '../../tasks/specs.ts';
-import { reconcile } from '../../usecases/approval.ts';
 import { sweepStaleReservations } from '../../usecases/quota-reservations.ts';
+import { reconcile } from '../../usecases/reconcile.ts';
 
 /**
  * Scheduled (every minute when deployed; every few seconds locally): heals interrupted follow-ups, then

@@ -3,7 +3,7 @@ import { approvalWorkflow } from '../../factories/sfn.ts';
 import { logger } from '../../lib/logger.ts';
 import { defineTask } from '../../lib/task.ts';
 import { recordTaskToken as spec, TokenPayload } from '../../tasks/specs.ts';
-import { recordTaskToken } from '../../usecases/approval.ts';
+import { recordTaskToken } from '../../usecases/record-task-token.ts';
 
 /** Approval task (`lambda:invoke` with the ASL's Payload): records the waiting level's task token. */
 export { spec };

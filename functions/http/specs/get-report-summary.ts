@@ -16,7 +16,10 @@ export const getReportSummary = defineSpec({
     { status: 200, description: 'The written report as a Word document', contentType: DOCX },
     ...COMMON_ERRORS,
     problem(404, 'Unknown campaign, or another high court'),
-    problem(503, 'RENDER_UNAVAILABLE: the renderer of the .docx did not answer; retry after Retry-After seconds'),
+    problem(
+      503,
+      'RENDER_UNAVAILABLE: the renderer of the .docx did not answer; retry after Retry-After seconds',
+    ),
   ],
   access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA', 'REPORT'] }, render: 'renderReportDocx' },
 });

@@ -98,7 +98,10 @@ export const getReport = defineSpec({
     { status: 200, description: 'Workbook', contentType: XLSX },
     ...COMMON_ERRORS,
     problem(404, 'Unknown campaign'),
-    problem(503, 'RENDER_UNAVAILABLE: the renderer of the .xlsx did not answer; retry after Retry-After seconds'),
+    problem(
+      503,
+      'RENDER_UNAVAILABLE: the renderer of the .xlsx did not answer; retry after Retry-After seconds',
+    ),
   ],
   access: { table: { read: ['CAMPAIGNS', 'COURTS', 'QUOTA', 'REPORT'] }, render: 'renderReportXlsx' },
 });

@@ -20,7 +20,10 @@ export const getRuling = defineSpec({
     ...COMMON_ERRORS,
     problem(404, 'Unknown or outside your jurisdiction'),
     problem(409, 'NOT_PAID'),
-    problem(503, 'RENDER_UNAVAILABLE: the renderer of the .docx did not answer; retry after Retry-After seconds'),
+    problem(
+      503,
+      'RENDER_UNAVAILABLE: the renderer of the .docx did not answer; retry after Retry-After seconds',
+    ),
   ],
   access: { table: { read: ['APP', 'CAMPAIGNS', 'COURTS'] }, render: 'renderRulingDocx' },
 });

@@ -6,15 +6,13 @@ import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import type { Principal } from '../../../functions/lib/auth.ts';
 import { HANDOFF_GRACE_MS, type OutboxItem } from '../../../functions/ports/applications.ts';
 import type { Workflow } from '../../../functions/ports/workflow.ts';
-import { createApplication } from '../../../functions/usecases/applications.ts';
-import {
-  type ApprovalDeps,
-  decideApplication,
-  handOff,
-  reconcile,
-  recordTaskToken,
-  submitApplication,
-} from '../../../functions/usecases/approval.ts';
+import type { ApprovalDeps } from '../../../functions/usecases/approval-steps.ts';
+import { createApplication } from '../../../functions/usecases/create-application.ts';
+import { decideApplication } from '../../../functions/usecases/decide-application.ts';
+import { handOff } from '../../../functions/usecases/hand-off.ts';
+import { reconcile } from '../../../functions/usecases/reconcile.ts';
+import { recordTaskToken } from '../../../functions/usecases/record-task-token.ts';
+import { submitApplication } from '../../../functions/usecases/submit-application.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { OutboxStream } from '../../../infra/local/outbox-stream.ts';
 import { applicationBody } from '../../support/applications.ts';
@@ -106,7 +104,7 @@ afterAll(async () => {
 
 async function submittedApplication(): Promise<string> {
   const created = await createApplication(deps, clerk, applicationBody() as never);
-  const id = (created.body as { id: string }).id;
+  const id = created.id;
   await markAllDocumentsUploaded(deps.repo, id, clerk, deps.newId);
   return id;
 }
@@ -118,7 +116,7 @@ describe('healing interrupted follow-ups', () => {
     const id = await submittedApplication();
     workflow.failStarts = 1;
     const res = await submitApplication(deps, clerk, id, form);
-    expect(res.body.status).toBe('pending_approval');
+    expect(res.status).toBe('pending_approval');
     expect(workflow.starts).not.toContain(`${id}-s1`);
     expect((await repo.listOutbox(100)).some((o) => o.applicationId === id)).toBe(true);
     await reconcile(deps);

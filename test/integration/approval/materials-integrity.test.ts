@@ -12,10 +12,13 @@ import type { Principal } from '../../../functions/lib/auth.ts';
 import { DOCUMENT_TYPES } from '../../../functions/ports/applications.ts';
 import type { InsurerClient, InsurerPackage } from '../../../functions/ports/insurer.ts';
 import type { Workflow } from '../../../functions/ports/workflow.ts';
-import { createApplication } from '../../../functions/usecases/applications.ts';
-import { decideApplication, submitApplication } from '../../../functions/usecases/approval.ts';
-import { requestUpload, settleUploadedObject } from '../../../functions/usecases/documents.ts';
-import { dispatchPackage, type PayoutDeps } from '../../../functions/usecases/payouts.ts';
+import { createApplication } from '../../../functions/usecases/create-application.ts';
+import { decideApplication } from '../../../functions/usecases/decide-application.ts';
+import { dispatchPackage } from '../../../functions/usecases/dispatch-package.ts';
+import type { PayoutDeps } from '../../../functions/usecases/payouts.ts';
+import { requestUpload } from '../../../functions/usecases/request-upload.ts';
+import { settleUploadedObject } from '../../../functions/usecases/settle-uploaded-object.ts';
+import { submitApplication } from '../../../functions/usecases/submit-application.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { type LocalS3, startLocalS3 } from '../../../infra/local/s3/index.ts';
 import { applicationBody } from '../../support/applications.ts';
@@ -104,7 +107,7 @@ async function grant(id: string, type: (typeof DOCUMENT_TYPES)[number], bytes: B
     sizeBytes: bytes.length,
     sha256: sha256Hex(bytes),
   });
-  const { documentId, upload } = granted.body as {
+  const { documentId, upload } = granted as {
     documentId: string;
     upload: { url: string; headers: Record<string, string> };
   };
@@ -122,7 +125,7 @@ async function grant(id: string, type: (typeof DOCUMENT_TYPES)[number], bytes: B
 /** A draft with the six scans uploaded through presigned PUTs. */
 async function uploadedDraft() {
   const created = await createApplication(deps, clerk, applicationBody() as never);
-  const id = (created.body as { id: string }).id;
+  const id = created.id;
   const keys = new Map<string, string>();
   const scans = new Map<string, Buffer>();
   for (const type of DOCUMENT_TYPES) {

@@ -16,14 +16,14 @@ import type { Workflow } from '../../../functions/ports/workflow.ts';
 /** The reconciler's clock runs ahead of the stream's grace when a test says so. */
 let skewMs = 0;
 
-import { createApplication } from '../../../functions/usecases/applications.ts';
-import {
-  decideApplication,
-  handOff,
-  reconcile,
-  submitApplication,
-} from '../../../functions/usecases/approval.ts';
-import { dispatchPackage, handleInsurerEvent, type PayoutDeps } from '../../../functions/usecases/payouts.ts';
+import { createApplication } from '../../../functions/usecases/create-application.ts';
+import { decideApplication } from '../../../functions/usecases/decide-application.ts';
+import { dispatchPackage } from '../../../functions/usecases/dispatch-package.ts';
+import { handOff } from '../../../functions/usecases/hand-off.ts';
+import { handleInsurerEvent } from '../../../functions/usecases/handle-insurer-event.ts';
+import type { PayoutDeps } from '../../../functions/usecases/payouts.ts';
+import { reconcile } from '../../../functions/usecases/reconcile.ts';
+import { submitApplication } from '../../../functions/usecases/submit-application.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { applicationBody } from '../../support/applications.ts';
 import { seedCourts } from '../../support/courts.ts';
@@ -114,7 +114,7 @@ afterAll(async () => {
 
 async function awaitingPayout(): Promise<string> {
   const created = await createApplication(deps, clerk, applicationBody() as never);
-  const id = (created.body as { id: string }).id;
+  const id = created.id;
   await markAllDocumentsUploaded(deps.repo, id, clerk, deps.newId);
   await submitApplication(deps, clerk, id, { approvalForm: { reviewOpinion: '同意', reviewedBy: '李' } });
   await decideApplication(deps, basic, id, { decision: 'approve', comment: '' });
@@ -157,7 +157,7 @@ describe('disbursement under faults', () => {
       paidAt: new Date().toISOString(),
       transactionRef: 'PICC-1',
     };
-    expect((await handleInsurerEvent(deps, event)).status).toBe(200);
+    expect(await handleInsurerEvent(deps, event)).toMatchObject({ received: true });
     expect(workflow.sent.filter((s) => s.token === `pay-${id}`)).toHaveLength(0);
     // The stream's hand-off fails (the connection drops); the sweep steps in after its grace.
     const [item] = (await deps.repo.listOutbox(100)).filter(
@@ -171,7 +171,7 @@ describe('disbursement under faults', () => {
     expect(workflow.sent.filter((s) => s.token === `pay-${id}`)).toEqual([
       { token: `pay-${id}`, output: { outcome: 'paid' } },
     ]);
-    expect((await handleInsurerEvent(deps, event)).body).toMatchObject({ duplicate: true });
+    expect(await handleInsurerEvent(deps, event)).toMatchObject({ duplicate: true });
     const after = await deps.quotas.get('demo', 'BJ');
     expect((after?.disbursedFen ?? 0) - (before?.disbursedFen ?? 0)).toBe(3_000_000);
     expect((before?.reservedFen ?? 0) - (after?.reservedFen ?? 0)).toBe(3_000_000);
@@ -196,7 +196,7 @@ describe('disbursement under faults', () => {
       handleInsurerEvent(deps, event),
       handleInsurerEvent(deps, event),
     ]);
-    expect(results.every((r) => r.status === 'fulfilled' && r.value.status === 200)).toBe(true);
+    expect(results.every((r) => r.status === 'fulfilled' && r.value.received)).toBe(true);
     const after = await deps.quotas.get('demo', 'BJ');
     expect((after?.disbursedFen ?? 0) - (before?.disbursedFen ?? 0)).toBe(3_000_000);
     const audit = await deps.repo.listAudit(id);

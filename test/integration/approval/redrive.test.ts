@@ -9,21 +9,20 @@ import type { DocumentStorage } from '../../../functions/ports/campaigns.ts';
 import type { InsurerClient, InsurerPackage } from '../../../functions/ports/insurer.ts';
 import type { ExecutionStatus, Workflow } from '../../../functions/ports/workflow.ts';
 import { WORKFLOW_STUCK_MESSAGE } from '../../../functions/tasks/specs.ts';
-import { createApplication } from '../../../functions/usecases/applications.ts';
-import {
-  decideApplication,
-  handOff,
-  reconcile,
-  recordTaskToken,
-  submitApplication,
-} from '../../../functions/usecases/approval.ts';
-import { requestUpload } from '../../../functions/usecases/documents.ts';
-import { dispatchPackage, type PayoutDeps } from '../../../functions/usecases/payouts.ts';
+import { createApplication } from '../../../functions/usecases/create-application.ts';
+import { decideApplication } from '../../../functions/usecases/decide-application.ts';
+import { dispatchPackage } from '../../../functions/usecases/dispatch-package.ts';
+import { handOff } from '../../../functions/usecases/hand-off.ts';
+import type { PayoutDeps } from '../../../functions/usecases/payouts.ts';
+import { reconcile } from '../../../functions/usecases/reconcile.ts';
+import { recordTaskToken } from '../../../functions/usecases/record-task-token.ts';
 import {
   MAX_FAILED_REDRIVES,
   redriveLostUploads,
   redriveStuckWorkflows,
 } from '../../../functions/usecases/redrive.ts';
+import { requestUpload } from '../../../functions/usecases/request-upload.ts';
+import { submitApplication } from '../../../functions/usecases/submit-application.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { applicationBody } from '../../support/applications.ts';
 import { seedCourts } from '../../support/courts.ts';
@@ -159,7 +158,7 @@ async function caseAt(court: 'BJ0108' | 'BJ0105', levels: number): Promise<strin
     clerk(court),
     applicationBody({ courtPrefix: prefix }) as never,
   );
-  const id = (created.body as { id: string }).id;
+  const id = created.id;
   await markAllDocumentsUploaded(repo, id, clerk(court), deps.newId);
   // The objects are in the bucket as reviewed, so dispatch's evidence check passes.
   for (const d of await repo.listDocuments(id)) {
@@ -432,9 +431,7 @@ describe('re-driving lost workflows', () => {
 
   it('reads the in-flight index in bounded runs, each resuming where the last stopped, until the pass ends', async () => {
     const ids = [await caseAt('BJ0105', 0), await caseAt('BJ0108', 1), await caseAt('BJ0105', 2)];
-    const draft = (await createApplication(deps, clerk('BJ0105'), applicationBody() as never)).body as {
-      id: string;
-    };
+    const draft = await createApplication(deps, clerk('BJ0105'), applicationBody() as never);
     engine.loseEverything();
     let runs = 0;
     let examined = 0;
@@ -471,7 +468,7 @@ describe('re-driving lost workflows', () => {
 describe('re-driving lost S3 events', () => {
   async function pendingUpload(): Promise<{ id: string; documentId: string; key: string }> {
     const created = await createApplication(deps, clerk('BJ0105'), applicationBody() as never);
-    const id = (created.body as { id: string }).id;
+    const id = created.id;
     const sha256 = 'c'.repeat(64);
     const res = await requestUpload(deps, clerk('BJ0105'), id, {
       type: 'identity',
@@ -479,7 +476,7 @@ describe('re-driving lost S3 events', () => {
       sizeBytes: 10,
       sha256,
     });
-    const documentId = (res.body as { documentId: string }).documentId;
+    const documentId = res.documentId;
     const key = (await deps.repo.getDocument(id, documentId))?.s3Key as string;
     return { id, documentId, key };
   }

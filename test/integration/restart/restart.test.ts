@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
 import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
 import { SfnWorkflow } from '../../../functions/adapters/sfn-workflow.ts';
-import { decideApplication } from '../../../functions/usecases/approval.ts';
+import { decideApplication } from '../../../functions/usecases/decide-application.ts';
 import { createLocalDynamoClients, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';
 import { freePort } from '../../../infra/local/ports.ts';
 import { startLocalS3 } from '../../../infra/local/s3/index.ts';

@@ -17,15 +17,15 @@ import {
   applicationChainId,
   chainKeys,
   DynamoAuditChainStore,
-} from '../functions/adapters/dynamo-audit-chains.ts';
-import { KmsCheckpointSigner, KmsPublicKeys } from '../functions/adapters/kms-checkpoint-signer.ts';
+} from '../functions/adapters/dynamodb/audit-chains.ts';
+import { KmsCheckpointSigner, KmsPublicKeys } from '../functions/adapters/kms/checkpoint-signer.ts';
 import {
   CorruptCheckpointError,
   LocalCheckpointSigner,
   LocalCheckpointStore,
   LocalPublicKeys,
-} from '../functions/adapters/local-checkpoints.ts';
-import { S3CheckpointStore } from '../functions/adapters/s3-checkpoint-store.ts';
+} from '../functions/adapters/local/checkpoints.ts';
+import { S3CheckpointStore } from '../functions/adapters/s3/checkpoint-store.ts';
 import type { VerificationReport } from '../functions/domain/audit-seal.ts';
 import type {
   AuditChainStore,

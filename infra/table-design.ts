@@ -32,13 +32,13 @@
  *         and outbox items (gsi4pk = OUTBOX#<shard of appId>, gsi4sk = <dueAt>#<appId>#<outboxId>; a failed
  *         delivery moves its item later, so it never blocks the items behind it);
  *         the attributes exist only while the item is in flight, so the index holds nothing else;
- *         <shard> is a hash of the id over IN_FLIGHT_SHARDS (functions/adapters/dynamo-applications.ts).
+ *         <shard> is a hash of the id over IN_FLIGHT_SHARDS (functions/adapters/dynamodb/applications.ts).
  *   gsi5: the approver's queue, sparse: applications pending_approval at a court (gsi5pk = PENDING#<court>,
  *         gsi5sk = <waitingSince>#<id>, oldest first); the attributes exist only while the application
  *         waits at that court (set with every write of the item, gone once it moves on).
  *   gsi1-3, gsi5 and due project only what the list queries filter on (LIST_INDEX_ATTRIBUTES: INCLUDE);
  *         a list page reads the keys and those attributes from the index, then the page's items in one
- *         BatchGetItem (functions/adapters/dynamo-applications.ts list, listDue). So a change of the
+ *         BatchGetItem (functions/adapters/dynamodb/applications.ts list, listDue). So a change of the
  *         application writes these indexes only when its status changes (a few hundred bytes), not its
  *         whole item again (DynamoDB Local reports a transaction's index writes at twice their size, as the item's).
  *   gsi4 projects the outbox items' attributes (OUTBOX_INDEX_ATTRIBUTES); the in-flight and pending-upload

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoApplicationRepository } from '../../functions/adapters/dynamo-applications.ts';
+import { DynamoApplicationRepository } from '../../functions/adapters/dynamodb/applications.ts';
 import { approvalRoute, type Court, QUOTA_HOLDER_CODES } from '../../functions/domain/courts.ts';
 import { createLocalDynamoClients } from '../../infra/local/dynamodb.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, TABLE_NAME } from '../../infra/local/stack.ts';

@@ -886,7 +886,7 @@ export interface TaskTokenTransition {
  * level was decided before the token arrived, nothing is written and the effect is to answer the token
  * with the decision (and settle its outbox item). Refused: SUPERSEDED (another execution, or another
  * submission), INVALID_STATUS (the application no longer waits at this level). The stores write the
- * token in one conditioned request (memory/applications.ts runs this; dynamo-applications.ts
+ * token in one conditioned request (memory/applications.ts runs this; dynamodb/applications.ts
  * `recordTaskToken` states the same guard as its ConditionExpression).
  */
 export function recordTaskToken(app: ApplicationRecord, input: TaskTokenInput): TaskTokenTransition {

@@ -1,6 +1,6 @@
 /**
  * Quota allocation (保险救助金额度分配) as a pure rule: the row an allocation leaves and the entry it
- * writes on the quota's own audit chain. Both quota ledgers (adapters/dynamo-quotas.ts and
+ * writes on the quota's own audit chain. Both quota ledgers (adapters/dynamodb/quotas.ts and
  * adapters/memory/quotas.ts) write exactly this, conditioned on the row they read. Reservations,
  * releases and commits move the same counters inside the application transactions.
  */
@@ -166,7 +166,7 @@ export interface QuotaMovement {
 /**
  * Reservation arithmetic, once: the high court's approval reserves (available → reserved), a decline
  * releases (reserved → available), a payout commits (reserved → disbursed). Both stores apply exactly
- * this: the DynamoDB transaction as a conditioned counter update (adapters/dynamo-applications.ts
+ * this: the DynamoDB transaction as a conditioned counter update (adapters/dynamodb/applications.ts
  * quotaUpdate), the memory store on its row (applyQuotaMovement).
  */
 export function quotaMovement(op: QuotaOp): QuotaMovement {

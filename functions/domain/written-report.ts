@@ -1,7 +1,7 @@
 /**
  * The written report (书面报告, notice 三.5: 救助的案件数、救助的人数、发放的救助金额和取得的效果) as data:
  * its title, sections, paragraphs and tables, built from the JSON report (so every figure in the
- * document is a figure of the report) and rendered to .docx by adapters/report-docx.ts. Pure: no I/O.
+ * document is a figure of the report) and rendered to .docx by adapters/render/report-docx.ts. Pure: no I/O.
  * Dates in words, Beijing time; amounts in yuan.
  */
 import { type ApprovalTime, WAIT_BUCKET_HOURS } from './approval-times.ts';

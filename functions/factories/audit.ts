@@ -1,9 +1,9 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod/mini';
-import { KmsCheckpointSigner } from '../adapters/kms-checkpoint-signer.ts';
-import { LocalCheckpointSigner, LocalCheckpointStore } from '../adapters/local-checkpoints.ts';
-import { S3CheckpointStore } from '../adapters/s3-checkpoint-store.ts';
+import { KmsCheckpointSigner } from '../adapters/kms/checkpoint-signer.ts';
+import { LocalCheckpointSigner, LocalCheckpointStore } from '../adapters/local/checkpoints.ts';
+import { S3CheckpointStore } from '../adapters/s3/checkpoint-store.ts';
 import { once, readEnv, required } from '../lib/config.ts';
 
 /**

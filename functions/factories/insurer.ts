@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { HttpInsurerClient } from '../adapters/http-insurer.ts';
+import { HttpInsurerClient } from '../adapters/insurer/http-insurer.ts';
 import { once, readEnv } from '../lib/config.ts';
 import { insurerSecrets } from '../lib/secrets.ts';
 

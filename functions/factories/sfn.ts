@@ -1,6 +1,6 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
-import { SfnWorkflow } from '../adapters/sfn-workflow.ts';
+import { SfnWorkflow } from '../adapters/sfn/workflow.ts';
 import { once, readEnv, required } from '../lib/config.ts';
 import { localEndpointSigner } from '../lib/local-signer.ts';
 

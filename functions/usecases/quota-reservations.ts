@@ -1,6 +1,6 @@
 /**
  * The repair sweep of quota reservations (issue 13 item 2). A final approval reserves by one
- * conditional update on its quota row before its transaction (adapters/dynamo-applications.ts
+ * conditional update on its quota row before its transaction (adapters/dynamodb/applications.ts
  * reserveFor) and releases the entry itself when that transaction is refused; a crash between the two
  * (or a failed release) leaves an entry that reserved money nobody holds. This sweep, run by the
  * reconcile task, settles every entry older than RESERVATION_STALE_MS (no request that took it is alive):

@@ -396,7 +396,7 @@ export class ReliefFunction extends Construct {
 
   /**
    * AUDIT_CHECKPOINT_BUCKET + AUDIT_SIGNING_KEY_ID for the audit sealer
-   * (functions/adapters/s3-checkpoint-store.ts, kms-checkpoint-signer.ts): PutObject and GetObject under
+   * (functions/adapters/s3/checkpoint-store.ts, kms-checkpoint-signer.ts): PutObject and GetObject under
    * `prefix`, ListBucket of that prefix only (finding the newest checkpoint), and kms:Sign with the audit
    * key. No delete, no version or retention call: Object Lock's default retention applies to every PUT.
    */

@@ -15,7 +15,7 @@ export interface RunnerInfo {
   tableName: string;
   dynamodbEndpoint: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
-  /** Local signing key and write-once checkpoint folder (functions/adapters/local-checkpoints.ts). */
+  /** Local signing key and write-once checkpoint folder (functions/adapters/local/checkpoints.ts). */
   auditDir: string;
 }
 

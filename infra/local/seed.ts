@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoCampaignStore } from '../../functions/adapters/dynamo-campaigns.ts';
-import { DynamoCourtStore } from '../../functions/adapters/dynamo-courts.ts';
+import { DynamoCampaignStore } from '../../functions/adapters/dynamodb/campaigns.ts';
+import { DynamoCourtStore } from '../../functions/adapters/dynamodb/courts.ts';
 import {
   CAMPAIGN_2018,
   type Campaign,

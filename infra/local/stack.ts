@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { S3Event } from 'aws-lambda';
-import { loadOrCreateLocalSigningKey } from '../../functions/adapters/local-checkpoints.ts';
+import { loadOrCreateLocalSigningKey } from '../../functions/adapters/local/checkpoints.ts';
 import { rendererEnv } from '../../functions/lib/access.ts';
 import { rendererSpecs } from '../../functions/tasks/render-specs.ts';
 import { createConsoleSite, ensureConsoleBuild } from './console.ts';

@@ -55,7 +55,7 @@ describe('stale quota reservations (reconcile sweep)', () => {
   it('releases an entry no application records, audited on the quota’s chain', async () => {
     const key = `NOAPP${run.toUpperCase()}#v3`;
     const reservedAt = new Date(Date.now() - 5 * 60_000).toISOString();
-    // What a final approval's reservation writes (adapters/dynamo-quota-reservations.ts reserveEntry).
+    // What a final approval's reservation writes (adapters/dynamodb/quota-reservations.ts reserveEntry).
     await doc.send(
       new UpdateCommand({
         TableName: 'relief',

@@ -531,13 +531,13 @@ describe('every Lambda bundle', () => {
    */
   it('bundles a table store only where the entry builds it', () => {
     const STORES: Record<string, RegExp> = {
-      'dynamo-applications.ts': /\b(applicationRepository|applicationDeps)\b/,
-      'dynamo-campaigns.ts': /\b(campaignStore|applicationDeps|reportDeps)\b/,
-      'dynamo-courts.ts': /\b(courtStore|applicationDeps|reportDeps)\b/,
-      'dynamo-reports.ts': /\b(reportStore|reportDeps)\b/,
-      'dynamo-quotas.ts': /\b(quotaLedger|reportDeps)\b/,
-      'dynamo-reconciliations.ts': /\breconciliationStore\b/,
-      'dynamo-audit-chains.ts': /\bauditChainStore\b/,
+      'dynamodb/applications.ts': /\b(applicationRepository|applicationDeps)\b/,
+      'dynamodb/campaigns.ts': /\b(campaignStore|applicationDeps|reportDeps)\b/,
+      'dynamodb/courts.ts': /\b(courtStore|applicationDeps|reportDeps)\b/,
+      'dynamodb/reports.ts': /\b(reportStore|reportDeps)\b/,
+      'dynamodb/quotas.ts': /\b(quotaLedger|reportDeps)\b/,
+      'dynamodb/reconciliations.ts': /\breconciliationStore\b/,
+      'dynamodb/audit-chains.ts': /\bauditChainStore\b/,
     };
     const wrong: string[] = [];
     for (const b of built) {
@@ -609,17 +609,17 @@ describe('every Lambda bundle', () => {
         .map((b) => b.id)
         .sort(),
     );
-    expect(built.filter((b) => has(b, /functions\/adapters\/ruling-docx\.ts$/)).map((b) => b.id)).toEqual([
+    expect(built.filter((b) => has(b, /functions\/adapters\/render\/ruling-docx\.ts$/)).map((b) => b.id)).toEqual([
       'renderRulingDocx',
     ]);
     // The CSV stays in the route (no library but csv-stringify); the workbook shares its columns.
     expect(
       built
-        .filter((b) => has(b, /functions\/adapters\/report-export\.ts$/))
+        .filter((b) => has(b, /functions\/adapters\/render\/report-export\.ts$/))
         .map((b) => b.id)
         .sort(),
     ).toEqual(['getReport', 'renderReportXlsx']);
-    expect(built.filter((b) => has(b, /functions\/adapters\/report-xlsx\.ts$/)).map((b) => b.id)).toEqual([
+    expect(built.filter((b) => has(b, /functions\/adapters\/render\/report-xlsx\.ts$/)).map((b) => b.id)).toEqual([
       'renderReportXlsx',
     ]);
     // The renderers are fixed choices (exceljs for the workbook, docx for the ruling and the written
@@ -636,7 +636,7 @@ describe('every Lambda bundle', () => {
         .map((b) => b.id)
         .sort(),
     ).toEqual(['renderReportDocx', 'renderRulingDocx']);
-    expect(built.filter((b) => has(b, /functions\/adapters\/report-docx\.ts$/)).map((b) => b.id)).toEqual([
+    expect(built.filter((b) => has(b, /functions\/adapters\/render\/report-docx\.ts$/)).map((b) => b.id)).toEqual([
       'renderReportDocx',
     ]);
     // The renderers take a model and return a file: no AWS client, no signer, no zod, no logger.

@@ -6,8 +6,8 @@ import { ulid } from 'ulid';
 import {
   DynamoApplicationRepository,
   storedApplicationItems,
-} from '../../functions/adapters/dynamo-applications.ts';
-import { DynamoCampaignStore } from '../../functions/adapters/dynamo-campaigns.ts';
+} from '../../functions/adapters/dynamodb/applications.ts';
+import { DynamoCampaignStore } from '../../functions/adapters/dynamodb/campaigns.ts';
 import { createMemoryAdapters } from '../../functions/adapters/memory/index.ts';
 import { CreateApplicationBody } from '../../functions/http/schemas.ts';
 import type { Principal } from '../../functions/lib/auth.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { storedApplicationItems } from '../../functions/adapters/dynamo-applications.ts';
-import { idempotencyPut } from '../../functions/adapters/dynamo-idempotency.ts';
+import { storedApplicationItems } from '../../functions/adapters/dynamodb/applications.ts';
+import { idempotencyPut } from '../../functions/adapters/dynamodb/idempotency.ts';
 import { closeApplication } from '../../functions/usecases/close-application.ts';
 import { decideApplication } from '../../functions/usecases/decide-application.ts';
 import { dispatchPackage } from '../../functions/usecases/dispatch-package.ts';

@@ -10,7 +10,7 @@ import { errorOf, S3Error } from './errors.ts';
  * in every bundle, under the DynamoDB client), without @aws-sdk/client-s3, whose ~165 KB (schemas of
  * every S3 operation, endpoint rules, XML protocol, checksums, S3 middleware) kept the document entries
  * above 500 KB. It presigns, and sends GET/HEAD object requests with the SDK's default retry policy.
- * Bucket set-up, listings and the audit checkpoints keep the full client (adapters/s3-checkpoint-store.ts).
+ * Bucket set-up, listings and the audit checkpoints keep the full client (adapters/s3/checkpoint-store.ts).
  */
 
 export interface S3ClientOptions {

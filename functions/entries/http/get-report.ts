@@ -18,7 +18,7 @@ export const route = defineRoute(spec, authenticator, async (req) => {
       };
     }
     // Only this Accept writes CSV: the exporter loads then, not at every cold start.
-    const { reportCsv } = await import('../../adapters/report-export.ts');
+    const { reportCsv } = await import('../../adapters/render/report-export.ts');
     return {
       status: 200,
       raw: { contentType: 'text/csv; charset=utf-8', data: reportCsv(report) },

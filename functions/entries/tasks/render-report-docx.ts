@@ -1,4 +1,4 @@
-import { renderReportDocx } from '../../adapters/report-docx.ts';
+import { renderReportDocx } from '../../adapters/render/report-docx.ts';
 import { defineRenderer } from '../../lib/render-payload.ts';
 import type { RenderModels } from '../../ports/renderer.ts';
 import { renderReportDocx as spec } from '../../tasks/render-specs.ts';

@@ -1,4 +1,4 @@
-import { reportXlsx } from '../../adapters/report-xlsx.ts';
+import { reportXlsx } from '../../adapters/render/report-xlsx.ts';
 import { defineRenderer } from '../../lib/render-payload.ts';
 import type { RenderModels } from '../../ports/renderer.ts';
 import { renderReportXlsx as spec } from '../../tasks/render-specs.ts';

@@ -1,4 +1,4 @@
-import { renderRulingDocx } from '../../adapters/ruling-docx.ts';
+import { renderRulingDocx } from '../../adapters/render/ruling-docx.ts';
 import { defineRenderer } from '../../lib/render-payload.ts';
 import type { RenderModels } from '../../ports/renderer.ts';
 import { renderRulingDocx as spec } from '../../tasks/render-specs.ts';

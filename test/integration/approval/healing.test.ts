@@ -1,7 +1,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
-import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
+import { DynamoApplicationRepository } from '../../../functions/adapters/dynamodb/applications.ts';
+import { DynamoCampaignStore } from '../../../functions/adapters/dynamodb/campaigns.ts';
 import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import type { Principal } from '../../../functions/lib/auth.ts';
 import { HANDOFF_GRACE_MS, type OutboxItem } from '../../../functions/ports/applications.ts';

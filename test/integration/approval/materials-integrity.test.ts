@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
-import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
-import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
+import { DynamoApplicationRepository } from '../../../functions/adapters/dynamodb/applications.ts';
+import { DynamoCampaignStore } from '../../../functions/adapters/dynamodb/campaigns.ts';
+import { DynamoQuotaLedger } from '../../../functions/adapters/dynamodb/quotas.ts';
 import { S3Http } from '../../../functions/adapters/s3/client.ts';
 import { S3DocumentStorage } from '../../../functions/adapters/s3/document-storage.ts';
 import { headObject } from '../../../functions/adapters/s3/objects.ts';

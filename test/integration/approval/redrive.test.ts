@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
-import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
+import { DynamoApplicationRepository } from '../../../functions/adapters/dynamodb/applications.ts';
+import { DynamoCampaignStore } from '../../../functions/adapters/dynamodb/campaigns.ts';
 import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import type { Principal } from '../../../functions/lib/auth.ts';
 import { logger } from '../../../functions/lib/logger.ts';

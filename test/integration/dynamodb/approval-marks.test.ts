@@ -1,7 +1,7 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
-import { approvalsPk, DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
+import { DynamoApplicationRepository } from '../../../functions/adapters/dynamodb/applications.ts';
+import { approvalsPk, DynamoCampaignStore } from '../../../functions/adapters/dynamodb/campaigns.ts';
 import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import type { ApplicationRecord, AuditInput } from '../../../functions/ports/applications.ts';
 import { CampaignWriteConflictError } from '../../../functions/ports/campaigns.ts';

@@ -9,20 +9,20 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
+import { DynamoApplicationRepository } from '../../../functions/adapters/dynamodb/applications.ts';
 import {
   applicationChainId,
   DynamoAuditChainStore,
   documentChainId,
   quotaChainId,
   sealShardOf,
-} from '../../../functions/adapters/dynamo-audit-chains.ts';
-import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
+} from '../../../functions/adapters/dynamodb/audit-chains.ts';
+import { DynamoQuotaLedger } from '../../../functions/adapters/dynamodb/quotas.ts';
 import {
   LocalCheckpointSigner,
   LocalCheckpointStore,
   LocalPublicKeys,
-} from '../../../functions/adapters/local-checkpoints.ts';
+} from '../../../functions/adapters/local/checkpoints.ts';
 import { type ChainedAuditEntry, GENESIS_HASH, sealEntry } from '../../../functions/domain/audit-chain.ts';
 import type { ApplicationRecord, AuditInput } from '../../../functions/ports/applications.ts';
 import { sealAuditTrail as sealSpec } from '../../../functions/tasks/specs.ts';

@@ -1,13 +1,13 @@
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
+import { DynamoApplicationRepository } from '../../../functions/adapters/dynamodb/applications.ts';
 import {
   idempotencyKey,
   idempotencyPut,
   readIdempotency,
   replayOf,
-} from '../../../functions/adapters/dynamo-idempotency.ts';
+} from '../../../functions/adapters/dynamodb/idempotency.ts';
 import type {
   ApplicationRecord,
   AuditInput,
@@ -19,7 +19,7 @@ import { dynamoItemSize } from '../../support/item-size.ts';
 import { useLocalTable } from '../../support/local-table.ts';
 
 /**
- * How the application item stores its decisions' evidence sets (adapters/dynamo-applications.ts
+ * How the application item stores its decisions' evidence sets (adapters/dynamodb/applications.ts
  * EVIDENCE_AS_SUBMITTED): a decision that saw exactly its submission's set names it instead of
  * repeating it; the record reads back with every decision's set in full, and items stored before
  * (each decision with its own copy) read as they were.

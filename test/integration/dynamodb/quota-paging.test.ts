@@ -1,8 +1,8 @@
 import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
-import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
-import { DynamoReportStore } from '../../../functions/adapters/dynamo-reports.ts';
+import { DynamoCampaignStore } from '../../../functions/adapters/dynamodb/campaigns.ts';
+import { DynamoQuotaLedger } from '../../../functions/adapters/dynamodb/quotas.ts';
+import { DynamoReportStore } from '../../../functions/adapters/dynamodb/reports.ts';
 import { GENESIS_HASH, sealEntry, verifyChain } from '../../../functions/domain/audit-chain.ts';
 import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import { QUOTA_HOLDER_CODES } from '../../../functions/domain/courts.ts';

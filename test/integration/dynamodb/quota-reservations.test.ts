@@ -1,9 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
-import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
-import { quotaKey } from '../../../functions/adapters/dynamo-quota-keys.ts';
-import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
+import { DynamoApplicationRepository } from '../../../functions/adapters/dynamodb/applications.ts';
+import { DynamoCampaignStore } from '../../../functions/adapters/dynamodb/campaigns.ts';
+import { quotaKey } from '../../../functions/adapters/dynamodb/quota-keys.ts';
+import { DynamoQuotaLedger } from '../../../functions/adapters/dynamodb/quotas.ts';
 import { GENESIS_HASH, verifyChain } from '../../../functions/domain/audit-chain.ts';
 import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import { RESERVATION_STALE_MS, reservationKey } from '../../../functions/domain/quota.ts';

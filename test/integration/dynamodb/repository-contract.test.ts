@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
-import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
-import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
-import { DynamoReportStore } from '../../../functions/adapters/dynamo-reports.ts';
+import { DynamoApplicationRepository } from '../../../functions/adapters/dynamodb/applications.ts';
+import { DynamoCampaignStore } from '../../../functions/adapters/dynamodb/campaigns.ts';
+import { DynamoQuotaLedger } from '../../../functions/adapters/dynamodb/quotas.ts';
+import { DynamoReportStore } from '../../../functions/adapters/dynamodb/reports.ts';
 import { createMemoryAdapters } from '../../../functions/adapters/memory/index.ts';
 import { GENESIS_HASH, verifyChain } from '../../../functions/domain/audit-chain.ts';
 import { withCorrelationId } from '../../../functions/lib/correlation.ts';

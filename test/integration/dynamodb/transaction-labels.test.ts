@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoApplicationRepository } from '../../../functions/adapters/dynamo-applications.ts';
-import { DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
-import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
-import { type Labelled, writeLabelled } from '../../../functions/adapters/dynamo-transaction.ts';
+import { DynamoApplicationRepository } from '../../../functions/adapters/dynamodb/applications.ts';
+import { DynamoCampaignStore } from '../../../functions/adapters/dynamodb/campaigns.ts';
+import { DynamoQuotaLedger } from '../../../functions/adapters/dynamodb/quotas.ts';
+import { type Labelled, writeLabelled } from '../../../functions/adapters/dynamodb/transaction.ts';
 import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import { RESERVATION_STALE_MS } from '../../../functions/domain/quota.ts';
 import {
@@ -24,7 +24,7 @@ import { useLocalTable } from '../../support/local-table.ts';
 
 /**
  * Transaction cancellations are read by the label of the item that failed, never by its position
- * (functions/adapters/dynamo-transaction.ts). Each mapped label is cancelled here in a transaction that
+ * (functions/adapters/dynamodb/transaction.ts). Each mapped label is cancelled here in a transaction that
  * also carries the other optional items (idempotency record, quota, outbox, insurer event), so a
  * position-based reading would name the wrong item.
  */

@@ -1,11 +1,11 @@
-/** The chains the sealer knows (adapters/dynamo-audit-chains.ts): campaigns and the court registry too. */
+/** The chains the sealer knows (adapters/dynamodb/audit-chains.ts): campaigns and the court registry too. */
 import { describe, expect, it } from 'vitest';
 import {
   COURTS_CHAIN_ID,
   campaignChainId,
   chainIdOfItem,
   chainKeys,
-} from '../../../functions/adapters/dynamo-audit-chains.ts';
+} from '../../../functions/adapters/dynamodb/audit-chains.ts';
 
 describe('campaign and court chains', () => {
   it('maps campaign/<id> and courts to their entries and head rows', () => {

@@ -9,7 +9,7 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DynamoApplicationRepository, shardOf } from '../../../functions/adapters/dynamo-applications.ts';
+import { DynamoApplicationRepository, shardOf } from '../../../functions/adapters/dynamodb/applications.ts';
 import { toProblem } from '../../../functions/lib/http.ts';
 import { withInvocationScope } from '../../../functions/lib/invocation.ts';
 import type { ApplicationRecord } from '../../../functions/ports/applications.ts';

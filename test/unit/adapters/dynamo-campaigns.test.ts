@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CAMPAIGN_CACHE_MS, DynamoCampaignStore } from '../../../functions/adapters/dynamo-campaigns.ts';
+import { CAMPAIGN_CACHE_MS, DynamoCampaignStore } from '../../../functions/adapters/dynamodb/campaigns.ts';
 import { CAMPAIGN_2018 } from '../../../functions/domain/campaigns.ts';
 
 /** The container's cache of campaign definitions: every request of a case needs one, they rarely change. */

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { batchGetAll, queryAll } from '../../../functions/adapters/dynamo-query.ts';
+import { batchGetAll, queryAll } from '../../../functions/adapters/dynamodb/query.ts';
 
 /** The two paged reads every DynamoDB adapter uses: DynamoDB answers in parts, never trust one answer. */
 const ddb = mockClient(DynamoDBDocumentClient);

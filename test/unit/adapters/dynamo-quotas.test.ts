@@ -2,7 +2,7 @@ import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dy
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DynamoQuotaLedger } from '../../../functions/adapters/dynamo-quotas.ts';
+import { DynamoQuotaLedger } from '../../../functions/adapters/dynamodb/quotas.ts';
 import { toProblem } from '../../../functions/lib/http.ts';
 
 /** The quota allocation's retry loop when every attempt loses the race (not reproducible on demand locally). */

@@ -3,7 +3,7 @@ import { createHash, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, NotFoundException, SignCommand } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KmsCheckpointSigner, KmsPublicKeys } from '../../../functions/adapters/kms-checkpoint-signer.ts';
+import { KmsCheckpointSigner, KmsPublicKeys } from '../../../functions/adapters/kms/checkpoint-signer.ts';
 
 /** KMS Sign with the digest (any checkpoint size) and the public key as PEM for node:crypto. */
 const kms = mockClient(KMSClient);

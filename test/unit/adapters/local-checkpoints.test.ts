@@ -9,7 +9,7 @@ import {
   LocalCheckpointStore,
   LocalPublicKeys,
   localAuditPaths,
-} from '../../../functions/adapters/local-checkpoints.ts';
+} from '../../../functions/adapters/local/checkpoints.ts';
 import {
   buildCheckpointBody,
   checkpointMessage,

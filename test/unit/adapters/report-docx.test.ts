@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderReportDocx } from '../../../functions/adapters/report-docx.ts';
+import { renderReportDocx } from '../../../functions/adapters/render/report-docx.ts';
 import type { Campaign } from '../../../functions/domain/campaigns.ts';
 import type { CampaignReport, HighCourtReport } from '../../../functions/domain/report.ts';
 import { writtenReport } from '../../../functions/domain/written-report.ts';

@@ -6,8 +6,8 @@ import {
   displayWidth,
   humanTime,
   reportCsv,
-} from '../../../functions/adapters/report-export.ts';
-import { reportXlsx } from '../../../functions/adapters/report-xlsx.ts';
+} from '../../../functions/adapters/render/report-export.ts';
+import { reportXlsx } from '../../../functions/adapters/render/report-xlsx.ts';
 import type { CampaignReport, CourtReport, HighCourtReport } from '../../../functions/domain/report.ts';
 
 const EFFECTS = '救助困难群众二人，化解信访隐患一件，群众满意。\n下一步继续做好救助工作。';

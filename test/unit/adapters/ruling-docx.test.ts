@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { A4_TWIPS, renderRulingDocx } from '../../../functions/adapters/ruling-docx.ts';
+import { A4_TWIPS, renderRulingDocx } from '../../../functions/adapters/render/ruling-docx.ts';
 import { buildRuling, MANDATED_PARAGRAPH, type RulingInput } from '../../../functions/domain/ruling.ts';
 import { entry, paragraphTexts, readZip } from '../../support/docx.ts';
 import { noticeRulingParagraph } from '../../support/seed.ts';

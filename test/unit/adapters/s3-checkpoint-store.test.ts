@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CorruptCheckpointError } from '../../../functions/adapters/local-checkpoints.ts';
-import { checkpointKey, S3CheckpointStore } from '../../../functions/adapters/s3-checkpoint-store.ts';
+import { CorruptCheckpointError } from '../../../functions/adapters/local/checkpoints.ts';
+import { checkpointKey, S3CheckpointStore } from '../../../functions/adapters/s3/checkpoint-store.ts';
 import type { SignedCheckpoint } from '../../../functions/domain/audit-seal.ts';
 
 /** The S3 Object Lock checkpoint store's calls (the local runner uses the folder store instead). */

@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SfnWorkflow } from '../../../functions/adapters/sfn-workflow.ts';
+import { SfnWorkflow } from '../../../functions/adapters/sfn/workflow.ts';
 
 /** What the re-drive sweep learns from Step Functions about an execution, by name. */
 const sfn = mockClient(SFNClient);

@@ -2,8 +2,8 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { HttpInsurerClient } from '../../../functions/adapters/http-insurer.ts';
-import { SfnWorkflow } from '../../../functions/adapters/sfn-workflow.ts';
+import { HttpInsurerClient } from '../../../functions/adapters/insurer/http-insurer.ts';
+import { SfnWorkflow } from '../../../functions/adapters/sfn/workflow.ts';
 import {
   currentCorrelationId,
   underRecordedCorrelationId,

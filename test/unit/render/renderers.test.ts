@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { renderReportDocx } from '../../../functions/adapters/report-docx.ts';
-import { reportXlsx } from '../../../functions/adapters/report-xlsx.ts';
-import { renderRulingDocx } from '../../../functions/adapters/ruling-docx.ts';
+import { renderReportDocx } from '../../../functions/adapters/render/report-docx.ts';
+import { reportXlsx } from '../../../functions/adapters/render/report-xlsx.ts';
+import { renderRulingDocx } from '../../../functions/adapters/render/ruling-docx.ts';
 import type { Campaign } from '../../../functions/domain/campaigns.ts';
 import { CATEGORIES } from '../../../functions/domain/eligibility.ts';
 import type { CampaignReport, CourtReport, HighCourtReport } from '../../../functions/domain/report.ts';

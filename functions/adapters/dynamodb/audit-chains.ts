@@ -9,13 +9,13 @@ import {
   type ScanCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ChainedAuditEntry } from '../domain/audit-chain.ts';
-import type { ChainState } from '../domain/audit-seal.ts';
-import { mapLimited } from '../lib/concurrency.ts';
-import type { AuditChainStore, PendingSeal } from '../ports/audit-seal.ts';
-import { queryAll } from './dynamo-query.ts';
-import { QUOTA_PK_PREFIX, quotaKey } from './dynamo-quota-keys.ts';
-import { isTransactionCanceled } from './dynamo-transaction.ts';
+import type { ChainedAuditEntry } from '../../domain/audit-chain.ts';
+import type { ChainState } from '../../domain/audit-seal.ts';
+import { mapLimited } from '../../lib/concurrency.ts';
+import type { AuditChainStore, PendingSeal } from '../../ports/audit-seal.ts';
+import { queryAll } from './query.ts';
+import { QUOTA_PK_PREFIX, quotaKey } from './quota-keys.ts';
+import { isTransactionCanceled } from './transaction.ts';
 
 /**
  * The audit chains of the single table, as the sealer and its verifier see them.

@@ -1,14 +1,14 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
-import { type Court, type CourtLevel, CourtRegistry } from '../domain/court-registry.ts';
-import { ConcurrentUpdateError } from '../lib/errors.ts';
-import type { CourtAuditEntry, CourtChange, CourtStore } from '../ports/courts.ts';
-import type { IdempotentWrite } from '../ports/idempotency.ts';
-import { COURTS_CHAIN_ID, sealPendingPut } from './dynamo-audit-chains.ts';
-import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
-import { queryAll } from './dynamo-query.ts';
-import { type Labelled, writeLabelled } from './dynamo-transaction.ts';
+import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
+import { type Court, type CourtLevel, CourtRegistry } from '../../domain/court-registry.ts';
+import { ConcurrentUpdateError } from '../../lib/errors.ts';
+import type { CourtAuditEntry, CourtChange, CourtStore } from '../../ports/courts.ts';
+import type { IdempotentWrite } from '../../ports/idempotency.ts';
+import { COURTS_CHAIN_ID, sealPendingPut } from './audit-chains.ts';
+import { idempotencyPut, replayOf } from './idempotency.ts';
+import { queryAll } from './query.ts';
+import { type Labelled, writeLabelled } from './transaction.ts';
 
 const REGISTRY_KEY = { pk: 'COURTS', sk: 'REGISTRY' };
 const AUDIT_PK = 'COURTS#AUDIT';

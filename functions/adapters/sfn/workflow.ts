@@ -4,8 +4,8 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { correlationField } from '../lib/correlation.ts';
-import type { ExecutionStatus, Workflow } from '../ports/workflow.ts';
+import { correlationField } from '../../lib/correlation.ts';
+import type { ExecutionStatus, Workflow } from '../../ports/workflow.ts';
 
 const GONE = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 

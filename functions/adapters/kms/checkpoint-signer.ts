@@ -5,8 +5,8 @@ import {
   type KMSClient,
   SignCommand,
 } from '@aws-sdk/client-kms';
-import { SIGNING_ALGORITHM } from '../domain/audit-seal.ts';
-import type { CheckpointSigner, PublicKeyResolver } from '../ports/audit-seal.ts';
+import { SIGNING_ALGORITHM } from '../../domain/audit-seal.ts';
+import type { CheckpointSigner, PublicKeyResolver } from '../../ports/audit-seal.ts';
 
 /**
  * Checkpoint signatures with an asymmetric KMS key (KeySpec ECC_NIST_P256, KeyUsage SIGN_VERIFY): the

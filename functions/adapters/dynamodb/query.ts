@@ -5,7 +5,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { backoffMs, sleep } from '../lib/retry.ts';
+import { backoffMs, sleep } from '../../lib/retry.ts';
 
 /**
  * Every item a (table or index) query matches, following LastEvaluatedKey past DynamoDB's 1 MB pages

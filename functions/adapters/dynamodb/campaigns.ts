@@ -5,10 +5,10 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
-import type { Campaign } from '../domain/campaigns.ts';
-import { QUOTA_HOLDERS as QUOTA_HOLDER_CODES } from '../domain/provinces.ts';
-import type { AuditEntry, AuditInput } from '../ports/applications.ts';
+import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
+import type { Campaign } from '../../domain/campaigns.ts';
+import { QUOTA_HOLDERS as QUOTA_HOLDER_CODES } from '../../domain/provinces.ts';
+import type { AuditEntry, AuditInput } from '../../ports/applications.ts';
 import {
   type ApprovedHighWater,
   type CampaignAdminStore,
@@ -16,13 +16,13 @@ import {
   CampaignWriteConflictError,
   type QuotaRecord,
   type StoredCampaign,
-} from '../ports/campaigns.ts';
-import type { IdempotentWrite } from '../ports/idempotency.ts';
-import { campaignChainId, sealPendingPut } from './dynamo-audit-chains.ts';
-import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
-import { queryAll } from './dynamo-query.ts';
-import { quotaKey } from './dynamo-quota-keys.ts';
-import { type Labelled, writeLabelled } from './dynamo-transaction.ts';
+} from '../../ports/campaigns.ts';
+import type { IdempotentWrite } from '../../ports/idempotency.ts';
+import { campaignChainId, sealPendingPut } from './audit-chains.ts';
+import { idempotencyPut, replayOf } from './idempotency.ts';
+import { queryAll } from './query.ts';
+import { quotaKey } from './quota-keys.ts';
+import { type Labelled, writeLabelled } from './transaction.ts';
 
 const CAMPAIGNS_PK = 'CAMPAIGNS';
 const campaignKey = (id: string) => ({ pk: CAMPAIGNS_PK, sk: `CAMPAIGN#${id}` });
@@ -50,7 +50,7 @@ const markClaimFen = (kind: 'ANY' | 'STANDARD', sk: string) =>
 export const approvalsCounterSk = (highCourtCode: string) => `COUNTER#${highCourtCode}`;
 const LEGACY_COUNTER_SK = 'COUNTER';
 
-export { CampaignWriteConflictError } from '../ports/campaigns.ts';
+export { CampaignWriteConflictError } from '../../ports/campaigns.ts';
 
 /** How long a container trusts a campaign definition it read (see DynamoCampaignStore.cache). */
 export const CAMPAIGN_CACHE_MS = 30_000;

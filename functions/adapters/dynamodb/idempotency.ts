@@ -10,7 +10,7 @@ import {
   IdempotencyReplay,
   type IdempotentWrite,
   recordOf,
-} from '../ports/idempotency.ts';
+} from '../../ports/idempotency.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 

@@ -8,8 +8,8 @@ import {
 } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SignedCheckpoint } from '../domain/audit-seal.ts';
-import type { CheckpointSigner, CheckpointStore, PublicKeyResolver } from '../ports/audit-seal.ts';
+import type { SignedCheckpoint } from '../../domain/audit-seal.ts';
+import type { CheckpointSigner, CheckpointStore, PublicKeyResolver } from '../../ports/audit-seal.ts';
 
 /**
  * Local mode only (the local runner and `relief audit … --data-dir`): the stand-ins for the KMS

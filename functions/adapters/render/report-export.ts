@@ -1,11 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
-import { humanTime } from '../domain/human-time.ts';
-import { formatYuan } from '../domain/money.ts';
-import type { CampaignReport, CourtReport, HighCourtReport } from '../domain/report.ts';
+import { humanTime } from '../../domain/human-time.ts';
+import { formatYuan } from '../../domain/money.ts';
+import type { CampaignReport, CourtReport, HighCourtReport } from '../../domain/report.ts';
 
 const yuan = (fen: number) => formatYuan(fen).replaceAll(',', '');
 
-export { humanTime } from '../domain/human-time.ts';
+export { humanTime } from '../../domain/human-time.ts';
 
 /** Display width of a cell's text: CJK and full-width characters count double. */
 export function displayWidth(value: unknown): number {

@@ -1,11 +1,11 @@
 /**
  * Renders the written report (domain/written-report.ts) as a Word document (.docx) with the `docx`
- * library, in the ruling's style (adapters/ruling-docx.ts): A4 portrait, 宋体, the title centred and
+ * library, in the ruling's style (adapters/render/ruling-docx.ts): A4 portrait, 宋体, the title centred and
  * bold, body paragraphs justified with a two-character first-line indent; each table with a header row
  * repeated on every page, full page width, amounts aligned right.
  */
 import { AlignmentType, Document, Packer, Paragraph, Table, TableCell, TableRow, WidthType } from 'docx';
-import type { WrittenReport, WrittenTable } from '../domain/written-report.ts';
+import type { WrittenReport, WrittenTable } from '../../domain/written-report.ts';
 import {
   A4_TWIPS,
   BODY_SIZE,

@@ -1,6 +1,6 @@
-import { currentCorrelationId, PACKAGE_CORRELATION_HEADER } from '../lib/correlation.ts';
-import { signPayload } from '../lib/webhook-signature.ts';
-import { type InsurerClient, type InsurerPackage, InsurerUnavailableError } from '../ports/insurer.ts';
+import { currentCorrelationId, PACKAGE_CORRELATION_HEADER } from '../../lib/correlation.ts';
+import { signPayload } from '../../lib/webhook-signature.ts';
+import { type InsurerClient, type InsurerPackage, InsurerUnavailableError } from '../../ports/insurer.ts';
 
 /** POSTs packages to the insurer's endpoint, signed like its webhooks, with a bounded wait. */
 export class HttpInsurerClient implements InsurerClient {

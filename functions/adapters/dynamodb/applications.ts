@@ -10,16 +10,16 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { isInFlight } from '../domain/application.ts';
-import { type DocumentChain, mergeTrail } from '../domain/application-trail.ts';
-import { waitingSince } from '../domain/approval-queue.ts';
-import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
-import { abandonedReservation, quotaMovement, reservationKey } from '../domain/quota.ts';
-import { courtIncrements, highCourtIncrements, reportMarkers } from '../domain/report.ts';
-import { currentCorrelationId } from '../lib/correlation.ts';
-import { ConcurrentUpdateError } from '../lib/errors.ts';
-import { invocationScope } from '../lib/invocation.ts';
-import { backoffMs, CONFLICT_RETRY, StaleReadError, sleep } from '../lib/retry.ts';
+import { isInFlight } from '../../domain/application.ts';
+import { type DocumentChain, mergeTrail } from '../../domain/application-trail.ts';
+import { waitingSince } from '../../domain/approval-queue.ts';
+import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
+import { abandonedReservation, quotaMovement, reservationKey } from '../../domain/quota.ts';
+import { courtIncrements, highCourtIncrements, reportMarkers } from '../../domain/report.ts';
+import { currentCorrelationId } from '../../lib/correlation.ts';
+import { ConcurrentUpdateError } from '../../lib/errors.ts';
+import { invocationScope } from '../../lib/invocation.ts';
+import { backoffMs, CONFLICT_RETRY, StaleReadError, sleep } from '../../lib/retry.ts';
 import {
   type ApplicationRecord,
   type ApplicationRepository,
@@ -58,19 +58,14 @@ import {
   type UpdateOptions,
   VersionConflictError,
   withOutboxCorrelation,
-} from '../ports/applications.ts';
-import {
-  applicationChainId,
-  documentAuditSk,
-  documentChainId,
-  sealPendingPut,
-} from './dynamo-audit-chains.ts';
-import { approvalMarkSk, approvalsCounterSk, approvalsPk } from './dynamo-campaigns.ts';
-import { idempotencyPut, readIdempotency, replayOf } from './dynamo-idempotency.ts';
-import { batchGetAll } from './dynamo-query.ts';
-import { quotaKey, reservationAttr } from './dynamo-quota-keys.ts';
-import { reserveEntry, settleEntry } from './dynamo-quota-reservations.ts';
-import { type Cancellation, type Labelled, type TransactItem, writeLabelled } from './dynamo-transaction.ts';
+} from '../../ports/applications.ts';
+import { applicationChainId, documentAuditSk, documentChainId, sealPendingPut } from './audit-chains.ts';
+import { approvalMarkSk, approvalsCounterSk, approvalsPk } from './campaigns.ts';
+import { idempotencyPut, readIdempotency, replayOf } from './idempotency.ts';
+import { batchGetAll } from './query.ts';
+import { quotaKey, reservationAttr } from './quota-keys.ts';
+import { reserveEntry, settleEntry } from './quota-reservations.ts';
+import { type Cancellation, type Labelled, type TransactItem, writeLabelled } from './transaction.ts';
 
 const APP_SK = 'APP';
 
@@ -531,7 +526,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
 
   /**
    * A final approval's reservation, taken before its transaction by one conditional UpdateItem on the
-   * quota row (adapters/dynamo-quota-reservations.ts); QuotaExceededError when the quota cannot cover
+   * quota row (adapters/dynamodb/quota-reservations.ts); QuotaExceededError when the quota cannot cover
    * it. An entry already there (this read's retry or replay) is this decision's: reserved once.
    */
   private async reserveFor(current: ApplicationRecord, change: QuotaChange, at: string): Promise<Reserved> {

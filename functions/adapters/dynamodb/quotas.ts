@@ -1,18 +1,18 @@
 import { type DynamoDBDocumentClient, GetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { nextAllocation, type SweptRelease, sweptRelease } from '../domain/quota.ts';
-import { ConcurrentUpdateError } from '../lib/errors.ts';
-import { backoffMs, CONFLICT_RETRY, sleep } from '../lib/retry.ts';
-import type { AuditEntry, AuditInput } from '../ports/applications.ts';
-import type { IdempotentWrite } from '../ports/idempotency.ts';
-import type { QuotaLedger, StoredQuota } from '../ports/quotas.ts';
-import { quotaChainId, sealPendingPut } from './dynamo-audit-chains.ts';
-import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
-import { queryAll } from './dynamo-query.ts';
-import { quotaAttributes, quotaFromItem, quotaKey } from './dynamo-quota-keys.ts';
-import { settleEntry, settleUpdate } from './dynamo-quota-reservations.ts';
-import { type Labelled, writeLabelled } from './dynamo-transaction.ts';
+import { nextAllocation, type SweptRelease, sweptRelease } from '../../domain/quota.ts';
+import { ConcurrentUpdateError } from '../../lib/errors.ts';
+import { backoffMs, CONFLICT_RETRY, sleep } from '../../lib/retry.ts';
+import type { AuditEntry, AuditInput } from '../../ports/applications.ts';
+import type { IdempotentWrite } from '../../ports/idempotency.ts';
+import type { QuotaLedger, StoredQuota } from '../../ports/quotas.ts';
+import { quotaChainId, sealPendingPut } from './audit-chains.ts';
+import { idempotencyPut, replayOf } from './idempotency.ts';
+import { queryAll } from './query.ts';
+import { quotaAttributes, quotaFromItem, quotaKey } from './quota-keys.ts';
+import { settleEntry, settleUpdate } from './quota-reservations.ts';
+import { type Labelled, writeLabelled } from './transaction.ts';
 
-export { QuotaBelowCommittedError } from '../ports/quotas.ts';
+export { QuotaBelowCommittedError } from '../../ports/quotas.ts';
 
 /**
  * A quota's allocation trail lives in its own partition, one per campaign and high court, so that

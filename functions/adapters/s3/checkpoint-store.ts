@@ -5,9 +5,9 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { SignedCheckpoint } from '../domain/audit-seal.ts';
-import type { CheckpointStore } from '../ports/audit-seal.ts';
-import { CorruptCheckpointError } from './local-checkpoints.ts';
+import type { SignedCheckpoint } from '../../domain/audit-seal.ts';
+import type { CheckpointStore } from '../../ports/audit-seal.ts';
+import { CorruptCheckpointError } from '../local/checkpoints.ts';
 
 /**
  * Checkpoints in the audit bucket (S3 Object Lock, compliance mode: no version can be deleted or

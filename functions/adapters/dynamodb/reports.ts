@@ -4,19 +4,19 @@ import {
   PutCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { nationalTotals } from '../domain/report.ts';
-import type { IdempotentWrite } from '../ports/idempotency.ts';
+import { nationalTotals } from '../../domain/report.ts';
+import type { IdempotentWrite } from '../../ports/idempotency.ts';
 import {
   type CounterRow,
   NarrativeVersionConflict,
   ReportAlreadyFrozenError,
   type ReportStore,
   type StoredNarrative,
-} from '../ports/reports.ts';
-import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
-import { queryAll } from './dynamo-query.ts';
+} from '../../ports/reports.ts';
+import { idempotencyPut, replayOf } from './idempotency.ts';
+import { queryAll } from './query.ts';
 
-export { type CounterRow, ReportAlreadyFrozenError } from '../ports/reports.ts';
+export { type CounterRow, ReportAlreadyFrozenError } from '../../ports/reports.ts';
 
 /**
  * Reads the report counters: one row per high court (a fixed number of items per campaign, whatever

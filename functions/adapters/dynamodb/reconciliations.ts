@@ -4,9 +4,9 @@ import {
   PutCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { IdempotentWrite } from '../ports/idempotency.ts';
-import type { ReconciliationStore, StoredReconciliation } from '../ports/reconciliations.ts';
-import { idempotencyPut, replayOf } from './dynamo-idempotency.ts';
+import type { IdempotentWrite } from '../../ports/idempotency.ts';
+import type { ReconciliationStore, StoredReconciliation } from '../../ports/reconciliations.ts';
+import { idempotencyPut, replayOf } from './idempotency.ts';
 
 const keyOf = (campaignId: string, id: string) => ({ pk: `RECON#${campaignId}`, sk: `RECON#${id}` });
 

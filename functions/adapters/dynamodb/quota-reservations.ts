@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ReservationEntry } from '../domain/quota.ts';
-import { quotaKey, reservationAttr } from './dynamo-quota-keys.ts';
+import type { ReservationEntry } from '../../domain/quota.ts';
+import { quotaKey, reservationAttr } from './quota-keys.ts';
 
 /**
  * A final approval's reservation as ONE conditional UpdateItem on the holder's quota row, outside the

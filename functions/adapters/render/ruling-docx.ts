@@ -8,7 +8,7 @@
  * docProps/core.xml.
  */
 import { AlignmentType, Document, Packer, Paragraph } from 'docx';
-import { type buildRuling, MANDATED_PARAGRAPH } from '../domain/ruling.ts';
+import { type buildRuling, MANDATED_PARAGRAPH } from '../../domain/ruling.ts';
 import { A4_TWIPS, BODY_SIZE, FIRST_LINE_INDENT, RULING_FONT, TITLE_SIZE, zhRun } from './docx-style.ts';
 
 export type RenderableRuling = ReturnType<typeof buildRuling>;

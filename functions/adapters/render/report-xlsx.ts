@@ -1,9 +1,9 @@
 import type { Worksheet } from 'exceljs';
 // The Workbook alone, not the package index with its streaming reader and writer (functions/types/exceljs-workbook.d.ts).
 import Workbook from 'exceljs/lib/doc/workbook.js';
-import { CATEGORIES, CATEGORY_LABELS_ZH } from '../domain/eligibility.ts';
-import { humanTime } from '../domain/human-time.ts';
-import type { CampaignReport } from '../domain/report.ts';
+import { CATEGORIES, CATEGORY_LABELS_ZH } from '../../domain/eligibility.ts';
+import { humanTime } from '../../domain/human-time.ts';
+import type { CampaignReport } from '../../domain/report.ts';
 import {
   displayWidth,
   FIGURE_HEADERS,

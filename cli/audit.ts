@@ -33,7 +33,8 @@ import type {
   CheckpointStore,
   PublicKeyResolver,
 } from '../functions/ports/audit-seal.ts';
-import { sealAuditTrail, verifyAuditTrailInStores } from '../functions/usecases/audit-seal.ts';
+import { sealAuditTrail } from '../functions/usecases/seal-audit-trail.ts';
+import { verifyAuditTrailInStores } from '../functions/usecases/verify-audit-trail-in-stores.ts';
 import { readRunnerInfo } from '../infra/local/runner-info.ts';
 import { EXIT_DIVERGENCE, EXIT_OK, ServerError, UsageError } from './errors.ts';
 import type { Io } from './io.ts';

@@ -3,7 +3,7 @@
  * relief-closed case is checked for assets on a schedule (终本规定 Art. 9 by analogy), and enforcement
  * resumes when assets or evasion are found. Pure rules; the use cases (usecases/close-application.ts,
  * resume-enforcement.ts, record-recovery.ts, lift-measure.ts and
- * usecases/monitoring.ts) apply them.
+ * record-asset-check.ts, dismiss-resumption.ts, escalate-overdue-asset-checks.ts) apply them.
  */
 import type { Measure } from './eligibility.ts';
 
@@ -87,7 +87,7 @@ export interface Monitoring {
   escalations?: OverdueEscalation[];
 }
 
-/** One overdue check escalated (usecases/monitoring.ts escalateOverdueAssetChecks). */
+/** One overdue check escalated (usecases/escalate-overdue-asset-checks.ts). */
 export interface OverdueEscalation {
   /** The due date that had passed (YYYY-MM-DD, Beijing). */
   due: string;

@@ -1,7 +1,8 @@
 import type { ChainState, SignedCheckpoint } from '../domain/audit-seal.ts';
 
 /**
- * Ports of the audit sealer and its verifier (functions/usecases/audit-seal.ts). Chains live in the
+ * Ports of the audit sealer and its verifier (usecases/seal-audit-trail.ts,
+ * verify-audit-trail-in-stores.ts). Chains live in the
  * table (adapters/dynamodb/audit-chains.ts); checkpoints in a write-once store (S3 Object Lock, or a
  * local folder); signatures come from an asymmetric key (KMS, or a local P-256 key).
  */

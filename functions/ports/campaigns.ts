@@ -39,7 +39,10 @@ export class CampaignWriteConflictError extends Error {
   }
 }
 
-/** The SPC's campaign administration: audited creates and updates (usecases/campaigns.ts). */
+/**
+ * The SPC's campaign administration: audited creates and updates (usecases/create-campaign.ts,
+ * patch-campaign.ts).
+ */
 export interface CampaignAdminStore {
   get(id: string, opts?: { consistent?: boolean }): Promise<StoredCampaign | undefined>;
   approvedHighWater(campaignId: string): Promise<ApprovedHighWater>;

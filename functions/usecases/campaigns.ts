@@ -1,4 +1,3 @@
-import { type ChainVerification, GENESIS_HASH, verifyChain } from '../domain/audit-chain.ts';
 import { isCalendarDay } from '../domain/calendar.ts';
 import {
   type Campaign,
@@ -9,20 +8,8 @@ import {
 } from '../domain/campaigns.ts';
 import type { LegalBasis } from '../domain/ruling.ts';
 import type { Principal } from '../lib/auth.ts';
-import {
-  ConcurrentUpdateError,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  UnprocessableError,
-} from '../lib/errors.ts';
-import type { AuditEntry } from '../ports/applications.ts';
-import {
-  type CampaignAdminStore,
-  CampaignWriteConflictError,
-  type StoredCampaign,
-} from '../ports/campaigns.ts';
-import type { IdempotentWrite } from '../ports/idempotency.ts';
+import { ForbiddenError, UnprocessableError } from '../lib/errors.ts';
+import type { CampaignAdminStore } from '../ports/campaigns.ts';
 
 /**
  * Campaigns managed by the SPC (集中保险救助活动的设立与调整): created and changed through the API, each
@@ -68,13 +55,13 @@ export function campaignView(c: Campaign) {
   };
 }
 
-function requireSpcAdmin(principal: Principal) {
+export function requireSpcAdmin(principal: Principal) {
   if (principal.court !== 'SPC' || !principal.roles.includes('spc-admin')) {
     throw new ForbiddenError('ROLE_FORBIDDEN', 'Only an SPC administrator creates and changes campaigns.');
   }
 }
 
-type Problem = { code: string; path: string; message: string };
+export type Problem = { code: string; path: string; message: string };
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
@@ -187,138 +174,4 @@ export function normaliseCampaign(input: CampaignInput, version?: number): Campa
   }
   if (input.rulingLegalBasis === undefined) campaign.rulingLegalBasis = defaultRulingLegalBasis(campaign);
   return campaign;
-}
-
-/** `POST /campaigns`: a new campaign (version 1), audited `campaign.created`. */
-export async function createCampaign(
-  deps: CampaignAdminDeps,
-  principal: Principal,
-  input: CampaignInput,
-  idempotency?: IdempotentWrite<StoredCampaign>,
-): Promise<StoredCampaign> {
-  requireSpcAdmin(principal);
-  const campaign = normaliseCampaign(input);
-  try {
-    return await deps.campaignStore.create(
-      campaign,
-      {
-        actor: principal,
-        action: 'campaign.created',
-        fromStatus: null,
-        toStatus: null,
-        detail: { campaign },
-      },
-      deps.now().toISOString(),
-      idempotency,
-    );
-  } catch (error) {
-    if (error instanceof CampaignWriteConflictError) {
-      throw new ConflictError('CAMPAIGN_EXISTS', `A campaign with id ${input.id} already exists.`);
-    }
-    throw error;
-  }
-}
-
-/**
- * `PATCH /campaigns/{id}` with If-Match: the changed fields, audited `campaign.updated` with each
- * field's before and after. Limits never go below a claim already approved (409 LIMIT_BELOW_APPROVED).
- */
-export async function patchCampaign(
-  deps: CampaignAdminDeps,
-  principal: Principal,
-  id: string,
-  expectedVersion: number,
-  patch: CampaignPatch,
-  idempotency?: IdempotentWrite<StoredCampaign>,
-): Promise<StoredCampaign> {
-  requireSpcAdmin(principal);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const current = await deps.campaignStore.get(id, { consistent: true });
-    if (!current) throw new NotFoundError(`No campaign ${id}.`);
-    if ((current.version ?? 0) !== expectedVersion) {
-      throw new ConflictError(
-        'VERSION_CONFLICT',
-        'The campaign changed since you read it; reload and retry.',
-      );
-    }
-    const before = campaignView(current);
-    const merged: CampaignInput = { ...before, ...withoutUndefined(patch), id };
-    const next = normaliseCampaign(merged);
-    // The basis a campaign cites is stored once set; moving its dates does not silently change it.
-    if (patch.rulingLegalBasis === undefined) next.rulingLegalBasis = before.rulingLegalBasis;
-    const high = await deps.campaignStore.approvedHighWater(id);
-    const below: Problem[] = [];
-    if (next.specialLimitFen < high.anyClaimFen) {
-      below.push({
-        code: 'LIMIT_BELOW_APPROVED',
-        path: 'specialLimitFen',
-        message: `An application with a claim of ${high.anyClaimFen} fen is already approved.`,
-      });
-    }
-    if (next.standardLimitFen < high.standardClaimFen) {
-      below.push({
-        code: 'LIMIT_BELOW_APPROVED',
-        path: 'standardLimitFen',
-        message: `An application with a claim of ${high.standardClaimFen} fen (no special circumstance) is already approved.`,
-      });
-    }
-    if (below.length > 0) {
-      throw new ConflictError(
-        'LIMIT_BELOW_APPROVED',
-        'A limit cannot be lowered below a claim already approved in this campaign; nothing was written.',
-        { errors: below },
-      );
-    }
-    const after = campaignView(next);
-    const changes: Record<string, { from: unknown; to: unknown }> = {};
-    for (const key of Object.keys(after) as (keyof CampaignView)[]) {
-      if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
-        changes[key] = { from: before[key], to: after[key] };
-      }
-    }
-    try {
-      return await deps.campaignStore.update(
-        current,
-        next,
-        {
-          actor: principal,
-          action: 'campaign.updated',
-          fromStatus: null,
-          toStatus: null,
-          detail: { campaignId: id, fromVersion: current.version ?? 0, changes },
-        },
-        deps.now().toISOString(),
-        high.approvals,
-        idempotency,
-      );
-    } catch (error) {
-      // Another change or an approval came in between: read again (a changed version is then 409).
-      if (!(error instanceof CampaignWriteConflictError)) throw error;
-    }
-  }
-  throw new ConcurrentUpdateError('The campaign kept changing; nothing was written. Retry shortly.');
-}
-
-function withoutUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** The change trail of a campaign, for the SPC, verified against the head kept on the campaign. */
-export async function getCampaignAudit(
-  deps: CampaignAdminDeps,
-  principal: Principal,
-  id: string,
-): Promise<{ entries: AuditEntry[]; verification: ChainVerification }> {
-  if (principal.court !== 'SPC') {
-    throw new ForbiddenError('CAMPAIGN_AUDIT_NOT_VISIBLE', 'A campaign’s change trail is read at the SPC.');
-  }
-  const campaign = await deps.campaignStore.get(id, { consistent: true });
-  if (!campaign) throw new NotFoundError(`No campaign ${id}.`);
-  const entries = await deps.campaignStore.listAudit(id);
-  const head = { seq: campaign.auditSeq ?? 0, hash: campaign.auditHead ?? GENESIS_HASH };
-  const verification = verifyChain(
-    entries.filter((e) => e.seq <= head.seq),
-    { head },
-  );
-  return { entries, verification };
 }

@@ -1,12 +1,9 @@
 import { isInFlight } from '../domain/lifecycle.ts';
-import { underRecordedCorrelationId } from '../lib/correlation.ts';
 import { logger } from '../lib/logger.ts';
 import type { ApplicationRecord, WorkflowAlarm } from '../ports/applications.ts';
 import type { ExecutionStatus, Workflow } from '../ports/workflow.ts';
 import type { ApplicationDeps } from './applications.ts';
-import type { InspectDeps } from './documents.ts';
 import { packageIdOf } from './payouts.ts';
-import { settleUploadedObject } from './settle-uploaded-object.ts';
 
 /**
  * Nothing stuck silently (在途案件不得无声停滞). A case in `pending_approval` or `awaiting_payout` needs a
@@ -308,101 +305,9 @@ export interface SweepResult {
   outcomes: Record<string, number>;
 }
 
-const count = (outcomes: Record<string, number>, key: string) => {
+export const count = (outcomes: Record<string, number>, key: string) => {
   outcomes[key] = (outcomes[key] ?? 0) + 1;
 };
 
-/** One bounded run over in-flight applications: every one whose workflow is not alive is re-driven. */
-export async function redriveStuckWorkflows(
-  deps: RedriveDeps,
-  options: SweepOptions = {},
-): Promise<SweepResult> {
-  const quietMs = (options.quietSeconds ?? 60) * 1000;
-  const before = options.changedBefore ?? new Date(deps.now().getTime() - quietMs).toISOString();
-  const page = await deps.repo.listInFlight({
-    before,
-    limit: options.limit ?? 100,
-    cursor: options.fromStart ? null : await deps.repo.getSweepCursor('workflows'),
-  });
-  const outcomes: Record<string, number> = {};
-  for (const listed of page.items) {
-    try {
-      // The index is eventually consistent: act on the record itself.
-      const app = await deps.repo.get(listed.id);
-      if (!app) continue;
-      if (app.updatedAt > before) {
-        count(outcomes, 'busy');
-        continue;
-      }
-      // The restart continues the submitting request's work: its logs and execution carry that id.
-      count(
-        outcomes,
-        await underRecordedCorrelationId(app.submission?.correlationId, () =>
-          ensureWorkflow(deps, app, 'sweep'),
-        ),
-      );
-    } catch (error) {
-      count(outcomes, 'failed');
-      logger.warn('workflow sweep item failed', {
-        applicationId: listed.id,
-        errorName: (error as Error).name,
-      });
-    }
-  }
-  await deps.repo.putSweepCursor('workflows', page.cursor);
-  return { examined: page.items.length, passComplete: page.cursor === null, outcomes };
-}
-
 /** Past this age a pending document's upload grant (≤ 15 min) has long expired: nothing can land any more. */
 export const UPLOAD_ABANDONED_AFTER_SECONDS = 2 * 3600;
-
-/**
- * One bounded run over documents still `pending`: each is settled through the S3 ObjectCreated
- * handler's use case (the object landed but its event was lost), or left waiting if no object is
- * there yet, or taken off the index once no upload can arrive any more.
- */
-export async function redriveLostUploads(
-  deps: InspectDeps,
-  options: SweepOptions = {},
-): Promise<SweepResult> {
-  const now = deps.now().getTime();
-  const before = options.changedBefore ?? new Date(now - (options.quietSeconds ?? 60) * 1000).toISOString();
-  const abandonedBefore = new Date(now - UPLOAD_ABANDONED_AFTER_SECONDS * 1000).toISOString();
-  const page = await deps.repo.listPendingUploads({
-    before,
-    // Each landed object is read whole to check its SHA-256: fewer per run than workflow checks.
-    limit: options.limit ?? 25,
-    cursor: options.fromStart ? null : await deps.repo.getSweepCursor('uploads'),
-  });
-  const outcomes: Record<string, number> = {};
-  for (const doc of page.items) {
-    try {
-      // Under the id of the request that granted the upload, as its S3 event would have continued it.
-      const outcome = await underRecordedCorrelationId(doc.correlationId, () =>
-        settleUploadedObject(deps, doc.s3Key, { via: 'redrive' }),
-      );
-      if (outcome !== 'ignored') {
-        logger.info('upload redriven', {
-          applicationId: doc.applicationId,
-          documentId: doc.documentId,
-          outcome,
-        });
-        count(outcomes, outcome);
-      } else if (doc.createdAt <= abandonedBefore) {
-        await deps.repo.retirePendingUpload(doc);
-        logger.info('upload never arrived', { applicationId: doc.applicationId, documentId: doc.documentId });
-        count(outcomes, 'abandoned');
-      } else {
-        count(outcomes, 'not-landed');
-      }
-    } catch (error) {
-      count(outcomes, 'failed');
-      logger.warn('upload sweep item failed', {
-        documentId: doc.documentId,
-        errorName: (error as Error).name,
-      });
-    }
-  }
-  await deps.repo.putSweepCursor('uploads', page.cursor);
-  return { examined: page.items.length, passComplete: page.cursor === null, outcomes };
-}

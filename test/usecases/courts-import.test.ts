@@ -15,7 +15,8 @@ import {
   PayloadTooLargeError,
   UnprocessableError,
 } from '../../functions/lib/errors.ts';
-import { courtAudit, importCourts } from '../../functions/usecases/courts.ts';
+import { courtAudit } from '../../functions/usecases/get-court-audit.ts';
+import { importCourts } from '../../functions/usecases/import-courts.ts';
 import { idempotencyFor, people } from './world.ts';
 
 const court = (code: string): Court => structuredClone(getCourt(code) as Court);

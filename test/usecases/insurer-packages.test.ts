@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getPackageStatus, redeliverPackage } from '../../functions/usecases/insurer-packages.ts';
+import { getPackageStatus } from '../../functions/usecases/get-package-status.ts';
 import { packageIdOf } from '../../functions/usecases/payouts.ts';
+import { redeliverPackage } from '../../functions/usecases/redeliver-package.ts';
 import { refusal, type World, world } from './world.ts';
 
 let w: World;

@@ -2,7 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../functions/lib/auth.ts';
 import { applicationView } from '../../functions/usecases/applications.ts';
 import { closeApplication } from '../../functions/usecases/close-application.ts';
-import { dismissResumption, listDue, recordAssetCheck } from '../../functions/usecases/monitoring.ts';
+import { dismissResumption } from '../../functions/usecases/dismiss-resumption.ts';
+import { listDue } from '../../functions/usecases/list-due.ts';
+import { recordAssetCheck } from '../../functions/usecases/record-asset-check.ts';
 import { resumeEnforcement } from '../../functions/usecases/resume-enforcement.ts';
 import { people, refusedWithoutChange, type World, world } from './world.ts';
 

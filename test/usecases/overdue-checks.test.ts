@@ -2,12 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApplicationRecord } from '../../functions/ports/applications.ts';
 import { applicationView } from '../../functions/usecases/applications.ts';
 import { closeApplication } from '../../functions/usecases/close-application.ts';
-import {
-  escalateOverdueAssetChecks,
-  listDue,
-  OVERDUE_SWEEP,
-  recordAssetCheck,
-} from '../../functions/usecases/monitoring.ts';
+import { escalateOverdueAssetChecks } from '../../functions/usecases/escalate-overdue-asset-checks.ts';
+import { listDue } from '../../functions/usecases/list-due.ts';
+import { OVERDUE_SWEEP } from '../../functions/usecases/monitoring.ts';
+import { recordAssetCheck } from '../../functions/usecases/record-asset-check.ts';
 import { resumeEnforcement } from '../../functions/usecases/resume-enforcement.ts';
 import { people, type World, world } from './world.ts';
 

@@ -2,8 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { RESERVATION_STALE_MS } from '../../functions/domain/quota.ts';
 import type { Principal } from '../../functions/lib/auth.ts';
 import { decideApplication } from '../../functions/usecases/decide-application.ts';
+import { getQuotaAudit } from '../../functions/usecases/get-quota-audit.ts';
 import { sweepStaleReservations } from '../../functions/usecases/quota-reservations.ts';
-import { getQuotaAudit, setQuota } from '../../functions/usecases/quotas.ts';
+import { setQuota } from '../../functions/usecases/set-quota.ts';
 import { people, refusal, refusedWithoutChange, type World, world } from './world.ts';
 
 /**

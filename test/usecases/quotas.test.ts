@@ -2,14 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { QUOTA_HOLDER_CODES } from '../../functions/domain/courts.ts';
 import type { Principal } from '../../functions/lib/auth.ts';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
-import {
-  getQuota,
-  getQuotaAudit,
-  listQuotas,
-  type QuotaView,
-  quotaView,
-  setQuota,
-} from '../../functions/usecases/quotas.ts';
+import { getQuota } from '../../functions/usecases/get-quota.ts';
+import { getQuotaAudit } from '../../functions/usecases/get-quota-audit.ts';
+import { listQuotas } from '../../functions/usecases/list-quotas.ts';
+import { type QuotaView, quotaView } from '../../functions/usecases/quotas.ts';
+import { setQuota } from '../../functions/usecases/set-quota.ts';
 import { idempotencyFor, people, refusal, refusedWithoutChange, type World, world } from './world.ts';
 
 let w: World;

@@ -1,10 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
-import {
-  getReconciliation,
-  reconciliationView,
-  recordReconciliation,
-} from '../../functions/usecases/reconciliations.ts';
+import { getReconciliation } from '../../functions/usecases/get-reconciliation.ts';
+import { reconciliationView } from '../../functions/usecases/reconciliations.ts';
+import { recordReconciliation } from '../../functions/usecases/record-reconciliation.ts';
 import { idempotencyFor, people, refusal, refusedWithoutChange, type World, world } from './world.ts';
 
 let w: World;

@@ -4,14 +4,12 @@ import type { Principal } from '../../functions/lib/auth.ts';
 import { IdempotencyReplay } from '../../functions/ports/idempotency.ts';
 import type { StoredNarrative } from '../../functions/ports/reports.ts';
 import { decideApplication } from '../../functions/usecases/decide-application.ts';
-import {
-  campaignReport,
-  type FrozenReport,
-  freezeReport,
-  frozenReport,
-  putNarrative,
-  reportSummary,
-} from '../../functions/usecases/reports.ts';
+import { freezeReport } from '../../functions/usecases/freeze-report.ts';
+import { campaignReport } from '../../functions/usecases/get-campaign-report.ts';
+import { frozenReport } from '../../functions/usecases/get-frozen-report.ts';
+import { reportSummary } from '../../functions/usecases/get-report-summary.ts';
+import { putNarrative } from '../../functions/usecases/put-narrative.ts';
+import type { FrozenReport } from '../../functions/usecases/reports.ts';
 import { idempotencyFor, people, refusal, refusedWithoutChange, type World, world } from './world.ts';
 
 let w: World;

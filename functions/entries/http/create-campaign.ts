@@ -5,7 +5,8 @@ import { createCampaign as spec } from '../../http/specs/create-campaign.ts';
 import { campaignEtag } from '../../lib/etag.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { StoredCampaign } from '../../ports/campaigns.ts';
-import { campaignView, createCampaign } from '../../usecases/campaigns.ts';
+import { campaignView } from '../../usecases/campaigns.ts';
+import { createCampaign } from '../../usecases/create-campaign.ts';
 
 export const route = defineIdempotentRoute(
   spec,

@@ -9,7 +9,8 @@ import { authenticator } from '../../factories/verifier.ts';
 import { createReconciliation as spec } from '../../http/specs/create-reconciliation.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { StoredReconciliation } from '../../ports/reconciliations.ts';
-import { reconciliationView, recordReconciliation } from '../../usecases/reconciliations.ts';
+import { reconciliationView } from '../../usecases/reconciliations.ts';
+import { recordReconciliation } from '../../usecases/record-reconciliation.ts';
 
 export const route = defineIdempotentRoute(
   spec,

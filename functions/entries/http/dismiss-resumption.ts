@@ -4,7 +4,7 @@ import { dismissResumption as spec } from '../../http/specs/dismiss-resumption.t
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { ApplicationRecord } from '../../ports/applications.ts';
 import { applicationView } from '../../usecases/applications.ts';
-import { dismissResumption } from '../../usecases/monitoring.ts';
+import { dismissResumption } from '../../usecases/dismiss-resumption.ts';
 
 export const route = defineIdempotentRoute(
   spec,

@@ -2,7 +2,8 @@ import { idempotencyStore, reportDeps } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { freezeReport as spec } from '../../http/specs/freeze-report.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
-import { type FrozenReport, freezeReport } from '../../usecases/reports.ts';
+import { freezeReport } from '../../usecases/freeze-report.ts';
+import type { FrozenReport } from '../../usecases/reports.ts';
 
 export const route = defineIdempotentRoute(
   spec,

@@ -2,7 +2,7 @@ import { courtStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { getCourt } from '../../http/specs/get-court.ts';
 import { defineRoute } from '../../lib/http.ts';
-import { findCourt } from '../../usecases/reference.ts';
+import { findCourt } from '../../usecases/find-court.ts';
 
 export const route = defineRoute(getCourt, authenticator, async (req) => ({
   status: 200,

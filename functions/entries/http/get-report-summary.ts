@@ -5,7 +5,7 @@ import { authenticator } from '../../factories/verifier.ts';
 import { DOCX } from '../../http/schemas.ts';
 import { getReportSummary as spec } from '../../http/specs/get-report-summary.ts';
 import { defineRoute } from '../../lib/http.ts';
-import { reportSummary } from '../../usecases/reports.ts';
+import { reportSummary } from '../../usecases/get-report-summary.ts';
 
 /** RFC 5987 attr-chars: percent-encode the UTF-8 bytes of everything else (encodeURIComponent leaves ' ( ) * as they are). */
 const rfc5987 = (name: string) =>

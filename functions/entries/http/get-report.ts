@@ -3,7 +3,7 @@ import { reportXlsxRenderer } from '../../factories/renderer.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { getReport as spec, XLSX } from '../../http/specs/get-report.ts';
 import { defineRoute } from '../../lib/http.ts';
-import { campaignReport } from '../../usecases/reports.ts';
+import { campaignReport } from '../../usecases/get-campaign-report.ts';
 
 export const route = defineRoute(spec, authenticator, async (req) => {
   const report = await campaignReport(reportDeps(), req.principal, req.params.campaignId);

@@ -2,7 +2,8 @@ import { courtStore, idempotencyStore } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { importCourts as spec } from '../../http/specs/import-courts.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
-import { type CourtImportReport, importCourts } from '../../usecases/courts.ts';
+import type { CourtImportReport } from '../../usecases/courts.ts';
+import { importCourts } from '../../usecases/import-courts.ts';
 
 export const route = defineIdempotentRoute(
   spec,

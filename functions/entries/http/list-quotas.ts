@@ -2,7 +2,7 @@ import { campaignStore, quotaLedger } from '../../factories/dynamodb.ts';
 import { authenticator } from '../../factories/verifier.ts';
 import { listQuotas as spec } from '../../http/specs/list-quotas.ts';
 import { defineRoute } from '../../lib/http.ts';
-import { listQuotas } from '../../usecases/quotas.ts';
+import { listQuotas } from '../../usecases/list-quotas.ts';
 
 export const route = defineRoute(spec, authenticator, async (req) => ({
   status: 200,

@@ -6,7 +6,8 @@ import { BadRequestError, PreconditionRequiredError } from '../../lib/errors.ts'
 import { campaignEtag, versionFromIfMatch } from '../../lib/etag.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { StoredCampaign } from '../../ports/campaigns.ts';
-import { campaignView, patchCampaign } from '../../usecases/campaigns.ts';
+import { campaignView } from '../../usecases/campaigns.ts';
+import { patchCampaign } from '../../usecases/patch-campaign.ts';
 
 export const route = defineIdempotentRoute(
   spec,

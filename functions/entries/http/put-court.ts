@@ -5,7 +5,7 @@ import { putCourt as spec } from '../../http/specs/put-court.ts';
 import { BadRequestError } from '../../lib/errors.ts';
 import { versionFromIfMatch } from '../../lib/etag.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
-import { putCourt } from '../../usecases/courts.ts';
+import { putCourt } from '../../usecases/put-court.ts';
 
 export const route = defineIdempotentRoute(
   spec,

@@ -2,7 +2,8 @@ import { campaignStore, idempotencyStore, quotaLedger } from '../../factories/dy
 import { authenticator } from '../../factories/verifier.ts';
 import { putQuota as spec } from '../../http/specs/put-quota.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
-import { type QuotaView, setQuota } from '../../usecases/quotas.ts';
+import type { QuotaView } from '../../usecases/quotas.ts';
+import { setQuota } from '../../usecases/set-quota.ts';
 
 export const route = defineIdempotentRoute(
   spec,

@@ -5,7 +5,7 @@ import { BadRequestError } from '../../lib/errors.ts';
 import { versionFromIfMatch } from '../../lib/etag.ts';
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { StoredNarrative } from '../../ports/reports.ts';
-import { putNarrative } from '../../usecases/reports.ts';
+import { putNarrative } from '../../usecases/put-narrative.ts';
 
 export const route = defineIdempotentRoute(
   spec,

@@ -4,7 +4,7 @@ import { recordAssetCheck as spec } from '../../http/specs/record-asset-check.ts
 import { defineIdempotentRoute } from '../../lib/idempotency.ts';
 import type { ApplicationRecord } from '../../ports/applications.ts';
 import { applicationView } from '../../usecases/applications.ts';
-import { recordAssetCheck } from '../../usecases/monitoring.ts';
+import { recordAssetCheck } from '../../usecases/record-asset-check.ts';
 
 export const route = defineIdempotentRoute(
   spec,

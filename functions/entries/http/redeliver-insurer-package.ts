@@ -5,7 +5,7 @@ import { approvalWorkflow } from '../../factories/sfn.ts';
 import { redeliverInsurerPackage as spec } from '../../http/specs/redeliver-insurer-package.ts';
 import { defineRoute, noAuthenticator } from '../../lib/http.ts';
 import { verifyInsurerRequest } from '../../lib/insurer-request.ts';
-import { redeliverPackage } from '../../usecases/insurer-packages.ts';
+import { redeliverPackage } from '../../usecases/redeliver-package.ts';
 
 export const route = defineRoute(spec, noAuthenticator, async (req) => {
   await verifyInsurerRequest(req.event);

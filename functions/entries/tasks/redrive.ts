@@ -5,7 +5,8 @@ import { logger } from '../../lib/logger.ts';
 import { BusinessMetric, countEvent } from '../../lib/metrics.ts';
 import { defineTask } from '../../lib/task.ts';
 import { RedrivePayload, redrive as spec } from '../../tasks/specs.ts';
-import { redriveLostUploads, redriveStuckWorkflows } from '../../usecases/redrive.ts';
+import { redriveLostUploads } from '../../usecases/redrive-lost-uploads.ts';
+import { redriveStuckWorkflows } from '../../usecases/redrive-stuck-workflows.ts';
 
 /**
  * Scheduled (every 5 minutes when deployed; at start and periodically locally): one bounded,

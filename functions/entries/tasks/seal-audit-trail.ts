@@ -4,7 +4,8 @@ import { auditChainStore } from '../../factories/dynamodb.ts';
 import { logger } from '../../lib/logger.ts';
 import { defineTask } from '../../lib/task.ts';
 import { SEAL_REFUSED_MESSAGE, SealPayload, sealAuditTrail as spec } from '../../tasks/specs.ts';
-import { type SealResult, sealAuditTrail } from '../../usecases/audit-seal.ts';
+import type { SealResult } from '../../usecases/audit-seal.ts';
+import { sealAuditTrail } from '../../usecases/seal-audit-trail.ts';
 
 /**
  * Scheduled (EventBridge, every `auditSealEveryMinutes`; the local runner every minute): seals the heads

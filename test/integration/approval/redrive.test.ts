@@ -16,11 +16,9 @@ import { handOff } from '../../../functions/usecases/hand-off.ts';
 import type { PayoutDeps } from '../../../functions/usecases/payouts.ts';
 import { reconcile } from '../../../functions/usecases/reconcile.ts';
 import { recordTaskToken } from '../../../functions/usecases/record-task-token.ts';
-import {
-  MAX_FAILED_REDRIVES,
-  redriveLostUploads,
-  redriveStuckWorkflows,
-} from '../../../functions/usecases/redrive.ts';
+import { MAX_FAILED_REDRIVES } from '../../../functions/usecases/redrive.ts';
+import { redriveLostUploads } from '../../../functions/usecases/redrive-lost-uploads.ts';
+import { redriveStuckWorkflows } from '../../../functions/usecases/redrive-stuck-workflows.ts';
 import { requestUpload } from '../../../functions/usecases/request-upload.ts';
 import { submitApplication } from '../../../functions/usecases/submit-application.ts';
 import { createLocalDynamoClients, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb.ts';

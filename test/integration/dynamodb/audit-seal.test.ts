@@ -26,7 +26,8 @@ import {
 import { type ChainedAuditEntry, GENESIS_HASH, sealEntry } from '../../../functions/domain/audit-chain.ts';
 import type { ApplicationRecord, AuditInput } from '../../../functions/ports/applications.ts';
 import { sealAuditTrail as sealSpec } from '../../../functions/tasks/specs.ts';
-import { sealAuditTrail, verifyAuditTrailInStores } from '../../../functions/usecases/audit-seal.ts';
+import { sealAuditTrail } from '../../../functions/usecases/seal-audit-trail.ts';
+import { verifyAuditTrailInStores } from '../../../functions/usecases/verify-audit-trail-in-stores.ts';
 import { installAccessGuard, runUnder } from '../../../infra/local/access-guard.ts';
 import { createLocalDynamoClients } from '../../../infra/local/dynamodb.ts';
 import { useLocalTable } from '../../support/local-table.ts';

@@ -8,7 +8,7 @@ import { demoCampaign } from '../../../functions/domain/campaigns.ts';
 import { QUOTA_HOLDER_CODES } from '../../../functions/domain/courts.ts';
 import type { Principal } from '../../../functions/lib/auth.ts';
 import type { AuditInput } from '../../../functions/ports/applications.ts';
-import { campaignReport } from '../../../functions/usecases/reports.ts';
+import { campaignReport } from '../../../functions/usecases/get-campaign-report.ts';
 import { seedCourts } from '../../support/courts.ts';
 import { useLocalTable } from '../../support/local-table.ts';
 

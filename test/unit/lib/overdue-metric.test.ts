@@ -22,7 +22,7 @@ const sweep = vi.hoisted(() => ({
     outcomes: { escalated: 3 } as Record<string, number>,
   },
 }));
-vi.mock('../../../functions/usecases/monitoring.ts', () => ({
+vi.mock('../../../functions/usecases/escalate-overdue-asset-checks.ts', () => ({
   escalateOverdueAssetChecks: async () => sweep.result,
 }));
 vi.mock('../../../functions/factories/dynamodb.ts', () => ({ applicationDeps: () => ({}) }));

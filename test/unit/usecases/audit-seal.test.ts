@@ -9,11 +9,9 @@ import type {
   PendingSeal,
   PublicKeyResolver,
 } from '../../../functions/ports/audit-seal.ts';
-import {
-  CheckpointConflictError,
-  sealAuditTrail,
-  verifyAuditTrailInStores,
-} from '../../../functions/usecases/audit-seal.ts';
+import { CheckpointConflictError } from '../../../functions/usecases/audit-seal.ts';
+import { sealAuditTrail } from '../../../functions/usecases/seal-audit-trail.ts';
+import { verifyAuditTrailInStores } from '../../../functions/usecases/verify-audit-trail-in-stores.ts';
 
 /** The sealer and verifier use cases against in-memory stores (style §16). */
 

@@ -1,16 +1,6 @@
 import type { Court, CourtLevel } from '../domain/court-registry.ts';
-import { BadRequestError, NotFoundError } from '../lib/errors.ts';
-import type { CampaignStore } from '../ports/campaigns.ts';
+import { BadRequestError } from '../lib/errors.ts';
 import type { CourtDirectory } from '../ports/courts.ts';
-import { campaignView } from './campaigns.ts';
-
-/** Reference data: the court registry (法院名录, table data) and the campaigns. */
-
-export async function findCourt(deps: { courts: CourtDirectory }, code: string): Promise<Court> {
-  const court = (await deps.courts.registry()).get(code);
-  if (!court) throw new NotFoundError(`No court with code ${code}.`);
-  return court;
-}
 
 /** Courts filtered by level, parent or province, in registry order; the cursor is the last code seen. */
 export async function listCourts(
@@ -40,15 +30,4 @@ export async function listCourts(
   const last = items.at(-1);
   const nextCursor = last && start + limit < all.length ? Buffer.from(last.code).toString('base64url') : null;
   return { items, nextCursor };
-}
-
-export async function listCampaigns(deps: { campaigns: CampaignStore }) {
-  return { items: (await deps.campaigns.list()).map(campaignView), nextCursor: null };
-}
-
-/** One campaign as the SPC last saved it (a consistent read; the route answers its version as ETag). */
-export async function getCampaign(deps: { campaigns: CampaignStore }, campaignId: string) {
-  const campaign = await deps.campaigns.get(campaignId, { consistent: true });
-  if (!campaign) throw new NotFoundError(`No campaign ${campaignId}.`);
-  return campaign;
 }

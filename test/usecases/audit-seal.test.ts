@@ -11,8 +11,9 @@ import { sealEntry } from '../../functions/domain/audit-chain.ts';
 import type { ChainState } from '../../functions/domain/audit-seal.ts';
 import type { AuditEntry } from '../../functions/ports/applications.ts';
 import type { AuditChainStore, PendingSeal } from '../../functions/ports/audit-seal.ts';
-import { sealAuditTrail, verifyAuditTrailInStores } from '../../functions/usecases/audit-seal.ts';
 import { decideApplication } from '../../functions/usecases/decide-application.ts';
+import { sealAuditTrail } from '../../functions/usecases/seal-audit-trail.ts';
+import { verifyAuditTrailInStores } from '../../functions/usecases/verify-audit-trail-in-stores.ts';
 import { people, type World, world } from './world.ts';
 
 /**

@@ -11,12 +11,10 @@ import {
   type StoredCampaign,
 } from '../../functions/ports/campaigns.ts';
 import type { IdempotentWrite } from '../../functions/ports/idempotency.ts';
-import {
-  type CampaignInput,
-  createCampaign,
-  getCampaignAudit,
-  patchCampaign,
-} from '../../functions/usecases/campaigns.ts';
+import type { CampaignInput } from '../../functions/usecases/campaigns.ts';
+import { createCampaign } from '../../functions/usecases/create-campaign.ts';
+import { getCampaignAudit } from '../../functions/usecases/get-campaign-audit.ts';
+import { patchCampaign } from '../../functions/usecases/patch-campaign.ts';
 import { idempotencyFor, people, refusal, T0 } from './world.ts';
 
 /**

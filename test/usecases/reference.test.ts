@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type Court, CourtRegistry } from '../../functions/domain/court-registry.ts';
 import { SEED_REGISTRY } from '../../functions/domain/courts.ts';
-import { findCourt, getCampaign, listCampaigns, listCourts } from '../../functions/usecases/reference.ts';
+import { findCourt } from '../../functions/usecases/find-court.ts';
+import { getCampaign } from '../../functions/usecases/get-campaign.ts';
+import { listCampaigns } from '../../functions/usecases/list-campaigns.ts';
+import { listCourts } from '../../functions/usecases/list-courts.ts';
 import { refusal, world } from './world.ts';
 
 /** Reference data: the court registry (GET /courts, /courts/{code}) and the campaigns (GET /campaigns…). */

@@ -609,9 +609,9 @@ describe('every Lambda bundle', () => {
         .map((b) => b.id)
         .sort(),
     );
-    expect(built.filter((b) => has(b, /functions\/adapters\/render\/ruling-docx\.ts$/)).map((b) => b.id)).toEqual([
-      'renderRulingDocx',
-    ]);
+    expect(
+      built.filter((b) => has(b, /functions\/adapters\/render\/ruling-docx\.ts$/)).map((b) => b.id),
+    ).toEqual(['renderRulingDocx']);
     // The CSV stays in the route (no library but csv-stringify); the workbook shares its columns.
     expect(
       built
@@ -619,9 +619,9 @@ describe('every Lambda bundle', () => {
         .map((b) => b.id)
         .sort(),
     ).toEqual(['getReport', 'renderReportXlsx']);
-    expect(built.filter((b) => has(b, /functions\/adapters\/render\/report-xlsx\.ts$/)).map((b) => b.id)).toEqual([
-      'renderReportXlsx',
-    ]);
+    expect(
+      built.filter((b) => has(b, /functions\/adapters\/render\/report-xlsx\.ts$/)).map((b) => b.id),
+    ).toEqual(['renderReportXlsx']);
     // The renderers are fixed choices (exceljs for the workbook, docx for the ruling and the written
     // report), each in a function of its own that the route invokes: no other entry may carry them.
     expect(built.filter((b) => has(b, /node_modules\/exceljs\//)).map((b) => b.id)).toEqual([
@@ -636,9 +636,9 @@ describe('every Lambda bundle', () => {
         .map((b) => b.id)
         .sort(),
     ).toEqual(['renderReportDocx', 'renderRulingDocx']);
-    expect(built.filter((b) => has(b, /functions\/adapters\/render\/report-docx\.ts$/)).map((b) => b.id)).toEqual([
-      'renderReportDocx',
-    ]);
+    expect(
+      built.filter((b) => has(b, /functions\/adapters\/render\/report-docx\.ts$/)).map((b) => b.id),
+    ).toEqual(['renderReportDocx']);
     // The renderers take a model and return a file: no AWS client, no signer, no zod, no logger.
     const renderers = built.filter((b) => b.id.startsWith('render'));
     expect(renderers.map((b) => b.id).sort()).toEqual(Object.keys(RENDERER_CEILINGS).sort());

@@ -17,7 +17,7 @@ import {
 import type { CourtFields } from '../../functions/usecases/courts.ts';
 import { courtAudit } from '../../functions/usecases/get-court-audit.ts';
 import { putCourt } from '../../functions/usecases/put-court.ts';
-import { idempotencyFor, people } from './world.ts';
+import { idempotencyFor, people, refusal } from './world.ts';
 
 function setup() {
   const courts = new MemoryCourtStore();
@@ -28,15 +28,6 @@ const fieldsOf = (code: string): CourtFields => {
   const { code: _code, ...fields } = structuredClone(getCourt(code) as Court);
   return fields;
 };
-
-async function refusal(p: Promise<unknown>) {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, 'expected a refusal').toBeInstanceOf(Error);
-  return err as UnprocessableError;
-}
 
 describe('putCourt', () => {
   it('renames a court: the registry version moves once and the court’s trail records the change', async () => {

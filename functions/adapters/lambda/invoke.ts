@@ -3,6 +3,13 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpRequest, type HttpResponse } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { backoffMs, sleep } from '../../lib/retry.ts';
+import {
+  type Credentials,
+  RETRY_NETWORK_CODES,
+  RETRY_STATUSES,
+  readText,
+  regionalHost,
+} from '../signed-http.ts';
 
 /**
  * A thin Lambda Invoke (RequestResponse): `POST /2015-03-31/functions/<name>/invocations`, signed with the
@@ -11,12 +18,6 @@ import { backoffMs, sleep } from '../../lib/retry.ts';
  * and its schemas of every Lambda operation. One operation, one retry policy: network errors, throttling
  * and 5xx of the service are retried with jittered backoff; a function error is the function's answer.
  */
-
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
 
 export interface LambdaInvokeOptions {
   region: string;
@@ -43,8 +44,6 @@ export class LambdaInvokeError extends Error {
 }
 
 export const INVOKE_RETRY = { attempts: 3, baseMs: 100, capMs: 2_000 } as const;
-const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
-const RETRY_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
 
 export class LambdaHttp {
   private readonly endpoint: URL;
@@ -53,10 +52,7 @@ export class LambdaHttp {
   private readonly maxAttempts: number;
 
   constructor(options: LambdaInvokeOptions) {
-    this.endpoint = new URL(
-      options.endpoint ??
-        `https://lambda.${options.region}.amazonaws.com${options.region.startsWith('cn-') ? '.cn' : ''}`,
-    );
+    this.endpoint = new URL(options.endpoint ?? `https://${regionalHost('lambda', options.region)}`);
     this.maxAttempts = options.maxAttempts ?? INVOKE_RETRY.attempts;
     this.signer = new SignatureV4({
       credentials: options.credentials,
@@ -93,7 +89,7 @@ export class LambdaHttp {
       try {
         const signed = (await this.signer.sign(this.request(functionName, payload))) as HttpRequest;
         const { response } = await this.http.handle(signed);
-        const text = await readText(response);
+        const text = await readText(response.body);
         const requestId = header(response, 'x-amzn-requestid');
         const functionError = header(response, 'x-amz-function-error');
         if (response.statusCode >= 200 && response.statusCode < 300 && !functionError) return text;
@@ -168,12 +164,4 @@ function errorSummary(text: string): string {
   } catch {
     return text.slice(0, 300);
   }
-}
-
-async function readText(response: HttpResponse): Promise<string> {
-  const body = response.body as AsyncIterable<Uint8Array> | undefined;
-  if (!body || typeof body[Symbol.asyncIterator] !== 'function') return '';
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
 }

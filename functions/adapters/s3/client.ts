@@ -3,6 +3,13 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpRequest, type HttpResponse } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { backoffMs, sleep } from '../../lib/retry.ts';
+import {
+  type Credentials,
+  RETRY_NETWORK_CODES,
+  RETRY_STATUSES,
+  readText,
+  regionalHost,
+} from '../signed-http.ts';
 import { errorOf, S3Error } from './errors.ts';
 
 /**
@@ -21,12 +28,6 @@ export interface S3ClientOptions {
   credentials?: Credentials;
   /** Attempts per request (default 3, as the SDK's standard retry mode). */
   maxAttempts?: number;
-}
-
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
 }
 
 /** The object's request, unsigned: a path to sign and send, or to presign. */
@@ -51,7 +52,6 @@ export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
 /** What the SDK's standard retry strategy retries (transient statuses, throttling and timeout codes). */
-const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 const RETRY_CODES = new Set([
   'SlowDown',
   'Throttling',
@@ -62,7 +62,6 @@ const RETRY_CODES = new Set([
   'RequestTimeout',
   'RequestTimeoutException',
 ]);
-const RETRY_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
 /** The SDK's default backoff: full jitter over 100 ms × 2^attempt, at most 20 s. */
 export const S3_RETRY = { attempts: 3, baseMs: 100, capMs: 20_000 } as const;
 
@@ -124,7 +123,7 @@ export class S3Http {
       port = this.endpoint.port ? Number(this.endpoint.port) : undefined;
       path = `${this.endpoint.pathname.replace(/\/$/, '')}/${input.bucket}/${key}`;
     } else {
-      const domain = `s3.${this.region}.amazonaws.com${this.region.startsWith('cn-') ? '.cn' : ''}`;
+      const domain = regionalHost('s3', this.region);
       const virtual = VIRTUAL_HOSTABLE.test(input.bucket);
       hostname = virtual ? `${input.bucket}.${domain}` : domain;
       path = virtual ? `/${key}` : `/${input.bucket}/${key}`;
@@ -195,13 +194,6 @@ function retryable(error: unknown): boolean {
     e?.name === 'TimeoutError' ||
     e?.name === 'RequestTimeout'
   );
-}
-
-async function readText(body: unknown): Promise<string> {
-  if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') return '';
-  const chunks: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The URL of a (presigned) request, query in sorted order, as the SDK formats it. */

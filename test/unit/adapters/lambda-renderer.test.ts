@@ -153,6 +153,17 @@ describe('LambdaHttp: the request Lambda receives', () => {
     seen.length = 0;
     answers = [
       {
+        status: 503,
+        headers: { 'x-amzn-errortype': 'ServiceException' },
+        body: '{"message":"Service unavailable"}',
+      },
+      { status: 200, body: '{"file":"eA=="}' },
+    ];
+    expect(await http.invoke('f', '{}')).toBe('{"file":"eA=="}');
+    expect(seen).toHaveLength(2);
+    seen.length = 0;
+    answers = [
+      {
         status: 200,
         headers: { 'x-amz-function-error': 'Unhandled' },
         body: '{"errorType":"Sandbox.Timedout","errorMessage":"Task timed out after 8.00 seconds"}',

@@ -96,6 +96,39 @@ export function sealEntry(content: AuditEntryContent, prevHash: string): Chained
   return { ...contentOf(content), prevHash, hash: hashEntry(content, prevHash) };
 }
 
+/** What a caller records; the chain assigns seq and hashes, the store the time. */
+export interface AuditEntryInput {
+  actor: { sub: string; court: string; roles: readonly string[] };
+  action: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * The entry a store writes for `input` on top of a chain's head (`auditSeq` 0 and GENESIS_HASH for a
+ * new chain): the one construction every application and document chain uses, so that an entry's hash
+ * can also be known before the write (an upload grant signs its chain head into the object key).
+ */
+export function nextEntry(
+  head: { auditSeq: number; auditHead: string },
+  input: AuditEntryInput,
+  at: string,
+): ChainedAuditEntry {
+  return sealEntry(
+    {
+      seq: head.auditSeq + 1,
+      at,
+      actor: { sub: input.actor.sub, court: input.actor.court, roles: [...input.actor.roles] },
+      action: input.action,
+      fromStatus: input.fromStatus,
+      toStatus: input.toStatus,
+      detail: input.detail,
+    },
+    head.auditHead,
+  );
+}
+
 /**
  * Verifies a chain given in seq order. Entry i (0-based) must have seq i+1 (else SEQ_GAP), prevHash equal
  * to the previous entry's hash or GENESIS_HASH for the first (else PREV_HASH_MISMATCH), and hash equal to

@@ -1,4 +1,4 @@
-import { GENESIS_HASH, sealEntry } from '../domain/audit-chain.ts';
+import { GENESIS_HASH, nextEntry } from '../domain/audit-chain.ts';
 import { allowsDrafts } from '../domain/campaigns.ts';
 import { isWithClerk } from '../domain/lifecycle.ts';
 import type { Principal } from '../lib/auth.ts';
@@ -82,18 +82,7 @@ export function parseDocumentKey(
 
 /** The hash of a document's first chain entry, as the repository seals it (seq 1 on the genesis hash). */
 export function firstEntryHash(audit: AuditInput, at: string): string {
-  return sealEntry(
-    {
-      seq: 1,
-      at,
-      actor: { sub: audit.actor.sub, court: audit.actor.court, roles: [...audit.actor.roles] },
-      action: audit.action,
-      fromStatus: audit.fromStatus,
-      toStatus: audit.toStatus,
-      detail: audit.detail,
-    },
-    GENESIS_HASH,
-  ).hash;
+  return nextEntry({ auditSeq: 0, auditHead: GENESIS_HASH }, audit, at).hash;
 }
 
 export function documentView(doc: DocumentRecord) {

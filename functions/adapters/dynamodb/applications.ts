@@ -13,7 +13,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isInFlight } from '../../domain/application.ts';
 import { type DocumentChain, mergeTrail } from '../../domain/application-trail.ts';
 import { waitingSince } from '../../domain/approval-queue.ts';
-import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
+import { GENESIS_HASH, nextEntry } from '../../domain/audit-chain.ts';
 import { abandonedReservation, quotaMovement, reservationKey } from '../../domain/quota.ts';
 import { courtIncrements, highCourtIncrements, reportMarkers } from '../../domain/report.ts';
 import { currentCorrelationId } from '../../lib/correlation.ts';
@@ -264,16 +264,7 @@ function chain(
   input: AuditInput,
   at: string,
 ): { entry: AuditEntry } {
-  const content = {
-    seq: current.auditSeq + 1,
-    at,
-    actor: { sub: input.actor.sub, court: input.actor.court, roles: [...input.actor.roles] },
-    action: input.action,
-    fromStatus: input.fromStatus,
-    toStatus: input.toStatus,
-    detail: input.detail,
-  };
-  return { entry: sealEntry(content, current.auditHead) };
+  return { entry: nextEntry(current, input, at) };
 }
 
 /** `attr = :value`, or its absence when the value read was absent (items stored before the attribute). */

@@ -1,7 +1,7 @@
 import { isInFlight } from '../../domain/application.ts';
 import { type DocumentChain, mergeTrail } from '../../domain/application-trail.ts';
 import { waitingSince } from '../../domain/approval-queue.ts';
-import { GENESIS_HASH, sealEntry } from '../../domain/audit-chain.ts';
+import { GENESIS_HASH, nextEntry } from '../../domain/audit-chain.ts';
 import { LifecycleRefusal, recordTaskToken, type TaskTokenInput } from '../../domain/lifecycle.ts';
 import {
   abandonedReservation,
@@ -75,20 +75,9 @@ type Attempt = { ok: true; stored: ApplicationRecord } | { ok: false; failed: Se
 /** A reservation this attempt took (or found taken by the same read) before its transaction. */
 type Reserved = QuotaChange & { key: string; version: number; applicationId: string };
 
-/** Builds the next audit entry on top of `current`'s chain head (as the DynamoDB adapter does). */
+/** Builds the next audit entry on top of `current`'s chain head (domain/audit-chain.ts, as the DynamoDB adapter does). */
 function chain(current: Pick<ApplicationRecord, 'auditSeq' | 'auditHead'>, input: AuditInput, at: string) {
-  return sealEntry(
-    {
-      seq: current.auditSeq + 1,
-      at,
-      actor: { sub: input.actor.sub, court: input.actor.court, roles: [...input.actor.roles] },
-      action: input.action,
-      fromStatus: input.fromStatus,
-      toStatus: input.toStatus,
-      detail: input.detail,
-    },
-    current.auditHead,
-  );
+  return nextEntry(current, input, at);
 }
 
 const sortKeyOf = (app: ApplicationRecord) => `${app.createdAt}#${app.id}`;

@@ -279,26 +279,25 @@ const docHead = (doc: DocumentRecord) => ({
 });
 
 /**
- * The final approval's high-water marks for the campaign (see DynamoCampaignStore `approvalsPk`): the
- * SPC may not lower the campaign's limits below a claim it already approved.
+ * The final approval's high-water mark for the campaign and its high court's counter (see
+ * DynamoCampaignStore `approvalsPk`): the SPC may not lower the campaign's limits below a claim it
+ * already approved. One mark, of the approval's kind.
  */
 function approvalMarks(tableName: string, app: ApplicationRecord): Labelled[] {
   const pk = approvalsPk(app.campaignId);
   const claim = app.case?.claimAmountFen;
   if (!Number.isSafeInteger(claim)) return [];
-  const mark = (kind: 'ANY' | 'STANDARD'): Labelled => [
-    'approval-mark',
-    {
-      Put: {
-        TableName: tableName,
-        Item: { pk, sk: approvalMarkSk(kind, claim as number, app.highCourtCode), entity: 'approval-mark' },
-      },
-    },
-  ];
-  const special = (app.specialCircumstance?.reason ?? '').trim() !== '';
+  const kind = (app.specialCircumstance?.reason ?? '').trim() !== '' ? 'SPECIAL' : 'STANDARD';
   return [
-    mark('ANY'),
-    ...(special ? [] : [mark('STANDARD')]),
+    [
+      'approval-mark',
+      {
+        Put: {
+          TableName: tableName,
+          Item: { pk, sk: approvalMarkSk(kind, claim as number, app.highCourtCode), entity: 'approval-mark' },
+        },
+      },
+    ],
     [
       'approval-counter',
       {

@@ -33,18 +33,27 @@ const auditKey = (id: string, seq: number) => ({
 });
 /**
  * The approvals high-water mark of a campaign: the high court's final approval writes, in its own
- * transaction, a marker per approved claim amount and high court (ANY#, and STANDARD# when no special
- * circumstance was claimed) and bumps its high court's counter, so the largest approved claim is one
- * Query (newest sort key first), never a scan, and a limit change that raced an approval fails its
- * condition on that counter. Per high court, so that no item is written by more than one high court's
- * approvals (on AWS, concurrent transactions on one item cancel each other): a final approval writes
- * only items its high court's traffic shares (its quota row, its report rows, these).
+ * transaction, one marker per approved claim amount and high court (STANDARD# when no special
+ * circumstance was claimed, SPECIAL# when one was) and bumps its high court's counter, so the largest
+ * approved claim is a Query per kind (newest sort key first), never a scan, and a limit change that
+ * raced an approval fails its condition on that counter. One mark, not two: DynamoDB Local runs
+ * transactions one after another and each costs by its items, so approvals/s under contention is
+ * bounded by the final approval's item count. Marks of before (ANY# on every approval, with a
+ * STANDARD# twin when standard) are still honoured: an ANY# counts as any approved claim, and a
+ * standard one of before already has its STANDARD# twin. Per high court, so that no item is written
+ * by more than one high court's approvals (on AWS, concurrent transactions on one item cancel each
+ * other): a final approval writes only items its high court's traffic shares (its quota row, its
+ * report rows, these).
  */
 export const approvalsPk = (campaignId: string) => `CAMPAIGN_APPROVALS#${campaignId}`;
-export const approvalMarkSk = (kind: 'ANY' | 'STANDARD', claimFen: number, highCourtCode: string) =>
+/** The kinds of mark a final approval writes now. */
+export type ApprovalMarkKind = 'STANDARD' | 'SPECIAL';
+/** The kinds read back: ANY# is the mark of before (written by every approval), read only. */
+type StoredMarkKind = ApprovalMarkKind | 'ANY';
+export const approvalMarkSk = (kind: ApprovalMarkKind, claimFen: number, highCourtCode: string) =>
   `${kind}#${String(claimFen).padStart(15, '0')}#${highCourtCode}`;
 /** The claim of a mark (written before marks had a high court, `ANY#<claim>`, too). */
-const markClaimFen = (kind: 'ANY' | 'STANDARD', sk: string) =>
+const markClaimFen = (kind: StoredMarkKind, sk: string) =>
   Number(sk.slice(kind.length + 1, kind.length + 16));
 /** A high court's approvals counter; `COUNTER` alone is the campaign-wide one of before (still honoured). */
 export const approvalsCounterSk = (highCourtCode: string) => `COUNTER#${highCourtCode}`;
@@ -152,7 +161,7 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
 
   /** The largest approved claims of a campaign and its approvals counters (see `approvalsPk`). */
   async approvedHighWater(campaignId: string): Promise<ApprovedHighWater> {
-    const top = async (kind: 'ANY' | 'STANDARD') => {
+    const top = async (kind: StoredMarkKind) => {
       const out = await this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -178,11 +187,13 @@ export class DynamoCampaignStore implements CampaignStore, CampaignAdminStore {
       for (const item of items) approvals[String(item.sk)] = Number(item.approvals ?? 0);
       return approvals;
     };
-    const [anyClaimFen, standardClaimFen, approvals] = await Promise.all([
+    const [legacyFen, standardClaimFen, specialFen, approvals] = await Promise.all([
       top('ANY'),
       top('STANDARD'),
+      top('SPECIAL'),
       counters(),
     ]);
+    const anyClaimFen = Math.max(legacyFen, standardClaimFen, specialFen);
     return { anyClaimFen, standardClaimFen, approvals };
   }
 

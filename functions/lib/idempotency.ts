@@ -95,6 +95,13 @@ export interface IdempotencyStore {
  * `defineRoute` for a state-changing route: answers replays and hands the use case the write to record
  * with its change. `respond` renders the use case's result; it is also what the store records, so a
  * replay is exactly the first response. The spec must be declared with `idempotent()`.
+ *
+ * `lookUp: 'on-refusal'` skips the key's GetItem before the use case (one request per call saved) for a
+ * use case where that look-up decides nothing: every run with a recorded key either reaches its write,
+ * whose key record (conditioned on its absence) cancels it and answers the replay (IdempotencyReplay),
+ * or is refused before any effect, and the look-up after the refusal answers it — with the first
+ * response, or 422 for another request. Only for a use case that has no effect before its transaction
+ * and never answers without writing (submit does: it answers a retry from the record's state).
  */
 export function defineIdempotentRoute<
   B extends z.ZodType | undefined = undefined,
@@ -110,6 +117,7 @@ export function defineIdempotentRoute<
     idempotency: IdempotentWrite<T> | undefined,
   ) => Promise<NoInfer<T>>,
   store: () => IdempotencyStore,
+  opts: { lookUp?: 'first' | 'on-refusal' } = {},
 ): Route {
   if (!spec.idempotent) {
     throw new Error(
@@ -119,8 +127,10 @@ export function defineIdempotentRoute<
   return defineRoute(spec, authenticator, async (req) => {
     const write = idempotencyOf(spec, req, (result: T) => respond(result, req));
     if (!write) return respond(await run(req, undefined), req);
-    const earlier = await store().getIdempotency(write.scope, write.key);
-    if (earlier) return replayOrRefuse(earlier, write.requestHash);
+    if (opts.lookUp !== 'on-refusal') {
+      const earlier = await store().getIdempotency(write.scope, write.key);
+      if (earlier) return replayOrRefuse(earlier, write.requestHash);
+    }
     try {
       return respond(await run(req, write), req);
     } catch (error) {

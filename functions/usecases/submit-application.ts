@@ -68,9 +68,13 @@ async function submitOnce(
     return submittedView(app);
   }
   refusing(() => lifecycle.submit.guard(app));
-  // The campaign as it is now, not a container's cached copy: submission re-checks eligibility
-  // against the current limits and window (once per case).
-  const campaign = await deps.campaigns.get(app.campaignId, { consistent: true });
+  // The campaign as this container holds it (adapters/dynamodb/campaigns.ts CAMPAIGN_CACHE_MS): no
+  // write is conditioned on the definition, so a consistent read here guarded nothing — a limit or
+  // window changed just after it raced the submission all the same — and cost a GetItem per case.
+  // What must not race is guarded by conditions elsewhere (a limit lowered below an approved claim
+  // is refused by patch-campaign on the approvals counters); this container's own campaign writes
+  // drop its copy, and other containers see a change within CAMPAIGN_CACHE_MS.
+  const campaign = await deps.campaigns.get(app.campaignId);
   const now = deps.now();
   if (!campaign || !isInHandlingWindow(campaign, now)) {
     throw new ConflictError(

@@ -72,15 +72,24 @@ export class DynamoCourtStore implements CourtStore {
     const at = Date.now();
     if (this.cached && !opts.fresh && at - this.cached.checkedAt < this.ttlMs) return this.cached.registry;
     if (this.cached) {
+      // A projection does not make the read cheaper (DynamoDB charges the whole item, ~40 KB), so the
+      // routine re-check is an eventually consistent read, half the units: the cache already serves a
+      // registry up to ttlMs old, and an eventual read lags by far less. A version older than the one
+      // held is such a lag, never a change (versions only grow): keep the copy. A writer (`fresh`)
+      // conditions on the version it reads, and reads it consistently.
       const out = await this.doc.send(
         new GetCommand({
           TableName: this.tableName,
           Key: REGISTRY_KEY,
           ProjectionExpression: 'version',
-          ConsistentRead: true,
+          ...(opts.fresh ? { ConsistentRead: true } : {}),
         }),
       );
-      if (out.Item?.version === this.cached.head.version) {
+      const version = out.Item?.version;
+      const unchanged = opts.fresh
+        ? version === this.cached.head.version
+        : typeof version === 'number' && version <= this.cached.head.version;
+      if (unchanged) {
         this.cached.checkedAt = at;
         return this.cached.registry;
       }

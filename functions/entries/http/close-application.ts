@@ -14,5 +14,8 @@ export const route = defineIdempotentRoute(
   (req, idempotency) =>
     closeApplication(applicationDeps(), req.principal, req.params.id, req.body, idempotency),
   idempotencyStore,
+  // A closure's only effect is its transaction (with the key's record), and a replay finds the
+  // application closed and is refused before it: no look-up first (lib/idempotency.ts).
+  { lookUp: 'on-refusal' },
 );
 export const { handler } = route;

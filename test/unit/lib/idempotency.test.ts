@@ -23,10 +23,16 @@ const clerkB: Principal = { sub: 'same-sub', court: 'SH0115', roles: ['clerk'] }
 
 const context = { awsRequestId: 'req-1' } as Context;
 
-function setup() {
+function setup(opts: Parameters<typeof defineIdempotentRoute>[5] = {}) {
   const records = new Map<string, IdempotencyRecord>();
   const slot = (scope: string, key: string) => JSON.stringify([scope, key]);
-  const store = { getIdempotency: async (scope: string, key: string) => records.get(slot(scope, key)) };
+  let lookUps = 0;
+  const store = {
+    getIdempotency: async (scope: string, key: string) => {
+      lookUps++;
+      return records.get(slot(scope, key));
+    },
+  };
   /** Stands in for a store's transaction: the change and its key record together. */
   const commit = <T>(write: IdempotentWrite<T> | undefined, result: T) => {
     if (write) {
@@ -60,6 +66,7 @@ function setup() {
     (result: { n: number }) => ({ status: 201, body: result, headers: { etag: `"v${result.n}"` } }),
     (_req, write) => useCase(write),
     () => store,
+    opts,
   );
   const call = async (
     opts: { key?: string; body?: unknown; id?: string; ifMatch?: string; as?: Principal } = {},
@@ -90,6 +97,7 @@ function setup() {
     route,
     call,
     effects: () => effects,
+    lookUps: () => lookUps,
     setUseCase: (f: typeof useCase) => {
       useCase = f;
     },
@@ -190,5 +198,52 @@ describe('defineIdempotentRoute', () => {
       expect(res.json.code).toBe('INVALID_IDEMPOTENCY_KEY');
     }
     expect(t.effects()).toBe(0);
+  });
+
+  describe("lookUp: 'on-refusal' (a use case whose transaction is its only effect)", () => {
+    it('makes no look-up before a first request, which runs and records its response', async () => {
+      const t = setup({ lookUp: 'on-refusal' });
+      const first = await t.call({ key: 'k1' });
+      expect(first.status).toBe(201);
+      expect(t.lookUps()).toBe(0);
+    });
+
+    it('answers a replay with the first response, whether its write or its refusal meets the key', async () => {
+      const t = setup({ lookUp: 'on-refusal' });
+      const first = await t.call({ key: 'k1' });
+      // Reaches its write: the key's record cancels it (IdempotencyReplay).
+      const written = await t.call({ key: 'k1' });
+      expect(written.json).toEqual(first.json);
+      expect(written.headers['idempotent-replayed']).toBe('true');
+      // Refused before its write (the state moved on): the look-up after the refusal answers.
+      t.setUseCase(async () => {
+        throw new ConflictError('ALREADY_CLOSED', 'closed');
+      });
+      const refused = await t.call({ key: 'k1' });
+      expect(refused.status).toBe(201);
+      expect(refused.json).toEqual(first.json);
+      expect(refused.headers['idempotent-replayed']).toBe('true');
+    });
+
+    it('refuses the same key with another request with 422 and writes nothing', async () => {
+      const t = setup({ lookUp: 'on-refusal' });
+      await t.call({ key: 'k1', body: { amountFen: 1 } });
+      const other = await t.call({ key: 'k1', body: { amountFen: 2 } });
+      expect(other.status).toBe(422);
+      expect(other.json.code).toBe('IDEMPOTENCY_KEY_REUSED');
+      t.setUseCase(async () => {
+        throw new ConflictError('ALREADY_CLOSED', 'closed');
+      });
+      const refused = await t.call({ key: 'k1', body: { amountFen: 2 } });
+      expect(refused.status).toBe(422);
+      // The key still holds the first response: the other request recorded nothing.
+      expect((await t.call({ key: 'k1', body: { amountFen: 1 } })).json).toEqual({ n: 1 });
+    });
+
+    it('looks the key up first by default', async () => {
+      const t = setup();
+      await t.call({ key: 'k1' });
+      expect(t.lookUps()).toBe(1);
+    });
   });
 });

@@ -3,11 +3,11 @@
  * create exactly the same keys and indexes.
  *
  * Item families (pk / sk):
- *   APP#<id>            / APP                 the application (version, status, auditSeq, auditHead, docsVersion)
+ *   APP#<id>            / APP                 the application (version, status, auditSeq, auditHead, docsVersion;
+ *                       materialsClosing: a submission's mark while it reads the materials, no part of the record)
  *   APP#<id>            / AUDIT#<seq 10 digits>  audit entries, hash-chained
  *   APP#<id>            / DOC#<documentId>    document metadata, with the head of its own audit chain (auditSeq, auditHead)
- *   APP#<id>            / DOC#~<type>         the type's material slot: moved by each upload entering the materials,
- *                       frozen by a submission (ports/applications.ts MaterialSlot)
+ *   APP#<id>            / DOC#~<type>         a material slot of earlier versions: may stay, nothing reads or writes it
  *   APP#<id>            / DOCAUDIT#<documentId>#<seq 10 digits>  a document's audit entries, hash-chained
  *   APP#<id>            / OUTBOX#<kind>#<seq>[#<level>]  follow-up work of a transaction, until done
  *   REPORT#<campaign>   / HIGH#<highCourt>    report counters of one high court (no campaign-total row:

@@ -7,7 +7,6 @@ import type {
 } from '../domain/application.ts';
 import type { WaitCounter } from '../domain/approval-times.ts';
 import type { AuditInput } from './audit-trail.ts';
-import type { MaterialSlot } from './documents-store.ts';
 import type { IdempotentWrite } from './idempotency.ts';
 
 export interface UpdateOptions {
@@ -16,10 +15,12 @@ export interface UpdateOptions {
   /** Outbox items to add in the same transaction. */
   outbox?: OutboxItem[];
   /**
-   * The material slots a submission read (readMaterials): each is frozen at `freezeSeq` in the same
-   * transaction, conditioned on its version as read (an upload settled meanwhile: StaleReadError).
+   * The mark of the submission's closeMaterials, whose documents it froze: written only while the mark
+   * is still on the application (no upload entered the materials since, no other change, no later
+   * mark), and the mark goes with the write; else nothing is written and StaleReadError (mark and
+   * read again).
    */
-  freezeMaterials?: { slots: MaterialSlot[]; freezeSeq: number };
+  freezeMaterials?: { closing: string };
   /** Release the system-wide duplicate lock (the application is no longer open). */
   releaseDuplicateLock?: boolean;
   /** Record an insurer event id in the same transaction; a second use fails with DuplicateEventError. */

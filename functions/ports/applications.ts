@@ -59,7 +59,6 @@ export {
   type GrantBasis,
   GrantBasisMismatch,
   type GrantedUpload,
-  type MaterialSlot,
   matchesGrantBasis,
 } from './documents-store.ts';
 export {

@@ -35,18 +35,6 @@ export interface DocumentRecord {
 }
 
 /**
- * Per document type, what a submission must find unchanged (adapters keep it beside the documents,
- * read with them): `version` moves with every upload of the type that enters the materials, and a
- * submission sets `freezeSeq` to its seq; an upload granted before that submission then fails its
- * condition and is decided again (late). Absent fields: the slot was never written.
- */
-export interface MaterialSlot {
-  type: DocumentType;
-  version?: number;
-  freezeSeq?: number;
-}
-
-/**
  * What an upload's settlement assumes without reading anything (the facts its grant put into the
  * object key, documents.ts `documentKey`, and the object as inspected): the document still pending
  * at that key with exactly this chain head, type and declared object, and the application still at
@@ -107,7 +95,7 @@ export function matchesGrantBasis(app: ApplicationRecord | undefined, basis: Gra
   );
 }
 
-/** An application's documents (the records; the objects are DocumentStorage's) and its material slots. */
+/** An application's documents (the records; the objects are DocumentStorage's). */
 export interface DocumentStore {
   /**
    * Registers a document with the first entry of its own chain (`audit`), conditioned on its absence;
@@ -129,22 +117,38 @@ export interface DocumentStore {
   ): Promise<{ app: ApplicationRecord | undefined; doc: DocumentRecord | undefined }>;
   listDocuments(applicationId: string): Promise<DocumentRecord[]>;
   /**
-   * The application with its documents and material slots, consistent, in one read where the store
-   * allows (a Query of the application's partition): for a change that needs both (submission,
-   * decision, dispatch).
+   * The application with its documents, consistent, in one read where the store allows (a Query of the
+   * application's partition): for a change that needs both (decision, dispatch).
    */
   getWithMaterials(applicationId: string): Promise<{
     app: ApplicationRecord | undefined;
     documents: DocumentRecord[];
-    slots: MaterialSlot[];
   }>;
-  /** The documents and the material slot of every type (MaterialSlot), in one read. */
-  readMaterials(applicationId: string): Promise<{ documents: DocumentRecord[]; slots: MaterialSlot[] }>;
+  /** The documents, in one read. */
+  readMaterials(applicationId: string): Promise<{ documents: DocumentRecord[] }>;
+  /**
+   * A submission's read of the materials it freezes: first marks the application (a token of this
+   * read) iff it is with a clerk (draft, returned) of `courtCode`, then reads its documents. An upload
+   * that enters the materials while a mark is on the application takes the mark away with it
+   * (settleDocument), so the submission's commit under its mark (UpdateOptions.freezeMaterials) fails
+   * and it marks and reads again: no upload lands between its read and its commit unseen. The mark is
+   * no part of the record and no change of it (no version moves); every whole write of the
+   * application removes it, and one left by a submission that failed is taken by the next upload.
+   * Not marked (another status or court, or no such application): `closing` undefined, the
+   * application as it stands, no documents.
+   */
+  closeMaterials(
+    applicationId: string,
+    courtCode: string,
+  ): Promise<{ app: ApplicationRecord | undefined; documents: DocumentRecord[]; closing?: string }>;
+  /** Takes back the mark `closing` of a submission refused after it (nothing stays written); a later mark stays. */
+  reopenMaterials(applicationId: string, closing: string): Promise<void>;
   /**
    * Moves a document from `from` (default pending) to uploaded/rejected with the next entry of its
    * chain, iff the document is still as read (status, chain head): else `document-changed`. A pending
-   * document becoming `uploaded` also moves its type's slot, iff no submission froze it since the
-   * grant (else `document-changed`).
+   * document becomes `uploaded` (enters the materials) only while its application is with the clerk
+   * at the submission the upload was granted under (else `application-changed`), and takes away the
+   * mark of a submission reading the materials meanwhile (closeMaterials).
    * A document leaving `uploaded` keeps its uploadedAt. With `application` (as read), the change also
    * moves the application's docsVersion, conditioned on the application being unchanged (else
    * `application-changed`): for changes an approver's decision must not miss.

@@ -32,8 +32,9 @@ export { executionName } from '../domain/lifecycle.ts';
  * A submission or decision records the evidence set it read: it is written only if the application is
  * still as read and so are its documents; otherwise it is read and decided again (retryOnStaleRead).
  * Document changes are on the documents' own chains: a change that can alter an evidence set once it
- * is uploaded (a review, an object that changed) moves the application's docsVersion; an upload that
- * enters the materials moves its type's slot, which the submission freezes (UpdateOptions.freezeMaterials).
+ * is uploaded (a review, an object that changed) moves the application's docsVersion; an upload
+ * enters the materials only while no submission is closing them (DocumentStore.closeMaterials: the
+ * submission marks before it reads them and commits under its mark, UpdateOptions.freezeMaterials).
  */
 export function assertSameRead(read: ApplicationRecord, current: ApplicationRecord) {
   if (current.auditSeq !== read.auditSeq || current.docsVersion !== read.docsVersion) {

@@ -38,9 +38,9 @@ export async function settleUploadedObject(
     if (settled) return settled;
   }
   // One read for both (BatchGetItem) and one write of the document's own items, conditioned on the
-  // document as read and (to enter the materials) on its type's slot not frozen since the grant: a
-  // submission meanwhile makes the write fail and the event is decided again on a new read (late).
-  // The application is never written.
+  // document as read and (to enter the materials) on the application still with the clerk at the
+  // grant's submission: a submission meanwhile makes the write fail and the event is decided again on
+  // a new read (late). The application is written only to take a submission's mark (settleDocument).
   let read: { app: ApplicationRecord | undefined; doc: DocumentRecord | undefined } | undefined =
     await deps.repo.getWithDocument(ids.applicationId, ids.documentId);
   return retryOnStaleRead('settling a document', async () => {

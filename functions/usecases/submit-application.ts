@@ -5,8 +5,8 @@ import type { Principal } from '../lib/auth.ts';
 import { currentCorrelationId } from '../lib/correlation.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../lib/errors.ts';
 import { logger } from '../lib/logger.ts';
-import { retryOnStaleRead } from '../lib/retry.ts';
-import { type ApplicationRecord, VersionConflictError } from '../ports/applications.ts';
+import { retryOnStaleRead, StaleReadError } from '../lib/retry.ts';
+import { type ApplicationRecord, type DocumentRecord, VersionConflictError } from '../ports/applications.ts';
 import { type IdempotentWrite, idempotentVia } from '../ports/idempotency.ts';
 import { forClerk, routingOf } from './applications.ts';
 import {
@@ -41,6 +41,9 @@ function submittedView(app: ApplicationRecord) {
  * item to start the execution are written together; the execution name is derived from the
  * submission, so however often this is retried there is one execution per submission. From here
  * the materials are frozen; the submission records its evidence set (a resubmission starts a new one).
+ * It marks the application before it reads the materials (closeMaterials) and commits under its
+ * mark: an upload that enters them after the read takes the mark away, and the submission reads again;
+ * refused, it takes its mark back.
  */
 export function submitApplication(
   deps: ApprovalDeps,
@@ -59,15 +62,41 @@ async function submitOnce(
   input: SubmitInput,
   idempotency?: IdempotentWrite<SubmitResult>,
 ): Promise<SubmitResult> {
-  // The application and its materials (documents, slots) in one read.
-  const { app: read, documents: docs, slots } = await deps.repo.getWithMaterials(id);
+  // The application as marked, and its documents read after the mark (see submitApplication).
+  const { app: read, documents: docs, closing } = await deps.repo.closeMaterials(id, principal.court);
+  try {
+    return await submitMarked(deps, principal, read, docs, closing, input, idempotency);
+  } catch (error) {
+    // Refused (or to be read again): nothing of it stays written. A mark left behind holds nothing
+    // (the next upload takes it).
+    if (closing !== undefined) {
+      await deps.repo.reopenMaterials(id, closing).catch((failed: Error) => {
+        logger.warn('materials mark left behind', { applicationId: id, errorName: failed.name });
+      });
+    }
+    throw error;
+  }
+}
+
+async function submitMarked(
+  deps: ApprovalDeps,
+  principal: Principal,
+  read: ApplicationRecord | undefined,
+  docs: DocumentRecord[],
+  closing: string | undefined,
+  input: SubmitInput,
+  idempotency?: IdempotentWrite<SubmitResult>,
+): Promise<SubmitResult> {
   const app = forClerk(principal, read);
+  const id = app.id;
   if (app.status === 'pending_approval' && app.submission) {
     // A retry of a submission that went through: make sure its execution exists, answer the same.
     await startExecution(deps, app);
     return submittedView(app);
   }
   refusing(() => lifecycle.submit.guard(app));
+  // With the clerk of its court, yet not marked: it changed between the two; read again.
+  if (closing === undefined) throw new StaleReadError();
   // The campaign as this container holds it (adapters/dynamodb/campaigns.ts CAMPAIGN_CACHE_MS): no
   // write is conditioned on the definition, so a consistent read here guarded nothing — a limit or
   // window changed just after it raced the submission all the same — and cost a GetItem per case.
@@ -129,9 +158,9 @@ async function submitOnce(
           // The head of every document chain it freezes: the application chain commits to them.
           return anchoring(t, docs);
         },
-        (current) => ({
+        () => ({
           expectedVersion: undefined,
-          freezeMaterials: { slots, freezeSeq: (current.submission?.seq ?? 0) + 1 },
+          freezeMaterials: { closing },
           idempotency: idempotentVia(idempotency, (submitted: ApplicationRecord) => submittedView(submitted)),
         }),
       ),

@@ -352,6 +352,42 @@ describe('settleUploadedObject (the ObjectCreated event)', () => {
     ]);
   });
 
+  it('an upload landing while a submission is between its mark and its commit is in the frozen set: the submission reads again, never freezing a set without an uploaded document', async () => {
+    const id = await w.ready();
+    w.clock.advance(1000);
+    const grant = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('scan during submission')));
+    const key = await w.storage.upload(grant.upload.url, 'scan during submission', grant.upload.headers);
+    // The submission has marked and read the materials (without this scan); the event settles before
+    // its commit: from the key's facts, then (the key ignored) decided on a read.
+    let settled: string[] = [];
+    w.repo.faults.interleave(async () => {
+      settled = [await settleUploadedObject(w.deps, key)];
+    });
+    await submitApplication(w.deps, people.otherClerk, id, FORM);
+    expect(settled).toEqual(['uploaded']);
+    const submitted = await w.repo.get(id);
+    expect(submitted?.status).toBe('pending_approval');
+    expect(await w.repo.getDocument(id, grant.documentId)).toMatchObject({ status: 'uploaded' });
+    const identity = submitted?.submission?.documents?.find((d) => d.type === 'identity');
+    expect(identity?.documentId).toBe(grant.documentId);
+    await w.verifiedAudit(id);
+  });
+
+  it('a submission that failed after marking the application holds no upload: the next one enters, and the next submission freezes it', async () => {
+    const id = await w.ready();
+    const app = await w.repo.get(id);
+    // The mark of a submission that crashed before its commit.
+    await w.repo.closeMaterials(id, app?.courtCode as string);
+    w.clock.advance(1000);
+    const grant = grantOf(await requestUpload(w.deps, people.clerk, id, pdf('after a crash')));
+    const key = await w.storage.upload(grant.upload.url, 'after a crash', grant.upload.headers);
+    expect(await settleUploadedObject(w.deps, key)).toBe('uploaded');
+    expect(await w.repo.get(id)).toEqual(app);
+    await submitApplication(w.deps, people.otherClerk, id, FORM);
+    const identity = (await w.repo.get(id))?.submission?.documents?.find((d) => d.type === 'identity');
+    expect(identity?.documentId).toBe(grant.documentId);
+  });
+
   it('settles the six uploads of an application without writing the application, each on its own chain', async () => {
     const id = await w.create();
     const before = await w.repo.get(id);

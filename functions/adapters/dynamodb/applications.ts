@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -10,7 +11,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { isInFlight } from '../../domain/application.ts';
+import { isInFlight, WITH_CLERK } from '../../domain/application.ts';
 import { type DocumentChain, mergeTrail } from '../../domain/application-trail.ts';
 import { waitingSince } from '../../domain/approval-queue.ts';
 import { GENESIS_HASH, nextEntry } from '../../domain/audit-chain.ts';
@@ -26,11 +27,9 @@ import {
   type ApplicationTrail,
   type AuditEntry,
   type AuditInput,
-  DOCUMENT_TYPES,
   type DocumentRecord,
   type DocumentReview,
   type DocumentSettlement,
-  type DocumentType,
   type DueQuery,
   DuplicateApplicationError,
   DuplicateEventError,
@@ -43,7 +42,6 @@ import {
   LIST_MAX_READS,
   type ListQuery,
   type ListScope,
-  type MaterialSlot,
   type Mutation,
   type OutboxItem,
   outboxDueAt,
@@ -76,9 +74,22 @@ const INSURER_EVENT_TTL_SECONDS = 90 * 24 * 3600;
 const appPk = (id: string) => `APP#${id}`;
 const auditSk = (seq: number) => `AUDIT#${String(seq).padStart(10, '0')}`;
 const docSk = (documentId: string) => `DOC#${documentId}`;
-/** A document type's material slot (MaterialSlot): in the documents' range, after every document id. */
-const SLOT_PREFIX = 'DOC#~';
-const slotSk = (type: DocumentType) => `${SLOT_PREFIX}${type}`;
+/**
+ * After every document id: the end of the documents' range. The material slots of earlier versions
+ * (DOC#~<type>) sort after it; they may stay in the table, nothing reads them.
+ */
+const DOCUMENTS_END = 'DOC#~';
+/**
+ * A submission's mark on the application item (closeMaterials), no part of the record: read back into
+ * none, so every whole write of the application (the submission's own, or any change that beat it)
+ * removes it.
+ */
+const CLOSING = 'materialsClosing';
+/** The mark on an application item a refusal returned, if any. */
+function markOn(item: Record<string, unknown> | undefined): string | undefined {
+  const mark = item ? unmarshall(item as never)[CLOSING] : undefined;
+  return typeof mark === 'string' ? mark : undefined;
+}
 const dupPk = (key: string) => `DUP#${key}`;
 
 const KEY_ATTRS = [
@@ -144,8 +155,16 @@ const dueKeys = (app: ApplicationRecord) =>
 
 function strip<T>(item: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) if (!KEY_ATTRS.includes(k)) out[k] = v;
+  for (const [k, v] of Object.entries(item)) if (!KEY_ATTRS.includes(k) && k !== CLOSING) out[k] = v;
   return (item.sk === APP_SK && item.entity === 'application' ? expandedRecord(out) : out) as T;
+}
+
+/** The documents among items of the documents' range, in the order they were granted. */
+function documentsOf(items: Record<string, unknown>[]): DocumentRecord[] {
+  return items
+    .filter((i) => i.entity === 'document')
+    .map((i) => strip<DocumentRecord>(i))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 /**
@@ -574,6 +593,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   > {
     const { next, audit } = mutate(current);
     const options = optionsOf(current);
+    const closing = options.freezeMaterials?.closing;
     const at = this.now().toISOString();
     const { entry } = chain(current, audit, at);
     const stored: ApplicationRecord = { ...next, updatedAt: at, auditSeq: entry.seq, auditHead: entry.hash };
@@ -586,11 +606,15 @@ export class DynamoApplicationRepository implements ApplicationRepository {
             Item: appItem(stored),
             // docsVersion too: a whole-item Put built on an earlier read would undo a document change
             // an approver must see (and build on documents as they were).
-            ConditionExpression: `version = :v AND auditSeq = :s AND ${sameAs('docsVersion', ':d', current.docsVersion)}`,
+            // A submission's, also under its own mark (closeMaterials): no upload entered since its read.
+            ConditionExpression: `version = :v AND auditSeq = :s AND ${sameAs('docsVersion', ':d', current.docsVersion)}${
+              closing === undefined ? '' : ` AND ${CLOSING} = :closing`
+            }`,
             ExpressionAttributeValues: {
               ':v': current.version,
               ':s': current.auditSeq,
               ...(current.docsVersion === undefined ? {} : { ':d': current.docsVersion }),
+              ...(closing === undefined ? {} : { ':closing': closing }),
             },
             // Lost to another change: the item as it is now comes back with the refusal, so the
             // retry builds on it without reading it again.
@@ -705,12 +729,6 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       );
     }
     for (const item of options.outbox ?? []) labelled.push(['outbox', this.outboxPut(item)]);
-    for (const slot of options.freezeMaterials?.slots ?? []) {
-      labelled.push([
-        'materials-slot',
-        this.freezeUpdate(current.id, slot, options.freezeMaterials?.freezeSeq ?? 0),
-      ]);
-    }
     labelled.push(...extra(stored));
     if (options.idempotency) {
       labelled.push(['idempotency', idempotencyPut(this.tableName, options.idempotency, stored, this.now())]);
@@ -734,8 +752,6 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     const refusal = await this.refusal(cancelled, options.idempotency);
     if (refusal) throw refusal;
     const failed = new Set(cancelled.failed);
-    // An upload entered the materials after the submission read them: read the documents again.
-    if (failed.has('materials-slot') && !failed.has('application')) throw new StaleReadError();
     if (nowRecord) this.remember(nowRecord);
     // Another payout of the same case or person created a distinctness marker first: count again.
     if (failed.has('report-marker')) failed.add('application');
@@ -746,6 +762,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     ) {
       failed.add('application');
     }
+    // A submission's read of the materials holds only under its mark, which any change of the
+    // application (or a later mark) took away: mark and read again.
+    if (closing !== undefined && failed.has('application')) throw new StaleReadError();
     return { ok: false, failed, error: cancelled.error, codes: cancelled.codes };
   }
 
@@ -922,24 +941,6 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     );
   }
 
-  /** A submission freezes a type's slot it read: at `freezeSeq`, iff its version is still as read. */
-  private freezeUpdate(applicationId: string, slot: MaterialSlot, freezeSeq: number): TransactItem {
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: { pk: appPk(applicationId), sk: slotSk(slot.type) },
-        UpdateExpression: 'SET freezeSeq = :f, version = if_not_exists(version, :zero), entity = :e',
-        ConditionExpression: sameAs('version', ':v', slot.version),
-        ExpressionAttributeValues: {
-          ':f': freezeSeq,
-          ':zero': 0,
-          ':e': 'materials-slot',
-          ...(slot.version === undefined ? {} : { ':v': slot.version }),
-        },
-      },
-    };
-  }
-
   /** The next entry of a document's chain and its pending-seal mark. */
   private documentEntry(
     doc: DocumentRecord,
@@ -1036,37 +1037,51 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   }
 
   /**
-   * The application at a court, status and submission (and, with `campaignIds`, in one of them), as a
-   * ConditionCheck that returns the application as it stands when it fails.
+   * The application at a court (unless omitted), status (or one of several) and submission (and, with
+   * `campaignIds`, in one of them), as a ConditionCheck that returns the application as it stands when
+   * it fails. `entering` (an upload entering the materials): also with no submission's mark on it
+   * (closeMaterials) — or, with the mark a refusal showed, taking that mark away (an Update of the
+   * application, only in the race with a submission's read or after a submission that failed).
    */
   private applicationCheck(
     applicationId: string,
-    basis: Omit<GrantBasis, 'campaignIds'> & { campaignIds?: readonly string[] },
+    basis: {
+      courtCode?: string;
+      status: ApplicationRecord['status'] | readonly ApplicationRecord['status'][];
+      submissionSeq: number;
+      campaignIds?: readonly string[];
+    },
+    entering?: { mark: string | undefined },
   ): TransactItem {
     const campaignIds = basis.campaignIds ?? [];
     const campaigns = campaignIds.map((_, i) => `:gc${i}`);
-    return {
-      ConditionCheck: {
-        TableName: this.tableName,
-        Key: { pk: appPk(applicationId), sk: APP_SK },
-        ConditionExpression: [
-          'courtCode = :court',
-          '#s = :s',
-          basis.submissionSeq === 0
-            ? '(attribute_not_exists(submission) OR attribute_type(submission, :null))'
-            : 'submission.seq = :seq',
-          ...(basis.campaignIds ? [`campaignId IN (${campaigns.join(', ')})`] : []),
-        ].join(' AND '),
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':court': basis.courtCode,
-          ':s': basis.status,
-          ...(basis.submissionSeq === 0 ? { ':null': 'NULL' } : { ':seq': basis.submissionSeq }),
-          ...Object.fromEntries(campaignIds.map((id, i) => [`:gc${i}`, id])),
-        },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    const statuses = typeof basis.status === 'string' ? [basis.status] : basis.status;
+    const mark = entering?.mark;
+    const check = {
+      TableName: this.tableName,
+      Key: { pk: appPk(applicationId), sk: APP_SK },
+      ConditionExpression: [
+        ...(basis.courtCode === undefined ? [] : ['courtCode = :court']),
+        statuses.length === 1 ? '#s = :s0' : `#s IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`,
+        basis.submissionSeq === 0
+          ? '(attribute_not_exists(submission) OR attribute_type(submission, :null))'
+          : 'submission.seq = :seq',
+        ...(basis.campaignIds ? [`campaignId IN (${campaigns.join(', ')})`] : []),
+        ...(entering ? [mark === undefined ? `attribute_not_exists(${CLOSING})` : `${CLOSING} = :mark`] : []),
+      ].join(' AND '),
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ...(basis.courtCode === undefined ? {} : { ':court': basis.courtCode }),
+        ...Object.fromEntries(statuses.map((status, i) => [`:s${i}`, status])),
+        ...(basis.submissionSeq === 0 ? { ':null': 'NULL' } : { ':seq': basis.submissionSeq }),
+        ...Object.fromEntries(campaignIds.map((id, i) => [`:gc${i}`, id])),
+        ...(mark === undefined ? {} : { ':mark': mark }),
       },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     };
+    return mark === undefined
+      ? { ConditionCheck: check }
+      : { Update: { ...check, UpdateExpression: `REMOVE ${CLOSING}` } };
   }
 
   async getWithDocument(
@@ -1123,14 +1138,13 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   }
 
   /**
-   * The application (APP), its documents (DOC#<id>) and slots (DOC#~<type>) in one consistent Query of
-   * its partition, from APP to the last slot: the application's audit entries (AUDIT#…) sort between
-   * them and are read too (charged, filtered out of the answer); DOCAUDIT# and OUTBOX# sort after.
+   * The application (APP) and its documents (DOC#<id>) in one consistent Query of its partition, from
+   * APP to the end of the documents: the application's audit entries (AUDIT#…) sort between them and
+   * are read too (charged, filtered out of the answer); DOCAUDIT# and OUTBOX# sort after.
    */
   async getWithMaterials(applicationId: string): Promise<{
     app: ApplicationRecord | undefined;
     documents: DocumentRecord[];
-    slots: MaterialSlot[];
   }> {
     const items = await this.queryAll({
       TableName: this.tableName,
@@ -1140,7 +1154,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       ExpressionAttributeValues: {
         ':pk': appPk(applicationId),
         ':app': APP_SK,
-        ':last': `${SLOT_PREFIX}\uffff`,
+        ':last': DOCUMENTS_END,
         ':audit': 'audit',
       },
       ConsistentRead: true,
@@ -1148,51 +1162,91 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     const appItem = items.find((i) => i.sk === APP_SK);
     const app = appItem ? strip<ApplicationRecord>(appItem) : undefined;
     if (app) this.remember(app);
-    return { app, ...this.materialsOf(items.filter((i) => i.sk !== APP_SK)) };
+    return { app, documents: documentsOf(items) };
   }
 
-  /** Documents (DOC#<id>) and their types' slots (DOC#~<type>, after every id) in one Query. */
-  async readMaterials(
-    applicationId: string,
-  ): Promise<{ documents: DocumentRecord[]; slots: MaterialSlot[] }> {
+  /** The documents (DOC#<id>) in one Query. */
+  async readMaterials(applicationId: string): Promise<{ documents: DocumentRecord[] }> {
     const items = await this.queryAll({
       TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': appPk(applicationId), ':p': 'DOC#' },
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+      ExpressionAttributeValues: { ':pk': appPk(applicationId), ':first': 'DOC#', ':last': DOCUMENTS_END },
       ConsistentRead: true,
     });
-    return this.materialsOf(items);
+    return { documents: documentsOf(items) };
   }
 
-  private materialsOf(items: Record<string, unknown>[]): {
-    documents: DocumentRecord[];
-    slots: MaterialSlot[];
-  } {
-    const documents = items
-      .filter((i) => i.entity === 'document')
-      .map((i) => strip<DocumentRecord>(i))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    const stored = new Map(
-      items
-        .filter((i) => i.entity === 'materials-slot')
-        .map((i) => [String(i.sk).slice(SLOT_PREFIX.length), i]),
-    );
-    const slots = DOCUMENT_TYPES.map((type): MaterialSlot => {
-      const item = stored.get(type);
-      return {
-        type,
-        ...(typeof item?.version === 'number' ? { version: item.version } : {}),
-        ...(typeof item?.freezeSeq === 'number' ? { freezeSeq: item.freezeSeq } : {}),
-      };
-    });
-    return { documents, slots };
+  /**
+   * The mark, one standard UpdateItem that returns the application (in place of reading it: on AWS
+   * ≈ 3 WRU on the 2–3 KB item, where freezing six slot items in the submission's transaction and
+   * moving one in each upload's cost 24 as transactional writes), then the documents. The mark moves
+   * no version: writers that read before it are not made to retry; the submission's commit is (its
+   * condition names the mark).
+   */
+  async closeMaterials(
+    applicationId: string,
+    courtCode: string,
+  ): Promise<{ app: ApplicationRecord | undefined; documents: DocumentRecord[]; closing?: string }> {
+    // Unique: a second submission marking meanwhile must not pass for this one.
+    const closing = `${this.now().toISOString()}#${randomUUID()}`;
+    let marked: Record<string, unknown> | undefined;
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: appPk(applicationId), sk: APP_SK },
+          UpdateExpression: `SET ${CLOSING} = :closing`,
+          ConditionExpression: 'courtCode = :court AND #s IN (:draft, :returned)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':closing': closing,
+            ':court': courtCode,
+            ':draft': 'draft',
+            ':returned': 'returned',
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      marked = out.Attributes;
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      const item = (error as { Item?: Record<string, unknown> }).Item;
+      const app = item ? strip<ApplicationRecord>(unmarshall(item as never)) : undefined;
+      if (app) this.remember(app);
+      return { app, documents: [] };
+    }
+    const app = marked ? strip<ApplicationRecord>(marked) : undefined;
+    if (app) this.remember(app);
+    return { app, documents: (await this.readMaterials(applicationId)).documents, closing };
+  }
+
+  async reopenMaterials(applicationId: string, closing: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: appPk(applicationId), sk: APP_SK },
+          UpdateExpression: `REMOVE ${CLOSING}`,
+          ConditionExpression: `${CLOSING} = :closing`,
+          ExpressionAttributeValues: { ':closing': closing },
+        }),
+      );
+    } catch (error) {
+      // Gone already (an upload took it, a write replaced the item) or a later submission's: not ours.
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
   }
 
   /**
    * One TransactWriteItems: the document (conditioned on its status and chain head as read), its next
-   * chain entry and seal mark, its type's slot when it enters the materials, and (with `application`) the application's docsVersion moved
-   * on condition that it is as read. Without `application` nothing of the application is written, so
-   * the events of one application's documents never conflict.
+   * chain entry and seal mark, and (with `application`) the application's docsVersion moved on
+   * condition that it is as read. Without `application` nothing of the application is written, so the
+   * events of one application's documents never conflict: an upload that enters the materials checks
+   * the application instead (a ConditionCheck; with `granted` the one it has anyway): with the clerk
+   * at the submission of the grant and no submission's mark on it (closeMaterials). Refused for a mark
+   * alone, it is written once more taking that mark away (an Update of the application): the
+   * submission that read the materials before this upload then fails its commit and reads again.
    */
   async settleDocument(
     doc: DocumentRecord,
@@ -1270,33 +1324,15 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       ],
       ...items,
     ];
-    if (from === 'pending' && outcome.status === 'uploaded') {
-      // Entering the materials: only while no submission froze the type since the grant.
-      const grant = doc.submissionSeqAtGrant ?? 0;
-      labelled.push([
-        'materials-slot',
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: { pk: appPk(doc.applicationId), sk: slotSk(doc.type) },
-            UpdateExpression: 'SET version = if_not_exists(version, :zero) + :one, entity = :e',
-            ConditionExpression: grant === 0 ? 'attribute_not_exists(freezeSeq)' : 'freezeSeq = :g',
-            ExpressionAttributeValues: {
-              ':zero': 0,
-              ':one': 1,
-              ':e': 'materials-slot',
-              ...(grant === 0 ? {} : { ':g': grant }),
-            },
-          },
-        },
-      ]);
-    }
-    if (granted) {
-      // In place of reading the application: still at the court, status and submission the grant
-      // named (a submission, return, edit or withdrawal since makes the settlement read and decide).
-      labelled.push(['application', this.applicationCheck(doc.applicationId, granted.application)]);
-    }
+    const entering = from === 'pending' && outcome.status === 'uploaded';
     const app = options.application;
+    // In place of reading the application (with `granted`: still at the court, status and submission
+    // the grant named; decided on a read: still open to an upload granted under this submission).
+    const basis = granted
+      ? granted.application
+      : entering && !app
+        ? { status: WITH_CLERK, submissionSeq: doc.submissionSeqAtGrant ?? 0 }
+        : undefined;
     if (app) {
       labelled.push([
         'application',
@@ -1304,7 +1340,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
           Update: {
             TableName: this.tableName,
             Key: { pk: appPk(app.id), sk: APP_SK },
-            UpdateExpression: 'SET docsVersion = :next',
+            // Written anyway: entering, it takes any submission's mark with it.
+            UpdateExpression: `SET docsVersion = :next${entering ? ` REMOVE ${CLOSING}` : ''}`,
             ConditionExpression: `version = :v AND auditSeq = :as AND ${sameAs('docsVersion', ':d', app.docsVersion)}`,
             ExpressionAttributeValues: {
               ':next': (app.docsVersion ?? 0) + 1,
@@ -1321,7 +1358,24 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     if (options.idempotency) {
       labelled.push(['idempotency', idempotencyPut(this.tableName, options.idempotency, stored, this.now())]);
     }
-    const cancelled = await writeLabelled(this.doc, labelled);
+    const write = (mark?: string) =>
+      writeLabelled(
+        this.doc,
+        basis
+          ? [
+              ...labelled,
+              [
+                'application',
+                this.applicationCheck(doc.applicationId, basis, entering ? { mark } : undefined),
+              ],
+            ]
+          : labelled,
+      );
+    let cancelled = await write();
+    const mark =
+      entering && cancelled?.failed.has('application') ? markOn(cancelled.itemOf('application')) : undefined;
+    // A submission read the materials meanwhile (or failed after marking): enter, taking its mark.
+    if (basis && mark !== undefined) cancelled = await write(mark);
     if (!cancelled) return 'settled';
     if (options.idempotency && cancelled.failed.has('idempotency')) {
       const replay = await replayOf(
@@ -1332,9 +1386,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       );
       if (replay) throw replay;
     }
-    if (cancelled.failed.has('document') || cancelled.failed.has('materials-slot')) return 'document-changed';
+    if (cancelled.failed.has('document')) return 'document-changed';
     if (cancelled.failed.has('application')) return 'application-changed';
-    // A conflicting transaction on one of these items (a submission freezing the document): read again.
+    // A conflicting transaction on one of these items (a submission marking the application): read again.
     if (cancelled.codes.some((c) => c === 'TransactionConflict')) return 'document-changed';
     throw cancelled.error;
   }

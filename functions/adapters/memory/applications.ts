@@ -1,4 +1,4 @@
-import { isInFlight } from '../../domain/application.ts';
+import { isInFlight, isWithClerk, WITH_CLERK } from '../../domain/application.ts';
 import { type DocumentChain, mergeTrail } from '../../domain/application-trail.ts';
 import { waitingSince } from '../../domain/approval-queue.ts';
 import { GENESIS_HASH, nextEntry } from '../../domain/audit-chain.ts';
@@ -20,7 +20,6 @@ import {
   type ApplicationTrail,
   type AuditEntry,
   type AuditInput,
-  DOCUMENT_TYPES,
   type DocumentRecord,
   type DocumentReview,
   type DocumentSettlement,
@@ -37,7 +36,6 @@ import {
   LIST_MAX_READS,
   type ListQuery,
   type ListScope,
-  type MaterialSlot,
   type Mutation,
   matchesGrantBasis,
   type OutboxItem,
@@ -176,6 +174,8 @@ function sweepPage<T>(rows: { key: string; item: T }[], query: SweepQuery): Swee
 
 export class MemoryApplicationRepository implements ApplicationRepository {
   readonly faults = new MemoryFaults();
+  /** Marks handed out by closeMaterials, to make each unique. */
+  private marks = 0;
   /** Documents taken off the pending-upload index (retirePendingUpload): `${applicationId}#${documentId}`. */
   private readonly retiredUploads = new Set<string>();
   private readonly sweepCursors = new Map<string, string | null>();
@@ -385,6 +385,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
   ): Promise<Attempt> {
     const { next, audit } = mutate(current);
     const options = optionsOf(current);
+    const closing = options.freezeMaterials?.closing;
     const at = this.now().toISOString();
     const entry = chain(current, audit, at);
     const stored: ApplicationRecord = {
@@ -404,10 +405,16 @@ export class MemoryApplicationRepository implements ApplicationRepository {
             now !== undefined &&
             now.version === current.version &&
             now.auditSeq === current.auditSeq &&
-            now.docsVersion === current.docsVersion
+            now.docsVersion === current.docsVersion &&
+            // A submission's, also under its own mark (closeMaterials): no upload entered since its read.
+            (closing === undefined || this.state.materialsClosing.get(id) === closing)
           );
         },
-        apply: () => this.state.applications.set(id, copy(stored)),
+        // A whole write of the item, as DynamoDB's Put: the mark goes.
+        apply: () => {
+          this.state.applications.set(id, copy(stored));
+          this.state.materialsClosing.delete(id);
+        },
       },
       this.auditPut(id, entry),
     ];
@@ -485,20 +492,6 @@ export class MemoryApplicationRepository implements ApplicationRepository {
         apply: () => this.state.outbox.set(key, copy(withOutboxCorrelation(item, correlationId))),
       });
     }
-    for (const slot of options.freezeMaterials?.slots ?? []) {
-      const freezeSeq = options.freezeMaterials?.freezeSeq ?? 0;
-      const key = `${id}#${slot.type}`;
-      ops.push({
-        label: 'materials-slot',
-        item: `APP#${id}#SLOT#${slot.type}`,
-        condition: () => this.state.materialSlots.get(key)?.version === slot.version,
-        apply: () =>
-          this.state.materialSlots.set(key, {
-            version: this.state.materialSlots.get(key)?.version ?? 0,
-            freezeSeq,
-          }),
-      });
-    }
     ops.push(...extra(stored));
     if (options.idempotency) ops.push(this.idempotencyPut(options.idempotency, stored));
 
@@ -519,7 +512,6 @@ export class MemoryApplicationRepository implements ApplicationRepository {
         throw new QuotaExceededError('The quota cannot cover this.');
       if (failed.has('insurer-event'))
         throw new DuplicateEventError('This insurer event was already processed.');
-      if (failed.has('materials-slot') && !failed.has('application')) throw new StaleReadError();
       if (failed.has('report-marker')) failed.add('application');
       if (
         failed.size === 0 &&
@@ -527,6 +519,8 @@ export class MemoryApplicationRepository implements ApplicationRepository {
       ) {
         failed.add('application');
       }
+      // A submission's read of the materials holds only under its mark: mark and read again.
+      if (closing !== undefined && failed.has('application')) throw new StaleReadError();
       return { ok: false, failed, error };
     }
   }
@@ -757,7 +751,6 @@ export class MemoryApplicationRepository implements ApplicationRepository {
   async getWithMaterials(applicationId: string): Promise<{
     app: ApplicationRecord | undefined;
     documents: DocumentRecord[];
-    slots: MaterialSlot[];
   }> {
     const [app, materials] = await Promise.all([this.get(applicationId), this.readMaterials(applicationId)]);
     return { app, ...materials };
@@ -779,19 +772,31 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     return copy(this.state.documents.get(applicationId)?.get(documentId));
   }
 
-  async readMaterials(
+  async readMaterials(applicationId: string): Promise<{ documents: DocumentRecord[] }> {
+    return { documents: await this.listDocuments(applicationId) };
+  }
+
+  async closeMaterials(
     applicationId: string,
-  ): Promise<{ documents: DocumentRecord[]; slots: MaterialSlot[] }> {
-    const documents = await this.listDocuments(applicationId);
-    const slots = DOCUMENT_TYPES.map((type): MaterialSlot => {
-      const slot = this.state.materialSlots.get(`${applicationId}#${type}`);
-      return {
-        type,
-        ...(slot ? { version: slot.version } : {}),
-        ...(slot?.freezeSeq !== undefined ? { freezeSeq: slot.freezeSeq } : {}),
-      };
-    });
-    return { documents, slots };
+    courtCode: string,
+  ): Promise<{ app: ApplicationRecord | undefined; documents: DocumentRecord[]; closing?: string }> {
+    await tick();
+    const app = this.state.applications.get(applicationId);
+    if (!app || app.courtCode !== courtCode || !isWithClerk(app.status)) {
+      return { app: copy(app), documents: [] };
+    }
+    // Unique: a second submission marking meanwhile must not pass for this one.
+    const closing = `${this.now().toISOString()}#${++this.marks}`;
+    this.state.materialsClosing.set(applicationId, closing);
+    const marked = copy(app);
+    return { app: marked, documents: await this.listDocuments(applicationId), closing };
+  }
+
+  async reopenMaterials(applicationId: string, closing: string): Promise<void> {
+    await tick();
+    if (this.state.materialsClosing.get(applicationId) === closing) {
+      this.state.materialsClosing.delete(applicationId);
+    }
   }
 
   async listDocuments(applicationId: string): Promise<DocumentRecord[]> {
@@ -865,38 +870,35 @@ export class MemoryApplicationRepository implements ApplicationRepository {
       },
       op,
     ];
-    if (from === 'pending' && outcome.status === 'uploaded') {
-      // Entering the materials: only while no submission froze the type since the grant.
-      const key = `${doc.applicationId}#${doc.type}`;
-      const grant = doc.submissionSeqAtGrant ?? 0;
-      ops.push({
-        label: 'materials-slot',
-        item: `APP#${doc.applicationId}#SLOT#${doc.type}`,
-        condition: () => (this.state.materialSlots.get(key)?.freezeSeq ?? 0) === grant,
-        apply: () => {
-          const slot = this.state.materialSlots.get(key);
-          this.state.materialSlots.set(key, { ...slot, version: (slot?.version ?? 0) + 1 });
-        },
-      });
-    }
-    if (granted) {
-      const expected = granted.application;
+    const entering = from === 'pending' && outcome.status === 'uploaded';
+    const app = options.application;
+    // Entering the materials: only while the application is with the clerk at the grant's submission;
+    // it takes a submission's mark away (the DynamoDB adapter: refused for the mark, written again).
+    const expected = granted
+      ? granted.application
+      : entering && !app
+        ? { status: WITH_CLERK, submissionSeq: doc.submissionSeqAtGrant ?? 0 }
+        : undefined;
+    if (expected) {
       ops.push({
         label: 'application',
         item: `APP#${doc.applicationId}`,
         condition: () => {
           const now = this.state.applications.get(doc.applicationId);
+          const statuses: readonly string[] =
+            typeof expected.status === 'string' ? [expected.status] : expected.status;
           return (
             now !== undefined &&
-            now.courtCode === expected.courtCode &&
-            now.status === expected.status &&
+            (!('courtCode' in expected) || now.courtCode === expected.courtCode) &&
+            statuses.includes(now.status) &&
             (now.submission?.seq ?? 0) === expected.submissionSeq
           );
         },
-        apply: () => {},
+        apply: () => {
+          if (entering) this.state.materialsClosing.delete(doc.applicationId);
+        },
       });
     }
-    const app = options.application;
     if (app) {
       ops.push({
         label: 'application',
@@ -912,6 +914,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
         apply: () => {
           const now = this.state.applications.get(app.id);
           if (now) now.docsVersion = (app.docsVersion ?? 0) + 1;
+          if (entering) this.state.materialsClosing.delete(app.id);
         },
       });
     }
@@ -924,7 +927,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
       if (!(error instanceof MemoryTransactionCanceled)) throw error;
       const failed = error.failed();
       if (options.idempotency && failed.has('idempotency')) throw this.replay(options.idempotency);
-      if (failed.has('document') || failed.has('materials-slot')) return 'document-changed';
+      if (failed.has('document')) return 'document-changed';
       if (failed.has('application')) return 'application-changed';
       if (error.codes().includes('TransactionConflict')) return 'document-changed';
       throw error;

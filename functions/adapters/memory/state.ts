@@ -24,8 +24,12 @@ export interface MemoryState {
   documents: Map<string, Map<string, DocumentRecord>>;
   /** `${applicationId}#${documentId}` → seq → entry of the document's own chain. */
   documentAudit: Map<string, Map<number, AuditEntry>>;
-  /** `${applicationId}#${type}` → the type's material slot (ports MaterialSlot). */
-  materialSlots: Map<string, { version: number; freezeSeq?: number }>;
+  /**
+   * applicationId → the mark of a submission reading its materials (DocumentStore.closeMaterials): on
+   * the application item in DynamoDB, no part of the record; every write of the application and every
+   * upload entering the materials removes it.
+   */
+  materialsClosing: Map<string, string>;
   /** duplicate key → the application holding the system-wide lock. */
   duplicateLocks: Map<string, string>;
   /** `${applicationId}#${outboxId}` → item. */
@@ -69,7 +73,7 @@ export function createMemoryState(): MemoryState {
     audit: new Map(),
     documents: new Map(),
     documentAudit: new Map(),
-    materialSlots: new Map(),
+    materialsClosing: new Map(),
     duplicateLocks: new Map(),
     outbox: new Map(),
     quotas: new Map(),

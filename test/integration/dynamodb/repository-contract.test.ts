@@ -99,6 +99,23 @@ function record(over: Partial<ApplicationRecord> = {}): ApplicationRecord {
   return applicationRecord({ id: newId(), createdBy: actor.sub, ...over });
 }
 
+/** A pending identity scan of 1 byte granted before any submission. */
+const pendingIdentity = (applicationId: string, documentId: string): DocumentRecord => ({
+  applicationId,
+  documentId,
+  type: 'identity',
+  contentType: 'application/pdf',
+  sizeBytes: 1,
+  sha256: 'a'.repeat(64),
+  status: 'pending',
+  s3Key: `applications/${applicationId}/documents/${documentId}`,
+  createdAt: new Date().toISOString(),
+  createdBy: 'clerk-1',
+  uploadedAt: null,
+  rejectedReason: null,
+  submissionSeqAtGrant: 0,
+});
+
 /** A mutation that changes `change` and audits it. */
 const mutation =
   (change: (current: ApplicationRecord) => Partial<ApplicationRecord>, action = 'test.changed'): Mutation =>
@@ -631,21 +648,7 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
   it('a grant with a basis checks its application in the same transaction: any other court, status, submission or campaign (or none) is GrantBasisMismatch with the application as it stands, nothing written', async () => {
     const s = make();
     const app = await s.repo.create(record(), audit('application.created'));
-    const grant = (documentId: string): DocumentRecord => ({
-      applicationId: app.id,
-      documentId,
-      type: 'identity',
-      contentType: 'application/pdf',
-      sizeBytes: 1,
-      sha256: 'a'.repeat(64),
-      status: 'pending',
-      s3Key: `applications/${app.id}/documents/${documentId}`,
-      createdAt: new Date().toISOString(),
-      createdBy: 'clerk-1',
-      uploadedAt: null,
-      rejectedReason: null,
-      submissionSeqAtGrant: 0,
-    });
+    const grant = (documentId: string) => pendingIdentity(app.id, documentId);
     const basis: GrantBasis = {
       courtCode: 'JX0102',
       status: 'draft',
@@ -768,74 +771,93 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     const chain = (await s.repo.readTrail(app.id)).documents[0];
     expect(chain?.entries.map((e) => e.action)).toEqual(['document.requested', 'document.uploaded']);
     expect(verifyChain(chain?.entries ?? []).valid).toBe(true);
-    expect((await s.repo.readMaterials(app.id)).slots.find((x) => x.type === 'identity')).toEqual({
-      type: 'identity',
-      version: 1,
-    });
+    // Nothing of the application is written: sibling uploads never meet on one item.
+    expect(await s.repo.get(app.id)).toEqual(app);
   });
 
-  it('a submission freezes the material slots it read: an upload granted before it cannot enter the materials after it', async () => {
+  it('a submission marks the application before it reads the materials: an upload entering them after the read takes the mark, so the commit under it writes nothing (read again); once committed, an upload granted before it never enters', async () => {
     const s = make();
     const app = await s.repo.create(record(), audit('application.created'));
-    const grant = (documentId: string): DocumentRecord => ({
-      applicationId: app.id,
-      documentId,
-      type: 'identity',
-      contentType: 'application/pdf',
+    const grant = (documentId: string) => pendingIdentity(app.id, documentId);
+    const first = await s.repo.addDocument(grant(`D${newId()}`.slice(0, 26)), audit('document.requested'));
+    const second = await s.repo.addDocument(grant(`E${newId()}`.slice(0, 26)), audit('document.requested'));
+    const racing = await s.repo.addDocument(grant(`F${newId()}`.slice(0, 26)), audit('document.requested'));
+    const at = new Date().toISOString();
+    const upload = (doc: DocumentRecord, granted?: GrantedUpload) =>
+      s.repo.settleDocument(
+        doc,
+        { status: 'uploaded', at, reason: null },
+        audit('document.uploaded'),
+        granted ? { granted } : {},
+      );
+    const facts = (doc: DocumentRecord): GrantedUpload => ({
+      auditHead: doc.auditHead as string,
       sizeBytes: 1,
       sha256: 'a'.repeat(64),
-      status: 'pending',
-      s3Key: `applications/${app.id}/documents/${documentId}`,
-      createdAt: new Date().toISOString(),
-      createdBy: 'clerk-1',
-      uploadedAt: null,
-      rejectedReason: null,
-      submissionSeqAtGrant: 0,
+      contentType: 'application/pdf',
+      application: { courtCode: app.courtCode, status: 'draft', submissionSeq: 0 },
     });
-    const first = await s.repo.addDocument(grant(`D${newId()}`.slice(0, 26)), audit('document.requested'));
-    const racing = await s.repo.addDocument(grant(`E${newId()}`.slice(0, 26)), audit('document.requested'));
-    const at = new Date().toISOString();
-    const read = await s.repo.readMaterials(app.id);
-    expect(read.slots.find((x) => x.type === 'identity')).toEqual({ type: 'identity' });
-    expect(
-      await s.repo.settleDocument(
-        first,
-        { status: 'uploaded', at, reason: null },
-        audit('document.uploaded'),
-      ),
-    ).toBe('settled');
-    // Built on the materials as read before that upload: refused, nothing written; read again.
-    const before = await s.repo.get(app.id);
-    await expect(
+    const submit = (closing: string | undefined) =>
       s.repo.update(
         app.id,
-        mutation(() => ({ status: 'pending_approval' })),
-        {
-          freezeMaterials: { slots: read.slots, freezeSeq: 1 },
-        },
-      ),
-    ).rejects.toThrow(StaleReadError);
-    await expectUnchanged(s, app.id, before);
-    const again = await s.repo.readMaterials(app.id);
-    expect(again.slots.find((x) => x.type === 'identity')).toEqual({ type: 'identity', version: 1 });
+        mutation((c) => ({
+          status: 'pending_approval',
+          submission: {
+            seq: 1,
+            submittedAt: c.createdAt,
+            submittedBy: 'clerk-1',
+            approvalForm: { reviewOpinion: 'ok', reviewedBy: 'li' },
+            executionName: `${c.id}-s1`,
+          },
+        })),
+        { freezeMaterials: { closing: closing as string } },
+      );
+    // Not marked for another court (nor for an unknown id): the application as it stands, nothing read.
+    expect(await s.repo.closeMaterials(app.id, 'JX01')).toEqual({ app, documents: [] });
+    expect(await s.repo.closeMaterials(newId(), app.courtCode)).toEqual({ app: undefined, documents: [] });
+
+    const closed = await s.repo.closeMaterials(app.id, app.courtCode);
+    expect(closed.app).toEqual(app);
+    expect(closed.closing).toEqual(expect.any(String));
+    expect(closed.documents.map((d) => d.documentId)).toEqual([
+      first.documentId,
+      second.documentId,
+      racing.documentId,
+    ]);
+    // The mark is no change of the record.
+    expect(await s.repo.get(app.id)).toEqual(app);
+    // An upload decided on a read enters and takes the mark: the commit built on the read is refused.
+    expect(await upload(first)).toBe('settled');
+    await expect(submit(closed.closing)).rejects.toThrow(StaleReadError);
+    await expectUnchanged(s, app.id, app);
+    // So does one settled from its grant's facts.
+    const again = await s.repo.closeMaterials(app.id, app.courtCode);
+    expect(again.closing).not.toBe(closed.closing);
+    expect(again.documents.map((d) => d.status)).toEqual(['uploaded', 'pending', 'pending']);
+    expect(await upload(second, facts(second))).toBe('settled');
+    await expect(submit(again.closing)).rejects.toThrow(StaleReadError);
+    await expectUnchanged(s, app.id, app);
+    // A later mark, or any change of the application since the mark, takes it away too.
+    const earlier = await s.repo.closeMaterials(app.id, app.courtCode);
+    await s.repo.closeMaterials(app.id, app.courtCode);
+    await expect(submit(earlier.closing)).rejects.toThrow(StaleReadError);
+    const beforeEdit = await s.repo.closeMaterials(app.id, app.courtCode);
     await s.repo.update(
       app.id,
-      mutation(() => ({ status: 'pending_approval' })),
-      {
-        freezeMaterials: { slots: again.slots, freezeSeq: 1 },
-      },
+      mutation(() => ({ hardship: { statement: '已补充。' } })),
     );
-    expect((await s.repo.readMaterials(app.id)).slots.map((x) => x.freezeSeq)).toEqual([1, 1, 1, 1, 1, 1]);
-    // The racing grant's upload, decided on a read from before the submission: refused.
-    expect(
-      await s.repo.settleDocument(
-        racing,
-        { status: 'uploaded', at, reason: null },
-        audit('document.uploaded'),
-      ),
-    ).toBe('document-changed');
+    const edited = await s.repo.get(app.id);
+    await expect(submit(beforeEdit.closing)).rejects.toThrow(StaleReadError);
+    await expectUnchanged(s, app.id, edited);
+
+    const mine = await s.repo.closeMaterials(app.id, app.courtCode);
+    expect(mine.documents.map((d) => d.status)).toEqual(['uploaded', 'uploaded', 'pending']);
+    await submit(mine.closing);
+    // Committed: the upload through a grant from before it is refused, by its read and by its facts.
+    expect(await upload(racing)).toBe('application-changed');
+    expect(await upload(racing, facts(racing))).toBe('application-changed');
     expect((await s.repo.getDocument(app.id, racing.documentId))?.status).toBe('pending');
-    // A rejection never enters the materials: it needs no slot.
+    // A rejection never enters the materials: it settles whatever the application.
     expect(
       await s.repo.settleDocument(
         racing,
@@ -843,21 +865,49 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
         audit('document.rejected'),
       ),
     ).toBe('settled');
-    expect((await s.repo.listDocuments(app.id)).map((d) => d.documentId)).toEqual([
-      first.documentId,
-      racing.documentId,
-    ]);
     // The application with its materials in one read: the same as the two reads (no audit entry, no
     // document trail, no outbox item among them), and nothing for an unknown id.
     const together = await s.repo.getWithMaterials(app.id);
     expect(together).toEqual({ app: await s.repo.get(app.id), ...(await s.repo.readMaterials(app.id)) });
-    expect(together.documents).toHaveLength(2);
-    expect(together.slots.map((x) => x.freezeSeq)).toEqual([1, 1, 1, 1, 1, 1]);
-    expect(await s.repo.getWithMaterials(newId())).toEqual({
-      app: undefined,
-      documents: [],
-      slots: (await s.repo.readMaterials(newId())).slots,
-    });
+    expect(together.documents.map((d) => [d.documentId, d.status])).toEqual([
+      [first.documentId, 'uploaded'],
+      [second.documentId, 'uploaded'],
+      [racing.documentId, 'rejected'],
+    ]);
+    expect(await s.repo.getWithMaterials(newId())).toEqual({ app: undefined, documents: [] });
+  });
+
+  it('a submission that failed after marking holds nothing: the next upload enters and takes its mark, the next submission commits under its own', async () => {
+    const s = make();
+    const app = await s.repo.create(record(), audit('application.created'));
+    const documentId = `D${newId()}`.slice(0, 26);
+    const doc = await s.repo.addDocument(pendingIdentity(app.id, documentId), audit('document.requested'));
+    await s.repo.closeMaterials(app.id, app.courtCode);
+    expect(
+      await s.repo.settleDocument(
+        doc,
+        { status: 'uploaded', at: new Date().toISOString(), reason: null },
+        audit('document.uploaded'),
+        {
+          granted: {
+            auditHead: doc.auditHead as string,
+            sizeBytes: 1,
+            sha256: 'a'.repeat(64),
+            contentType: 'application/pdf',
+            application: { courtCode: app.courtCode, status: 'draft', submissionSeq: 0 },
+          },
+        },
+      ),
+    ).toBe('settled');
+    expect(await s.repo.get(app.id)).toEqual(app);
+    const next = await s.repo.closeMaterials(app.id, app.courtCode);
+    expect(next.documents.map((d) => d.status)).toEqual(['uploaded']);
+    const submitted = await s.repo.update(
+      app.id,
+      mutation(() => ({ status: 'pending_approval' })),
+      { freezeMaterials: { closing: next.closing as string } },
+    );
+    expect(submitted.status).toBe('pending_approval');
   });
 
   it('a document change with the application as read moves its docsVersion, refused once the application moved', async () => {

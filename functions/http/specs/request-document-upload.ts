@@ -37,5 +37,5 @@ export const requestDocumentUpload = idempotent({
     ),
   ],
   // Presigned upload: the URL is signed with this function's role, so the role needs PutObject + the data key.
-  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'IDEMP', 'SEALQ'] }, bucket: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'IDEMP'] }, bucket: 'write' },
 });

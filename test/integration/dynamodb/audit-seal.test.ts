@@ -31,6 +31,7 @@ import { verifyAuditTrailInStores } from '../../../functions/usecases/verify-aud
 import { installAccessGuard, runUnder } from '../../../infra/local/access-guard.ts';
 import { createLocalDynamoClients } from '../../../infra/local/dynamodb.ts';
 import { useLocalTable } from '../../support/local-table.ts';
+import { addDocument } from '../../support/store.ts';
 
 /**
  * The sealer and verifier against DynamoDB Local: the pending-seal mark is written in the same transaction
@@ -85,7 +86,8 @@ async function application(changes = 1): Promise<string> {
 /** A document of `id` requested and uploaded: two entries of its own chain, its own mark. */
 async function uploadedDocument(id: string, k: number): Promise<string> {
   const documentId = `D${k}${id.slice(2)}`;
-  const granted = await repo.addDocument(
+  const granted = await addDocument(
+    repo,
     {
       applicationId: id,
       documentId,

@@ -1,13 +1,7 @@
 import * as z from 'zod';
 import { idempotent } from '../idempotency.ts';
-import {
-  ApplicationParams,
-  COMMON_ERRORS,
-  DocumentType as DocumentTypeSchema,
-  problem,
-  RequestUploadBody,
-  Upload,
-} from '../schemas.ts';
+import { ApplicationParams, RequestUploadBody } from '../schemas.ts';
+import { GRANT_ERRORS, UploadGrantResult } from './request-document-upload.ts';
 
 /** At most a dozen scans in one grant: 2 items a document keeps the transaction far below 100. */
 export const MAX_DOCUMENTS_PER_BATCH = 12;
@@ -33,23 +27,9 @@ export const requestDocumentUploads = idempotent({
       status: 201,
       description:
         'One pending document and its upload per entry, in the order given (PUT each file to its url with exactly its headers). Each entry is validated and granted exactly as `POST /applications/{id}/documents` would; any refusal refuses the whole batch, nothing written. With Idempotency-Key the whole batch is recorded.',
-      schema: z.object({
-        documents: z.array(
-          z.object({
-            documentId: z.string(),
-            type: DocumentTypeSchema,
-            status: z.literal('pending'),
-            upload: Upload,
-          }),
-        ),
-      }),
+      schema: z.object({ documents: z.array(UploadGrantResult) }),
     },
-    ...COMMON_ERRORS,
-    problem(404, 'Unknown or outside your jurisdiction'),
-    problem(
-      409,
-      'MATERIALS_FROZEN (the application is not draft or returned: materials freeze at submission), CAMPAIGN_NOT_OPEN',
-    ),
+    ...GRANT_ERRORS,
   ],
   // Presigned uploads: the URLs are signed with this function's role, so the role needs PutObject + the data key.
   access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'IDEMP'] }, bucket: 'write' },

@@ -104,15 +104,28 @@ export function scanFor(applicationId: string, type: string): Buffer {
   return Buffer.from(`%PDF-1.4\n% ${type} for ${applicationId}\n%%EOF\n`);
 }
 
-/** Requests the upload of one document and PUTs the bytes to the presigned URL. */
-export async function uploadDocument(api: Api, applicationId: string, token: string, type: DocumentType) {
-  const scan = scanFor(applicationId, type);
-  const res = await api.expect(201, 'POST', `/applications/${applicationId}/documents`, {
+/** Requests the uploads of several documents in one grant (document-batches) and PUTs each one's bytes. */
+export async function uploadDocuments(
+  api: Api,
+  applicationId: string,
+  token: string,
+  types: readonly DocumentType[],
+): Promise<string[]> {
+  const scans = types.map((type) => scanFor(applicationId, type));
+  const res = await api.expect(201, 'POST', `/applications/${applicationId}/document-batches`, {
     token,
-    body: { type, contentType: 'application/pdf', sizeBytes: scan.length, sha256: sha256Hex(scan) },
+    body: {
+      documents: types.map((type, i) => ({
+        type,
+        contentType: 'application/pdf',
+        sizeBytes: scans[i]?.length,
+        sha256: sha256Hex(scans[i] as Buffer),
+      })),
+    },
   });
-  await putScan(res.body.upload, scan);
-  return res.body.documentId as string;
+  const granted = res.body.documents as { documentId: string; upload: { url: string } }[];
+  await Promise.all(granted.map((d, i) => putScan(d.upload, scans[i] as Buffer)));
+  return granted.map((d) => d.documentId);
 }
 
 /** Counts of transient failures the driver retried (a real S3 client retries them too). */

@@ -5,7 +5,7 @@ import {
   type ApiResponse,
   DOCUMENT_TYPES,
   type DocumentType,
-  uploadDocument,
+  uploadDocuments,
 } from './api.ts';
 import { applicationBody, type CaseSpec } from './fixtures.ts';
 import { sleep } from './stats.ts';
@@ -47,7 +47,7 @@ export async function uploadAll(
   types: readonly DocumentType[] = DOCUMENT_TYPES,
 ) {
   const token = await api.clerk(court);
-  for (const type of types) await uploadDocument(api, id, token, type);
+  await uploadDocuments(api, id, token, types);
 }
 
 /**

@@ -44,6 +44,7 @@ import { recordAssetCheck } from './specs/record-asset-check.ts';
 import { recordRecovery } from './specs/record-recovery.ts';
 import { redeliverInsurerPackage } from './specs/redeliver-insurer-package.ts';
 import { requestDocumentUpload } from './specs/request-document-upload.ts';
+import { requestDocumentUploads } from './specs/request-document-uploads.ts';
 import { resumeEnforcement } from './specs/resume-enforcement.ts';
 import { reviewDocument } from './specs/review-document.ts';
 import { submitApplication } from './specs/submit-application.ts';
@@ -76,6 +77,7 @@ const specs: RouteSpec[] = [
   getApplicationAudit,
   withdrawApplication,
   requestDocumentUpload,
+  requestDocumentUploads,
   listDocuments,
   getDocument,
   reviewDocument,

@@ -51,6 +51,7 @@ export {
 } from './application-store.ts';
 export type { ApplicationTrail, AuditEntry, AuditInput, AuditTrail } from './audit-trail.ts';
 export {
+  type DocumentGrant,
   type DocumentRecord,
   type DocumentReview,
   type DocumentSettlement,

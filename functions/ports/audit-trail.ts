@@ -21,7 +21,7 @@ export interface AuditInput {
   detail: Record<string, unknown>;
   /**
    * The entry's time, when the caller must know the entry's hash before the write (an upload grant
-   * names its chain head in the object key it signs); only addDocument honours it.
+   * names its chain head in the object key it signs); only addDocuments honours it.
    */
   at?: string;
 }

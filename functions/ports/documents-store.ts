@@ -95,20 +95,27 @@ export function matchesGrantBasis(app: ApplicationRecord | undefined, basis: Gra
   );
 }
 
+/** A document to register and the first entry of its own chain (`document.requested`). */
+export interface DocumentGrant {
+  doc: DocumentRecord;
+  audit: AuditInput;
+}
+
 /** An application's documents (the records; the objects are DocumentStorage's). */
 export interface DocumentStore {
   /**
-   * Registers a document with the first entry of its own chain (`audit`), conditioned on its absence;
-   * writes nothing of the application (six grants in parallel never meet on one item). With `basis`,
-   * the same transaction checks the application is as the grant assumed (nothing read before it):
-   * otherwise nothing is written and GrantBasisMismatch carries the application as it stands.
+   * Registers documents of one application, each with the first entry of its own chain (`audit`),
+   * conditioned on their absence, all in one transaction (all or none); writes nothing of the
+   * application (grants in parallel never meet on one item). With `basis`, the same transaction
+   * checks the application is as the grant assumed (nothing read before it): otherwise nothing is
+   * written and GrantBasisMismatch carries the application as it stands. The stored records come back
+   * in the order given.
    */
-  addDocument(
-    doc: DocumentRecord,
-    audit: AuditInput,
-    idempotency?: IdempotentWrite<DocumentRecord>,
+  addDocuments(
+    grants: readonly DocumentGrant[],
+    idempotency?: IdempotentWrite<DocumentRecord[]>,
     basis?: GrantBasis,
-  ): Promise<DocumentRecord>;
+  ): Promise<DocumentRecord[]>;
   getDocument(applicationId: string, documentId: string): Promise<DocumentRecord | undefined>;
   /** The application and one of its documents, both consistent, in one request where the store allows. */
   getWithDocument(

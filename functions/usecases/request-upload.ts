@@ -37,8 +37,28 @@ export async function requestUpload(
   input: RequestUploadInput,
   idempotency?: IdempotentWrite<UploadGrant>,
 ): Promise<UploadGrant> {
-  const documentId = deps.newId();
-  const sha256 = input.sha256.toLowerCase();
+  const [grant] = await requestUploads(
+    deps,
+    principal,
+    applicationId,
+    [input],
+    idempotentVia(idempotency, (grants: UploadGrant[]) => grants[0] as UploadGrant),
+  );
+  return grant as UploadGrant;
+}
+
+/**
+ * 批量上传材料: registers several pending documents of one application in one transaction, all or
+ * none, each with its own chain and its own presigned upload, answered in the order given.
+ */
+export async function requestUploads(
+  deps: DocumentDeps,
+  principal: Principal,
+  applicationId: string,
+  inputs: readonly RequestUploadInput[],
+  idempotency?: IdempotentWrite<UploadGrant[]>,
+): Promise<UploadGrant[]> {
+  const documentIds = inputs.map(() => deps.newId());
   // Nothing is read before the write: the grant's own transaction checks that the application is a
   // draft of the clerk's court, never submitted, in a campaign this container knows to accept uploads
   // now (GrantBasis). Any other application fails that check, which returns it as it stands: judged
@@ -56,53 +76,26 @@ export async function requestUpload(
   for (let attempt = 0; ; attempt++) {
     basis ??= await grantBasis(deps, principal, await deps.repo.get(applicationId));
     const createdAt = deps.now().toISOString();
-    const audit: AuditInput = {
-      actor: principal,
-      action: 'document.requested',
-      fromStatus: basis.status,
-      toStatus: basis.status,
-      detail: { documentId, type: input.type, sizeBytes: input.sizeBytes, sha256 },
-      at: createdAt,
-    };
-    // The key names what the object's event needs (GrantFacts), so that it settles without a read;
-    // signed into the URL, so it is the key the object lands at.
-    const s3Key = documentKey(applicationId, documentId, {
-      type: input.type,
-      auditHead: firstEntryHash(audit, createdAt),
-      courtCode: basis.courtCode,
-      status: basis.status,
-      submissionSeq: basis.submissionSeq,
-    });
-    const upload = await deps.storage.presignUpload({
-      key: s3Key,
-      contentType: input.contentType,
-      sizeBytes: input.sizeBytes,
-      sha256Hex: sha256,
-    });
-    const response: UploadGrant = { documentId, type: input.type, status: 'pending', upload };
-    const doc: DocumentRecord = {
-      applicationId,
-      documentId,
-      type: input.type,
-      contentType: input.contentType,
-      sizeBytes: input.sizeBytes,
-      sha256,
-      status: 'pending',
-      s3Key,
-      createdAt,
-      createdBy: principal.sub,
-      uploadedAt: null,
-      rejectedReason: null,
-      submissionSeqAtGrant: basis.submissionSeq,
-      ...correlationField(),
-    };
+    const granted = await Promise.all(
+      inputs.map((input, i) =>
+        grantOf(
+          deps,
+          principal,
+          applicationId,
+          documentIds[i] as string,
+          input,
+          basis as GrantBasis,
+          createdAt,
+        ),
+      ),
+    );
+    const response = granted.map((g) => g.response);
     try {
-      // The document and the first entry of its own chain; nothing of the application is written, so
-      // the six grants of an application never meet on one item. A grant that crossed a submission
-      // is refused by the check; its upload would be late anyway (settleUploadedObject).
-      await deps.repo.addDocument(
-        doc,
-        audit,
+      // The documents and the first entry of each one's own chain; nothing of the application is
+      // written, so grants of one application never meet on one item. A grant that crossed a
+      // submission is refused by the check; its upload would be late anyway (settleUploadedObject).
+      await deps.repo.addDocuments(
+        granted.map(({ doc, audit }) => ({ doc, audit })),
         idempotentVia(idempotency, () => response),
         basis,
       );
@@ -120,4 +113,57 @@ export async function requestUpload(
       basis = await grantBasis(deps, principal, error.current);
     }
   }
+}
+
+/** One document's record, first chain entry and presigned upload, granted under `basis`. */
+async function grantOf(
+  deps: DocumentDeps,
+  principal: Principal,
+  applicationId: string,
+  documentId: string,
+  input: RequestUploadInput,
+  basis: GrantBasis,
+  createdAt: string,
+): Promise<{ doc: DocumentRecord; audit: AuditInput; response: UploadGrant }> {
+  const sha256 = input.sha256.toLowerCase();
+  const audit: AuditInput = {
+    actor: principal,
+    action: 'document.requested',
+    fromStatus: basis.status,
+    toStatus: basis.status,
+    detail: { documentId, type: input.type, sizeBytes: input.sizeBytes, sha256 },
+    at: createdAt,
+  };
+  // The key names what the object's event needs (GrantFacts), so that it settles without a read;
+  // signed into the URL, so it is the key the object lands at.
+  const s3Key = documentKey(applicationId, documentId, {
+    type: input.type,
+    auditHead: firstEntryHash(audit, createdAt),
+    courtCode: basis.courtCode,
+    status: basis.status,
+    submissionSeq: basis.submissionSeq,
+  });
+  const upload = await deps.storage.presignUpload({
+    key: s3Key,
+    contentType: input.contentType,
+    sizeBytes: input.sizeBytes,
+    sha256Hex: sha256,
+  });
+  const doc: DocumentRecord = {
+    applicationId,
+    documentId,
+    type: input.type,
+    contentType: input.contentType,
+    sizeBytes: input.sizeBytes,
+    sha256,
+    status: 'pending',
+    s3Key,
+    createdAt,
+    createdBy: principal.sub,
+    uploadedAt: null,
+    rejectedReason: null,
+    submissionSeqAtGrant: basis.submissionSeq,
+    ...correlationField(),
+  };
+  return { doc, audit, response: { documentId, type: input.type, status: 'pending', upload } };
 }

@@ -220,6 +220,27 @@ const CASES: Record<string, Case> = {
     footprint: async () =>
       (await api('GET', `/applications/${lifeId()}/documents`, { token: clerk })).body.items.length,
   },
+  requestDocumentUploads: {
+    prepare: async () => {
+      const scans = ['% batch identity', '% batch bank account'].map((t) =>
+        Buffer.from(`%PDF-1.4\n${t}\n%%EOF\n`),
+      );
+      const documents = scans.map((scan, i) => ({
+        type: i === 0 ? 'identity' : 'bank-account',
+        contentType: 'application/pdf',
+        sizeBytes: scan.length,
+        sha256: sha256Hex(scan),
+      }));
+      const path = `/applications/${lifeId()}/document-batches`;
+      return {
+        request: { method: 'POST', path, token: clerk, body: { documents } },
+        other: { method: 'POST', path, token: clerk, body: { documents: documents.slice(1) } },
+        expectStatus: 201,
+      };
+    },
+    footprint: async () =>
+      (await api('GET', `/applications/${lifeId()}/documents`, { token: clerk })).body.items.length,
+  },
   reviewDocument: {
     // A draft of its own: the review must not block the lifecycle's submission.
     prepare: async () => {

@@ -1,5 +1,13 @@
 import type { Principal } from '../../functions/lib/auth.ts';
-import { type ApplicationRepository, DOCUMENT_TYPES } from '../../functions/ports/applications.ts';
+import {
+  type ApplicationRepository,
+  type AuditInput,
+  DOCUMENT_TYPES,
+  type DocumentRecord,
+  type DocumentStore,
+  type GrantBasis,
+} from '../../functions/ports/applications.ts';
+import { type IdempotentWrite, idempotentVia } from '../../functions/ports/idempotency.ts';
 
 /**
  * Records one uploaded document of every required type straight in the store, for integration
@@ -14,7 +22,8 @@ export async function markAllDocumentsUploaded(
   const at = new Date().toISOString();
   for (const type of DOCUMENT_TYPES) {
     const documentId = newId();
-    await repo.addDocument(
+    await addDocument(
+      repo,
       {
         applicationId,
         documentId,
@@ -38,4 +47,20 @@ export async function markAllDocumentsUploaded(
       },
     );
   }
+}
+
+/** One document registered with its first chain entry (the store's addDocuments of one). */
+export async function addDocument(
+  repo: Pick<DocumentStore, 'addDocuments'>,
+  doc: DocumentRecord,
+  audit: AuditInput,
+  idempotency?: IdempotentWrite<DocumentRecord>,
+  basis?: GrantBasis,
+): Promise<DocumentRecord> {
+  const [stored] = await repo.addDocuments(
+    [{ doc, audit }],
+    idempotentVia(idempotency, (docs: DocumentRecord[]) => docs[0] as DocumentRecord),
+    basis,
+  );
+  return stored as DocumentRecord;
 }

@@ -27,6 +27,7 @@ import {
   type ApplicationTrail,
   type AuditEntry,
   type AuditInput,
+  type DocumentGrant,
   type DocumentRecord,
   type DocumentReview,
   type DocumentSettlement,
@@ -941,73 +942,92 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     );
   }
 
-  /** The next entry of a document's chain and its pending-seal mark. */
+  /**
+   * The next entry of a document's chain and, unless `sealed: false`, its pending-seal mark. A grant's
+   * first entry goes without one: the change that takes the document out of `pending` marks the chain
+   * at its next seq, and the seal covers the chain up to its head (audit-chains.ts).
+   */
   private documentEntry(
     doc: DocumentRecord,
     audit: AuditInput,
     at: string,
+    { mark = true }: { mark?: boolean } = {},
   ): { entry: AuditEntry; items: Labelled[] } {
     const { entry } = chain(docHead(doc), audit, at);
-    return {
-      entry,
-      items: [
-        [
-          'document-audit',
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                pk: appPk(doc.applicationId),
-                sk: documentAuditSk(doc.documentId, entry.seq),
-                entity: 'audit',
-                documentId: doc.documentId,
-                ...entry,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-        [
-          'seal-pending',
-          sealPendingPut(this.tableName, documentChainId(doc.applicationId, doc.documentId), entry.seq, at),
-        ],
-      ],
-    };
-  }
-
-  /**
-   * One TransactWriteItems of items only this document has (the document, its first chain entry, its
-   * seal mark) and the idempotency record: nothing a sibling document's grant writes.
-   */
-  async addDocument(
-    doc: DocumentRecord,
-    audit: AuditInput,
-    idempotency?: IdempotentWrite<DocumentRecord>,
-    basis?: GrantBasis,
-  ): Promise<DocumentRecord> {
-    const at = audit.at ?? this.now().toISOString();
-    const { entry, items } = this.documentEntry({ ...doc, auditSeq: 0, auditHead: GENESIS_HASH }, audit, at);
-    const stored: DocumentRecord = { ...doc, auditSeq: entry.seq, auditHead: entry.hash };
-    const labelled: Labelled[] = [
+    const items: Labelled[] = [
       [
-        'document',
+        'document-audit',
         {
           Put: {
             TableName: this.tableName,
             Item: {
               pk: appPk(doc.applicationId),
-              sk: docSk(doc.documentId),
-              entity: 'document',
-              ...pendingUploadKeys(doc),
-              ...stored,
+              sk: documentAuditSk(doc.documentId, entry.seq),
+              entity: 'audit',
+              documentId: doc.documentId,
+              ...entry,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
       ],
-      ...items,
     ];
-    if (basis) labelled.push(['application', this.grantCheck(doc.applicationId, basis)]);
+    if (mark) items.push(['seal-pending', this.documentSealMark(doc, entry.seq, at)]);
+    return { entry, items };
+  }
+
+  private documentSealMark(doc: DocumentRecord, seq: number, at: string): TransactItem {
+    return sealPendingPut(this.tableName, documentChainId(doc.applicationId, doc.documentId), seq, at);
+  }
+
+  /**
+   * One TransactWriteItems of items only these documents have (each document and its first chain
+   * entry: two items a document, no seal mark, see documentEntry), the application's ConditionCheck and
+   * the idempotency record: nothing a sibling grant writes. Twelve documents are 26 items of the 100.
+   */
+  async addDocuments(
+    grants: readonly DocumentGrant[],
+    idempotency?: IdempotentWrite<DocumentRecord[]>,
+    basis?: GrantBasis,
+  ): Promise<DocumentRecord[]> {
+    const labelled: Labelled[] = [];
+    const stored = grants.map(({ doc, audit }) => {
+      const at = audit.at ?? this.now().toISOString();
+      const { entry, items } = this.documentEntry(
+        { ...doc, auditSeq: 0, auditHead: GENESIS_HASH },
+        audit,
+        at,
+        {
+          mark: false,
+        },
+      );
+      const record: DocumentRecord = { ...doc, auditSeq: entry.seq, auditHead: entry.hash };
+      labelled.push(
+        [
+          'document',
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                pk: appPk(doc.applicationId),
+                sk: docSk(doc.documentId),
+                entity: 'document',
+                ...pendingUploadKeys(doc),
+                ...record,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+        ...items,
+      );
+      return record;
+    });
+    const applicationId = grants[0]?.doc.applicationId;
+    if (applicationId === undefined || grants.some((g) => g.doc.applicationId !== applicationId)) {
+      throw new Error('addDocuments: one or more documents, all of one application.');
+    }
+    if (basis) labelled.push(['application', this.grantCheck(applicationId, basis)]);
     if (idempotency) {
       labelled.push(['idempotency', idempotencyPut(this.tableName, idempotency, stored, this.now())]);
     }
@@ -1628,22 +1648,34 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     return { items: await this.hydrate<DocumentRecord>(page.items), cursor: page.cursor };
   }
 
+  /**
+   * Off the index, with the seal mark of the chain's head in the same transaction: a grant writes no
+   * mark (documentEntry), and a document that never leaves `pending` appends no entry that would.
+   * While pending nothing else appends to its chain, so the head read is the head.
+   */
   async retirePendingUpload(doc: DocumentRecord): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: appPk(doc.applicationId), sk: docSk(doc.documentId) },
-          UpdateExpression: 'REMOVE gsi4pk, gsi4sk',
-          ConditionExpression: '#s = :pending',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':pending': 'pending' },
-        }),
-      );
-    } catch (error) {
-      // Settled meanwhile: the settlement took it off the index already.
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    const labelled: Labelled[] = [
+      [
+        'document',
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: appPk(doc.applicationId), sk: docSk(doc.documentId) },
+            UpdateExpression: 'REMOVE gsi4pk, gsi4sk',
+            ConditionExpression: '#s = :pending',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':pending': 'pending' },
+          },
+        },
+      ],
+    ];
+    // A document stored before documents had chains has nothing to seal.
+    if (doc.auditSeq) {
+      labelled.push(['seal-pending', this.documentSealMark(doc, doc.auditSeq, this.now().toISOString())]);
     }
+    const cancelled = await writeLabelled(this.doc, labelled);
+    // Settled meanwhile: the settlement took it off the index already, and marked its chain.
+    if (cancelled && !cancelled.failed.has('document')) throw cancelled.error;
   }
 
   async getSweepCursor(name: string): Promise<string | null> {

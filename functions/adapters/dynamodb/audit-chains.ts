@@ -38,6 +38,11 @@ import { isTransactionCanceled } from './transaction.ts';
  * it is atomic with the entry (a change cannot escape the next seal), and the shards keep any one
  * partition far from the per-partition write limit at national scale. One mark per chain, not per
  * application: six documents' grants and uploads run concurrently and write nothing in common.
+ * One exception: an upload grant's first entry (`document.requested`) goes without a mark. The seal
+ * covers a chain up to its head, and every way a pending document leaves `pending` appends the next
+ * entry with its mark (settleDocument: uploaded, rejected, LATE_UPLOAD, also after a withdrawal);
+ * one never uploaded is marked at its head when the lost-upload sweep retires it (retirePendingUpload).
+ * Until then, a granted document's first entry is not sealed, for at most the abandonment window.
  *
  * Sealing reads the chains of one application (its own and its documents', all in APP#<id>) with one
  * Query of the partition and clears their marks with one TransactWriteItems of conditional deletes.

@@ -20,6 +20,7 @@ import {
   type ApplicationTrail,
   type AuditEntry,
   type AuditInput,
+  type DocumentGrant,
   type DocumentRecord,
   type DocumentReview,
   type DocumentSettlement,
@@ -698,33 +699,39 @@ export class MemoryApplicationRepository implements ApplicationRepository {
     };
   }
 
-  async addDocument(
-    doc: DocumentRecord,
-    audit: AuditInput,
-    idempotency?: IdempotentWrite<DocumentRecord>,
+  async addDocuments(
+    grants: readonly DocumentGrant[],
+    idempotency?: IdempotentWrite<DocumentRecord[]>,
     basis?: GrantBasis,
-  ): Promise<DocumentRecord> {
+  ): Promise<DocumentRecord[]> {
     await tick();
-    const applicationId = doc.applicationId;
-    const at = audit.at ?? this.now().toISOString();
-    const { entry, op } = this.documentEntry({ ...doc, auditSeq: 0, auditHead: GENESIS_HASH }, audit, at);
-    const stored: DocumentRecord = { ...copy(doc), auditSeq: entry.seq, auditHead: entry.hash };
-    const ops: Operation[] = [
-      {
-        label: 'document',
-        item: `APP#${applicationId}#DOC#${doc.documentId}`,
-        condition: () => !this.state.documents.get(applicationId)?.has(doc.documentId),
-        apply: () => {
-          let docs = this.state.documents.get(applicationId);
-          if (!docs) {
-            docs = new Map();
-            this.state.documents.set(applicationId, docs);
-          }
-          docs.set(doc.documentId, copy(stored));
+    const applicationId = grants[0]?.doc.applicationId;
+    if (applicationId === undefined || grants.some((g) => g.doc.applicationId !== applicationId)) {
+      throw new Error('addDocuments: one or more documents, all of one application.');
+    }
+    const ops: Operation[] = [];
+    const stored = grants.map(({ doc, audit }) => {
+      const at = audit.at ?? this.now().toISOString();
+      const { entry, op } = this.documentEntry({ ...doc, auditSeq: 0, auditHead: GENESIS_HASH }, audit, at);
+      const record: DocumentRecord = { ...copy(doc), auditSeq: entry.seq, auditHead: entry.hash };
+      ops.push(
+        {
+          label: 'document',
+          item: `APP#${applicationId}#DOC#${doc.documentId}`,
+          condition: () => !this.state.documents.get(applicationId)?.has(doc.documentId),
+          apply: () => {
+            let docs = this.state.documents.get(applicationId);
+            if (!docs) {
+              docs = new Map();
+              this.state.documents.set(applicationId, docs);
+            }
+            docs.set(doc.documentId, copy(record));
+          },
         },
-      },
-      op,
-    ];
+        op,
+      );
+      return record;
+    });
     if (basis) {
       ops.push({
         label: 'application',
@@ -745,7 +752,7 @@ export class MemoryApplicationRepository implements ApplicationRepository {
       }
       throw error;
     }
-    return copy(stored);
+    return stored.map(copy);
   }
 
   async getWithMaterials(applicationId: string): Promise<{

@@ -9,6 +9,24 @@ import {
   Upload,
 } from '../schemas.ts';
 
+/** One pending document and its presigned upload (the single grant's answer, and each of a batch's). */
+export const UploadGrantResult = z.object({
+  documentId: z.string(),
+  type: DocumentTypeSchema,
+  status: z.literal('pending'),
+  upload: Upload,
+});
+
+/** What refuses a grant, single or batch. */
+export const GRANT_ERRORS = [
+  ...COMMON_ERRORS,
+  problem(404, 'Unknown or outside your jurisdiction'),
+  problem(
+    409,
+    'MATERIALS_FROZEN (the application is not draft or returned: materials freeze at submission), CAMPAIGN_NOT_OPEN',
+  ),
+];
+
 export const requestDocumentUpload = idempotent({
   operationId: 'requestDocumentUpload',
   method: 'POST',
@@ -22,20 +40,10 @@ export const requestDocumentUpload = idempotent({
     {
       status: 201,
       description: 'Pending document and its upload (PUT the bytes to url with exactly these headers)',
-      schema: z.object({
-        documentId: z.string(),
-        type: DocumentTypeSchema,
-        status: z.literal('pending'),
-        upload: Upload,
-      }),
+      schema: UploadGrantResult,
     },
-    ...COMMON_ERRORS,
-    problem(404, 'Unknown or outside your jurisdiction'),
-    problem(
-      409,
-      'MATERIALS_FROZEN (the application is not draft or returned: materials freeze at submission), CAMPAIGN_NOT_OPEN',
-    ),
+    ...GRANT_ERRORS,
   ],
   // Presigned upload: the URL is signed with this function's role, so the role needs PutObject + the data key.
-  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'IDEMP', 'SEALQ'] }, bucket: 'write' },
+  access: { table: { read: ['CAMPAIGNS', 'COURTS'], write: ['APP', 'IDEMP'] }, bucket: 'write' },
 });

@@ -350,6 +350,17 @@ const TARGETS: Record<string, FuzzTarget> = {
       sha256: 'c'.repeat(64),
     }),
   },
+  requestDocumentUploads: {
+    fixture: 'draft',
+    credential: () => ({ token: clerk }),
+    params: () => ({ id: fixtures.draft }),
+    base: () => ({
+      documents: [
+        { type: 'identity', contentType: 'application/pdf', sizeBytes: 1024, sha256: 'c'.repeat(64) },
+        { type: 'bank-account', contentType: 'image/png', sizeBytes: 2048, sha256: 'd'.repeat(64) },
+      ],
+    }),
+  },
   submitApplication: {
     // The draft has no uploaded documents: a valid body is refused with MATERIALS_INCOMPLETE.
     fixture: 'draft',

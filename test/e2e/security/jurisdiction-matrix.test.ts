@@ -296,6 +296,18 @@ const EXPECTATIONS: Record<string, Expectation> = {
     }),
     expect: executingClerk([409, 'MATERIALS_FROZEN']),
   },
+  requestDocumentUploads: {
+    probe: (t) => ({
+      params: { id: t.pending },
+      body: {
+        documents: [
+          { type: 'identity', contentType: 'application/pdf', sizeBytes: 10, sha256: 'a'.repeat(64) },
+          { type: 'bank-account', contentType: 'image/png', sizeBytes: 10, sha256: 'b'.repeat(64) },
+        ],
+      },
+    }),
+    expect: executingClerk([409, 'MATERIALS_FROZEN']),
+  },
   listDocuments: { probe: (t) => ({ params: { id: t.pending } }), expect: withinJurisdiction(200) },
   getDocument: {
     probe: (t) => ({ params: { id: t.pending, documentId: t.documentId } }),

@@ -31,6 +31,7 @@ import { verifyAuditTrailInStores } from '../../../functions/usecases/verify-aud
 import { installAccessGuard, runUnder } from '../../../infra/local/access-guard.ts';
 import { createLocalDynamoClients } from '../../../infra/local/dynamodb.ts';
 import { useLocalTable } from '../../support/local-table.ts';
+import { addDocument } from '../../support/store.ts';
 
 /**
  * The sealer and verifier against DynamoDB Local: the pending-seal mark is written in the same transaction
@@ -85,7 +86,8 @@ async function application(changes = 1): Promise<string> {
 /** A document of `id` requested and uploaded: two entries of its own chain, its own mark. */
 async function uploadedDocument(id: string, k: number): Promise<string> {
   const documentId = `D${k}${id.slice(2)}`;
-  const granted = await repo.addDocument(
+  const granted = await addDocument(
+    repo,
     {
       applicationId: id,
       documentId,
@@ -325,6 +327,45 @@ describe('sealing and verifying against DynamoDB Local', () => {
     const report = await verifyAuditTrailInStores(deps(), { chainIds: [chainId] });
     expect(report.divergence).toMatchObject({ code: 'SEALED_ENTRY_MISMATCH', chainId, checkpointSeq: 1 });
     expect((await verifyAuditTrailInStores(deps())).ok).toBe(false);
+  });
+
+  it('marks no grant, seals a granted-then-uploaded chain whole by its upload mark, and a never-uploaded one once retired', async () => {
+    const id = await application(0);
+    const grant = (documentId: string) => ({
+      applicationId: id,
+      documentId,
+      type: 'identity' as const,
+      contentType: 'application/pdf',
+      sizeBytes: 1,
+      sha256: 'a'.repeat(64),
+      status: 'pending' as const,
+      s3Key: `applications/${id}/documents/${documentId}`,
+      createdAt: '2026-11-25T00:00:00.000Z',
+      createdBy: 'clerk',
+      uploadedAt: null,
+      rejectedReason: null,
+      submissionSeqAtGrant: 0,
+    });
+    const [uploaded, abandoned] = await repo.addDocuments([
+      { doc: grant(`DU${id.slice(2)}`), audit: audit('document.requested') },
+      { doc: grant(`DN${id.slice(2)}`), audit: audit('document.requested') },
+    ]);
+    const uploadedChain = documentChainId(id, uploaded?.documentId as string);
+    const abandonedChain = documentChainId(id, abandoned?.documentId as string);
+    expect(await mark(uploadedChain)).toBeUndefined();
+    expect(await mark(abandonedChain)).toBeUndefined();
+    await repo.settleDocument(
+      uploaded as never,
+      { status: 'uploaded', at: '2026-11-25T00:01:00.000Z', reason: null },
+      audit('document.uploaded'),
+    );
+    await repo.retirePendingUpload(abandoned as never);
+    expect(await mark(abandonedChain)).toMatchObject({ seq: 1 });
+    expect((await sealAuditTrail(deps())).refused).toEqual([]);
+    const leaves = (await deps().checkpoints.latest())?.leaves;
+    expect(leaves).toContainEqual(expect.objectContaining({ chainId: uploadedChain, seq: 2 }));
+    expect(leaves).toContainEqual(expect.objectContaining({ chainId: abandonedChain, seq: 1 }));
+    expect(await verifyAuditTrailInStores(deps())).toMatchObject({ ok: true });
   });
 
   it('reads an application and its documents with one Query of its partition, and clears their marks in one request', async () => {

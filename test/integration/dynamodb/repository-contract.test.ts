@@ -34,6 +34,7 @@ import {
 } from '../../../functions/ports/reports.ts';
 import { applicationRecord } from '../../support/application-record.ts';
 import { useLocalTable } from '../../support/local-table.ts';
+import { addDocument } from '../../support/store.ts';
 
 /**
  * One scenario suite, two implementations: the in-memory adapters (functions/adapters/memory) that the
@@ -589,16 +590,16 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     const noted = audit('document.requested');
     const later = docOf('DOCB0000000000', '2026-03-02T00:00:00.000Z');
     const earlier = docOf('DOCA0000000000', '2026-03-01T00:00:00.000Z');
-    const stored = await s.repo.addDocument(later, noted);
+    const stored = await addDocument(s.repo, later, noted);
     expect(stored).toMatchObject({ auditSeq: 1 });
-    await s.repo.addDocument(earlier, noted);
+    await addDocument(s.repo, earlier, noted);
     expect((await s.repo.listDocuments(app.id)).map((d) => d.documentId)).toEqual([
       earlier.documentId,
       later.documentId,
     ]);
     // The application row and its own chain are untouched by the document's chain.
     expect(await s.repo.get(app.id)).toEqual(app);
-    await expect(s.repo.addDocument(later, noted)).rejects.toThrow();
+    await expect(addDocument(s.repo, later, noted)).rejects.toThrow();
     expect((await s.repo.getDocument(app.id, later.documentId))?.auditSeq).toBe(1);
 
     const at = '2026-03-03T00:00:00.000Z';
@@ -662,26 +663,30 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
       { ...basis, campaignIds: ['other'] },
     ];
     for (const b of wrong) {
-      const refused = await s.repo
-        .addDocument(grant(`D${newId()}`.slice(0, 26)), audit('document.requested'), undefined, b)
-        .catch((e: unknown) => e);
+      const refused = await addDocument(
+        s.repo,
+        grant(`D${newId()}`.slice(0, 26)),
+        audit('document.requested'),
+        undefined,
+        b,
+      ).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(GrantBasisMismatch);
       expect((refused as GrantBasisMismatch).current).toEqual(app);
     }
-    const absent = await s.repo
-      .addDocument(
-        { ...grant(`D${newId()}`.slice(0, 26)), applicationId: newId() },
-        audit('document.requested'),
-        undefined,
-        basis,
-      )
-      .catch((e: unknown) => e);
+    const absent = await addDocument(
+      s.repo,
+      { ...grant(`D${newId()}`.slice(0, 26)), applicationId: newId() },
+      audit('document.requested'),
+      undefined,
+      basis,
+    ).catch((e: unknown) => e);
     expect(absent).toBeInstanceOf(GrantBasisMismatch);
     expect((absent as GrantBasisMismatch).current).toBeUndefined();
     expect(await s.repo.listDocuments(app.id)).toEqual([]);
     expect((await s.repo.readTrail(app.id)).documents).toEqual([]);
 
-    const stored = await s.repo.addDocument(
+    const stored = await addDocument(
+      s.repo,
       grant(`D${newId()}`.slice(0, 26)),
       audit('document.requested'),
       undefined,
@@ -696,7 +701,8 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     const app = await s.repo.create(record(), audit('application.created'));
     const documentId = `D${newId()}`.slice(0, 26);
     const at = new Date().toISOString();
-    const stored = await s.repo.addDocument(
+    const stored = await addDocument(
+      s.repo,
       {
         applicationId: app.id,
         documentId,
@@ -779,9 +785,9 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     const s = make();
     const app = await s.repo.create(record(), audit('application.created'));
     const grant = (documentId: string) => pendingIdentity(app.id, documentId);
-    const first = await s.repo.addDocument(grant(`D${newId()}`.slice(0, 26)), audit('document.requested'));
-    const second = await s.repo.addDocument(grant(`E${newId()}`.slice(0, 26)), audit('document.requested'));
-    const racing = await s.repo.addDocument(grant(`F${newId()}`.slice(0, 26)), audit('document.requested'));
+    const first = await addDocument(s.repo, grant(`D${newId()}`.slice(0, 26)), audit('document.requested'));
+    const second = await addDocument(s.repo, grant(`E${newId()}`.slice(0, 26)), audit('document.requested'));
+    const racing = await addDocument(s.repo, grant(`F${newId()}`.slice(0, 26)), audit('document.requested'));
     const at = new Date().toISOString();
     const upload = (doc: DocumentRecord, granted?: GrantedUpload) =>
       s.repo.settleDocument(
@@ -881,7 +887,7 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
     const s = make();
     const app = await s.repo.create(record(), audit('application.created'));
     const documentId = `D${newId()}`.slice(0, 26);
-    const doc = await s.repo.addDocument(pendingIdentity(app.id, documentId), audit('document.requested'));
+    const doc = await addDocument(s.repo, pendingIdentity(app.id, documentId), audit('document.requested'));
     await s.repo.closeMaterials(app.id, app.courtCode);
     expect(
       await s.repo.settleDocument(
@@ -913,7 +919,8 @@ describe.each(implementations)('ApplicationRepository contract: %s', (_name, mak
   it('a document change with the application as read moves its docsVersion, refused once the application moved', async () => {
     const s = make();
     const app = await s.repo.create(record(), audit('application.created'));
-    const doc = await s.repo.addDocument(
+    const doc = await addDocument(
+      s.repo,
       {
         applicationId: app.id,
         documentId: `D${newId()}`.slice(0, 26),

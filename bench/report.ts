@@ -1,3 +1,4 @@
+import { costTable, invocationTable, itemKindTable } from './lib/per-case-report.ts';
 import { fmtSpread, median, round } from './lib/stats.ts';
 import type { DecisionBatchResult } from './sections/batch.ts';
 import type { BundleResult } from './sections/coldstart.ts';
@@ -5,7 +6,6 @@ import { TARGETS } from './sections/coldstart.ts';
 import type { ConsoleResult } from './sections/console.ts';
 import type { ContentionResult } from './sections/contention.ts';
 import type { GrowthResult, PerCaseResult } from './sections/cost.ts';
-import { PRICES } from './sections/cost.ts';
 import { type LatencyResult, OPERATIONS } from './sections/latency.ts';
 import type { SimulationResult } from './sections/simulation.ts';
 
@@ -164,7 +164,7 @@ export function renderMarkdown(r: Results): string {
   if (r.perCase) {
     const c = r.perCase;
     p(
-      `| AWS cost per case (list prices, see below) | ${usd(c.costUsd.total)} (${usd(c.costUsd.total * 10_000)} per 10,000 cases) | — | |`,
+      `| AWS cost per case (today’s list prices, see below) | ${usd(c.costUsd.total)} (${usd(c.costUsd.total * 10_000)} per 10,000 cases${c.costUsdOldBasis ? `; ${usd(c.costUsdOldBasis.total)} at the earlier runs’ prices` : ''}) | — | |`,
     );
     p(
       `| DynamoDB per case | ${c.dynamo.requestsTotal} requests, ${c.dynamo.wru} WRU, ${c.dynamo.rru} RRU | — | |`,
@@ -452,7 +452,7 @@ export function renderMarkdown(r: Results): string {
     );
     p(`| DynamoDB write / read request units | ${c.dynamo.wru} WRU / ${c.dynamo.rru} RRU |`);
     p(
-      `| what they touch (operation, key prefix pk/sk) | ${Object.entries(c.dynamo.targets)
+      `| what they touch (operation, key kind pk/sk, ids grouped away) | ${Object.entries(c.dynamo.targets)
         .map(([k, v]) => `${k} ${v}`)
         .join('; ')} |`,
     );
@@ -465,25 +465,29 @@ export function renderMarkdown(r: Results): string {
     p(`| Lambda duration, GB-s at 256 MB | ${c.lambda.durationMs} ms, ${c.lambda.gbSeconds} GB-s |`);
     p(`| S3 requests | ${c.s3.puts} PUT, ${c.s3.gets} GET |`);
     p();
-    p('| AWS cost per case (USD) | |');
-    p('|---|---|');
-    p(`| Step Functions Standard ($0.025 per 1,000 transitions) | ${usd(c.costUsd.stepFunctions)} |`);
-    p(`| DynamoDB on-demand writes ($1.25 per million WRU) | ${usd(c.costUsd.dynamoWrite)} |`);
-    p(`| DynamoDB on-demand reads ($0.25 per million RRU) | ${usd(c.costUsd.dynamoRead)} |`);
-    p(
-      `| Lambda ARM ($0.20 per million requests + $${PRICES.lambdaArmPerGbSecond} per GB-s) | ${usd(c.costUsd.lambda)} |`,
-    );
-    p(`| API Gateway HTTP API ($1.00 per million requests) | ${usd(c.costUsd.httpApi)} |`);
-    p(`| S3 Standard ($0.005 per 1,000 PUT, $0.0004 per 1,000 GET) | ${usd(c.costUsd.s3)} |`);
-    p(`| **total** | **${usd(c.costUsd.total)}** (${usd(c.costUsd.total * 10_000)} per 10,000 cases) |`);
+    if (c.dynamo.byInvocation) {
+      p(
+        'By invocation: each DynamoDB request is counted under the Lambda invocation that made it (the local stack runs every route, S3 event, ' +
+          'outbox stream delivery, workflow task and schedule inside an AsyncLocalStorage context: LocalStackOptions.aroundInvocation). Per case:',
+      );
+      p();
+      for (const line of invocationTable(c)) p(line);
+      p();
+    }
+    if (c.dynamo.byItemKind) {
+      p('By item kind, per case:');
+      p();
+      for (const line of itemKindTable(c)) p(line);
+      p();
+    }
+    for (const line of costTable(c)) p(line);
     p();
     p(
       'The simulation and the per-case counts are single long runs (the per-case spread is inside them, as p50/p99); every other figure is a median over runs.',
     );
     p();
     p(
-      `Prices: ${PRICES.asOf}, as used here. AWS halved DynamoDB on-demand throughput prices in November 2024 ($0.625 / $0.125 per million in us-east-1), ` +
-        'so the DynamoDB lines are an upper bound; China regions (cn-northwest-1) are billed in CNY at other rates. Storage, logs, KMS and data transfer are not included. ' +
+      'Prices: us-east-1 list prices as named above; China regions (cn-northwest-1) are billed in CNY at other rates. Storage, logs, KMS and data transfer are not included. ' +
         'The reconciler (every minute when deployed) is a fixed cost, not per case.',
     );
     p();

@@ -196,11 +196,15 @@ try {
   if (needsStack) {
     const tStack = performance.now();
     const { startLocalStack } = await import('../infra/local/stack.ts');
+    const { DynamoCounter } = await import('./lib/counters.ts');
+    // Made before the stack, which runs every invocation inside it (requests attributed per invocation).
+    const counter = new DynamoCounter();
     stack = await startLocalStack({
       dataDir: path.join(work, 'stack'),
       fresh: true,
       port: 0,
       insurer: { payDelayMs: 50 },
+      aroundInvocation: (name, run) => counter.around(name, run),
     });
     results.stackStartSeconds = (performance.now() - tStack) / 1000;
     log(`local stack up at ${stack.url} in ${results.stackStartSeconds.toFixed(1)} s (bundling alongside)`);
@@ -210,9 +214,7 @@ try {
     const { loadRouteEntries } = await import('../infra/local/entries.ts');
     const apiRoutes = await loadRouteEntries();
     const { Api } = await import('./lib/api.ts');
-    const { DynamoCounter } = await import('./lib/counters.ts');
     const { InProcess } = await import('./lib/inprocess.ts');
-    const counter = new DynamoCounter();
     counter.install(deps().doc);
     const api = new Api(stack.url);
     const inproc = new InProcess(apiRoutes);

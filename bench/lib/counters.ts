@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type ItemWrite, itemKind, itemWrites, keyKind } from './write-units.ts';
 
 /**
  * Counts the DynamoDB requests the handlers make, by operation, with the capacity DynamoDB Local
@@ -6,14 +8,21 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * handlers' own client (the composition root's `deps().doc`; the document client shares the base
  * client's middleware stack), so nothing sits in the request path and nothing is counted twice.
  * The reconciler's outbox query is counted apart: it runs on a schedule, not per case.
+ * Each request is also attributed to the invocation that made it (`around`, which the local stack calls
+ * around every Lambda entry it invokes: LocalStackOptions.aroundInvocation).
  */
 export interface DynamoCounts {
   requests: Record<string, number>;
   /**
    * What the requests touched: `GetItem APP/APP`, `Query table APP/DOC`, `TransactWriteItems:Put APP/AUDIT`…
-   * (partition-key prefix / sort-key prefix), one count per item of a transaction.
+   * (partition-key kind / sort-key kind, ids grouped away: write-units.ts keyKind), one count per item
+   * of a transaction.
    */
   targets: Record<string, number>;
+  /** By invocation (`POST /applications`, `workflow task: dispatchPackage`…; NO_INVOCATION outside any). */
+  byInvocation: Record<string, InvocationCounts>;
+  /** Every item written, in order (for write units computed from item sizes: write-units.ts). */
+  writes: ItemWrite[];
   readCapacity: number;
   writeCapacity: number;
   /** Requests whose response carried no ConsumedCapacity. */
@@ -27,9 +36,21 @@ export interface DynamoCounts {
   byCaller: Record<string, number>;
 }
 
+export interface InvocationCounts {
+  invocations: number;
+  requests: Record<string, number>;
+  readCapacity: number;
+  writeCapacity: number;
+}
+
+/** Where a request made outside any invocation the stack wrapped is counted (the bench's own set-up). */
+export const NO_INVOCATION = '(outside any invocation)';
+
 const empty = (): DynamoCounts => ({
   requests: {},
   targets: {},
+  byInvocation: {},
+  writes: [],
   readCapacity: 0,
   writeCapacity: 0,
   withoutCapacity: 0,
@@ -60,13 +81,9 @@ function callerOf(): string {
 
 type Input = Record<string, unknown>;
 
-const prefix = (v: unknown) => (typeof v === 'string' ? (v.split('#')[0] ?? v) : '?');
-const keyOf = (o: Input | undefined) => {
-  const k = (o?.Key ?? o?.Item) as Input | undefined;
-  return `${prefix(k?.pk)}/${prefix(k?.sk)}`;
-};
+const keyOf = (o: Input | undefined) => itemKind((o?.Key ?? o?.Item) as Input | undefined);
 
-function targetsOf(name: string, input: Input): string[] {
+export function targetsOf(name: string, input: Input): string[] {
   const op = name.replace(/Command$/, '');
   if (op === 'TransactWriteItems' || op === 'TransactGetItems') {
     return ((input.TransactItems as Input[] | undefined) ?? []).map((item) => {
@@ -78,7 +95,7 @@ function targetsOf(name: string, input: Input): string[] {
     const values = Object.values((input.ExpressionAttributeValues as Input | undefined) ?? {});
     const pk = values.find((v) => typeof v === 'string' && v.includes('#'));
     const sk = values.find((v) => v !== pk && typeof v === 'string');
-    return [`${op} ${(input.IndexName as string | undefined) ?? 'table'} ${prefix(pk)}/${prefix(sk)}`];
+    return [`${op} ${(input.IndexName as string | undefined) ?? 'table'} ${keyKind(pk)}/${keyKind(sk)}`];
   }
   if (op === 'BatchWriteItem' || op === 'BatchGetItem') return [op];
   return [`${op} ${keyOf(input)}`];
@@ -95,6 +112,18 @@ const WRITES = new Set([
 export class DynamoCounter {
   private counts = empty();
   private enabled = false;
+  private readonly invocation = new AsyncLocalStorage<string>();
+
+  private row(name: string): InvocationCounts {
+    this.counts.byInvocation[name] ??= { invocations: 0, requests: {}, readCapacity: 0, writeCapacity: 0 };
+    return this.counts.byInvocation[name];
+  }
+
+  /** Runs `run` as one invocation named `name`: the requests it makes are counted under that name. */
+  around<T>(name: string, run: () => Promise<T>): Promise<T> {
+    if (this.enabled) this.row(name).invocations++;
+    return this.invocation.run(name, run);
+  }
 
   /** Installs the counting middleware once on `doc` (idempotent per client). */
   install(doc: DynamoDBDocumentClient): void {
@@ -119,6 +148,10 @@ export class DynamoCounter {
             return next(args);
           }
           this.counts.requests[name] = (this.counts.requests[name] ?? 0) + 1;
+          const op = name.replace(/Command$/, '');
+          const by = this.row(this.invocation.getStore() ?? NO_INVOCATION);
+          by.requests[op] = (by.requests[op] ?? 0) + 1;
+          this.counts.writes.push(...itemWrites(name, args.input));
           if (ATTRIBUTE) {
             const key = `${callerOf()} → ${name.replace(/Command$/, '')}`;
             this.counts.byCaller[key] = (this.counts.byCaller[key] ?? 0) + 1;
@@ -136,11 +169,16 @@ export class DynamoCounter {
             const units = c.CapacityUnits ?? 0;
             const read = c.ReadCapacityUnits;
             const write = c.WriteCapacityUnits;
-            if (read !== undefined || write !== undefined) {
-              this.counts.readCapacity += read ?? 0;
-              this.counts.writeCapacity += write ?? 0;
-            } else if (WRITES.has(name)) this.counts.writeCapacity += units;
-            else this.counts.readCapacity += units;
+            const [r, w] =
+              read !== undefined || write !== undefined
+                ? [read ?? 0, write ?? 0]
+                : WRITES.has(name)
+                  ? [0, units]
+                  : [units, 0];
+            this.counts.readCapacity += r;
+            this.counts.writeCapacity += w;
+            by.readCapacity += r;
+            by.writeCapacity += w;
           }
           return result;
         },

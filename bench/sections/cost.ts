@@ -1,27 +1,15 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { approvalRoute, getCourt, QUOTA_HOLDER_CODES } from '../../functions/domain/courts.ts';
 import { APPROVAL_SUBSTITUTIONS, TABLE_NAME } from '../../infra/local/stack.ts';
 import { ApiError, type ApiResponse, DOCUMENT_TYPES, putScan, scanFor, sha256Hex } from '../lib/api.ts';
 import type { BenchContext } from '../lib/context.ts';
-import type { DynamoCounts } from '../lib/counters.ts';
+import type { DynamoCounts, InvocationCounts } from '../lib/counters.ts';
 import { applicationBody, executingCourtsByHolder, reliefAmountFor } from '../lib/fixtures.ts';
 import { APPROVAL_FORM, executionArn, nextCase } from '../lib/flow.ts';
+import { type CaseCost, costOf, PRICES, PRICES_OLD_BASIS } from '../lib/prices.ts';
 import { percentile, round, type Spread, sleep, spread } from '../lib/stats.ts';
-
-/** List prices used (USD, AWS us-east-1, as published in 2025; approximate; China regions bill in CNY). */
-export const PRICES = {
-  asOf: '2025 (us-east-1 list prices; approximate)',
-  stepFunctionsStandardPerTransition: 0.025 / 1000,
-  dynamoWritePerWru: 1.25 / 1e6,
-  dynamoReadPerRru: 0.25 / 1e6,
-  lambdaArmPerGbSecond: 0.0000133334,
-  lambdaPerRequest: 0.2 / 1e6,
-  httpApiPerRequest: 1.0 / 1e6,
-  s3PutPerRequest: 0.005 / 1000,
-  s3GetPerRequest: 0.0004 / 1000,
-  lambdaMemoryGb: 0.25,
-};
+import { computeWriteUnits, type ItemWrite, type KindUnits } from '../lib/write-units.ts';
 
 export interface PerCaseResult {
   cases: number;
@@ -34,6 +22,20 @@ export interface PerCaseResult {
     rru: number;
     wru: number;
     withoutCapacity: number;
+    /** Per case, by the invocation that made the requests (route, S3 event, workflow task…), most WRU first. */
+    byInvocation: Record<string, InvocationCounts>;
+    /**
+     * Per case, by `<Put|Update|Delete|ConditionCheck> <pk kind>/<sk kind>`: write units computed from the
+     * items' sizes (bench/lib/write-units.ts), most units first.
+     */
+    byItemKind: Record<string, KindUnits>;
+    /**
+     * The computed totals per case beside what DynamoDB Local reported (`wru`): `local` as Local charges
+     * (ConditionChecks free), `aws` as AWS bills (ConditionChecks charged as transactional writes).
+     */
+    computedWru: { local: number; aws: number; differenceFromReported: number };
+    /** How an Update's, Delete's or ConditionCheck's item was sized. */
+    sizedBy: string;
   };
   stateTransitions: number;
   historyEvents: Record<string, number>;
@@ -45,15 +47,12 @@ export interface PerCaseResult {
     gbSeconds: number;
   };
   s3: { puts: number; gets: number };
-  costUsd: {
-    stepFunctions: number;
-    dynamoWrite: number;
-    dynamoRead: number;
-    lambda: number;
-    httpApi: number;
-    s3: number;
-    total: number;
-  };
+  /** At today's prices (PRICES), on the WRU DynamoDB Local reported. */
+  costUsd: CaseCost;
+  /** The same units at the earlier runs' prices (PRICES_OLD_BASIS): comparable with results before 2026-12. */
+  costUsdOldBasis: CaseCost;
+  /** At today's prices with the transactions' ConditionChecks billed as AWS bills them (computedWru.aws − local added). */
+  costUsdAwsBilled: CaseCost;
   /** The background reconciler's outbox queries during the probe (scheduled, not per case). */
   backgroundQueries: number;
 }
@@ -89,7 +88,7 @@ export async function perCase(
     async (payload: unknown): Promise<unknown> => {
       const t = performance.now();
       try {
-        return await fn(payload);
+        return await ctx.counter.around(`workflow task: ${name}`, () => fn(payload));
       } finally {
         add(taskTimes, name, performance.now() - t);
         add(taskCounts, name);
@@ -250,18 +249,27 @@ export async function perCase(
   const rru = counts.readCapacity / n;
   const wru = counts.writeCapacity / n;
   const s3 = { puts: DOCUMENT_TYPES.length, gets: documentsFetched / n };
-  const cost = {
-    stepFunctions: stateTransitions * PRICES.stepFunctionsStandardPerTransition,
-    dynamoWrite: wru * PRICES.dynamoWritePerWru,
-    dynamoRead: rru * PRICES.dynamoReadPerRru,
-    lambda: invocations * PRICES.lambdaPerRequest + gbSeconds * PRICES.lambdaArmPerGbSecond,
-    httpApi:
-      (byKind['API routes (HTTP)'] ?? 0) * PRICES.httpApiPerRequest +
-      (byKind['API route: insurer webhook'] ?? 0) * PRICES.httpApiPerRequest,
-    s3: s3.puts * PRICES.s3PutPerRequest + s3.gets * PRICES.s3GetPerRequest,
-    total: 0,
+  const computed = computeWriteUnits(counts.writes, await storedItems(ctx.deps().doc, counts.writes));
+  const usage = {
+    stateTransitions,
+    wru,
+    rru,
+    invocations,
+    gbSeconds,
+    httpApiRequests: (byKind['API routes (HTTP)'] ?? 0) + (byKind['API route: insurer webhook'] ?? 0),
+    s3Puts: s3.puts,
+    s3Gets: s3.gets,
   };
-  cost.total = cost.stepFunctions + cost.dynamoWrite + cost.dynamoRead + cost.lambda + cost.httpApi + cost.s3;
+  const perCaseOf = <T extends object>(rows: Record<string, T>, order: (row: T) => number) =>
+    Object.fromEntries(
+      Object.entries(rows)
+        .map(([k, row]) => [k, scaled(row, n)] as const)
+        .sort((a, b) => order(b[1]) - order(a[1])),
+    ) as Record<string, T>;
+  const threeDigits = (c: CaseCost) =>
+    Object.fromEntries(
+      Object.entries(c).map(([k, v]) => [k, Number(v.toPrecision(3))]),
+    ) as unknown as CaseCost;
   return {
     cases: n,
     routeLevels: levels,
@@ -278,6 +286,14 @@ export async function perCase(
       rru: round(rru, 1),
       wru: round(wru, 1),
       withoutCapacity: counts.withoutCapacity,
+      byInvocation: perCaseOf(counts.byInvocation, (r) => r.writeCapacity + r.readCapacity),
+      byItemKind: perCaseOf(computed.byKind, (r) => r.tableWru + r.indexWru + r.conditionCheckWru),
+      computedWru: {
+        local: round(computed.localWru / n, 1),
+        aws: round(computed.awsWru / n, 1),
+        differenceFromReported: round((computed.localWru - counts.writeCapacity) / n, 1),
+      },
+      sizedBy: SIZED_BY,
     },
     stateTransitions: round(stateTransitions, 1),
     historyEvents: Object.fromEntries(Object.entries(history).map(([k, v]) => [k, round(v / n, 1)])),
@@ -288,11 +304,48 @@ export async function perCase(
       gbSeconds: round(gbSeconds, 4),
     },
     s3: { puts: s3.puts, gets: round(s3.gets, 1) },
-    costUsd: Object.fromEntries(
-      Object.entries(cost).map(([k, v]) => [k, Number(v.toPrecision(3))]),
-    ) as PerCaseResult['costUsd'],
+    costUsd: threeDigits(costOf(usage, PRICES)),
+    costUsdOldBasis: threeDigits(costOf(usage, PRICES_OLD_BASIS)),
+    costUsdAwsBilled: threeDigits(
+      costOf({ ...usage, wru: wru + (computed.awsWru - computed.localWru) / n }, PRICES),
+    ),
     backgroundQueries: counts.background,
   };
+}
+
+const SIZED_BY =
+  'a Put by its item; an Update, Delete or ConditionCheck by the item as last Put in the run, else as read back after the run (BatchGetItem on the test table)';
+
+/** Every numeric field of `row` divided by `n` (two decimals), records of numbers alike. */
+function scaled<T extends object>(row: T, n: number): T {
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [
+      k,
+      typeof v === 'number' ? round(v / n, 2) : typeof v === 'object' && v !== null ? scaled(v, n) : v,
+    ]),
+  ) as T;
+}
+
+/** The stored items an Update, Delete or ConditionCheck of the run touched, read back now (not counted). */
+async function storedItems(
+  doc: DynamoDBDocumentClient,
+  writes: readonly ItemWrite[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const keys = [...new Set(writes.filter((w) => w.op !== 'Put').map((w) => w.key))].map((k) => {
+    const [pk, sk] = k.split('|');
+    return { pk, sk };
+  });
+  const out = new Map<string, Record<string, unknown>>();
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] = keys.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const res = await doc.send(new BatchGetCommand({ RequestItems: { [TABLE_NAME]: { Keys: pending } } }));
+      for (const item of res.Responses?.[TABLE_NAME] ?? []) out.set(`${item.pk}|${item.sk}`, item);
+      pending = (res.UnprocessedKeys?.[TABLE_NAME]?.Keys ?? []) as Record<string, unknown>[];
+      if (pending.length > 0) await sleep(20 * (attempt + 1));
+    }
+  }
+  return out;
 }
 
 export interface GrowthPoint {

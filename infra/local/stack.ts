@@ -56,6 +56,13 @@ export interface LocalStackOptions {
   dynamoInMemory?: boolean;
   /** Options for the insurer simulator (ignored when INSURER_ENDPOINT points elsewhere). */
   insurer?: Partial<Pick<InsurerSimulatorOptions, 'payDelayMs' | 'declineRule' | 'payoutAmountFen'>>;
+  /**
+   * Runs around every invocation of a Lambda entry the stack makes — an API route (`POST /applications`),
+   * a task by the kind of its trigger (`S3 ObjectCreated: documentUploaded`, `workflow task: dispatchPackage`,
+   * `outbox stream: handOff`, `Lambda invoke: …`, `schedule: reconcile`) — so that the benchmark can
+   * attribute the DynamoDB requests made inside it to the invocation (AsyncLocalStorage). Default: none.
+   */
+  aroundInvocation?: <T>(name: string, run: () => Promise<T>) => Promise<T>;
 }
 
 /** Development defaults, printed at start; override with INSURER_WEBHOOK_SECRET / INSURER_PACKAGE_SECRET. */
@@ -223,24 +230,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const tasks = await loadTaskEntries();
     // Each entry may touch only the partitions its spec names, as its deployed role (LeadingKeys).
     await guardTableAccess();
-    const task = (name: string) => {
+    const around = options.aroundInvocation;
+    /** The task entry `name`, invoked as `trigger` (see LocalStackOptions.aroundInvocation). */
+    const task = (name: string, trigger: string) => {
       const handler = tasks.get(name);
       if (!handler) throw new Error(`no task entry ${name}`);
-      return handler;
+      return around ? (payload: unknown) => around(`${trigger}: ${name}`, () => handler(payload)) : handler;
     };
-    for (const r of rendererSpecs) invokable.set(localFunctionName(r.name), task(r.name));
-    const reconcile = task('reconcile');
-    const redrive = task('redrive') as (payload?: unknown) => Promise<RedriveRun>;
-    const documentUploaded = task('documentUploaded');
+    for (const r of rendererSpecs) invokable.set(localFunctionName(r.name), task(r.name, 'Lambda invoke'));
+    const reconcile = task('reconcile', 'schedule');
+    const redrive = task('redrive', 'schedule') as (payload?: unknown) => Promise<RedriveRun>;
+    const documentUploaded = task('documentUploaded', 'S3 ObjectCreated');
     // The table's stream on outbox items (on AWS a filtered event source mapping): the hand-off
     // of decisions and payout outcomes to the workflow after the response.
     const { documentClient } = await import('../../functions/factories/dynamodb.ts');
-    const handOff = task('handOff');
+    const handOff = task('handOff', 'outbox stream');
     const outboxStream = new OutboxStream((event) => handOff(event), log);
     outboxStream.install(documentClient());
     closers.push(() => outboxStream.idle());
     for (const [name, placeholder] of Object.entries(WORKFLOW_TASKS)) {
-      stepFunctions.registerLambdaHandler(placeholder, task(name));
+      stepFunctions.registerLambdaHandler(placeholder, task(name, 'workflow task'));
     }
     // The deployed reconciler runs every minute on a schedule; locally every two seconds.
     let reconciling = false;
@@ -267,7 +276,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     closers.push(async () => clearInterval(redriver));
     // The deployed overdue sweep runs hourly (EventBridge); locally every minute, and on demand with
     // POST /dev/sweeps/escalate-overdue-checks. Runs never overlap: a requested run waits for the last.
-    const escalateOverdueChecks = task('escalateOverdueChecks');
+    const escalateOverdueChecks = task('escalateOverdueChecks', 'schedule');
     let overdueRun: Promise<unknown> = Promise.resolve();
     let overdueBusy = false;
     const runOverdueSweep = (payload: unknown = {}) => {
@@ -289,7 +298,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     closers.push(async () => clearInterval(overdueSweeper));
     // The deployed sealer runs on a schedule (auditSealEveryMinutes); locally every minute, and on
     // demand with `relief audit seal`.
-    const sealAuditTrail = task('sealAuditTrail') as () => Promise<{
+    const sealAuditTrail = task('sealAuditTrail', 'schedule') as () => Promise<{
       checkpoint?: { seq: number; treeSize: number };
     }>;
     let sealing = false;
@@ -347,11 +356,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         devExecutionRoute(stepFunctions, stateMachineArn),
         devOverdueSweepRoute(() => runOverdueSweep({ fromStart: true })),
         ...docsRoutes(),
-      ].map((r) => ({
-        method: r.spec.method,
-        path: r.spec.path,
-        handler: withLocalClockShift(r.handler),
-      })),
+      ].map((r) => {
+        const handler = withLocalClockShift(r.handler);
+        const name = `${r.spec.method} ${r.spec.path}`;
+        return {
+          method: r.spec.method,
+          path: r.spec.path,
+          handler: around
+            ? (...args: Parameters<typeof handler>) => around(name, () => handler(...args))
+            : handler,
+        };
+      }),
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 3000,
       ...(consoleBuild

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dynamoItemSize } from '../../bench/lib/item-size.ts';
 import { storedApplicationItems } from '../../functions/adapters/dynamodb/applications.ts';
 import { idempotencyPut } from '../../functions/adapters/dynamodb/idempotency.ts';
 import { closeApplication } from '../../functions/usecases/close-application.ts';
@@ -7,11 +8,10 @@ import { dispatchPackage } from '../../functions/usecases/dispatch-package.ts';
 import { handleInsurerEvent } from '../../functions/usecases/handle-insurer-event.ts';
 import { packageIdOf } from '../../functions/usecases/payouts.ts';
 import { submitApplication } from '../../functions/usecases/submit-application.ts';
-import { dynamoItemSize } from '../support/item-size.ts';
 import { FORM, idempotencyFor, people, ROUTE_APPROVERS, type World, world } from './world.ts';
 
 /**
- * What each stage of a case leaves stored, sized by DynamoDB's rules (test/support/item-size.ts) on the
+ * What each stage of a case leaves stored, sized by DynamoDB's rules (bench/lib/item-size.ts) on the
  * items as the DynamoDB adapter writes them (storedApplicationItems): the application item, the audit
  * entry the stage wrote, its outbox items and its idempotency record. The table is printed with
  * ITEM_SIZES=1; the bounds below keep the application item from growing back.

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { dynamoItemSize } from '../../../bench/lib/item-size.ts';
 import { DynamoApplicationRepository } from '../../../functions/adapters/dynamodb/applications.ts';
 import {
   idempotencyKey,
@@ -15,7 +16,6 @@ import type {
   EvidenceDocument,
 } from '../../../functions/ports/applications.ts';
 import { applicationRecord } from '../../support/application-record.ts';
-import { dynamoItemSize } from '../../support/item-size.ts';
 import { useLocalTable } from '../../support/local-table.ts';
 
 /**

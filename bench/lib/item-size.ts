@@ -39,5 +39,6 @@ function valueSize(value: unknown): number {
   throw new Error(`no DynamoDB size for ${typeof value}`);
 }
 
-/** Write units of a transaction's Put of an item of `bytes` (2 per started KB). */
-export const transactWru = (bytes: number) => 2 * Math.max(1, Math.ceil(bytes / 1024));
+/** Write units of a write of an item of `bytes`: 1 per started KB, 2 in a transaction. */
+export const writeUnits = (bytes: number, transactional: boolean) =>
+  (transactional ? 2 : 1) * Math.max(1, Math.ceil(bytes / 1024));

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeTime, isValid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { clock, localClockShift } from '../../../functions/factories/clock.ts';
+import { clock, localClockShift, newUlid } from '../../../functions/factories/clock.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -29,5 +30,19 @@ describe('the clock factory', () => {
       /localClockShift\.(run|enterWith)\(/.test(readFileSync(path.join(ROOT, file), 'utf8')),
     );
     expect(entering).toEqual(['infra/local/dev-clock.ts']);
+  });
+
+  it('mints valid ULIDs carrying the time, with randomness spread over the whole alphabet', () => {
+    const at = Date.UTC(2026, 11, 2, 15, 30);
+    expect(decodeTime(newUlid(at))).toBe(at);
+    const ids = Array.from({ length: 2_000 }, () => clock.newId());
+    for (const id of ids) expect(isValid(id)).toBe(true);
+    expect(Math.abs(decodeTime(ids[0] as string) - Date.now())).toBeLessThan(1_000);
+    expect(new Set(ids).size).toBe(ids.length);
+    // 32,000 random characters: each of the 32 letters appears about 1,000 times, never under 700.
+    const counts = new Map<string, number>();
+    for (const id of ids) for (const c of id.slice(10)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect(counts.size).toBe(32);
+    expect(Math.min(...counts.values())).toBeGreaterThan(700);
   });
 });

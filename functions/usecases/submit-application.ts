@@ -97,13 +97,11 @@ async function submitMarked(
   refusing(() => lifecycle.submit.guard(app));
   // With the clerk of its court, yet not marked: it changed between the two; read again.
   if (closing === undefined) throw new StaleReadError();
-  // The campaign as this container holds it (adapters/dynamodb/campaigns.ts CAMPAIGN_CACHE_MS): no
-  // write is conditioned on the definition, so a consistent read here guarded nothing — a limit or
-  // window changed just after it raced the submission all the same — and cost a GetItem per case.
-  // What must not race is guarded by conditions elsewhere (a limit lowered below an approved claim
-  // is refused by patch-campaign on the approvals counters); this container's own campaign writes
-  // drop its copy, and other containers see a change within CAMPAIGN_CACHE_MS.
-  const campaign = await deps.campaigns.get(app.campaignId);
+  // The campaign as it is now, not a container's cached copy: submission re-checks eligibility
+  // against the current limits and window (once per case). A limit the SPC lowered a moment ago in
+  // another container must refuse the submission at once (test/e2e/campaigns.test.ts): the cache's
+  // 30 s would let it through.
+  const campaign = await deps.campaigns.get(app.campaignId, { consistent: true });
   const now = deps.now();
   if (!campaign || !isInHandlingWindow(campaign, now)) {
     throw new ConflictError(

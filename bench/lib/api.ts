@@ -104,6 +104,18 @@ export function scanFor(applicationId: string, type: string): Buffer {
   return Buffer.from(`%PDF-1.4\n% ${type} for ${applicationId}\n%%EOF\n`);
 }
 
+/** The scans of `types` for an application and the document-batches body that grants them, in order. */
+export function batchGrantBody(applicationId: string, types: readonly DocumentType[]) {
+  const scans = types.map((type) => scanFor(applicationId, type));
+  const documents = types.map((type, i) => ({
+    type,
+    contentType: 'application/pdf',
+    sizeBytes: scans[i]?.length,
+    sha256: sha256Hex(scans[i] as Buffer),
+  }));
+  return { scans, body: { documents } };
+}
+
 /** Requests the uploads of several documents in one grant (document-batches) and PUTs each one's bytes. */
 export async function uploadDocuments(
   api: Api,
@@ -111,17 +123,10 @@ export async function uploadDocuments(
   token: string,
   types: readonly DocumentType[],
 ): Promise<string[]> {
-  const scans = types.map((type) => scanFor(applicationId, type));
+  const { scans, body } = batchGrantBody(applicationId, types);
   const res = await api.expect(201, 'POST', `/applications/${applicationId}/document-batches`, {
     token,
-    body: {
-      documents: types.map((type, i) => ({
-        type,
-        contentType: 'application/pdf',
-        sizeBytes: scans[i]?.length,
-        sha256: sha256Hex(scans[i] as Buffer),
-      })),
-    },
+    body,
   });
   const granted = res.body.documents as { documentId: string; upload: { url: string } }[];
   await Promise.all(granted.map((d, i) => putScan(d.upload, scans[i] as Buffer)));

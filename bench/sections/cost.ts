@@ -2,7 +2,7 @@ import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from 
 import { ulid } from 'ulid';
 import { approvalRoute, getCourt, QUOTA_HOLDER_CODES } from '../../functions/domain/courts.ts';
 import { APPROVAL_SUBSTITUTIONS, TABLE_NAME } from '../../infra/local/stack.ts';
-import { ApiError, type ApiResponse, DOCUMENT_TYPES, putScan, scanFor, sha256Hex } from '../lib/api.ts';
+import { ApiError, type ApiResponse, batchGrantBody, DOCUMENT_TYPES, putScan } from '../lib/api.ts';
 import type { BenchContext } from '../lib/context.ts';
 import type { DynamoCounts, InvocationCounts } from '../lib/counters.ts';
 import { applicationBody, executingCourtsByHolder, reliefAmountFor } from '../lib/fixtures.ts';
@@ -179,17 +179,10 @@ export async function perCase(
       });
       const id = created.body.id as string;
       // The six scans granted in one request (document-batches), then the six objects PUT.
-      const scans = DOCUMENT_TYPES.map((type) => scanFor(id, type));
+      const { scans, body } = batchGrantBody(id, DOCUMENT_TYPES);
       const grant = await timedCall(201, 'POST', `/applications/${id}/document-batches`, {
         token: clerk,
-        body: {
-          documents: DOCUMENT_TYPES.map((type, k) => ({
-            type,
-            contentType: 'application/pdf',
-            sizeBytes: scans[k]?.length,
-            sha256: sha256Hex(scans[k] as Buffer),
-          })),
-        },
+        body,
       });
       for (const [k, doc] of (grant.body.documents as { upload: { url: string } }[]).entries()) {
         const t = performance.now();
